@@ -1,0 +1,174 @@
+"""Forward-only schema migrations (sqlite-utils ``Migrations``).
+
+Append new migrations at the end; never edit one that has shipped, so a user's database moves
+forward without losing data. Registration order is application order.
+"""
+
+from __future__ import annotations
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+migrations = Migrations("dealbrief")
+
+
+@migrations()
+def m001_core(db: Database) -> None:
+    """Companies, aliases, sources, facts, figures and the audit trail, with FTS5 indexes."""
+    db.executescript(
+        """
+        CREATE TABLE companies (
+            id INTEGER PRIMARY KEY,
+            slug TEXT NOT NULL UNIQUE,
+            name TEXT NOT NULL,
+            country TEXT,
+            sector TEXT,
+            description TEXT,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+        CREATE TABLE aliases (
+            id INTEGER PRIMARY KEY,
+            company_id INTEGER NOT NULL REFERENCES companies(id) ON DELETE CASCADE,
+            alias TEXT NOT NULL,
+            norm TEXT NOT NULL,
+            kind TEXT NOT NULL DEFAULT 'name',
+            source_id INTEGER REFERENCES sources(id),
+            note TEXT,
+            UNIQUE (company_id, norm)
+        );
+        CREATE INDEX aliases_norm ON aliases(norm);
+        CREATE VIRTUAL TABLE aliases_trigram USING fts5(
+            norm, content='aliases', content_rowid='id', tokenize='trigram'
+        );
+        CREATE TRIGGER aliases_ai AFTER INSERT ON aliases BEGIN
+            INSERT INTO aliases_trigram(rowid, norm) VALUES (new.id, new.norm);
+        END;
+        CREATE TRIGGER aliases_ad AFTER DELETE ON aliases BEGIN
+            INSERT INTO aliases_trigram(aliases_trigram, rowid, norm) VALUES ('delete', old.id, old.norm);
+        END;
+        CREATE TRIGGER aliases_au AFTER UPDATE ON aliases BEGIN
+            INSERT INTO aliases_trigram(aliases_trigram, rowid, norm) VALUES ('delete', old.id, old.norm);
+            INSERT INTO aliases_trigram(rowid, norm) VALUES (new.id, new.norm);
+        END;
+
+        CREATE TABLE sources (
+            id INTEGER PRIMARY KEY,
+            key TEXT NOT NULL UNIQUE,
+            kind TEXT NOT NULL DEFAULT 'article',
+            outlet TEXT,
+            title TEXT NOT NULL,
+            author TEXT,
+            published TEXT,
+            url TEXT,
+            content_hash TEXT UNIQUE,
+            text TEXT,
+            note TEXT,
+            created_at TEXT NOT NULL
+        );
+
+        CREATE TABLE facts (
+            id INTEGER PRIMARY KEY,
+            key TEXT UNIQUE,
+            kind TEXT NOT NULL,
+            summary TEXT NOT NULL,
+            subject_id INTEGER REFERENCES companies(id),
+            counterparty_id INTEGER REFERENCES companies(id),
+            licensor_id INTEGER REFERENCES companies(id),
+            licensee_id INTEGER REFERENCES companies(id),
+            asset TEXT,
+            sector TEXT,
+            territory TEXT,
+            stage TEXT,
+            royalty TEXT,
+            period TEXT,
+            period_start TEXT,
+            period_end TEXT,
+            status TEXT NOT NULL DEFAULT 'reported',
+            source_id INTEGER NOT NULL REFERENCES sources(id),
+            evidence TEXT,
+            note TEXT,
+            origin TEXT NOT NULL DEFAULT 'admin',
+            curated_hash TEXT,
+            admin_edited INTEGER NOT NULL DEFAULT 0,
+            revision INTEGER NOT NULL DEFAULT 1,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            deleted_at TEXT
+        );
+        CREATE INDEX facts_subject ON facts(subject_id, period_end);
+        CREATE INDEX facts_counterparty ON facts(counterparty_id);
+        CREATE INDEX facts_licensor ON facts(licensor_id);
+        CREATE INDEX facts_licensee ON facts(licensee_id);
+        CREATE INDEX facts_kind_period ON facts(kind, period_start);
+        CREATE INDEX facts_source ON facts(source_id);
+
+        CREATE TABLE figures (
+            id INTEGER PRIMARY KEY,
+            fact_id INTEGER NOT NULL REFERENCES facts(id) ON DELETE CASCADE,
+            role TEXT NOT NULL,
+            disclosed INTEGER NOT NULL DEFAULT 1,
+            value REAL,
+            unit TEXT NOT NULL DEFAULT 'USD',
+            value_usd REAL,
+            usd_basis TEXT,
+            approx TEXT,
+            note TEXT
+        );
+        CREATE INDEX figures_fact ON figures(fact_id);
+
+        CREATE TABLE audit (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            at TEXT NOT NULL,
+            actor TEXT NOT NULL,
+            actor_id TEXT,
+            guild_id TEXT,
+            action TEXT NOT NULL,
+            entity TEXT NOT NULL,
+            entity_id INTEGER,
+            before TEXT,
+            after TEXT,
+            reason TEXT,
+            undoes INTEGER REFERENCES audit(id),
+            undone_by INTEGER REFERENCES audit(id)
+        );
+        CREATE INDEX audit_actor ON audit(actor_id, guild_id, id);
+        CREATE INDEX audit_entity ON audit(entity, entity_id);
+
+        CREATE VIRTUAL TABLE facts_fts USING fts5(
+            summary, asset, sector, evidence, content='facts', content_rowid='id',
+            tokenize='porter unicode61 remove_diacritics 2'
+        );
+        CREATE TRIGGER facts_ai AFTER INSERT ON facts BEGIN
+            INSERT INTO facts_fts(rowid, summary, asset, sector, evidence)
+            VALUES (new.id, new.summary, new.asset, new.sector, new.evidence);
+        END;
+        CREATE TRIGGER facts_ad AFTER DELETE ON facts BEGIN
+            INSERT INTO facts_fts(facts_fts, rowid, summary, asset, sector, evidence)
+            VALUES ('delete', old.id, old.summary, old.asset, old.sector, old.evidence);
+        END;
+        CREATE TRIGGER facts_au AFTER UPDATE OF summary, asset, sector, evidence ON facts BEGIN
+            INSERT INTO facts_fts(facts_fts, rowid, summary, asset, sector, evidence)
+            VALUES ('delete', old.id, old.summary, old.asset, old.sector, old.evidence);
+            INSERT INTO facts_fts(rowid, summary, asset, sector, evidence)
+            VALUES (new.id, new.summary, new.asset, new.sector, new.evidence);
+        END;
+
+        CREATE VIRTUAL TABLE sources_fts USING fts5(
+            title, outlet, text, content='sources', content_rowid='id',
+            tokenize='porter unicode61 remove_diacritics 2'
+        );
+        CREATE TRIGGER sources_ai AFTER INSERT ON sources BEGIN
+            INSERT INTO sources_fts(rowid, title, outlet, text) VALUES (new.id, new.title, new.outlet, new.text);
+        END;
+        CREATE TRIGGER sources_ad AFTER DELETE ON sources BEGIN
+            INSERT INTO sources_fts(sources_fts, rowid, title, outlet, text)
+            VALUES ('delete', old.id, old.title, old.outlet, old.text);
+        END;
+        CREATE TRIGGER sources_au AFTER UPDATE OF title, outlet, text ON sources BEGIN
+            INSERT INTO sources_fts(sources_fts, rowid, title, outlet, text)
+            VALUES ('delete', old.id, old.title, old.outlet, old.text);
+            INSERT INTO sources_fts(rowid, title, outlet, text) VALUES (new.id, new.title, new.outlet, new.text);
+        END;
+        """
+    )

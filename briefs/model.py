@@ -1,0 +1,168 @@
+"""The vocabulary of the knowledge base: what kinds of fact, figure and alias exist.
+
+Kept apart from the store so that validation, rendering and extraction share one list.
+"""
+
+from __future__ import annotations
+
+FACT_KINDS = {
+    "licence": "Licence",
+    "out_licence": "Out-licence",
+    "patent_licence": "Patent licence",
+    "approval": "Approval",
+    "sales": "Sales",
+    "listing": "Listing",
+    "platform": "Platform",
+    "market_stat": "Market statistic",
+    "policy": "Policy",
+}
+
+# Kinds that are deals between two parties: they come first in a brief and count as deals in stats.
+DEAL_KINDS = ("licence", "out_licence", "patent_licence")
+
+# Roles of a figure attached to a fact. Deal terms first; then the figures of other facts.
+DEAL_TERM_ROLES = ("upfront", "milestones", "total", "equity", "royalty")
+FIGURE_ROLES = (*DEAL_TERM_ROLES, "sales", "value", "count", "share", "growth")
+
+# Units: an ISO 4217 currency code for money, or one of these for other figures.
+NON_MONEY_UNITS = ("count", "percent", "multiple")
+
+STATUSES = ("reported", "announced", "signed", "completed", "approved", "terminated")
+
+ALIAS_KINDS = ("name", "short", "legal", "ticker", "chinese", "former", "reported", "abbreviation")
+
+ORIGINS = ("curated", "admin", "ingest")
+
+
+def is_money(unit: str) -> bool:
+    return unit not in NON_MONEY_UNITS
+
+
+# --- Read models: what queries return and templates render. ---------------------------------
+
+from dataclasses import dataclass, field  # noqa: E402
+
+
+@dataclass(frozen=True)
+class Company:
+    id: int
+    slug: str
+    name: str
+    country: str | None = None
+    sector: str | None = None
+    description: str | None = None
+
+
+@dataclass(frozen=True)
+class Alias:
+    alias: str
+    kind: str
+    source_id: int | None = None
+    source_label: str | None = None  # "Global Times" when a source uses this spelling
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class Source:
+    id: int
+    key: str
+    kind: str
+    title: str
+    outlet: str | None = None
+    author: str | None = None
+    published: str | None = None
+    url: str | None = None
+    note: str | None = None
+
+    @property
+    def label(self) -> str:
+        """'Outlet, "Title", date' as a citation line."""
+        parts = [self.outlet] if self.outlet else []
+        parts.append(f"“{self.title}”")
+        if self.published:
+            parts.append(self.published)
+        return ", ".join(parts)
+
+
+@dataclass(frozen=True)
+class Figure:
+    role: str
+    disclosed: bool
+    value: float | None
+    unit: str
+    value_usd: float | None = None
+    usd_basis: str | None = None
+    approx: str | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class PartyRef:
+    id: int
+    name: str
+
+
+@dataclass(frozen=True)
+class Fact:
+    id: int
+    kind: str
+    summary: str
+    source: Source
+    key: str | None = None
+    subject: PartyRef | None = None
+    counterparty: PartyRef | None = None
+    licensor: PartyRef | None = None
+    licensee: PartyRef | None = None
+    asset: str | None = None
+    sector: str | None = None
+    territory: str | None = None
+    stage: str | None = None
+    royalty: str | None = None
+    period: str | None = None
+    period_start: str | None = None
+    period_end: str | None = None
+    status: str = "reported"
+    evidence: str | None = None
+    note: str | None = None
+    origin: str = "admin"
+    revision: int = 1
+    created_at: str = ""
+    updated_at: str = ""
+    deleted_at: str | None = None
+    figures: tuple[Figure, ...] = field(default_factory=tuple)
+
+    @property
+    def is_deal(self) -> bool:
+        return self.kind in DEAL_KINDS
+
+    @property
+    def kind_label(self) -> str:
+        return FACT_KINDS.get(self.kind, self.kind)
+
+    def figure(self, role: str) -> Figure | None:
+        return next((f for f in self.figures if f.role == role), None)
+
+    @property
+    def parts_usd(self) -> float | None:
+        """Sum of the disclosed upfront and milestones in USD, kept apart from a stated total."""
+        parts = [
+            f.value_usd for f in self.figures if f.role in ("upfront", "milestones") and f.value_usd
+        ]
+        return sum(parts) if parts else None
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    id: int
+    at: str
+    actor: str
+    action: str
+    entity: str
+    entity_id: int | None
+    actor_id: str | None = None
+    guild_id: str | None = None
+    before: dict | None = None
+    after: dict | None = None
+    reason: str | None = None
+    undoes: int | None = None
+    undone_by: int | None = None

@@ -1,0 +1,49 @@
+"""Open the knowledge base: one place that sets pragmas and brings the schema up to date."""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from .migrations import migrations
+
+DEFAULT_DB = "dealbrief.db"
+ENV_DB = "DEALBRIEF_DB"
+
+
+def resolve_path(explicit: str | os.PathLike[str] | None = None) -> Path:
+    """The database path: an explicit one, else $DEALBRIEF_DB, else dealbrief.db here."""
+    return Path(explicit or os.environ.get(ENV_DB) or DEFAULT_DB)
+
+
+def open_db(path: str | os.PathLike[str], *, migrate: bool = True) -> Database:
+    """Open (creating if needed) the database with WAL, foreign keys and a busy timeout.
+
+    WAL lets the bot read while an admin's CLI writes; the busy timeout makes a writer wait for
+    the other rather than fail at once.
+    """
+    db = Database(str(path))
+    db.execute("PRAGMA busy_timeout = 5000")
+    db.enable_wal()
+    db.execute("PRAGMA foreign_keys = ON")
+    db.execute("PRAGMA synchronous = NORMAL")
+    if migrate:
+        migrations.apply(db)
+    return db
+
+
+def is_initialised(db: Database) -> bool:
+    """True once curated facts or any admin fact exist: an empty schema is not 'ready'."""
+    return db["facts"].exists() and db.execute("SELECT 1 FROM facts LIMIT 1").fetchone() is not None
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def isotime(moment: datetime | None = None) -> str:
+    """Timestamps are stored as UTC ISO 8601 with seconds, so they sort as text."""
+    return (moment or utcnow()).astimezone(UTC).isoformat(timespec="seconds")
