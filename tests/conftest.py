@@ -1,0 +1,23 @@
+"""Shared fixtures: a real SQLite database in a temporary directory, fresh per test."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlite_utils import Database
+
+from briefs.store import open_db
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "dealbrief.db"
+
+
+@pytest.fixture
+def db(db_path: Path) -> Database:
+    """An empty, migrated database."""
+    database = open_db(db_path)
+    yield database
+    database.close()
