@@ -172,3 +172,46 @@ def m001_core(db: Database) -> None:
         END;
         """
     )
+
+
+@migrations()
+def m002_digest(db: Database) -> None:
+    """Weekly digest: per-server settings (with the last posting error) and the post ledger.
+
+    UNIQUE(guild_id, period_key) is what makes a digest post at most once: a sender claims the
+    row before sending, so a restart or a racing trigger finds it taken.
+    """
+    db.executescript(
+        """
+        CREATE TABLE digest_settings (
+            guild_id INTEGER PRIMARY KEY,
+            channel_id INTEGER,
+            weekday INTEGER NOT NULL DEFAULT 0,
+            time TEXT NOT NULL DEFAULT '09:00',
+            timezone TEXT NOT NULL DEFAULT 'UTC',
+            enabled INTEGER NOT NULL DEFAULT 0,
+            mention_role_id INTEGER,
+            updated_at TEXT NOT NULL,
+            updated_by TEXT,
+            last_error TEXT,
+            last_error_at TEXT
+        );
+        CREATE TABLE digest_posts (
+            id INTEGER PRIMARY KEY,
+            guild_id INTEGER NOT NULL,
+            period_key TEXT NOT NULL,
+            status TEXT NOT NULL CHECK (status IN ('claimed', 'posted', 'failed', 'skipped')),
+            nonce TEXT NOT NULL,
+            message_ids TEXT NOT NULL DEFAULT '[]',
+            first_audit_id INTEGER NOT NULL DEFAULT 0,
+            last_audit_id INTEGER NOT NULL DEFAULT 0,
+            period_start TEXT,
+            period_end TEXT,
+            claimed_at TEXT NOT NULL,
+            posted_at TEXT,
+            error TEXT,
+            UNIQUE (guild_id, period_key)
+        );
+        CREATE INDEX digest_posts_guild ON digest_posts(guild_id, status, last_audit_id);
+        """
+    )
