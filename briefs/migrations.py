@@ -215,3 +215,18 @@ def m002_digest(db: Database) -> None:
         CREATE INDEX digest_posts_guild ON digest_posts(guild_id, status, last_audit_id);
         """
     )
+
+
+@migrations()
+def m003_guild_admin_roles(db: Database) -> None:
+    """Per-server admin role: members holding it may use the admin commands (/fact, /company)."""
+    db.executescript(
+        """
+        CREATE TABLE guild_admin_roles (
+            guild_id INTEGER PRIMARY KEY,
+            role_id INTEGER NOT NULL,
+            updated_at TEXT NOT NULL,
+            updated_by TEXT
+        );
+        """
+    )
