@@ -1,0 +1,352 @@
+"""Resolve what a person typed to a company: exact alias, prefix or word, then typo tolerance.
+
+Every name a company goes by (its own name included) is a row in ``aliases`` with a folded
+``norm``. Lookups stay cheap at any size: exact and prefix matches use the B-tree on ``norm``,
+partial words use the ``aliases_trigram`` FTS5 index, and typos are shortlisted from the rarest
+trigrams of the query (their document counts come from an ``fts5vocab`` table) before a few
+candidates are scored with rapidfuzz. Nothing here scans every name.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from collections import Counter
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+from sqlite_utils import Database
+
+from . import text
+from .errors import BadInput, NotFound
+from .model import Company
+
+MAX_SUGGESTIONS = 5
+# A fuzzy match is taken without asking only when it is this good and this far ahead of the next.
+CONFIDENT_SCORE = 80.0
+CONFIDENT_MARGIN = 8.0
+# Bounds on the work one lookup may do, whatever the size of the knowledge base.
+PREFIX_ROWS = 200
+WORD_ROWS = 200
+RARE_TRIGRAMS = 6
+TRIGRAM_DOC_CAP = 20_000
+SHORTLIST = 40
+
+_ID = re.compile(r"^#?(\d{1,12})$")
+_CJK = re.compile(r"[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+_COMPANY_COLUMNS = "c.id, c.slug, c.name, c.country, c.sector, c.description"
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A company that might be meant, the spelling that matched and a 0-100 score."""
+
+    company: Company
+    alias: str
+    score: float
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """The company meant, the spelling that matched, and how: "exact", "prefix" or "fuzzy"."""
+
+    company: Company
+    alias: str
+    how: str
+
+
+@dataclass(frozen=True)
+class _Match:
+    company_id: int
+    alias: str
+    norm: str
+
+
+def resolve_company(db: Database, typed: str) -> Resolution:
+    """The one company ``typed`` names, or NotFound("unknown_company") with suggestions.
+
+    Order of trust: an exact alias, a company id ("#12" or "12", what autocomplete sends), a
+    prefix or whole word of an alias, then a typo when one candidate is clearly ahead.
+    """
+    query = text.clean(typed, field="company", max_len=text.MAX_NAME)
+    norm = text.normalize_name(query)
+    if norm:
+        exact = _exact(db, norm)
+        if len({m.company_id for m in exact}) == 1:
+            return Resolution(_company(db, exact[0].company_id), exact[0].alias, "exact")
+        if exact:
+            raise _not_found(query, _rank(db, norm, exact))
+    by_id = _by_id(db, query)
+    if by_id is not None:
+        return Resolution(by_id, by_id.name, "exact")
+    if not norm:
+        raise _not_found(query, [])
+    partials = _partials(db, norm)
+    partial = _best_partial(partials, norm)
+    if partial:
+        return Resolution(_company(db, partial.company_id), partial.alias, "prefix")
+    ranked = _rank(db, norm, partials + _fuzzy_shortlist(db, norm))
+    if ranked and _confident(ranked):
+        best = ranked[0]
+        return Resolution(best.company, best.alias, "fuzzy")
+    raise _not_found(query, ranked)
+
+
+def complete_companies(db: Database, prefix: str, limit: int = 25) -> list[Candidate]:
+    """Autocomplete from the first keystroke: each company once, under its best-matching alias.
+
+    An empty prefix lists the companies with the most facts. Junk input returns [] rather than
+    raising, because autocomplete runs on every keystroke and has nowhere to show an error.
+    """
+    limit = max(0, min(limit, 100))
+    try:
+        query = text.clean(prefix, field="company", max_len=text.MAX_NAME, required=False)
+    except BadInput:
+        return []
+    if limit == 0:
+        return []
+    if not query:
+        return _most_documented(db, limit)
+    norm = text.normalize_name(query)
+    found: list[Candidate] = []
+    by_id = _by_id(db, query)
+    if by_id is not None:
+        found.append(Candidate(by_id, by_id.name, 100.0))
+    if norm:
+        matches = _prefix(db, norm, PREFIX_ROWS) + _words(db, norm)
+        found += _rank(db, norm, matches, partial=True)
+        if len(found) < limit and len(norm) >= 3:
+            found += _rank(db, norm, _fuzzy_shortlist(db, norm))
+    return _unique(found)[:limit]
+
+
+# --- Finding candidates ---------------------------------------------------------------------
+
+
+def _exact(db: Database, norm: str) -> list[_Match]:
+    rows = db.execute(
+        "SELECT company_id, alias, norm FROM aliases WHERE norm = ? LIMIT 20", [norm]
+    ).fetchall()
+    return [_Match(*row) for row in rows]
+
+
+def _prefix(db: Database, norm: str, limit: int) -> list[_Match]:
+    """Aliases whose folded form starts with ``norm``: a range scan on the norm index."""
+    rows = db.execute(
+        "SELECT company_id, alias, norm FROM aliases WHERE norm >= ? AND norm < ? "
+        "ORDER BY norm LIMIT ?",
+        [norm, norm + "\U0010ffff", limit],
+    ).fetchall()
+    return [_Match(*row) for row in rows]
+
+
+def _words(db: Database, norm: str) -> list[_Match]:
+    """Aliases holding ``norm`` at the start of a word (or anywhere, for CJK without spaces)."""
+    if len(norm) < 3:
+        return []
+    rows = db.execute(
+        "SELECT a.company_id, a.alias, a.norm FROM aliases_trigram t "
+        "JOIN aliases a ON a.id = t.rowid WHERE aliases_trigram MATCH ? LIMIT ?",
+        [_phrase(norm), WORD_ROWS],
+    ).fetchall()
+    anywhere = bool(_CJK.search(norm))
+    return [
+        _Match(*row)
+        for row in rows
+        if f" {row[2]}".find(f" {norm}") >= 0 or (anywhere and norm in row[2])
+    ]
+
+
+def _partials(db: Database, norm: str) -> list[_Match]:
+    return _prefix(db, norm, PREFIX_ROWS) + _words(db, norm)
+
+
+def _best_partial(matches: list[_Match], norm: str) -> _Match | None:
+    """The single company a partial name points to, if there is exactly one.
+
+    When several companies match, one that has the typed text as a whole word ("junshi" in
+    "Shanghai Junshi Biosciences") beats those that merely start with it ("junshitech").
+    """
+    if len({m.company_id for m in matches}) == 1:
+        return matches[0]
+    whole = [m for m in matches if norm in m.norm.split(" ") or m.norm == norm]
+    if len({m.company_id for m in whole}) == 1:
+        return whole[0]
+    return None
+
+
+def _fuzzy_shortlist(db: Database, norm: str) -> list[_Match]:
+    """Aliases sharing the rarest trigrams of ``norm``, best-ranked by FTS5 first.
+
+    Common trigrams ("ing", "pha") match a large part of the table and say little; the rarest
+    few bound the work and still find a name with one or two typos.
+    """
+    grams = _rare_trigrams(db, norm)
+    if not grams:
+        return []
+    expression = " OR ".join(_phrase(g) for g in grams)
+    rows = db.execute(
+        "SELECT a.company_id, a.alias, a.norm FROM aliases_trigram t "
+        "JOIN aliases a ON a.id = t.rowid WHERE aliases_trigram MATCH ? "
+        "ORDER BY t.rank LIMIT ?",
+        [expression, SHORTLIST],
+    ).fetchall()
+    return [_Match(*row) for row in rows]
+
+
+def _rare_trigrams(db: Database, norm: str) -> list[str]:
+    grams = sorted({norm[i : i + 3] for i in range(len(norm) - 2)} - {""})
+    if not grams:
+        return []
+    _ensure_vocab(db)
+    marks = ",".join("?" * len(grams))
+    counts = dict(
+        db.execute(
+            f"SELECT term, doc FROM temp.aliases_trigram_vocab WHERE term IN ({marks})", grams
+        ).fetchall()
+    )
+    present = [g for g in grams if 0 < counts.get(g, 0) <= TRIGRAM_DOC_CAP]
+    return sorted(present, key=lambda g: counts[g])[:RARE_TRIGRAMS]
+
+
+def _ensure_vocab(db: Database) -> None:
+    """A per-connection view of trigram document counts (no schema change needed)."""
+    db.execute(
+        "CREATE VIRTUAL TABLE IF NOT EXISTS temp.aliases_trigram_vocab "
+        "USING fts5vocab(main, aliases_trigram, row)"
+    )
+
+
+def _phrase(value: str) -> str:
+    """An FTS5 string literal: quoted, so operators and punctuation in it mean nothing."""
+    return '"' + value.replace('"', '""') + '"'
+
+
+def _by_id(db: Database, query: str) -> Company | None:
+    match = _ID.match(query)
+    if not match:
+        return None
+    try:
+        return _company(db, int(match[1]))
+    except NotFound:
+        return None
+
+
+# --- Scoring ----------------------------------------------------------------------------------
+
+
+def _rank(
+    db: Database, norm: str, matches: list[_Match], *, partial: bool = False
+) -> list[Candidate]:
+    """Score matches with rapidfuzz and keep each company's best alias, best first.
+
+    With ``partial`` (autocomplete) the typed text is a prefix of what is meant, so a prefix
+    scores by how much of the alias it already covers.
+    """
+    best: dict[int, tuple[float, _Match]] = {}
+    for match in matches:
+        score = _score(norm, match.norm, partial=partial)
+        if match.company_id not in best or score > best[match.company_id][0]:
+            best[match.company_id] = (score, match)
+    companies = _companies(db, list(best))
+    ranked = [
+        Candidate(companies[cid], match.alias, round(score, 1))
+        for cid, (score, match) in best.items()
+        if cid in companies
+    ]
+    ranked.sort(key=lambda c: (-c.score, len(c.alias), c.company.name))
+    return ranked
+
+
+def _score(norm: str, alias_norm: str, *, partial: bool) -> float:
+    if alias_norm == norm:
+        return 100.0
+    if partial and (alias_norm.startswith(norm) or f" {norm}" in f" {alias_norm}"):
+        return 70.0 + 29.0 * len(norm) / len(alias_norm)
+    return float(fuzz.WRatio(norm, alias_norm))
+
+
+def _confident(ranked: list[Candidate]) -> bool:
+    if ranked[0].score < CONFIDENT_SCORE:
+        return False
+    return len(ranked) == 1 or ranked[0].score - ranked[1].score >= CONFIDENT_MARGIN
+
+
+def _unique(candidates: list[Candidate]) -> list[Candidate]:
+    seen: set[int] = set()
+    kept = []
+    for candidate in candidates:
+        if candidate.company.id not in seen:
+            seen.add(candidate.company.id)
+            kept.append(candidate)
+    return kept
+
+
+def _not_found(query: str, ranked: list[Candidate]) -> NotFound:
+    return NotFound(
+        f"no company matches {query[:60]!r}",
+        code="unknown_company",
+        suggestions=ranked[:MAX_SUGGESTIONS],
+        query=query,
+    )
+
+
+# --- Companies --------------------------------------------------------------------------------
+
+
+def _company(db: Database, company_id: int) -> Company:
+    found = _companies(db, [company_id])
+    if company_id not in found:
+        raise NotFound(f"no company #{company_id}", code="unknown_company", query=str(company_id))
+    return found[company_id]
+
+
+def _companies(db: Database, ids: list[int]) -> dict[int, Company]:
+    if not ids:
+        return {}
+    marks = ",".join("?" * len(ids))
+    rows = db.execute(
+        f"SELECT {_COMPANY_COLUMNS} FROM companies c WHERE c.id IN ({marks})", ids
+    ).fetchall()
+    return {row[0]: Company(*row) for row in rows}
+
+
+_TOP_CACHE: dict[tuple[int, int, int], list[Candidate]] = {}
+
+
+def _most_documented(db: Database, limit: int) -> list[Candidate]:
+    """Companies with the most facts, for an empty prefix.
+
+    Counting every fact is the one costly query here, and it runs on each first keystroke, so
+    the answer is kept until the database changes (``data_version`` moves when another
+    connection writes, ``total_changes`` when this one does).
+    """
+    conn: sqlite3.Connection = db.conn
+    version = conn.execute("PRAGMA data_version").fetchone()[0]
+    key = (id(conn), version, conn.total_changes)
+    if key not in _TOP_CACHE:
+        _TOP_CACHE.clear()
+        _TOP_CACHE[key] = _count_top(db, 100)
+    return _TOP_CACHE[key][:limit]
+
+
+def _count_top(db: Database, limit: int) -> list[Candidate]:
+    rows = db.execute(
+        """
+        SELECT company_id, count(*) AS n FROM (
+            SELECT subject_id AS company_id FROM facts WHERE deleted_at IS NULL
+            UNION ALL SELECT counterparty_id FROM facts WHERE deleted_at IS NULL
+            UNION ALL SELECT licensor_id FROM facts WHERE deleted_at IS NULL
+            UNION ALL SELECT licensee_id FROM facts WHERE deleted_at IS NULL
+        ) WHERE company_id IS NOT NULL GROUP BY company_id ORDER BY n DESC, company_id LIMIT ?
+        """,
+        [limit],
+    ).fetchall()
+    counts = Counter(dict(rows))
+    if len(counts) < limit:
+        extra = db.execute("SELECT id FROM companies ORDER BY name LIMIT ?", [limit]).fetchall()
+        for (cid,) in extra:
+            counts.setdefault(cid, 0)
+    companies = _companies(db, list(counts))
+    ordered = sorted(counts, key=lambda cid: (-counts[cid], companies[cid].name.casefold()))
+    return [Candidate(companies[cid], companies[cid].name, 100.0) for cid in ordered][:limit]
