@@ -1,0 +1,72 @@
+"""Charts as PNG bytes, drawn with matplotlib's Agg backend (no display, safe in any thread).
+
+Drawing takes tens of milliseconds, so the bot calls these from a worker thread; the CLI and
+the weekly digest call them directly. Words on the chart come from ``templates/charts/``.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable
+from typing import Any
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+from matplotlib.figure import Figure
+
+from .render import BRAND_COLOUR, environment
+
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+STATS_TEMPLATE = "charts/stats.j2"
+VALUE_COLOUR = "#C07A2C"
+
+
+def _word(key: str, **context: Any) -> str:
+    return environment("text").get_template(STATS_TEMPLATE).render(key=key, **context).strip()
+
+
+def stats_series(rows: Iterable[Any]) -> tuple[list[str], list[int], list[float]]:
+    """Buckets in the order given, with deals counted and US dollars summed over kinds and sectors."""
+    deals: dict[str, int] = {}
+    usd: dict[str, float] = {}
+    for row in rows:
+        deals[row.bucket] = deals.get(row.bucket, 0) + row.deals
+        usd[row.bucket] = usd.get(row.bucket, 0.0) + (row.usd_total or 0.0)
+    buckets = list(deals)
+    return buckets, [deals[b] for b in buckets], [usd[b] for b in buckets]
+
+
+def stats_chart(stats: Any) -> bytes:
+    """Deal count (top) and disclosed US dollar value (bottom) per period, as a PNG.
+
+    ``stats`` is a ``queries.Stats``; an empty selection still gives a chart that says so,
+    so a caller can always attach one image.
+    """
+    buckets, counts, usd = stats_series(stats.rows)
+    figure = Figure(figsize=(8, 5), dpi=100, layout="constrained")
+    top, bottom = figure.subplots(2, 1, sharex=True)
+    figure.suptitle(
+        _word("title", granularity=stats.granularity, period=stats.period, sector=stats.sector)
+    )
+    if not buckets:
+        top.text(0.5, 0.5, _word("empty"), ha="center", va="center", transform=top.transAxes)
+        bottom.set_visible(False)
+        top.set_xticks([])
+        top.set_yticks([])
+    else:
+        colour = f"#{BRAND_COLOUR:06X}"
+        positions = range(len(buckets))
+        top.bar(positions, counts, color=colour)
+        top.set_ylabel(_word("deals"))
+        top.yaxis.get_major_locator().set_params(integer=True)
+        bottom.bar(positions, [v / 1e6 for v in usd], color=VALUE_COLOUR)
+        bottom.set_ylabel(_word("usd"))
+        bottom.set_xticks(list(positions), buckets, rotation=45 if len(buckets) > 8 else 0)
+        for axes in (top, bottom):
+            axes.spines[["top", "right"]].set_visible(False)
+            axes.grid(axis="y", alpha=0.3)
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png")
+    return buffer.getvalue()
