@@ -1,0 +1,542 @@
+"""The read side of the knowledge base: briefs, full-text search, stats, sources and changes.
+
+Every query leaves out removed facts (``deleted_at IS NULL``) unless asked, and returns the read
+models of ``briefs.model`` so the renderer never sees a database row.
+
+Search snippets mark matched words with :data:`MARK_START` and :data:`MARK_END` (the ASCII
+control characters STX and ETX). ``text.clean`` refuses control characters, so stored text can
+never contain them: a renderer escapes the snippet for its medium, then turns the two marks into
+bold.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from sqlite_utils import Database
+
+from . import text
+from .errors import BadInput, NotFound
+from .model import DEAL_KINDS, Alias, AuditEntry, Company, Fact, Figure, PartyRef, Source
+from .periods import parse_period
+
+MARK_START = "\x02"
+MARK_END = "\x03"
+
+# Search ranks the newest matches of a query with bm25 rather than all of them: a common word
+# matches most of the table, and ordering every match by rank costs hundreds of milliseconds.
+SEARCH_WINDOW = 500
+MAX_SEARCH_TERMS = 8
+MAX_OFFSET = 1000
+EXCERPT_CHARS = 600
+
+_FACT_COLUMNS = (
+    "id, kind, summary, key, subject_id, counterparty_id, licensor_id, licensee_id, asset, "
+    "sector, territory, stage, royalty, period, period_start, period_end, status, evidence, "
+    "note, origin, revision, created_at, updated_at, deleted_at, source_id"
+)
+_SOURCE_COLUMNS = "id, key, kind, title, outlet, author, published, url, note"
+_PARTY_FIELDS = ("subject", "counterparty", "licensor", "licensee")
+_WORD = re.compile(r"\w+", re.UNICODE)
+_NEWEST_FIRST = "period_end IS NULL, period_end DESC, id DESC"
+
+
+# --- Facts ------------------------------------------------------------------------------------
+
+
+def fetch_facts(db: Database, ids: Sequence[int], *, include_deleted: bool = False) -> list[Fact]:
+    """Hydrate facts (parties, source, figures) in the order of ``ids``; missing ids are skipped."""
+    wanted = list(dict.fromkeys(int(i) for i in ids))
+    if not wanted:
+        return []
+    rows: dict[int, tuple] = {}
+    for chunk in _chunks(wanted, 500):
+        marks = ",".join("?" * len(chunk))
+        deleted = "" if include_deleted else " AND deleted_at IS NULL"
+        for row in db.execute(
+            f"SELECT {_FACT_COLUMNS} FROM facts WHERE id IN ({marks}){deleted}", chunk
+        ):
+            rows[row[0]] = row
+    if not rows:
+        return []
+    parties = _party_names(db, {pid for row in rows.values() for pid in row[4:8] if pid})
+    sources = _sources(db, {row[24] for row in rows.values()})
+    figures = _figures(db, list(rows))
+    return [
+        _fact(rows[i], parties, sources[rows[i][24]], figures.get(i, ()))
+        for i in wanted
+        if i in rows
+    ]
+
+
+def get_fact(db: Database, fact_id: int, *, include_deleted: bool = False) -> Fact:
+    found = fetch_facts(db, [fact_id], include_deleted=include_deleted)
+    if not found:
+        raise NotFound(f"no fact #{fact_id}", code="unknown_fact", fact_id=fact_id)
+    return found[0]
+
+
+def _fact(row: tuple, parties: dict[int, str], source: Source, figures: tuple[Figure, ...]) -> Fact:
+    (fid, kind, summary, key, *party_ids) = row[:8]
+    refs = {
+        name: PartyRef(pid, parties[pid]) if pid in parties else None
+        for name, pid in zip(_PARTY_FIELDS, party_ids, strict=True)
+    }
+    (asset, sector, territory, stage, royalty, period, p_start, p_end, status, evidence, note) = (
+        row[8:19]
+    )
+    return Fact(
+        id=fid,
+        kind=kind,
+        summary=summary,
+        source=source,
+        key=key,
+        asset=asset,
+        sector=sector,
+        territory=territory,
+        stage=stage,
+        royalty=royalty,
+        period=period,
+        period_start=p_start,
+        period_end=p_end,
+        status=status,
+        evidence=evidence,
+        note=note,
+        origin=row[19],
+        revision=row[20],
+        created_at=row[21],
+        updated_at=row[22],
+        deleted_at=row[23],
+        figures=figures,
+        **refs,
+    )
+
+
+def _party_names(db: Database, ids: set[int]) -> dict[int, str]:
+    names: dict[int, str] = {}
+    for chunk in _chunks(sorted(ids), 500):
+        marks = ",".join("?" * len(chunk))
+        names.update(db.execute(f"SELECT id, name FROM companies WHERE id IN ({marks})", chunk))
+    return names
+
+
+def _sources(db: Database, ids: set[int]) -> dict[int, Source]:
+    found: dict[int, Source] = {}
+    for chunk in _chunks(sorted(ids), 500):
+        marks = ",".join("?" * len(chunk))
+        for row in db.execute(
+            f"SELECT {_SOURCE_COLUMNS} FROM sources WHERE id IN ({marks})", chunk
+        ):
+            found[row[0]] = Source(*row)
+    return found
+
+
+def _figures(db: Database, fact_ids: list[int]) -> dict[int, tuple[Figure, ...]]:
+    grouped: dict[int, list[Figure]] = {}
+    for chunk in _chunks(fact_ids, 500):
+        marks = ",".join("?" * len(chunk))
+        for row in db.execute(
+            "SELECT fact_id, role, disclosed, value, unit, value_usd, usd_basis, approx, note "
+            f"FROM figures WHERE fact_id IN ({marks}) ORDER BY fact_id, id",
+            chunk,
+        ):
+            grouped.setdefault(row[0], []).append(Figure(row[1], bool(row[2]), *row[3:]))
+    return {fid: tuple(figs) for fid, figs in grouped.items()}
+
+
+def _chunks(items: list, size: int) -> Iterable[list]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+# --- Company brief ----------------------------------------------------------------------------
+
+
+@dataclass
+class Brief:
+    """Everything known about one company: deals first, then other facts, each newest first."""
+
+    company: Company
+    aliases: list[Alias]
+    deals: list[Fact]
+    others: list[Fact]
+
+
+def company_brief(db: Database, company_id: int) -> Brief:
+    """Every live fact where the company is subject, counterparty, licensor or licensee."""
+    row = db.execute(
+        "SELECT id, slug, name, country, sector, description FROM companies WHERE id = ?",
+        [company_id],
+    ).fetchone()
+    if row is None:
+        raise NotFound(f"no company #{company_id}", code="unknown_company", query=str(company_id))
+    ids = [
+        fid
+        for (fid,) in db.execute(
+            f"""
+            SELECT id FROM facts WHERE id IN (
+                SELECT id FROM facts WHERE subject_id = :c
+                UNION SELECT id FROM facts WHERE counterparty_id = :c
+                UNION SELECT id FROM facts WHERE licensor_id = :c
+                UNION SELECT id FROM facts WHERE licensee_id = :c
+            ) AND deleted_at IS NULL ORDER BY {_NEWEST_FIRST}
+            """,
+            {"c": company_id},
+        )
+    ]
+    facts = fetch_facts(db, ids)
+    return Brief(
+        company=Company(*row),
+        aliases=_aliases(db, company_id),
+        deals=[f for f in facts if f.is_deal],
+        others=[f for f in facts if not f.is_deal],
+    )
+
+
+def _aliases(db: Database, company_id: int) -> list[Alias]:
+    rows = db.execute(
+        """
+        SELECT a.alias, a.kind, a.source_id, s.outlet, a.note FROM aliases a
+        LEFT JOIN sources s ON s.id = a.source_id
+        WHERE a.company_id = ? ORDER BY a.kind != 'name', a.id
+        """,
+        [company_id],
+    ).fetchall()
+    return [Alias(*row) for row in rows]
+
+
+# --- Search -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    """A matching fact, or a source whose own text matched; ``score`` is higher for better."""
+
+    fact: Fact | None
+    source: Source | None
+    snippet: str
+    score: float
+
+
+@dataclass(frozen=True)
+class SearchPage:
+    query: str
+    hits: list[SearchHit]
+    has_more: bool
+
+
+def search(db: Database, query: str, *, limit: int = 10, offset: int = 0) -> SearchPage:
+    """Full-text search over facts and source documents, best matches first.
+
+    The newest ``SEARCH_WINDOW`` matches of each index are ranked with bm25 (FTS5 walks rowids
+    newest first and stops early), so a common word costs the same as a rare one.
+    """
+    cleaned = text.clean(query, field="query", max_len=text.MAX_QUERY)
+    expression = fts_expression(cleaned)
+    if not 1 <= limit <= 100 or not 0 <= offset <= MAX_OFFSET:
+        raise BadInput("limit or offset out of range", code="bad_page", limit=limit, offset=offset)
+    window = max(SEARCH_WINDOW, offset + limit + 1)
+    ranked = sorted(
+        _ranked(db, "facts_fts", expression, window)
+        + _ranked(db, "sources_fts", expression, window),
+        key=lambda hit: (hit[2], -hit[1]),
+    )
+    page = ranked[offset : offset + limit]
+    hits = _hydrate_hits(db, expression, page)
+    return SearchPage(cleaned, hits, has_more=len(ranked) > offset + limit)
+
+
+def fts_expression(query: str) -> str:
+    """A safe FTS5 expression: each word quoted (so AND, NEAR, *, ^ are plain words), all required."""
+    words = _WORD.findall(query)[:MAX_SEARCH_TERMS]
+    if not words:
+        raise BadInput("the search has no words in it", code="empty_query")
+    return " ".join('"' + w.replace('"', '""') + '"' for w in words)
+
+
+def _ranked(db: Database, table: str, expression: str, window: int) -> list[tuple[str, int, float]]:
+    rows = db.execute(
+        f"SELECT rowid, bm25({table}) FROM {table} WHERE {table} MATCH ? "
+        "ORDER BY rowid DESC LIMIT ?",
+        [expression, window],
+    ).fetchall()
+    kind = "fact" if table == "facts_fts" else "source"
+    return [(kind, rowid, rank) for rowid, rank in rows]
+
+
+def _hydrate_hits(
+    db: Database, expression: str, page: list[tuple[str, int, float]]
+) -> list[SearchHit]:
+    fact_ids = [rowid for kind, rowid, _ in page if kind == "fact"]
+    source_ids = [rowid for kind, rowid, _ in page if kind == "source"]
+    facts = {f.id: f for f in fetch_facts(db, fact_ids)}
+    sources = _sources(db, set(source_ids))
+    snippets = _snippets(db, "facts_fts", expression, fact_ids) | _snippets(
+        db, "sources_fts", expression, source_ids, prefix="s"
+    )
+    hits = []
+    for kind, rowid, rank in page:
+        if kind == "fact" and rowid in facts:
+            hits.append(SearchHit(facts[rowid], None, snippets.get(f"{rowid}", ""), -rank))
+        elif kind == "source" and rowid in sources:
+            hits.append(SearchHit(None, sources[rowid], snippets.get(f"s{rowid}", ""), -rank))
+    return hits
+
+
+def _snippets(
+    db: Database, table: str, expression: str, ids: list[int], *, prefix: str = ""
+) -> dict[str, str]:
+    if not ids:
+        return {}
+    marks = ",".join("?" * len(ids))
+    rows = db.execute(
+        f"SELECT rowid, snippet({table}, -1, ?, ?, '…', 16) FROM {table} "
+        f"WHERE {table} MATCH ? AND rowid IN ({marks})",
+        [MARK_START, MARK_END, expression, *ids],
+    )
+    return {f"{prefix}{rowid}": snippet for rowid, snippet in rows}
+
+
+# --- Stats ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StatRow:
+    bucket: str
+    kind: str
+    sector: str | None
+    deals: int
+    disclosed: int
+    usd_total: float
+
+
+@dataclass(frozen=True)
+class Stats:
+    """Deal counts computed from our facts (``rows``) beside what articles reported (``reported``)."""
+
+    granularity: str
+    period: str | None
+    sector: str | None
+    rows: list[StatRow]
+    reported: list[Fact]
+
+
+_BUCKETS = {
+    "year": "substr(period_start, 1, 4)",
+    "half": "substr(period_start, 1, 4) || '-H' || "
+    "(CASE WHEN substr(period_start, 6, 2) <= '06' THEN 1 ELSE 2 END)",
+    "quarter": "substr(period_start, 1, 4) || '-Q' || "
+    "((CAST(substr(period_start, 6, 2) AS INTEGER) + 2) / 3)",
+    "month": "substr(period_start, 1, 7)",
+}
+UNDATED = "undated"
+
+
+def stats(
+    db: Database, *, granularity: str = "year", period: str | None = None, sector: str | None = None
+) -> Stats:
+    """Deals per bucket, kind and sector: how many, how many disclosed a value, and USD summed.
+
+    A deal's value is its stated total, else its upfront plus milestones (``Fact.parts_usd``).
+    Deals without a date count under ``"undated"`` unless a period is asked for.
+    """
+    if granularity not in _BUCKETS:
+        raise BadInput(
+            f"unknown granularity {granularity!r}", code="bad_granularity", value=granularity[:20]
+        )
+    span = parse_period(text.clean(period, field="period", max_len=20)) if period else None
+    sector = text.clean(sector, field="sector", max_len=text.MAX_NAME) if sector else None
+    where, params = _stat_filter(span, sector)
+    kinds = ",".join(f"'{k}'" for k in DEAL_KINDS)
+    rows = db.execute(
+        f"""
+        WITH deal AS (
+            SELECT f.kind, f.sector, f.period_start,
+                (SELECT g.value_usd FROM figures g WHERE g.fact_id = f.id AND g.role = 'total'
+                    AND g.value_usd IS NOT NULL LIMIT 1) AS total_usd,
+                (SELECT sum(g.value_usd) FROM figures g WHERE g.fact_id = f.id
+                    AND g.role IN ('upfront', 'milestones') AND g.value_usd > 0) AS parts_usd
+            FROM facts f WHERE f.deleted_at IS NULL AND f.kind IN ({kinds}){where}
+        )
+        SELECT coalesce({_BUCKETS[granularity]}, '{UNDATED}') AS bucket, kind, sector,
+            count(*), sum(coalesce(total_usd, parts_usd) IS NOT NULL),
+            coalesce(sum(coalesce(total_usd, parts_usd)), 0.0)
+        FROM deal GROUP BY 1, 2, 3 ORDER BY bucket = '{UNDATED}', 1, 2, 3
+        """,
+        params,
+    ).fetchall()
+    return Stats(
+        granularity=granularity,
+        period=span.text if span else None,
+        sector=sector,
+        rows=[StatRow(*row) for row in rows],
+        reported=_reported(db, where, params),
+    )
+
+
+def _stat_filter(span, sector: str | None) -> tuple[str, list]:
+    where, params = "", []
+    if span:
+        where += " AND f.period_start >= ? AND f.period_start <= ?"
+        params += [span.start.isoformat(), span.end.isoformat()]
+    if sector:
+        where += " AND lower(f.sector) = lower(?)"
+        params.append(sector)
+    return where, params
+
+
+def _reported(db: Database, where: str, params: list) -> list[Fact]:
+    """Aggregates the articles state themselves (market_stat), inside the period, newest first."""
+    where = where.replace("f.period_start <= ?", "f.period_end <= ?")
+    ids = [
+        fid
+        for (fid,) in db.execute(
+            f"SELECT f.id FROM facts f WHERE f.deleted_at IS NULL AND f.kind = 'market_stat'"
+            f"{where} ORDER BY {_NEWEST_FIRST}",
+            params,
+        )
+    ]
+    return fetch_facts(db, ids)
+
+
+# --- Sources ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SourceSummary:
+    source: Source
+    facts: int
+
+
+@dataclass(frozen=True)
+class SourceDetail:
+    source: Source
+    facts: list[Fact]
+    text_excerpt: str | None
+
+
+def list_sources(db: Database) -> list[SourceSummary]:
+    """Every source with its number of live facts, newest publication first."""
+    rows = db.execute(
+        f"""
+        SELECT {_SOURCE_COLUMNS},
+            (SELECT count(*) FROM facts f WHERE f.source_id = s.id AND f.deleted_at IS NULL)
+        FROM sources s ORDER BY published IS NULL, published DESC, id DESC
+        """
+    ).fetchall()
+    return [SourceSummary(Source(*row[:9]), row[9]) for row in rows]
+
+
+def get_source(db: Database, source_id: int) -> SourceDetail:
+    row = db.execute(
+        f"SELECT {_SOURCE_COLUMNS}, text FROM sources WHERE id = ?", [source_id]
+    ).fetchone()
+    if row is None:
+        raise NotFound(f"no source #{source_id}", code="unknown_source", source_id=source_id)
+    ids = [
+        fid
+        for (fid,) in db.execute(
+            f"SELECT id FROM facts WHERE source_id = ? AND deleted_at IS NULL ORDER BY {_NEWEST_FIRST}",
+            [source_id],
+        )
+    ]
+    return SourceDetail(Source(*row[:9]), fetch_facts(db, ids), _excerpt(row[9]))
+
+
+def _excerpt(body: str | None) -> str | None:
+    """The opening of a document, cut at a word so it never ends mid-word."""
+    if not body:
+        return None
+    body = body.strip()
+    if len(body) <= EXCERPT_CHARS:
+        return body
+    cut = body[:EXCERPT_CHARS].rsplit(" ", 1)[0]
+    return cut.rstrip(" ,;:") + "…"
+
+
+# --- Changes since an audit id ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Changes:
+    """What happened to facts between two audit ids, as net effects over the window.
+
+    ``first_audit_id``/``last_audit_id`` span every audit row in the window (any entity), so a
+    caller that remembers ``last_audit_id`` never reads the same rows twice.
+    """
+
+    added: list[Fact]
+    edited: list[Fact]
+    removed: list[AuditEntry]
+    first_audit_id: int | None
+    last_audit_id: int | None
+
+
+_AUDIT_COLUMNS = (
+    "id, at, actor, action, entity, entity_id, actor_id, guild_id, before, after, reason, "
+    "undoes, undone_by"
+)
+
+
+def latest_audit_id(db: Database) -> int:
+    return db.execute("SELECT coalesce(max(id), 0) FROM audit").fetchone()[0]
+
+
+def changes_since(
+    db: Database, after_audit_id: int, *, until_audit_id: int | None = None
+) -> Changes:
+    """Facts added, edited and removed after ``after_audit_id`` (up to ``until_audit_id``).
+
+    Each fact is judged by the audit snapshots: whether it was live before its first change in
+    the window and after its last. Added then removed inside the window is no news at all;
+    removed then restored (undo) is not a removal; an edit, or the undo of one, is an edit.
+    This reads ``before``/``after`` rather than action names, so "add", "edit", "remove" and
+    "undo" (as ``briefs.changes`` writes them) all count by what they did.
+    """
+    until = latest_audit_id(db) if until_audit_id is None else until_audit_id
+    span = db.execute(
+        "SELECT min(id), max(id) FROM audit WHERE id > ? AND id <= ?", [after_audit_id, until]
+    ).fetchone()
+    entries = [
+        _audit_entry(row)
+        for row in db.execute(
+            f"SELECT {_AUDIT_COLUMNS} FROM audit WHERE entity = 'fact' AND id > ? AND id <= ? "
+            "ORDER BY id",
+            [after_audit_id, until],
+        )
+    ]
+    history: dict[int, list[AuditEntry]] = {}
+    for entry in entries:
+        if entry.entity_id is not None:
+            history.setdefault(entry.entity_id, []).append(entry)
+    added, edited, removed = [], [], []
+    for fact_id, steps in history.items():
+        before, after = _live(steps[0].before), _live(steps[-1].after)
+        if not before and after:
+            added.append(fact_id)
+        elif before and not after:
+            removed.append(steps[-1])
+        elif before and after and any(_live(s.before) and _live(s.after) for s in steps):
+            edited.append(fact_id)
+    return Changes(
+        added=fetch_facts(db, added),
+        edited=fetch_facts(db, edited),
+        removed=removed,
+        first_audit_id=span[0],
+        last_audit_id=span[1],
+    )
+
+
+def _audit_entry(row: tuple) -> AuditEntry:
+    values = list(row)
+    values[8] = json.loads(values[8]) if values[8] else None
+    values[9] = json.loads(values[9]) if values[9] else None
+    return AuditEntry(*values)
+
+
+def _live(snapshot: dict | None) -> bool:
+    """Whether an audit snapshot shows the fact present (stored and not removed)."""
+    return snapshot is not None and snapshot.get("deleted_at") is None
