@@ -1,0 +1,506 @@
+"""Turn read models into pages people read: on Discord (embeds) or as plain text (CLI, console).
+
+Every word comes from a template in ``templates/``. A template writes its text in sections
+(``{{ section("field", "Deals") }}``) that become the parts of a :class:`Page`; the code then
+splits pages to Discord's limits, never cutting anything off.
+
+Two flavours render the same templates:
+
+- ``discord``: every ``{{ }}`` output is escaped for Markdown and mentions, so stored text can
+  neither format nor ping; helpers such as :func:`bold` return :class:`Trusted` markup.
+- ``text``: no Markdown, control characters stripped; pages are not split.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup
+
+from .errors import DealbriefError
+from .model import FACT_KINDS, Figure, is_money
+from .money import format_usd
+from .queries import MARK_END, MARK_START
+
+TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
+
+BRAND_COLOUR = 0x2E7D6B
+
+# Discord's embed limits (https://discord.com/developers/docs/resources/message#embed-object).
+TITLE_LIMIT = 256
+DESCRIPTION_LIMIT = 4096
+FIELD_NAME_LIMIT = 256
+FIELD_VALUE_LIMIT = 1024
+FIELDS_PER_PAGE = 25
+PAGE_TOTAL_LIMIT = 6000
+PAGES_PER_MESSAGE = 10
+FOOTER_LIMIT = 2048
+
+FLAVOURS = ("discord", "text")
+EMPTY = "\u200b"  # Discord refuses empty field names and values; a zero-width space is blank.
+ZWSP = "\u200b"
+
+
+@dataclass
+class Field:
+    name: str
+    value: str
+    inline: bool = False
+
+
+@dataclass
+class Page:
+    """One Discord embed's worth of content, or one block of console text."""
+
+    title: str
+    description: str = ""
+    fields: list[Field] = field(default_factory=list)
+    footer: str = ""
+    colour: int = BRAND_COLOUR
+    image: str | None = None
+    url: str | None = None
+
+    def total_chars(self) -> int:
+        """Characters Discord counts towards the 6000 per embed (and per message)."""
+        return (
+            len(self.title)
+            + len(self.description)
+            + len(self.footer)
+            + sum(len(f.name) + len(f.value) for f in self.fields)
+        )
+
+
+class Trusted(Markup):
+    """Markup the code built itself (bold, a timestamp, a link): printed without escaping.
+
+    It is Jinja's ``Markup`` so that macro output, already escaped piece by piece, also passes
+    through unescaped; Jinja's own HTML escaping never applies because ``finalize`` always
+    returns Trusted text.
+    """
+
+
+# --- Escaping ---------------------------------------------------------------------------------
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]")
+_MD_ANYWHERE = re.compile(r"([\\*_~`|\[\]])")
+_MD_LINE_START = re.compile(r"^(\s*)([#>+-])", re.MULTILINE)
+_MD_NUMBERED = re.compile(r"^(\s*\d+)(\.)", re.MULTILINE)
+_ANGLE = re.compile(r"<(?=\S)")
+_SCHEME = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*):(//)")
+
+
+def strip_controls(text: str) -> str:
+    """Drop control, zero-width and direction characters; keep newlines and tabs."""
+    return _CONTROL.sub("", text)
+
+
+def escape_discord(text: str) -> str:
+    """Make stored text inert on Discord: no Markdown, no links, no mentions, no pings.
+
+    Backslash escapes stop formatting; a zero-width space after ``@`` and ``<`` stops
+    ``@everyone``, ``<@id>``, ``<@&id>``, ``<#id>``, and one inside ``://`` stops auto-links.
+    """
+    text = strip_controls(text)
+    text = _MD_ANYWHERE.sub(r"\\\1", text)
+    text = _MD_LINE_START.sub(r"\1\\\2", text)
+    text = _MD_NUMBERED.sub(r"\1\\\2", text)
+    text = text.replace("@", "@" + ZWSP)
+    text = _ANGLE.sub("<" + ZWSP, text)
+    return _SCHEME.sub(r"\1:" + ZWSP + r"\2", text)
+
+
+def _escaper(flavour: str) -> Callable[[str], str]:
+    return escape_discord if flavour == "discord" else strip_controls
+
+
+def _finalize(flavour: str) -> Callable[[Any], Trusted]:
+    escape = _escaper(flavour)
+
+    def finalize(value: Any) -> Trusted:
+        if value is None:
+            return Trusted("")
+        if hasattr(value, "__html__"):
+            return Trusted(value)
+        return Trusted(escape(str(value)))
+
+    return finalize
+
+
+# --- Template helpers -------------------------------------------------------------------------
+
+_SECTION = "\x1e"  # record separator: stripped from any stored text, so only templates emit it
+_PART = "\x1f"
+SECTION_KINDS = ("title", "description", "field", "footer")
+
+
+def _helpers(flavour: str) -> dict[str, Callable[..., Any]]:
+    """Functions templates call; each returns Trusted output already escaped for the flavour."""
+    escape = _escaper(flavour)
+    discord = flavour == "discord"
+
+    def section(kind: str, name: Any = "", inline: bool = False) -> Trusted:
+        if kind not in SECTION_KINDS:
+            raise ValueError(f"unknown section kind {kind!r}")
+        return Trusted(f"{_SECTION}{kind}{_PART}{escape(str(name))}{_PART}{int(inline)}\n")
+
+    def bold(value: Any) -> Trusted:
+        text = escape(str(value))
+        return Trusted(f"**{text}**" if discord else text)
+
+    def italic(value: Any) -> Trusted:
+        text = escape(str(value))
+        return Trusted(f"*{text}*" if discord else text)
+
+    def code(value: Any) -> Trusted:
+        """Something to type, such as a command: shown as code on Discord."""
+        text = strip_controls(str(value)).replace("`", "'")
+        return Trusted(f"`{text}`" if discord else text)
+
+    def link(label: Any, url: str | None) -> Trusted:
+        """A link only for http(s) addresses; anything else is shown as plain text."""
+        text = escape(str(label))
+        safe = url if url and re.match(r"(?i)^https?://[^\s<>()]+$", url) else None
+        if not safe:
+            return Trusted(text)
+        return Trusted(f"[{text}](<{safe}>)" if discord else f"{text} <{safe}>")
+
+    def when(value: str | None, style: str = "d") -> Trusted:
+        """A stored ISO timestamp: Discord shows it in each reader's time zone."""
+        if not value:
+            return Trusted("")
+        try:
+            moment = datetime.fromisoformat(value)
+        except ValueError:
+            return Trusted(escape(value))
+        if discord and moment.tzinfo is not None:
+            return Trusted(f"<t:{int(moment.timestamp())}:{style}>")
+        shown = moment.strftime("%Y-%m-%d %H:%M UTC" if style != "d" else "%Y-%m-%d")
+        return Trusted(shown)
+
+    def highlight(snippet: str | None) -> Trusted:
+        """A search snippet with the matched words (between FTS marks) in bold."""
+        pieces = re.split(f"{MARK_START}(.*?){MARK_END}", snippet or "")
+        return Trusted(
+            "".join(str(bold(p)) if i % 2 else escape(p) for i, p in enumerate(pieces) if p)
+        )
+
+    return {
+        "section": section,
+        "highlight": highlight,
+        "bold": bold,
+        "italic": italic,
+        "code": code,
+        "link": link,
+        "when": when,
+    }
+
+
+def _count(value: Any) -> int:
+    """A number, or how many items a collection holds (reports give either)."""
+    return value if isinstance(value, int) else len(value)
+
+
+def format_money(value: float | None, unit: str) -> str:
+    """An amount in its own unit: $540M, CNY 3.5B, 35%, 1,200, 2.5x."""
+    if value is None:
+        return ""
+    if unit == "percent":
+        return f"{value:g}%"
+    if unit == "multiple":
+        return f"{value:g}x"
+    if unit == "count":
+        return f"{value:,.0f}"
+    shown = format_usd(value)
+    return shown if unit == "USD" else shown.replace("$", f"{unit} ", 1)
+
+
+def format_figure(figure: Figure) -> str:
+    """A figure as a reader wants it: original amount, then US dollars when converted."""
+    if not figure.disclosed or figure.value is None:
+        return "undisclosed"
+    text = format_money(figure.value, figure.unit)
+    if is_money(figure.unit) and figure.unit != "USD" and figure.value_usd:
+        computed = (figure.usd_basis or "").startswith("rate table")
+        text += f" ({'≈' if computed else ''}{format_usd(figure.value_usd)})"
+    if figure.approx:
+        text = f"{figure.approx} {text}"
+    return text
+
+
+_FILTERS: dict[str, Callable[..., Any]] = {
+    "usd": format_usd,
+    "money": format_money,
+    "figure": format_figure,
+    "count": _count,
+    "kind_label": lambda kind: FACT_KINDS.get(kind, kind),
+}
+
+
+@cache
+def environment(flavour: str) -> Environment:
+    """The Jinja2 environment for one flavour; shared and built once."""
+    if flavour not in FLAVOURS:
+        raise ValueError(f"unknown flavour {flavour!r}")
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES_DIR),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=False,
+        autoescape=True,  # with ``finalize`` below: Markdown escaping, never HTML escaping
+        finalize=_finalize(flavour),
+    )
+    env.globals.update(_helpers(flavour))
+    env.globals["flavour"] = flavour
+    env.filters.update(_FILTERS)
+    return env
+
+
+# --- From template text to pages --------------------------------------------------------------
+
+
+def _tidy(text: str) -> str:
+    """Trim each line's trailing spaces and collapse runs of blank lines left by template logic."""
+    lines = [line.rstrip() for line in text.strip("\n").splitlines()]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+
+
+def parse_sections(text: str) -> Page:
+    """Build a Page from template output written in sections."""
+    page = Page(title="")
+    for chunk in text.split(_SECTION)[1:]:
+        header, _, body = chunk.partition("\n")
+        kind, name, inline = header.split(_PART)
+        body = _tidy(body)
+        if kind == "title":
+            page.title = body
+        elif kind == "description":
+            page.description = body
+        elif kind == "footer":
+            page.footer = body
+        elif body or name:
+            page.fields.append(Field(name or EMPTY, body or EMPTY, inline == "1"))
+    return page
+
+
+def render_template(name: str, flavour: str = "discord", **context: Any) -> list[Page]:
+    """Render one template into pages: split to Discord's limits in the Discord flavour."""
+    text = environment(flavour).get_template(name).render(**context)
+    page = parse_sections(text)
+    return split_pages(page) if flavour == "discord" else [page]
+
+
+# --- Splitting to Discord's limits ------------------------------------------------------------
+
+
+def split_text(text: str, limit: int) -> list[str]:
+    """Cut ``text`` into chunks of at most ``limit`` characters, losing nothing.
+
+    Cuts fall between paragraphs when possible, else between lines, else between words; only a
+    single word longer than the limit is cut inside (never just after an escaping backslash).
+    """
+    if len(text) <= limit:
+        return [text]
+    for separator in ("\n\n", "\n", " "):
+        pieces = text.split(separator)
+        if len(pieces) > 1:
+            return _pack(pieces, separator, limit)
+    return _cut_word(text, limit)
+
+
+def _pack(pieces: list[str], separator: str, limit: int) -> list[str]:
+    chunks: list[str] = []
+    current = ""
+    for piece in pieces:
+        for part in split_text(piece, limit):
+            joined = f"{current}{separator}{part}" if current else part
+            if len(joined) <= limit:
+                current = joined
+            else:
+                if current:
+                    chunks.append(current)
+                current = part
+    if current:
+        chunks.append(current)
+    return [c.strip() or EMPTY for c in chunks]
+
+
+def _cut_word(text: str, limit: int) -> list[str]:
+    chunks = []
+    while len(text) > limit:
+        cut = limit
+        while cut > 1 and text[cut - 1] == "\\":
+            cut -= 1
+        chunks.append(text[:cut])
+        text = text[cut:]
+    return [*chunks, text] if text else chunks
+
+
+def _shorten(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip("\\") + "…"
+
+
+def split_pages(page: Page) -> list[Page]:
+    """Split one page into as many as needed so that none exceeds a Discord limit.
+
+    Long descriptions and field values continue on further fields and pages; a title too long
+    for the limit is shortened and given whole at the top of the description; an overlong footer
+    moves into fields. Continuation pages are titled "Title (2/3)".
+    """
+    title, description = page.title, page.description
+    if len(title) > TITLE_LIMIT - 8:
+        description = f"{title}\n\n{description}".strip()
+        title = _shorten(title, TITLE_LIMIT - 8)
+    footer, fields = page.footer, list(page.fields)
+    if len(footer) > FOOTER_LIMIT:
+        fields.append(Field(EMPTY, footer))
+        footer = ""
+    budget = PAGE_TOTAL_LIMIT - len(title) - len(" (99/99)") - len(footer)
+    blocks = split_text(description, min(DESCRIPTION_LIMIT, budget)) if description else []
+    pieces = [piece for f in fields for piece in _split_field(f)]
+    pages: list[Page] = []
+    current = replace(page, title=title, description="", fields=[], footer=footer)
+    for block in blocks:
+        if current.description or current.fields:
+            pages.append(current)
+            current = replace(current, description="", fields=[])
+        current.description = block
+    for piece in pieces:
+        used = len(current.description) + sum(len(f.name) + len(f.value) for f in current.fields)
+        size = len(piece.name) + len(piece.value)
+        if len(current.fields) >= FIELDS_PER_PAGE or used + size > budget:
+            pages.append(current)
+            current = replace(current, description="", fields=[])
+        current.fields.append(piece)
+    pages.append(current)
+    if len(pages) > 1 and title:
+        for number, each in enumerate(pages, start=1):
+            each.title = f"{title} ({number}/{len(pages)})"
+    return pages
+
+
+def _split_field(item: Field) -> list[Field]:
+    """One field, or several when its value exceeds the limit ("Deals", "Deals (cont.)")."""
+    name = _shorten(item.name or EMPTY, FIELD_NAME_LIMIT - len(" (cont.)"))
+    value = f"{item.name}\n{item.value}" if len(item.name) > len(name) else item.value
+    chunks = split_text(value or EMPTY, FIELD_VALUE_LIMIT)
+    return [
+        Field(name if i == 0 else f"{name} (cont.)", chunk, item.inline)
+        for i, chunk in enumerate(chunks)
+    ]
+
+
+def group_messages(pages: Sequence[Page]) -> list[list[Page]]:
+    """Group pages into messages of at most 10 embeds and 6000 characters in all."""
+    messages: list[list[Page]] = []
+    current: list[Page] = []
+    size = 0
+    for page in pages:
+        chars = page.total_chars()
+        if current and (len(current) >= PAGES_PER_MESSAGE or size + chars > PAGE_TOTAL_LIMIT):
+            messages.append(current)
+            current, size = [], 0
+        current.append(page)
+        size += chars
+    if current:
+        messages.append(current)
+    return messages
+
+
+# --- Plain text -------------------------------------------------------------------------------
+
+
+def to_text(pages: Iterable[Page]) -> str:
+    """Pages as plain text for a terminal: title, description, then each field under its name."""
+    blocks = []
+    for page in pages:
+        lines = [page.title] if page.title and page.title != EMPTY else []
+        if page.description:
+            lines += ["", page.description]
+        for item in page.fields:
+            lines.append("")
+            if item.name != EMPTY:
+                lines.append(item.name)
+            if item.value != EMPTY:
+                lines.append(item.value)
+        if page.footer:
+            lines += ["", page.footer]
+        blocks.append("\n".join(lines).strip())
+    return "\n\n".join(b for b in blocks if b) + "\n"
+
+
+# --- What each answer looks like --------------------------------------------------------------
+
+
+def render_brief(brief: Any, *, flavour: str = "discord") -> list[Page]:
+    """A company's brief: names, deals, other facts, each cited and numbered."""
+    return render_template("brief.j2", flavour, brief=brief)
+
+
+def render_search(page: Any, *, flavour: str = "discord") -> list[Page]:
+    return render_template("search.j2", flavour, result=page)
+
+
+def render_stats(stats: Any, *, flavour: str = "discord") -> list[Page]:
+    return render_template("stats.j2", flavour, stats=stats)
+
+
+def render_sources(sources: Sequence[Any], *, flavour: str = "discord") -> list[Page]:
+    return render_template("sources.j2", flavour, sources=sources)
+
+
+def render_source(detail: Any, *, flavour: str = "discord") -> list[Page]:
+    pages = render_template("source.j2", flavour, detail=detail)
+    return _with_url(pages, detail.source.url)
+
+
+def render_fact(fact: Any, *, flavour: str = "discord") -> list[Page]:
+    return render_template("fact.j2", flavour, fact=fact)
+
+
+def render_history(entries: Sequence[Any], *, flavour: str = "discord") -> list[Page]:
+    return render_template("history.j2", flavour, entries=entries)
+
+
+def render_change(entry: Any, fact: Any = None, *, flavour: str = "discord") -> list[Page]:
+    """Confirmation of an admin's change, with the audit id that undoes it."""
+    return render_template("change.j2", flavour, entry=entry, fact=fact)
+
+
+def render_did_you_mean(
+    query: str, candidates: Sequence[Any], *, flavour: str = "discord"
+) -> list[Page]:
+    return render_template("did_you_mean.j2", flavour, query=query, candidates=candidates)
+
+
+def render_error(err: DealbriefError, *, flavour: str = "discord") -> list[Page]:
+    """One polite message for the error's code; unknown codes get a generic one."""
+    return render_template(
+        "errors.j2",
+        flavour,
+        error_code=err.code,
+        params=err.params,
+        message=str(err),
+        suggestions=getattr(err, "suggestions", []),
+    )
+
+
+def render_help(commands: Sequence[tuple[str, str]], *, flavour: str = "discord") -> list[Page]:
+    return render_template("help.j2", flavour, commands=commands)
+
+
+def render_load_report(report: Any, *, flavour: str = "discord") -> list[Page]:
+    return render_template("load_report.j2", flavour, report=report)
+
+
+def _with_url(pages: list[Page], url: str | None) -> list[Page]:
+    if url and re.match(r"(?i)^https?://\S+$", url):
+        pages[0].url = url
+    return pages
