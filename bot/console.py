@@ -1,0 +1,243 @@
+"""A text console on the knowledge base: type the Discord commands, read the answers as text.
+
+``/deal junshi``, ``/search licence``, ``/stats period:2025``, ``/fact history fact:3``.
+The first words after a command fill its first option; ``name:value`` fills any option, and a
+value runs until the next ``name:`` (quote it to keep a colon or a quote in it). Parsing
+(:func:`parse_line`) is kept apart from answering (:func:`answer`) so each can be tested.
+
+The console runs as the shell user, so the admin commands work here with ``Actor.shell()``.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shlex
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import IO, Any
+
+from sqlite_utils import Database
+
+from briefs import render
+from briefs.changes import Actor
+from briefs.errors import BadInput, DealbriefError, NotFound
+from briefs.store import is_initialised, open_db
+from briefs.text import MAX_LONG_FIELD, clean
+
+from . import answers
+from .answers import FactOptions
+from .help import command_list
+
+FLAVOUR = "text"
+QUIT = ("quit", "exit", "/quit", "/exit")
+MAX_LINE = MAX_LONG_FIELD + 1000
+_KEY = re.compile(r"^([a-z_]+):(.*)$", re.DOTALL)
+
+_FACT_SHORT = (
+    "kind",
+    "subject",
+    "counterparty",
+    "period",
+    "source",
+    "asset",
+    "territory",
+    "upfront",
+    "milestones",
+    "total",
+)
+_FACT_LONG = ("summary", "evidence", "note")
+
+
+@dataclass(frozen=True)
+class Spec:
+    """A console command's options in order (the first takes the leading words) and which are numbers."""
+
+    options: tuple[str, ...] = ()
+    numbers: frozenset[str] = frozenset()
+
+
+COMMANDS: dict[str, Spec] = {
+    "deal": Spec(("company",)),
+    "search": Spec(("query",)),
+    "stats": Spec(("period", "sector", "by")),
+    "source": Spec(("id",), frozenset({"id"})),
+    "sources": Spec(),
+    "help": Spec(),
+    "fact add": Spec((*_FACT_LONG[:1], *_FACT_SHORT, *_FACT_LONG[1:]), frozenset({"source"})),
+    "fact edit": Spec(("id", *_FACT_SHORT, *_FACT_LONG, "reason"), frozenset({"id", "source"})),
+    "fact remove": Spec(("id", "reason"), frozenset({"id"})),
+    "fact undo": Spec(("change",), frozenset({"change"})),
+    "fact history": Spec(("fact", "company"), frozenset({"fact"})),
+    "company add": Spec(("name", "country", "sector", "description")),
+    "company alias": Spec(("company", "alias", "kind")),
+}
+GROUPS = {name.split()[0] for name in COMMANDS if " " in name}
+
+
+@dataclass(frozen=True)
+class Line:
+    """A parsed console line: the command (``fact add``) and its options as typed."""
+
+    command: str
+    options: dict[str, Any] = field(default_factory=dict)
+
+
+def parse_line(text: str) -> Line:
+    """Parse one line; raise BadInput (with a code the error template knows) on anything wrong."""
+    text = clean(text, field="command", max_len=MAX_LINE)
+    try:
+        words = shlex.split(text)
+    except ValueError as exc:
+        raise BadInput("unbalanced quotes", code="unbalanced_quotes") from exc
+    name = words.pop(0).lstrip("/").casefold()
+    if name in GROUPS and words and f"{name} {words[0].casefold()}" in COMMANDS:
+        name = f"{name} {words.pop(0).casefold()}"
+    spec = COMMANDS.get(name)
+    if spec is None:
+        raise BadInput(f"unknown command {name}", code="unknown_command", value=name[:40])
+    return Line(name, _options(spec, words))
+
+
+def _options(spec: Spec, words: list[str]) -> dict[str, Any]:
+    """Fill options: leading words go to the first option; a value runs to the next ``name:``."""
+    values: dict[str, list[str]] = {}
+    current = spec.options[0] if spec.options else None
+    for word in words:
+        match = _KEY.match(word)
+        if match and match[1] in spec.options:
+            current = match[1]
+            values[current] = [match[2]] if match[2] else []
+            continue
+        if current is None:
+            raise BadInput(f"unexpected {word!r}", code="unexpected_words", value=word[:40])
+        values.setdefault(current, []).append(word)
+    options: dict[str, Any] = {}
+    for name, parts in values.items():
+        value = " ".join(parts)
+        options[name] = _number(name, value) if name in spec.numbers else value
+    return options
+
+
+def _number(name: str, value: str) -> int:
+    if not re.fullmatch(r"#?\d{1,12}", value.strip()):
+        raise BadInput(f"{name} is not a number", code="bad_id", field=name, value=value[:40])
+    return int(value.strip().lstrip("#"))
+
+
+# --- Answering --------------------------------------------------------------------------------
+
+
+def _fact_options(options: dict[str, Any]) -> FactOptions:
+    return FactOptions(**{k: v for k, v in options.items() if k in _FACT_SHORT})
+
+
+Handler = Callable[[Database, dict[str, Any]], answers.Screens]
+
+_HANDLERS: dict[str, Handler] = {
+    "deal": lambda db, o: answers.deal(db, o.get("company", ""), FLAVOUR),
+    "search": lambda db, o: answers.search(db, o.get("query", ""), FLAVOUR),
+    "stats": lambda db, o: answers.stats_pages(
+        answers.stats(db, o.get("period"), o.get("sector"), o.get("by") or "year"), FLAVOUR
+    ),
+    "source": lambda db, o: answers.source(db, _required(o, "id"), FLAVOUR),
+    "sources": lambda db, o: answers.sources(db, FLAVOUR),
+    "help": lambda db, o: answers.help_screens(command_list(), FLAVOUR),
+    "fact add": lambda db, o: answers.add_fact(
+        db,
+        Actor.shell(),
+        _fact_options(o),
+        o.get("summary", ""),
+        o.get("evidence"),
+        o.get("note"),
+        FLAVOUR,
+    ),
+    "fact edit": lambda db, o: answers.edit_fact(
+        db,
+        Actor.shell(),
+        _required(o, "id"),
+        _fact_options(o),
+        o.get("summary"),
+        o.get("evidence"),
+        o.get("note"),
+        o.get("reason"),
+        FLAVOUR,
+    ),
+    "fact remove": lambda db, o: answers.remove_fact(
+        db, Actor.shell(), _required(o, "id"), o.get("reason"), FLAVOUR
+    ),
+    "fact undo": lambda db, o: answers.undo(db, Actor.shell(), o.get("change"), FLAVOUR),
+    "fact history": lambda db, o: answers.history(db, o.get("fact"), o.get("company"), FLAVOUR),
+    "company add": lambda db, o: answers.add_company(
+        db,
+        Actor.shell(),
+        o.get("name", ""),
+        o.get("country"),
+        o.get("sector"),
+        o.get("description"),
+        FLAVOUR,
+    ),
+    "company alias": lambda db, o: answers.add_alias(
+        db,
+        Actor.shell(),
+        o.get("company", ""),
+        o.get("alias", ""),
+        o.get("kind") or "name",
+        FLAVOUR,
+    ),
+}
+
+
+def _required(options: dict[str, Any], name: str) -> Any:
+    if options.get(name) in (None, ""):
+        raise BadInput(f"{name} is required", code="empty", field=name)
+    return options[name]
+
+
+def answer(db: Database, text: str) -> str:
+    """The console's answer to one line, as text; errors become the same polite messages."""
+    try:
+        line = parse_line(text)
+        screens = _HANDLERS[line.command](db, line.options)
+    except NotFound as err:
+        if err.code == "unknown_company":
+            query = err.params.get("value") or err.params.get("query") or ""
+            pages = render.render_did_you_mean(query, err.suggestions, flavour=FLAVOUR)
+        else:
+            pages = render.render_error(err, flavour=FLAVOUR)
+        return render.to_text(pages)
+    except DealbriefError as err:
+        return render.to_text(render.render_error(err, flavour=FLAVOUR))
+    return render.to_text([page for screen in screens for page in screen])
+
+
+def prepare(db: Database) -> None:
+    """A fresh database gets the curated facts first, so ``/deal junshi`` answers at once."""
+    if not is_initialised(db):
+        from briefs.curated import load_curated
+
+        load_curated(db)
+
+
+def run_console(
+    db_path: str | os.PathLike[str], input: IO[str] = sys.stdin, output: IO[str] = sys.stdout
+) -> int:
+    """Read lines until ``quit`` or end of input, answering each; returns an exit status."""
+    db = open_db(db_path)
+    try:
+        prepare(db)
+        prompt = input.isatty() and output.isatty()
+        while True:
+            if prompt:
+                output.write("> ")
+                output.flush()
+            text = input.readline()
+            if not text or text.strip().casefold() in QUIT:
+                return 0
+            if text.strip():
+                output.write(answer(db, text.rstrip("\n")))
+                output.write("\n")
+                output.flush()
+    finally:
+        db.close()

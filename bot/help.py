@@ -1,0 +1,25 @@
+"""The command list shown by ``/help`` on Discord and ``/help`` in the console.
+
+Descriptions are the same words the slash commands are registered with (``bot/words.j2``).
+"""
+
+from __future__ import annotations
+
+from .words import word
+
+# (what to type, word key of its description), in the order people need them.
+COMMANDS = (
+    ("/deal COMPANY", "cmd.deal"),
+    ("/search WORDS", "cmd.search"),
+    ("/stats [period] [sector] [by]", "cmd.stats"),
+    ("/source ID", "cmd.source"),
+    ("/sources", "cmd.sources"),
+    ("/fact add|edit|remove|undo|history", "grp.fact"),
+    ("/company add|alias", "grp.company"),
+    ("/admin role", "cmd.admin.role"),
+    ("/help", "cmd.help"),
+)
+
+
+def command_list() -> list[tuple[str, str]]:
+    return [(typed, word(key)) for typed, key in COMMANDS]

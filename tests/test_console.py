@@ -1,0 +1,155 @@
+"""The text console: parsing lines, and answering them on a real database."""
+
+import io
+
+import pytest
+
+from bot.console import Line, answer, parse_line, run_console
+from briefs.changes import Actor, FactIn, FigureIn, add_company, add_fact, add_source
+from briefs.errors import BadInput
+from briefs.store import open_db
+
+ADMIN = Actor("test:admin")
+
+
+@pytest.fixture
+def seeded(db):
+    """Two companies and one licence deal, written through the real change functions."""
+    source = add_source(
+        db, key="t-1", title="Riverbend licenses its antibody", actor=ADMIN, outlet="Test Wire"
+    )
+    riverbend = add_company(db, "Riverbend Therapeutics", ADMIN, country="China")
+    northgate = add_company(db, "Northgate Pharma", ADMIN, country="USA")
+    fact_id = add_fact(
+        db,
+        FactIn(
+            kind="licence",
+            summary="Riverbend licensed its PD-1 antibody to Northgate for North America.",
+            source_id=source,
+            subject_id=riverbend,
+            counterparty_id=northgate,
+            licensor_id=riverbend,
+            licensee_id=northgate,
+            period="2025-03",
+            figures=[FigureIn(role="upfront", value=50e6)],
+        ),
+        ADMIN,
+    )
+    return {"source": source, "fact": fact_id, "riverbend": riverbend}
+
+
+# --- Parsing ----------------------------------------------------------------------------------
+
+
+def test_positional_words_fill_the_first_option():
+    assert parse_line("/deal shanghai junshi") == Line("deal", {"company": "shanghai junshi"})
+
+
+def test_key_value_options_run_until_the_next_key():
+    line = parse_line("/stats period:2025 sector:gene therapy by:quarter")
+    assert line == Line("stats", {"period": "2025", "sector": "gene therapy", "by": "quarter"})
+
+
+def test_quoted_values_keep_colons_and_spaces():
+    line = parse_line('/fact add summary:"Ratio 3:1 agreed" kind:licence source:4')
+    assert line.command == "fact add"
+    assert line.options == {"summary": "Ratio 3:1 agreed", "kind": "licence", "source": 4}
+
+
+def test_group_subcommands_and_numbers():
+    assert parse_line("fact history fact:#12") == Line("fact history", {"fact": 12})
+    assert parse_line("/source 3") == Line("source", {"id": 3})
+
+
+@pytest.mark.parametrize(
+    ("line", "code"),
+    [
+        ("/nope", "unknown_command"),
+        ("/fact", "unknown_command"),
+        ('/deal "unbalanced', "unbalanced_quotes"),
+        ("/source three", "bad_id"),
+        ("/sources extra", "unexpected_words"),
+        ("   ", "empty"),
+        ("/deal " + "x" * 10_000, "too_long"),
+    ],
+)
+def test_bad_lines_are_refused_with_a_code(line, code):
+    with pytest.raises(BadInput) as caught:
+        parse_line(line)
+    assert caught.value.code == code
+
+
+# --- Answering --------------------------------------------------------------------------------
+
+
+def test_deal_answers_the_brief_as_text(db, seeded):
+    text = answer(db, "/deal riverbend")
+    assert "Riverbend Therapeutics" in text
+    assert "Northgate" in text
+    assert "**" not in text  # plain text, no Markdown
+
+
+def test_an_unclear_name_gets_did_you_mean_as_a_list(db, seeded):
+    add_company(db, "Riverbank Biotech", ADMIN)
+    text = answer(db, "/deal river")
+    assert "Riverbend Therapeutics" in text
+    assert "Riverbank Biotech" in text
+    assert "PD-1" not in text  # suggestions, not a brief
+
+
+def test_search_source_sources_and_help(db, seeded):
+    assert "PD-1" in answer(db, "/search antibody")
+    assert "Riverbend licenses its antibody" in answer(db, f"/source {seeded['source']}")
+    assert "Test Wire" in answer(db, "/sources")
+    assert "/deal" in answer(db, "/help")
+
+
+def test_unknown_command_and_bad_input_are_polite(db, seeded):
+    assert "Traceback" not in answer(db, "/frobnicate now")
+    unknown = answer(db, "/frobnicate now")
+    bad = answer(db, "/stats period:20x5")
+    assert unknown.strip() and bad.strip()
+    assert "20x5" in bad
+
+
+def test_admin_commands_run_as_the_shell_user(db, seeded):
+    added = answer(
+        db,
+        '/fact add summary:"Northgate filed the antibody in Canada." kind:approval '
+        f"subject:Northgate source:{seeded['source']} period:2025-06",
+    )
+    assert "Northgate filed the antibody in Canada." in added
+    history = answer(db, "/fact history company:Northgate")
+    assert "shell:" in history
+    undone = answer(db, "/fact undo")
+    assert "Undid" in undone
+    assert "Northgate filed the antibody in Canada." not in answer(db, "/search Canada")
+
+
+def test_edit_changes_the_amount_and_keeps_the_rest(db, seeded):
+    answer(db, f"/fact edit {seeded['fact']} upfront:$75m reason:corrected")
+    text = answer(db, "/deal Riverbend")
+    assert "$75M" in text
+    assert "$50M" not in text
+
+
+def test_run_console_reads_until_quit(db_path, seeded):
+    out = io.StringIO()
+    status = run_console(db_path, io.StringIO("/deal riverbend\n\n/nope\nquit\n/help\n"), out)
+    assert status == 0
+    text = out.getvalue()
+    assert "Riverbend Therapeutics" in text
+    assert "/deal COMPANY" not in text  # nothing after quit is answered
+
+
+def test_run_console_ends_at_end_of_input(db_path, seeded):
+    assert run_console(db_path, io.StringIO("/sources"), io.StringIO()) == 0
+
+
+def test_fresh_database_loads_curated_facts_first(tmp_path):
+    path = tmp_path / "fresh.db"
+    out = io.StringIO()
+    run_console(path, io.StringIO("/deal junshi\n"), out)
+    assert "Junshi" in out.getvalue()
+    db = open_db(path)
+    assert db.execute("SELECT count(*) FROM facts").fetchone()[0] > 0
