@@ -17,6 +17,7 @@ from briefs.render import render_template
 from briefs.text import MAX_FIELD, MAX_LONG_FIELD
 
 from .embeds import page_to_embed
+from .errors import error_pages, send_ephemeral
 from .words import word
 
 NONE = discord.AllowedMentions.none()
@@ -27,8 +28,8 @@ MODAL_TEXT_LIMIT = 4000  # Discord's ceiling for a text input
 
 
 async def report_error(interaction: discord.Interaction, error: Exception) -> None:
-    """Hand a failure in a button or form to the bot's one error handler (polite, with an id)."""
-    await interaction.client.tree.on_error(interaction, error)  # type: ignore[attr-defined]
+    """Answer a failure in a button or form the way failed commands are answered."""
+    await send_ephemeral(interaction, error_pages(interaction, error))
 
 
 class OwnedView(discord.ui.View):
