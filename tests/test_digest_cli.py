@@ -1,0 +1,81 @@
+"""``dealbrief digest``: the same digest as text, chosen by time or by change id."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from click.testing import CliRunner
+
+from briefs.changes import Actor, FactIn, add_company, add_fact, add_source
+from briefs.digest_cli import digest_command, parse_since
+from briefs.errors import BadInput
+from briefs.queries import latest_audit_id
+
+ADMIN = Actor("tester")
+
+
+def add_approval(db, summary: str) -> int:
+    source = add_source(db, key="wire", title="Roundup", outlet="Wire", actor=ADMIN)
+    company = db.execute("SELECT id FROM companies LIMIT 1").fetchone()
+    subject = company[0] if company else add_company(db, "Alpha Bio", ADMIN)
+    return add_fact(
+        db, FactIn(kind="approval", summary=summary, source_id=source, subject_id=subject), ADMIN
+    )
+
+
+def run(db_path, *args: str):
+    return CliRunner().invoke(digest_command, [*args, "--db", str(db_path)])
+
+
+def test_since_a_span_prints_recent_facts(db, db_path):
+    add_approval(db, "Approval in Korea")
+    result = run(db_path, "--since", "7d")
+    assert result.exit_code == 0, result.output
+    assert "Approval: Approval in Korea" in result.output
+    assert "Source: Wire, “Roundup”" in result.output
+
+
+def test_since_a_date_leaves_out_older_changes(db, db_path):
+    fact = add_approval(db, "Old approval")
+    db.execute("UPDATE audit SET at = '2020-01-01T00:00:00+00:00' WHERE entity_id = ?", [fact])
+    db.conn.commit()
+    add_approval(db, "New approval")
+    output = run(db_path, "--since", "2021-01-01").output
+    assert "New approval" in output and "Old approval" not in output
+
+
+def test_since_audit_counts_by_change_id(db, db_path, tmp_path):
+    add_approval(db, "Before the mark")
+    mark = latest_audit_id(db)
+    add_approval(db, "After the mark")
+    chart = tmp_path / "chart.png"
+    result = run(db_path, "--since-audit", str(mark), "--chart", str(chart))
+    assert "After the mark" in result.output and "Before the mark" not in result.output
+    assert chart.read_bytes().startswith(b"\x89PNG")
+
+
+def test_quiet_window_says_so(db, db_path):
+    add_approval(db, "Something")
+    output = run(db_path, "--since-audit", str(latest_audit_id(db))).output
+    assert "A quiet week" in output
+
+
+def test_bad_since_is_refused_politely(db_path):
+    result = run(db_path, "--since", "last tuesday")
+    assert result.exit_code == 2
+    assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize(
+    ("text", "back"),
+    [("7d", timedelta(days=7)), ("12h", timedelta(hours=12)), ("2w", timedelta(weeks=2))],
+)
+def test_parse_since_spans(text, back):
+    now = datetime(2025, 3, 24, tzinfo=UTC)
+    assert parse_since(text, now) == now - back
+
+
+def test_parse_since_refuses_nonsense():
+    with pytest.raises(BadInput):
+        parse_since("7 parsecs", datetime(2025, 3, 24, tzinfo=UTC))
