@@ -145,6 +145,12 @@ def _figures_from(options: FactOptions) -> list[FigureIn]:
     ]
 
 
+def check_fact_options(db: Database, options: FactOptions) -> None:
+    """Refuse bad options before the form opens, so nobody types a summary in vain."""
+    _changes_from(db, options)
+    _figures_from(options)
+
+
 def add_fact(
     db: Database,
     actor: Actor,

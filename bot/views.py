@@ -13,7 +13,7 @@ from typing import Any
 
 import discord
 
-from briefs.render import render_template
+from briefs.render import Page, render_template
 from briefs.text import MAX_FIELD, MAX_LONG_FIELD
 
 from .embeds import page_to_embed
@@ -183,3 +183,41 @@ class FactModal(discord.ui.Modal):
 
     async def on_error(self, interaction: discord.Interaction, error: Exception, /) -> None:
         await report_error(interaction, error)
+
+
+# --- Sending answers --------------------------------------------------------------------------
+
+
+def _embeds(screen: Sequence[Page]) -> list[discord.Embed]:
+    return [page_to_embed(page) for page in screen]
+
+
+async def send_screens(
+    interaction: discord.Interaction,
+    screens: Sequence[Sequence[Page]],
+    *,
+    ephemeral: bool = False,
+    file: discord.File | None = None,
+) -> None:
+    """Answer with the first screen; a pager (for the asker only) when there are more."""
+    extra: dict[str, Any] = {"file": file} if file is not None else {}
+    if len(screens) > 1:
+        view = PagerView(interaction.user.id, [_embeds(s) for s in screens])
+        extra["view"] = view
+    await interaction.response.send_message(
+        embeds=_embeds(screens[0]), ephemeral=ephemeral, allowed_mentions=NONE, **extra
+    )
+    if "view" in extra:
+        extra["view"].attach(interaction)
+
+
+async def replace_with_screens(
+    interaction: discord.Interaction, screens: Sequence[Sequence[Page]]
+) -> None:
+    """Answer a button press by turning its message into these screens (paged if needed)."""
+    view = (
+        PagerView(interaction.user.id, [_embeds(s) for s in screens]) if len(screens) > 1 else None
+    )
+    await interaction.response.edit_message(embeds=_embeds(screens[0]), view=view)
+    if view is not None:
+        view.attach(interaction)

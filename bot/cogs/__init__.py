@@ -1,0 +1,1 @@
+"""Discord commands, one cog per concern; each module exposes ``async def setup(bot)``."""

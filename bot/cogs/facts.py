@@ -1,0 +1,232 @@
+"""Admin commands: /fact add|edit|remove|undo|history and /company add|alias.
+
+Discord shows these only to members with Manage Server (``default_permissions``), and every
+call is checked again here (:func:`require_admin`), since a server may widen who sees them and a
+client may send anything. Answers go only to the admin who asked; every change is audited under
+the member and the server.
+"""
+
+from __future__ import annotations
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from briefs.changes import Actor
+from briefs.model import ALIAS_KINDS, FACT_KINDS
+from briefs.text import MAX_FIELD, MAX_NAME
+
+from .. import answers
+from ..answers import FactOptions
+from ..autocomplete import company_choices
+from ..permissions import require_admin
+from ..views import FactModal, FactText, send_screens
+from ..words import word
+
+MAX_ID = 2**31 - 1
+PERIOD_LIMIT = 20
+AMOUNT_LIMIT = 60
+ADMIN_PERMISSIONS = discord.Permissions(manage_guild=True)
+
+KIND_CHOICES = [app_commands.Choice(name=label, value=kind) for kind, label in FACT_KINDS.items()]
+ALIAS_KIND_CHOICES = [app_commands.Choice(name=kind, value=kind) for kind in ALIAS_KINDS]
+
+Name = app_commands.Range[str, 1, MAX_NAME]
+Amount = app_commands.Range[str, 1, AMOUNT_LIMIT]
+Period = app_commands.Range[str, 1, PERIOD_LIMIT]
+Id = app_commands.Range[int, 1, MAX_ID]
+
+FACT_OPTION_WORDS = {
+    "subject": word("opt.subject"),
+    "counterparty": word("opt.counterparty"),
+    "period": word("opt.period"),
+    "source": word("opt.source"),
+    "asset": word("opt.asset"),
+    "territory": word("opt.territory"),
+    "upfront": word("opt.upfront"),
+    "milestones": word("opt.milestones"),
+    "total": word("opt.total"),
+    "kind": word("opt.kind"),
+}
+
+
+def actor_of(interaction: discord.Interaction) -> Actor:
+    """The member and server a change is recorded under."""
+    user = interaction.user
+    return Actor(name=f"discord:{user.name}", id=str(user.id), guild_id=str(interaction.guild_id))
+
+
+class Facts(commands.Cog):
+    fact = app_commands.Group(
+        name="fact",
+        description=word("grp.fact"),
+        guild_only=True,
+        default_permissions=ADMIN_PERMISSIONS,
+    )
+    company = app_commands.Group(
+        name="company",
+        description=word("grp.company"),
+        guild_only=True,
+        default_permissions=ADMIN_PERMISSIONS,
+    )
+
+    def __init__(self, bot: commands.Bot) -> None:
+        self.bot = bot
+
+    async def _reply(self, interaction: discord.Interaction, fn, *args) -> None:
+        """Run an admin answer in the worker thread and show it to the admin alone."""
+        screens = await self.bot.db_call(fn, *args)
+        await send_screens(interaction, screens, ephemeral=True)
+
+    @fact.command(name="add", description=word("cmd.fact.add"))
+    @app_commands.describe(**FACT_OPTION_WORDS)
+    @app_commands.choices(kind=KIND_CHOICES)
+    @app_commands.autocomplete(subject=company_choices, counterparty=company_choices)
+    async def fact_add(
+        self,
+        interaction: discord.Interaction,
+        kind: app_commands.Choice[str],
+        subject: Name,
+        source: Id,
+        counterparty: Name | None = None,
+        period: Period | None = None,
+        asset: Name | None = None,
+        territory: Name | None = None,
+        upfront: Amount | None = None,
+        milestones: Amount | None = None,
+        total: Amount | None = None,
+    ) -> None:
+        await require_admin(interaction)
+        options = FactOptions(
+            kind.value, subject, counterparty, period, source, asset, territory,
+            upfront, milestones, total,
+        )  # fmt: skip
+        await self.bot.db_call(answers.check_fact_options, options)
+
+        async def submit(modal_interaction: discord.Interaction, text: FactText) -> None:
+            await require_admin(modal_interaction)
+            await self._reply(
+                modal_interaction,
+                answers.add_fact,
+                actor_of(modal_interaction),
+                options,
+                text.summary,
+                text.evidence,
+                text.note,
+            )
+
+        await interaction.response.send_modal(FactModal(word("modal.add"), submit))
+
+    @fact.command(name="edit", description=word("cmd.fact.edit"))
+    @app_commands.describe(id=word("opt.fact_id"), reason=word("opt.reason"), **FACT_OPTION_WORDS)
+    @app_commands.choices(kind=KIND_CHOICES)
+    @app_commands.autocomplete(subject=company_choices, counterparty=company_choices)
+    async def fact_edit(
+        self,
+        interaction: discord.Interaction,
+        id: Id,
+        kind: app_commands.Choice[str] | None = None,
+        subject: Name | None = None,
+        counterparty: Name | None = None,
+        period: Period | None = None,
+        source: Id | None = None,
+        asset: Name | None = None,
+        territory: Name | None = None,
+        upfront: Amount | None = None,
+        milestones: Amount | None = None,
+        total: Amount | None = None,
+        reason: app_commands.Range[str, 1, MAX_FIELD] | None = None,
+    ) -> None:
+        await require_admin(interaction)
+        options = FactOptions(
+            kind.value if kind else None, subject, counterparty, period, source, asset,
+            territory, upfront, milestones, total,
+        )  # fmt: skip
+        await self.bot.db_call(answers.check_fact_options, options)
+        current = FactText(*await self.bot.db_call(answers.current_text, id))
+
+        async def submit(modal_interaction: discord.Interaction, text: FactText) -> None:
+            await require_admin(modal_interaction)
+            await self._reply(
+                modal_interaction,
+                answers.edit_fact,
+                actor_of(modal_interaction),
+                id,
+                options,
+                text.summary,
+                text.evidence,
+                text.note,
+                reason,
+            )
+
+        await interaction.response.send_modal(FactModal(word("modal.edit"), submit, current))
+
+    @fact.command(name="remove", description=word("cmd.fact.remove"))
+    @app_commands.describe(id=word("opt.fact_id"), reason=word("opt.reason"))
+    async def fact_remove(
+        self,
+        interaction: discord.Interaction,
+        id: Id,
+        reason: app_commands.Range[str, 1, MAX_FIELD] | None = None,
+    ) -> None:
+        await require_admin(interaction)
+        await self._reply(interaction, answers.remove_fact, actor_of(interaction), id, reason)
+
+    @fact.command(name="undo", description=word("cmd.fact.undo"))
+    @app_commands.describe(change=word("opt.audit_id"))
+    async def fact_undo(self, interaction: discord.Interaction, change: Id | None = None) -> None:
+        await require_admin(interaction)
+        await self._reply(interaction, answers.undo, actor_of(interaction), change)
+
+    @fact.command(name="history", description=word("cmd.fact.history"))
+    @app_commands.describe(fact=word("opt.fact_id"), company=word("opt.company"))
+    @app_commands.autocomplete(company=company_choices)
+    async def fact_history(
+        self, interaction: discord.Interaction, fact: Id | None = None, company: Name | None = None
+    ) -> None:
+        await require_admin(interaction)
+        await self._reply(interaction, answers.history, fact, company)
+
+    @company.command(name="add", description=word("cmd.company.add"))
+    @app_commands.describe(
+        name=word("opt.name"),
+        country=word("opt.country"),
+        sector=word("opt.sector"),
+        description=word("opt.description"),
+    )
+    async def company_add(
+        self,
+        interaction: discord.Interaction,
+        name: Name,
+        country: Name | None = None,
+        sector: Name | None = None,
+        description: app_commands.Range[str, 1, MAX_FIELD] | None = None,
+    ) -> None:
+        await require_admin(interaction)
+        actor = actor_of(interaction)
+        await self._reply(
+            interaction, answers.add_company, actor, name, country, sector, description
+        )
+
+    @company.command(name="alias", description=word("cmd.company.alias"))
+    @app_commands.describe(
+        company=word("opt.company"), alias=word("opt.alias"), kind=word("opt.alias_kind")
+    )
+    @app_commands.choices(kind=ALIAS_KIND_CHOICES)
+    @app_commands.autocomplete(company=company_choices)
+    async def company_alias(
+        self,
+        interaction: discord.Interaction,
+        company: Name,
+        alias: Name,
+        kind: app_commands.Choice[str] | None = None,
+    ) -> None:
+        await require_admin(interaction)
+        alias_kind = kind.value if kind else "name"
+        await self._reply(
+            interaction, answers.add_alias, actor_of(interaction), company, alias, alias_kind
+        )
+
+
+async def setup(bot: commands.Bot) -> None:
+    await bot.add_cog(Facts(bot))

@@ -1,0 +1,114 @@
+"""Commands for everyone: /deal, /search, /stats, /source, /sources, /help.
+
+Each command asks ``bot.db_call`` (a worker thread) for its answer and sends it; errors are
+left to the bot's one error handler. The stats chart is drawn in a worker thread too.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import io
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from briefs.charts import stats_chart
+from briefs.errors import NotFound
+from briefs.render import render_did_you_mean
+from briefs.text import MAX_NAME, MAX_QUERY
+
+from .. import answers
+from ..autocomplete import company_choices
+from ..embeds import page_to_embed
+from ..help import command_list
+from ..views import NONE, DidYouMeanView, replace_with_screens, send_screens
+from ..words import word
+
+CHART_FILE = "stats.png"
+PERIOD_LIMIT = 20
+MAX_ID = 2**31 - 1
+GRANULARITIES = ("year", "half", "quarter", "month")
+
+
+class Lookup(commands.Cog):
+    def __init__(self, bot: commands.Bot) -> None:
+        self.bot = bot
+
+    @app_commands.command(name="deal", description=word("cmd.deal"))
+    @app_commands.describe(company=word("cmd.deal.company"))
+    @app_commands.autocomplete(company=company_choices)
+    async def deal(
+        self, interaction: discord.Interaction, company: app_commands.Range[str, 1, MAX_NAME]
+    ) -> None:
+        try:
+            screens = await self.bot.db_call(answers.deal, company)
+        except NotFound as err:
+            if err.code != "unknown_company" or not err.suggestions:
+                raise
+            await self._did_you_mean(interaction, err)
+            return
+        await send_screens(interaction, screens)
+
+    async def _did_you_mean(self, interaction: discord.Interaction, err: NotFound) -> None:
+        """Offer the likely companies as buttons; pressing one opens its brief in place."""
+        pages = render_did_you_mean(err.params.get("query", ""), err.suggestions)
+        candidates = [(c.company.id, c.company.name) for c in err.suggestions]
+        view = DidYouMeanView(interaction.user.id, candidates, self._open_brief)
+        await interaction.response.send_message(
+            embeds=[page_to_embed(p) for p in pages], view=view, allowed_mentions=NONE
+        )
+        view.attach(interaction)
+
+    async def _open_brief(self, interaction: discord.Interaction, company_id: int) -> None:
+        screens = await self.bot.db_call(answers.brief_of, company_id)
+        await replace_with_screens(interaction, screens)
+
+    @app_commands.command(name="search", description=word("cmd.search"))
+    @app_commands.describe(query=word("cmd.search.query"))
+    async def search(
+        self, interaction: discord.Interaction, query: app_commands.Range[str, 1, MAX_QUERY]
+    ) -> None:
+        await send_screens(interaction, await self.bot.db_call(answers.search, query))
+
+    @app_commands.command(name="stats", description=word("cmd.stats"))
+    @app_commands.describe(
+        period=word("cmd.stats.period"), sector=word("cmd.stats.sector"), by=word("cmd.stats.by")
+    )
+    @app_commands.choices(
+        by=[app_commands.Choice(name=word(f"by.{g}"), value=g) for g in GRANULARITIES]
+    )
+    async def stats(
+        self,
+        interaction: discord.Interaction,
+        period: app_commands.Range[str, 1, PERIOD_LIMIT] | None = None,
+        sector: app_commands.Range[str, 1, MAX_NAME] | None = None,
+        by: app_commands.Choice[str] | None = None,
+    ) -> None:
+        result = await self.bot.db_call(answers.stats, period, sector, by.value if by else "year")
+        png, screens = await asyncio.gather(
+            asyncio.to_thread(stats_chart, result), asyncio.to_thread(answers.stats_pages, result)
+        )
+        screens[0][0].image = f"attachment://{CHART_FILE}"
+        chart = discord.File(io.BytesIO(png), filename=CHART_FILE)
+        await send_screens(interaction, screens, file=chart)
+
+    @app_commands.command(name="source", description=word("cmd.source"))
+    @app_commands.describe(id=word("cmd.source.id"))
+    async def source(
+        self, interaction: discord.Interaction, id: app_commands.Range[int, 1, MAX_ID]
+    ) -> None:
+        await send_screens(interaction, await self.bot.db_call(answers.source, id))
+
+    @app_commands.command(name="sources", description=word("cmd.sources"))
+    async def sources(self, interaction: discord.Interaction) -> None:
+        await send_screens(interaction, await self.bot.db_call(answers.sources))
+
+    @app_commands.command(name="help", description=word("cmd.help"))
+    async def help(self, interaction: discord.Interaction) -> None:
+        screens = answers.help_screens(command_list())
+        await send_screens(interaction, screens, ephemeral=True)
+
+
+async def setup(bot: commands.Bot) -> None:
+    await bot.add_cog(Lookup(bot))
