@@ -192,6 +192,11 @@ def _optional(value: str | None, name: str, limit: int, *, multiline: bool = Fal
     return clean(value, field=name, max_len=limit, required=False, multiline=multiline) or None
 
 
+def _one_line(value: str | None) -> str | None:
+    """Short fields are shown on one line; a line break typed into a form box is just a space."""
+    return value if value is None else re.sub(r"[\r\n\t]+", " ", value)
+
+
 def _require_company(db: Database, company_id: int, name: str = "company") -> None:
     if _count(db, "SELECT count(*) FROM companies WHERE id = ?", [company_id]) == 0:
         raise NotFound(
@@ -276,11 +281,11 @@ def _check_fact(db: Database, fact: FactIn) -> tuple[dict, list[dict]]:
         "kind": fact.kind,
         "status": fact.status,
         "origin": fact.origin,
-        "summary": clean(fact.summary, field="summary", max_len=MAX_FIELD),
+        "summary": clean(_one_line(fact.summary), field="summary", max_len=MAX_FIELD),
         "key": _optional(fact.key, "key", MAX_NAME),
     }
     for name in _SHORT_FACT_FIELDS:
-        values[name] = _optional(getattr(fact, name), name, MAX_FIELD)
+        values[name] = _optional(_one_line(getattr(fact, name)), name, MAX_FIELD)
     for name in _LONG_FACT_FIELDS:
         values[name] = _optional(getattr(fact, name), name, MAX_LONG_FIELD, multiline=True)
     values.update(period=None, period_start=None, period_end=None)

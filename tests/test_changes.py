@@ -120,6 +120,14 @@ def test_add_fact_stores_figures_periods_and_audit(db, base):
     assert [f["role"] for f in entry.after["figures"]] == ["upfront", "total"]
 
 
+def test_line_breaks_in_short_fields_become_spaces(db, base):
+    fact_id = add_fact(
+        db, deal(base, summary="Acme licenses\nDragon's cells", asset="cell\r\ndesign"), ALICE
+    )
+    row = db.execute("SELECT summary, asset FROM facts WHERE id = ?", [fact_id]).fetchone()
+    assert row == ("Acme licenses Dragon's cells", "cell design")
+
+
 def test_stated_conversion_is_kept(db, base):
     figure = FigureIn(
         role="sales", value=3.5e9, unit="CNY", value_usd=540e6, usd_basis="as stated by source"
