@@ -21,3 +21,7 @@ def db(db_path: Path) -> Database:
     database = open_db(db_path)
     yield database
     database.close()
+
+
+# The real bot against a loopback Discord: standin, start_bot, running_bot (tests/bot_fixtures.py).
+from bot_fixtures import running_bot, standin, start_bot  # noqa: E402, F401

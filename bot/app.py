@@ -1,0 +1,229 @@
+"""The Discord bot: built from a BotConfig, it opens the knowledge base, loads the cogs and
+syncs the slash commands; cogs do the talking.
+
+Blocking work never runs on the event loop. The loop also keeps the gateway heartbeat: a
+SQLite query, a matplotlib chart or a curated load that holds it for seconds makes Discord
+think the bot is gone (and interactions must be answered within 3 s). So cogs call
+``await bot.db_call(fn, *args)`` for database work (``fn(db, *args)`` in a database thread)
+and ``await run_blocking(fn, *args)`` for anything else slow.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import importlib
+import logging
+import pkgutil
+import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, TypeVar
+
+import discord
+import yarl
+from discord import app_commands
+from discord.ext import commands
+from discord.gateway import DiscordWebSocket
+from discord.http import Route
+from sqlite_utils import Database
+
+from briefs.store import is_initialised, open_db
+
+from . import cogs as cogs_package
+from .config import BotConfig
+from .errors import on_app_command_error
+
+log = logging.getLogger("dealbrief.bot")
+
+T = TypeVar("T")
+
+# SQLite serialises writers anyway; a few threads let reads overlap a slow write (WAL).
+DB_THREADS = 3
+
+
+async def run_blocking(func: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """Run ``func`` in a worker thread so the event loop (and the heartbeat) keeps going."""
+    return await asyncio.to_thread(func, *args, **kwargs)
+
+
+def discover_cogs() -> list[str]:
+    """Every module in ``bot.cogs`` (each exposes ``async def setup(bot)``), by name."""
+    return sorted(
+        f"{cogs_package.__name__}.{module.name}"
+        for module in pkgutil.iter_modules(cogs_package.__path__)
+        if not module.name.startswith("_")
+    )
+
+
+class DatabaseThreads:
+    """A few worker threads, each with its own connection: sqlite3 connections must stay in
+    the thread that opened them."""
+
+    def __init__(self, db_path: Any, threads: int = DB_THREADS) -> None:
+        self.db_path = db_path
+        self.threads = threads
+        self._executor = ThreadPoolExecutor(threads, thread_name_prefix="dealbrief-db")
+        self._local = threading.local()
+        self._closed = False
+
+    def _connection(self) -> Database:
+        db = getattr(self._local, "db", None)
+        if db is None:
+            db = self._local.db = open_db(self.db_path)
+        return db
+
+    def _run(self, func: Callable[..., T], args: tuple[Any, ...]) -> T:
+        return func(self._connection(), *args)
+
+    async def call(self, func: Callable[..., T], *args: Any) -> T:
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._executor, self._run, func, args)
+
+    async def close(self) -> None:
+        """Close every thread's connection in its own thread, then stop the threads.
+
+        One task per thread, held at a barrier until all have started, so that each thread
+        runs exactly one of them.
+        """
+        if self._closed:
+            return
+        self._closed = True
+        barrier = threading.Barrier(self.threads)
+        loop = asyncio.get_running_loop()
+
+        def close_mine() -> None:
+            barrier.wait(timeout=10)
+            db = getattr(self._local, "db", None)
+            if db is not None:
+                db.close()
+                self._local.db = None
+
+        await asyncio.gather(
+            *(loop.run_in_executor(self._executor, close_mine) for _ in range(self.threads))
+        )
+        self._executor.shutdown(wait=True)
+
+
+class DealBotBase:
+    """What the plain and the sharded bot share (mixed into commands.Bot / AutoShardedBot)."""
+
+    config: BotConfig
+
+    def _init_dealbot(self, config: BotConfig) -> None:
+        self.config = config
+        self.db_path = config.db_path
+        self.database = DatabaseThreads(config.db_path)
+        self._saved_endpoints: tuple[str, yarl.URL] | None = None
+        self.tree.error(on_app_command_error)  # type: ignore[attr-defined]
+
+    async def db_call(self, func: Callable[..., T], *args: Any) -> T:
+        """``func(db, *args)`` in a database thread, with that thread's own connection."""
+        return await self.database.call(func, *args)
+
+    # --- where Discord is -----------------------------------------------------------------
+
+    def _point_rest_at_api_base(self) -> None:
+        """Every REST route reads Route.BASE when it is built, so this must come first."""
+        if self.config.api_base and self._saved_endpoints is None:
+            self._saved_endpoints = (Route.BASE, DiscordWebSocket.DEFAULT_GATEWAY)
+            Route.BASE = self.config.api_base.rstrip("/")
+
+    async def _point_gateway(self) -> None:
+        """A plain bot always dials DEFAULT_GATEWAY (it never asks /gateway/bot), so when the
+        REST base moved, move the gateway too: to the configured URL or the one REST names."""
+        if not self.config.api_base:
+            return
+        url = self.config.gateway_url
+        if url is None:
+            _shards, url, _limits = await self.http.get_bot_gateway()  # type: ignore[attr-defined]
+        DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(url)
+
+    def _restore_endpoints(self) -> None:
+        if self._saved_endpoints is not None:
+            Route.BASE, DiscordWebSocket.DEFAULT_GATEWAY = self._saved_endpoints
+            self._saved_endpoints = None
+
+    # --- start-up -------------------------------------------------------------------------
+
+    async def login(self, token: str) -> None:
+        self._point_rest_at_api_base()
+        await super().login(token)  # type: ignore[misc]
+
+    async def setup_hook(self) -> None:
+        await self._point_gateway()
+        await self.db_call(prepare_database, self.config.load_curated)
+        for name in self.config.cogs if self.config.cogs is not None else discover_cogs():
+            await self.load_extension(name)  # type: ignore[attr-defined]
+            log.info("loaded %s", name)
+        await self.sync_commands()
+
+    async def sync_commands(self) -> list[app_commands.AppCommand]:
+        """Globally, or (while developing) to the configured servers, where it applies at once."""
+        tree: app_commands.CommandTree = self.tree  # type: ignore[attr-defined]
+        if not self.config.guild_ids:
+            synced = await tree.sync()
+            log.info("synced %d global commands", len(synced))
+            return synced
+        synced = []
+        for guild_id in self.config.guild_ids:
+            guild = discord.Object(guild_id)
+            tree.copy_global_to(guild=guild)
+            synced = await tree.sync(guild=guild)
+            log.info("synced %d commands to server %s", len(synced), guild_id)
+        return synced
+
+    async def close(self) -> None:
+        await super().close()  # type: ignore[misc]
+        await self.database.close()
+        self._restore_endpoints()
+
+
+def prepare_database(db: Database, load_curated: bool) -> None:
+    """Migrations ran when the connection opened; on a first run, load the curated facts."""
+    if not load_curated or is_initialised(db):
+        return
+    try:
+        curated = importlib.import_module("briefs.curated")
+    except ModuleNotFoundError:
+        log.warning("briefs.curated is not available: starting with an empty knowledge base")
+        return
+    report = curated.load_curated(db)
+    log.info("first run: loaded curated facts (%s)", report)
+
+
+def _bot_options(config: BotConfig) -> dict[str, Any]:
+    """Intents without privileged ones: slash commands need none, and reading messages or
+    member lists is nothing this bot does."""
+    options: dict[str, Any] = {
+        "command_prefix": commands.when_mentioned,
+        "intents": discord.Intents.default(),
+        "allowed_mentions": discord.AllowedMentions.none(),
+        "help_command": None,
+    }
+    if config.shard_count is not None:
+        options["shard_count"] = config.shard_count
+    if config.shard_ids is not None:
+        options["shard_ids"] = config.shard_ids
+    return options
+
+
+class DealBot(DealBotBase, commands.Bot):
+    """One gateway connection: what almost every deployment needs."""
+
+    def __init__(self, config: BotConfig) -> None:
+        super().__init__(**_bot_options(config))
+        self._init_dealbot(config)
+
+
+class ShardedDealBot(DealBotBase, commands.AutoShardedBot):
+    """Several gateway connections. Without a shard count it asks ``GET /gateway/bot`` how
+    many Discord recommends; ``shard_ids`` runs only some of them in this process."""
+
+    def __init__(self, config: BotConfig) -> None:
+        super().__init__(**_bot_options(config))
+        self._init_dealbot(config)
+
+
+def create_bot(config: BotConfig) -> DealBot | ShardedDealBot:
+    """The sharded bot when shards are configured, else the plain one."""
+    return ShardedDealBot(config) if config.sharded else DealBot(config)

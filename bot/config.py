@@ -1,0 +1,132 @@
+"""The bot's settings: command-line flags win over the environment, which wins over a TOML file.
+
+The token belongs in the environment (``DISCORD_TOKEN``), not in a file others may read; the
+file (``--config``, else ``./dealbrief.toml`` when present) holds a ``[bot]`` table with the
+same names as :class:`BotConfig`'s fields.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+from briefs.errors import BadInput
+from briefs.store import resolve_path
+
+DEFAULT_CONFIG_FILE = Path("dealbrief.toml")
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+
+# environment variable -> field
+ENVIRONMENT = {
+    "DISCORD_TOKEN": "token",
+    "DEALBRIEF_DB": "db_path",
+    "DISCORD_API_BASE": "api_base",
+    "DISCORD_GATEWAY_URL": "gateway_url",
+    "DEALBRIEF_GUILDS": "guild_ids",
+    "DEALBRIEF_SHARD_COUNT": "shard_count",
+    "DEALBRIEF_SHARD_IDS": "shard_ids",
+    "DEALBRIEF_COGS": "cogs",
+    "DEALBRIEF_LOG_LEVEL": "log_level",
+}
+
+
+@dataclass
+class BotConfig:
+    """Everything the bot needs to start.
+
+    ``api_base`` and ``gateway_url`` point the bot somewhere other than discord.com (the
+    test suite's loopback Discord). ``guild_ids`` syncs commands to those servers only, which
+    Discord applies at once (global commands can take a while): handy while developing.
+    ``cogs`` None means every module in ``bot.cogs``.
+    """
+
+    token: str | None = None
+    db_path: Path = field(default_factory=resolve_path)
+    api_base: str | None = None
+    gateway_url: str | None = None
+    guild_ids: list[int] = field(default_factory=list)
+    shard_count: int | None = None
+    shard_ids: list[int] | None = None
+    cogs: list[str] | None = None
+    log_level: str = "INFO"
+    load_curated: bool = True
+
+    @property
+    def sharded(self) -> bool:
+        return self.shard_count is not None or self.shard_ids is not None
+
+
+def parse_ids(value: Any, setting: str) -> list[int]:
+    """``"1,2 3"`` or ``[1, "2"]`` -> ``[1, 2, 3]``; anything else is a polite BadInput."""
+    items = value.replace(",", " ").split() if isinstance(value, str) else list(value)
+    try:
+        return [int(item) for item in items]
+    except (TypeError, ValueError):
+        raise BadInput(
+            f"{setting} must be numbers", code="bad_setting", field=setting, value=str(value)
+        ) from None
+
+
+def _convert(name: str, value: Any) -> Any:
+    """Bring a raw setting (text from the environment, or a TOML value) to the field's type."""
+    if value is None or value == "":
+        return None
+    if name == "db_path":
+        return Path(value)
+    if name in ("guild_ids", "shard_ids"):
+        return parse_ids(value, name)
+    if name == "shard_count":
+        (count,) = parse_ids([value], name)
+        return count
+    if name == "cogs":
+        return value.replace(",", " ").split() if isinstance(value, str) else list(value)
+    if name == "log_level":
+        level = str(value).upper()
+        if level not in LOG_LEVELS:
+            raise BadInput(
+                f"unknown log level {value}", code="bad_setting", field=name, value=value
+            )
+        return level
+    if name == "load_curated":
+        return value if isinstance(value, bool) else str(value).lower() in ("1", "true", "yes")
+    return str(value)
+
+
+def read_file(path: Path) -> dict[str, Any]:
+    """The ``[bot]`` table of a TOML file; other tables belong to other parts of the project."""
+    try:
+        with path.open("rb") as handle:
+            table = tomllib.load(handle).get("bot", {})
+    except tomllib.TOMLDecodeError as err:
+        raise BadInput(str(err), code="bad_config_file", value=str(path)) from None
+    known = {f.name for f in fields(BotConfig)}
+    unknown = sorted(set(table) - known)
+    if unknown:
+        raise BadInput(
+            f"unknown settings {unknown} in {path}", code="unknown_setting", value=unknown[0]
+        )
+    return table
+
+
+def load_config(
+    overrides: Mapping[str, Any] | None = None,
+    *,
+    config_file: str | os.PathLike[str] | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> BotConfig:
+    """Merge file < environment < ``overrides`` (flags; None values mean "not given")."""
+    environ = os.environ if environ is None else environ
+    path = Path(config_file) if config_file else DEFAULT_CONFIG_FILE
+    if config_file and not path.exists():
+        raise BadInput(f"no config file {path}", code="no_config_file", value=str(path))
+    merged: dict[str, Any] = read_file(path) if path.exists() else {}
+    for variable, name in ENVIRONMENT.items():
+        if environ.get(variable):
+            merged[name] = environ[variable]
+    merged.update({k: v for k, v in (overrides or {}).items() if v is not None and v != ()})
+    settings = {name: _convert(name, value) for name, value in merged.items()}
+    return BotConfig(**{k: v for k, v in settings.items() if v is not None})

@@ -1,0 +1,77 @@
+"""The ``dealbrief`` command: the CLI of ``briefs.cli`` plus ``dealbrief bot``.
+
+The bot command lives here, not in ``briefs/``, because ``briefs/`` never imports discord;
+this keeps the whole command line in one program.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+
+import click
+
+from briefs.cli import cli
+from briefs.errors import DealbriefError
+from briefs.render import render_error, render_template, to_text
+
+from .app import create_bot
+from .config import BotConfig, load_config, parse_ids
+from .console import run_console
+
+NO_TOKEN_TEMPLATE = "bot/no_token.j2"
+
+
+def _ids(_ctx: click.Context, _param: click.Parameter, value: str | None) -> list[int] | None:
+    try:
+        return parse_ids(value, "shard ids") if value else None
+    except DealbriefError as err:
+        raise click.BadParameter(to_text(render_error(err, flavour="text")).strip()) from None
+
+
+@cli.command("bot")
+@click.option("--db", "db_path", type=click.Path(dir_okay=False, path_type=Path), default=None)
+@click.option(
+    "--config",
+    "config_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="TOML file with a [bot] table (default: ./dealbrief.toml if present).",
+)
+@click.option(
+    "--guild", "guild_ids", type=int, multiple=True, help="Sync commands to this server only."
+)
+@click.option("--shard-count", type=int, default=None)
+@click.option("--shard-ids", callback=_ids, default=None, help="Comma-separated, e.g. 0,1.")
+@click.option("--log-level", default=None, help="DEBUG, INFO, WARNING...")
+def bot_command(
+    db_path: Path | None,
+    config_file: Path | None,
+    guild_ids: tuple[int, ...],
+    shard_count: int | None,
+    shard_ids: list[int] | None,
+    log_level: str | None,
+) -> None:
+    """Run the Discord bot (with DISCORD_TOKEN), else the local text console."""
+    overrides = {
+        "db_path": db_path,
+        "guild_ids": list(guild_ids) or None,
+        "shard_count": shard_count,
+        "shard_ids": shard_ids,
+        "log_level": log_level,
+    }
+    try:
+        config = load_config(overrides, config_file=config_file)
+    except DealbriefError as err:
+        raise click.ClickException(to_text(render_error(err, flavour="text")).strip()) from None
+    if not config.token:
+        click.echo(to_text(render_template(NO_TOKEN_TEMPLATE, "text")).strip())
+        sys.exit(run_console(config.db_path, input=sys.stdin, output=sys.stdout))
+    run_bot(config)
+
+
+def run_bot(config: BotConfig) -> None:
+    """Connect and serve until interrupted; discord.py sets up logging for the whole program."""
+    bot = create_bot(config)
+    bot.run(config.token, log_level=getattr(logging, config.log_level), root_logger=True)

@@ -1,0 +1,87 @@
+"""One place that answers a failed slash command, so no cog needs its own try/except.
+
+- a DealbriefError (bad input, not found, forbidden...) is the user's to fix: its polite
+  message from ``templates/errors.j2``, visible only to them;
+- a Discord-side check (missing permission, guild only) gets a short refusal;
+- anything else is our bug: it is logged with a short error id, and the user is told that id
+  so an admin can find the traceback in the log.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+
+import discord
+from discord import app_commands
+
+from briefs.errors import DealbriefError
+from briefs.render import Page, render_error, render_template
+
+from .embeds import page_to_embed
+
+log = logging.getLogger("dealbrief.bot.errors")
+
+UNEXPECTED_TEMPLATE = "bot/unexpected_error.j2"
+REFUSED_TEMPLATE = "bot/permission_refused.j2"
+
+
+def new_error_id() -> str:
+    """8 hex characters: short enough to read out, unique enough to grep a log."""
+    return secrets.token_hex(4)
+
+
+def original_error(error: Exception) -> Exception:
+    """The exception the command raised, unwrapped from discord.py's CommandInvokeError."""
+    if isinstance(error, app_commands.CommandInvokeError):
+        return error.original
+    return error
+
+
+def command_name(interaction: discord.Interaction) -> str:
+    command = interaction.command
+    return command.qualified_name if command is not None else "?"
+
+
+def error_pages(interaction: discord.Interaction, error: Exception) -> list[Page]:
+    """The pages that answer ``error``; logs it (with a new id) when it is unexpected."""
+    cause = original_error(error)
+    if isinstance(cause, DealbriefError):
+        return render_error(cause)
+    if isinstance(cause, app_commands.MissingPermissions):
+        missing = [name.replace("_", " ") for name in cause.missing_permissions]
+        return render_template(REFUSED_TEMPLATE, missing=missing)
+    if isinstance(cause, app_commands.CheckFailure):
+        return render_template(REFUSED_TEMPLATE, missing=[])
+    error_id = new_error_id()
+    log.error(
+        "error id %s: /%s failed (user %s, guild %s)",
+        error_id,
+        command_name(interaction),
+        interaction.user.id,
+        interaction.guild_id,
+        exc_info=cause,
+    )
+    return render_template(UNEXPECTED_TEMPLATE, error_id=error_id)
+
+
+async def send_ephemeral(interaction: discord.Interaction, pages: list[Page]) -> None:
+    """Answer only the user who asked: as the response, or as a followup if one was sent."""
+    embeds = [page_to_embed(page) for page in pages[:10]]
+    if interaction.response.is_done():
+        await interaction.followup.send(embeds=embeds, ephemeral=True)
+    else:
+        await interaction.response.send_message(embeds=embeds, ephemeral=True)
+
+
+async def on_app_command_error(
+    interaction: discord.Interaction, error: app_commands.AppCommandError
+) -> None:
+    """The tree's error handler (``tree.on_error``)."""
+    pages = error_pages(interaction, error)
+    try:
+        await send_ephemeral(interaction, pages)
+    except discord.HTTPException:
+        # The interaction may have expired (3 s to answer, 15 min for followups); the log
+        # entry above is then all that remains.
+        log.warning("could not tell the user about a failed /%s", command_name(interaction))
