@@ -240,6 +240,7 @@ _FILTERS: dict[str, Callable[..., Any]] = {
     "figure": format_figure,
     "count": _count,
     "kind_label": lambda kind: FACT_KINDS.get(kind, kind),
+    "unmark": lambda snippet: (snippet or "").replace(MARK_START, "").replace(MARK_END, ""),
 }
 
 
@@ -448,8 +449,17 @@ def render_search(page: Any, *, flavour: str = "discord") -> list[Page]:
     return render_template("search.j2", flavour, result=page)
 
 
-def render_stats(stats: Any, *, flavour: str = "discord") -> list[Page]:
-    return render_template("stats.j2", flavour, stats=stats)
+def render_stats(stats: Any, *, flavour: str = "discord", with_rows: bool = True) -> list[Page]:
+    """Deals per period and the figures articles report; ``with_rows=False`` when a table
+    shows the rows instead (the CLI)."""
+    return render_template("stats.j2", flavour, stats=stats, with_rows=with_rows)
+
+
+def stats_table(stats: Any) -> tuple[list[str], list[list[str]]]:
+    """Deal statistics as a header and rows of plain-text cells, for a terminal table."""
+    text = environment("text").get_template("stats_table.j2").render(stats=stats)
+    lines = [line.split("\t") for line in text.splitlines() if line.strip()]
+    return lines[0], lines[1:]
 
 
 def render_sources(sources: Sequence[Any], *, flavour: str = "discord") -> list[Page]:
@@ -498,6 +508,14 @@ def render_help(commands: Sequence[tuple[str, str]], *, flavour: str = "discord"
 
 def render_load_report(report: Any, *, flavour: str = "discord") -> list[Page]:
     return render_template("load_report.j2", flavour, report=report)
+
+
+def notice(what: str, **params: Any) -> str:
+    """A one-line message of the command line ("loading", "exported"), as plain text."""
+    text = environment("text").get_template("notice.j2").render(what=what, **params).strip()
+    if not text:
+        raise ValueError(f"no notice called {what!r}")
+    return text
 
 
 def _with_url(pages: list[Page], url: str | None) -> list[Page]:
