@@ -1,0 +1,139 @@
+"""Money in running text: find amounts, pair a stated dollar conversion with its original, and name
+the role each amount plays in a deal (upfront, milestones, total, equity) from the words around it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..money import CURRENCY_WORDS, MAX_AMOUNT, SCALE_WORDS
+
+_NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+_SCALE = r"trillion|billion|million|thousand|bn|mn|mln|tn"
+_AMOUNT = re.compile(
+    r"(?P<approx>\b(?:nearly|almost|about|around|approximately|roughly|over|more than|up to|some|"
+    r"close to|at least|less than|under)\s+)?"
+    r"(?:(?P<pre>US\$|HK\$|USD|RMB|CNY|EUR|GBP|[$€£¥])\s?(?P<num>" + _NUMBER + r")"
+    r"(?:\s?(?P<scale>" + _SCALE + r"|[mbk])\b)?"
+    r"|(?P<num2>" + _NUMBER + r")\s?(?P<scale2>" + _SCALE + r"|m|b)?\s+"
+    r"(?P<post>U\.S\. dollars|US dollars|dollars|yuan|RMB|renminbi|euros?|pounds sterling|pounds|"
+    r"sterling|won|yen|USD|CNY|EUR|GBP|JPY|KRW|HKD)\b)",
+    re.IGNORECASE,
+)
+_CONVERSION_GAP = re.compile(
+    r"^\s*(?:\(|,\s*|\s)?\s*(?:or|about|around|roughly|approximately|some|nearly|equivalent to|"
+    r"worth)?\s*(?:about|around|roughly|approximately|some|nearly)?\s*$",
+    re.IGNORECASE,
+)
+
+# Role words, each with the pattern that signals it near an amount.
+ROLE_WORDS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    (
+        "upfront",
+        re.compile(
+            r"up-?front|initial payment|signing fee|down payment|upon signing|on signing|at signing",
+            re.I,
+        ),
+    ),
+    ("milestones", re.compile(r"milestones?", re.I)),
+    ("equity", re.compile(r"equity|shares|\bstake\b", re.I)),
+    (
+        "total",
+        re.compile(
+            r"\btotal|\bin all\b|\bworth\b|valued at|\bvalue\b|aggregate|overall|combined", re.I
+        ),
+    ),
+)
+# Words that make an amount something other than a deal term: a plant, revenue, a market, a round.
+NOT_DEAL = re.compile(
+    r"plant|factory|facility|revenue|\bsales\b|market|capacity|funding round|raised|\bipo\b|"
+    r"capital expenditure|build|construction|spent|spend|budget|valuation of the company|"
+    r"investment in (?:a|the|its) (?:new )?(?:plant|factory|facility|site)",
+    re.I,
+)
+_CLAUSE_BREAK = re.compile(r"[;,]|\band\b|\bplus\b|\bwhile\b|\bwith\b", re.I)
+
+
+@dataclass(frozen=True)
+class Amount:
+    """One amount as written, with its original currency and, if the text states one, USD."""
+
+    start: int
+    end: int
+    value: float
+    currency: str
+    approx: str | None = None
+    stated_usd: float | None = None
+
+
+def find_amounts(sentence: str) -> list[Amount]:
+    """Amounts of money in a sentence; a dollar conversion right after another currency is folded
+    into that amount ("3.5 billion yuan (540 million US dollars)") instead of counted twice."""
+    found = [a for a in (_amount(m) for m in _AMOUNT.finditer(sentence)) if a is not None]
+    merged: list[Amount] = []
+    for amount in found:
+        if (
+            merged
+            and amount.currency == "USD"
+            and merged[-1].currency != "USD"
+            and merged[-1].stated_usd is None
+            and _CONVERSION_GAP.match(sentence[merged[-1].end : amount.start])
+        ):
+            last = merged[-1]
+            merged[-1] = Amount(
+                last.start, amount.end, last.value, last.currency, last.approx, amount.value
+            )
+            continue
+        merged.append(amount)
+    return merged
+
+
+def _amount(match: re.Match[str]) -> Amount | None:
+    number = match["num"] or match["num2"]
+    scale = (match["scale"] or match["scale2"] or "").lower()
+    word = (match["pre"] or match["post"] or "").lower()
+    currency = CURRENCY_WORDS.get(re.sub(r"\s+", " ", word).replace("pounds sterling", "pounds"))
+    if currency is None:
+        return None
+    value = float(number.replace(",", "")) * SCALE_WORDS.get(scale, 1.0)
+    if not 0 < value <= MAX_AMOUNT:
+        return None
+    approx = match["approx"].strip().lower() if match["approx"] else None
+    return Amount(match.start(), match.end(), value, currency, approx)
+
+
+def role_of(sentence: str, amounts: list[Amount], index: int) -> str | None:
+    """The deal role of ``amounts[index]`` from the nearest role word in its own clause.
+
+    Words right after an amount ("$50 million upfront") weigh a little more than words before
+    it ("an upfront payment of $50 million"). Returns None when the amount is not a deal term
+    (a plant, revenue, a market) and 'total' for a lone "up to" or unqualified deal value.
+    """
+    amount = amounts[index]
+    left_edge = amounts[index - 1].end if index else 0
+    right_edge = amounts[index + 1].start if index + 1 < len(amounts) else len(sentence)
+    before = sentence[max(left_edge, amount.start - 60) : amount.start]
+    breaks = list(_CLAUSE_BREAK.finditer(before))
+    if breaks:
+        before = before[breaks[-1].end() :]
+    after = sentence[amount.end : min(right_edge, amount.end + 45)]
+    cut = _CLAUSE_BREAK.search(after)
+    if cut:
+        after = after[: cut.start()]
+    best: tuple[float, str] | None = None
+    for role, pattern in ROLE_WORDS:
+        for match in pattern.finditer(after):
+            distance = match.start() * 0.8
+            if best is None or distance < best[0]:
+                best = (distance, role)
+        hits = list(pattern.finditer(before))
+        if hits:
+            distance = len(before) - hits[-1].end()
+            if best is None or distance < best[0]:
+                best = (distance, role)
+    if best is not None and best[1] != "total":
+        return best[1]
+    if NOT_DEAL.search(before) or NOT_DEAL.search(after):
+        return None
+    return "total"

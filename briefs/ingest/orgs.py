@@ -1,0 +1,284 @@
+"""Find the organisations a sentence names: known companies by alias, new ones by the shape of a name.
+
+Known names come from the aliases table (:class:`KnownNames`). New names are recognised by a
+company word at their end ("Far East Battery", "Helio Biotech Co., Ltd."), by a describing noun
+in front ("battery maker Walkreck") or by an apposition ("Novexa, a Swiss drugmaker"). Within one
+document a name's short forms ("Samsung" after "Samsung Electronics", "YMTC" after
+"Yangtze Memory Technologies (YMTC)") point to the same organisation.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from ..text import normalize_name
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+
+# Words that end an organisation's name, as written (case matters: "Battery" yes, "battery" no).
+COMPANY_WORDS = frozenset(
+    ["Inc", "Co", "Corp", "Corporation", "Ltd", "Limited", "Group", "plc", "PLC", "AG", "SA", "SE", "GmbH", "LLC", "NV", "BV", "KK", "Holdings", "Pharmaceutical", "Pharmaceuticals", "Pharma", "Biosciences", "Bioscience", "Biotech", "Biotechnology", "Biologics", "Biopharma", "Biopharmaceutical", "Bio", "Therapeutics", "Medicines", "Medicine", "Medical", "Healthcare", "Genomics", "Oncology", "Electronics", "Technologies", "Technology", "Semiconductor", "Semiconductors", "Microelectronics", "Battery", "Batteries", "Energy", "Power", "Motors", "Automotive", "Materials", "Chemicals", "Robotics", "Systems", "Devices", "Instruments", "Networks", "Software", "Labs", "Laboratories", "Sciences"]
+)
+# Folded trailing words dropped when comparing a new name with the known ones.
+LEGAL_TAIL = frozenset(
+    ["inc", "co", "corp", "corporation", "ltd", "limited", "group", "plc", "ag", "sa", "se", "gmbh", "llc", "nv", "bv", "kk", "holdings", "company"]
+)
+# Capitalised words that start sentences or name places, never the first word of a company here.
+STOP_CAPS = frozenset(
+    ["The", "A", "An", "In", "On", "At", "For", "With", "From", "By", "And", "But", "As", "After", "Before", "Under", "Its", "Their", "This", "That", "These", "Those", "Both", "Meanwhile", "Separately", "Also", "Last", "Next", "Earlier", "Later", "According", "While", "When", "If", "Data", "Shares", "Chinese", "China", "American", "British", "European", "Korean", "Japanese", "German", "Swiss", "French", "Indian", "Western", "Asian", "Global", "National", "State", "US", "UK", "EU", "Under", "Since", "During", "Through", "Today", "Yesterday", "It", "He", "She", "They", "We", "Our", "His", "Her", "Such", "Each", "Every", "All", "Some", "Many", "Most", "Other", "Another", "Several", "Under", "Why", "How", "What", "Who", "Where", "Two", "Three", "Four", "Five", "Six", "Seven", "Eight", "Nine", "Ten", "New", "First", "Second", "Third", "Under", "Analysts", "January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December", "Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sep", "Sept", "Oct", "Nov", "Dec", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "Chief", "Executive", "President", "Director", "Officer", "CEO", "CFO", "Dr", "Mr", "Ms", "Mrs", "Professor"]
+)
+PLACE_WORDS = frozenset(
+    ["china", "chinese", "shanghai", "beijing", "shenzhen", "hangzhou", "suzhou", "guangzhou", "jiangsu", "zhejiang", "wuhan", "nanjing", "chengdu", "tianjin", "hong", "kong", "taiwan", "korea", "korean", "south", "north", "japan", "japanese", "germany", "german", "swiss", "europe", "european", "france", "french", "india", "indian", "singapore", "american", "british", "uk", "us", "usa", "america"]
+)
+DESCRIPTORS = (
+    "manufacturer",
+    "maker",
+    "startup",
+    "start-up",
+    "firm",
+    "company",
+    "drugmaker",
+    "chipmaker",
+    "biotech",
+    "developer",
+    "automaker",
+    "carmaker",
+    "supplier",
+    "producer",
+    "group",
+)
+_TOKEN = re.compile(r"[^\W_]+")
+_DESCRIBED = re.compile(
+    r"\b(?:" + "|".join(DESCRIPTORS) + r")\s+(?P<name>[A-Z][\w-]+(?:\s+[A-Z][\w-]+){0,2})"
+)
+_APPOSITION = re.compile(
+    r"(?P<name>\b[A-Z][\w-]+(?:\s+[A-Z][\w-]+){0,2}),\s+(?:a|an)\s+(?:[\w-]+\s+){0,3}?(?:"
+    + "|".join(DESCRIPTORS)
+    + r")\b"
+)
+_ABBREVIATION = re.compile(r"\s*\((?P<abbr>[A-Z][A-Za-z0-9&-]{1,9})\)")
+_TRAILING_DOT = ("Inc", "Co", "Corp", "Ltd")
+
+
+@dataclass(frozen=True)
+class Org:
+    """An organisation as one document names it, with its company id when the KB knows it."""
+
+    name: str
+    company_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Mention:
+    start: int
+    end: int
+    org: Org
+
+
+@dataclass
+class KnownNames:
+    """Folded names and aliases of stored companies, indexed by first word for fast scanning."""
+
+    names: dict[str, int] = field(default_factory=dict)
+    spellings: dict[str, str] = field(default_factory=dict)  # folded -> as stored, for case
+
+    @classmethod
+    def from_db(cls, db: Database) -> KnownNames:
+        """Every alias (a company's own name is one) of every company in the store."""
+        known = cls()
+        for alias, company_id in db.execute("SELECT alias, company_id FROM aliases ORDER BY id"):
+            known.add(alias, company_id)
+        return known
+
+    @classmethod
+    def from_pairs(cls, pairs: dict[str, int]) -> KnownNames:
+        known = cls()
+        for alias, company_id in pairs.items():
+            known.add(alias, company_id)
+        return known
+
+    def add(self, alias: str, company_id: int) -> None:
+        norm = normalize_name(alias)
+        if norm and norm not in self.names:
+            self.names[norm] = company_id
+            self.spellings[norm] = alias
+
+    def lookup(self, name: str) -> int | None:
+        """The company id for a name, also trying it without legal tails ("Co., Ltd.")."""
+        tokens = normalize_name(name).split()
+        while tokens:
+            company_id = self.names.get(" ".join(tokens))
+            if company_id is not None:
+                return company_id
+            if tokens[-1] not in LEGAL_TAIL:
+                return None
+            tokens = tokens[:-1]
+        return None
+
+
+class _Index:
+    """First-word index of name token sequences, shared by known and document-local names."""
+
+    def __init__(self) -> None:
+        self.by_first: dict[str, list[tuple[tuple[str, ...], str | None, Org]]] = {}
+
+    def add(self, spelling: str, org: Org) -> None:
+        tokens = tuple(normalize_name(spelling).split())
+        if not tokens:
+            return
+        exact = spelling if _case_sensitive(spelling) else None
+        entries = self.by_first.setdefault(tokens[0], [])
+        if all(entry[0] != tokens for entry in entries):
+            entries.append((tokens, exact, org))
+            entries.sort(key=lambda entry: -len(entry[0]))
+
+    def match(self, words: list[re.Match[str]], i: int, sentence: str) -> tuple[int, Org] | None:
+        """Longest name starting at word ``i``: (number of words, org)."""
+        for tokens, exact, org in self.by_first.get(words[i][0].casefold(), ()):
+            n = len(tokens)
+            if i + n > len(words):
+                continue
+            if any(words[i + k][0].casefold() != tokens[k] for k in range(1, n)):
+                continue
+            if exact is not None and sentence[words[i].start() : words[i + n - 1].end()] != exact:
+                continue
+            return n, org
+        return None
+
+
+def _case_sensitive(spelling: str) -> bool:
+    """Short and all-capital aliases match only as written: 'FEB' the company, not 'Feb' the month."""
+    letters = [c for c in spelling if c.isalpha()]
+    return len(spelling) <= 4 or (bool(letters) and all(c.isupper() for c in letters))
+
+
+class DocumentNames:
+    """The organisations named so far in one document, growing as sentences are read."""
+
+    def __init__(self, known: KnownNames | None) -> None:
+        self.known = known or KnownNames()
+        self.local = _Index()
+        self._known_index = _known_index(self.known)
+
+    def find(self, sentence: str) -> list[Mention]:
+        """Mentions in ``sentence``, longest first on overlap, in reading order."""
+        words = list(_TOKEN.finditer(sentence))
+        candidates: list[tuple[int, int, int, Org | None]] = []  # start, end, priority, org
+        for i in range(len(words)):
+            for priority, index in ((3, self.local), (2, self._known_index)):
+                hit = index.match(words, i, sentence)
+                if hit:
+                    n, org = hit
+                    candidates.append((words[i].start(), words[i + n - 1].end(), priority, org))
+        candidates.extend(_shaped(words, sentence))
+        for pattern in (_DESCRIBED, _APPOSITION):
+            for match in pattern.finditer(sentence):
+                name = _trim_name(match["name"])
+                if name:
+                    start = match.start("name")
+                    candidates.append((start, start + len(name), 0, None))
+        return self._settle(candidates, sentence)
+
+    def _settle(
+        self, candidates: list[tuple[int, int, int, Org | None]], sentence: str
+    ) -> list[Mention]:
+        chosen: list[Mention] = []
+        for start, end, _priority, org in sorted(
+            candidates, key=lambda c: (-(c[1] - c[0]), -c[2], c[0])
+        ):
+            if any(start < m.end and m.start < end for m in chosen):
+                continue
+            text = sentence[start:end]
+            resolved = org or self._register(text)
+            abbreviation = _ABBREVIATION.match(sentence, end)
+            if abbreviation and not any(m.start == abbreviation.start("abbr") for m in chosen):
+                self.local.add(abbreviation["abbr"], resolved)
+                end = abbreviation.end()
+            chosen.append(Mention(start, end, resolved))
+        return sorted(chosen, key=lambda m: m.start)
+
+    def _register(self, text: str) -> Org:
+        """A new name: link it to a known company if it is one, and learn its short forms."""
+        company_id = self.known.lookup(text)
+        org = Org(text.rstrip(",. "), company_id)
+        self.local.add(text, org)
+        for short in short_forms(text):
+            self.local.add(short, org)
+        return org
+
+
+def _known_index(known: KnownNames) -> _Index:
+    index = _Index()
+    for norm, company_id in known.names.items():
+        spelling = known.spellings[norm]
+        org = Org(spelling, company_id)
+        index.add(spelling, org)
+        for short in short_forms(spelling):
+            if known.lookup(short) in (None, company_id):
+                index.add(short, org)
+    return index
+
+
+def short_forms(name: str) -> list[str]:
+    """'Shanghai Junshi Biosciences Co., Ltd.' -> ['Shanghai Junshi', 'Junshi']."""
+    words = [w for w in re.findall(r"[\w&-]+", name)]
+    core = list(words)
+    while core and (core[-1] in COMPANY_WORDS or core[-1].casefold() in LEGAL_TAIL):
+        core.pop()
+    forms = []
+    if core and len(core) < len(words):
+        forms.append(" ".join(core))
+    if len(core) > 1 and core[0].casefold() in PLACE_WORDS:
+        forms.append(" ".join(core[1:]))
+    return [
+        f for f in forms if len(f) >= 3 and f.casefold() not in PLACE_WORDS and f not in STOP_CAPS
+    ]
+
+
+def _shaped(words: list[re.Match[str]], sentence: str) -> list[tuple[int, int, int, None]]:
+    """Names ending in a company word, preceded by capitalised words of the name."""
+    found = []
+    i = 0
+    while i < len(words):
+        if words[i][0] not in COMPANY_WORDS or i == 0:
+            i += 1
+            continue
+        j = i
+        while j > 0 and _joins(sentence, words[j - 1], words[j]) and _name_word(words[j - 1][0]):
+            j -= 1
+        if j == i or words[j][0] in COMPANY_WORDS:
+            i += 1
+            continue
+        k = i
+        while k + 1 < len(words) and words[k + 1][0] in COMPANY_WORDS:
+            gap = sentence[words[k].end() : words[k + 1].start()]
+            if gap not in (" ", ", ", "., ", ". ", " & "):
+                break
+            k += 1
+        end = words[k].end()
+        if words[k][0] in _TRAILING_DOT and sentence[end : end + 1] == ".":
+            end += 1
+        found.append((words[j].start(), end, 1, None))
+        i = k + 1
+    return found
+
+
+def _joins(sentence: str, left: re.Match[str], right: re.Match[str]) -> bool:
+    return sentence[left.end() : right.start()] in (" ", " & ", "-")
+
+
+def _name_word(word: str) -> bool:
+    return (word[0].isupper() or word[0].isdigit()) and word not in STOP_CAPS
+
+
+def _trim_name(name: str) -> str:
+    """Drop trailing capitalised words that are not part of a name ('Walkreck On' -> 'Walkreck')."""
+    words = name.split()
+    while words and words[-1] in STOP_CAPS:
+        words.pop()
+    if words and words[0] in STOP_CAPS:
+        return ""
+    return " ".join(words)

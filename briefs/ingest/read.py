@@ -1,0 +1,267 @@
+"""Read documents people hand in (.txt, .md, .html) into clean text plus what we can tell about them.
+
+Everything here is offline and refuses bad files with a clear ``BadInput`` before anything is
+stored: binary data, empty files, files over the size limit, HTML with nothing readable left.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from charset_normalizer import from_bytes
+
+from ..errors import BadInput
+from .dates import dateline_date
+
+MAX_BYTES = 5 * 1024 * 1024  # far above any article; keeps a stray dump from filling the store
+
+TEXT_SUFFIXES = (".txt", ".md")
+HTML_SUFFIXES = (".html", ".htm")
+SUPPORTED_SUFFIXES = TEXT_SUFFIXES + HTML_SUFFIXES
+
+_BOMS = (
+    (b"\xef\xbb\xbf", "utf-8-sig"),
+    (b"\xff\xfe\x00\x00", "utf-32"),
+    (b"\x00\x00\xfe\xff", "utf-32"),
+    (b"\xff\xfe", "utf-16"),
+    (b"\xfe\xff", "utf-16"),
+)
+_MULTIBYTE = ("utf", "gb", "big5", "shift_jis", "euc", "cp932", "cp949", "cp950", "iso2022")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
+_SPACES = re.compile(r"[ \t\u00a0]+")
+_BLANK_LINES = re.compile(r"\n{3,}")
+_ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
+_PUBLISHED_LINE = re.compile(
+    r"^(?P<lead>.*?)\s*\b(?:Published|Updated|Posted|Date)\s*:\s*(?P<date>\d{4}-\d{2}-\d{2})",
+    re.IGNORECASE,
+)
+_FIELD_LINE = re.compile(r"^(?P<name>Source|Outlet|By|Author|URL)\s*:\s*(?P<value>.+)$", re.I)
+_DATELINE_OUTLET = re.compile(
+    r"^[A-Z][A-Z .'-]{2,30},[^()\n]{0,30}\((?P<outlet>[A-Z][\w .]{1,30})\)"
+)
+
+
+@dataclass(frozen=True)
+class Document:
+    """A readable document: its text and whatever metadata it states about itself."""
+
+    title: str
+    text: str
+    content_hash: str
+    outlet: str | None = None
+    published: str | None = None  # ISO date, or the period text the document gives
+    url: str | None = None
+    author: str | None = None
+    path: str | None = None
+
+    @property
+    def published_date(self) -> date | None:
+        """The publication day when it is a full ISO date (relative dates are read against it)."""
+        match = _ISO_DATE.fullmatch(self.published or "")
+        if not match:
+            return None
+        try:
+            return date(*(int(g) for g in match.groups()))
+        except ValueError:
+            return None
+
+
+def read_document(path: str | Path) -> Document:
+    """Read a file from disk; refuse unsupported types and oversized files before reading them."""
+    file = Path(path)
+    suffix = file.suffix.lower()
+    if suffix not in SUPPORTED_SUFFIXES:
+        raise BadInput(
+            f"{file.name}: only .txt, .md and .html files can be read",
+            code="unsupported_type",
+            file=file.name,
+        )
+    size = file.stat().st_size
+    if size > MAX_BYTES:
+        raise _too_large(file.name, size)
+    with open(file, "rb") as fh:
+        data = fh.read(MAX_BYTES + 1)
+    return read_bytes(data, file.name, path=str(file))
+
+
+def read_bytes(data: bytes, filename: str, *, path: str | None = None) -> Document:
+    """Turn raw bytes named ``filename`` into a Document, or raise BadInput with a clear code."""
+    suffix = Path(filename).suffix.lower()
+    if suffix not in SUPPORTED_SUFFIXES:
+        raise BadInput(
+            f"{filename}: only .txt, .md and .html files can be read",
+            code="unsupported_type",
+            file=filename,
+        )
+    if len(data) > MAX_BYTES:
+        raise _too_large(filename, len(data))
+    if not data.strip():
+        raise BadInput(f"{filename} is empty", code="empty_document", file=filename)
+    raw = decode(data, filename)
+    if suffix in HTML_SUFFIXES:
+        return _from_html(raw, filename, path)
+    return _from_plain(raw, filename, path)
+
+
+def decode(data: bytes, filename: str = "document") -> str:
+    """Decode bytes as text: BOM, then UTF-8, then a detected encoding; refuse binary data.
+
+    When detection offers only single-byte code pages, Windows-1252 is preferred if it reads the
+    bytes cleanly: English articles saved outside UTF-8 almost always use it, and detectors often
+    mistake its curly quotes for a Baltic or Central European page.
+    """
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            try:
+                return _checked(data.decode(encoding), filename)
+            except UnicodeDecodeError as exc:
+                raise _not_text(filename) from exc
+    if b"\x00" in data:
+        raise _not_text(filename)
+    try:
+        return _checked(data.decode("utf-8"), filename)
+    except UnicodeDecodeError:
+        pass
+    best = from_bytes(data).best()
+    if best is not None and best.encoding.lower().startswith(_MULTIBYTE):
+        return _checked(str(best), filename)
+    try:
+        return _checked(data.decode("cp1252"), filename)
+    except UnicodeDecodeError:
+        if best is None:
+            raise _not_text(filename) from None
+        return _checked(str(best), filename)
+
+
+def content_hash(text: str) -> str:
+    """sha256 of the text with whitespace folded, so line endings and wrapping do not matter."""
+    folded = " ".join(unicodedata.normalize("NFC", text).split())
+    return hashlib.sha256(folded.encode("utf-8")).hexdigest()
+
+
+def normalise_text(text: str) -> str:
+    """NFC, Unix line ends, single spaces, at most one blank line between paragraphs."""
+    text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
+    text = text.replace("\ufeff", "").replace("\x0c", "\n")
+    lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
+    return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
+
+
+def _checked(text: str, filename: str) -> str:
+    """Refuse text that is mostly control characters: binary data that happened to decode."""
+    controls = len(_CONTROL.findall(text))
+    if controls > max(2, len(text) // 100):
+        raise _not_text(filename)
+    return _CONTROL.sub(" ", text)
+
+
+def _from_html(raw: str, filename: str, path: str | None) -> Document:
+    import trafilatura  # imported here: it is slow to import and only HTML needs it
+
+    try:
+        extracted = trafilatura.bare_extraction(raw, with_metadata=True, include_comments=False)
+    except Exception as exc:  # the parser raises assorted lxml errors on mangled markup
+        raise _bad_html(filename) from exc
+    body = normalise_text(extracted.text or "") if extracted is not None else ""
+    if not body:
+        raise _bad_html(filename)
+    title = _meta(extracted, "title") or _first_line(body) or Path(filename).stem
+    return Document(
+        title=title[:300],
+        text=body,
+        content_hash=content_hash(body),
+        outlet=_meta(extracted, "sitename"),
+        published=_meta(extracted, "date"),
+        url=_meta(extracted, "url"),
+        author=_meta(extracted, "author"),
+        path=path,
+    )
+
+
+def _from_plain(raw: str, filename: str, path: str | None) -> Document:
+    body = normalise_text(raw)
+    if not body:
+        raise BadInput(f"{filename} is empty", code="empty_document", file=filename)
+    lines = [line for line in body.split("\n")[:15] if line]
+    title = _first_line(body).lstrip("#").strip() or Path(filename).stem
+    outlet, author, published, url = None, None, None, None
+    for line in lines[1:]:
+        published_match = _PUBLISHED_LINE.match(line)
+        if published_match and published is None:
+            published = published_match["date"]
+            outlet, author = _split_byline(published_match["lead"])
+            continue
+        field = _FIELD_LINE.match(line)
+        if field:
+            name, value = field["name"].lower(), field["value"].strip()
+            if name in ("source", "outlet"):
+                outlet = outlet or value
+            elif name in ("by", "author"):
+                author = author or value
+            elif name == "url":
+                url = url or value
+            continue
+        dateline = _DATELINE_OUTLET.match(line)
+        if dateline and outlet is None:
+            outlet = dateline["outlet"].strip()
+    if published is None:
+        day = dateline_date(body)
+        published = day.isoformat() if day else None
+    return Document(
+        title=title[:300],
+        text=body,
+        content_hash=content_hash(body),
+        outlet=outlet,
+        published=published,
+        url=url,
+        author=author,
+        path=path,
+    )
+
+
+def _split_byline(lead: str) -> tuple[str | None, str | None]:
+    """'Zou Yue CGTN' -> outlet CGTN, author Zou Yue: an all-capitals last word is the outlet."""
+    words = lead.split()
+    if not words:
+        return None, None
+    if len(words) > 1 and words[-1].isupper() and len(words[-1]) <= 10:
+        return words[-1], " ".join(words[:-1])
+    return None, " ".join(words)
+
+
+def _first_line(text: str) -> str:
+    return next((line.strip() for line in text.split("\n") if line.strip()), "")
+
+
+def _meta(extracted: object, name: str) -> str | None:
+    value = getattr(extracted, name, None)
+    return str(value).strip() or None if value else None
+
+
+def _not_text(filename: str) -> BadInput:
+    return BadInput(
+        f"{filename} is not a text document (binary data or an unreadable encoding)",
+        code="not_text",
+        file=filename,
+    )
+
+
+def _bad_html(filename: str) -> BadInput:
+    return BadInput(
+        f"{filename}: no readable article text in this HTML", code="bad_html", file=filename
+    )
+
+
+def _too_large(filename: str, size: int) -> BadInput:
+    return BadInput(
+        f"{filename} is {size // 1024} KB; the limit is {MAX_BYTES // 1024} KB",
+        code="too_large",
+        file=filename,
+        size=size,
+        limit=MAX_BYTES,
+    )
