@@ -35,8 +35,8 @@ async def report_error(interaction: discord.Interaction, error: Exception) -> No
 class OwnedView(discord.ui.View):
     """A view only its owner may press; it greys out in place when it times out."""
 
-    def __init__(self, owner_id: int, *, timeout: float | None = VIEW_TIMEOUT) -> None:
-        super().__init__(timeout=timeout)
+    def __init__(self, owner_id: int) -> None:
+        super().__init__(timeout=VIEW_TIMEOUT)
         self.owner_id = owner_id
         self.origin: discord.Interaction | None = None
 

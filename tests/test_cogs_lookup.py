@@ -1,0 +1,163 @@
+"""The lookup commands, run through the real bot against the loopback Discord."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from cog_world import SEARCH_FACTS, button, buttons, seed
+from discord_standin.interactions import CHANNEL_MESSAGE, UPDATE_MESSAGE
+
+import bot.views
+from bot.words import word
+from briefs.charts import PNG_SIGNATURE
+from briefs.render import ZWSP
+from briefs.text import MAX_NAME, MAX_QUERY
+
+pytest_plugins = ["bot_fixtures"]
+
+LOOKUP = ["bot.cogs.lookup"]
+
+
+@pytest.fixture
+async def world(db, standin, start_bot):
+    ids = seed(db)
+    await start_bot(extensions=LOOKUP)
+    return ids
+
+
+def _command(standin, name):
+    return next(c for c in standin.commands[None] if c["name"] == name)
+
+
+def _option(command, name):
+    return next(o for o in command["options"] if o["name"] == name)
+
+
+async def test_commands_are_registered_with_bounded_options(world, standin):
+    names = {c["name"] for c in standin.commands[None]}
+    assert {"deal", "search", "stats", "source", "sources", "help"} <= names
+    company = _option(_command(standin, "deal"), "company")
+    assert company["max_length"] == MAX_NAME and company["autocomplete"] is True
+    assert _option(_command(standin, "search"), "query")["max_length"] == MAX_QUERY
+    source_id = _option(_command(standin, "source"), "id")
+    assert source_id["min_value"] == 1 and source_id["max_value"] == 2**31 - 1
+    by = _option(_command(standin, "stats"), "by")
+    assert [c["value"] for c in by["choices"]] == ["year", "half", "quarter", "month"]
+
+
+async def test_deal_answers_with_the_brief_for_everyone(world, standin):
+    reply = await (await standin.slash("deal", {"company": "Riverbend"})).response()
+    assert reply.type == CHANNEL_MESSAGE and not reply.ephemeral
+    assert "Riverbend Therapeutics" in reply.text and "Northgate" in reply.text
+    assert reply.data["allowed_mentions"] == {"parse": []}
+
+
+async def test_autocomplete_offers_names_and_sends_ids(world, standin):
+    choices = await standin.autocomplete("deal", "company", "Riv")
+    by_name = {c["name"]: c["value"] for c in choices}
+    assert by_name["Riverbend Therapeutics"] == str(world["riverbend"])
+    assert "Riverbank Biotech" in by_name
+    assert "Northgate Pharma" not in by_name
+    first_keystroke = await standin.autocomplete("deal", "company", "")
+    assert first_keystroke  # the most documented companies before anything is typed
+    picked = await (await standin.slash("deal", {"company": str(world["northgate"])})).response()
+    assert picked.embeds[0]["title"].startswith("Northgate Pharma")
+
+
+async def test_did_you_mean_buttons_open_the_right_brief(world, standin):
+    reply = await (await standin.slash("deal", {"company": "river"})).response()
+    labels = [b["label"] for b in buttons(reply)]
+    assert set(labels) == {"Riverbend Therapeutics", "Riverbank Biotech"}
+    stranger = await standin.click(
+        reply, button(reply, "Riverbend Therapeutics")["custom_id"], user=standin.admin
+    )
+    refusal = await stranger.response()
+    assert refusal.ephemeral and "Riverbend licensed" not in refusal.text
+    click = await standin.click(reply, button(reply, "Riverbend Therapeutics")["custom_id"])
+    opened = await click.response()
+    assert opened.type == UPDATE_MESSAGE
+    assert "Riverbend licensed its PD-1 antibody" in opened.text
+    assert opened.message["id"] == reply.message["id"]
+
+
+async def test_search_pages_with_buttons_only_the_asker_can_press(world, standin):
+    reply = await (await standin.slash("search", {"query": "zorbamab"})).response()
+    assert button(reply, word("previous"))["disabled"] is True
+    next_id = button(reply, word("next"))["custom_id"]
+    first = reply.text
+
+    other = await (await standin.click(reply, next_id, user=standin.admin)).response()
+    assert other.ephemeral and other.type == CHANNEL_MESSAGE
+    assert standin.messages[int(reply.message["id"])]["embeds"] == reply.embeds
+
+    turned = await (await standin.click(reply, next_id)).response()
+    assert turned.type == UPDATE_MESSAGE and turned.text != first
+    assert button(turned, word("page_position", page=2, pages=3))
+    last = await (await standin.click(turned, next_id)).response()
+    assert button(last, word("next"))["disabled"] is True
+    shown = re.findall(r"approval number (\d+) ", first + turned.text + last.text)
+    assert sorted(map(int, shown)) == list(range(SEARCH_FACTS))
+
+
+async def test_pager_buttons_grey_out_when_they_time_out(world, standin, monkeypatch):
+    monkeypatch.setattr(bot.views, "VIEW_TIMEOUT", 0.3)
+    handle = await standin.slash("search", {"query": "zorbamab"})
+    reply = await handle.response()
+    assert not button(reply, word("next"))["disabled"]
+    edited = await handle.edit(timeout=5)
+    assert all(b["disabled"] for b in buttons(edited))
+
+
+async def test_stats_sends_a_chart_the_embed_shows(world, standin):
+    reply = await (await standin.slash("stats", {"by": "year"})).response()
+    assert [f.filename for f in reply.files] == ["stats.png"]
+    assert reply.files[0].content.startswith(PNG_SIGNATURE)
+    assert reply.embeds[0]["image"]["url"] == "attachment://stats.png"
+
+
+async def test_bad_period_is_refused_politely(world, standin):
+    reply = await (await standin.slash("stats", {"period": "20x5"})).response()
+    assert reply.ephemeral and "20x5" in reply.text
+
+
+async def test_source_sources_and_help(world, standin):
+    source = await (await standin.slash("source", {"id": world["source"]})).response()
+    assert "Riverbend licenses its antibody" in source.text
+    listing = await (await standin.slash("sources")).response()
+    assert "Test Wire" in listing.text
+    help_reply = await (await standin.slash("help")).response()
+    assert help_reply.ephemeral and "/deal" in help_reply.text
+    missing = await (await standin.slash("source", {"id": 999})).response()
+    assert missing.ephemeral
+
+
+async def test_an_oversized_option_is_refused_politely(world, standin):
+    reply = await (await standin.slash("search", {"query": "x" * 10_000})).response()
+    assert reply.ephemeral
+    assert str(MAX_QUERY) in reply.text and "10000" in reply.text
+    deal = await (await standin.slash("deal", {"company": "y" * 10_000})).response()
+    assert deal.ephemeral and str(MAX_NAME) in deal.text
+
+
+async def test_everyone_in_a_fact_never_pings(db, standin, start_bot):
+    ids = seed(db)
+    from cog_world import SEEDER
+
+    from briefs.changes import FactIn, add_fact
+
+    add_fact(
+        db,
+        FactIn(
+            kind="approval",
+            summary="@everyone Riverbend won approval <@&123> in Macau.",
+            source_id=ids["source"],
+            subject_id=ids["riverbend"],
+        ),
+        SEEDER,
+    )
+    await start_bot(extensions=LOOKUP)
+    reply = await (await standin.slash("deal", {"company": "Riverbend"})).response()
+    assert reply.data["allowed_mentions"] == {"parse": []}
+    assert f"@{ZWSP}everyone" in reply.text
+    assert "@everyone" not in reply.text and "<@&123>" not in reply.text
