@@ -1,0 +1,205 @@
+"""Admin commands through the real bot and the loopback Discord: forms, refusals, audit, undo."""
+
+from __future__ import annotations
+
+import pytest
+from cog_world import seed
+from discord_standin import MANAGE_GUILD, RoleSpec
+from discord_standin.interactions import CHANNEL_MESSAGE, MODAL
+
+from briefs.admin_roles import get_admin_role, set_admin_role
+from briefs.changes import history
+from briefs.queries import get_fact
+
+pytest_plugins = ["bot_fixtures"]
+
+ADMIN_COGS = ["bot.cogs.facts", "bot.cogs.admin"]
+
+
+@pytest.fixture
+async def world(db, standin, start_bot):
+    ids = seed(db)
+    editors = RoleSpec("Editors")
+    standin.guild.roles.append(editors)
+    ids["editors"] = editors.id
+    await start_bot(extensions=ADMIN_COGS)
+    return ids
+
+
+def _group(standin, name):
+    return next(c for c in standin.commands[None] if c["name"] == name)
+
+
+async def _form(standin, name, options, user):
+    """Run a command that answers with a form; return the form's reply."""
+    reply = await (await standin.slash(name, options, user=user)).response()
+    assert reply.type == MODAL, reply.text
+    return reply
+
+
+def _inputs(form):
+    """The form's text inputs by custom id, in order: summary, evidence, note."""
+    return [c for c in _walk(form.data["components"]) if c.get("type") == 4]
+
+
+def _walk(components):
+    for component in components:
+        yield component
+        yield from _walk(component.get("components") or [])
+        if "component" in component:
+            yield from _walk([component["component"]])
+
+
+async def test_admin_groups_are_hidden_from_members_and_guild_only(world, standin):
+    for name in ("fact", "company", "admin"):
+        group = _group(standin, name)
+        assert int(group["default_member_permissions"]) == MANAGE_GUILD
+        assert group.get("contexts") == [0] or group.get("dm_permission") is False
+    add = next(o for o in _group(standin, "fact")["options"] if o["name"] == "add")
+    by_name = {o["name"]: o for o in add["options"]}
+    assert by_name["subject"]["autocomplete"] is True
+    assert by_name["upfront"]["max_length"] == 60
+    assert {c["value"] for c in by_name["kind"]["choices"]} >= {"licence", "approval"}
+
+
+async def test_a_member_without_manage_server_is_refused(world, standin, db):
+    before = db.execute("SELECT count(*) FROM audit").fetchone()[0]
+    for name, options in [
+        ("fact history", {}),
+        ("fact remove", {"id": world["deal"]}),
+        ("fact add", {"kind": "licence", "subject": "Riverbend", "source": world["source"]}),
+        ("company add", {"name": "Eastwick Bio"}),
+        ("admin role", {}),
+    ]:
+        reply = await (await standin.slash(name, options, user=standin.member)).response()
+        assert reply.type == CHANNEL_MESSAGE and reply.ephemeral, name
+        assert "Manage Server" in reply.text, name
+    assert db.execute("SELECT count(*) FROM audit").fetchone()[0] == before
+
+
+async def test_the_admin_role_lets_a_member_in(world, standin, db):
+    standin.member.roles.append(world["editors"])
+    set_admin_role(db, standin.guild.id, world["editors"], "test")
+    reply = await (await standin.slash("fact history", {}, user=standin.member)).response()
+    assert reply.ephemeral and "Manage Server" not in reply.text
+    refused = await (await standin.slash("admin role", {}, user=standin.member)).response()
+    assert "Manage Server" in refused.text
+    assert get_admin_role(db, standin.guild.id) == world["editors"]
+    cleared = await (await standin.slash("admin role", {}, user=standin.admin)).response()
+    assert cleared.ephemeral
+    assert get_admin_role(db, standin.guild.id) is None
+
+
+async def test_fact_add_opens_a_form_and_stores_the_fact_audited(world, standin, db):
+    form = await _form(
+        standin,
+        "fact add",
+        {
+            "kind": "approval",
+            "subject": str(world["northgate"]),
+            "source": world["source"],
+            "period": "2025-06",
+            "upfront": "undisclosed",
+        },
+        standin.admin,
+    )
+    summary, evidence, note = (c["custom_id"] for c in _inputs(form))
+    handle = await standin.submit_modal(
+        form.custom_id,
+        {summary: "Northgate filed @everyone in Canada.", evidence: "Filing notice.", note: ""},
+        user=standin.admin,
+    )
+    done = await handle.response()
+    assert done.ephemeral and "Northgate filed" in done.text
+    assert done.data["allowed_mentions"] == {"parse": []}
+    assert "@everyone" not in done.text
+    entry = history(db, limit=1)[0]
+    assert entry.action == "add" and entry.actor == f"discord:{standin.admin.name}"
+    assert entry.actor_id == str(standin.admin.id) and entry.guild_id == str(standin.guild.id)
+    fact = get_fact(db, entry.entity_id)
+    assert fact.evidence == "Filing notice." and fact.note is None
+    assert fact.figure("upfront").disclosed is False
+
+
+async def test_fact_add_refuses_bad_options_before_the_form(world, standin):
+    reply = await (
+        await standin.slash(
+            "fact add",
+            {"kind": "licence", "subject": "Riverbend", "source": world["source"], "total": "lots"},
+            user=standin.admin,
+        )
+    ).response()
+    assert reply.type == CHANNEL_MESSAGE and reply.ephemeral and "lots" in reply.text
+    long = await (
+        await standin.slash(
+            "fact add",
+            {"kind": "licence", "subject": "z" * 10_000, "source": world["source"]},
+            user=standin.admin,
+        )
+    ).response()
+    assert long.ephemeral and "10000" in long.text
+
+
+async def test_fact_edit_prefills_the_form_and_keeps_other_figures(world, standin, db):
+    form = await _form(
+        standin, "fact edit", {"id": world["deal"], "upfront": "$75m"}, standin.admin
+    )
+    summary, evidence, note = _inputs(form)
+    assert summary["value"].startswith("Riverbend licensed its PD-1 antibody")
+    handle = await standin.submit_modal(
+        form.custom_id,
+        {
+            summary["custom_id"]: "Riverbend licensed the antibody to Northgate.",
+            evidence["custom_id"]: "",
+            note["custom_id"]: "checked",
+        },
+        user=standin.admin,
+    )
+    assert (await handle.response()).ephemeral
+    fact = get_fact(db, world["deal"])
+    assert fact.summary == "Riverbend licensed the antibody to Northgate."
+    assert fact.figure("upfront").value == 75e6
+    assert fact.figure("milestones").value == 1e9
+    assert fact.note == "checked"
+
+
+async def test_remove_undo_and_history(world, standin, db):
+    removed = await (
+        await standin.slash(
+            "fact remove", {"id": world["deal"], "reason": "duplicate"}, user=standin.admin
+        )
+    ).response()
+    assert removed.ephemeral
+    assert get_fact(db, world["deal"], include_deleted=True).deleted_at is not None
+
+    undone = await (await standin.slash("fact undo", {}, user=standin.admin)).response()
+    assert undone.ephemeral
+    assert get_fact(db, world["deal"]).deleted_at is None
+
+    again = await (await standin.slash("fact undo", {}, user=standin.admin)).response()
+    assert again.ephemeral  # nothing left to undo for this member: a polite refusal
+
+    log = await (
+        await standin.slash("fact history", {"fact": world["deal"]}, user=standin.admin)
+    ).response()
+    assert log.ephemeral and "duplicate" in log.text
+    assert f"discord:{standin.admin.name}" in log.text
+
+
+async def test_company_add_and_alias(world, standin, db):
+    added = await (
+        await standin.slash(
+            "company add", {"name": "Eastwick Bio", "country": "China"}, user=standin.admin
+        )
+    ).response()
+    assert added.ephemeral
+    alias = await (
+        await standin.slash(
+            "company alias",
+            {"company": "Eastwick Bio", "alias": "EWB", "kind": "abbreviation"},
+            user=standin.admin,
+        )
+    ).response()
+    assert alias.ephemeral
+    row = db.execute("SELECT kind FROM aliases WHERE alias = 'EWB'").fetchone()
+    assert row == ("abbreviation",)
