@@ -267,11 +267,14 @@ class StandIn:
 
         return await self.wait_until(probe, timeout, f"gateway op {op}")
 
-    async def wait_for_commands(self, guild_id: int | None = None, timeout: float = 10.0) -> list:
+    async def wait_for_commands(
+        self, guild_id: int | None = None, timeout: float = 10.0
+    ) -> list[dict[str, Any]]:
         """The commands registered globally (or for ``guild_id``), once a sync has happened."""
-        return await self.wait_until(
-            lambda: self.commands.get(guild_id), timeout, f"a command sync for {guild_id}"
+        await self.wait_until(
+            lambda: guild_id in self.commands, timeout, f"a command sync for {guild_id}"
         )
+        return self.commands[guild_id]
 
     async def wait_for_ready(self, timeout: float = 10.0) -> None:
         """Wait until a gateway connection has identified (READY and GUILD_CREATE sent)."""
@@ -519,25 +522,34 @@ class StandIn:
 
     # --- what the bot posted ------------------------------------------------------------------
 
-    def channel_messages(self, channel: ChannelSpec | str | int) -> list[dict[str, Any]]:
-        """Messages in a channel (by spec, name in the first guild, or id), oldest first."""
+    def channel_messages(
+        self, channel: ChannelSpec | str | int, *, interactions: bool = False
+    ) -> list[dict[str, Any]]:
+        """Messages posted in a channel (by spec, name in the first guild, or id), oldest first.
+
+        Only what the bot posted itself (``channel.send``) unless ``interactions`` is true,
+        which adds interaction responses and followups.
+        """
         channel_id = self._channel_id(channel)
-        return [m for m in self.messages.values() if int(m["channel_id"]) == channel_id]
+        return [
+            m
+            for m in self.messages.values()
+            if int(m["channel_id"]) == channel_id and (interactions or "webhook_id" not in m)
+        ]
 
     async def wait_for_message(
         self,
         channel: ChannelSpec | str | int,
         predicate: Callable[[dict[str, Any]], bool] = lambda m: True,
         timeout: float = 5.0,
+        *,
+        interactions: bool = False,
     ) -> dict[str, Any]:
-        """The first message in ``channel`` matching ``predicate``."""
-        channel_id = self._channel_id(channel)
+        """The first message posted in ``channel`` matching ``predicate`` (see channel_messages)."""
 
         def probe() -> dict[str, Any] | None:
-            for message in self.messages.values():
-                if int(message["channel_id"]) == channel_id and predicate(message):
-                    return message
-            return None
+            found = self.channel_messages(channel, interactions=interactions)
+            return next((m for m in found if predicate(m)), None)
 
         return await self.wait_until(probe, timeout, f"a message in channel {channel}")
 
