@@ -266,6 +266,7 @@ def fact_add(ctx: click.Context, **options: Any) -> None:
     confirm(db, actor, since)
 
 
+PARTY_ROLES = ("subject", "counterparty", "licensor", "licensee")
 TEXT_FIELDS = ("asset", "sector", "territory", "stage", "royalty", "period", "evidence", "note")
 
 
@@ -273,7 +274,7 @@ def resolve_parties(db: Database, options: dict[str, Any]) -> dict[str, int | No
     """Company ids for the parties named; a licensor or licensee is also subject/counterparty."""
     ids = {
         role: names.resolve_company(db, options[role]).company.id
-        for role in ("subject", "counterparty", "licensor", "licensee")
+        for role in PARTY_ROLES
         if options.get(role) is not None
     }
     subject = ids.get("subject") or ids.get("licensor") or ids.get("licensee")
@@ -337,8 +338,13 @@ def fact_edit(ctx: click.Context, fact_id: str, reason: str | None, **options: A
         for name in ("kind", "summary", "status", *TEXT_FIELDS)
         if options[name] is not None
     }
-    named = {k: v for k, v in resolve_parties(db, options).items() if v is not None}
-    edits.update(named)
+    edits.update(
+        {
+            f"{role}_id": names.resolve_company(db, options[role]).company.id
+            for role in PARTY_ROLES
+            if options[role] is not None
+        }
+    )
     if options["source_ref"] is not None:
         edits["source_id"] = find_source(db, options["source_ref"])
     terms = {role: parse_term(role, options[role]) for role in TERM_OPTIONS if options[role]}
