@@ -14,7 +14,7 @@ import sqlite3
 from collections import Counter
 from dataclasses import dataclass
 
-from rapidfuzz import fuzz
+from rapidfuzz.distance import OSA
 from sqlite_utils import Database
 
 from . import text
@@ -23,14 +23,16 @@ from .model import Company
 
 MAX_SUGGESTIONS = 5
 # A fuzzy match is taken without asking only when it is this good and this far ahead of the next.
-CONFIDENT_SCORE = 80.0
+CONFIDENT_SCORE = 75.0
 CONFIDENT_MARGIN = 8.0
+PART_WEIGHT = 0.9
 # Bounds on the work one lookup may do, whatever the size of the knowledge base.
 PREFIX_ROWS = 200
 WORD_ROWS = 200
 RARE_TRIGRAMS = 6
 TRIGRAM_DOC_CAP = 20_000
 SHORTLIST = 40
+NEARBY_ROWS = 30
 
 _ID = re.compile(r"^#?(\d{1,12})$")
 _CJK = re.compile(r"[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff]")
@@ -85,8 +87,12 @@ def resolve_company(db: Database, typed: str) -> Resolution:
     partial = _best_partial(partials, norm)
     if partial:
         return Resolution(_company(db, partial.company_id), partial.alias, "prefix")
-    ranked = _rank(db, norm, partials + _fuzzy_shortlist(db, norm))
-    if ranked and _confident(ranked):
+    if partials:
+        # The text starts several names: asking beats guessing among them.
+        both = _rank(db, norm, partials, partial=True) + _rank(db, norm, _fuzzy_shortlist(db, norm))
+        raise _not_found(query, _unique(sorted(both, key=lambda c: -c.score)))
+    ranked = _rank(db, norm, _fuzzy_shortlist(db, norm))
+    if ranked and _confident(ranked, norm):
         best = ranked[0]
         return Resolution(best.company, best.alias, "fuzzy")
     raise _not_found(query, ranked)
@@ -176,14 +182,16 @@ def _best_partial(matches: list[_Match], norm: str) -> _Match | None:
 
 
 def _fuzzy_shortlist(db: Database, norm: str) -> list[_Match]:
-    """Aliases sharing the rarest trigrams of ``norm``, best-ranked by FTS5 first.
+    """Aliases sharing the rarest trigrams of ``norm`` (best-ranked by FTS5), plus a few
+    starting with its first three letters, where typos are rarest.
 
     Common trigrams ("ing", "pha") match a large part of the table and say little; the rarest
     few bound the work and still find a name with one or two typos.
     """
+    nearby = _prefix(db, norm[:3], NEARBY_ROWS) if len(norm) >= 4 else []
     grams = _rare_trigrams(db, norm)
     if not grams:
-        return []
+        return nearby
     expression = " OR ".join(_phrase(g) for g in grams)
     rows = db.execute(
         "SELECT a.company_id, a.alias, a.norm FROM aliases_trigram t "
@@ -191,7 +199,7 @@ def _fuzzy_shortlist(db: Database, norm: str) -> list[_Match]:
         "ORDER BY t.rank LIMIT ?",
         [expression, SHORTLIST],
     ).fetchall()
-    return [_Match(*row) for row in rows]
+    return nearby + [_Match(*row) for row in rows]
 
 
 def _rare_trigrams(db: Database, norm: str) -> list[str]:
@@ -263,13 +271,32 @@ def _score(norm: str, alias_norm: str, *, partial: bool) -> float:
         return 100.0
     if partial and (alias_norm.startswith(norm) or f" {norm}" in f" {alias_norm}"):
         return 70.0 + 29.0 * len(norm) / len(alias_norm)
-    return float(fuzz.WRatio(norm, alias_norm))
+    return _similarity(norm, alias_norm)
 
 
-def _confident(ranked: list[Candidate]) -> bool:
+def _similarity(norm: str, alias_norm: str) -> float:
+    """0-100 by edit distance counting a swap of neighbours as one typo ("samsnug").
+
+    Against a longer alias the typed words are also compared with the alias's runs of as many
+    words ("junshy" with "junshi" in "shanghai junshi biosciences"), a little below a match of
+    the whole. A shorter alias never scores by being contained in what was typed.
+    """
+    whole = OSA.normalized_similarity(norm, alias_norm) * 100
+    words, alias_words = norm.split(" "), alias_norm.split(" ")
+    if len(alias_words) <= len(words):
+        return whole
+    width = len(words)
+    windows = (" ".join(alias_words[i : i + width]) for i in range(len(alias_words) - width + 1))
+    best_window = max(OSA.normalized_similarity(norm, w) for w in windows) * 100
+    return max(whole, best_window * PART_WEIGHT)
+
+
+def _confident(ranked: list[Candidate], norm: str) -> bool:
+    """Good enough, and at least about one typo closer than the runner-up."""
     if ranked[0].score < CONFIDENT_SCORE:
         return False
-    return len(ranked) == 1 or ranked[0].score - ranked[1].score >= CONFIDENT_MARGIN
+    margin = min(CONFIDENT_MARGIN, 99.0 / max(len(norm), 1))
+    return len(ranked) == 1 or ranked[0].score - ranked[1].score >= margin
 
 
 def _unique(candidates: list[Candidate]) -> list[Candidate]:
