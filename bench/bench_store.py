@@ -27,11 +27,11 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import synth  # noqa: E402
+import synth
 
-from briefs import names, queries  # noqa: E402
-from briefs.errors import NotFound  # noqa: E402
-from briefs.store import open_db  # noqa: E402
+from briefs import names, queries
+from briefs.errors import NotFound
+from briefs.store import open_db
 
 TARGETS_MS = {"resolve+brief": 5.0, "autocomplete": 5.0, "search": 20.0}
 TARGET_RSS_MB = 300

@@ -26,8 +26,8 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from briefs.store import open_db  # noqa: E402
-from briefs.text import normalize_name, slugify  # noqa: E402
+from briefs.store import open_db
+from briefs.text import normalize_name, slugify
 
 COMPANIES = 100_000
 FACTS = 1_000_000
@@ -37,20 +37,149 @@ VOCABULARY = 30_000
 ZIPF_EXPONENT = 1.07
 BATCH = 20_000
 
-SYLLABLES = (
-    "ba be bi bo bu da de di do du fa fe fi fo ga ge gi go ha he hi ho hu ja jo ju ka ke ki ko "
-    "ku la le li lo lu ma me mi mo mu na ne ni no nu pa pe pi po ra re ri ro ru sa se si so su "
-    "ta te ti to tu va ve vi vo xa xi ya yo za zi zo an en in on un ar er ir or ur al el il ol"
-).split()
-CITIES = (
-    "Shanghai Beijing Suzhou Hangzhou Shenzhen Guangzhou Nanjing Wuhan Chengdu Tianjin Seoul "
-    "Incheon Tokyo Osaka Boston Basel Cambridge Munich Lyon Singapore Taipei Xiamen Jiangsu "
-    "Zhejiang Qingdao Hefei Changsha Dalian Kyoto Oxford"
-).split()
-SUFFIXES = (
-    "Biosciences Pharmaceuticals Therapeutics Biotech Biologics Medical Technology Pharma "
-    "Life Sciences Holdings Genomics Devices Materials Energy Semiconductor Robotics"
-).split()
+SYLLABLES = [
+    "ba",
+    "be",
+    "bi",
+    "bo",
+    "bu",
+    "da",
+    "de",
+    "di",
+    "do",
+    "du",
+    "fa",
+    "fe",
+    "fi",
+    "fo",
+    "ga",
+    "ge",
+    "gi",
+    "go",
+    "ha",
+    "he",
+    "hi",
+    "ho",
+    "hu",
+    "ja",
+    "jo",
+    "ju",
+    "ka",
+    "ke",
+    "ki",
+    "ko",
+    "ku",
+    "la",
+    "le",
+    "li",
+    "lo",
+    "lu",
+    "ma",
+    "me",
+    "mi",
+    "mo",
+    "mu",
+    "na",
+    "ne",
+    "ni",
+    "no",
+    "nu",
+    "pa",
+    "pe",
+    "pi",
+    "po",
+    "ra",
+    "re",
+    "ri",
+    "ro",
+    "ru",
+    "sa",
+    "se",
+    "si",
+    "so",
+    "su",
+    "ta",
+    "te",
+    "ti",
+    "to",
+    "tu",
+    "va",
+    "ve",
+    "vi",
+    "vo",
+    "xa",
+    "xi",
+    "ya",
+    "yo",
+    "za",
+    "zi",
+    "zo",
+    "an",
+    "en",
+    "in",
+    "on",
+    "un",
+    "ar",
+    "er",
+    "ir",
+    "or",
+    "ur",
+    "al",
+    "el",
+    "il",
+    "ol",
+]
+CITIES = [
+    "Shanghai",
+    "Beijing",
+    "Suzhou",
+    "Hangzhou",
+    "Shenzhen",
+    "Guangzhou",
+    "Nanjing",
+    "Wuhan",
+    "Chengdu",
+    "Tianjin",
+    "Seoul",
+    "Incheon",
+    "Tokyo",
+    "Osaka",
+    "Boston",
+    "Basel",
+    "Cambridge",
+    "Munich",
+    "Lyon",
+    "Singapore",
+    "Taipei",
+    "Xiamen",
+    "Jiangsu",
+    "Zhejiang",
+    "Qingdao",
+    "Hefei",
+    "Changsha",
+    "Dalian",
+    "Kyoto",
+    "Oxford",
+]
+SUFFIXES = [
+    "Biosciences",
+    "Pharmaceuticals",
+    "Therapeutics",
+    "Biotech",
+    "Biologics",
+    "Medical",
+    "Technology",
+    "Pharma",
+    "Life",
+    "Sciences",
+    "Holdings",
+    "Genomics",
+    "Devices",
+    "Materials",
+    "Energy",
+    "Semiconductor",
+    "Robotics",
+]
 SECTORS = (
     "biotech",
     "pharma",
@@ -232,13 +361,11 @@ def build(
     rng = np.random.default_rng(seed)
     vocab = Vocabulary.make()
     sources = max(100, facts // 50)
+    wanted = {*_DROPPED, *_BULK_INDEXES}
     saved = {
         name: sql
-        for name, sql in conn.execute(
-            "SELECT name, sql FROM sqlite_master WHERE name IN (%s)"
-            % ",".join("?" * (len(_DROPPED) + len(_BULK_INDEXES))),
-            [*_DROPPED, *_BULK_INDEXES],
-        )
+        for name, sql in conn.execute("SELECT name, sql FROM sqlite_master WHERE sql IS NOT NULL")
+        if name in wanted
     }
     started = time.perf_counter()
     for name in _DROPPED:
