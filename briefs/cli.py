@@ -25,6 +25,7 @@ from sqlite_utils import Database
 
 from . import changes, names, queries, render
 from .changes import Actor, FactIn, FigureIn
+from .curated import load_curated
 from .errors import BadInput, DealbriefError, NotFound
 from .model import FIGURE_ROLES, Fact
 from .money import parse_amount
@@ -97,8 +98,6 @@ def parse_id(value: str, field: str) -> int:
 @click.pass_context
 def init(ctx: click.Context) -> None:
     """Create the database and load the curated data (safe to run again)."""
-    from .curated import load_curated
-
     db = open_db(ctx.obj["db_path"])
     with Console(stderr=True).status(render.notice("loading")):
         report = load_curated(db, actor=Actor.curated())
