@@ -569,3 +569,11 @@ def facts_csv(facts: list[Fact]) -> str:
     writer.writeheader()
     writer.writerows(csv_row(f) for f in facts)
     return buffer.getvalue()
+
+
+# --- Ingestion: documents in, proposals to review ----------------------------------------------
+
+from .ingest.commands import ingest, review  # noqa: E402  (registered after the core commands)
+
+cli.add_command(ingest)
+cli.add_command(review)

@@ -230,3 +230,35 @@ def m003_guild_admin_roles(db: Database) -> None:
         );
         """
     )
+
+
+@migrations()
+def m004_ingest_proposals(db: Database) -> None:
+    """The review queue: facts proposed from ingested documents, waiting for a person's decision.
+
+    ``payload`` is the proposed fact as JSON (parties with names as written and company ids when
+    known, asset, period, territory, figures); it becomes a fact only when someone approves it.
+    """
+    db.executescript(
+        """
+        CREATE TABLE proposals (
+            id INTEGER PRIMARY KEY,
+            source_id INTEGER NOT NULL REFERENCES sources(id),
+            status TEXT NOT NULL DEFAULT 'proposed'
+                CHECK (status IN ('proposed', 'approved', 'rejected')),
+            kind TEXT NOT NULL,
+            payload TEXT NOT NULL,
+            evidence TEXT NOT NULL,
+            confidence REAL NOT NULL,
+            why TEXT,
+            duplicate_of INTEGER REFERENCES facts(id),
+            created_at TEXT NOT NULL,
+            decided_at TEXT,
+            decided_by TEXT,
+            reason TEXT,
+            fact_id INTEGER REFERENCES facts(id)
+        );
+        CREATE INDEX proposals_status ON proposals(status, id);
+        CREATE INDEX proposals_source ON proposals(source_id);
+        """
+    )

@@ -123,7 +123,32 @@ _NO_SPLIT_BEFORE = re.compile(
     r"|\b[A-Z]|\bU\.S|\bU\.K|\be\.g|\bi\.e)\.$"
 )
 _SENTENCE_STARTERS = frozenset(
-    ["The", "It", "This", "That", "These", "Its", "Their", "He", "She", "They", "We", "But", "And", "However", "Under", "Meanwhile", "Separately", "Financial", "Terms", "According", "In", "On", "A", "An"]
+    [
+        "The",
+        "It",
+        "This",
+        "That",
+        "These",
+        "Its",
+        "Their",
+        "He",
+        "She",
+        "They",
+        "We",
+        "But",
+        "And",
+        "However",
+        "Under",
+        "Meanwhile",
+        "Separately",
+        "Financial",
+        "Terms",
+        "According",
+        "In",
+        "On",
+        "A",
+        "An",
+    ]
 )
 
 
