@@ -11,7 +11,6 @@ and ``await run_blocking(fn, *args)`` for anything else slow.
 from __future__ import annotations
 
 import asyncio
-import importlib
 import logging
 import pkgutil
 import threading
@@ -27,6 +26,7 @@ from discord.gateway import DiscordWebSocket
 from discord.http import Route
 from sqlite_utils import Database
 
+from briefs import curated
 from briefs.store import is_initialised, open_db
 
 from . import cogs as cogs_package
@@ -181,11 +181,6 @@ class DealBotBase:
 def prepare_database(db: Database, load_curated: bool) -> None:
     """Migrations ran when the connection opened; on a first run, load the curated facts."""
     if not load_curated or is_initialised(db):
-        return
-    try:
-        curated = importlib.import_module("briefs.curated")
-    except ModuleNotFoundError:
-        log.warning("briefs.curated is not available: starting with an empty knowledge base")
         return
     report = curated.load_curated(db)
     log.info("first run: loaded curated facts (%s)", report)

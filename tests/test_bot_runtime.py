@@ -14,9 +14,10 @@ from discord.ext import commands
 from discord.gateway import DiscordWebSocket
 from discord.http import Route
 
-from bot.app import ShardedDealBot, discover_cogs
+from bot.app import ShardedDealBot, discover_cogs, prepare_database
 from bot.config import BotConfig, load_config
 from briefs.errors import BadInput, NotFound
+from briefs.store import open_db
 
 CALLBACK = "POST /interactions/{id}/{token}/callback"
 ERROR_ID = re.compile(r"\b[0-9a-f]{8}\b")
@@ -312,3 +313,24 @@ def test_bot_command_without_token_opens_the_console(tmp_path, monkeypatch):
     first, *_ = result.output.splitlines()
     assert "DISCORD_TOKEN" in first
     assert (tmp_path / "kb.db").exists()
+
+
+def _counts(db_path: Path) -> tuple[int, int]:
+    db = open_db(db_path)
+    try:
+        facts = db.execute("SELECT count(*) FROM facts").fetchone()[0]
+        return facts, db.execute("SELECT count(*) FROM audit").fetchone()[0]
+    finally:
+        db.close()
+
+
+async def test_first_run_loads_curated_facts_and_a_restart_adds_nothing(start_bot, db_path):
+    await start_bot(load_curated=True)
+    facts, audits = _counts(db_path)
+    assert facts > 0
+    db = open_db(db_path)
+    try:
+        prepare_database(db, load_curated=True)
+    finally:
+        db.close()
+    assert _counts(db_path) == (facts, audits)
