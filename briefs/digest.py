@@ -19,8 +19,17 @@ from datetime import datetime, timedelta
 from sqlite_utils import Database
 
 from .charts import stats_chart
+from .digest_settings import (
+    FIRST_PERIOD,
+    Claim,
+    DigestSettings,
+    PostRecord,
+    claim,
+    last_posted,
+    posts_before,
+)
 from .model import DEAL_KINDS, Fact, Source
-from .queries import Changes, changes_since, fetch_facts
+from .queries import Changes, changes_since, fetch_facts, latest_audit_id
 from .render import Page, render_template
 from .store import isotime
 
@@ -301,3 +310,67 @@ def render_digest(
     if with_chart and flavour == "discord" and digest.chart:
         pages[0].image = f"attachment://{CHART_FILENAME}"
     return pages
+
+
+# --- Digests as the ledger posts them -----------------------------------------------------------
+
+
+def window(db: Database, settings: DigestSettings, end: datetime) -> tuple[int, int, datetime]:
+    """(after, until, start) of a server's next digest: everything after its last posted
+    digest (or, for a first digest, the week before ``end``) up to the newest change."""
+    previous = last_posted(db, settings.guild_id)
+    if previous is not None:
+        after = previous.last_audit_id
+        start = datetime.fromisoformat(previous.period_end or previous.claimed_at)
+    else:
+        start = end - FIRST_PERIOD
+        after = audit_id_before(db, start)
+    return after, max(after, latest_audit_id(db)), start
+
+
+def claim_period(
+    db: Database,
+    settings: DigestSettings,
+    key: str,
+    *,
+    end: datetime,
+    now: datetime,
+    retry_failed: bool = False,
+) -> Claim:
+    """Claim ``key`` for a server, recording the window it covers (see :func:`window`)."""
+    after, until, start = window(db, settings, end)
+    return claim(
+        db,
+        settings.guild_id,
+        key,
+        first_audit_id=after + 1,
+        last_audit_id=until,
+        period_start=start,
+        period_end=end,
+        now=now,
+        retry_failed=retry_failed,
+    )
+
+
+def preview(db: Database, settings: DigestSettings, now: datetime) -> Digest:
+    """The digest the server would get if it posted at ``now``; claims nothing."""
+    after, until, start = window(db, settings, now)
+    previous = last_posted(db, settings.guild_id)
+    previous_range = (previous.first_audit_id - 1, previous.last_audit_id) if previous else None
+    return load_digest(db, after, until, start=start, end=now, previous_range=previous_range)
+
+
+def digest_for_post(db: Database, record: PostRecord) -> Digest:
+    """The digest a claimed period holds: the same window every time it is (re)built."""
+    before = posts_before(db, record.guild_id, record)
+    previous_range = (before.first_audit_id - 1, before.last_audit_id) if before else None
+    end = datetime.fromisoformat(record.period_end or record.claimed_at)
+    start = datetime.fromisoformat(record.period_start) if record.period_start else end
+    return load_digest(
+        db,
+        record.first_audit_id - 1,
+        record.last_audit_id,
+        start=start,
+        end=end,
+        previous_range=previous_range,
+    )

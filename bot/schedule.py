@@ -1,0 +1,370 @@
+"""The weekly digest's clock: APScheduler fires, the database decides, the ledger prevents repeats.
+
+APScheduler holds one CronTrigger job per server, in the server's time zone (so the trigger
+handles daylight saving), plus a sweep every few minutes. Every job ends in
+:meth:`DigestScheduler.run_due`, which asks the ledger what is due at ``clock()`` and posts it.
+Tests call ``run_due(now)`` with any ``now`` to travel through weeks without waiting.
+
+Posting is claim, send, record: the claim (a unique row per server and week) is written before
+anything is sent, each message carries a nonce derived from server and week with
+``enforce_nonce``, and only then is the row marked posted. A restart, a second trigger or a
+second ``/digest now`` finds the claim; a crash between send and record leaves a claim that
+the sweep retries a minute later with the same nonces, which Discord answers with the messages
+it already has.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import io
+import logging
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, Protocol
+
+import discord
+from apscheduler.job import Job
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.interval import IntervalTrigger
+
+from briefs import digest as dg
+from briefs import digest_settings as ds
+from briefs.errors import Conflict
+from briefs.render import Page
+from briefs.store import utcnow
+
+from .embeds import embed_messages
+
+log = logging.getLogger("dealbrief.bot.schedule")
+
+Clock = Callable[[], datetime]
+DbCall = Callable[..., Awaitable[Any]]
+
+# A job that could not run on time (the loop was busy, the process paused) still runs if it
+# is at most this late; a later one is left to the sweep, which applies the one-day rule.
+MISFIRE_GRACE_SECONDS = 15 * 60
+SWEEP_MINUTES = 2
+# One server's post may not hold the queue longer than this; its claim is retried later.
+POST_TIMEOUT_SECONDS = 120
+SWEEP_JOB_ID = "digest-sweep"
+REQUIRED_PERMISSIONS = ("view_channel", "send_messages", "embed_links", "attach_files")
+
+
+class PostError(Exception):
+    """A digest could not be sent; ``code`` is stored as the server's last error."""
+
+    def __init__(self, code: str) -> None:
+        super().__init__(code)
+        self.code = code
+
+
+class Sender(Protocol):
+    async def send(
+        self, settings: ds.DigestSettings, pages: list[Page], chart: bytes | None, nonce: str
+    ) -> list[int]: ...
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What happened to one server's period: posted, already (someone else has it), failed,
+    skipped (too late) or pending (the send timed out; the claim will be retried)."""
+
+    guild_id: int
+    key: str
+    status: str
+    record: ds.PostRecord | None = None
+    error: str | None = None
+
+
+def job_id(guild_id: int) -> str:
+    return f"digest:{guild_id}"
+
+
+def cron_trigger(settings: ds.DigestSettings) -> CronTrigger:
+    """Weekday and wall-clock time in the server's zone; APScheduler numbers Monday 0 as we do."""
+    hour, minute = map(int, settings.time.split(":"))
+    return CronTrigger(
+        day_of_week=settings.weekday, hour=hour, minute=minute, timezone=settings.zone
+    )
+
+
+def shard_filter(shard_count: int | None, shard_ids: Iterable[int] | None) -> Callable[[int], bool]:
+    """Which guilds this process schedules: those on its shards (Discord's sharding formula)."""
+    if not shard_count or shard_count <= 1:
+        return lambda guild_id: True
+    mine = set(range(shard_count) if shard_ids is None else shard_ids)
+    return lambda guild_id: (guild_id >> 22) % shard_count in mine
+
+
+class DigestScheduler:
+    """Owns the APScheduler instance and the post queue for every server this process serves."""
+
+    def __init__(
+        self,
+        db_call: DbCall,
+        sender: Sender,
+        *,
+        clock: Clock = utcnow,
+        owns: Callable[[int], bool] = lambda guild_id: True,
+        post_timeout: float = POST_TIMEOUT_SECONDS,
+    ) -> None:
+        self.db_call = db_call
+        self.sender = sender
+        self.clock = clock
+        self.owns = owns
+        self.post_timeout = post_timeout
+        self.scheduler = AsyncIOScheduler(timezone=UTC)
+        self._queue = asyncio.Lock()
+
+    async def _db(self, func: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        """``func(db, *args, **kwargs)`` in a database thread."""
+        return await self.db_call(functools.partial(func, **kwargs), *args)
+
+    # --- The clock ----------------------------------------------------------------------------
+
+    async def start(self, *, run_now: bool = True) -> None:
+        """Start once (from setup_hook): build the jobs, then post anything missed while down
+        (``run_now=False`` leaves that to the caller, e.g. once the gateway is ready)."""
+        if self.scheduler.running:
+            return
+        self.scheduler.start()
+        await self.rebuild()
+        self.scheduler.add_job(
+            self._sweep,
+            IntervalTrigger(minutes=SWEEP_MINUTES, timezone=UTC),
+            id=SWEEP_JOB_ID,
+            replace_existing=True,
+            coalesce=True,
+            max_instances=1,
+            misfire_grace_time=MISFIRE_GRACE_SECONDS,
+        )
+        if run_now:
+            await self.run_due()
+
+    def shutdown(self) -> None:
+        if self.scheduler.running:
+            self.scheduler.shutdown(wait=False)
+
+    async def rebuild(self) -> None:
+        """Make the jobs match the settings: one per active server on our shards."""
+        active = [s for s in await self.db_call(ds.active_settings) if self.owns(s.guild_id)]
+        wanted = {job_id(s.guild_id) for s in active}
+        for job in self.scheduler.get_jobs():
+            if job.id.startswith("digest:") and job.id not in wanted:
+                job.remove()
+        for settings in active:
+            self.schedule(settings)
+
+    async def settings_changed(self, guild_id: int) -> None:
+        """Called after /digest channel, schedule, on or off: re-add or drop the server's job."""
+        settings = await self.db_call(ds.get_settings, guild_id)
+        if settings.active and self.owns(guild_id):
+            self.schedule(settings)
+        elif self.scheduler.get_job(job_id(guild_id)):
+            self.scheduler.remove_job(job_id(guild_id))
+
+    def schedule(self, settings: ds.DigestSettings) -> Job:
+        return self.scheduler.add_job(
+            self._fire,
+            cron_trigger(settings),
+            args=[settings.guild_id],
+            id=job_id(settings.guild_id),
+            name=f"digest for {settings.guild_id}",
+            replace_existing=True,
+            coalesce=True,
+            max_instances=1,
+            misfire_grace_time=MISFIRE_GRACE_SECONDS,
+        )
+
+    def next_run(self, guild_id: int) -> datetime | None:
+        job = self.scheduler.get_job(job_id(guild_id))
+        return getattr(job, "next_run_time", None) if job else None
+
+    async def _fire(self, guild_id: int) -> None:
+        """A server's weekly job. It never raises: a job that raised would only be logged by
+        APScheduler, and the server's error would not reach /digest status."""
+        try:
+            await self.run_due(guild_ids={guild_id})
+        except Exception:
+            log.exception("digest job for guild %s failed", guild_id)
+
+    async def _sweep(self) -> None:
+        try:
+            await self.run_due()
+        except Exception:
+            log.exception("digest sweep failed")
+
+    # --- Deciding and posting -----------------------------------------------------------------
+
+    async def run_due(
+        self, now: datetime | None = None, *, guild_ids: set[int] | None = None
+    ) -> list[Outcome]:
+        """Post (or skip) every due digest at ``now``, one server after another."""
+        now = now or self.clock()
+        outcomes = []
+        for settings in await self.db_call(ds.active_settings):
+            if not self.owns(settings.guild_id):
+                continue
+            if guild_ids is not None and settings.guild_id not in guild_ids:
+                continue
+            outcome = await self._run_one(settings, now)
+            if outcome is not None:
+                outcomes.append(outcome)
+        return outcomes
+
+    async def _run_one(self, settings: ds.DigestSettings, now: datetime) -> Outcome | None:
+        try:
+            due = await self.db_call(ds.due, settings, now)
+            if due is None:
+                return None
+            if due.action == "skip":
+                await self.db_call(_skip, settings.guild_id, due.key, now)
+                log.warning(
+                    "digest %s for guild %s skipped: over a day late", due.key, settings.guild_id
+                )
+                return Outcome(settings.guild_id, due.key, "skipped")
+            return await self.post(settings, due.key, end=due.fire, now=now)
+        except Exception as err:
+            log.exception("digest for guild %s failed", settings.guild_id)
+            await self._db(ds.record_error, settings.guild_id, "unexpected", now=now)
+            return Outcome(settings.guild_id, "", "failed", error=type(err).__name__)
+
+    async def post_now(self, guild_id: int) -> Outcome:
+        """/digest now: post the current period unless it already is (a failed one is retried)."""
+        now = self.clock()
+        settings = await self.db_call(ds.get_settings, guild_id)
+        if settings.channel_id is None:
+            raise Conflict("no digest channel is set", code="digest_no_channel")
+        key = ds.period_key(settings, now)
+        return await self.post(settings, key, end=now, now=now, retry_failed=True)
+
+    async def post(
+        self,
+        settings: ds.DigestSettings,
+        key: str,
+        *,
+        end: datetime,
+        now: datetime,
+        retry_failed: bool = False,
+    ) -> Outcome:
+        """Claim, send, record; servers queue behind one another here."""
+        async with self._queue:
+            claimed = await self._db(
+                dg.claim_period, settings, key, end=end, now=now, retry_failed=retry_failed
+            )
+            if not claimed.won:
+                return Outcome(settings.guild_id, key, "already", claimed.record)
+            record = claimed.record
+            try:
+                pages, chart = await self.db_call(_content, record)
+                ids = await asyncio.wait_for(
+                    self.sender.send(settings, pages, chart, record.nonce), self.post_timeout
+                )
+            except PostError as err:
+                failed = await self.db_call(_failed, record, err.code, self.clock())
+                return Outcome(settings.guild_id, key, "failed", failed, err.code)
+            except TimeoutError:
+                log.warning("digest %s for guild %s timed out; will retry", key, settings.guild_id)
+                await self._db(ds.record_error, settings.guild_id, "timeout", now=self.clock())
+                return Outcome(settings.guild_id, key, "pending", record, "timeout")
+            except Exception:
+                # Our own bug: record it rather than retry it every sweep.
+                log.exception("digest %s for guild %s failed", key, settings.guild_id)
+                failed = await self.db_call(_failed, record, "unexpected", self.clock())
+                return Outcome(settings.guild_id, key, "failed", failed, "unexpected")
+            posted = await self.db_call(_posted, record, ids, self.clock())
+            log.info("digest %s posted for guild %s", key, settings.guild_id)
+            return Outcome(settings.guild_id, key, "posted", posted)
+
+
+def _content(db, record: ds.PostRecord) -> tuple[list[Page], bytes | None]:
+    """Build, render and draw a claimed digest (in a worker thread: it is the slow part)."""
+    digest = dg.digest_for_post(db, record)
+    return dg.render_digest(digest), dg.chart_png(digest) if digest.chart else None
+
+
+def _skip(db, guild_id: int, key: str, now: datetime) -> None:
+    ds.mark_skipped(db, guild_id, key, "late", now=now)
+
+
+def _failed(db, record: ds.PostRecord, code: str, now: datetime) -> ds.PostRecord:
+    return ds.mark_failed(db, record, code, now=now)
+
+
+def _posted(db, record: ds.PostRecord, ids: list[int], now: datetime) -> ds.PostRecord:
+    return ds.mark_posted(db, record, ids, now=now)
+
+
+# --- Sending on Discord -----------------------------------------------------------------------
+
+
+def missing_permissions(channel: discord.abc.GuildChannel) -> list[str]:
+    """What the bot lacks in ``channel`` to post a digest, in Discord's permission names."""
+    perms = channel.permissions_for(channel.guild.me)
+    return [name for name in REQUIRED_PERMISSIONS if not getattr(perms, name)]
+
+
+class DiscordSender:
+    """Posts a digest's messages to the server's channel through discord.py."""
+
+    def __init__(self, client: discord.Client) -> None:
+        self.client = client
+
+    async def channel(self, channel_id: int) -> discord.abc.Messageable:
+        channel = self.client.get_channel(channel_id)
+        if channel is not None:
+            return channel
+        try:
+            return await self.client.fetch_channel(channel_id)
+        except discord.NotFound:
+            raise PostError("channel_missing") from None
+        except discord.Forbidden:
+            raise PostError("missing_permissions:view_channel") from None
+
+    async def send(
+        self, settings: ds.DigestSettings, pages: list[Page], chart: bytes | None, nonce: str
+    ) -> list[int]:
+        channel = await self.channel(settings.channel_id)
+        if isinstance(channel, discord.abc.GuildChannel):
+            missing = missing_permissions(channel)
+            if missing:
+                raise PostError("missing_permissions:" + ",".join(missing))
+        ids = []
+        for index, embeds in enumerate(embed_messages(pages)):
+            first = index == 0
+            extra: dict[str, Any] = {"allowed_mentions": discord.AllowedMentions.none()}
+            if first:
+                extra.update(content=_mention(settings), allowed_mentions=_allowed(settings))
+                if chart:
+                    extra["file"] = discord.File(io.BytesIO(chart), dg.CHART_FILENAME)
+            try:
+                message = await channel.send(
+                    embeds=embeds, nonce=ds.page_nonce(nonce, index), **extra
+                )
+            except discord.NotFound:
+                raise PostError("channel_missing") from None
+            except discord.Forbidden:
+                raise PostError("missing_permissions:send_messages") from None
+            except discord.HTTPException as err:
+                raise PostError(f"discord_error:{err.status}") from None
+            ids.append(message.id)
+        return ids
+
+
+def _mention(settings: ds.DigestSettings) -> str | None:
+    return f"<@&{settings.mention_role_id}>" if settings.mention_role_id else None
+
+
+def _allowed(settings: ds.DigestSettings) -> discord.AllowedMentions:
+    """The only mention the bot ever makes: the role an admin chose, on the digest itself."""
+    if not settings.mention_role_id:
+        return discord.AllowedMentions.none()
+    return discord.AllowedMentions(
+        everyone=False,
+        users=False,
+        replied_user=False,
+        roles=[discord.Object(settings.mention_role_id)],
+    )
