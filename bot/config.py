@@ -129,4 +129,8 @@ def load_config(
             merged[name] = environ[variable]
     merged.update({k: v for k, v in (overrides or {}).items() if v is not None and v != ()})
     settings = {name: _convert(name, value) for name, value in merged.items()}
-    return BotConfig(**{k: v for k, v in settings.items() if v is not None})
+    config = BotConfig(**{k: v for k, v in settings.items() if v is not None})
+    if config.shard_ids is not None and config.shard_count is None:
+        # discord.py cannot tell which shards these are without the total.
+        raise BadInput("shard ids need a shard count", code="bad_setting", field="shard_count")
+    return config

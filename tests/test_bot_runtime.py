@@ -269,6 +269,7 @@ def test_environment_shards_make_a_sharded_config(tmp_path):
     [
         ({"DEALBRIEF_GUILDS": "12,abc"}, "bad_setting"),
         ({"DEALBRIEF_LOG_LEVEL": "loud"}, "bad_setting"),
+        ({"DEALBRIEF_SHARD_IDS": "0,1"}, "bad_setting"),
     ],
 )
 def test_bad_settings_are_refused_politely(environ, code):
