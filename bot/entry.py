@@ -31,7 +31,13 @@ def _ids(_ctx: click.Context, _param: click.Parameter, value: str | None) -> lis
 
 
 @cli.command("bot")
-@click.option("--db", "db_path", type=click.Path(dir_okay=False, path_type=Path), default=None)
+@click.option(
+    "--db",
+    "db_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Database file (also accepted before the command: dealbrief --db FILE bot).",
+)
 @click.option(
     "--config",
     "config_file",
@@ -45,7 +51,9 @@ def _ids(_ctx: click.Context, _param: click.Parameter, value: str | None) -> lis
 @click.option("--shard-count", type=int, default=None)
 @click.option("--shard-ids", callback=_ids, default=None, help="Comma-separated, e.g. 0,1.")
 @click.option("--log-level", default=None, help="DEBUG, INFO, WARNING...")
+@click.pass_context
 def bot_command(
+    ctx: click.Context,
     db_path: Path | None,
     config_file: Path | None,
     guild_ids: tuple[int, ...],
@@ -55,7 +63,7 @@ def bot_command(
 ) -> None:
     """Run the Discord bot (with DISCORD_TOKEN), else the local text console."""
     overrides = {
-        "db_path": db_path,
+        "db_path": db_path or ctx.find_root().params.get("db_path"),
         "guild_ids": list(guild_ids) or None,
         "shard_count": shard_count,
         "shard_ids": shard_ids,

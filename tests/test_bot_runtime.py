@@ -9,6 +9,7 @@ from pathlib import Path
 
 import discord
 import pytest
+from click.testing import CliRunner
 from discord import app_commands
 from discord.ext import commands
 from discord.gateway import DiscordWebSocket
@@ -16,6 +17,7 @@ from discord.http import Route
 
 from bot.app import ShardedDealBot, discover_cogs, prepare_database
 from bot.config import BotConfig, load_config
+from bot.entry import cli
 from briefs.errors import BadInput, NotFound
 from briefs.store import open_db
 
@@ -301,19 +303,19 @@ def test_default_config_needs_no_file(tmp_path, monkeypatch):
 # --- the command line -------------------------------------------------------------------------
 
 
-def test_bot_command_without_token_opens_the_console(tmp_path, monkeypatch):
-    pytest.importorskip("briefs.cli")
-    from click.testing import CliRunner
-
-    from bot.entry import cli
-
+@pytest.mark.parametrize("where", ["group", "command"])
+def test_bot_command_without_token_opens_the_console(tmp_path, monkeypatch, where):
     monkeypatch.delenv("DISCORD_TOKEN", raising=False)
+    monkeypatch.delenv("DEALBRIEF_DB", raising=False)
     monkeypatch.chdir(tmp_path)
-    result = CliRunner().invoke(cli, ["bot", "--db", str(tmp_path / "kb.db")], input="quit\n")
+    db_flag = ["--db", str(tmp_path / "kb.db")]
+    args = [*db_flag, "bot"] if where == "group" else ["bot", *db_flag]
+    result = CliRunner().invoke(cli, args, input="quit\n")
     assert result.exit_code == 0, result.output
     first, *_ = result.output.splitlines()
     assert "DISCORD_TOKEN" in first
     assert (tmp_path / "kb.db").exists()
+    assert not (tmp_path / "dealbrief.db").exists()
 
 
 def _counts(db_path: Path) -> tuple[int, int]:
