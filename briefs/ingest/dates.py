@@ -60,7 +60,10 @@ _RULES: list[tuple[str, re.Pattern[str]]] = [
     ("my", re.compile(r"\b" + _MONTH + r",?\s+" + _YEAR + r"\b", re.I)),
     ("md", re.compile(r"\b" + _MONTH + r"\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?\b", re.I)),
     ("weekday", re.compile(r"\bon (?P<weekday>" + "|".join(WEEKDAYS) + r")\b", re.I)),
-    ("relative", re.compile(r"\b(?P<rel>yesterday|today|last year|this year|last month)\b", re.I)),
+    (
+        "relative",
+        re.compile(r"\b(?P<rel>yesterday|today|last year|this year|last month|last week)\b", re.I),
+    ),
     ("in_month", re.compile(r"\bin " + _MONTH + r"(?!\s*\d)\b", re.I)),
     ("year", re.compile(r"\b(?:in|since|during|for|of|by|year)\s+" + _YEAR + r"\b", re.I)),
 ]
@@ -140,5 +143,8 @@ def _relative(word: str, published: date) -> str:
         return str(published.year - 1)
     if word == "this year":
         return str(published.year)
+    if word == "last week":  # periods have no weeks: the month that week fell in
+        week = published - timedelta(days=7)
+        return f"{week.year}-{week.month:02d}"
     first = published.replace(day=1) - timedelta(days=1)
     return f"{first.year}-{first.month:02d}"

@@ -195,7 +195,7 @@ NEGATION = re.compile(
     re.I,
 )
 _MODAL = re.compile(
-    r"\b(?:may|might|could|would|should)\s+(?:\w+\s+){0,2}?(?:licen|sign|grant|acquire|be worth|reach|agree)"
+    r"\b(?:may|might|could|would|should)\s+(?:\w+\s+){0,2}?(?:licen|sign|grant|acquire|agree)"
 )
 _RETRACTION = re.compile(
     r"\b(?:denied|denies|dismissed|rejected) (?:the |those |these |media )?reports?\b", re.I
@@ -328,7 +328,7 @@ _BETWEEN = re.compile(
 # After "A signed a licensing agreement with B": who takes the licence?
 _FIRST_IS_LICENSOR = re.compile(
     r"\bto\s+(?:out-?)?licen[cs]e\s+(?:its|their|the)\b|\bto\s+(?:grant|transfer|provide|supply)\b"
-    r"|\bgranting\s+⟨|\bfor\s+its\b|\b⟨(?P<b>\d+)⟩\s+(?:will|would|is to)\s+(?:pay|gain|obtain|receive|get)\b"
+    r"|\bgranting\s+⟨|\bfor\s+its\b|⟨(?P<b>\d+)⟩\s+(?:will|would|is to)\s+(?:pay|gain|obtain|receive|get)\b"
     r"|\bgiving\s+⟨",
     re.I,
 )

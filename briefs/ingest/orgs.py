@@ -429,13 +429,7 @@ class DocumentNames:
     def find(self, sentence: str) -> list[Mention]:
         """Mentions in ``sentence``, longest first on overlap, in reading order."""
         words = list(_TOKEN.finditer(sentence))
-        candidates: list[tuple[int, int, int, Org | None]] = []  # start, end, priority, org
-        for i in range(len(words)):
-            for priority, index in ((3, self.local), (2, self._known_index)):
-                hit = index.match(words, i, sentence)
-                if hit:
-                    n, org = hit
-                    candidates.append((words[i].start(), words[i + n - 1].end(), priority, org))
+        candidates = self._named(words, sentence)
         candidates.extend(_shaped(words, sentence))
         for pattern in (_DESCRIBED, _APPOSITION):
             for match in pattern.finditer(sentence):
@@ -443,7 +437,25 @@ class DocumentNames:
                 if name:
                     start = match.start("name")
                     candidates.append((start, start + len(name), 0, None))
-        return self._settle(candidates, sentence)
+        mentions = self._settle(candidates, sentence)
+        if any(c[3] is None for c in candidates):
+            # Names first seen here teach short forms that the same sentence may already use.
+            again = [(m.start, m.end, 4, m.org) for m in mentions] + self._named(words, sentence)
+            mentions = self._settle(again, sentence)
+        return mentions
+
+    def _named(
+        self, words: list[re.Match[str]], sentence: str
+    ) -> list[tuple[int, int, int, Org | None]]:
+        """Known and already-seen names: (start, end, priority, org)."""
+        found: list[tuple[int, int, int, Org | None]] = []
+        for i in range(len(words)):
+            for priority, index in ((3, self.local), (2, self._known_index)):
+                hit = index.match(words, i, sentence)
+                if hit:
+                    n, org = hit
+                    found.append((words[i].start(), words[i + n - 1].end(), priority, org))
+        return found
 
     def _settle(
         self, candidates: list[tuple[int, int, int, Org | None]], sentence: str

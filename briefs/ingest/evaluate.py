@@ -1,0 +1,144 @@
+"""Score the extractor against labelled articles: precision and recall per field.
+
+A labelled set is a folder with ``labels.toml`` and the article files it names. Predicted and
+expected proposals are paired by kind and parties; a field counts as right only on a pair whose
+values agree. Unpaired predictions count against precision, unpaired labels against recall.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..money import parse_amount
+from ..text import normalize_name
+from .extract import Proposal, extract
+from .read import read_document
+
+FIELDS = ("licensor", "licensee", "upfront", "milestones", "total", "equity", "kind", "date")
+ROLE_FIELDS = ("licensor", "licensee")
+AMOUNT_FIELDS = ("upfront", "milestones", "total", "equity")
+
+
+@dataclass
+class Tally:
+    predicted: int = 0  # predictions with a value for the field
+    expected: int = 0  # labels with a value for the field
+    right: int = 0  # pairs whose values agree
+
+    @property
+    def precision(self) -> float:
+        return self.right / self.predicted if self.predicted else 1.0
+
+    @property
+    def recall(self) -> float:
+        return self.right / self.expected if self.expected else 1.0
+
+
+@dataclass
+class Report:
+    fields: dict[str, Tally] = field(default_factory=lambda: {f: Tally() for f in FIELDS})
+    negative_hits: list[str] = field(default_factory=list)  # files that should propose nothing
+    articles: int = 0
+
+    def combined(self, names: tuple[str, ...]) -> Tally:
+        total = Tally()
+        for name in names:
+            tally = self.fields[name]
+            total.predicted += tally.predicted
+            total.expected += tally.expected
+            total.right += tally.right
+        return total
+
+
+def values_of(proposal: Proposal) -> dict[str, object]:
+    """The scored fields of a prediction, in the labels' terms."""
+    values: dict[str, object] = {
+        "kind": proposal.kind,
+        "date": proposal.period,
+        "licensor": _fold(proposal.licensor.name) if proposal.licensor else None,
+        "licensee": _fold(proposal.licensee.name) if proposal.licensee else None,
+        "subject": _fold(proposal.subject.name) if proposal.subject else None,
+    }
+    for role in AMOUNT_FIELDS:
+        figure = proposal.figure(role)
+        values[role] = (
+            (round(figure.value, 2), figure.unit)
+            if figure is not None and figure.value is not None
+            else None
+        )
+    return values
+
+
+def values_of_label(label: dict) -> dict[str, object]:
+    values: dict[str, object] = {
+        "kind": label["kind"],
+        "date": label.get("date"),
+        "licensor": _fold(label["licensor"]) if "licensor" in label else None,
+        "licensee": _fold(label["licensee"]) if "licensee" in label else None,
+        "subject": _fold(label["subject"]) if "subject" in label else None,
+    }
+    for role in AMOUNT_FIELDS:
+        if role in label:
+            money = parse_amount(label[role])
+            values[role] = (round(money.amount, 2), money.currency)
+        else:
+            values[role] = None
+    return values
+
+
+def _fold(name: str) -> str:
+    return normalize_name(name)
+
+
+def _affinity(pred: dict, want: dict) -> int:
+    """How well a prediction fits a label: 0 means they are about different things."""
+    deal = {"licence", "out_licence", "patent_licence"}
+    if (pred["kind"] in deal) != (want["kind"] in deal):
+        return 0
+    if want["kind"] not in deal and pred["kind"] != want["kind"]:
+        return 0
+    parties_pred = {pred["licensor"], pred["licensee"], pred["subject"]} - {None}
+    parties_want = {want["licensor"], want["licensee"], want["subject"]} - {None}
+    if parties_want and not parties_pred & parties_want:
+        return 0
+    return 1 + len(parties_pred & parties_want) + sum(pred[f] == want[f] for f in FIELDS)
+
+
+def score_article(
+    report: Report, predictions: list[Proposal], labels: list[dict], name: str
+) -> None:
+    report.articles += 1
+    if not labels and predictions:
+        report.negative_hits.append(name)
+    preds = [values_of(p) for p in predictions]
+    wants = [values_of_label(label) for label in labels]
+    pairs: list[tuple[dict, dict]] = []
+    free = list(range(len(preds)))
+    for want in wants:
+        best = max(free, key=lambda i: _affinity(preds[i], want), default=None)
+        if best is not None and _affinity(preds[best], want) > 0:
+            pairs.append((preds[best], want))
+            free.remove(best)
+        else:
+            pairs.append(({f: None for f in FIELDS}, want))
+    pairs.extend((preds[i], {f: None for f in FIELDS}) for i in free)
+    for pred, want in pairs:
+        for name_ in FIELDS:
+            tally = report.fields[name_]
+            tally.predicted += pred[name_] is not None
+            tally.expected += want[name_] is not None
+            tally.right += pred[name_] is not None and pred[name_] == want[name_]
+
+
+def evaluate(folder: Path) -> Report:
+    """Run the extractor over every labelled article in ``folder``."""
+    with open(folder / "labels.toml", "rb") as fh:
+        articles = tomllib.load(fh)["article"]
+    report = Report()
+    for article in articles:
+        doc = read_document(folder / "articles" / article["file"])
+        predictions = extract(doc.text, published=doc.published_date)
+        score_article(report, predictions, article.get("expect", []), article["file"])
+    return report
