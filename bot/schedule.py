@@ -179,10 +179,6 @@ class DigestScheduler:
             misfire_grace_time=MISFIRE_GRACE_SECONDS,
         )
 
-    def next_run(self, guild_id: int) -> datetime | None:
-        job = self.scheduler.get_job(job_id(guild_id))
-        return getattr(job, "next_run_time", None) if job else None
-
     async def _fire(self, guild_id: int) -> None:
         """A server's weekly job. It never raises: a job that raised would only be logged by
         APScheduler, and the server's error would not reach /digest status."""

@@ -204,9 +204,8 @@ class DigestCog(commands.Cog):
     async def status(self, interaction: discord.Interaction) -> None:
         await require_manage_guild(interaction)
         settings, last = await self.bot.db_call(_status, interaction.guild_id)
-        next_run = self.scheduler.next_run(settings.guild_id) if settings.active else None
-        if settings.active and next_run is None:
-            next_run = ds.next_fire(settings, self.clock())
+        # The same instant the server's CronTrigger computes, from the injected clock.
+        next_run = ds.next_fire(settings, self.clock()) if settings.active else None
         await self._answer(
             interaction,
             "status",
@@ -234,19 +233,25 @@ class DigestCog(commands.Cog):
     async def _send_pages(
         self, interaction: discord.Interaction, pages: list[Page], chart: bytes | None
     ) -> None:
-        """Ephemeral answer: the first message as the response (or after a defer), then
-        followups; the chart, if any, rides on the first message."""
+        """Ephemeral answer: the first message as the response (or the deferred response's
+        edit), the rest as followups; the chart, if any, rides on the first message."""
         for index, embeds in enumerate(embed_messages(pages)):
-            extra: dict[str, Any] = {}
+            file = None
             if index == 0 and chart:
-                extra["file"] = discord.File(io.BytesIO(chart), dg.CHART_FILENAME)
+                file = discord.File(io.BytesIO(chart), dg.CHART_FILENAME)
             if index == 0 and not interaction.response.is_done():
+                extra = {"file": file} if file else {}
                 await interaction.response.send_message(
                     embeds=embeds, ephemeral=True, allowed_mentions=NONE, **extra
                 )
+            elif index == 0:
+                extra = {"attachments": [file]} if file else {}
+                await interaction.edit_original_response(
+                    embeds=embeds, allowed_mentions=NONE, **extra
+                )
             else:
                 await interaction.followup.send(
-                    embeds=embeds, ephemeral=True, allowed_mentions=NONE, **extra
+                    embeds=embeds, ephemeral=True, allowed_mentions=NONE
                 )
 
 
