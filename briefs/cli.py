@@ -577,3 +577,9 @@ from .ingest.commands import ingest, review  # noqa: E402  (registered after the
 
 cli.add_command(ingest)
 cli.add_command(review)
+
+# --- The weekly digest as text --------------------------------------------------------------
+
+from .digest_cli import digest_command  # noqa: E402
+
+cli.add_command(digest_command)

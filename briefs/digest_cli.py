@@ -1,6 +1,6 @@
 """``dealbrief digest``: the weekly digest as plain text, for a shell or a cron job.
 
-It prints what a server's digest would hold for a window chosen by time (``--since 7d``,
+Registered on the ``dealbrief`` group by ``briefs.cli``. It prints what a server's digest would hold for a window chosen by time (``--since 7d``,
 ``--since 2025-01-01``) or by audit id (``--since-audit N``); it records nothing.
 """
 
@@ -13,10 +13,10 @@ from pathlib import Path
 import click
 
 from .digest import audit_id_before, chart_png, load_digest, render_digest
-from .errors import BadInput, DealbriefError
+from .errors import BadInput
 from .queries import latest_audit_id
-from .render import render_error, to_text
-from .store import open_db, resolve_path, utcnow
+from .render import to_text
+from .store import open_db, utcnow
 
 _SPAN = re.compile(r"^(\d{1,4})([hdw])$")
 _UNITS = {"h": "hours", "d": "days", "w": "weeks"}
@@ -45,28 +45,25 @@ def audit_time(db, audit_id: int) -> datetime | None:
 @click.option("--since", "since", default=None, help="Window start: 7d, 12h, 2w or YYYY-MM-DD.")
 @click.option("--since-audit", "since_audit", type=int, default=None, help="After this change id.")
 @click.option("--chart", type=click.Path(dir_okay=False, path_type=Path), help="Write the PNG.")
-@click.option("--db", "db_path", type=click.Path(dir_okay=False), default=None)
+@click.pass_context
 def digest_command(
-    since: str | None, since_audit: int | None, chart: Path | None, db_path: str | None
+    ctx: click.Context, since: str | None, since_audit: int | None, chart: Path | None
 ) -> None:
     """Print the digest of changes since a time or a change id (default: the last 7 days)."""
-    db = open_db(resolve_path(db_path))
+    if since is not None and since_audit is not None:
+        raise BadInput("give --since or --since-audit, not both", code="bad_since", value="")
     now = utcnow()
+    start = parse_since(since or "7d", now) if since_audit is None else None
+    db = open_db(ctx.find_root().obj["db_path"])
     try:
-        if since is not None and since_audit is not None:
-            raise BadInput("give --since or --since-audit, not both", code="bad_since", value="")
         if since_audit is not None:
             after = since_audit
             start = audit_time(db, since_audit) or now - timedelta(days=7)
         else:
-            start = parse_since(since or "7d", now)
             after = audit_id_before(db, start)
         digest = load_digest(db, after, latest_audit_id(db), start=start, end=now)
-    except DealbriefError as err:
-        click.echo(to_text(render_error(err, flavour="text")), err=True, nl=False)
-        raise SystemExit(2) from None
     finally:
         db.close()
-    click.echo(to_text(render_digest(digest, flavour="text")), nl=False)
+    click.echo(to_text(render_digest(digest, flavour="text")).rstrip())
     if chart is not None:
         chart.write_bytes(chart_png(digest))

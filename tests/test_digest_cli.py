@@ -8,7 +8,8 @@ import pytest
 from click.testing import CliRunner
 
 from briefs.changes import Actor, FactIn, add_company, add_fact, add_source
-from briefs.digest_cli import digest_command, parse_since
+from briefs.cli import EXIT_USER_ERROR, cli
+from briefs.digest_cli import parse_since
 from briefs.errors import BadInput
 from briefs.queries import latest_audit_id
 
@@ -25,7 +26,7 @@ def add_approval(db, summary: str) -> int:
 
 
 def run(db_path, *args: str):
-    return CliRunner().invoke(digest_command, [*args, "--db", str(db_path)])
+    return CliRunner().invoke(cli, ["--db", str(db_path), "digest", *args])
 
 
 def test_since_a_span_prints_recent_facts(db, db_path):
@@ -63,8 +64,8 @@ def test_quiet_window_says_so(db, db_path):
 
 def test_bad_since_is_refused_politely(db_path):
     result = run(db_path, "--since", "last tuesday")
-    assert result.exit_code == 2
-    assert "Traceback" not in result.output
+    assert result.exit_code == EXIT_USER_ERROR
+    assert "last tuesday" in result.output and "Traceback" not in result.output
 
 
 @pytest.mark.parametrize(
