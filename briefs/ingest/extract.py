@@ -381,9 +381,10 @@ _APPROVED = re.compile(
 _PENDING = re.compile(
     r"\b(?:process|applying|apply|applied|application|seeking|seek|sought|filed|filing|submitted|"
     r"pending|awaiting|await|under review|going through|expects?|expected|hopes?|plans?|aims?|"
-    r"will|would|could|may|might|rejected|refused|denied)\b",
+    r"rejected|refused|denied)\b",
     re.I,
 )
+_PENDING_MODAL = re.compile(r"\b(?:will|would|could|may|might)\b")  # lower case: not "May"
 _COUNTRIES = re.compile(
     r"\bin\s+(?P<n>\d+)\s+(?P<what>countries(?: and regions)?|markets|jurisdictions)\b", re.I
 )
@@ -688,7 +689,11 @@ def _figure(role: str, amount: Amount, year: int | None) -> ProposedFigure:
 def _approval(
     sentence: str, mentions: list[Mention], last_org: Org | None, published: date | None
 ) -> Proposal | None:
-    if not _APPROVED.search(sentence) or _PENDING.search(sentence):
+    if (
+        not _APPROVED.search(sentence)
+        or _PENDING.search(sentence)
+        or _PENDING_MODAL.search(sentence)
+    ):
         return None
     territory = next((where for pattern, where in _REGULATORS if pattern.search(sentence)), None)
     countries = _COUNTRIES.search(sentence)

@@ -1,0 +1,129 @@
+"""Reading documents: formats, encodings, and clear refusals that store nothing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from briefs.changes import Actor
+from briefs.errors import BadInput
+from briefs.ingest.read import MAX_BYTES, content_hash, read_bytes, read_document
+from briefs.ingest.review import ingest_document
+
+ARTICLE = (
+    "Kestrel licenses coating process\n"
+    "Zhao Min BNW Published: 2024-03-05 10:00:00\n\n"
+    "Kestrel Semiconductor licensed a coating process from Brava Materials AG on Tuesday.\n"
+)
+ACCENTED = (
+    "Société Générale de Biotechnologie signe un accord\n\n"
+    "La société Novexa Thérapeutiques a signé un accord de licence à Genève, "
+    "prévoyant un paiement initial de 20 millions d'euros, « exclusif » et confirmé."
+)
+
+
+def test_plain_text_title_byline_and_date() -> None:
+    doc = read_bytes(ARTICLE.encode(), "a.txt")
+    assert doc.title == "Kestrel licenses coating process"
+    assert (doc.outlet, doc.author, doc.published) == ("BNW", "Zhao Min", "2024-03-05")
+    assert doc.published_date.isoformat() == "2024-03-05"
+    assert "Brava Materials AG" in doc.text
+
+
+def test_markdown_title_loses_its_hashes() -> None:
+    doc = read_bytes(b"# Helio deal\n\nHelio Biotech licensed HX-2 to Novexa.", "a.md")
+    assert doc.title == "Helio deal"
+
+
+def test_dateline_gives_the_date_and_outlet() -> None:
+    text = "Deal news\n\nSHANGHAI, March 4, 2024 (Pharma Wire) -- Helio Biotech said..."
+    doc = read_bytes(text.encode(), "a.txt")
+    assert doc.published == "2024-03-04"
+    assert doc.outlet == "Pharma Wire"
+
+
+def test_html_article_and_metadata() -> None:
+    html = (
+        "<html><head><title>Helio licenses HX-2</title>"
+        '<meta property="og:site_name" content="Pharma Wire">'
+        '<meta name="date" content="2024-03-05">'
+        '<link rel="canonical" href="https://example.com/helio"></head>'
+        "<body><nav>Home | About</nav><article><h1>Helio licenses HX-2</h1>"
+        "<p>Novexa Therapeutics licensed the antibody HX-2 from Helio Biotech.</p>"
+        "<p>Terms were not disclosed.</p></article></body></html>"
+    )
+    doc = read_bytes(html.encode(), "a.html")
+    assert doc.title == "Helio licenses HX-2"
+    assert doc.outlet == "Pharma Wire"
+    assert doc.published == "2024-03-05"
+    assert doc.url == "https://example.com/helio"
+    assert "licensed the antibody HX-2" in doc.text
+    assert "<p>" not in doc.text
+
+
+@pytest.mark.parametrize("encoding", ["latin-1", "cp1252", "utf-16", "utf-8-sig"])
+def test_western_encodings(encoding: str) -> None:
+    doc = read_bytes(ACCENTED.encode(encoding), "a.txt")
+    assert "Thérapeutiques" in doc.text
+    assert "Genève" in doc.text
+
+
+def test_cp1252_curly_quotes() -> None:
+    text = "Helio’s “exclusive” licence — worth €20 million — was signed, Novexa’s chief said."
+    doc = read_bytes(text.encode("cp1252"), "a.txt")
+    assert doc.text == text
+
+
+def test_gbk_chinese() -> None:
+    text = (
+        "恒瑞医药与海外公司签署了许可协议，首付款为五千万美元。该协议涵盖大中华区以外的全球权利。"
+    )
+    doc = read_bytes(text.encode("gbk"), "a.txt")
+    assert doc.text == text
+
+
+def test_same_text_same_hash_whatever_the_line_endings() -> None:
+    a = read_bytes(b"Title\r\n\r\nSome  text here.\r\n", "a.txt")
+    b = read_bytes(b"Title\n\nSome text here.\n", "b.txt")
+    assert a.content_hash == b.content_hash == content_hash("Title Some text here.")
+
+
+@pytest.mark.parametrize(
+    ("data", "name", "code"),
+    [
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)), "a.txt", "not_text"),
+        (bytes(range(128, 256)) * 20, "a.txt", "not_text"),
+        (b"", "a.txt", "empty_document"),
+        (b"   \n\n\t ", "a.md", "empty_document"),
+        (b"<html><body><script>var a = 1;</script></body></html>", "a.html", "bad_html"),
+        (b"<<<<", "a.htm", "bad_html"),
+        (b"hello", "a.pdf", "unsupported_type"),
+        (b"x" * (MAX_BYTES + 1), "a.txt", "too_large"),
+    ],
+)
+def test_bad_documents_are_refused_with_a_code(data: bytes, name: str, code: str) -> None:
+    with pytest.raises(BadInput) as caught:
+        read_bytes(data, name)
+    assert caught.value.code == code
+
+
+def test_a_20_mb_file_is_refused_before_reading(tmp_path: Path, monkeypatch) -> None:
+    big = tmp_path / "big.txt"
+    with open(big, "wb") as fh:
+        fh.truncate(20 * 1024 * 1024)
+    opened = []
+    monkeypatch.setattr("builtins.open", lambda *a, **k: opened.append(a) or None)
+    with pytest.raises(BadInput) as caught:
+        read_document(big)
+    assert caught.value.code == "too_large"
+    assert opened == []
+
+
+def test_refused_files_store_nothing(db, tmp_path: Path) -> None:
+    for name, data in [("bin.txt", b"\x00\x01\x02" * 100), ("empty.txt", b"")]:
+        (tmp_path / name).write_bytes(data)
+        with pytest.raises(BadInput):
+            ingest_document(db, read_document(tmp_path / name), Actor("test"))
+    assert db.execute("SELECT count(*) FROM sources").fetchone()[0] == 0
+    assert db.execute("SELECT count(*) FROM proposals").fetchone()[0] == 0
