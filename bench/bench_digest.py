@@ -1,0 +1,170 @@
+"""Digest figures: build and render one busy week, and schedule 1,000 servers in one process.
+
+    .venv/bin/python bench/bench_digest.py            # 10,000 new facts, 1,000 servers
+    .venv/bin/python bench/bench_digest.py --small    # 1,000 facts, 100 servers (quick)
+
+Prints figures for docs/performance.md ("Digest"). The week's facts go through
+``briefs.changes.add_fact`` so the audit trail is what the bot writes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import gc
+import random
+import resource
+import statistics
+import tempfile
+import time
+import tracemalloc
+from datetime import timedelta
+from pathlib import Path
+
+from briefs import digest as dg
+from briefs import digest_settings as ds
+from briefs.changes import Actor, FactIn, FigureIn, add_company, add_fact, add_source
+from briefs.queries import latest_audit_id
+from briefs.store import open_db, utcnow
+
+SECTORS = ("Oncology", "Gene therapy", "Vaccines", "Medical devices", "Diagnostics", "Batteries")
+KINDS = ("licence", "out_licence", "patent_licence", "approval", "sales", "market_stat")
+
+
+def build_week(db, facts: int, rng: random.Random) -> int:
+    """A knowledge base whose last week holds ``facts`` new facts; returns the audit id before."""
+    actor = Actor("bench")
+    companies = [add_company(db, f"Company {n}", actor) for n in range(200)]
+    sources = [add_source(db, key=f"src-{n}", title=f"Report {n}", actor=actor) for n in range(50)]
+    mark = latest_audit_id(db)
+    for n in range(facts):
+        kind = rng.choice(KINDS)
+        a, b = rng.sample(companies, 2)
+        deal = kind in ("licence", "out_licence", "patent_licence")
+        figures = [FigureIn(role="total", value=rng.uniform(1e6, 2e9))] if deal and n % 3 else []
+        add_fact(
+            db,
+            FactIn(
+                kind=kind,
+                summary=f"Fact {n}: {kind} between company {a} and company {b}",
+                source_id=rng.choice(sources),
+                subject_id=a,
+                counterparty_id=b if deal else None,
+                licensor_id=a if deal else None,
+                licensee_id=b if deal else None,
+                asset=f"Asset-{n}" if deal else None,
+                sector=rng.choice(SECTORS),
+                figures=figures,
+            ),
+            actor,
+        )
+    return mark
+
+
+def time_digest(db, mark: int, runs: int) -> list[float]:
+    end = utcnow()
+    timings = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        digest = dg.load_digest(
+            db, mark, latest_audit_id(db), start=end - timedelta(days=7), end=end
+        )
+        pages = dg.render_digest(digest)
+        png = dg.chart_png(digest)
+        timings.append((time.perf_counter() - started) * 1000)
+    print(
+        f"  digest: {digest.totals.deals} deals, {digest.totals.others} other facts, "
+        f"{len(pages)} pages, chart {len(png) // 1024} KB"
+    )
+    return timings
+
+
+def time_parts(db, mark: int) -> None:
+    end = utcnow()
+    started = time.perf_counter()
+    digest = dg.load_digest(db, mark, latest_audit_id(db), start=end - timedelta(days=7), end=end)
+    loaded = time.perf_counter()
+    dg.render_digest(digest)
+    rendered = time.perf_counter()
+    dg.chart_png(digest)
+    drawn = time.perf_counter()
+    print(
+        f"  parts: load {1000 * (loaded - started):.0f} ms, render "
+        f"{1000 * (rendered - loaded):.0f} ms, chart {1000 * (drawn - rendered):.0f} ms"
+    )
+
+
+class NoSender:
+    async def send(self, settings, pages, chart, nonce):  # pragma: no cover - never due here
+        raise AssertionError("nothing is due in this benchmark")
+
+
+async def schedule_many(db, servers: int, rng: random.Random) -> None:
+    from bot.schedule import DigestScheduler
+
+    now = utcnow()
+    month_ago = now - timedelta(days=30)
+    zones = ds.COMMON_TIMEZONES
+    for guild in range(1, servers + 1):
+        gid = guild << 22
+        ds.set_channel(db, gid, gid + 1, actor="bench", now=month_ago)
+        settings = ds.set_schedule(
+            db,
+            gid,
+            weekday=rng.randrange(7),
+            time_of_day=f"{rng.randrange(24):02d}:{rng.choice((0, 30)):02d}",
+            timezone=rng.choice(zones),
+            actor="bench",
+            now=month_ago,
+        )
+        # This week's digest is already in the ledger, so the sweep checks every server fully.
+        key = ds.period_key(settings, ds.last_fire(settings, now))
+        ds.mark_skipped(db, gid, key, "bench", now=now)
+
+    async def db_call(func, *args):
+        return func(db, *args)
+
+    gc.collect()
+    tracemalloc.start()
+    started = time.perf_counter()
+    scheduler = DigestScheduler(db_call, NoSender(), clock=utcnow)
+    await scheduler.start(run_now=False)
+    start_ms = (time.perf_counter() - started) * 1000
+    current, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    jobs = len(scheduler.scheduler.get_jobs())
+    started = time.perf_counter()
+    outcomes = await scheduler.run_due(now)
+    sweep_ms = (time.perf_counter() - started) * 1000
+    scheduler.shutdown()
+    print(
+        f"  {servers} servers: {jobs} jobs (incl. sweep) started in {start_ms:.0f} ms; "
+        f"Python memory held {current / 1e6:.1f} MB (peak {peak / 1e6:.1f} MB); "
+        f"a sweep over all with nothing due {sweep_ms:.0f} ms ({len(outcomes)} posted)"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--small", action="store_true")
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
+    facts, servers = (1_000, 100) if args.small else (10_000, 1_000)
+    rng = random.Random(7)
+    with tempfile.TemporaryDirectory() as tmp:
+        db = open_db(Path(tmp) / "bench.db")
+        started = time.perf_counter()
+        mark = build_week(db, facts, rng)
+        print(f"built a week of {facts:,} new facts in {time.perf_counter() - started:.1f} s")
+        timings = time_digest(db, mark, args.runs)
+        print(
+            f"  build + render + chart: median {statistics.median(timings):.0f} ms, "
+            f"max {max(timings):.0f} ms over {args.runs} runs (target <= 300 ms)"
+        )
+        time_parts(db, mark)
+        asyncio.run(schedule_many(db, servers, rng))
+        print(f"peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
+
+
+if __name__ == "__main__":
+    main()
