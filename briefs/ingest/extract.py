@@ -421,6 +421,14 @@ _TERMS_SENTENCE = re.compile(
 )
 
 
+# A sentence without a company must mention one of these for any rule to apply to it.
+_TOPIC = re.compile(
+    r"licen[cs]|patent|transaction|technolog|export|approv|authori[sz]|sales|undisclosed|terms|"
+    r"disclos|up-?front|milestone|equity|shares|payment|worth|valued|deal|agreement|reports?\b",
+    re.I,
+)
+
+
 @dataclass
 class _Draft:
     """A deal being assembled while its following sentences are read."""
@@ -455,6 +463,8 @@ def extract(
         orgs = [m.org for m in mentions]
         if current is not None:
             current.age += 1
+        if not mentions and not _TOPIC.search(sentence):
+            continue  # no company and nothing a rule looks for: skip the costlier checks
         if _RETRACTION.search(sentence):
             drafts = [d for d in drafts if not _involves(d.proposal, orgs)]
             others = [p for p in others if not _involves(p, orgs)]

@@ -363,11 +363,20 @@ class KnownNames:
             known.add(alias, company_id)
         return known
 
+    _index: _Index | None = field(default=None, repr=False, compare=False)
+
     def add(self, alias: str, company_id: int) -> None:
         norm = normalize_name(alias)
         if norm and norm not in self.names:
             self.names[norm] = company_id
             self.spellings[norm] = alias
+            self._index = None
+
+    def index(self) -> _Index:
+        """The first-word index, built once and reused for every document."""
+        if self._index is None:
+            self._index = _known_index(self)
+        return self._index
 
     def lookup(self, name: str) -> int | None:
         """The company id for a name, also trying it without legal tails ("Co., Ltd.")."""
@@ -398,13 +407,13 @@ class _Index:
             entries.append((tokens, exact, org))
             entries.sort(key=lambda entry: -len(entry[0]))
 
-    def match(self, words: list[re.Match[str]], i: int, sentence: str) -> tuple[int, Org] | None:
+    def match(
+        self, words: list[re.Match[str]], folded: list[str], i: int, sentence: str
+    ) -> tuple[int, Org] | None:
         """Longest name starting at word ``i``: (number of words, org)."""
-        for tokens, exact, org in self.by_first.get(words[i][0].casefold(), ()):
+        for tokens, exact, org in self.by_first.get(folded[i], ()):
             n = len(tokens)
-            if i + n > len(words):
-                continue
-            if any(words[i + k][0].casefold() != tokens[k] for k in range(1, n)):
+            if i + n > len(words) or tuple(folded[i : i + n]) != tokens:
                 continue
             if exact is not None and sentence[words[i].start() : words[i + n - 1].end()] != exact:
                 continue
@@ -424,7 +433,7 @@ class DocumentNames:
     def __init__(self, known: KnownNames | None) -> None:
         self.known = known or KnownNames()
         self.local = _Index()
-        self._known_index = _known_index(self.known)
+        self._known_index = self.known.index()
 
     def find(self, sentence: str) -> list[Mention]:
         """Mentions in ``sentence``, longest first on overlap, in reading order."""
@@ -448,10 +457,14 @@ class DocumentNames:
         self, words: list[re.Match[str]], sentence: str
     ) -> list[tuple[int, int, int, Org | None]]:
         """Known and already-seen names: (start, end, priority, org)."""
+        folded = [w[0].casefold() for w in words]
         found: list[tuple[int, int, int, Org | None]] = []
-        for i in range(len(words)):
+        local, known = self.local.by_first, self._known_index.by_first
+        for i, word in enumerate(folded):
+            if word not in local and word not in known:
+                continue
             for priority, index in ((3, self.local), (2, self._known_index)):
-                hit = index.match(words, i, sentence)
+                hit = index.match(words, folded, i, sentence)
                 if hit:
                     n, org = hit
                     found.append((words[i].start(), words[i + n - 1].end(), priority, org))
