@@ -224,7 +224,7 @@ ROLE_RULES: tuple[tuple[str, str, float, re.Pattern[str]], ...] = (
             E.format("a")
             + r",?\s+"
             + AUX
-            + r"(?:in-?licen[cs]ed|licen[cs]ed|in-?licen[cs]es?|licen[cs]es|acquired|acquires|obtained|"
+            + r"(?:in-?licen[cs]ed|licen[cs]ed|in-?licen[cs]es?|licen[cs]es?|acquired|acquires|obtained|"
             r"obtains|secured|secures|bought|buys|took|takes|received|receives|gained|gains|"
             r"will (?:acquire|obtain|receive|gain|in-?licen[cs]e|licen[cs]e))\b(?P<asset>"
             + GAP
@@ -241,7 +241,7 @@ ROLE_RULES: tuple[tuple[str, str, float, re.Pattern[str]], ...] = (
             E.format("a")
             + r",?\s+"
             + AUX
-            + r"(?:out-?licen[cs]ed|licen[cs]ed|out-?licen[cs]es?|licen[cs]es|sold|sells|transferred|"
+            + r"(?:out-?licen[cs]ed|licen[cs]ed|out-?licen[cs]es?|licen[cs]es?|sold|sells|transferred|"
             r"transfers|sublicen[cs]ed|will (?:out-?licen[cs]e|licen[cs]e|transfer|sell))\b"
             r"(?P<asset>" + GAP + r")\bto\s+(?:[A-Z][\w.-]*['’]s\s+)?" + E.format("b"),
             re.I,
