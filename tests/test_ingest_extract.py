@@ -250,3 +250,13 @@ def test_any_bytes_read_or_refused_cleanly(data: bytes, name: str) -> None:
     except BadInput:
         return
     extract(doc.text, published=doc.published_date)
+
+
+def test_a_comparison_does_not_date_a_statistic() -> None:
+    found = extract(
+        "Chinese developers signed 41 out-licensing deals in the first half of 2025. "
+        "The total licensing value reached $38 billion, 16 percent higher than in 2024.",
+        published=PUBLISHED,
+    )
+    assert [(p.kind, p.period) for p in found] == [("market_stat", "2025-H1")] * 2
+    assert found[1].figure("value").value == 38e9 and found[1].figure("growth").value == 16

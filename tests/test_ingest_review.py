@@ -155,3 +155,23 @@ def test_a_different_asset_is_not_a_duplicate(db) -> None:
     )
     [proposal_id] = ingest_document(db, doc(), ACTOR).proposals
     assert get_proposal(db, proposal_id).duplicate_of is None
+
+
+def test_same_asset_elsewhere_is_not_a_duplicate(db) -> None:
+    renwick = changes.add_company(db, "Renwick Pharmaceutical", ACTOR)
+    source = changes.add_source(db, key="earlier", title="Earlier report", actor=ACTOR)
+    fact = FactIn(
+        kind="approval",
+        summary="RW-3 approved",
+        source_id=source,
+        subject_id=renwick,
+        asset="RW-3",
+        territory="United States",
+    )
+    us = changes.add_fact(db, fact, ACTOR)
+    text = "RW-3\n\nRenwick Pharmaceutical's RW-3 was approved by the U.S. FDA in May 2024.\n"
+    [same] = ingest_document(db, doc(text), ACTOR).proposals
+    assert get_proposal(db, same).duplicate_of == us
+    text = "RW-3 in Europe\n\nRenwick Pharmaceutical's RW-3 was approved by the EMA in June 2024.\n"
+    [other] = ingest_document(db, doc(text), ACTOR).proposals
+    assert get_proposal(db, other).duplicate_of is None

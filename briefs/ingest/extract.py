@@ -458,7 +458,8 @@ def extract(
     others: list[Proposal] = []
     current: _Draft | None = None
     last_org: Org | None = None
-    for _paragraph, sentence in sentences(text):
+    stat_paragraph = -1
+    for paragraph, sentence in sentences(text):
         mentions = names.find(sentence)
         orgs = [m.org for m in mentions]
         if current is not None:
@@ -483,7 +484,10 @@ def extract(
                     sentence, mentions, last_org, published, year
                 )
                 if other is None and not mentions:
-                    other = _market_stat(sentence, published, year)
+                    earlier = others[-1] if others and others[-1].kind == "market_stat" else None
+                    carried = earlier.period if earlier and stat_paragraph == paragraph else None
+                    other = _market_stat(sentence, published, year, carried)
+                    stat_paragraph = paragraph
                 if other is not None:
                     others.append(other)
         if orgs:
@@ -798,10 +802,14 @@ def _sales(
     )
 
 
-def _market_stat(sentence: str, published: date | None, year: int | None) -> Proposal | None:
+def _market_stat(
+    sentence: str, published: date | None, year: int | None, carried: str | None = None
+) -> Proposal | None:
+    """An aggregate figure; a comparison ("16 percent higher than in 2024") does not date it,
+    and a sentence that names no period continues the previous statistic's."""
     if not (_AGGREGATE_TOPIC.search(sentence) and _AGGREGATE_SCOPE.search(sentence)):
         return None
-    period = find_period(sentence, published)
+    period = find_period(re.split(r"\bthan\b", sentence)[0], published) or carried
     figure_year = int(period[:4]) if period else year
     figures: list[ProposedFigure] = []
     amounts = [

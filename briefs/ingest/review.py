@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from rapidfuzz import fuzz
+from rapidfuzz.utils import default_process
 from sqlite_utils import Database
 
 from .. import changes, model, render
@@ -22,7 +23,7 @@ from ..money import parse_amount, to_usd
 from ..names import resolve_company
 from ..periods import parse_period
 from ..store import isotime
-from ..text import MAX_FIELD, MAX_NAME, clean
+from ..text import MAX_FIELD, MAX_NAME, clean, normalize_name
 from .extract import Party, Proposal, ProposedFigure, extract, proposal_from_payload
 from .orgs import KnownNames
 from .read import Document
@@ -134,22 +135,43 @@ def find_duplicate(db: Database, proposal: Proposal) -> int | None:
             return None
         ids, sql = (proposal.subject.company_id,), "subject_id = ?"
     rows = db.execute(
-        f"SELECT id, asset, period FROM facts WHERE deleted_at IS NULL AND kind = ? AND {sql} "
+        f"SELECT id, asset, period, territory FROM facts WHERE deleted_at IS NULL AND kind = ? "
+        f"AND {sql} "
         "ORDER BY id",
         [proposal.kind, *ids],
     ).fetchall()
-    for fact_id, asset, period in rows:
-        if _same_thing(proposal, asset, period):
+    for fact_id, asset, period, territory in rows:
+        if _same_thing(proposal, asset, period, territory):
             return fact_id
     return None
 
 
-def _same_thing(proposal: Proposal, asset: str | None, period: str | None) -> bool:
+def _same_thing(
+    proposal: Proposal, asset: str | None, period: str | None, territory: str | None
+) -> bool:
+    """Same asset (or, lacking assets, same year) and no clash of territory."""
+    if proposal.territory and territory and _place(proposal.territory) != _place(territory):
+        return False
     if proposal.asset and asset:
-        return fuzz.token_set_ratio(proposal.asset.lower(), asset.lower()) >= SIMILAR_ASSET
+        score = fuzz.token_set_ratio(proposal.asset, asset, processor=default_process)
+        return score >= SIMILAR_ASSET
     if proposal.period and period:
         return proposal.period[:4] == period[:4]
     return True
+
+
+_PLACE_NAMES = {
+    "us": "united states",
+    "u s": "united states",
+    "usa": "united states",
+    "uk": "united kingdom",
+    "eu": "european union",
+}
+
+
+def _place(territory: str) -> str:
+    folded = normalize_name(territory)
+    return _PLACE_NAMES.get(folded, folded)
 
 
 # --- Reading the queue -----------------------------------------------------------------------
