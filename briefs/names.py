@@ -9,6 +9,7 @@ candidates are scored with rapidfuzz. Nothing here scans every name.
 
 from __future__ import annotations
 
+import math
 import re
 import sqlite3
 from collections import Counter
@@ -29,8 +30,10 @@ PART_WEIGHT = 0.9
 # Bounds on the work one lookup may do, whatever the size of the knowledge base.
 PREFIX_ROWS = 200
 WORD_ROWS = 200
+WORD_TRIGRAMS = 3
 RARE_TRIGRAMS = 6
 TRIGRAM_DOC_CAP = 20_000
+TRIGRAM_BUDGET = 4_000
 SHORTLIST = 40
 NEARBY_ROWS = 30
 
@@ -147,20 +150,26 @@ def _prefix(db: Database, norm: str, limit: int) -> list[_Match]:
 
 
 def _words(db: Database, norm: str) -> list[_Match]:
-    """Aliases holding ``norm`` at the start of a word (or anywhere, for CJK without spaces)."""
+    """Aliases holding ``norm`` at the start of a word (or anywhere, for CJK without spaces).
+
+    FTS5 finds the aliases holding the rarest few trigrams of ``norm`` (skipping along the
+    shortest doclist), and SQLite keeps those where ``norm`` really starts a word: a phrase
+    query of every trigram would intersect the long doclists of common ones ("sha", "han").
+    """
     if len(norm) < 3:
         return []
+    counts = _trigram_counts(db, {norm[i : i + 3] for i in range(len(norm) - 2)})
+    if not all(counts.values()):
+        return []
+    rarest = sorted(counts, key=lambda g: (counts[g], g))[:WORD_TRIGRAMS]
+    found = "instr(a.norm, ?)" if _CJK.search(norm) else "instr(' ' || a.norm, ' ' || ?)"
     rows = db.execute(
         "SELECT a.company_id, a.alias, a.norm FROM aliases_trigram t "
-        "JOIN aliases a ON a.id = t.rowid WHERE aliases_trigram MATCH ? LIMIT ?",
-        [_phrase(norm), WORD_ROWS],
+        f"JOIN aliases a ON a.id = t.rowid WHERE aliases_trigram MATCH ? AND {found} > 0 "
+        "LIMIT ?",
+        [" AND ".join(_phrase(g) for g in rarest), norm, WORD_ROWS],
     ).fetchall()
-    anywhere = bool(_CJK.search(norm))
-    return [
-        _Match(*row)
-        for row in rows
-        if f" {row[2]}".find(f" {norm}") >= 0 or (anywhere and norm in row[2])
-    ]
+    return [_Match(*row) for row in rows]
 
 
 def _partials(db: Database, norm: str) -> list[_Match]:
@@ -182,39 +191,84 @@ def _best_partial(matches: list[_Match], norm: str) -> _Match | None:
 
 
 def _fuzzy_shortlist(db: Database, norm: str) -> list[_Match]:
-    """Aliases sharing the rarest trigrams of ``norm`` (best-ranked by FTS5), plus a few
-    starting with its first three letters, where typos are rarest.
+    """Aliases sharing the rarest trigrams of ``norm``, best first, plus a few starting with its
+    first three letters, where typos are rarest.
 
     Common trigrams ("ing", "pha") match a large part of the table and say little; the rarest
-    few bound the work and still find a name with one or two typos.
+    few bound the work and still find a name with one or two typos. Each alias scores the
+    inverse document frequency of the trigrams it shares (what bm25 would weigh most), summed in
+    Python over short doclists instead of ranking a long OR query inside FTS5.
     """
     nearby = _prefix(db, norm[:3], NEARBY_ROWS) if len(norm) >= 4 else []
-    grams = _rare_trigrams(db, norm)
-    if not grams:
+    counts = _rare_trigrams(db, norm)
+    if not counts:
         return nearby
-    expression = " OR ".join(_phrase(g) for g in grams)
+    total = db.execute("SELECT coalesce(max(id), 1) FROM aliases").fetchone()[0]
+    hits = " UNION ALL ".join(
+        "SELECT rowid AS id, ? AS w FROM aliases_trigram WHERE aliases_trigram MATCH ?"
+        for _ in counts
+    )
+    params = [v for g, docs in counts.items() for v in (math.log(1 + total / docs), _phrase(g))]
     rows = db.execute(
-        "SELECT a.company_id, a.alias, a.norm FROM aliases_trigram t "
-        "JOIN aliases a ON a.id = t.rowid WHERE aliases_trigram MATCH ? "
-        "ORDER BY t.rank LIMIT ?",
-        [expression, SHORTLIST],
+        f"SELECT a.company_id, a.alias, a.norm FROM (SELECT id, sum(w) AS score FROM ({hits}) "
+        "GROUP BY id ORDER BY score DESC, id LIMIT ?) best JOIN aliases a ON a.id = best.id "
+        "ORDER BY best.score DESC, best.id",
+        [*params, SHORTLIST],
     ).fetchall()
     return nearby + [_Match(*row) for row in rows]
 
 
-def _rare_trigrams(db: Database, norm: str) -> list[str]:
-    grams = sorted({norm[i : i + 3] for i in range(len(norm) - 2)} - {""})
-    if not grams:
-        return []
-    _ensure_vocab(db)
-    marks = ",".join("?" * len(grams))
-    counts = dict(
-        db.execute(
-            f"SELECT term, doc FROM temp.aliases_trigram_vocab WHERE term IN ({marks})", grams
-        ).fetchall()
-    )
-    present = [g for g in grams if 0 < counts.get(g, 0) <= TRIGRAM_DOC_CAP]
-    return sorted(present, key=lambda g: counts[g])[:RARE_TRIGRAMS]
+def _rare_trigrams(db: Database, norm: str) -> dict[str, int]:
+    """The rarest trigrams of ``norm`` with their document counts, within a posting budget.
+
+    Trigrams are taken from the rarest up while their doclists together stay under
+    ``TRIGRAM_BUDGET`` rows, so a long name made of common words costs what a short one does.
+    """
+    grams = {norm[i : i + 3] for i in range(len(norm) - 2)}
+    counts = _trigram_counts(db, grams)
+    chosen: dict[str, int] = {}
+    spent = 0
+    for gram in sorted((g for g in grams if counts.get(g)), key=lambda g: (counts[g], g)):
+        docs = counts[gram]
+        if len(chosen) >= RARE_TRIGRAMS or (chosen and spent + docs > TRIGRAM_BUDGET):
+            break
+        if docs > TRIGRAM_DOC_CAP:
+            break
+        chosen[gram] = docs
+        spent += docs
+    return chosen
+
+
+_VOCAB_CACHE: dict[tuple[int, int, int], dict[str, int]] = {}
+
+
+def _trigram_counts(db: Database, grams: set[str]) -> dict[str, int]:
+    """Document counts of trigrams, remembered until the database changes.
+
+    ``fts5vocab`` counts a term by reading its whole doclist (a common trigram is in tens of
+    thousands of aliases), and the same few thousand trigrams make up most names, so counts
+    are kept per connection until ``data_version`` or ``total_changes`` moves, as for
+    :func:`_most_documented`.
+    """
+    conn: sqlite3.Connection = db.conn
+    version = conn.execute("PRAGMA data_version").fetchone()[0]
+    key = (id(conn), version, conn.total_changes)
+    if key not in _VOCAB_CACHE:
+        _VOCAB_CACHE.clear()
+        _VOCAB_CACHE[key] = {}
+    known = _VOCAB_CACHE[key]
+    missing = sorted(grams - known.keys())
+    if missing:
+        _ensure_vocab(db)
+        marks = ",".join("?" * len(missing))
+        found = dict(
+            db.execute(
+                f"SELECT term, doc FROM temp.aliases_trigram_vocab WHERE term IN ({marks})",
+                missing,
+            ).fetchall()
+        )
+        known.update((gram, found.get(gram, 0)) for gram in missing)
+    return {gram: known[gram] for gram in grams}
 
 
 def _ensure_vocab(db: Database) -> None:
