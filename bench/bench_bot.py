@@ -135,6 +135,12 @@ def status_kb(pid: int, key: str) -> int:
     raise LookupError(key)
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time the process has used (fields 14 and 15 of /proc/<pid>/stat)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def start_bot(standin: StandIn, db_path: Path, workdir: Path) -> subprocess.Popen:
     """``dealbrief bot`` in a child process, configured through the environment."""
     env = os.environ | {
@@ -187,8 +193,11 @@ async def run(db_path: Path, calls: list[Call], warmup: list[Call]) -> tuple[Res
                 memory["rss_ready_mb"] = status_kb(bot.pid, "VmRSS") / 1024
                 for call in warmup:
                     await one_turn(standin, call, None)
+                cpu_before, load_before = cpu_seconds(bot.pid), os.getloadavg()[0]
                 for call in calls:
                     await one_turn(standin, call, results)
+                memory["cpu_ms_per_turn"] = (cpu_seconds(bot.pid) - cpu_before) * 1000 / len(calls)
+                memory["load"] = (load_before, os.getloadavg()[0])
                 memory["rss_end_mb"] = status_kb(bot.pid, "VmRSS") / 1024
                 memory["peak_rss_mb"] = status_kb(bot.pid, "VmHWM") / 1024
                 memory["unknown_requests"] = len(standin.unknown_requests)
@@ -199,10 +208,7 @@ async def run(db_path: Path, calls: list[Call], warmup: list[Call]) -> tuple[Res
                 except subprocess.TimeoutExpired:
                     bot.kill()
                     bot.wait()
-            errors = [
-                line for line in (workdir / "bot.log").read_text().splitlines() if "ERROR" in line
-            ]
-            memory["logged_errors"] = errors
+            memory["log"] = (workdir / "bot.log").read_text().splitlines()
     return results, memory
 
 
@@ -226,15 +232,21 @@ def report(db_path: Path, results: Results, memory: dict, picked: int) -> None:
     print(f"\n/deal answers: {answers} ({picked} of {calls} values picked from autocomplete)")
     empty = sum(1 for n in results.choices if n == 0)
     print(f"autocomplete: median {np.median(results.choices):.0f} choices, {empty} empty")
+    print(
+        f"bot CPU: {memory['cpu_ms_per_turn']:.2f} ms per turn (autocomplete + /deal); "
+        f"load average {memory['load'][0]:.2f} before, {memory['load'][1]:.2f} after"
+    )
     peak = memory["peak_rss_mb"]
     print(
         f"bot RSS: {memory['rss_ready_mb']:.0f} MB when ready, {memory['rss_end_mb']:.0f} MB at "
         f"the end, peak {peak:.0f} MB (target {TARGET_RSS_MB} MB) "
         f"{'ok' if peak <= TARGET_RSS_MB else 'OVER'}"
     )
-    if memory["unknown_requests"] or memory["logged_errors"]:
-        print(f"unknown REST routes: {memory['unknown_requests']}")
-        print("\n".join(memory["logged_errors"]))
+    errors = [i for i, line in enumerate(memory["log"]) if "ERROR" in line]
+    if memory["unknown_requests"] or errors:
+        print(f"\nunknown REST routes: {memory['unknown_requests']}; errors logged: {len(errors)}")
+        print("the first, as the bot logged it:")
+        print("\n".join(memory["log"][errors[0] : errors[0] + 40] if errors else []))
 
 
 def database(args: argparse.Namespace, tmp: Path) -> Path:
