@@ -11,8 +11,6 @@ from briefs.admin_roles import get_admin_role, set_admin_role
 from briefs.changes import history
 from briefs.queries import get_fact
 
-pytest_plugins = ["bot_fixtures"]
-
 ADMIN_COGS = ["bot.cogs.facts", "bot.cogs.admin"]
 
 

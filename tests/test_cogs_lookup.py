@@ -14,8 +14,6 @@ from briefs.charts import PNG_SIGNATURE
 from briefs.render import ZWSP
 from briefs.text import MAX_NAME, MAX_QUERY
 
-pytest_plugins = ["bot_fixtures"]
-
 LOOKUP = ["bot.cogs.lookup"]
 
 
