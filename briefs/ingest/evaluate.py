@@ -19,6 +19,7 @@ from .read import read_document
 FIELDS = ("licensor", "licensee", "upfront", "milestones", "total", "equity", "kind", "date")
 ROLE_FIELDS = ("licensor", "licensee")
 AMOUNT_FIELDS = ("upfront", "milestones", "total", "equity")
+HELDOUT = "heldout"  # subfolder of a labelled set holding its held-out split
 
 
 @dataclass
@@ -41,6 +42,19 @@ class Report:
     fields: dict[str, Tally] = field(default_factory=lambda: {f: Tally() for f in FIELDS})
     negative_hits: list[str] = field(default_factory=list)  # files that should propose nothing
     articles: int = 0
+
+    def add(self, other: Report) -> Report:
+        """This report and ``other`` counted together, as if they were one labelled set."""
+        total = Report(articles=self.articles + other.articles)
+        total.negative_hits = [*self.negative_hits, *other.negative_hits]
+        for name in FIELDS:
+            mine, theirs = self.fields[name], other.fields[name]
+            total.fields[name] = Tally(
+                mine.predicted + theirs.predicted,
+                mine.expected + theirs.expected,
+                mine.right + theirs.right,
+            )
+        return total
 
     def combined(self, names: tuple[str, ...]) -> Tally:
         total = Tally()
@@ -133,7 +147,7 @@ def score_article(
 
 
 def evaluate(folder: Path) -> Report:
-    """Run the extractor over every labelled article in ``folder``."""
+    """Run the extractor over every labelled article in ``folder`` (not its subfolders)."""
     with open(folder / "labels.toml", "rb") as fh:
         articles = tomllib.load(fh)["article"]
     report = Report()
@@ -142,3 +156,14 @@ def evaluate(folder: Path) -> Report:
         predictions = extract(doc.text, published=doc.published_date)
         score_article(report, predictions, article.get("expect", []), article["file"])
     return report
+
+
+def evaluate_splits(root: Path) -> dict[str, Report]:
+    """The original set in ``root``, the held-out set in ``root/heldout``, and both together.
+
+    The held-out articles were written after the rules, in phrasings the rules were not built
+    against; reporting the two apart shows whether a rule generalises or only fits its examples.
+    """
+    original = evaluate(root)
+    heldout = evaluate(root / HELDOUT)
+    return {"original": original, "heldout": heldout, "combined": original.add(heldout)}
