@@ -102,7 +102,7 @@ def read_file(path: Path) -> dict[str, Any]:
         with path.open("rb") as handle:
             table = tomllib.load(handle).get("bot", {})
     except tomllib.TOMLDecodeError as err:
-        raise BadInput(str(err), code="bad_config_file", value=str(path)) from None
+        raise BadInput(str(err), code="bad_config_file", value=str(path), detail=str(err)) from None
     known = {f.name for f in fields(BotConfig)}
     unknown = sorted(set(table) - known)
     if unknown:
