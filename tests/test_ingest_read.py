@@ -36,6 +36,19 @@ def test_markdown_title_loses_its_hashes() -> None:
     assert doc.title == "Helio deal"
 
 
+@pytest.mark.parametrize("lead", ["01:51", "1:02:33", "(3:05)", "—", "12", "##"])
+def test_a_bare_time_or_scrap_before_the_title_is_skipped(lead: str) -> None:
+    text = f"{lead}\n\nHelio licenses HX-2 to Novexa\nBy: Zhao Min\n\nHelio Biotech licensed HX-2."
+    doc = read_bytes(text.encode(), "clip.txt")
+    assert doc.title == "Helio licenses HX-2 to Novexa"
+    assert doc.author == "Zhao Min"
+    assert doc.text.startswith(lead)  # skipped for the title, kept in the text
+
+
+def test_a_document_of_times_alone_is_titled_by_its_file_name() -> None:
+    assert read_bytes(b"01:51\n\n02:10", "clip-0412.txt").title == "clip-0412"
+
+
 def test_dateline_gives_the_date_and_outlet() -> None:
     text = "Deal news\n\nSHANGHAI, March 4, 2024 (Pharma Wire) -- Helio Biotech said..."
     doc = read_bytes(text.encode(), "a.txt")

@@ -41,6 +41,11 @@ _PUBLISHED_LINE = re.compile(
     re.IGNORECASE,
 )
 _FIELD_LINE = re.compile(r"^(?P<name>Source|Outlet|By|Author|URL)\s*:\s*(?P<value>.+)$", re.I)
+# A line that is only a clock reading or a duration ("01:51", "1:02:33", "(3:05)"): pages copied
+# from a video site often start with the clip's length, which is no title.
+_TIME_ONLY = re.compile(r"^\(?\d{1,2}(?::\d{2}){1,2}\)?$")
+MIN_TITLE_LETTERS = 3  # fewer letters than this ("—", "12", "AB") is page furniture, not a title
+TITLE_SEARCH_LINES = 15  # the title is among the first lines or the file name stands in for it
 _DATELINE_OUTLET = re.compile(
     r"^[A-Z][A-Z .'-]{2,30},[^()\n]{0,30}\((?P<outlet>[A-Z][\w .]{1,30})\)"
 )
@@ -187,10 +192,11 @@ def _from_plain(raw: str, filename: str, path: str | None) -> Document:
     body = normalise_text(raw)
     if not body:
         raise BadInput(f"{filename} is empty", code="empty_document", file=filename)
-    lines = [line for line in body.split("\n")[:15] if line]
-    title = _first_line(body).lstrip("#").strip() or Path(filename).stem
+    lines = [line for line in body.split("\n")[:TITLE_SEARCH_LINES] if line]
+    at = _title_index(lines)
+    title = lines[at].lstrip("#").strip() if at is not None else Path(filename).stem
     outlet, author, published, url = None, None, None, None
-    for line in lines[1:]:
+    for line in (line for i, line in enumerate(lines) if i != at):
         published_match = _PUBLISHED_LINE.match(line)
         if published_match and published is None:
             published = published_match["date"]
@@ -235,7 +241,22 @@ def _split_byline(lead: str) -> tuple[str | None, str | None]:
 
 
 def _first_line(text: str) -> str:
-    return next((line.strip() for line in text.split("\n") if line.strip()), "")
+    """The first line that can be a title (see :func:`_could_be_title`), or ""."""
+    lines = [line.strip() for line in text.split("\n")[:TITLE_SEARCH_LINES]]
+    at = _title_index(lines)
+    return lines[at] if at is not None else ""
+
+
+def _title_index(lines: list[str]) -> int | None:
+    return next((i for i, line in enumerate(lines) if _could_be_title(line)), None)
+
+
+def _could_be_title(line: str) -> bool:
+    """Not a bare time or duration, and enough letters to name something."""
+    text = line.lstrip("#").strip()
+    if not text or _TIME_ONLY.match(text):
+        return False
+    return sum(char.isalpha() for char in text) >= MIN_TITLE_LETTERS
 
 
 def _meta(extracted: object, name: str) -> str | None:
