@@ -56,6 +56,7 @@ WARMUP = 30
 PICKED = 0.5  # share of /deal values chosen from autocomplete (sent as the company id)
 START_TIMEOUT = 60.0
 CALL_TIMEOUT = 30.0
+EMPTY_CALLS = 4  # one more than the database threads: each connection keeps its own cache
 
 
 class TimedStandIn(StandIn):
@@ -180,6 +181,12 @@ async def one_turn(standin: TimedStandIn, call: Call, results: Results | None) -
     results.answers[answer_kind(reply)] += 1
 
 
+async def empty_prefix(standin: TimedStandIn) -> float:
+    """Discord asks with an empty value as soon as the option is opened."""
+    await standin.autocomplete("deal", "company", "", timeout=CALL_TIMEOUT)
+    return standin.latency_ms(standin.last_token)
+
+
 async def run(db_path: Path, calls: list[Call], warmup: list[Call]) -> tuple[Results, dict]:
     results = Results()
     with tempfile.TemporaryDirectory() as tmp:
@@ -198,6 +205,7 @@ async def run(db_path: Path, calls: list[Call], warmup: list[Call]) -> tuple[Res
                     await one_turn(standin, call, results)
                 memory["cpu_ms_per_turn"] = (cpu_seconds(bot.pid) - cpu_before) * 1000 / len(calls)
                 memory["load"] = (load_before, os.getloadavg()[0])
+                memory["empty_ms"] = [await empty_prefix(standin) for _ in range(EMPTY_CALLS)]
                 memory["rss_end_mb"] = status_kb(bot.pid, "VmRSS") / 1024
                 memory["peak_rss_mb"] = status_kb(bot.pid, "VmHWM") / 1024
                 memory["unknown_requests"] = len(standin.unknown_requests)
@@ -228,6 +236,8 @@ def report(db_path: Path, results: Results, memory: dict, picked: int) -> None:
         target = TARGETS_MS[name]
         verdict = f"{target:.0f} ms {'ok' if p99 <= target else 'OVER'}"
         print(f"{name:<28}{len(samples):>6}{p50:>9.2f}{p99:>9.2f}{worst:>9.2f}  {verdict}")
+    nothing_typed = ", ".join(f"{ms:.1f}" for ms in memory["empty_ms"])
+    print(f"autocomplete with nothing typed yet, one after another: {nothing_typed} ms")
     answers = ", ".join(f"{n} {kind}" for kind, n in results.answers.most_common())
     print(f"\n/deal answers: {answers} ({picked} of {calls} values picked from autocomplete)")
     empty = sum(1 for n in results.choices if n == 0)
