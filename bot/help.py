@@ -16,6 +16,8 @@ COMMANDS = (
     ("/sources", "cmd.sources"),
     ("/fact add|edit|remove|undo|history", "grp.fact"),
     ("/company add|alias", "grp.company"),
+    ("/ingest [file]", "cmd.ingest"),
+    ("/review", "cmd.review"),
     ("/admin role", "cmd.admin.role"),
     ("/help", "cmd.help"),
 )

@@ -184,6 +184,13 @@ def pending(db: Database, limit: int = 20, offset: int = 0) -> list[QueuedPropos
     return _select(db, "p.status = 'proposed' ORDER BY p.id LIMIT ? OFFSET ?", [limit, offset])
 
 
+def next_pending(db: Database, after_id: int = 0) -> QueuedProposal | None:
+    """The oldest proposal still waiting with an id above ``after_id``: a reviewer walking the
+    queue (and skipping some) moves forward without seeing the same one twice."""
+    found = _select(db, "p.status = 'proposed' AND p.id > ? ORDER BY p.id LIMIT 1", [after_id])
+    return found[0] if found else None
+
+
 def count_pending(db: Database) -> int:
     return db.execute("SELECT count(*) FROM proposals WHERE status = 'proposed'").fetchone()[0]
 

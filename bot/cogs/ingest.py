@@ -1,0 +1,160 @@
+"""Admin commands that feed the review queue: /ingest (a file or pasted text) and /review.
+
+Like the other admin commands, Discord shows them only to members with Manage Server and every
+call is checked again (:func:`require_admin`). A file is refused by its name and size before a
+byte is downloaded; reading, storing and extracting run in a database thread. Nothing here
+becomes a fact until an admin approves it in /review.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+from sqlite_utils import Database
+
+from briefs.changes import Actor
+from briefs.errors import BadInput
+from briefs.ingest.commands import FileLine, IngestReport
+from briefs.ingest.read import MAX_BYTES, SUPPORTED_SUFFIXES, read_bytes
+from briefs.ingest.review import ingest_document
+from briefs.render import Page, render_template
+
+from ..embeds import page_to_embed
+from ..permissions import require_admin
+from ..review_views import ReviewView, embeds_of, review_screen
+from ..views import MODAL_TEXT_LIMIT, NONE, VIEW_TIMEOUT, report_error
+from ..words import word
+from .facts import actor_of
+
+TITLE_LIMIT = 300  # the reader keeps this much of a title
+PASTED_NAME = "pasted.txt"  # read as plain text: the first line is the title
+
+
+def check_upload(filename: str, size: int) -> None:
+    """Refuse a file by its name and announced size, before downloading it."""
+    if Path(filename).suffix.lower() not in SUPPORTED_SUFFIXES:
+        raise BadInput(
+            f"{filename}: only .txt, .md and .html files can be read",
+            code="unsupported_type",
+            file=filename,
+        )
+    if size > MAX_BYTES:
+        raise BadInput(
+            f"{filename} is {size // 1024} KB; the limit is {MAX_BYTES // 1024} KB",
+            code="too_large",
+            file=filename,
+            size=size,
+            limit=MAX_BYTES,
+        )
+
+
+def ingest_upload(
+    db: Database, data: bytes, filename: str, actor: Actor, label: str | None = None
+) -> list[Page]:
+    """Read, store and extract one document; the report says how many proposals now wait
+    (none for a document already stored). ``label`` names it in the report."""
+    document = read_bytes(data, filename)
+    result = ingest_document(db, document, actor)
+    line = FileLine(
+        name=label or filename,
+        proposals=len(result.proposals),
+        source_id=result.source_id,
+        duplicate=result.duplicate_document,
+    )
+    return render_template("ingest_report.j2", report=IngestReport(stored=True, lines=[line]))
+
+
+def pasted_bytes(title: str, text: str) -> bytes:
+    """The pasted article as a plain-text document whose first line is its title."""
+    return f"{title.strip()}\n\n{text.strip()}\n".encode()
+
+
+class Ingest(commands.Cog):
+    def __init__(self, bot: commands.Bot) -> None:
+        self.bot = bot
+
+    async def _ingest(
+        self, interaction: discord.Interaction, data: bytes, filename: str, label: str | None
+    ) -> None:
+        """Store and extract after a deferral: a long document may take longer than the
+        three seconds Discord waits for a first answer."""
+        if not interaction.response.is_done():
+            await interaction.response.defer(ephemeral=True, thinking=True)
+        pages = await self.bot.db_call(ingest_upload, data, filename, actor_of(interaction), label)
+        await interaction.edit_original_response(
+            embeds=[page_to_embed(p) for p in pages[:10]], allowed_mentions=NONE
+        )
+
+    @app_commands.command(name="ingest", description=word("cmd.ingest"))
+    @app_commands.describe(attachment=word("opt.attachment"))
+    @app_commands.guild_only()
+    @app_commands.default_permissions(manage_guild=True)
+    async def ingest(
+        self, interaction: discord.Interaction, attachment: discord.Attachment | None = None
+    ) -> None:
+        await require_admin(interaction)
+        if attachment is None:
+            await interaction.response.send_modal(PasteModal(self._pasted))
+            return
+        check_upload(attachment.filename, attachment.size)
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        try:
+            data = await attachment.read()
+        except discord.HTTPException as err:
+            raise BadInput(
+                f"{attachment.filename} could not be downloaded",
+                code="unreadable_file",
+                file=attachment.filename,
+            ) from err
+        await self._ingest(interaction, data, attachment.filename, None)
+
+    async def _pasted(self, interaction: discord.Interaction, title: str, text: str) -> None:
+        await require_admin(interaction)
+        await self._ingest(interaction, pasted_bytes(title, text), PASTED_NAME, title.strip())
+
+    @app_commands.command(name="review", description=word("cmd.review"))
+    @app_commands.guild_only()
+    @app_commands.default_permissions(manage_guild=True)
+    async def review(self, interaction: discord.Interaction) -> None:
+        await require_admin(interaction)
+        pages, queued = await self.bot.db_call(review_screen, 0)
+        if queued is None:
+            await interaction.response.send_message(
+                embeds=embeds_of(pages), ephemeral=True, allowed_mentions=NONE
+            )
+            return
+        view = ReviewView(self.bot, interaction.user.id, queued)
+        await interaction.response.send_message(
+            embeds=embeds_of(pages), view=view, ephemeral=True, allowed_mentions=NONE
+        )
+        view.attach(interaction)
+
+
+class PasteModal(discord.ui.Modal):
+    """A title and the article text, for articles that are not at hand as a file."""
+
+    def __init__(
+        self, on_submit: Callable[[discord.Interaction, str, str], Awaitable[None]]
+    ) -> None:
+        super().__init__(title=word("modal.paste"), timeout=VIEW_TIMEOUT)
+        self._submit = on_submit
+        self.article_title = discord.ui.TextInput(label=word("paste.title"), max_length=TITLE_LIMIT)
+        self.text = discord.ui.TextInput(
+            label=word("paste.text"), style=discord.TextStyle.paragraph, max_length=MODAL_TEXT_LIMIT
+        )
+        self.add_item(self.article_title)
+        self.add_item(self.text)
+
+    async def on_submit(self, interaction: discord.Interaction, /) -> None:
+        await self._submit(interaction, self.article_title.value, self.text.value)
+
+    async def on_error(self, interaction: discord.Interaction, error: Exception, /) -> None:
+        await report_error(interaction, error)
+
+
+async def setup(bot: commands.Bot) -> None:
+    await bot.add_cog(Ingest(bot))

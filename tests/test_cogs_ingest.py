@@ -1,0 +1,336 @@
+"""/ingest and /review through the real bot and the loopback Discord: uploads, pasted text,
+refusals, and the review buttons and forms down to the audited fact."""
+
+from __future__ import annotations
+
+import pytest
+from cog_world import button, buttons
+from discord_standin import MANAGE_GUILD, UploadedFile
+from discord_standin.interactions import (
+    CHANNEL_MESSAGE,
+    DEFERRED_CHANNEL_MESSAGE,
+    MODAL,
+    UPDATE_MESSAGE,
+)
+
+import bot.views
+from bot.words import word
+from briefs.changes import Actor, add_company
+from briefs.ingest.read import MAX_BYTES, read_bytes
+from briefs.ingest.review import get_proposal, ingest_document
+from briefs.queries import get_fact
+from briefs.render import ZWSP
+
+pytest_plugins = ["bot_fixtures"]
+
+INGEST = ["bot.cogs.ingest"]
+SEEDER = Actor("test:seed")
+TITLE = "Corvane takes KT-7"
+BODY = (
+    "Biotech Ledger Published: 2025-02-11\n\n"
+    "Corvane Bio licensed the antibody KT-7 from Lumen Therapeutics on Tuesday. "
+    "Corvane will pay $25 million upfront and up to $200 million in milestones.\n\n"
+    "Separately, Orrin Pharma and Talbot Labs signed a licensing agreement for the TB-9 "
+    "platform, @everyone.\n"
+)
+ARTICLE = f"{TITLE}\n{BODY}"
+PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 4
+
+
+def count(db, table: str) -> int:
+    return db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+
+
+def statuses(db) -> list[str]:
+    return [row[0] for row in db.execute("SELECT status FROM proposals ORDER BY id")]
+
+
+def inputs(form) -> dict[str, dict]:
+    """A form's text inputs by label."""
+    found = {}
+    stack = list(form.data["components"])
+    while stack:
+        component = stack.pop(0)
+        if component.get("type") == 4:
+            found[component["label"]] = component
+        stack += component.get("components") or []
+        if "component" in component:
+            stack.append(component["component"])
+    return found
+
+
+@pytest.fixture
+async def bot_up(start_bot):
+    return await start_bot(extensions=INGEST)
+
+
+@pytest.fixture
+async def queued(db, start_bot):
+    """Two proposals waiting: Corvane licenses from Lumen (directed), Orrin/Talbot (not)."""
+    add_company(db, "Lumen Therapeutics", SEEDER)
+    add_company(db, "Lumen Diagnostics", SEEDER)
+    result = ingest_document(db, read_bytes(ARTICLE.encode(), "corvane.txt"), SEEDER)
+    assert len(result.proposals) == 2
+    await start_bot(extensions=INGEST)
+    return result.proposals
+
+
+async def open_review(standin):
+    handle = await standin.slash("review", {}, user=standin.admin)
+    reply = await handle.response()
+    assert reply.type == CHANNEL_MESSAGE and reply.ephemeral
+    return handle, reply
+
+
+def custom_id(reply, key: str) -> str:
+    return button(reply, word(key))["custom_id"]
+
+
+# --- /ingest ---------------------------------------------------------------------------------
+
+
+async def test_commands_are_hidden_from_members_and_refused_to_them(bot_up, standin, db):
+    for name in ("ingest", "review"):
+        command = next(c for c in standin.commands[None] if c["name"] == name)
+        assert int(command["default_member_permissions"]) == MANAGE_GUILD
+        assert command.get("contexts") == [0] or command.get("dm_permission") is False
+    upload = UploadedFile("corvane.txt", ARTICLE.encode(), "text/plain")
+    for name, options in (("ingest", {"attachment": upload}), ("ingest", {}), ("review", {})):
+        reply = await (await standin.slash(name, options, user=standin.member)).response()
+        assert reply.type == CHANNEL_MESSAGE and reply.ephemeral, name
+        assert "Manage Server" in reply.text, name
+    assert count(db, "sources") == 0 and count(db, "proposals") == 0
+
+
+async def test_an_uploaded_article_is_stored_once_and_its_proposals_wait(bot_up, standin, db):
+    upload = UploadedFile("corvane.txt", ARTICLE.encode(), "text/plain")
+    handle = await standin.slash("ingest", {"attachment": upload}, user=standin.admin)
+    deferred = await handle.response()
+    assert deferred.type == DEFERRED_CHANNEL_MESSAGE and deferred.ephemeral
+    answer = await handle.answer()
+    assert "corvane.txt: 2 proposals" in answer.text
+    assert answer.data["allowed_mentions"] == {"parse": []}
+    assert statuses(db) == ["proposed", "proposed"]
+    source = db.execute("SELECT kind, title, published FROM sources").fetchone()
+    assert source == ("document", TITLE, "2025-02-11")
+    audit = db.execute("SELECT actor, actor_id, guild_id FROM audit WHERE entity = 'source'")
+    assert audit.fetchall() == [
+        (f"discord:{standin.admin.name}", str(standin.admin.id), str(standin.guild.id))
+    ]
+
+    again = UploadedFile("copy.txt", ARTICLE.replace("\n", "\r\n").encode(), "text/plain")
+    repeat = await (
+        await standin.slash("ingest", {"attachment": again}, user=standin.admin)
+    ).answer()
+    assert "already stored" in repeat.text and "nothing added" in repeat.text
+    assert count(db, "sources") == 1 and count(db, "proposals") == 2
+
+
+async def test_binary_files_are_refused_and_nothing_is_stored(bot_up, standin, db):
+    image = UploadedFile("photo.png", PNG, "image/png")
+    refused = await (
+        await standin.slash("ingest", {"attachment": image}, user=standin.admin)
+    ).response()
+    assert refused.type == CHANNEL_MESSAGE and refused.ephemeral
+    assert "photo.png cannot be read" in refused.text and ".txt" in refused.text
+
+    disguised = UploadedFile("notes.txt", PNG, "text/plain")
+    handle = await standin.slash("ingest", {"attachment": disguised}, user=standin.admin)
+    note = await handle.followup()
+    assert note.ephemeral and "notes.txt is not a text document" in note.text
+    assert count(db, "sources") == 0 and count(db, "proposals") == 0 and count(db, "audit") == 0
+
+
+async def test_an_oversized_file_is_refused_before_it_is_downloaded(bot_up, standin, db):
+    huge = UploadedFile("dump.txt", b"a" * (MAX_BYTES + 1), "text/plain")
+    handle = await standin.slash("ingest", {"attachment": huge}, user=standin.admin)
+    refused = await handle.response()
+    # Refused in the first answer: the download only ever happens after a deferral.
+    assert refused.type == CHANNEL_MESSAGE and refused.ephemeral
+    assert "dump.txt is too large" in refused.text and "5 MB" in refused.text
+    assert count(db, "sources") == 0
+
+
+async def test_pasted_text_goes_through_the_form_and_never_pings(bot_up, standin, db):
+    form = await (await standin.slash("ingest", {}, user=standin.admin)).response()
+    assert form.type == MODAL
+    fields = inputs(form)
+    title, text = fields[word("paste.title")], fields[word("paste.text")]
+    assert text["max_length"] == 4000 and text["style"] == 2
+    handle = await standin.submit_modal(
+        form.custom_id,
+        {title["custom_id"]: "Deal news for @everyone", text["custom_id"]: BODY},
+        user=standin.admin,
+    )
+    answer = await handle.answer()
+    assert answer.data["allowed_mentions"] == {"parse": []}
+    assert "@everyone" not in answer.text and f"@{ZWSP}everyone" in answer.text
+    assert "2 proposals" in answer.text
+    assert db.execute("SELECT title FROM sources").fetchone() == ("Deal news for @everyone",)
+
+    handle, reply = await open_review(standin)
+    skipped = await (
+        await standin.click(reply, custom_id(reply, "review.skip"), user=standin.admin)
+    ).response()
+    assert "Talbot Labs" in skipped.text and "TB-9" in skipped.text
+    assert "@everyone" not in skipped.text and f"@{ZWSP}everyone" in skipped.text
+    assert skipped.data["allowed_mentions"] == {"parse": []}
+
+
+# --- /review ---------------------------------------------------------------------------------
+
+
+async def test_the_empty_queue_says_so_in_one_line(bot_up, standin):
+    _, reply = await open_review(standin)
+    assert reply.text.strip() == "Nothing is waiting for review."
+    assert not reply.components
+
+
+async def test_approve_turns_the_proposal_into_an_audited_fact(queued, standin, db):
+    first, second = queued
+    _, reply = await open_review(standin)
+    assert f"Proposal #{first}" in reply.text
+    assert "Lumen Therapeutics → Corvane Bio" in reply.text and "antibody KT-7" in reply.text
+    assert "Corvane Bio licensed the antibody" in reply.text  # the evidence sentence
+    assert "review approve" not in reply.text  # the buttons replace the typed commands
+    handle = await standin.click(reply, custom_id(reply, "review.approve"), user=standin.admin)
+    moved = await handle.response()
+    assert moved.type == UPDATE_MESSAGE
+    decided = get_proposal(db, first)
+    assert decided.status == "approved" and decided.decided_by == f"discord:{standin.admin.name}"
+    assert f"approved as fact #{decided.fact_id}" in moved.text
+    fact = get_fact(db, decided.fact_id)
+    assert fact.origin == "ingest" and fact.licensor.name == "Lumen Therapeutics"
+    assert fact.figure("upfront").value == 25e6
+    audit = db.execute(
+        "SELECT actor, actor_id, guild_id FROM audit WHERE entity = 'fact' AND entity_id = ?",
+        [fact.id],
+    ).fetchall()
+    assert audit == [
+        (f"discord:{standin.admin.name}", str(standin.admin.id), str(standin.guild.id))
+    ]
+
+    # The next one names no direction: approving it is refused and it stays waiting.
+    assert f"Proposal #{second}" in moved.text
+    refused = await (
+        await standin.click(moved, custom_id(moved, "review.approve"), user=standin.admin)
+    ).response()
+    assert refused.type == CHANNEL_MESSAGE and refused.ephemeral
+    assert "who licenses to whom" in refused.text
+    assert get_proposal(db, second).status == "proposed"
+
+
+async def test_edit_prefills_the_form_and_approves_with_the_changes(queued, standin, db):
+    first, second = queued
+    handle, reply = await open_review(standin)
+    form = await (
+        await standin.click(reply, custom_id(reply, "review.edit"), user=standin.admin)
+    ).response()
+    assert form.type == MODAL
+    fields = inputs(form)
+    assert len(fields) == 5
+    licensor, amounts = fields[word("review.licensor")], fields[word("review.amounts")]
+    assert licensor["value"] == "Lumen Therapeutics"
+    assert fields[word("review.licensee")]["value"] == "Corvane Bio"
+    assert fields[word("review.period")]["value"] == "2025-02-11"
+    assert amounts["value"] == "upfront=$25m; milestones=$200m"
+
+    # "Lumen" starts two known names: a polite question, and the proposal stays waiting.
+    typed = {f["custom_id"]: f.get("value", "") for f in fields.values()}
+    asked = await (
+        await standin.submit_modal(
+            form.custom_id, typed | {licensor["custom_id"]: "Lumen"}, user=standin.admin
+        )
+    ).response()
+    assert asked.ephemeral and "Did you mean" in asked.text and "Lumen Diagnostics" in asked.text
+    assert get_proposal(db, first).status == "proposed"
+
+    done = await (
+        await standin.submit_modal(
+            form.custom_id,
+            typed
+            | {
+                fields[word("review.asset")]["custom_id"]: "KT-7 antibody",
+                amounts["custom_id"]: "upfront=$30m; milestones=$200m",
+            },
+            user=standin.admin,
+        )
+    ).response()
+    assert done.ephemeral and "approved as fact" in done.text
+    fact = get_fact(db, get_proposal(db, first).fact_id)
+    assert fact.asset == "KT-7 antibody" and fact.licensor.name == "Lumen Therapeutics"
+    assert fact.figure("upfront").value == 30e6
+    assert fact.figure("milestones").value == 200e6 and fact.figure("milestones").approx == "up to"
+    moved = await handle.edit()  # the review message moved on to the next proposal
+    assert f"Proposal #{second}" in moved.text and button(moved, word("review.edit"))
+
+
+async def test_a_bad_amounts_line_is_refused_politely(queued, standin, db):
+    first, _ = queued
+    _, reply = await open_review(standin)
+    form = await (
+        await standin.click(reply, custom_id(reply, "review.edit"), user=standin.admin)
+    ).response()
+    amounts = inputs(form)[word("review.amounts")]
+    for line, expected in (("upfront $30m", "not an amount line"), ("royalty=5%", "royalty")):
+        refused = await (
+            await standin.submit_modal(
+                form.custom_id, {amounts["custom_id"]: line}, user=standin.admin
+            )
+        ).response()
+        assert refused.ephemeral and expected in refused.text, line
+    assert get_proposal(db, first).status == "proposed"
+
+
+async def test_reject_keeps_the_reason_and_moves_on(queued, standin, db):
+    first, second = queued
+    handle, reply = await open_review(standin)
+    form = await (
+        await standin.click(reply, custom_id(reply, "review.reject"), user=standin.admin)
+    ).response()
+    assert form.type == MODAL
+    [reason] = inputs(form).values()
+    done = await (
+        await standin.submit_modal(
+            form.custom_id, {reason["custom_id"]: "an option, not a licence"}, user=standin.admin
+        )
+    ).response()
+    assert done.ephemeral and f"Proposal #{first} rejected" in done.text
+    rejected = get_proposal(db, first)
+    assert rejected.status == "rejected" and rejected.reason == "an option, not a licence"
+    assert count(db, "facts") == 0
+    assert f"Proposal #{second}" in (await handle.edit()).text
+
+
+async def test_skipping_to_the_end_counts_what_still_waits(queued, standin, db):
+    _, reply = await open_review(standin)
+    nxt = await (
+        await standin.click(reply, custom_id(reply, "review.skip"), user=standin.admin)
+    ).response()
+    end = await (
+        await standin.click(nxt, custom_id(nxt, "review.skip"), user=standin.admin)
+    ).response()
+    assert "2 skipped proposals still wait" in end.text
+    assert not buttons(end)
+    assert statuses(db) == ["proposed", "proposed"]
+
+
+async def test_only_the_admin_who_opened_it_can_press(queued, standin, db):
+    first, _ = queued
+    _, reply = await open_review(standin)
+    other = standin.add_user("carol", manage_guild=True)
+    for user in (standin.member, other):
+        refused = await (
+            await standin.click(reply, custom_id(reply, "review.approve"), user=user)
+        ).response()
+        assert refused.type == CHANNEL_MESSAGE and refused.ephemeral
+        assert "Only the person who asked" in refused.text
+    assert get_proposal(db, first).status == "proposed" and count(db, "facts") == 0
+
+
+async def test_the_buttons_grey_out_when_they_time_out(queued, standin, monkeypatch):
+    monkeypatch.setattr(bot.views, "VIEW_TIMEOUT", 0.3)
+    handle, reply = await open_review(standin)
+    assert not button(reply, word("review.approve"))["disabled"]
+    edited = await handle.edit(timeout=5)
+    assert buttons(edited) and all(b["disabled"] for b in buttons(edited))
