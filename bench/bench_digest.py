@@ -3,8 +3,8 @@
     .venv/bin/python bench/bench_digest.py            # 10,000 new facts, 1,000 servers
     .venv/bin/python bench/bench_digest.py --small    # 1,000 facts, 100 servers (quick)
 
-Prints figures for docs/performance.md ("Digest"). The week's facts go through
-``briefs.changes.add_fact`` so the audit trail is what the bot writes.
+Prints figures for docs/performance.md ("Digest"). Every change goes through ``briefs.changes``
+(add, edit, remove, undo) so the audit trail is what the bot writes.
 """
 
 from __future__ import annotations
@@ -23,7 +23,17 @@ from pathlib import Path
 
 from briefs import digest as dg
 from briefs import digest_settings as ds
-from briefs.changes import Actor, FactIn, FigureIn, add_company, add_fact, add_source
+from briefs.changes import (
+    Actor,
+    FactIn,
+    FigureIn,
+    add_company,
+    add_fact,
+    add_source,
+    edit_fact,
+    remove_fact,
+    undo,
+)
 from briefs.queries import latest_audit_id
 from briefs.store import open_db, utcnow
 
@@ -32,33 +42,58 @@ KINDS = ("licence", "out_licence", "patent_licence", "approval", "sales", "marke
 
 
 def build_week(db, facts: int, rng: random.Random) -> int:
-    """A knowledge base whose last week holds ``facts`` new facts; returns the audit id before."""
+    """A knowledge base whose last week holds ``facts`` new facts; returns the audit id before.
+
+    The week before holds a fifth as many facts, so the comparison line has something to
+    count and there are older facts to correct. The week itself mixes in what a real week
+    writes besides additions: new facts edited again (still new), new facts added then
+    removed (no news), corrections and removals of older facts, and undone removals.
+    """
     actor = Actor("bench")
     companies = [add_company(db, f"Company {n}", actor) for n in range(200)]
     sources = [add_source(db, key=f"src-{n}", title=f"Report {n}", actor=actor) for n in range(50)]
+    older = [add_random_fact(db, n, companies, sources, rng, actor) for n in range(facts // 5)]
     mark = latest_audit_id(db)
-    for n in range(facts):
-        kind = rng.choice(KINDS)
-        a, b = rng.sample(companies, 2)
-        deal = kind in ("licence", "out_licence", "patent_licence")
-        figures = [FigureIn(role="total", value=rng.uniform(1e6, 2e9))] if deal and n % 3 else []
-        add_fact(
-            db,
-            FactIn(
-                kind=kind,
-                summary=f"Fact {n}: {kind} between company {a} and company {b}",
-                source_id=rng.choice(sources),
-                subject_id=a,
-                counterparty_id=b if deal else None,
-                licensor_id=a if deal else None,
-                licensee_id=b if deal else None,
-                asset=f"Asset-{n}" if deal else None,
-                sector=rng.choice(SECTORS),
-                figures=figures,
-            ),
-            actor,
-        )
+    new = [
+        add_random_fact(db, n, companies, sources, rng, actor)
+        for n in range(facts // 5, facts // 5 + facts)
+    ]
+    for fact_id in new[::50]:
+        edit_fact(db, fact_id, actor, territory="Worldwide")
+    for fact_id in new[7::100]:
+        remove_fact(db, fact_id, actor, reason="duplicate")
+    corrected = rng.sample(older, len(older) // 10)
+    for fact_id in corrected[: len(corrected) * 3 // 4]:
+        edit_fact(db, fact_id, actor, territory="Greater China", reason="corrected territory")
+    for fact_id in corrected[len(corrected) * 3 // 4 :]:
+        removal = remove_fact(db, fact_id, actor, reason="wrong source")
+        if fact_id % 5 == 0:
+            undo(db, actor, removal)
     return mark
+
+
+def add_random_fact(db, n: int, companies, sources, rng: random.Random, actor: Actor) -> int:
+    """Half of the facts are deals, two thirds of those with a stated value."""
+    kind = rng.choice(KINDS)
+    a, b = rng.sample(companies, 2)
+    deal = kind in ("licence", "out_licence", "patent_licence")
+    figures = [FigureIn(role="total", value=rng.uniform(1e6, 2e9))] if deal and n % 3 else []
+    return add_fact(
+        db,
+        FactIn(
+            kind=kind,
+            summary=f"Fact {n}: {kind} between company {a} and company {b}",
+            source_id=rng.choice(sources),
+            subject_id=a,
+            counterparty_id=b if deal else None,
+            licensor_id=a if deal else None,
+            licensee_id=b if deal else None,
+            asset=f"Asset-{n}" if deal else None,
+            sector=rng.choice(SECTORS),
+            figures=figures,
+        ),
+        actor,
+    )
 
 
 def time_digest(db, mark: int, runs: int) -> list[float]:
@@ -74,7 +109,8 @@ def time_digest(db, mark: int, runs: int) -> list[float]:
         timings.append((time.perf_counter() - started) * 1000)
     print(
         f"  digest: {digest.totals.deals} deals, {digest.totals.others} other facts, "
-        f"{len(pages)} pages, chart {len(png) // 1024} KB"
+        f"{digest.totals.corrections} corrections; previous period {digest.previous.deals} "
+        f"deals; {len(pages)} pages, chart {len(png) // 1024} KB"
     )
     return timings
 

@@ -1,7 +1,7 @@
 """What a period's digest holds, and how it reads.
 
-``build_digest`` is pure: changes in, a :class:`Digest` out. ``load_digest`` is the one function
-that reads the database for it; "new" is decided by audit ids (``audit.id > after``), never by
+``build_digest`` is pure: a window's picks and facts in, a :class:`Digest` out. ``load_digest``
+is the one function that reads the database for it (through ``briefs.digest_query``); "new" is decided by audit ids (``audit.id > after``), never by
 dates, so an edit made late on a Sunday can neither be missed nor told twice. Dates only frame
 the chart of the last twelve periods and the "period covered" line.
 
@@ -12,13 +12,23 @@ handful of messages however busy the week was.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlite_utils import Database
 
 from .charts import stats_chart
+from .digest_query import (
+    Caps,
+    ChartPoint,
+    Totals,
+    WindowPicks,
+    audit_id_before,
+    chart_points,
+    window_picks,
+    window_totals,
+)
 from .digest_settings import (
     FIRST_PERIOD,
     Claim,
@@ -28,36 +38,17 @@ from .digest_settings import (
     last_posted,
     posts_before,
 )
-from .model import DEAL_KINDS, Fact, Source
-from .queries import Changes, changes_since, fetch_facts, latest_audit_id
+from .model import Fact, Source
+from .queries import fetch_facts, latest_audit_id
 from .render import Page, render_template
-from .store import isotime
 
-CHART_PERIODS = 12
 CHART_FILENAME = "digest-chart.png"
 MAX_DEALS = 30
 MAX_OTHERS = 15
 MAX_CORRECTIONS = 15
 MAX_BIGGEST = 5
 OTHER_SECTOR = "Other sectors"
-
-
-@dataclass(frozen=True)
-class Totals:
-    """Counts for one period; ``value_usd`` sums the deals that disclosed a value."""
-
-    deals: int = 0
-    valued: int = 0
-    value_usd: float = 0.0
-    others: int = 0
-    corrections: int = 0
-
-
-@dataclass(frozen=True)
-class ChartPoint:
-    start: datetime
-    deals: int
-    value_usd: float
+CAPS = Caps(deals=MAX_DEALS, others=MAX_OTHERS, corrections=MAX_CORRECTIONS, biggest=MAX_BIGGEST)
 
 
 @dataclass(frozen=True)
@@ -100,8 +91,8 @@ def deal_value(fact: Fact) -> float | None:
 
 
 def build_digest(
-    changes: Changes,
-    removed: Sequence[Fact],
+    picks: WindowPicks,
+    facts: Mapping[int, Fact],
     *,
     start: datetime,
     end: datetime,
@@ -110,46 +101,41 @@ def build_digest(
     previous: Totals | None = None,
     chart: Sequence[ChartPoint] = (),
 ) -> Digest:
-    """Arrange a window's changes into a digest: deals by sector, other facts, corrections."""
-    deals = [f for f in changes.added if f.is_deal]
-    others = [f for f in changes.added if not f.is_deal]
-    valued = [f for f in deals if deal_value(f)]
-    biggest = sorted(valued, key=lambda f: (-(deal_value(f) or 0.0), f.id))[:MAX_BIGGEST]
-    shown_deals = _largest_first(deals)[:MAX_DEALS]
-    corrections = [*changes.edited, *removed]
-    edited = changes.edited[:MAX_CORRECTIONS]
-    shown_removed = list(removed[: max(0, MAX_CORRECTIONS - len(edited))])
-    shown_others = others[:MAX_OTHERS]
-    totals = Totals(
-        deals=len(deals),
-        valued=len(valued),
-        value_usd=sum(deal_value(f) or 0.0 for f in valued),
-        others=len(others),
-        corrections=len(corrections),
+    """Arrange a window's picked facts into a digest: deals by sector, other facts, corrections.
+
+    ``facts`` holds the hydrated facts by id; the totals (and so the "N more" lines) count the
+    whole window, the lists only what is shown.
+    """
+
+    def shown(ids: list[int]) -> list[Fact]:
+        return [facts[i] for i in ids if i in facts]
+
+    deals, others, edited, removed, biggest = (
+        shown(picks.deals),
+        shown(picks.others),
+        shown(picks.edited),
+        shown(picks.removed),
+        shown(picks.biggest),
     )
-    shown = [*shown_deals, *shown_others, *edited, *shown_removed, *biggest]
+    totals = picks.totals
     return Digest(
         start=start,
         end=end,
         first_audit_id=after_audit_id + 1,
         last_audit_id=until_audit_id,
-        sectors=_by_sector(shown_deals),
-        others=shown_others,
+        sectors=_by_sector(deals),
+        others=others,
         edited=edited,
-        removed=shown_removed,
+        removed=removed,
         biggest=biggest,
         totals=totals,
         previous=previous,
         chart=list(chart),
-        sources=_sources(shown),
-        hidden_deals=len(deals) - len(shown_deals),
-        hidden_others=len(others) - len(shown_others),
-        hidden_corrections=len(corrections) - len(edited) - len(shown_removed),
+        sources=_sources([*deals, *others, *edited, *removed, *biggest]),
+        hidden_deals=totals.deals - len(deals),
+        hidden_others=totals.others - len(others),
+        hidden_corrections=totals.corrections - len(edited) - len(removed),
     )
-
-
-def _largest_first(deals: list[Fact]) -> list[Fact]:
-    return sorted(deals, key=lambda f: (-(deal_value(f) or 0.0), f.id))
 
 
 def _by_sector(deals: list[Fact]) -> list[SectorDeals]:
@@ -183,89 +169,26 @@ def load_digest(
 ) -> Digest:
     """Gather the window (after, until] and build its digest.
 
+    The window is counted and ranked in SQL and only the facts shown are hydrated, so a week
+    of ten thousand new facts costs about as much to read as a week of fifty.
     ``previous_range`` is the (after, until) of the period before, for the comparison; without
     it the period of the same length before ``start`` is used, located by audit timestamps.
     """
-    changes = changes_since(db, after_audit_id, until_audit_id=until_audit_id)
-    removed_ids = [e.entity_id for e in changes.removed if e.entity_id is not None]
-    removed = fetch_facts(db, removed_ids, include_deleted=True)
+    picks = window_picks(db, after_audit_id, until_audit_id, CAPS)
+    facts = fetch_facts(db, picks.fact_ids, include_deleted=True)
     length = max(end - start, timedelta(days=1))
     if previous_range is None:
         previous_range = (audit_id_before(db, start - length), after_audit_id)
     return build_digest(
-        changes,
-        removed,
+        picks,
+        {fact.id: fact for fact in facts},
         start=start,
         end=end,
         after_audit_id=after_audit_id,
         until_audit_id=until_audit_id,
-        previous=period_totals(db, *previous_range),
+        previous=window_totals(db, *previous_range),
         chart=chart_points(db, end=end, length=length),
     )
-
-
-def audit_id_before(db: Database, moment: datetime) -> int:
-    """The last audit id written before ``moment``: where a date-bounded window starts."""
-    row = db.execute(
-        "SELECT coalesce(max(id), 0) FROM audit WHERE at < ?", [isotime(moment)]
-    ).fetchone()
-    return row[0]
-
-
-_DEAL_VALUE_SQL = """
-    coalesce(
-        (SELECT g.value_usd FROM figures g WHERE g.fact_id = f.id AND g.role = 'total'
-            AND g.value_usd IS NOT NULL LIMIT 1),
-        (SELECT sum(g.value_usd) FROM figures g WHERE g.fact_id = f.id
-            AND g.role IN ('upfront', 'milestones') AND g.value_usd > 0)
-    )
-"""
-_KINDS = ",".join(f"'{k}'" for k in DEAL_KINDS)
-
-
-def period_totals(db: Database, after_audit_id: int, until_audit_id: int) -> Totals:
-    """Totals of a past window, counted in SQL (facts added in it that are still live)."""
-    deals, valued, value, others = db.execute(
-        f"""
-        SELECT coalesce(sum(f.kind IN ({_KINDS})), 0),
-            coalesce(sum(f.kind IN ({_KINDS}) AND {_DEAL_VALUE_SQL} IS NOT NULL), 0),
-            coalesce(sum(CASE WHEN f.kind IN ({_KINDS}) THEN {_DEAL_VALUE_SQL} END), 0.0),
-            coalesce(sum(f.kind NOT IN ({_KINDS})), 0)
-        FROM audit a JOIN facts f ON f.id = a.entity_id
-        WHERE a.entity = 'fact' AND a.action = 'add' AND a.undoes IS NULL
-            AND a.id > ? AND a.id <= ? AND f.deleted_at IS NULL
-        """,
-        [after_audit_id, until_audit_id],
-    ).fetchone()
-    (corrections,) = db.execute(
-        "SELECT count(DISTINCT entity_id) FROM audit WHERE entity = 'fact' "
-        "AND action IN ('edit', 'remove') AND id > ? AND id <= ?",
-        [after_audit_id, until_audit_id],
-    ).fetchone()
-    return Totals(deals, valued, value, others, corrections)
-
-
-def chart_points(db: Database, *, end: datetime, length: timedelta) -> list[ChartPoint]:
-    """New deals and their value in each of the last twelve periods ending at ``end``."""
-    starts = [end - length * (CHART_PERIODS - i) for i in range(CHART_PERIODS)]
-    counts = [0] * CHART_PERIODS
-    values = [0.0] * CHART_PERIODS
-    rows = db.execute(
-        f"""
-        SELECT a.at, {_DEAL_VALUE_SQL}
-        FROM audit a JOIN facts f ON f.id = a.entity_id
-        WHERE a.entity = 'fact' AND a.action = 'add' AND a.undoes IS NULL
-            AND a.at >= ? AND a.at <= ? AND f.deleted_at IS NULL AND f.kind IN ({_KINDS})
-        """,
-        [isotime(starts[0]), isotime(end)],
-    )
-    first = starts[0]
-    for at, value in rows:
-        index = min(int((datetime.fromisoformat(at) - first) / length), CHART_PERIODS - 1)
-        if index >= 0:
-            counts[index] += 1
-            values[index] += value or 0.0
-    return [ChartPoint(s, c, v) for s, c, v in zip(starts, counts, values, strict=True)]
 
 
 @dataclass(frozen=True)

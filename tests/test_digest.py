@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import random
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from briefs import digest as dg
+from briefs import digest_query as dq
 from briefs.changes import (
     Actor,
     FactIn,
@@ -16,9 +18,11 @@ from briefs.changes import (
     add_source,
     edit_fact,
     remove_fact,
+    undo,
 )
 from briefs.charts import PNG_SIGNATURE
-from briefs.queries import latest_audit_id
+from briefs.errors import DealbriefError
+from briefs.queries import changes_since, fetch_facts, latest_audit_id
 from briefs.render import (
     DESCRIPTION_LIMIT,
     FIELD_VALUE_LIMIT,
@@ -166,8 +170,8 @@ def test_chart_counts_deals_per_period_by_audit_time(db, world):
         [(END - timedelta(days=1)).isoformat(timespec="seconds"), first],
     )
     db.conn.commit()
-    points = dg.chart_points(db, end=END, length=timedelta(days=7))
-    assert len(points) == dg.CHART_PERIODS
+    points = dq.chart_points(db, end=END, length=timedelta(days=7))
+    assert len(points) == dq.CHART_PERIODS
     assert [p.deals for p in points][-3:] == [1, 0, 1]
     assert points[-3].value_usd == 10e6
     png = dg.chart_png(digest_between(db, 0))
@@ -185,3 +189,115 @@ def test_previous_period_by_audit_range(db, world):
     assert digest.previous == dg.Totals(deals=1, valued=1, value_usd=4e6, others=1, corrections=0)
     text = to_text(dg.render_digest(digest, flavour="text"))
     assert "Previous period: 1 new deal (1 with a disclosed value, $4M), 1 other new fact" in text
+
+
+def test_new_then_removed_is_no_news_and_restored_is_no_removal(db, world):
+    older = deal(db, world, "Older deal", 3e6)
+    mark = latest_audit_id(db)
+    gone = deal(db, world, "Gone again", 8e6)
+    remove_fact(db, gone, ADMIN)
+    undo(db, ADMIN, remove_fact(db, older, ADMIN))
+    renewed = deal(db, world, "Renewed deal", 2e6)
+    edit_fact(db, renewed, ADMIN, territory="Japan")
+    digest = digest_between(db, mark)
+    assert [f.id for s in digest.sectors for f in s.deals] == [renewed]
+    assert digest.edited == [] and digest.removed == []
+    assert digest.totals == dg.Totals(deals=1, valued=1, value_usd=2e6, others=0, corrections=0)
+
+
+def test_previous_period_counts_net_changes_like_the_current_one(db, world):
+    kept = deal(db, world, "Kept deal", 4e6)
+    dropped = deal(db, world, "Dropped deal", 5e6)
+    remove_fact(db, dropped, ADMIN)
+    week_one = latest_audit_id(db)
+    edit_fact(db, kept, ADMIN, territory="Europe")
+    assert dq.window_totals(db, 0, week_one) == dg.Totals(1, 1, 4e6, 0, 0)
+    assert dq.window_totals(db, week_one, latest_audit_id(db)) == dg.Totals(0, 0, 0.0, 0, 1)
+
+
+def random_history(db, world, rng: random.Random, steps: int, live: list[int]) -> None:
+    """Adds, edits, removals and undos in random order, values with ties and without.
+
+    ``live`` holds the ids of facts not removed, carried from one stretch of history to the next.
+    """
+    for n in range(steps):
+        roll = rng.random()
+        if roll < 0.5 or not live:
+            if rng.random() < 0.6:
+                usd = rng.choice([None, 1e6, 2e6, 2e6, 5e6, rng.uniform(1e6, 9e8)])
+                live.append(deal(db, world, f"Deal {n}", usd, sector=rng.choice(["A", "B"])))
+            else:
+                live.append(other(db, world, f"Other {n}"))
+        elif roll < 0.7:
+            edit_fact(db, rng.choice(live), ADMIN, territory=f"Area {latest_audit_id(db)}")
+        elif roll < 0.85:
+            fact_id = rng.choice(live)
+            remove_fact(db, fact_id, ADMIN)
+            live.remove(fact_id)
+        else:
+            try:
+                entry = undo(db, ADMIN)
+            except DealbriefError:
+                continue
+            fact = fetch_facts(db, [entry.entity_id], include_deleted=True)[0]
+            if fact.deleted_at is None and fact.id not in live:
+                live.append(fact.id)
+            elif fact.deleted_at is not None and fact.id in live:
+                live.remove(fact.id)
+
+
+def picks_by_hydrating_everything(db, after: int, until: int, caps: dq.Caps) -> dq.WindowPicks:
+    """The same picks the slow way: every change of the window hydrated and sorted in Python."""
+    changes = changes_since(db, after, until_audit_id=until)
+    removed = fetch_facts(db, [e.entity_id for e in changes.removed], include_deleted=True)
+    deals = [f for f in changes.added if f.is_deal]
+    others = [f for f in changes.added if not f.is_deal]
+    valued = [f for f in deals if dg.deal_value(f)]
+    largest = sorted(deals, key=lambda f: (-(dg.deal_value(f) or 0.0), f.id))
+    corrections = [*changes.edited, *removed][: caps.corrections]
+    return dq.WindowPicks(
+        totals=dg.Totals(
+            deals=len(deals),
+            valued=len(valued),
+            value_usd=pytest.approx(sum(dg.deal_value(f) for f in valued)),
+            others=len(others),
+            corrections=len(changes.edited) + len(removed),
+        ),
+        deals=[f.id for f in largest[: caps.deals]],
+        biggest=[f.id for f in largest if dg.deal_value(f)][: caps.biggest],
+        others=[f.id for f in others[: caps.others]],
+        edited=[f.id for f in corrections if f in changes.edited],
+        removed=[f.id for f in corrections if f in removed],
+    )
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_window_picks_match_hydrating_every_change(db, world, seed):
+    rng, live = random.Random(seed), []
+    random_history(db, world, rng, 40, live)
+    after = latest_audit_id(db)
+    random_history(db, world, rng, 80, live)
+    until = latest_audit_id(db)
+    random_history(db, world, rng, 20, live)
+    for caps in (dg.CAPS, dq.Caps(deals=4, others=3, corrections=2, biggest=2)):
+        expected = picks_by_hydrating_everything(db, after, until, caps)
+        assert dq.window_picks(db, after, until, caps) == expected
+        assert dq.window_picks(db, 0, after, caps) == picks_by_hydrating_everything(
+            db, 0, after, caps
+        )
+
+
+def test_digest_shows_the_picked_facts_and_counts_the_rest(db, world):
+    rng, live = random.Random(9), []
+    random_history(db, world, rng, 30, live)
+    mark = latest_audit_id(db)
+    random_history(db, world, rng, 120, live)
+    digest = digest_between(db, mark)
+    picks = dq.window_picks(db, mark, latest_audit_id(db), dg.CAPS)
+    shown = [f.id for s in digest.sectors for f in s.deals]
+    assert sorted(shown) == sorted(picks.deals)
+    assert [f.id for f in digest.biggest] == picks.biggest
+    assert digest.totals == picks.totals
+    assert digest.hidden_deals == picks.totals.deals - len(shown)
+    cited = {f.source.id for f in [*digest.others, *digest.edited, *digest.removed]}
+    assert cited <= {s.id for s in digest.sources}

@@ -1,0 +1,236 @@
+"""The digest's reads: what a window of audit ids changed, counted and ranked in SQL.
+
+A busy week adds thousands of facts but a digest shows a few dozen, so the window is judged,
+counted and ranked in one statement over the audit trail, and only the facts the digest shows
+are hydrated afterwards (``queries.fetch_facts``). The judgement is the one of
+``queries.changes_since``: a fact counts by whether its snapshots show it live before its first
+change in the window and after its last, never by action names.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlite_utils import Database
+
+from .model import DEAL_KINDS
+from .store import isotime
+
+CHART_PERIODS = 12
+
+_KINDS = ",".join(f"'{k}'" for k in DEAL_KINDS)
+
+# A deal's size in USD exactly as ``digest.deal_value`` reads a hydrated fact: its first stated
+# total when non-zero, else the non-zero upfront and milestones summed; NULL when that is nothing.
+DEAL_VALUE_SQL = """
+    nullif(coalesce(
+        (SELECT nullif(g.value_usd, 0) FROM figures g WHERE g.fact_id = f.id AND g.role = 'total'
+            ORDER BY g.id LIMIT 1),
+        (SELECT sum(g.value_usd) FROM figures g WHERE g.fact_id = f.id
+            AND g.role IN ('upfront', 'milestones') AND g.value_usd != 0)
+    ), 0)
+"""
+
+
+def _live(snapshot: str) -> str:
+    """SQL: whether an audit snapshot shows the fact stored and not removed (``_live`` in queries)."""
+    return (
+        f"(CASE WHEN {snapshot} IS NULL THEN 0 "
+        f"ELSE json_extract({snapshot}, '$.deleted_at') IS NULL END)"
+    )
+
+
+# Each fact touched in (after, until] with its net change. ``+a.entity`` keeps SQLite on the id
+# range (a window is a thin slice of the trail) rather than the (entity, entity_id) index, which
+# would walk every fact change ever made. Only a fact's first and last rows have their snapshots
+# decoded; the middle ones are looked at only for a fact live at both ends (was it edited?).
+_NET_CHANGES = f"""
+    WITH span AS (
+        SELECT a.entity_id AS fact_id, min(a.id) AS first_id, max(a.id) AS last_id
+        FROM audit a
+        WHERE +a.entity = 'fact' AND a.entity_id IS NOT NULL AND a.id > :after AND a.id <= :until
+        GROUP BY a.entity_id
+    ),
+    ends AS (
+        SELECT s.fact_id, s.first_id, s.last_id,
+            {_live("first.before")} AS was_live, {_live("last.after")} AS is_live
+        FROM span s
+        JOIN audit first ON first.id = s.first_id
+        JOIN audit last ON last.id = s.last_id
+    ),
+    net AS MATERIALIZED (
+        SELECT fact_id, first_id,
+            CASE
+                WHEN NOT was_live AND is_live THEN 'added'
+                WHEN was_live AND NOT is_live THEN 'removed'
+                WHEN was_live AND EXISTS (
+                    SELECT 1 FROM audit e
+                    WHERE e.entity = 'fact' AND e.entity_id = fact_id
+                        AND e.id BETWEEN first_id AND last_id
+                        AND {_live("e.before")} AND {_live("e.after")}
+                ) THEN 'edited'
+            END AS change
+        FROM ends
+    ),
+    item AS MATERIALIZED (
+        SELECT n.fact_id, n.first_id, n.change,
+            CASE
+                WHEN n.change != 'added' THEN 'correction'
+                WHEN f.kind IN ({_KINDS}) THEN 'deal'
+                ELSE 'other'
+            END AS section,
+            CASE WHEN n.change = 'added' AND f.kind IN ({_KINDS}) THEN {DEAL_VALUE_SQL} END
+                AS value_usd
+        FROM net n JOIN facts f ON f.id = n.fact_id
+        WHERE n.change = 'removed' OR (n.change IS NOT NULL AND f.deleted_at IS NULL)
+    )
+"""
+
+# The window's totals per section, then the facts a digest shows: the largest deals, the biggest
+# valued ones, other facts and corrections in the order they happened (edits before removals).
+# One statement, so the window is judged once; each part is a pass over at most a week of rows,
+# and (rank, tie) orders the facts inside each part.
+_WINDOW_PICKS = f"""
+    {_NET_CHANGES}
+    SELECT 'totals' AS part, section, NULL, count(*), count(value_usd), total(value_usd),
+        0 AS rank, 0 AS tie
+    FROM item GROUP BY section
+    UNION ALL SELECT * FROM (
+        SELECT 'deals', section, fact_id, NULL, NULL, NULL, -coalesce(value_usd, 0), fact_id
+        FROM item WHERE section = 'deal'
+        ORDER BY coalesce(value_usd, 0) DESC, fact_id LIMIT :deals)
+    UNION ALL SELECT * FROM (
+        SELECT 'biggest', section, fact_id, NULL, NULL, NULL, -value_usd, fact_id
+        FROM item WHERE section = 'deal' AND value_usd IS NOT NULL
+        ORDER BY value_usd DESC, fact_id LIMIT :biggest)
+    UNION ALL SELECT * FROM (
+        SELECT 'others', section, fact_id, NULL, NULL, NULL, 0, first_id
+        FROM item WHERE section = 'other'
+        ORDER BY first_id LIMIT :others)
+    UNION ALL SELECT * FROM (
+        SELECT change, section, fact_id, NULL, NULL, NULL, change = 'removed', first_id
+        FROM item WHERE section = 'correction'
+        ORDER BY change = 'removed', first_id LIMIT :corrections)
+    ORDER BY part, rank, tie
+"""
+
+
+@dataclass(frozen=True)
+class Totals:
+    """Counts for one period; ``value_usd`` sums the deals that disclosed a value."""
+
+    deals: int = 0
+    valued: int = 0
+    value_usd: float = 0.0
+    others: int = 0
+    corrections: int = 0
+
+
+@dataclass(frozen=True)
+class ChartPoint:
+    start: datetime
+    deals: int
+    value_usd: float
+
+
+@dataclass(frozen=True)
+class Caps:
+    """How many items of each section a digest shows."""
+
+    deals: int
+    others: int
+    corrections: int
+    biggest: int
+
+
+@dataclass(frozen=True)
+class WindowPicks:
+    """A window's totals and the ids of the facts its digest shows, in the order shown."""
+
+    totals: Totals = Totals()
+    deals: list[int] = field(default_factory=list)
+    biggest: list[int] = field(default_factory=list)
+    others: list[int] = field(default_factory=list)
+    edited: list[int] = field(default_factory=list)
+    removed: list[int] = field(default_factory=list)
+
+    @property
+    def fact_ids(self) -> list[int]:
+        return [*self.deals, *self.biggest, *self.others, *self.edited, *self.removed]
+
+
+def window_picks(db: Database, after_audit_id: int, until_audit_id: int, caps: Caps) -> WindowPicks:
+    """Count the window (after, until] and pick the facts to show, without hydrating any.
+
+    Net effects over the window: added then removed is nothing; removed then restored is not a
+    removal; edits of a fact added in the window leave it "added". A corrected fact counts
+    only while it still exists, a removed one always, as when hydrating them.
+    """
+    params = {
+        "after": after_audit_id,
+        "until": until_audit_id,
+        "deals": caps.deals,
+        "others": caps.others,
+        "corrections": caps.corrections,
+        "biggest": caps.biggest,
+    }
+    counts: dict[str, tuple[int, int, float]] = {}
+    parts: dict[str, list[int]] = {}
+    for part, section, fact_id, items, valued, value_sum, _, _ in db.execute(_WINDOW_PICKS, params):
+        if part == "totals":
+            counts[section] = (items, valued, value_sum)
+        else:
+            parts.setdefault(part, []).append(fact_id)
+    deals, valued, value_usd = counts.get("deal", (0, 0, 0.0))
+    return WindowPicks(
+        totals=Totals(
+            deals=deals,
+            valued=valued,
+            value_usd=value_usd,
+            others=counts.get("other", (0,))[0],
+            corrections=counts.get("correction", (0,))[0],
+        ),
+        deals=parts.get("deals", []),
+        biggest=parts.get("biggest", []),
+        others=parts.get("others", []),
+        edited=parts.get("edited", []),
+        removed=parts.get("removed", []),
+    )
+
+
+def window_totals(db: Database, after_audit_id: int, until_audit_id: int) -> Totals:
+    """A window's totals alone (the previous period's, for the comparison line)."""
+    nothing = Caps(deals=0, others=0, corrections=0, biggest=0)
+    return window_picks(db, after_audit_id, until_audit_id, nothing).totals
+
+
+def audit_id_before(db: Database, moment: datetime) -> int:
+    """The last audit id written before ``moment``: where a date-bounded window starts."""
+    row = db.execute(
+        "SELECT coalesce(max(id), 0) FROM audit WHERE at < ?", [isotime(moment)]
+    ).fetchone()
+    return row[0]
+
+
+def chart_points(db: Database, *, end: datetime, length: timedelta) -> list[ChartPoint]:
+    """New deals and their value in each of the last twelve periods ending at ``end``."""
+    starts = [end - length * (CHART_PERIODS - i) for i in range(CHART_PERIODS)]
+    counts = [0] * CHART_PERIODS
+    values = [0.0] * CHART_PERIODS
+    rows = db.execute(
+        f"""
+        SELECT a.at, {DEAL_VALUE_SQL}
+        FROM audit a JOIN facts f ON f.id = a.entity_id
+        WHERE a.entity = 'fact' AND a.action = 'add' AND a.undoes IS NULL
+            AND a.at >= ? AND a.at <= ? AND f.deleted_at IS NULL AND f.kind IN ({_KINDS})
+        """,
+        [isotime(starts[0]), isotime(end)],
+    )
+    first = starts[0]
+    for at, value in rows:
+        index = min(int((datetime.fromisoformat(at) - first) / length), CHART_PERIODS - 1)
+        if index >= 0:
+            counts[index] += 1
+            values[index] += value or 0.0
+    return [ChartPoint(s, c, v) for s, c, v in zip(starts, counts, values, strict=True)]
