@@ -126,13 +126,14 @@ class ReviewView(OwnedView):
         self, interaction: discord.Interaction, proposal_id: int, fact_id: int | None
     ) -> None:
         """Confirm a form's decision to the admin, then move the review message on (unless
-        it already shows another proposal, or can no longer be edited)."""
+        it already shows another proposal, or its buttons have timed out)."""
         await interaction.response.send_message(
             embeds=embeds_of(outcome_pages(proposal_id, fact_id)),
             ephemeral=True,
             allowed_mentions=NONE,
         )
-        if self.origin is None or self.queued is None or self.queued.id != proposal_id:
+        showing = self.queued.id if self.queued is not None else None
+        if self.origin is None or self.is_finished() or showing != proposal_id:
             return
         pages, self.queued = await self.bot.db_call(review_screen, proposal_id)
         if self.queued is None:

@@ -12,12 +12,17 @@ from discord_standin.interactions import (
     MODAL,
     UPDATE_MESSAGE,
 )
+from hypothesis import given
+from hypothesis import strategies as st
 
 import bot.views
+from bot.review_form import amount_text, edits_from, parse_terms
 from bot.words import word
 from briefs.changes import Actor, add_company
+from briefs.ingest.extract import ProposedFigure
 from briefs.ingest.read import MAX_BYTES, read_bytes
 from briefs.ingest.review import get_proposal, ingest_document
+from briefs.money import parse_amount
 from briefs.queries import get_fact
 from briefs.render import ZWSP
 
@@ -334,3 +339,53 @@ async def test_the_buttons_grey_out_when_they_time_out(queued, standin, monkeypa
     assert not button(reply, word("review.approve"))["disabled"]
     edited = await handle.edit(timeout=5)
     assert buttons(edited) and all(b["disabled"] for b in buttons(edited))
+
+
+async def test_edit_gives_a_direction_the_article_did_not_state(queued, standin, db):
+    _, second = queued
+    _, reply = await open_review(standin)
+    moved = await (
+        await standin.click(reply, custom_id(reply, "review.skip"), user=standin.admin)
+    ).response()
+    form = await (
+        await standin.click(moved, custom_id(moved, "review.edit"), user=standin.admin)
+    ).response()
+    fields = inputs(form)
+    licensor, licensee = fields[word("review.licensor")], fields[word("review.licensee")]
+    assert not licensor.get("value") and not licensee.get("value")
+    done = await (
+        await standin.submit_modal(
+            form.custom_id,
+            {licensor["custom_id"]: "Talbot Labs", licensee["custom_id"]: "Orrin Pharma"},
+            user=standin.admin,
+        )
+    ).response()
+    assert done.ephemeral and "approved as fact" in done.text
+    fact = get_fact(db, get_proposal(db, second).fact_id)
+    assert (fact.licensor.name, fact.licensee.name) == ("Talbot Labs", "Orrin Pharma")
+
+
+# --- The correction form's amounts line --------------------------------------------------------
+
+
+@given(
+    value=st.integers(min_value=1, max_value=10**12),
+    cents=st.sampled_from([0, 0.5, 0.25]),
+    unit=st.sampled_from(["USD", "CNY", "EUR"]),
+)
+def test_prefilled_amounts_read_back_to_the_same_value(value, cents, unit):
+    figure = ProposedFigure("upfront", value + cents, unit)
+    money = parse_amount(amount_text(figure))
+    assert money.currency == unit
+    assert money.amount == pytest.approx(value + cents, rel=1e-9)
+
+
+def test_amounts_line_parsing_and_what_counts_as_an_edit():
+    assert parse_terms("upfront=$50m; Total: undisclosed\nmilestones = CNY 1.2bn;") == {
+        "upfront": "$50m",
+        "total": "undisclosed",
+        "milestones": "CNY 1.2bn",
+    }
+    prefilled = {"licensor": "Lumen", "asset": "KT-7", "amounts": "upfront=$25m; milestones=$200m"}
+    typed = {"licensor": "Lumen", "asset": "", "amounts": "upfront=$25m; milestones=$210m"}
+    assert edits_from(prefilled, typed) == {"milestones": "$210m"}
