@@ -3,6 +3,9 @@
 Each function takes the open database first, so the bot can run it in a worker thread with
 ``bot.db_call(fn, ...)`` and the console can call it directly. Errors are DealbriefErrors;
 an unknown company raises NotFound with suggestions for the caller to offer.
+
+Both callers take slash commands (the console mirrors them), so every hint in an answer names
+the slash command (``/source id:3``), whatever the flavour.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from briefs.money import parse_amount
 from briefs.render import Page
 from briefs.text import MAX_FIELD, MAX_LONG_FIELD, MAX_NAME, MAX_QUERY, clean
 
+COMMAND_STYLE = "slash"
 SEARCH_PAGE_SIZE = 8
 SEARCH_MAX_SCREENS = 5
 UNDISCLOSED = "undisclosed"
@@ -40,7 +44,8 @@ def deal(db: Database, company: str, flavour: str = "discord") -> Screens:
 
 
 def brief_of(db: Database, company_id: int, flavour: str = "discord") -> Screens:
-    return screens_of(render.render_brief(queries.company_brief(db, company_id), flavour=flavour))
+    brief = queries.company_brief(db, company_id)
+    return screens_of(render.render_brief(brief, flavour=flavour, commands=COMMAND_STYLE))
 
 
 def search(db: Database, query: str, flavour: str = "discord") -> Screens:
@@ -51,7 +56,11 @@ def search(db: Database, query: str, flavour: str = "discord") -> Screens:
         result = queries.search(db, query, limit=SEARCH_PAGE_SIZE, offset=number * SEARCH_PAGE_SIZE)
         if number and not result.hits:
             break
-        screens += screens_of(render.render_search(result, flavour=flavour))
+        continues = number < SEARCH_MAX_SCREENS - 1
+        pages = render.render_search(
+            result, flavour=flavour, commands=COMMAND_STYLE, continues=continues
+        )
+        screens += screens_of(pages)
         if not result.has_more:
             break
     return screens
@@ -66,11 +75,17 @@ def stats_pages(stats: queries.Stats, flavour: str = "discord") -> Screens:
 
 
 def source(db: Database, source_id: int, flavour: str = "discord") -> Screens:
-    return screens_of(render.render_source(queries.get_source(db, source_id), flavour=flavour))
+    return screens_of(
+        render.render_source(
+            queries.get_source(db, source_id), flavour=flavour, commands=COMMAND_STYLE
+        )
+    )
 
 
 def sources(db: Database, flavour: str = "discord") -> Screens:
-    return screens_of(render.render_sources(queries.list_sources(db), flavour=flavour))
+    return screens_of(
+        render.render_sources(queries.list_sources(db), flavour=flavour, commands=COMMAND_STYLE)
+    )
 
 
 def help_screens(commands: Sequence[tuple[str, str]], flavour: str = "discord") -> Screens:
@@ -217,13 +232,15 @@ def remove_fact(
     db: Database, actor: Actor, fact_id: int, reason: str | None, flavour: str = "discord"
 ) -> Screens:
     audit_id = changes.remove_fact(db, fact_id, actor, reason=reason)
-    return screens_of(render.render_change(_entry(db, actor, audit_id), flavour=flavour))
+    return screens_of(
+        render.render_change(_entry(db, actor, audit_id), flavour=flavour, commands=COMMAND_STYLE)
+    )
 
 
 def undo(db: Database, actor: Actor, change: int | None, flavour: str = "discord") -> Screens:
     entry = changes.undo(db, actor, audit_id=change)
     fact = _live_fact(db, entry.entity_id) if entry.entity == "fact" else None
-    return screens_of(render.render_change(entry, fact, flavour=flavour))
+    return screens_of(render.render_change(entry, fact, flavour=flavour, commands=COMMAND_STYLE))
 
 
 def history(
@@ -231,7 +248,7 @@ def history(
 ) -> Screens:
     company_id = _company_id(db, company)
     entries = changes.history(db, fact_id=fact, company_id=company_id)
-    return screens_of(render.render_history(entries, flavour=flavour))
+    return screens_of(render.render_history(entries, flavour=flavour, commands=COMMAND_STYLE))
 
 
 def add_company(
@@ -247,7 +264,7 @@ def add_company(
         db, name, actor, country=country, sector=sector, description=description
     )
     entry = changes.history(db, company_id=company_id, limit=1)[0]
-    return screens_of(render.render_change(entry, flavour=flavour))
+    return screens_of(render.render_change(entry, flavour=flavour, commands=COMMAND_STYLE))
 
 
 def add_alias(
@@ -260,7 +277,7 @@ def add_alias(
         for e in changes.history(db, company_id=company_id)
         if e.entity == "alias" and e.entity_id == alias_id
     )
-    return screens_of(render.render_change(entry, flavour=flavour))
+    return screens_of(render.render_change(entry, flavour=flavour, commands=COMMAND_STYLE))
 
 
 def _entry(db: Database, actor: Actor, audit_id: int) -> AuditEntry:
@@ -279,4 +296,4 @@ def _live_fact(db: Database, fact_id: int | None):
 
 def _change(db: Database, entry: AuditEntry, fact_id: int, flavour: str) -> Screens:
     fact = queries.get_fact(db, fact_id)
-    return screens_of(render.render_change(entry, fact, flavour=flavour))
+    return screens_of(render.render_change(entry, fact, flavour=flavour, commands=COMMAND_STYLE))

@@ -31,6 +31,9 @@ from .answers import FactOptions
 from .help import command_list
 
 FLAVOUR = "text"
+COMMAND_STYLE = (
+    answers.COMMAND_STYLE
+)  # the console takes the slash commands, so its hints name them
 QUIT = ("quit", "exit", "/quit", "/exit")
 MAX_LINE = MAX_LONG_FIELD + 1000
 _KEY = re.compile(r"^([a-z_]+):(.*)$", re.DOTALL)
@@ -203,12 +206,14 @@ def answer(db: Database, text: str) -> str:
     except NotFound as err:
         if err.code == "unknown_company":
             query = err.params.get("value") or err.params.get("query") or ""
-            pages = render.render_did_you_mean(query, err.suggestions, flavour=FLAVOUR)
+            pages = render.render_did_you_mean(
+                query, err.suggestions, flavour=FLAVOUR, commands=COMMAND_STYLE
+            )
         else:
-            pages = render.render_error(err, flavour=FLAVOUR)
+            pages = render.render_error(err, flavour=FLAVOUR, commands=COMMAND_STYLE)
         return render.to_text(pages)
     except DealbriefError as err:
-        return render.to_text(render.render_error(err, flavour=FLAVOUR))
+        return render.to_text(render.render_error(err, flavour=FLAVOUR, commands=COMMAND_STYLE))
     return render.to_text([page for screen in screens for page in screen])
 
 

@@ -132,9 +132,8 @@ def deal(ctx: click.Context, company: str) -> None:
 def search(ctx: click.Context, query: str, limit: int, offset: int) -> None:
     """Full-text search over facts and source documents."""
     db = ready_db(ctx)
-    echo(
-        render.render_search(queries.search(db, query, limit=limit, offset=offset), flavour="text")
-    )
+    result = queries.search(db, query, limit=limit, offset=offset)
+    echo(render.render_search(result, flavour="text", next_offset=offset + limit))
 
 
 @cli.command()

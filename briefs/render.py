@@ -9,6 +9,10 @@ Two flavours render the same templates:
 - ``discord``: every ``{{ }}`` output is escaped for Markdown and mentions, so stored text can
   neither format nor ping; helpers such as :func:`bold` return :class:`Trusted` markup.
 - ``text``: no Markdown, control characters stripped; pages are not split.
+
+Hints that name a command (``Details: /source id:3``) follow the ``commands`` style: Discord
+pages default to slash commands, text to the command line; the console renders text with
+slash commands, since those are what it takes.
 """
 
 from __future__ import annotations
@@ -44,6 +48,9 @@ PAGES_PER_MESSAGE = 10
 FOOTER_LIMIT = 2048
 
 FLAVOURS = ("discord", "text")
+# How a hint spells a command: "cli" as typed in a shell (``dealbrief source 3``), "slash" as
+# typed on Discord or in the console that mirrors it (``/source id:3``).
+COMMAND_STYLES = ("cli", "slash")
 EMPTY = "\u200b"  # Discord refuses empty field names and values; a zero-width space is blank.
 ZWSP = "\u200b"
 
@@ -251,6 +258,11 @@ _FILTERS: dict[str, Callable[..., Any]] = {
 }
 
 
+def default_commands(flavour: str) -> str:
+    """Slash commands on Discord, the command line for text, unless a caller says otherwise."""
+    return "slash" if flavour == "discord" else "cli"
+
+
 @cache
 def environment(flavour: str) -> Environment:
     """The Jinja2 environment for one flavour; shared and built once."""
@@ -267,6 +279,7 @@ def environment(flavour: str) -> Environment:
     )
     env.globals.update(_helpers(flavour))
     env.globals["flavour"] = flavour
+    env.globals["commands"] = default_commands(flavour)
     env.filters.update(_FILTERS)
     return env
 
@@ -298,8 +311,17 @@ def parse_sections(text: str) -> Page:
     return page
 
 
-def render_template(name: str, flavour: str = "discord", **context: Any) -> list[Page]:
-    """Render one template into pages: split to Discord's limits in the Discord flavour."""
+def render_template(
+    name: str, flavour: str = "discord", *, commands: str | None = None, **context: Any
+) -> list[Page]:
+    """Render one template into pages: split to Discord's limits in the Discord flavour.
+
+    ``commands`` ("cli" or "slash") overrides how command hints are spelled for this flavour.
+    """
+    if commands is not None:
+        if commands not in COMMAND_STYLES:
+            raise ValueError(f"unknown command style {commands!r}")
+        context["commands"] = commands
     text = environment(flavour).get_template(name).render(**context)
     page = parse_sections(text)
     return split_pages(page) if flavour == "discord" else [page]
@@ -447,13 +469,34 @@ def to_text(pages: Iterable[Page]) -> str:
 # --- What each answer looks like --------------------------------------------------------------
 
 
-def render_brief(brief: Any, *, flavour: str = "discord") -> list[Page]:
+def render_brief(
+    brief: Any, *, flavour: str = "discord", commands: str | None = None
+) -> list[Page]:
     """A company's brief: names, deals, other facts, each cited and numbered."""
-    return render_template("brief.j2", flavour, brief=brief)
+    return render_template("brief.j2", flavour, commands=commands, brief=brief)
 
 
-def render_search(page: Any, *, flavour: str = "discord") -> list[Page]:
-    return render_template("search.j2", flavour, result=page)
+def render_search(
+    page: Any,
+    *,
+    flavour: str = "discord",
+    commands: str | None = None,
+    next_offset: int | None = None,
+    continues: bool = False,
+) -> list[Page]:
+    """One page of search results; the footer says how to reach the next one.
+
+    ``next_offset`` is the command line's ``--offset`` for the next page; ``continues`` says
+    the next page follows in the same answer (the pager's next screen, or further down).
+    """
+    return render_template(
+        "search.j2",
+        flavour,
+        commands=commands,
+        result=page,
+        next_offset=next_offset,
+        continues=continues,
+    )
 
 
 def render_stats(stats: Any, *, flavour: str = "discord", with_rows: bool = True) -> list[Page]:
@@ -469,12 +512,16 @@ def stats_table(stats: Any) -> tuple[list[str], list[list[str]]]:
     return lines[0], lines[1:]
 
 
-def render_sources(sources: Sequence[Any], *, flavour: str = "discord") -> list[Page]:
-    return render_template("sources.j2", flavour, sources=sources)
+def render_sources(
+    sources: Sequence[Any], *, flavour: str = "discord", commands: str | None = None
+) -> list[Page]:
+    return render_template("sources.j2", flavour, commands=commands, sources=sources)
 
 
-def render_source(detail: Any, *, flavour: str = "discord") -> list[Page]:
-    pages = render_template("source.j2", flavour, detail=detail)
+def render_source(
+    detail: Any, *, flavour: str = "discord", commands: str | None = None
+) -> list[Page]:
+    pages = render_template("source.j2", flavour, commands=commands, detail=detail)
     return _with_url(pages, detail.source.url)
 
 
@@ -482,26 +529,39 @@ def render_fact(fact: Any, *, flavour: str = "discord") -> list[Page]:
     return render_template("fact.j2", flavour, fact=fact)
 
 
-def render_history(entries: Sequence[Any], *, flavour: str = "discord") -> list[Page]:
-    return render_template("history.j2", flavour, entries=entries)
+def render_history(
+    entries: Sequence[Any], *, flavour: str = "discord", commands: str | None = None
+) -> list[Page]:
+    return render_template("history.j2", flavour, commands=commands, entries=entries)
 
 
-def render_change(entry: Any, fact: Any = None, *, flavour: str = "discord") -> list[Page]:
+def render_change(
+    entry: Any, fact: Any = None, *, flavour: str = "discord", commands: str | None = None
+) -> list[Page]:
     """Confirmation of an admin's change, with the audit id that undoes it."""
-    return render_template("change.j2", flavour, entry=entry, fact=fact)
+    return render_template("change.j2", flavour, commands=commands, entry=entry, fact=fact)
 
 
 def render_did_you_mean(
-    query: str, candidates: Sequence[Any], *, flavour: str = "discord"
+    query: str,
+    candidates: Sequence[Any],
+    *,
+    flavour: str = "discord",
+    commands: str | None = None,
 ) -> list[Page]:
-    return render_template("did_you_mean.j2", flavour, query=query, candidates=candidates)
+    return render_template(
+        "did_you_mean.j2", flavour, commands=commands, query=query, candidates=candidates
+    )
 
 
-def render_error(err: DealbriefError, *, flavour: str = "discord") -> list[Page]:
+def render_error(
+    err: DealbriefError, *, flavour: str = "discord", commands: str | None = None
+) -> list[Page]:
     """One polite message for the error's code; unknown codes get a generic one."""
     return render_template(
         "errors.j2",
         flavour,
+        commands=commands,
         error_code=err.code,
         params=err.params,
         message=str(err),
@@ -510,7 +570,7 @@ def render_error(err: DealbriefError, *, flavour: str = "discord") -> list[Page]
 
 
 def render_help(commands: Sequence[tuple[str, str]], *, flavour: str = "discord") -> list[Page]:
-    return render_template("help.j2", flavour, commands=commands)
+    return render_template("help.j2", flavour, entries=commands)
 
 
 def render_load_report(report: Any, *, flavour: str = "discord") -> list[Page]:

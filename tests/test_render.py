@@ -250,7 +250,7 @@ def test_search_page_bolds_matches_and_cites():
     text = page_text(pages)
     assert "**licensed**" in text and "**both**" in text
     assert "\\#12" in text and "Source 3" in text
-    assert "higher offset" in pages[0].footer
+    assert "narrow the search" in pages[0].footer  # no further page follows in this answer
     empty = render.to_text(render.render_search(SearchPage("zzz", [], False), flavour="text"))
     assert "Nothing matches “zzz”" in empty
 
