@@ -32,19 +32,17 @@ ROLE_WORDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "upfront",
         re.compile(
-            r"up-?front|initial payment|signing fee|down payment|upon signing|on signing|at signing",
+            r"up-?front|initial (?:payment|fee)|signing (?:fee|payment|bonus)|one-?time (?:fee|payment)"
+            r"|down payment|(?:up)?on signing|at signing|at closing",
             re.I,
         ),
     ),
-    ("milestones", re.compile(r"milestones?", re.I)),
+    ("milestones", re.compile(r"milestones?|contingent|success-based", re.I)),
     ("equity", re.compile(r"equity|shares|\bstake\b", re.I)),
-    (
-        "total",
-        re.compile(
-            r"\btotal|\bin all\b|\bworth\b|valued at|\bvalue\b|aggregate|overall|combined", re.I
-        ),
-    ),
+    ("total", re.compile(r"\btotal|\bin all\b|aggregate|overall|combined", re.I)),
 )
+# "worth", "valued at" and "value" are not role words: they describe a part as readily as the whole
+# ("shares worth $20 million"), so a part's word in the same clause wins and 'total' is the default.
 # Words that make an amount something other than a deal term: a plant, revenue, a market, a round.
 NOT_DEAL = re.compile(
     r"plant|factory|facility|revenue|\bsales\b|market|capacity|funding round|raised|\bipo\b|"
@@ -52,7 +50,12 @@ NOT_DEAL = re.compile(
     r"investment in (?:a|the|its) (?:new )?(?:plant|factory|facility|site)",
     re.I,
 )
-_CLAUSE_BREAK = re.compile(r"[;,]|\band\b|\bplus\b|\bwhile\b|\bwith\b", re.I)
+# "and" ends a clause unless it joins the kinds of one milestone ("development and sales milestones").
+_CLAUSE_BREAK = re.compile(
+    r"[;,]|\band\b(?!\s+(?:development|regulatory|commercial|sales|clinical|approval)\b)"
+    r"|\bplus\b|\bwhile\b|\bwith\b",
+    re.I,
+)
 
 
 @dataclass(frozen=True)

@@ -208,28 +208,110 @@ def cancelled(sentence: str) -> bool:
     return bool(NEGATION.search(plain) or _MODAL.search(plain))
 
 
+def conditional(sentence: str) -> bool:
+    """True when the only doubt is a condition ("if milestones are met"): deal terms are often
+    stated that way, so such a sentence may still add terms to the deal just read."""
+    plain = _DISCLOSURE.sub(" ", sentence)
+    cues = {m[0].lower() for m in NEGATION.finditer(plain)}
+    return cues == {"if"} and not _MODAL.search(plain)
+
+
 # --- Role rules over the marked sentence ------------------------------------------------------
 
-E = r"⟨(?P<{}>\d+)⟩(?:['’]s)?"
+E = r"⟨(?P<{}>\d+)⟩(?:['’]s?)?"
+OWNER = r"⟨(?P<{}>\d+)⟩['’]s?"  # a possessive: the party that owns what follows
 GAP = r"[^⟨⟩]{0,120}?"
 AUX = r"(?:(?:has|have|had|will|would|recently|also|officially|formally|exclusively|agreed to|signed on to)\s+)*"
-_LICENSE = r"licen[cs]"
+# What may stand between a subject and its verb: a name in brackets ("(浙江华信药业)"), a relative
+# clause about the subject (", which raised $90 million in March,"), a reporting verb ("said it").
+SUBJECT_TAIL = (
+    r"(?:\s*\([^()⟨⟩]{1,40}\))?(?:,\s+(?:which|who|whose)\b[^⟨⟩;]{0,100}?,)?,?\s+"
+    r"(?:(?:said|says|announced|announces|confirmed|disclosed)\s+(?:that\s+)?(?:it|they)\s+)?"
+)
+_RELATIVE_CLAUSE = re.compile(r",\s+(?:which|who|whose)\b[^;,]{0,100},")
+_RIGHTS = r"(?:rights?|licen[cs]e|sublicen[cs]e|access)"
+
+
+def _active(verbs: str) -> str:
+    """Subject ⟨a⟩, what may follow it, auxiliaries, then one of ``verbs`` as a whole word."""
+    return E.format("a") + SUBJECT_TAIL + AUX + r"(?:" + verbs + r")\b"
+
 
 ROLE_RULES: tuple[tuple[str, str, float, re.Pattern[str]], ...] = (
+    (
+        "paid-by",  # "A will receive $75m upfront from B": the one paid is the licensor
+        "licensor-first",
+        0.85,
+        re.compile(
+            _active(
+                r"(?:is|are)\s+(?:to|set to|due to|entitled to)\s+(?:receive|get|collect)|"
+                r"stands? to (?:receive|get|collect)|receive[ds]?|get|gets|got|collect(?:s|ed)?|"
+                r"earn(?:s|ed)?"
+            )
+            + r"(?P<asset>"
+            + GAP
+            + r")\bfrom\s+"
+            + E.format("b"),
+            re.I,
+        ),
+    ),
     (
         "licensed-from",  # "A licensed X from B", "A in-licensed X from B", "A acquired rights to X from B"
         "licensee-first",
         0.9,
         re.compile(
-            E.format("a")
-            + r",?\s+"
-            + AUX
-            + r"(?:in-?licen[cs]ed|licen[cs]ed|in-?licen[cs]es?|licen[cs]es?|acquired|acquires|obtained|"
-            r"obtains|secured|secures|bought|buys|took|takes|received|receives|gained|gains|"
-            r"will (?:acquire|obtain|receive|gain|in-?licen[cs]e|licen[cs]e))\b(?P<asset>"
+            _active(
+                r"in-?licen[cs]ed|licen[cs]ed|in-?licen[cs]es?|licen[cs]es?|acquired|acquires|obtained|"
+                r"obtains|secured|secures|bought|buys|took|takes|received|receives|gained|gains|"
+                r"will (?:acquire|obtain|receive|gain|in-?licen[cs]e|licen[cs]e)"
+            )
+            + r"(?P<asset>"
             + GAP
-            + r")"
-            r"\bfrom\s+(?:[A-Z][\w.-]*['’]s\s+)?" + E.format("b"),
+            + r")\bfrom\s+(?:[A-Z][\w.-]*['’]s\s+)?"
+            + E.format("b"),
+            re.I,
+        ),
+    ),
+    (
+        "rights-to-owner",  # "A obtained the rights to B's design", "A licensed B's antibody"
+        "licensee-first",
+        0.85,
+        re.compile(
+            _active(
+                r"acquired|acquires|acquire|obtained|obtains|obtain|secured|secures|secure|took|"
+                r"takes|take|gained|gains|gain|won|wins|received|receives|receive|bought|buys|buy|"
+                r"in-?licen[cs]ed|licen[cs]ed|in-?licen[cs]es?|licen[cs]es?"
+            )
+            + r"\s+(?P<asset>[^⟨⟩.;]{0,60}?\b"
+            + _RIGHTS
+            + r"\s+(?:to|for|over|on)\s+(?:use\s+)?)"
+            + OWNER.format("b"),
+            re.I,
+        ),
+    ),
+    (
+        "licensed-owner",  # "A licensed B's antibody"
+        "licensee-first",
+        0.85,
+        re.compile(
+            _active(
+                r"in-?licen[cs]ed|licen[cs]ed|in-?licen[cs]es|licen[cs]es|will (?:in-?)?licen[cs]e"
+            )
+            + r"\s+(?:the\s+)?"
+            + OWNER.format("b"),
+            re.I,
+        ),
+    ),
+    (
+        "pays-for-rights",  # "A will pay B 900 million yuan for the right to use its design"
+        "licensee-first",
+        0.8,
+        re.compile(
+            _active(r"(?:is|are)\s+paying|agreed to pay|pay|pays|paid|paying")
+            + r"\s+"
+            + E.format("b")
+            + r"\s+(?P<asset>[^⟨⟩.;]{0,80}?\b(?:for|in exchange for|in return for)\b[^⟨⟩.;]{0,40}?"
+            r"\b(?:rights?|licen[cs]e|access|use)\b[^⟨⟩.;]{0,80})",
             re.I,
         ),
     ),
@@ -238,12 +320,27 @@ ROLE_RULES: tuple[tuple[str, str, float, re.Pattern[str]], ...] = (
         "licensor-first",
         0.9,
         re.compile(
-            E.format("a")
-            + r",?\s+"
-            + AUX
-            + r"(?:out-?licen[cs]ed|licen[cs]ed|out-?licen[cs]es?|licen[cs]es?|sold|sells|transferred|"
-            r"transfers|sublicen[cs]ed|will (?:out-?licen[cs]e|licen[cs]e|transfer|sell))\b"
-            r"(?P<asset>" + GAP + r")\bto\s+(?:[A-Z][\w.-]*['’]s\s+)?" + E.format("b"),
+            _active(
+                r"out-?licen[cs]ed|licen[cs]ed|out-?licen[cs]es?|licen[cs]es?|sold|sells|transferred|"
+                r"transfers|sublicen[cs]ed|will (?:out-?licen[cs]e|licen[cs]e|transfer|sell)"
+            )
+            + r"(?P<asset>"
+            + GAP
+            + r")\bto\s+(?:[A-Z][\w.-]*['’]s\s+)?"
+            + E.format("b"),
+            re.I,
+        ),
+    ),
+    (
+        "granted-rights-to",  # "B has granted rights to its platform to A"
+        "licensor-first",
+        0.85,
+        re.compile(
+            _active(r"granted|grants|gave|gives|awarded|awards|will (?:grant|give|award)")
+            + r"\s+(?P<asset>(?:[^⟨⟩.;]{0,40}?\b)?"
+            + _RIGHTS
+            + r"\b[^⟨⟩.;]{0,80}?)\bto\s+"
+            + E.format("b"),
             re.I,
         ),
     ),
@@ -252,17 +349,29 @@ ROLE_RULES: tuple[tuple[str, str, float, re.Pattern[str]], ...] = (
         "licensor-first",
         0.9,
         re.compile(
-            E.format("a")
-            + r",?\s+"
-            + AUX
-            + r"(?:granted|grants|gave|gives|awarded|awards|will grant)\s+"
-            r"(?:[A-Z][\w.-]*['’]s\s+)?"
+            _active(r"granted|grants|gave|gives|awarded|awards|will grant")
+            + r"\s+(?:[A-Z][\w.-]*['’]s\s+)?"
             + E.format("b")
             + r"\s+(?P<asset>"
             + GAP
             + r"(?:licen[cs]e|rights|sublicen[cs]e)"
             + GAP
             + r")(?:[.,;]|$)",
+            re.I,
+        ),
+    ),
+    (
+        "deal-gives",  # "The licence gives A access to B's process"
+        "licensee-first",
+        0.85,
+        re.compile(
+            r"\b(?:licen[cs]e|agreement|deal|pact|contract|arrangement|partnership)\s+"
+            r"(?:will\s+)?(?:gives|grants|gave|granted|give|grant|provides|provided|offers)\s+"
+            + E.format("a")
+            + r"\s+(?P<asset>(?:[\w-]+\s+){0,3}?"
+            + _RIGHTS
+            + r"\s+(?:to|for|over|on)\s+(?:use\s+)?)"
+            + OWNER.format("b"),
             re.I,
         ),
     ),
@@ -281,8 +390,8 @@ ROLE_RULES: tuple[tuple[str, str, float, re.Pattern[str]], ...] = (
         "passive",
         0.85,
         re.compile(
-            r"(?P<asset>" + GAP + r")\b(?:was|were|has been|had been|is|are)?\s*(?:exclusively\s+)?"
-            r"(?:out-?)?licen[cs]ed\s+(?:by\s+"
+            r"(?P<asset>" + GAP + r")\b(?:was|were|has been|have been|had been|is|are)?\s*"
+            r"(?:exclusively\s+)?(?:out-?)?licen[cs]ed\s+(?:by\s+"
             + E.format("b")
             + r"\s+to\s+"
             + E.format("a")
@@ -306,18 +415,27 @@ ROLE_RULES: tuple[tuple[str, str, float, re.Pattern[str]], ...] = (
     ),
 )
 
+_DEAL_NOUN = (
+    r"(?:agreement|deal|pact|contract|partnership|collaboration|arrangement|alliance|tie-up)"
+)
+_LICENCE_WHAT = (
+    r"patent\s+licen[cs]ing|patent\s+licen[cs]e|cross-licen[cs]ing|out-licen[cs]ing|licen[cs]ing|"
+    r"licen[cs]e|technology\s+transfer|technology\s+licen[cs]ing"
+)
 _AGREEMENT = re.compile(
     E.format("a")
     + r"(?:\s+and\s+"
     + E.format("c")
-    + r")?,?\s+"
+    + r")?"
+    + SUBJECT_TAIL
     + AUX
     + r"(?:signed|reached|entered into|enters into|entered|struck|inked|concluded|sealed|"
-    r"finali[sz]ed|clinched|announced|signs|reaches|strikes|inks|agreed)\s+"
-    r"(?:an?\s+|the\s+|its\s+)?(?P<terms>[\w\s$.,-]{0,60}?)(?P<what>patent\s+licen[cs]ing|patent\s+licen[cs]e|"
-    r"cross-licen[cs]ing|out-licen[cs]ing|licen[cs]ing|licen[cs]e|technology\s+transfer|"
-    r"technology\s+licen[cs]ing)\s+(?:and\s+\w+\s+)?(?:agreement|deal|pact|contract|partnership|"
-    r"collaboration|arrangement)s?(?:\s+with\s+(?P<pre>[^⟨⟩]{0,30}?)" + E.format("b") + r")?",
+    r"finali[sz]ed|clinched|announced|signs|reaches|strikes|inks|agreed|forged|formed)\s+"
+    r"(?:an?\s+|the\s+|its\s+)?(?P<terms>[\w\s$.,-]{0,60}?)"
+    r"(?P<what>(?:" + _DEAL_NOUN + r"\s+and\s+)?(?:" + _LICENCE_WHAT + r")"
+    r"(?:\s+(?:and\s+\w+\s+)?" + _DEAL_NOUN + r"s?)?"
+    r"|" + _DEAL_NOUN + r"s?)\b"
+    r"(?:\s+with\s+(?P<pre>[^⟨⟩]{0,30}?)" + E.format("b") + r")?",
     re.I,
 )
 _BETWEEN = re.compile(
@@ -325,17 +443,43 @@ _BETWEEN = re.compile(
     r"(?:agreement|deal|pact)\s+between\s+" + E.format("a") + r"\s+and\s+" + E.format("b"),
     re.I,
 )
-# After "A signed a licensing agreement with B": who takes the licence?
+# Clauses after "A signed an agreement with B" that name who takes the licence or who grants it.
+_TAKER = r"(?:will|would|is to|shall|can|may|is set to)?\s*(?:also\s+)?"
+_NAMED_LICENSEE = re.compile(
+    r"\b(?:giving|granting|gives|grants|gave|granted|offering|providing|allowing|letting|enabling|"
+    r"permitting)\s+⟨(?P<x>\d+)⟩"
+    r"|⟨(?P<y>\d+)⟩\s+" + _TAKER + r"(?:receive|get|gain|obtain|acquire|take|have|hold)s?\s+"
+    r"(?:the\s+|an?\s+)?(?:[\w-]+\s+){0,3}?(?:rights?|licen[cs]e|access)\b"
+    r"|⟨(?P<z>\d+)⟩\s+" + _TAKER + r"(?:\w+\s+)?(?:develop|sell|commerciali[sz]e|market|"
+    r"manufacture|produce|use|distribute|pay|pays|paid)\b",
+    re.I,
+)
+_NAMED_LICENSOR = re.compile(
+    r"⟨(?P<x>\d+)⟩\s+(?:will|would|is to|shall|stands to|could|may|is eligible to)?\s*"
+    r"(?:receive|get|collect|earn)s?\s+(?:an?\s+|the\s+)?(?:[\w-]+\s+){0,3}?"
+    r"(?:US\$|HK\$|[$€£¥]|\d|up-?front|payments?\b|fees?\b|royalt|milestones?\b)"
+    r"|\b(?:in-?)?licen[cs]e\s+⟨(?P<y>\d+)⟩['’]s?"
+    r"|\b(?:rights?|access|licen[cs]e)\s+(?:to|for|over|on)\s+(?:use\s+)?⟨(?P<z>\d+)⟩['’]s?"
+    r"|\bfrom\s+⟨(?P<w>\d+)⟩|\bfor\s+⟨(?P<v>\d+)⟩['’]s?",
+    re.I,
+)
+# Unnamed cues: after "A signed a licensing agreement with B", which way does the licence go?
 _FIRST_IS_LICENSOR = re.compile(
     r"\bto\s+(?:out-?)?licen[cs]e\s+(?:its|their|the)\b|\bto\s+(?:grant|transfer|provide|supply)\b"
-    r"|\bgranting\s+⟨|\bfor\s+its\b|⟨(?P<b>\d+)⟩\s+(?:will|would|is to)\s+(?:pay|gain|obtain|receive|get)\b"
-    r"|\bgiving\s+⟨",
+    r"|\bfor\s+its\b",
     re.I,
 )
 _FIRST_IS_LICENSEE = re.compile(
     r"\bto\s+(?:use|acquire|access|obtain|adopt|employ|in-?licen[cs]e|gain access|manufacture|"
-    r"produce|make|develop|commerciali[sz]e|sell|market|build)\b|\bfrom\s+(?:the latter|⟨)"
-    r"|\bfor\s+⟨\d+⟩['’]s\b|\bunder which\s+(?:it|⟨(?P<a>\d+)⟩)\s+(?:will|would)\s+(?:pay|gain|obtain|receive|get)\b",
+    r"produce|make|develop|commerciali[sz]e|sell|market|build)\b|\bfrom\s+the latter"
+    r"|\bunder which it\s+(?:will|would)\s+(?:pay|gain|obtain|get|develop|sell|commerciali[sz]e)\b",
+    re.I,
+)
+# A bare "agreement" or "deal" is a licence only when what follows speaks of rights or a licence,
+# or has one party develop or sell what the other owns ("B will develop and sell A's drug").
+_LICENCE_CUE = re.compile(
+    r"licen[cs]|\brights?\b|patent|know-how|technology transfer"
+    r"|\b(?:develop|sell|commerciali[sz]e|market|manufacture|distribute)\b[^.;⟨⟩]{0,30}⟨\d+⟩['’]s?",
     re.I,
 )
 
@@ -416,7 +560,8 @@ _UNDISCLOSED = re.compile(
 )
 _TERMS_SENTENCE = re.compile(
     r"up-?front|milestone|equity|royalt|the (?:deal|agreement|terms|licen[cs]e|transaction)|"
-    r"under the|will pay|would pay|to pay|payments?|shares|worth|valued",
+    r"under the|\bpa(?:y|ys|id|ying)\b|payments?|\b(?:receive|receives|gets?|earns?)\b|shares|"
+    r"\bstake\b|worth|valued|for the rights",
     re.I,
 )
 
@@ -471,10 +616,15 @@ def extract(
             others = [p for p in others if not _involves(p, orgs)]
             current = None
         elif cancelled(sentence):
-            current = None
+            if current is not None and current.age <= FOLLOW_SENTENCES and conditional(sentence):
+                _attach_terms(current, sentence, mentions, year)  # "... if milestones are met"
+            else:
+                current = None
         else:
             deal = _deal(sentence, mentions, published, year)
-            if deal is not None:
+            if deal is not None and current is not None and _same_deal(current, deal):
+                _merge(current, deal)
+            elif deal is not None:
                 current = deal
                 drafts.append(deal)
             elif current is not None and current.age <= FOLLOW_SENTENCES:
@@ -512,10 +662,15 @@ def _mark(sentence: str, mentions: list[Mention]) -> str:
     return "".join(out)
 
 
+_DEAL_TOPIC = re.compile(
+    r"licen[cs]|\brights?\b|technolog|patent|know-how|access to|\bunder which\b", re.I
+)
+
+
 def _deal(
     sentence: str, mentions: list[Mention], published: date | None, year: int | None
 ) -> _Draft | None:
-    if len(mentions) < 2 or not re.search(r"licen[cs]|rights|technolog|patent", sentence, re.I):
+    if len(mentions) < 2 or not _DEAL_TOPIC.search(sentence):
         return None
     marked = _mark(sentence, mentions)
     found = _role_rule(marked, mentions) or _agreement_rule(marked, mentions)
@@ -524,9 +679,11 @@ def _deal(
     licensor, licensee, parties, rule, confidence, asset_text, what = found
     if any(p is not None and p.company_id is None for p in (licensor, licensee)):
         confidence -= 0.05  # a name recognised by its shape alone may be misread
-    kind = _kind(what or marked)
+    # A relative clause about a party (", which raised $90 million in March,") dates and prices
+    # something else; the deal's date and terms are read without it.
+    own = _RELATIVE_CLAUSE.sub(",", sentence)
     proposal = Proposal(
-        kind=kind,
+        kind=_kind(what or marked),
         evidence=sentence,
         confidence=round(confidence, 2),
         why=rule,
@@ -535,12 +692,48 @@ def _deal(
         parties=parties,
         asset=_asset(asset_text, mentions),
         territory=_territory(sentence),
-        period=find_period(sentence, published) or (published.isoformat() if published else None),
+        period=find_period(own, published) or (published.isoformat() if published else None),
     )
     draft = _Draft(proposal)
-    _attach_terms(draft, sentence, mentions, year, in_deal_sentence=True)
+    _attach_terms(draft, own, mentions, year, in_deal_sentence=True)
     return draft
 
+
+def _same_deal(draft: _Draft, new: _Draft) -> bool:
+    """True when ``new`` restates the deal being read: the same two parties, and roles that agree
+    with it or fill in the roles it left open ("A and B signed a licence. It gives A access...")."""
+    old, fresh = draft.proposal, new.proposal
+    if {p.name for p in old.parties} != {p.name for p in fresh.parties}:
+        return False
+    if old.licensor is None or fresh.licensor is None:
+        return True
+    return (old.licensor.name, old.licensee.name) == (fresh.licensor.name, fresh.licensee.name)
+
+
+def _merge(draft: _Draft, new: _Draft) -> None:
+    """Fold a restatement into the deal: roles and details it lacked, terms it did not have."""
+    old, fresh = draft.proposal, new.proposal
+    draft.proposal = replace(
+        old,
+        licensor=old.licensor or fresh.licensor,
+        licensee=old.licensee or fresh.licensee,
+        asset=old.asset or fresh.asset,
+        territory=old.territory or fresh.territory,
+        confidence=max(old.confidence, fresh.confidence),
+        why=old.why if old.why == fresh.why else f"{old.why}; {fresh.why}",
+        evidence=f"{old.evidence} {fresh.evidence}",
+    )
+    taken = {f.role for f in draft.figures}
+    draft.figures.extend(f for f in new.figures if f.role not in taken)
+    draft.age = 0
+
+
+# Between "A will receive" and "from B": money, not rights (that would make A the licensee).
+_PAYMENT_GAP = re.compile(
+    r"(?!.*\b(?:rights?|licen[cs]e|technology|patents?)\b)"
+    r".*(?:US\$|HK\$|[$€£¥]|\d|\bpayments?\b|\bfees?\b|up-?front|royalt|milestones?).*",
+    re.I | re.S,
+)
 
 _Found = tuple[Party | None, Party | None, tuple[Party, ...], str, float, str | None, str | None]
 
@@ -560,6 +753,8 @@ def _role_rule(marked: str, mentions: list[Mention]) -> _Found | None:
                 owner, taker = taker, owner
         licensor, licensee = _party(mentions, owner), _party(mentions, taker)
         if licensor is None or licensee is None or licensor.name == licensee.name:
+            continue
+        if name == "paid-by" and not _PAYMENT_GAP.fullmatch(groups["asset"]):
             continue
         if name == "licensed-from" and not re.search(
             r"licen[cs]|rights|technolog|patent|know-how", match.group(0), re.I
@@ -591,20 +786,46 @@ def _agreement_rule(marked: str, mentions: list[Mention]) -> _Found | None:
         rest, what = marked[between.end() :], between["what"]
     if first is None or second is None or first.name == second.name:
         return None
+    clause = re.split(r"[.;]", rest, maxsplit=1)[0]
+    bare = not re.search(r"licen[cs]|technology", what, re.I)
+    if bare and not _LICENCE_CUE.search(clause):
+        return None  # a supply or research agreement, not a licence
+    kind_text = f"{what} {clause}"
     asset = _asset_from_rest(rest)
+    parties = (first, second)
+    named = _named_direction(rest, mentions, first, second)
+    if named is not None:
+        licensor, licensee = named
+        return (licensor, licensee, parties, "rule agreement (named)", 0.8, asset, kind_text)
     licensor_cue = _FIRST_IS_LICENSOR.search(rest)
     licensee_cue = _FIRST_IS_LICENSEE.search(rest)
     if licensor_cue and (licensee_cue is None or licensor_cue.start() <= licensee_cue.start()):
-        payer = licensor_cue.groupdict().get("b")
-        if payer is not None and _party(mentions, payer) == first:
-            return (second, first, (first, second), "rule agreement (payer cue)", 0.75, asset, what)
-        return (first, second, (first, second), "rule agreement (licensor cue)", 0.75, asset, what)
+        return (first, second, parties, "rule agreement (licensor cue)", 0.75, asset, kind_text)
     if licensee_cue:
-        payer = licensee_cue.groupdict().get("a")
-        if payer is not None and _party(mentions, payer) == second:
-            return (first, second, (first, second), "rule agreement (payer cue)", 0.75, asset, what)
-        return (second, first, (first, second), "rule agreement (licensee cue)", 0.75, asset, what)
-    return (None, None, (first, second), "rule agreement (direction not stated)", 0.45, asset, what)
+        return (second, first, parties, "rule agreement (licensee cue)", 0.75, asset, kind_text)
+    if bare:
+        return None  # rights are mentioned but nothing says which way they go
+    return (None, None, parties, "rule agreement (direction not stated)", 0.45, asset, kind_text)
+
+
+def _named_direction(
+    rest: str, mentions: list[Mention], first: Party, second: Party
+) -> tuple[Party, Party] | None:
+    """(licensor, licensee) from the first clause that names one of the two parties' roles:
+    "giving B rights", "under which B will pay", "A will receive $35 million", "to license B's"."""
+    cues: list[tuple[int, str, Party]] = []
+    for role, pattern in (("licensee", _NAMED_LICENSEE), ("licensor", _NAMED_LICENSOR)):
+        for match in pattern.finditer(rest):
+            index = next(g for g in match.groups() if g is not None)
+            party = _party(mentions, index)
+            if party is not None and party.name in (first.name, second.name):
+                cues.append((match.start(), role, party))
+                break
+    if not cues:
+        return None
+    _, role, party = min(cues, key=lambda cue: cue[0])
+    other = second if party.name == first.name else first
+    return (other, party) if role == "licensee" else (party, other)
 
 
 def _party(mentions: list[Mention], index: str | None) -> Party | None:

@@ -80,6 +80,12 @@ COMPANY_WORDS = frozenset(
         "Labs",
         "Laboratories",
         "Sciences",
+        "Health",
+        "Diagnostics",
+        "Vaccines",
+        "Optics",
+        "Photonics",
+        "Grid",
     ]
 )
 # Folded trailing words dropped when comparing a new name with the known ones.
