@@ -88,6 +88,26 @@ async def test_the_admin_role_lets_a_member_in(world, standin, db):
     assert get_admin_role(db, standin.guild.id) is None
 
 
+async def test_admin_role_set_by_option_admits_its_members_until_cleared(world, standin, db):
+    editors = standin.guild.role("Editors")
+    standin.member.roles.append(editors.id)
+    before = await (await standin.slash("fact history", {}, user=standin.member)).response()
+    assert "Manage Server" in before.text
+    handle = await standin.slash("admin role", {"role": editors}, user=standin.admin)
+    assert handle.payload["data"]["resolved"]["roles"][str(editors.id)]["name"] == "Editors"
+    named = await handle.response()
+    assert named.ephemeral and "Editors" in named.text
+    assert get_admin_role(db, standin.guild.id) == editors.id
+    assert not standin.guild.permissions_of(standin.member) & MANAGE_GUILD
+    allowed = await (await standin.slash("fact history", {}, user=standin.member)).response()
+    assert allowed.ephemeral and "Manage Server" not in allowed.text
+    cleared = await (await standin.slash("admin role", {}, user=standin.admin)).response()
+    assert "No admin role is set" in cleared.text
+    assert get_admin_role(db, standin.guild.id) is None
+    after = await (await standin.slash("fact history", {}, user=standin.member)).response()
+    assert "Manage Server" in after.text
+
+
 async def test_fact_add_opens_a_form_and_stores_the_fact_audited(world, standin, db):
     form = await _form(
         standin,

@@ -12,7 +12,8 @@ import pytest
 from discord import app_commands
 from discord.ext import commands
 from discord.http import Route
-from discord_standin import StandIn, UploadedFile
+from discord_standin import RoleSpec, StandIn, UploadedFile
+from discord_standin.interactions import MENTIONABLE, ROLE, Resolved, build_options
 
 COMPANIES = ["Volklec", "Junshi", "Hengrui", "Innovent"]
 
@@ -248,3 +249,17 @@ async def test_gateway_zlib_stream_shares_one_context_and_flushes_each_message()
     events = [json.loads(inflate.decompress(f.data)) for f in frames]
     assert [e["op"] for e in events] == [10, 0, 0]
     assert [e.get("t") for e in events[1:]] == ["READY", "GUILD_CREATE"]
+
+
+async def test_role_options_resolve_the_guilds_role(standin):
+    guild = standin.guild
+    role = guild.role("Deal admins")
+    schema = [{"name": "role", "type": ROLE}, {"name": "who", "type": MENTIONABLE}]
+    resolved = Resolved()
+    options = build_options(standin, guild.id, schema, {"role": role, "who": role}, resolved)
+    assert [o["value"] for o in options] == [str(role.id), str(role.id)]
+    sent = resolved.payload()["roles"][str(role.id)]
+    assert sent["name"] == "Deal admins" and sent["permissions"] == str(role.permissions)
+    assert sent["position"] == guild.roles.index(role) + 1
+    with pytest.raises(LookupError):
+        build_options(standin, guild.id, schema[:1], {"role": RoleSpec("Elsewhere")}, Resolved())

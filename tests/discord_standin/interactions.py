@@ -2,7 +2,7 @@
 
 :func:`build_options` fills slash-command options from the command schema the bot registered,
 so a test writes ``{"company": "Volklec"}`` and gets the right option types, resolved users,
-channels and attachments. An :class:`InteractionHandle` collects every reply the bot makes to
+roles, channels and attachments. An :class:`InteractionHandle` collects every reply the bot makes to
 one interaction (the callback, then followups, edits of the original, deletions).
 """
 
@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from .models import ChannelSpec, UploadedFile, UserSpec
+from .models import ChannelSpec, GuildSpec, RoleSpec, UploadedFile, UserSpec, role_payload
 
 if TYPE_CHECKING:
     from .server import StandIn
@@ -182,7 +182,7 @@ def nest_options(levels: list[dict[str, Any]], leaf: list[dict[str, Any]]) -> li
 
 @dataclass
 class Resolved:
-    """The ``resolved`` block of an interaction: users, members, channels, attachments."""
+    """The ``resolved`` block of an interaction: users, members, roles, channels, attachments."""
 
     users: dict[str, Any] = field(default_factory=dict)
     members: dict[str, Any] = field(default_factory=dict)
@@ -227,6 +227,10 @@ def _option_value(
             member.pop("user")
             resolved.members[str(value.id)] = member
         return str(value.id)
+    if kind in (ROLE, MENTIONABLE) and isinstance(value, RoleSpec):
+        assert guild_id is not None, "role options need a guild"
+        resolved.roles[str(value.id)] = _resolved_role(standin.guild_by_id(guild_id), value)
+        return str(value.id)
     if kind == CHANNEL and isinstance(value, ChannelSpec):
         assert guild_id is not None, "channel options need a guild"
         guild = standin.guild_by_id(guild_id)
@@ -240,3 +244,13 @@ def _option_value(
         resolved.attachments[attachment["id"]] = attachment
         return attachment["id"]
     return value
+
+
+def _resolved_role(guild: GuildSpec, role: RoleSpec) -> dict[str, Any]:
+    """A role as Discord resolves it: the guild's role object, placed where the guild lists it
+    (@everyone, whose id is the guild's, is at position 0)."""
+    if role.id == guild.id:
+        return role_payload(role, 0)
+    if role not in guild.roles:
+        raise LookupError(f"guild {guild.name!r} has no role {role.name!r}")
+    return role_payload(role, guild.roles.index(role) + 1)
