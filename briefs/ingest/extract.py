@@ -543,10 +543,72 @@ _AGGREGATE_SCOPE = re.compile(
     r"outbound|domestic)\b",
     re.I,
 )
+NUMBER_WORDS = {
+    word: n
+    for n, word in enumerate(
+        [
+            "zero",
+            "one",
+            "two",
+            "three",
+            "four",
+            "five",
+            "six",
+            "seven",
+            "eight",
+            "nine",
+            "ten",
+            "eleven",
+            "twelve",
+            "thirteen",
+            "fourteen",
+            "fifteen",
+            "sixteen",
+            "seventeen",
+            "eighteen",
+            "nineteen",
+            "twenty",
+        ]
+    )
+} | {"thirty": 30, "forty": 40, "fifty": 50, "hundred": 100}
+_NUMBER_WORD = r"(?:" + "|".join(w for w in NUMBER_WORDS if w not in ("zero", "one")) + r")"
 _COUNT = re.compile(
-    r"\b(?P<n>\d{1,3}(?:,\d{3})*|\d+)\s+(?:[\w-]+\s+){0,3}?(?:transactions|deals|agreements|patents|"
-    r"licen[cs]es|licen[cs]ing deals)\b",
+    r"\b(?P<n>\d{1,3}(?:,\d{3})*|\d+|" + _NUMBER_WORD + r")\s+(?:[\w-]+\s+){0,3}?"
+    r"(?:transactions|deals|agreements|patents|licen[cs]es|licen[cs]ing deals|companies|firms|"
+    r"developers|drugmakers)\b",
     re.I,
+)
+# "15 times more than", "a three-time jump", "five-fold", "doubled": growth as a multiple.
+_MULTIPLE = re.compile(
+    r"\b(?P<n>\d+(?:\.\d+)?|" + _NUMBER_WORD + r")[\s-](?:times?|fold)\s+"
+    r"(?:more|higher|larger|greater|bigger|as (?:much|many|high|large)|jump|increase|rise|growth)\b"
+    r"|\b(?P<n2>\d+(?:\.\d+)?|" + _NUMBER_WORD + r")-fold\b"
+    r"|\b(?P<verb>doubled|tripled|trebled|quadrupled)\b",
+    re.I,
+)
+_MULTIPLE_VERBS = {"doubled": 2, "tripled": 3, "trebled": 3, "quadrupled": 4}
+# "was listed on the Hong Kong Stock Exchange in 2018 and on the STAR Market in 2021"
+_LISTED = re.compile(r"\b(?:listed|went public|debuted|made its debut|floated)\s+on\b", re.I)
+_EXCHANGE = re.compile(
+    r"\bon\s+(?:the\s+)?(?P<ex>(?:[A-Z][\w&.'’-]*\s+){0,4}?(?:Stock Exchange|Exchange|Nasdaq|NYSE|"
+    r"STAR Market|Main Board|ChiNext|AIM)(?:['’]s)?(?:\s+(?:STAR Market|Main Board|ChiNext))?)"
+    r"(?:\s+in\s+(?P<year>(?:19|20)\d{2}))?"
+)
+_EXCHANGE_PLACES = (
+    ("Hong Kong", "Hong Kong"),
+    ("Shanghai", "Mainland China"),
+    ("Shenzhen", "Mainland China"),
+    ("STAR Market", "Mainland China"),
+    ("ChiNext", "Mainland China"),
+    ("Beijing", "Mainland China"),
+    ("Nasdaq", "U.S."),
+    ("NYSE", "U.S."),
+    ("New York", "U.S."),
+    ("London", "UK"),
+    ("AIM", "UK"),
+    ("Tokyo", "Japan"),
+    ("Korea", "South Korea"),
+    ("Singapore", "Singapore"),
 )
 _GROWTH = re.compile(
     r"(?P<n>\d+(?:\.\d+)?)[\s-]?(?:percent|per cent|%)\s+(?:higher|more|up|increase|rise|growth|"
@@ -569,7 +631,8 @@ _TERMS_SENTENCE = re.compile(
 # A sentence without a company must mention one of these for any rule to apply to it.
 _TOPIC = re.compile(
     r"licen[cs]|patent|transaction|technolog|export|approv|authori[sz]|sales|undisclosed|terms|"
-    r"disclos|up-?front|milestone|equity|shares|payment|worth|valued|deal|agreement|reports?\b",
+    r"disclos|up-?front|milestone|equity|shares|payment|worth|valued|deal|agreement|reports?\b|"
+    r"listed",
     re.I,
 )
 
@@ -630,20 +693,35 @@ def extract(
             elif current is not None and current.age <= FOLLOW_SENTENCES:
                 _attach_terms(current, sentence, mentions, year)
             if deal is None:
-                other = _approval(sentence, mentions, last_org, published) or _sales(
-                    sentence, mentions, last_org, published, year
-                )
-                if other is None and not mentions:
-                    earlier = others[-1] if others and others[-1].kind == "market_stat" else None
-                    carried = earlier.period if earlier and stat_paragraph == paragraph else None
-                    other = _market_stat(sentence, published, year, carried)
+                earlier = others[-1] if others and others[-1].kind == "market_stat" else None
+                carried = earlier.period if earlier and stat_paragraph == paragraph else None
+                others.extend(_other_facts(sentence, mentions, last_org, published, carried))
+                if not mentions:
                     stat_paragraph = paragraph
-                if other is not None:
-                    others.append(other)
         if orgs:
             last_org = orgs[-1]
     finished = [replace(d.proposal, figures=tuple(d.figures)) for d in drafts]
     return finished + others
+
+
+def _other_facts(
+    sentence: str,
+    mentions: list[Mention],
+    last_org: Org | None,
+    published: date | None,
+    carried: str | None,
+) -> list[Proposal]:
+    """Facts about one company or a whole market: listings, approvals, sales, statistics."""
+    listings = _listings(sentence, mentions, last_org, published)
+    if listings:
+        return listings
+    year = published.year if published else None
+    other = _approval(sentence, mentions, last_org, published) or _sales(
+        sentence, mentions, last_org, published, year
+    )
+    if other is None and not mentions:
+        other = _market_stat(sentence, published, year, carried)
+    return [other] if other is not None else []
 
 
 def _involves(proposal: Proposal, orgs: list[Org]) -> bool:
@@ -1040,10 +1118,13 @@ def _market_stat(
         figures.append(_figure("value", amounts[0], figure_year))
     count = _COUNT.search(sentence)
     if count and not any(a.start <= count.start() < a.end for a in amounts):
-        figures.append(ProposedFigure("count", float(count["n"].replace(",", "")), "count"))
+        figures.append(ProposedFigure("count", _number(count["n"]), "count"))
     growth = _GROWTH.search(sentence)
+    multiple = _MULTIPLE.search(sentence)
     if growth:
         figures.append(ProposedFigure("growth", float(growth["n"] or growth["n2"]), "percent"))
+    elif multiple:
+        figures.append(ProposedFigure("growth", _multiple(multiple), "multiple"))
     if not figures or not (amounts or count):
         return None
     return Proposal(
@@ -1054,3 +1135,45 @@ def _market_stat(
         period=period,
         figures=tuple(figures),
     )
+
+
+def _number(text: str) -> float:
+    """A count as digits ("1,200") or a word ("eight")."""
+    return float(NUMBER_WORDS.get(text.lower()) or text.replace(",", ""))
+
+
+def _multiple(match: re.Match[str]) -> float:
+    if match["verb"]:
+        return float(_MULTIPLE_VERBS[match["verb"].lower()])
+    return _number(match["n"] or match["n2"])
+
+
+def _listings(
+    sentence: str, mentions: list[Mention], last_org: Org | None, published: date | None
+) -> list[Proposal]:
+    """A company's listing on an exchange, one per exchange the sentence names after "listed on"."""
+    listed = _LISTED.search(sentence)
+    if listed is None or _PENDING.search(sentence) or _PENDING_MODAL.search(sentence):
+        return []
+    org, confidence = _subject(sentence, mentions, last_org)
+    if org is None:
+        return []
+    found = []
+    for match in _EXCHANGE.finditer(sentence, listed.start()):
+        exchange = re.sub(r"['’]s$", "", match["ex"])
+        place = next((where for key, where in _EXCHANGE_PLACES if key in exchange), None)
+        period = match["year"] or find_period(sentence[match.start() :], published)
+        found.append(
+            Proposal(
+                kind="listing",
+                evidence=sentence,
+                confidence=confidence,
+                why="rule listing",
+                subject=Party(org.name, org.company_id),
+                parties=(Party(org.name, org.company_id),),
+                asset=exchange,
+                territory=place,
+                period=period,
+            )
+        )
+    return found
