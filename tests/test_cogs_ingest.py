@@ -26,8 +26,6 @@ from briefs.money import parse_amount
 from briefs.queries import get_fact
 from briefs.render import ZWSP
 
-pytest_plugins = ["bot_fixtures"]
-
 INGEST = ["bot.cogs.ingest"]
 SEEDER = Actor("test:seed")
 TITLE = "Corvane takes KT-7"
