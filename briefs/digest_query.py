@@ -10,7 +10,7 @@ change in the window and after its last, never by action names.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from sqlite_utils import Database
 
@@ -54,10 +54,10 @@ _NET_CHANGES = f"""
     ),
     ends AS (
         SELECT s.fact_id, s.first_id, s.last_id,
-            {_live("first.before")} AS was_live, {_live("last.after")} AS is_live
+            {_live("first_step.before")} AS was_live, {_live("last_step.after")} AS is_live
         FROM span s
-        JOIN audit first ON first.id = s.first_id
-        JOIN audit last ON last.id = s.last_id
+        JOIN audit first_step ON first_step.id = s.first_id
+        JOIN audit last_step ON last_step.id = s.last_id
     ),
     net AS MATERIALIZED (
         SELECT fact_id, first_id,
@@ -214,23 +214,41 @@ def audit_id_before(db: Database, moment: datetime) -> int:
 
 
 def chart_points(db: Database, *, end: datetime, length: timedelta) -> list[ChartPoint]:
-    """New deals and their value in each of the last twelve periods ending at ``end``."""
+    """New deals and their value in each of the last twelve periods ending at ``end``.
+
+    Periods are counted in whole microseconds in SQL, so a change at the very start of a period
+    falls in that period, and twelve rows come back however many deals there were.
+    """
     starts = [end - length * (CHART_PERIODS - i) for i in range(CHART_PERIODS)]
     counts = [0] * CHART_PERIODS
     values = [0.0] * CHART_PERIODS
     rows = db.execute(
         f"""
-        SELECT a.at, {DEAL_VALUE_SQL}
+        SELECT min(({_MICROSECONDS.format("a.at")} - :first) / :length, :last), count(*),
+            total({DEAL_VALUE_SQL})
         FROM audit a JOIN facts f ON f.id = a.entity_id
         WHERE a.entity = 'fact' AND a.action = 'add' AND a.undoes IS NULL
-            AND a.at >= ? AND a.at <= ? AND f.deleted_at IS NULL AND f.kind IN ({_KINDS})
+            AND a.at >= :since AND a.at <= :until AND f.deleted_at IS NULL
+            AND f.kind IN ({_KINDS})
+        GROUP BY 1
         """,
-        [isotime(starts[0]), isotime(end)],
+        {
+            "first": _microseconds(starts[0]),
+            "length": length // timedelta(microseconds=1),
+            "last": CHART_PERIODS - 1,
+            "since": isotime(starts[0]),
+            "until": isotime(end),
+        },
     )
-    first = starts[0]
-    for at, value in rows:
-        index = min(int((datetime.fromisoformat(at) - first) / length), CHART_PERIODS - 1)
-        if index >= 0:
-            counts[index] += 1
-            values[index] += value or 0.0
+    for index, deals, value in rows:
+        counts[index] += deals
+        values[index] += value
     return [ChartPoint(s, c, v) for s, c, v in zip(starts, counts, values, strict=True)]
+
+
+# An audit timestamp (``store.isotime``: whole seconds, with its UTC offset) in microseconds.
+_MICROSECONDS = "(CAST(strftime('%s', {}) AS INTEGER) * 1000000)"
+
+
+def _microseconds(moment: datetime) -> int:
+    return (moment - datetime(1970, 1, 1, tzinfo=UTC)) // timedelta(microseconds=1)

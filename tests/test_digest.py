@@ -301,3 +301,18 @@ def test_digest_shows_the_picked_facts_and_counts_the_rest(db, world):
     assert digest.hidden_deals == picks.totals.deals - len(shown)
     cited = {f.source.id for f in [*digest.others, *digest.edited, *digest.removed]}
     assert cited <= {s.id for s in digest.sources}
+
+
+def test_chart_puts_a_deal_made_at_a_period_start_in_that_period(db, world):
+    length = timedelta(days=7)
+    on_start = deal(db, world, "On the boundary", 10e6)
+    at_end = deal(db, world, "At the end", 20e6)
+    for fact_id, moment in ((on_start, END - 3 * length), (at_end, END)):
+        db.execute(
+            "UPDATE audit SET at = ? WHERE entity = 'fact' AND entity_id = ?",
+            [moment.isoformat(timespec="seconds"), fact_id],
+        )
+    db.conn.commit()
+    points = dq.chart_points(db, end=END, length=length)
+    assert points[-3].start == END - 3 * length
+    assert [(p.deals, p.value_usd) for p in points[-3:]] == [(1, 10e6), (0, 0.0), (1, 20e6)]
