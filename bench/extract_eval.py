@@ -1,8 +1,8 @@
 """Precision and recall of the extractor on the labelled articles in tests/ingest_eval/.
 
 Run: .venv/bin/python bench/extract_eval.py [--verbose]
-Prints the original set, the held-out set (tests/ingest_eval/heldout/, written in phrasings the
-rules were not built against) and both together. --verbose lists each article's misses.
+Prints the original set, the held-out splits (tests/ingest_eval/heldout/ and blind/, written in
+phrasings the rules were not built against) and all of them together. --verbose lists each article's misses.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ sys.path.insert(0, str(ROOT))
 from briefs.ingest.evaluate import (  # noqa: E402
     AMOUNT_FIELDS,
     FIELDS,
-    HELDOUT,
+    HELDOUT_SPLITS,
     ROLE_FIELDS,
     Report,
     evaluate_splits,
@@ -69,7 +69,8 @@ def main() -> None:
         print_report(title, report)
     if args.verbose:
         print_articles(EVAL)
-        print_articles(EVAL / HELDOUT)
+        for split in HELDOUT_SPLITS:
+            print_articles(EVAL / split)
 
 
 if __name__ == "__main__":

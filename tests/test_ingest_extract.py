@@ -260,3 +260,111 @@ def test_a_comparison_does_not_date_a_statistic() -> None:
     )
     assert [(p.kind, p.period) for p in found] == [("market_stat", "2025-H1")] * 2
     assert found[1].figure("value").value == 38e9 and found[1].figure("growth").value == 16
+
+
+def test_the_one_paid_is_the_licensor() -> None:
+    p = one(
+        "Ambleside Bio is to get $12 million upfront from Rothay Pharma, which takes the "
+        "rights to the cough drug AB-1."
+    )
+    assert roles(p) == ("Ambleside Bio", "Rothay Pharma")
+    assert p.figure("upfront").value == 12e6
+
+
+def test_rights_to_the_owners_asset() -> None:
+    p = one("Grasmere Motors said it secured the rights to Brathay Energy's cell design.")
+    assert roles(p) == ("Brathay Energy", "Grasmere Motors")
+    p = one("The licence gives Grasmere Motors access to Brathay Energy's cell design.")
+    assert roles(p) == ("Brathay Energy", "Grasmere Motors")
+
+
+def test_granted_rights_to_and_paying_for_rights() -> None:
+    p = one("Brathay Energy has granted rights to its cell design to Grasmere Motors.")
+    assert roles(p) == ("Brathay Energy", "Grasmere Motors")
+    p = one("Grasmere Motors will pay Brathay Energy $5 million for the right to use its design.")
+    assert roles(p) == ("Brathay Energy", "Grasmere Motors")
+    assert p.figure("total").value == 5e6
+
+
+def test_agreement_of_any_name_with_a_clause_naming_the_taker() -> None:
+    p = one(
+        "Coniston Bio struck a deal with Hawkshead Pharma under which Hawkshead will market "
+        "Coniston's eye drug in Japan."
+    )
+    assert roles(p) == ("Coniston Bio", "Hawkshead Pharma")
+    assert (
+        extract(
+            "Coniston Bio signed a supply agreement with Hawkshead Pharma for glass vials.",
+            published=PUBLISHED,
+        )
+        == []
+    )
+
+
+def test_relative_clause_and_bracketed_name_between_subject_and_verb() -> None:
+    p = one(
+        "Coniston Bio (科尼生物), which raised $50 million in March, licensed its antibody to "
+        "Hawkshead Pharma."
+    )
+    assert roles(p) == ("Coniston Bio", "Hawkshead Pharma")
+    assert p.figures == () and p.period == PUBLISHED.isoformat()
+
+
+def test_a_restatement_fills_in_the_deal_it_follows() -> None:
+    p = one(
+        "Coniston Bio and Hawkshead Pharma signed a licence on Monday. "
+        "The licence gives Hawkshead Pharma access to Coniston Bio's enzyme. "
+        "Hawkshead will make a signing payment of €4 million."
+    )
+    assert roles(p) == ("Coniston Bio", "Hawkshead Pharma")
+    assert p.period == "2024-06-10" and p.figure("upfront").unit == "EUR"
+
+
+def test_a_part_of_the_deal_beats_worth_and_a_condition_keeps_the_terms() -> None:
+    p = one(
+        "Hawkshead Pharma licensed a vaccine from Coniston Bio. Hawkshead will also buy shares "
+        "of Coniston worth $8 million. Further contingent payments of $90 million are due if "
+        "trials succeed."
+    )
+    assert p.figure("equity").value == 8e6 and p.figure("milestones").value == 90e6
+
+
+def test_a_leading_it_is_the_subject_before() -> None:
+    found = extract(
+        "Hawkshead Pharma licensed a vaccine from Coniston Bio. "
+        "It also sold the rights to its old inhaler to Troutbeck Health.",
+        published=PUBLISHED,
+    )
+    assert [roles(p) for p in found] == [
+        ("Coniston Bio", "Hawkshead Pharma"),
+        ("Hawkshead Pharma", "Troutbeck Health"),
+    ]
+
+
+def test_more_negations_propose_nothing() -> None:
+    for text in (
+        "Coniston Bio declined to comment on reports that it licensed its enzyme to Hawkshead Pharma.",
+        "Coniston Bio is said to be in talks to license its enzyme to Hawkshead Pharma.",
+        "Coniston Bio may license its enzyme to Hawkshead Pharma.",
+        "Coniston Bio would not license its enzyme to Hawkshead Pharma.",
+    ):
+        assert extract(text, published=PUBLISHED) == [], text
+
+
+def test_listings_multiples_and_counts_in_words() -> None:
+    found = extract(
+        "Coniston Bio was listed on the Hong Kong Stock Exchange in 2019 and on the "
+        "Shanghai Stock Exchange STAR Market in 2022.",
+        published=PUBLISHED,
+    )
+    assert [(p.kind, p.subject.name, p.territory, p.period) for p in found] == [
+        ("listing", "Coniston Bio", "Hong Kong", "2019"),
+        ("listing", "Coniston Bio", "Mainland China", "2022"),
+    ]
+    assert extract("Coniston Bio plans to list on the Nasdaq next year.", published=PUBLISHED) == []
+    stat = one(
+        "Chinese firms paid $9 billion for licensed patents in 2020, six times more than in 2005."
+    )
+    assert stat.figure("growth").value == 6 and stat.figure("growth").unit == "multiple"
+    stat = one("Seven Chinese drug companies signed out-licensing deals in 2023.")
+    assert stat.figure("count").value == 7

@@ -32,7 +32,7 @@ ROLE_WORDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "upfront",
         re.compile(
-            r"up-?front|initial (?:payment|fee)|signing (?:fee|payment|bonus)|one-?time (?:fee|payment)"
+            r"up[- ]?front|initial (?:payment|fee)|signing (?:fee|payment|bonus)|one-?time (?:fee|payment)"
             r"|down payment|(?:up)?on signing|at signing|at closing",
             re.I,
         ),

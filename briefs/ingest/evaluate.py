@@ -19,7 +19,7 @@ from .read import read_document
 FIELDS = ("licensor", "licensee", "upfront", "milestones", "total", "equity", "kind", "date")
 ROLE_FIELDS = ("licensor", "licensee")
 AMOUNT_FIELDS = ("upfront", "milestones", "total", "equity")
-HELDOUT = "heldout"  # subfolder of a labelled set holding its held-out split
+HELDOUT_SPLITS = ("heldout", "blind")  # subfolders of a labelled set holding held-out articles
 
 
 @dataclass
@@ -159,11 +159,18 @@ def evaluate(folder: Path) -> Report:
 
 
 def evaluate_splits(root: Path) -> dict[str, Report]:
-    """The original set in ``root``, the held-out set in ``root/heldout``, and both together.
+    """The original set in ``root``, each held-out split under it, and all of them together.
 
-    The held-out articles were written after the rules, in phrasings the rules were not built
-    against; reporting the two apart shows whether a rule generalises or only fits its examples.
+    Held-out articles were written after the rules, in phrasings the rules were not built against
+    (``heldout``: before the rules were extended for it; ``blind``: after, and never tuned on);
+    reporting them apart shows whether a rule generalises or only fits its examples.
     """
-    original = evaluate(root)
-    heldout = evaluate(root / HELDOUT)
-    return {"original": original, "heldout": heldout, "combined": original.add(heldout)}
+    reports = {"original": evaluate(root)}
+    for split in HELDOUT_SPLITS:
+        if (root / split / "labels.toml").exists():
+            reports[split] = evaluate(root / split)
+    combined = Report()
+    for report in list(reports.values()):
+        combined = combined.add(report)
+    reports["combined"] = combined
+    return reports

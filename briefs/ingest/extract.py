@@ -326,7 +326,7 @@ ROLE_RULES: tuple[tuple[str, str, float, re.Pattern[str]], ...] = (
             )
             + r"(?P<asset>"
             + GAP
-            + r")\bto\s+(?:[A-Z][\w.-]*['’]s\s+)?"
+            + r")\bto\s+(?:[A-Z][\w.-]*['’]s\s+|[A-Z][\w]*-based\s+)?"
             + E.format("b"),
             re.I,
         ),
@@ -349,7 +349,7 @@ ROLE_RULES: tuple[tuple[str, str, float, re.Pattern[str]], ...] = (
         "licensor-first",
         0.9,
         re.compile(
-            _active(r"granted|grants|gave|gives|awarded|awards|will grant")
+            _active(r"granted|grants|gave|gives|awarded|awards|handed|hands|hand|will grant")
             + r"\s+(?:[A-Z][\w.-]*['’]s\s+)?"
             + E.format("b")
             + r"\s+(?P<asset>"
@@ -372,6 +372,34 @@ ROLE_RULES: tuple[tuple[str, str, float, re.Pattern[str]], ...] = (
             + _RIGHTS
             + r"\s+(?:to|for|over|on)\s+(?:use\s+)?)"
             + OWNER.format("b"),
+            re.I,
+        ),
+    ),
+    (
+        "passive-acquired",  # "rights to X, developed by B, have been acquired by A"
+        "licensee-first",
+        0.8,
+        re.compile(
+            r"\b(?:developed|owned|held|created|invented)\s+by\s+"
+            + E.format("b")
+            + r"(?P<asset>[^⟨⟩.;]{0,40}?)\b(?:was|were|has been|have been|had been)\s+"
+            r"(?:acquired|obtained|bought|taken|licen[cs]ed|in-?licen[cs]ed)\s+by\s+"
+            + E.format("a"),
+            re.I,
+        ),
+    ),
+    (
+        "reported-taker",  # "B said A had taken an exclusive licence to its inhibitor"
+        "licensee-first",
+        0.8,
+        re.compile(
+            E.format("b")
+            + r"(?:\s*\([^()⟨⟩]{1,40}\))?,?\s+(?:said|says|announced|confirmed)\s+(?:that\s+)?"
+            + E.format("a")
+            + r"\s+"
+            + AUX
+            + r"(?:taken|took|acquired|obtained|secured|received|gained|licen[cs]ed|in-?licen[cs]ed)"
+            r"\s+(?P<asset>[^⟨⟩.;]{0,40}?\b(?:rights?|licen[cs]e)\s+(?:to|for|over|on)\s+its\b[^⟨⟩.;]{0,60})",
             re.I,
         ),
     ),
@@ -416,7 +444,8 @@ ROLE_RULES: tuple[tuple[str, str, float, re.Pattern[str]], ...] = (
 )
 
 _DEAL_NOUN = (
-    r"(?:agreement|deal|pact|contract|partnership|collaboration|arrangement|alliance|tie-up)"
+    r"(?:agreement|deal|pact|contract|partnership|collaboration|arrangement|alliance|tie-up|"
+    r"term sheet|terms)"
 )
 _LICENCE_WHAT = (
     r"patent\s+licen[cs]ing|patent\s+licen[cs]e|cross-licen[cs]ing|out-licen[cs]ing|licen[cs]ing|"
@@ -444,7 +473,7 @@ _BETWEEN = re.compile(
     re.I,
 )
 # Clauses after "A signed an agreement with B" that name who takes the licence or who grants it.
-_TAKER = r"(?:will|would|is to|shall|can|may|is set to)?\s*(?:also\s+)?"
+_TAKER = r"(?:will|would|is to|shall|can|may|is set to|to)?\s*(?:also\s+)?"
 _NAMED_LICENSEE = re.compile(
     r"\b(?:giving|granting|gives|grants|gave|granted|offering|providing|allowing|letting|enabling|"
     r"permitting)\s+⟨(?P<x>\d+)⟩"
@@ -665,7 +694,8 @@ def extract(
     drafts: list[_Draft] = []
     others: list[Proposal] = []
     current: _Draft | None = None
-    last_org: Org | None = None
+    last_org: Org | None = None  # the company named last: whose approval or sales figure
+    last_subject: Org | None = None  # the company named first: what a leading "It" stands for
     stat_paragraph = -1
     for paragraph, sentence in sentences(text):
         mentions = names.find(sentence)
@@ -684,7 +714,7 @@ def extract(
             else:
                 current = None
         else:
-            deal = _deal(sentence, mentions, published, year)
+            deal = _deal(sentence, mentions, published, year, last_subject)
             if deal is not None and current is not None and _same_deal(current, deal):
                 _merge(current, deal)
             elif deal is not None:
@@ -699,7 +729,7 @@ def extract(
                 if not mentions:
                     stat_paragraph = paragraph
         if orgs:
-            last_org = orgs[-1]
+            last_org, last_subject = orgs[-1], orgs[0]
     finished = [replace(d.proposal, figures=tuple(d.figures)) for d in drafts]
     return finished + others
 
@@ -741,13 +771,25 @@ def _mark(sentence: str, mentions: list[Mention]) -> str:
 
 
 _DEAL_TOPIC = re.compile(
-    r"licen[cs]|\brights?\b|technolog|patent|know-how|access to|\bunder which\b", re.I
+    r"licen[cs]|\brights?\b|technolog|patent|know-how|access to|\bunder which\b|commerciali[sz]",
+    re.I,
 )
 
 
+_PRONOUN_SUBJECT = re.compile(r"(?:It|The company|The firm|The group|The drugmaker)\b")
+
+
 def _deal(
-    sentence: str, mentions: list[Mention], published: date | None, year: int | None
+    sentence: str,
+    mentions: list[Mention],
+    published: date | None,
+    year: int | None,
+    last_subject: Org | None = None,
 ) -> _Draft | None:
+    pronoun = _PRONOUN_SUBJECT.match(sentence)
+    if pronoun and last_subject is not None and (not mentions or mentions[0].start > 0):
+        # "It also sold the rights to Varga": the subject of the sentence before.
+        mentions = [Mention(0, pronoun.end(), last_subject), *mentions]
     if len(mentions) < 2 or not _DEAL_TOPIC.search(sentence):
         return None
     marked = _mark(sentence, mentions)
@@ -838,6 +880,7 @@ def _role_rule(marked: str, mentions: list[Mention]) -> _Found | None:
             r"licen[cs]|rights|technolog|patent|know-how", match.group(0), re.I
         ):
             continue
+        clause = re.split(r"[,.;]", marked[match.end() :], maxsplit=1)[0]
         return (
             licensor,
             licensee,
@@ -845,7 +888,8 @@ def _role_rule(marked: str, mentions: list[Mention]) -> _Found | None:
             f"rule {name}",
             confidence,
             groups.get("asset"),
-            match.group(0),
+            match.group(0)
+            + clause,  # "licensed B's laser patents": the kind reads to the clause end
         )
     return None
 

@@ -86,6 +86,9 @@ COMPANY_WORDS = frozenset(
         "Optics",
         "Photonics",
         "Grid",
+        "Mining",
+        "Metals",
+        "Resources",
     ]
 )
 # Folded trailing words dropped when comparing a new name with the known ones.
