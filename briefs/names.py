@@ -9,6 +9,7 @@ candidates are scored with rapidfuzz. Nothing here scans every name.
 
 from __future__ import annotations
 
+import json
 import math
 import re
 import sqlite3
@@ -31,8 +32,8 @@ PART_WEIGHT = 0.9
 PREFIX_ROWS = 200
 WORD_ROWS = 200
 WORD_TRIGRAMS = 3
+WORD_SCAN = 500
 RARE_TRIGRAMS = 6
-TRIGRAM_DOC_CAP = 20_000
 TRIGRAM_BUDGET = 4_000
 SHORTLIST = 40
 NEARBY_ROWS = 30
@@ -150,24 +151,30 @@ def _prefix(db: Database, norm: str, limit: int) -> list[_Match]:
 
 
 def _words(db: Database, norm: str) -> list[_Match]:
-    """Aliases holding ``norm`` at the start of a word (or anywhere, for CJK without spaces).
+    """Aliases where ``norm`` starts a word after the first (or anywhere, for CJK without spaces).
 
-    FTS5 finds the aliases holding the rarest few trigrams of ``norm`` (skipping along the
-    shortest doclist), and SQLite keeps those where ``norm`` really starts a word: a phrase
-    query of every trigram would intersect the long doclists of common ones ("sha", "han").
+    A word start is the text after a space, and a space is part of a trigram, so the FTS5
+    phrase " norm" finds them. When one of its trigrams is rare, the aliases holding it (and
+    the next rarest) are few and SQLite checks them directly: the phrase would also intersect
+    the long doclists of the common ones ("sha", "han"). The start of an alias is the prefix
+    scan's.
     """
-    if len(norm) < 3:
+    anywhere = bool(_CJK.search(norm))
+    needle = norm if anywhere else f" {norm}"
+    if len(needle) < 3:
         return []
-    counts = _trigram_counts(db, {norm[i : i + 3] for i in range(len(norm) - 2)})
+    counts = _trigram_counts(db, {needle[i : i + 3] for i in range(len(needle) - 2)})
     if not all(counts.values()):
         return []
     rarest = sorted(counts, key=lambda g: (counts[g], g))[:WORD_TRIGRAMS]
-    found = "instr(a.norm, ?)" if _CJK.search(norm) else "instr(' ' || a.norm, ' ' || ?)"
+    if counts[rarest[0]] > WORD_SCAN:
+        rarest = [needle]
+    found = "instr(a.norm, ?)" if anywhere else "instr(' ' || a.norm, ?)"
     rows = db.execute(
         "SELECT a.company_id, a.alias, a.norm FROM aliases_trigram t "
-        f"JOIN aliases a ON a.id = t.rowid WHERE aliases_trigram MATCH ? AND {found} > 0 "
+        f"JOIN aliases a ON a.id = t.rowid WHERE aliases_trigram MATCH ? AND {found} > 1 "
         "LIMIT ?",
-        [" AND ".join(_phrase(g) for g in rarest), norm, WORD_ROWS],
+        [" AND ".join(_phrase(g) for g in rarest), needle, WORD_ROWS],
     ).fetchall()
     return [_Match(*row) for row in rows]
 
@@ -228,14 +235,11 @@ def _rare_trigrams(db: Database, norm: str) -> dict[str, int]:
     counts = _trigram_counts(db, grams)
     chosen: dict[str, int] = {}
     spent = 0
-    for gram in sorted((g for g in grams if counts.get(g)), key=lambda g: (counts[g], g)):
-        docs = counts[gram]
-        if len(chosen) >= RARE_TRIGRAMS or (chosen and spent + docs > TRIGRAM_BUDGET):
+    for gram in sorted((g for g in grams if counts[g]), key=lambda g: (counts[g], g)):
+        if len(chosen) == RARE_TRIGRAMS or spent + counts[gram] > TRIGRAM_BUDGET:
             break
-        if docs > TRIGRAM_DOC_CAP:
-            break
-        chosen[gram] = docs
-        spent += docs
+        chosen[gram] = counts[gram]
+        spent += counts[gram]
     return chosen
 
 
@@ -385,9 +389,12 @@ def _company(db: Database, company_id: int) -> Company:
 def _companies(db: Database, ids: list[int]) -> dict[int, Company]:
     if not ids:
         return {}
-    marks = ",".join("?" * len(ids))
+    # One JSON parameter keeps the statement the same for any number of ids, so SQLite
+    # prepares it once per connection rather than parsing a new list of marks each time.
     rows = db.execute(
-        f"SELECT {_COMPANY_COLUMNS} FROM companies c WHERE c.id IN ({marks})", ids
+        f"SELECT {_COMPANY_COLUMNS} FROM companies c "
+        "WHERE c.id IN (SELECT value FROM json_each(?))",
+        [json.dumps(ids)],
     ).fetchall()
     return {row[0]: Company(*row) for row in rows}
 
