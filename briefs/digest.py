@@ -83,7 +83,10 @@ class Digest:
 
 
 def deal_value(fact: Fact) -> float | None:
-    """A deal's size in USD: its stated total, else upfront plus milestones."""
+    """A deal's size in USD: its stated total, else upfront plus milestones.
+
+    ``digest_query.DEAL_VALUE_SQL`` is the same rule in SQL; keep the two together.
+    """
     total = fact.figure("total")
     if total and total.value_usd:
         return total.value_usd
@@ -169,8 +172,8 @@ def load_digest(
 ) -> Digest:
     """Gather the window (after, until] and build its digest.
 
-    The window is counted and ranked in SQL and only the facts shown are hydrated, so a week
-    of ten thousand new facts costs about as much to read as a week of fifty.
+    The window is counted and ranked in SQL and only the facts shown are hydrated: a few dozen
+    however busy the week (``briefs.digest_query``).
     ``previous_range`` is the (after, until) of the period before, for the comparison; without
     it the period of the same length before ``start`` is used, located by audit timestamps.
     """
