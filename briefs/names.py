@@ -14,7 +14,9 @@ import math
 import re
 import sqlite3
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
 from rapidfuzz.distance import OSA
 from sqlite_utils import Database
@@ -38,6 +40,7 @@ TRIGRAM_BUDGET = 2_500
 SHORTLIST = 40
 NEARBY_ROWS = 30
 
+_T = TypeVar("_T")
 _ID = re.compile(r"^#?(\d{1,12})$")
 _CJK = re.compile(r"[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 _COMPANY_COLUMNS = "c.id, c.slug, c.name, c.country, c.sector, c.description"
@@ -243,24 +246,13 @@ def _rare_trigrams(db: Database, norm: str) -> dict[str, int]:
     return chosen
 
 
-_VOCAB_CACHE: dict[tuple[int, int, int], dict[str, int]] = {}
-
-
 def _trigram_counts(db: Database, grams: set[str]) -> dict[str, int]:
     """Document counts of trigrams, remembered until the database changes.
 
     ``fts5vocab`` counts a term by reading its whole doclist (a common trigram is in tens of
-    thousands of aliases), and the same few thousand trigrams make up most names, so counts
-    are kept per connection until ``data_version`` or ``total_changes`` moves, as for
-    :func:`_most_documented`.
+    thousands of aliases), and the same few thousand trigrams make up most names.
     """
-    conn: sqlite3.Connection = db.conn
-    version = conn.execute("PRAGMA data_version").fetchone()[0]
-    key = (id(conn), version, conn.total_changes)
-    if key not in _VOCAB_CACHE:
-        _VOCAB_CACHE.clear()
-        _VOCAB_CACHE[key] = {}
-    known = _VOCAB_CACHE[key]
+    known = _per_connection(db, _VOCAB_CACHE, dict)
     missing = sorted(grams - known.keys())
     if missing:
         _ensure_vocab(db)
@@ -399,23 +391,37 @@ def _companies(db: Database, ids: list[int]) -> dict[int, Company]:
     return {row[0]: Company(*row) for row in rows}
 
 
-_TOP_CACHE: dict[tuple[int, int, int], list[Candidate]] = {}
-
-
 def _most_documented(db: Database, limit: int) -> list[Candidate]:
     """Companies with the most facts, for an empty prefix.
 
     Counting every fact is the one costly query here, and it runs on each first keystroke, so
-    the answer is kept until the database changes (``data_version`` moves when another
-    connection writes, ``total_changes`` when this one does).
+    the answer is kept until the database changes.
+    """
+    return _per_connection(db, _TOP_CACHE, lambda: _count_top(db, 100))[:limit]
+
+
+# What each connection has learnt, with the (data_version, total_changes) it was learnt at.
+_CacheEntry = tuple[tuple[int, int], Any]
+_VOCAB_CACHE: dict[int, _CacheEntry] = {}
+_TOP_CACHE: dict[int, _CacheEntry] = {}
+MAX_CONNECTIONS = 8
+
+
+def _per_connection(db: Database, cache: dict[int, _CacheEntry], build: Callable[[], _T]) -> _T:
+    """This connection's entry in ``cache``, built afresh once the database has changed.
+
+    ``data_version`` moves when another connection writes, ``total_changes`` when this one
+    does. Each connection keeps its own entry (the bot reads through several), and only the
+    last few connections are remembered.
     """
     conn: sqlite3.Connection = db.conn
-    version = conn.execute("PRAGMA data_version").fetchone()[0]
-    key = (id(conn), version, conn.total_changes)
-    if key not in _TOP_CACHE:
-        _TOP_CACHE.clear()
-        _TOP_CACHE[key] = _count_top(db, 100)
-    return _TOP_CACHE[key][:limit]
+    version = (conn.execute("PRAGMA data_version").fetchone()[0], conn.total_changes)
+    entry = cache.get(id(conn))
+    if entry is None or entry[0] != version:
+        if id(conn) not in cache and len(cache) >= MAX_CONNECTIONS:
+            del cache[next(iter(cache))]
+        entry = cache[id(conn)] = (version, build())
+    return entry[1]
 
 
 def _count_top(db: Database, limit: int) -> list[Candidate]:

@@ -8,6 +8,7 @@ import pytest
 
 from briefs.errors import BadInput, DealbriefError, NotFound
 from briefs.names import Candidate, complete_companies, resolve_company
+from briefs.store import open_db
 from briefs.text import normalize_name, slugify
 
 
@@ -221,3 +222,49 @@ def test_empty_prefix_lists_companies_with_most_facts(kb):
 def test_autocomplete_returns_nothing_for_junk(kb, junk):
     db, _ = kb
     assert complete_companies(db, junk) == []
+
+
+def test_lookups_see_names_another_connection_adds(kb, db_path):
+    """Trigram counts and the empty-prefix list are remembered, but never past a change."""
+    db, ids = kb
+    with pytest.raises(NotFound):
+        resolve_company(db, "Zorvexa Thrapeutics")  # remembers that no alias has "zor"
+    assert complete_companies(db, "")[0].company.id != ids["samsung"]
+    writer = open_db(db_path)
+    try:
+        new = add_company(writer, "Zorvexa Therapeutics")
+        for _ in range(2):
+            add_fact(writer, new)
+    finally:
+        writer.close()
+    assert resolve_company(db, "Zorvexa Thrapeutics").company.id == new
+    assert complete_companies(db, "")[0].company.id == new
+    assert complete_companies(db, "therap")[0].company.id == new
+
+
+def test_each_connection_keeps_its_own_answers(kb, db_path):
+    """Two readers taking turns both stay correct after one of them writes."""
+    db, ids = kb
+    other = open_db(db_path)
+    try:
+        add_fact(db, ids["junshi"])
+        for reader in (db, other, db, other):
+            assert complete_companies(reader, "")[0].company.id == ids["junshi"]
+            assert resolve_company(reader, "junshy").company.id == ids["junshi"]
+        for _ in range(2):
+            add_fact(other, ids["henlius"])
+        for reader in (db, other):
+            assert complete_companies(reader, "")[0].company.id == ids["henlius"]
+    finally:
+        other.close()
+
+
+def test_word_inside_a_long_name_among_many_sharing_its_letters(db):
+    """A word start is found even when its trigrams are common in other names."""
+    for n in range(60):
+        add_company(db, f"Hanover Biolab {n}")
+    target = add_company(db, "Suzhou Hanbio Pharma")
+    found = complete_companies(db, "hanbio")
+    assert found[0].company.id == target
+    assert found[0].score > max(c.score for c in found[1:])
+    assert resolve_company(db, "Hanbio").company.id == target
