@@ -224,6 +224,28 @@ def test_search_pages(kb):
     assert len(set(seen)) == 7
 
 
+def test_search_weighs_columns_and_rarer_words(kb):
+    src = kb.source("S")
+    common = [kb.fact(src, f"kinase deal {n}", evidence="filler text") for n in range(5)]
+    in_evidence = kb.fact(src, "kinase deal", evidence="mentions zanubrutinib once")
+    in_summary = kb.fact(src, "zanubrutinib kinase deal", evidence="filler text")
+    newest = kb.fact(src, "kinase deal", evidence="kinase again and zanubrutinib")
+    ranked = [h.fact.id for h in queries.search(kb.db, "kinase zanubrutinib").hits]
+    assert set(ranked) == {in_evidence, in_summary, newest}
+    # The rare word in the summary outweighs a second mention of the common one.
+    assert ranked[0] == in_summary
+    assert ranked.index(newest) < ranked.index(in_evidence)
+    assert not set(common) & set(ranked)
+
+
+def test_search_ranks_every_match_of_a_rare_word_not_just_the_newest(kb):
+    src = kb.source("S")
+    best = kb.fact(src, "Tislelizumab tislelizumab tislelizumab deal")
+    for n in range(12):
+        kb.fact(src, f"tislelizumab note {n}")
+    assert queries.search(kb.db, "tislelizumab", limit=1).hits[0].fact.id == best
+
+
 @pytest.mark.parametrize(
     "hostile",
     [
