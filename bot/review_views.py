@@ -20,7 +20,7 @@ from briefs.ingest.review import QueuedProposal, approve, count_pending, next_pe
 from briefs.render import Page, group_messages, render_template
 from briefs.text import MAX_FIELD, MAX_NAME
 
-from .cogs.facts import actor_of
+from .actors import actor_of
 from .embeds import page_to_embed
 from .permissions import require_admin
 from .review_form import edits_from, form_fields

@@ -11,6 +11,7 @@ from discord.ext import commands
 from briefs.admin_roles import set_admin_role
 from briefs.render import render_template
 
+from ..actors import actor_label
 from ..embeds import page_to_embed
 from ..permissions import require_manage_guild
 from ..views import NONE
@@ -36,9 +37,10 @@ class Admin(commands.Cog):
         self, interaction: discord.Interaction, role: discord.Role | None = None
     ) -> None:
         await require_manage_guild(interaction)
-        by = f"discord:{interaction.user.name} ({interaction.user.id})"
         role_id = role.id if role else None
-        await self.bot.db_call(set_admin_role, interaction.guild_id, role_id, by)
+        await self.bot.db_call(
+            set_admin_role, interaction.guild_id, role_id, actor_label(interaction)
+        )
         pages = render_template(ROLE_SET_TEMPLATE, role=role.name if role else None)
         await interaction.response.send_message(
             embeds=[page_to_embed(p) for p in pages], ephemeral=True, allowed_mentions=NONE

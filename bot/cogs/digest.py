@@ -20,37 +20,26 @@ from discord.ext import commands
 
 from briefs import digest as dg
 from briefs import digest_settings as ds
-from briefs.render import Page, Trusted, environment, render_template
+from briefs.render import Page, render_template
 from briefs.store import utcnow
 
+from ..actors import actor_label
 from ..embeds import embed_messages
 from ..permissions import require_manage_guild
 from ..schedule import Clock, DigestScheduler, DiscordSender, missing_permissions, shard_filter
+from ..views import NONE
+from ..words import word
 
 log = logging.getLogger("dealbrief.bot.digest")
 
 ADMIN_TEMPLATE = "digest_admin.j2"
-WORDS_TEMPLATE = "digest_words.j2"
-NONE = discord.AllowedMentions.none()
 READY_POLL_SECONDS = 0.5
-
-
-def word(key: str) -> str:
-    """Command and option descriptions from ``templates/digest_words.j2``."""
-    text = environment("text").get_template(WORDS_TEMPLATE).render(key=key).strip()
-    if not text:
-        raise KeyError(f"no word {key!r} in {WORDS_TEMPLATE}")
-    return text
 
 
 WEEKDAY_CHOICES = [
     app_commands.Choice(name=name.capitalize(), value=index)
     for index, name in enumerate(ds.WEEKDAYS)
 ]
-
-
-def actor_name(interaction: discord.Interaction) -> str:
-    return f"discord:{interaction.user.name} ({interaction.user.id})"
 
 
 def shard_owner(bot: commands.Bot):
@@ -102,8 +91,8 @@ class DigestCog(commands.Cog):
 
     # --- Settings -------------------------------------------------------------------------
 
-    @digest.command(name="channel", description=word("cmd.channel"))
-    @app_commands.describe(channel=word("opt.channel"))
+    @digest.command(name="channel", description=word("cmd.digest.channel"))
+    @app_commands.describe(channel=word("opt.digest.channel"))
     async def channel(self, interaction: discord.Interaction, channel: discord.TextChannel) -> None:
         await require_manage_guild(interaction)
         missing = missing_permissions(channel)
@@ -111,14 +100,16 @@ class DigestCog(commands.Cog):
             await self._answer(interaction, "missing_permissions", channel=channel, missing=missing)
             return
         settings = await self.bot.db_call(
-            _set_channel, interaction.guild_id, channel.id, actor_name(interaction), self.clock()
+            _set_channel, interaction.guild_id, channel.id, actor_label(interaction), self.clock()
         )
         await self.scheduler.settings_changed(settings.guild_id)
         await self._answer(interaction, "channel_set", settings=settings, channel=channel)
 
-    @digest.command(name="schedule", description=word("cmd.schedule"))
+    @digest.command(name="schedule", description=word("cmd.digest.schedule"))
     @app_commands.describe(
-        weekday=word("opt.weekday"), time=word("opt.time"), timezone=word("opt.timezone")
+        weekday=word("opt.digest.weekday"),
+        time=word("opt.digest.time"),
+        timezone=word("opt.digest.timezone"),
     )
     @app_commands.choices(weekday=WEEKDAY_CHOICES)
     async def schedule(
@@ -135,7 +126,7 @@ class DigestCog(commands.Cog):
             weekday.value,
             time,
             timezone,
-            actor_name(interaction),
+            actor_label(interaction),
             self.clock(),
         )
         await self.scheduler.settings_changed(settings.guild_id)
@@ -147,24 +138,24 @@ class DigestCog(commands.Cog):
     ) -> list[app_commands.Choice[str]]:
         return [app_commands.Choice(name=z, value=z) for z in ds.suggest_timezones(current)]
 
-    @digest.command(name="on", description=word("cmd.on"))
+    @digest.command(name="on", description=word("cmd.digest.on"))
     async def on(self, interaction: discord.Interaction) -> None:
         await self._switch(interaction, True)
 
-    @digest.command(name="off", description=word("cmd.off"))
+    @digest.command(name="off", description=word("cmd.digest.off"))
     async def off(self, interaction: discord.Interaction) -> None:
         await self._switch(interaction, False)
 
     async def _switch(self, interaction: discord.Interaction, enabled: bool) -> None:
         await require_manage_guild(interaction)
         settings = await self.bot.db_call(
-            _set_enabled, interaction.guild_id, enabled, actor_name(interaction), self.clock()
+            _set_enabled, interaction.guild_id, enabled, actor_label(interaction), self.clock()
         )
         await self.scheduler.settings_changed(settings.guild_id)
         await self._answer(interaction, "on" if enabled else "off", settings=settings)
 
-    @digest.command(name="mention", description=word("cmd.mention"))
-    @app_commands.describe(role=word("opt.role"))
+    @digest.command(name="mention", description=word("cmd.digest.mention"))
+    @app_commands.describe(role=word("opt.digest.role"))
     async def mention(
         self, interaction: discord.Interaction, role: discord.Role | None = None
     ) -> None:
@@ -173,34 +164,34 @@ class DigestCog(commands.Cog):
             _set_mention,
             interaction.guild_id,
             role.id if role else None,
-            actor_name(interaction),
+            actor_label(interaction),
             self.clock(),
         )
         await self._answer(interaction, "mention", settings=settings)
 
     # --- Looking and posting --------------------------------------------------------------
 
-    @digest.command(name="preview", description=word("cmd.preview"))
+    @digest.command(name="preview", description=word("cmd.digest.preview"))
     async def preview(self, interaction: discord.Interaction) -> None:
         await require_manage_guild(interaction)
         await interaction.response.defer(ephemeral=True, thinking=True)
         pages, chart = await self.bot.db_call(_preview, interaction.guild_id, self.clock())
         await self._send_pages(interaction, pages, chart)
 
-    @digest.command(name="now", description=word("cmd.now"))
+    @digest.command(name="now", description=word("cmd.digest.now"))
     async def now(self, interaction: discord.Interaction) -> None:
         await require_manage_guild(interaction)
         await interaction.response.defer(ephemeral=True, thinking=True)
         outcome = await self.scheduler.post_now(interaction.guild_id)
         await self._answer(interaction, outcome.status, record=outcome.record, error=outcome.error)
 
-    @digest.command(name="history", description=word("cmd.history"))
+    @digest.command(name="history", description=word("cmd.digest.history"))
     async def history(self, interaction: discord.Interaction) -> None:
         await require_manage_guild(interaction)
         settings, records = await self.bot.db_call(_history, interaction.guild_id)
         await self._answer(interaction, "history", settings=settings, records=records)
 
-    @digest.command(name="status", description=word("cmd.status"))
+    @digest.command(name="status", description=word("cmd.digest.status"))
     async def status(self, interaction: discord.Interaction) -> None:
         await require_manage_guild(interaction)
         settings, last = await self.bot.db_call(_status, interaction.guild_id)
@@ -224,7 +215,7 @@ class DigestCog(commands.Cog):
         pages = render_template(
             ADMIN_TEMPLATE,
             what=what,
-            channel=Trusted(f"<#{channel_id}>") if channel_id else "",
+            channel_id=channel_id,
             role=_role_name(interaction, settings),
             **context,
         )

@@ -12,11 +12,11 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from briefs.changes import Actor
 from briefs.model import ALIAS_KINDS, FACT_KINDS
 from briefs.text import MAX_FIELD, MAX_NAME
 
 from .. import answers
+from ..actors import actor_of
 from ..answers import FactOptions
 from ..autocomplete import company_choices
 from ..permissions import require_admin
@@ -48,12 +48,6 @@ FACT_OPTION_WORDS = {
     "total": word("opt.total"),
     "kind": word("opt.kind"),
 }
-
-
-def actor_of(interaction: discord.Interaction) -> Actor:
-    """The member and server a change is recorded under."""
-    user = interaction.user
-    return Actor(name=f"discord:{user.name}", id=str(user.id), guild_id=str(interaction.guild_id))
 
 
 class Facts(commands.Cog):

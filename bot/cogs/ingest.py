@@ -23,12 +23,12 @@ from briefs.ingest.read import MAX_BYTES, SUPPORTED_SUFFIXES, read_bytes
 from briefs.ingest.review import ingest_document
 from briefs.render import Page, render_template
 
+from ..actors import actor_of
 from ..embeds import page_to_embed
 from ..permissions import require_admin
 from ..review_views import ReviewView, embeds_of, review_screen
 from ..views import MODAL_TEXT_LIMIT, NONE, VIEW_TIMEOUT, report_error
 from ..words import word
-from .facts import actor_of
 
 TITLE_LIMIT = 300  # the reader keeps this much of a title
 PASTED_NAME = "pasted.txt"  # read as plain text: the first line is the title
