@@ -79,16 +79,30 @@ def _build(raw: str, granularity: str, groups: tuple[str, ...]) -> Period:
     return Period(raw, granularity, date(year, 1, 1), date(year, 12, 31))
 
 
-def bucket(day: date, granularity: str) -> str:
-    """Name the period of ``granularity`` (year, half, quarter, month) that holds ``day``."""
+def period_text(granularity: str, year: int, number: int = 1) -> str:
+    """The stored text of a period: ``2025``, ``2025-H1``, ``2025-Q3`` or ``2025-07``.
+
+    ``number`` is the half, quarter or month within the year. The one place that spells
+    period texts, for buckets and for the dates ingestion reads from articles alike.
+    """
     if granularity == "year":
-        return f"{day.year}"
+        return f"{year}"
     if granularity == "half":
-        return f"{day.year}-H{1 if day.month <= 6 else 2}"
+        return f"{year}-H{number}"
     if granularity == "quarter":
-        return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
+        return f"{year}-Q{number}"
     if granularity == "month":
-        return f"{day.year}-{day.month:02d}"
+        return f"{year}-{number:02d}"
     raise BadInput(
         f"unknown granularity {granularity!r}", code="bad_granularity", value=granularity
     )
+
+
+def bucket(day: date, granularity: str) -> str:
+    """Name the period of ``granularity`` (year, half, quarter, month) that holds ``day``."""
+    number = {
+        "half": 1 if day.month <= 6 else 2,
+        "quarter": (day.month - 1) // 3 + 1,
+        "month": day.month,
+    }.get(granularity, 1)
+    return period_text(granularity, day.year, number)

@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
+from ..periods import bucket, period_text
+
 MONTHS = {
     name: number
     for number, names in enumerate(
@@ -103,17 +105,17 @@ def _to_period(name: str, m: re.Match[str], published: date | None) -> str | Non
         if name in ("mdy", "dmy"):
             return date(year, MONTHS[m["month"].lower()], int(m["day"])).isoformat()
         if name == "half":
-            return f"{year}-H{_ORDINALS[m['ord'].lower()]}"
+            return period_text("half", year, _ORDINALS[m["ord"].lower()])
         if name == "half_short":
-            return f"{year}-H{m['n'] or m['n2']}"
+            return period_text("half", year, int(m["n"] or m["n2"]))
         if name == "quarter":
-            return f"{year}-Q{_ORDINALS[m['ord'].lower()]}"
+            return period_text("quarter", year, _ORDINALS[m["ord"].lower()])
         if name == "quarter_short":
-            return f"{year}-Q{m['n'] or m['n2']}"
+            return period_text("quarter", year, int(m["n"] or m["n2"]))
         if name == "my":
-            return f"{year}-{MONTHS[m['month'].lower()]:02d}"
+            return period_text("month", year, MONTHS[m["month"].lower()])
         if name == "year":
-            return str(year)
+            return period_text("year", year)
         if published is None:
             return None
         if name == "md":
@@ -123,7 +125,7 @@ def _to_period(name: str, m: re.Match[str], published: date | None) -> str | Non
         if name == "in_month":
             month = MONTHS[m["month"].lower()]
             guess_year = published.year - (1 if month > published.month else 0)
-            return f"{guess_year}-{month:02d}"
+            return period_text("month", guess_year, month)
         if name == "weekday":
             back = (published.weekday() - WEEKDAYS.index(m["weekday"].lower())) % 7
             return (published - timedelta(days=back)).isoformat()
@@ -140,11 +142,9 @@ def _relative(word: str, published: date) -> str:
     if word == "today":
         return published.isoformat()
     if word == "last year":
-        return str(published.year - 1)
+        return period_text("year", published.year - 1)
     if word == "this year":
-        return str(published.year)
+        return period_text("year", published.year)
     if word == "last week":  # periods have no weeks: the month that week fell in
-        week = published - timedelta(days=7)
-        return f"{week.year}-{week.month:02d}"
-    first = published.replace(day=1) - timedelta(days=1)
-    return f"{first.year}-{first.month:02d}"
+        return bucket(published - timedelta(days=7), "month")
+    return bucket(published.replace(day=1) - timedelta(days=1), "month")
