@@ -1,4 +1,4 @@
-"""A small knowledge base for the cog tests, written through the real change functions."""
+"""A small knowledge base for the bot and console tests, written through the real change functions."""
 
 from __future__ import annotations
 
@@ -14,14 +14,13 @@ SEEDER = Actor("test:seed")
 SEARCH_FACTS = 20  # more than one screen of search results
 
 
-def seed(db: Database) -> dict[str, int]:
-    """Riverbend licensed an antibody to Northgate, plus many approvals that mention it."""
+def seed_deal(db: Database, actor: Actor = SEEDER) -> dict[str, int]:
+    """Riverbend licensed its antibody to Northgate: one source, two companies, one deal."""
     source = add_source(
-        db, key="t-1", title="Riverbend licenses its antibody", actor=SEEDER, outlet="Test Wire"
+        db, key="t-1", title="Riverbend licenses its antibody", actor=actor, outlet="Test Wire"
     )
-    riverbend = add_company(db, "Riverbend Therapeutics", SEEDER, country="China")
-    northgate = add_company(db, "Northgate Pharma", SEEDER, country="USA")
-    add_company(db, "Riverbank Biotech", SEEDER, country="China")
+    riverbend = add_company(db, "Riverbend Therapeutics", actor, country="China")
+    northgate = add_company(db, "Northgate Pharma", actor, country="USA")
     deal = add_fact(
         db,
         FactIn(
@@ -35,21 +34,28 @@ def seed(db: Database) -> dict[str, int]:
             period="2025-03",
             figures=[FigureIn(role="upfront", value=50e6), FigureIn(role="milestones", value=1e9)],
         ),
-        SEEDER,
+        actor,
     )
+    return {"source": source, "riverbend": riverbend, "northgate": northgate, "deal": deal}
+
+
+def seed(db: Database) -> dict[str, int]:
+    """The deal, a company with a nearly equal name, and many approvals that mention it."""
+    world = seed_deal(db)
+    add_company(db, "Riverbank Biotech", SEEDER, country="China")
     for number in range(SEARCH_FACTS):
         add_fact(
             db,
             FactIn(
                 kind="approval",
                 summary=f"Northgate won approval number {number} for the zorbamab antibody.",
-                source_id=source,
-                subject_id=northgate,
+                source_id=world["source"],
+                subject_id=world["northgate"],
                 period=f"2024-{number % 12 + 1:02d}",
             ),
             SEEDER,
         )
-    return {"source": source, "riverbend": riverbend, "northgate": northgate, "deal": deal}
+    return world
 
 
 def button(reply: Reply | dict[str, Any], label: str) -> dict[str, Any]:

@@ -3,9 +3,10 @@
 import io
 
 import pytest
+from cog_world import seed_deal
 
 from bot.console import Line, answer, parse_line, run_console
-from briefs.changes import Actor, FactIn, FigureIn, add_company, add_fact, add_source
+from briefs.changes import Actor, add_company
 from briefs.errors import BadInput
 from briefs.store import open_db
 
@@ -15,27 +16,7 @@ ADMIN = Actor("test:admin")
 @pytest.fixture
 def seeded(db):
     """Two companies and one licence deal, written through the real change functions."""
-    source = add_source(
-        db, key="t-1", title="Riverbend licenses its antibody", actor=ADMIN, outlet="Test Wire"
-    )
-    riverbend = add_company(db, "Riverbend Therapeutics", ADMIN, country="China")
-    northgate = add_company(db, "Northgate Pharma", ADMIN, country="USA")
-    fact_id = add_fact(
-        db,
-        FactIn(
-            kind="licence",
-            summary="Riverbend licensed its PD-1 antibody to Northgate for North America.",
-            source_id=source,
-            subject_id=riverbend,
-            counterparty_id=northgate,
-            licensor_id=riverbend,
-            licensee_id=northgate,
-            period="2025-03",
-            figures=[FigureIn(role="upfront", value=50e6)],
-        ),
-        ADMIN,
-    )
-    return {"source": source, "fact": fact_id, "riverbend": riverbend}
+    return seed_deal(db, ADMIN)
 
 
 # --- Parsing ----------------------------------------------------------------------------------
@@ -127,7 +108,7 @@ def test_admin_commands_run_as_the_shell_user(db, seeded):
 
 
 def test_edit_changes_the_amount_and_keeps_the_rest(db, seeded):
-    answer(db, f"/fact edit {seeded['fact']} upfront:$75m reason:corrected")
+    answer(db, f"/fact edit {seeded['deal']} upfront:$75m reason:corrected")
     text = answer(db, "/deal Riverbend")
     assert "$75M" in text
     assert "$50M" not in text
