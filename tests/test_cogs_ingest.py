@@ -89,6 +89,17 @@ def custom_id(reply, key: str) -> str:
     return button(reply, word(key))["custom_id"]
 
 
+async def press(standin, reply, key: str, user=None):
+    """The answer to pressing the button labelled with word ``key`` (as the admin by default)."""
+    pressed = await standin.click(reply, custom_id(reply, key), user=user or standin.admin)
+    return await pressed.response()
+
+
+async def submit(standin, form, values: dict[str, str]):
+    """The answer to the admin submitting ``form`` with these values by input custom id."""
+    return await (await standin.submit_modal(form.custom_id, values, user=standin.admin)).response()
+
+
 # --- /ingest ---------------------------------------------------------------------------------
 
 
@@ -172,9 +183,7 @@ async def test_pasted_text_goes_through_the_form_and_never_pings(bot_up, standin
     assert db.execute("SELECT title FROM sources").fetchone() == ("Deal news for @everyone",)
 
     handle, reply = await open_review(standin)
-    skipped = await (
-        await standin.click(reply, custom_id(reply, "review.skip"), user=standin.admin)
-    ).response()
+    skipped = await press(standin, reply, "review.skip")
     assert "Talbot Labs" in skipped.text and "TB-9" in skipped.text
     assert "@everyone" not in skipped.text and f"@{ZWSP}everyone" in skipped.text
     assert skipped.data["allowed_mentions"] == {"parse": []}
@@ -215,9 +224,7 @@ async def test_approve_turns_the_proposal_into_an_audited_fact(queued, standin, 
 
     # The next one names no direction: approving it is refused and it stays waiting.
     assert f"Proposal #{second}" in moved.text
-    refused = await (
-        await standin.click(moved, custom_id(moved, "review.approve"), user=standin.admin)
-    ).response()
+    refused = await press(standin, moved, "review.approve")
     assert refused.type == CHANNEL_MESSAGE and refused.ephemeral
     assert "who licenses to whom" in refused.text
     assert get_proposal(db, second).status == "proposed"
@@ -226,9 +233,7 @@ async def test_approve_turns_the_proposal_into_an_audited_fact(queued, standin, 
 async def test_edit_prefills_the_form_and_approves_with_the_changes(queued, standin, db):
     first, second = queued
     handle, reply = await open_review(standin)
-    form = await (
-        await standin.click(reply, custom_id(reply, "review.edit"), user=standin.admin)
-    ).response()
+    form = await press(standin, reply, "review.edit")
     assert form.type == MODAL
     fields = inputs(form)
     assert len(fields) == 5
@@ -240,25 +245,19 @@ async def test_edit_prefills_the_form_and_approves_with_the_changes(queued, stan
 
     # "Lumen" starts two known names: a polite question, and the proposal stays waiting.
     typed = {f["custom_id"]: f.get("value", "") for f in fields.values()}
-    asked = await (
-        await standin.submit_modal(
-            form.custom_id, typed | {licensor["custom_id"]: "Lumen"}, user=standin.admin
-        )
-    ).response()
+    asked = await submit(standin, form, typed | {licensor["custom_id"]: "Lumen"})
     assert asked.ephemeral and "Did you mean" in asked.text and "Lumen Diagnostics" in asked.text
     assert get_proposal(db, first).status == "proposed"
 
-    done = await (
-        await standin.submit_modal(
-            form.custom_id,
-            typed
-            | {
-                fields[word("review.asset")]["custom_id"]: "KT-7 antibody",
-                amounts["custom_id"]: "upfront=$30m; milestones=$200m",
-            },
-            user=standin.admin,
-        )
-    ).response()
+    done = await submit(
+        standin,
+        form,
+        typed
+        | {
+            fields[word("review.asset")]["custom_id"]: "KT-7 antibody",
+            amounts["custom_id"]: "upfront=$30m; milestones=$200m",
+        },
+    )
     assert done.ephemeral and "approved as fact" in done.text
     fact = get_fact(db, get_proposal(db, first).fact_id)
     assert fact.asset == "KT-7 antibody" and fact.licensor.name == "Lumen Therapeutics"
@@ -271,16 +270,10 @@ async def test_edit_prefills_the_form_and_approves_with_the_changes(queued, stan
 async def test_a_bad_amounts_line_is_refused_politely(queued, standin, db):
     first, _ = queued
     _, reply = await open_review(standin)
-    form = await (
-        await standin.click(reply, custom_id(reply, "review.edit"), user=standin.admin)
-    ).response()
+    form = await press(standin, reply, "review.edit")
     amounts = inputs(form)[word("review.amounts")]
     for line, expected in (("upfront $30m", "not an amount line"), ("royalty=5%", "royalty")):
-        refused = await (
-            await standin.submit_modal(
-                form.custom_id, {amounts["custom_id"]: line}, user=standin.admin
-            )
-        ).response()
+        refused = await submit(standin, form, {amounts["custom_id"]: line})
         assert refused.ephemeral and expected in refused.text, line
     assert get_proposal(db, first).status == "proposed"
 
@@ -288,16 +281,10 @@ async def test_a_bad_amounts_line_is_refused_politely(queued, standin, db):
 async def test_reject_keeps_the_reason_and_moves_on(queued, standin, db):
     first, second = queued
     handle, reply = await open_review(standin)
-    form = await (
-        await standin.click(reply, custom_id(reply, "review.reject"), user=standin.admin)
-    ).response()
+    form = await press(standin, reply, "review.reject")
     assert form.type == MODAL
     [reason] = inputs(form).values()
-    done = await (
-        await standin.submit_modal(
-            form.custom_id, {reason["custom_id"]: "an option, not a licence"}, user=standin.admin
-        )
-    ).response()
+    done = await submit(standin, form, {reason["custom_id"]: "an option, not a licence"})
     assert done.ephemeral and f"Proposal #{first} rejected" in done.text
     rejected = get_proposal(db, first)
     assert rejected.status == "rejected" and rejected.reason == "an option, not a licence"
@@ -307,12 +294,8 @@ async def test_reject_keeps_the_reason_and_moves_on(queued, standin, db):
 
 async def test_skipping_to_the_end_counts_what_still_waits(queued, standin, db):
     _, reply = await open_review(standin)
-    nxt = await (
-        await standin.click(reply, custom_id(reply, "review.skip"), user=standin.admin)
-    ).response()
-    end = await (
-        await standin.click(nxt, custom_id(nxt, "review.skip"), user=standin.admin)
-    ).response()
+    nxt = await press(standin, reply, "review.skip")
+    end = await press(standin, nxt, "review.skip")
     assert "2 skipped proposals still wait" in end.text
     assert not buttons(end)
     assert statuses(db) == ["proposed", "proposed"]
@@ -323,9 +306,7 @@ async def test_only_the_admin_who_opened_it_can_press(queued, standin, db):
     _, reply = await open_review(standin)
     other = standin.add_user("carol", manage_guild=True)
     for user in (standin.member, other):
-        refused = await (
-            await standin.click(reply, custom_id(reply, "review.approve"), user=user)
-        ).response()
+        refused = await press(standin, reply, "review.approve", user=user)
         assert refused.type == CHANNEL_MESSAGE and refused.ephemeral
         assert "Only the person who asked" in refused.text
     assert get_proposal(db, first).status == "proposed" and count(db, "facts") == 0
@@ -342,22 +323,14 @@ async def test_the_buttons_grey_out_when_they_time_out(queued, standin, monkeypa
 async def test_edit_gives_a_direction_the_article_did_not_state(queued, standin, db):
     _, second = queued
     _, reply = await open_review(standin)
-    moved = await (
-        await standin.click(reply, custom_id(reply, "review.skip"), user=standin.admin)
-    ).response()
-    form = await (
-        await standin.click(moved, custom_id(moved, "review.edit"), user=standin.admin)
-    ).response()
+    moved = await press(standin, reply, "review.skip")
+    form = await press(standin, moved, "review.edit")
     fields = inputs(form)
     licensor, licensee = fields[word("review.licensor")], fields[word("review.licensee")]
     assert not licensor.get("value") and not licensee.get("value")
-    done = await (
-        await standin.submit_modal(
-            form.custom_id,
-            {licensor["custom_id"]: "Talbot Labs", licensee["custom_id"]: "Orrin Pharma"},
-            user=standin.admin,
-        )
-    ).response()
+    done = await submit(
+        standin, form, {licensor["custom_id"]: "Talbot Labs", licensee["custom_id"]: "Orrin Pharma"}
+    )
     assert done.ephemeral and "approved as fact" in done.text
     fact = get_fact(db, get_proposal(db, second).fact_id)
     assert (fact.licensor.name, fact.licensee.name) == ("Talbot Labs", "Orrin Pharma")
