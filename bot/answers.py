@@ -18,6 +18,9 @@ from sqlite_utils import Database
 from briefs import changes, names, queries, render
 from briefs.changes import Actor, FactIn, FigureIn
 from briefs.errors import BadInput
+from briefs.ingest.commands import FileLine, IngestReport
+from briefs.ingest.read import read_bytes
+from briefs.ingest.review import ingest_document
 from briefs.model import AuditEntry
 from briefs.money import parse_amount
 from briefs.render import Page
@@ -278,6 +281,32 @@ def add_alias(
         if e.entity == "alias" and e.entity_id == alias_id
     )
     return screens_of(render.render_change(entry, flavour=flavour, commands=COMMAND_STYLE))
+
+
+# --- Ingestion ---------------------------------------------------------------------------------
+
+
+def ingest_upload(
+    db: Database, data: bytes, filename: str, actor: Actor, label: str | None = None
+) -> list[Page]:
+    """Read, store and extract one document; the report says how many proposals now wait
+    (none for a document already stored). ``label`` names it in the report."""
+    document = read_bytes(data, filename)
+    result = ingest_document(db, document, actor)
+    line = FileLine(
+        name=label or filename,
+        proposals=len(result.proposals),
+        source_id=result.source_id,
+        duplicate=result.duplicate_document,
+    )
+    return render.render_template(
+        "ingest_report.j2", report=IngestReport(stored=True, lines=[line])
+    )
+
+
+def pasted_bytes(title: str, text: str) -> bytes:
+    """The pasted article as a plain-text document whose first line is its title."""
+    return f"{title.strip()}\n\n{text.strip()}\n".encode()
 
 
 def _entry(db: Database, actor: Actor, audit_id: int) -> AuditEntry:

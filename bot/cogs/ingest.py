@@ -9,20 +9,15 @@ becomes a fact until an admin approves it in /review.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from pathlib import Path
 
 import discord
 from discord import app_commands
 from discord.ext import commands
-from sqlite_utils import Database
 
-from briefs.changes import Actor
 from briefs.errors import BadInput
-from briefs.ingest.commands import FileLine, IngestReport
-from briefs.ingest.read import MAX_BYTES, SUPPORTED_SUFFIXES, read_bytes
-from briefs.ingest.review import ingest_document
-from briefs.render import Page, render_template
+from briefs.ingest.read import check_file
 
+from .. import answers
 from ..actors import actor_of
 from ..embeds import page_to_embed
 from ..permissions import require_admin
@@ -32,45 +27,6 @@ from ..words import word
 
 TITLE_LIMIT = 300  # the reader keeps this much of a title
 PASTED_NAME = "pasted.txt"  # read as plain text: the first line is the title
-
-
-def check_upload(filename: str, size: int) -> None:
-    """Refuse a file by its name and announced size, before downloading it."""
-    if Path(filename).suffix.lower() not in SUPPORTED_SUFFIXES:
-        raise BadInput(
-            f"{filename}: only .txt, .md and .html files can be read",
-            code="unsupported_type",
-            file=filename,
-        )
-    if size > MAX_BYTES:
-        raise BadInput(
-            f"{filename} is {size // 1024} KB; the limit is {MAX_BYTES // 1024} KB",
-            code="too_large",
-            file=filename,
-            size=size,
-            limit=MAX_BYTES,
-        )
-
-
-def ingest_upload(
-    db: Database, data: bytes, filename: str, actor: Actor, label: str | None = None
-) -> list[Page]:
-    """Read, store and extract one document; the report says how many proposals now wait
-    (none for a document already stored). ``label`` names it in the report."""
-    document = read_bytes(data, filename)
-    result = ingest_document(db, document, actor)
-    line = FileLine(
-        name=label or filename,
-        proposals=len(result.proposals),
-        source_id=result.source_id,
-        duplicate=result.duplicate_document,
-    )
-    return render_template("ingest_report.j2", report=IngestReport(stored=True, lines=[line]))
-
-
-def pasted_bytes(title: str, text: str) -> bytes:
-    """The pasted article as a plain-text document whose first line is its title."""
-    return f"{title.strip()}\n\n{text.strip()}\n".encode()
 
 
 class Ingest(commands.Cog):
@@ -84,7 +40,9 @@ class Ingest(commands.Cog):
         three seconds Discord waits for a first answer."""
         if not interaction.response.is_done():
             await interaction.response.defer(ephemeral=True, thinking=True)
-        pages = await self.bot.db_call(ingest_upload, data, filename, actor_of(interaction), label)
+        pages = await self.bot.db_call(
+            answers.ingest_upload, data, filename, actor_of(interaction), label
+        )
         await interaction.edit_original_response(
             embeds=[page_to_embed(p) for p in pages[:10]], allowed_mentions=NONE
         )
@@ -100,7 +58,7 @@ class Ingest(commands.Cog):
         if attachment is None:
             await interaction.response.send_modal(PasteModal(self._pasted))
             return
-        check_upload(attachment.filename, attachment.size)
+        check_file(attachment.filename, attachment.size)
         await interaction.response.defer(ephemeral=True, thinking=True)
         try:
             data = await attachment.read()
@@ -114,7 +72,9 @@ class Ingest(commands.Cog):
 
     async def _pasted(self, interaction: discord.Interaction, title: str, text: str) -> None:
         await require_admin(interaction)
-        await self._ingest(interaction, pasted_bytes(title, text), PASTED_NAME, title.strip())
+        await self._ingest(
+            interaction, answers.pasted_bytes(title, text), PASTED_NAME, title.strip()
+        )
 
     @app_commands.command(name="review", description=word("cmd.review"))
     @app_commands.guild_only()

@@ -76,19 +76,28 @@ class Document:
             return None
 
 
+def check_file(filename: str, size: int) -> None:
+    """Refuse a file by its name and size, so callers can refuse before reading a byte."""
+    if Path(filename).suffix.lower() not in SUPPORTED_SUFFIXES:
+        raise BadInput(
+            f"{filename}: only .txt, .md and .html files can be read",
+            code="unsupported_type",
+            file=filename,
+        )
+    if size > MAX_BYTES:
+        raise BadInput(
+            f"{filename} is {size // 1024} KB; the limit is {MAX_BYTES // 1024} KB",
+            code="too_large",
+            file=filename,
+            size=size,
+            limit=MAX_BYTES,
+        )
+
+
 def read_document(path: str | Path) -> Document:
     """Read a file from disk; refuse unsupported types and oversized files before reading them."""
     file = Path(path)
-    suffix = file.suffix.lower()
-    if suffix not in SUPPORTED_SUFFIXES:
-        raise BadInput(
-            f"{file.name}: only .txt, .md and .html files can be read",
-            code="unsupported_type",
-            file=file.name,
-        )
-    size = file.stat().st_size
-    if size > MAX_BYTES:
-        raise _too_large(file.name, size)
+    check_file(file.name, file.stat().st_size)
     with open(file, "rb") as fh:
         data = fh.read(MAX_BYTES + 1)
     return read_bytes(data, file.name, path=str(file))
@@ -96,15 +105,8 @@ def read_document(path: str | Path) -> Document:
 
 def read_bytes(data: bytes, filename: str, *, path: str | None = None) -> Document:
     """Turn raw bytes named ``filename`` into a Document, or raise BadInput with a clear code."""
+    check_file(filename, len(data))
     suffix = Path(filename).suffix.lower()
-    if suffix not in SUPPORTED_SUFFIXES:
-        raise BadInput(
-            f"{filename}: only .txt, .md and .html files can be read",
-            code="unsupported_type",
-            file=filename,
-        )
-    if len(data) > MAX_BYTES:
-        raise _too_large(filename, len(data))
     if not data.strip():
         raise BadInput(f"{filename} is empty", code="empty_document", file=filename)
     raw = decode(data, filename)
@@ -275,14 +277,4 @@ def _not_text(filename: str) -> BadInput:
 def _bad_html(filename: str) -> BadInput:
     return BadInput(
         f"{filename}: no readable article text in this HTML", code="bad_html", file=filename
-    )
-
-
-def _too_large(filename: str, size: int) -> BadInput:
-    return BadInput(
-        f"{filename} is {size // 1024} KB; the limit is {MAX_BYTES // 1024} KB",
-        code="too_large",
-        file=filename,
-        size=size,
-        limit=MAX_BYTES,
     )
