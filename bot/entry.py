@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import logging
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import click
+from click.decorators import FC
 
 from briefs.cli import cli
 from briefs.errors import DealbriefError
@@ -30,20 +32,21 @@ def _ids(_ctx: click.Context, _param: click.Parameter, value: str | None) -> lis
         raise click.BadParameter(to_text(render_error(err, flavour="text")).strip()) from None
 
 
+def _file_option(flag: str, name: str, help: str) -> Callable[[FC], FC]:
+    """An optional file path option (a file, not a folder), passed on as a ``Path``."""
+    return click.option(
+        flag, name, type=click.Path(dir_okay=False, path_type=Path), default=None, help=help
+    )
+
+
 @cli.command("bot")
-@click.option(
-    "--db",
-    "db_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Database file (also accepted before the command: dealbrief --db FILE bot).",
+@_file_option(
+    "--db", "db_path", "Database file (also accepted before the command: dealbrief --db FILE bot)."
 )
-@click.option(
+@_file_option(
     "--config",
     "config_file",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="TOML file with a [bot] table (default: ./dealbrief.toml if present).",
+    "TOML file with a [bot] table (default: ./dealbrief.toml if present).",
 )
 @click.option(
     "--guild", "guild_ids", type=int, multiple=True, help="Sync commands to this server only."
