@@ -26,6 +26,11 @@ def page_to_embed(page: Page) -> discord.Embed:
     return embed
 
 
+def to_embeds(pages: Sequence[Page]) -> list[discord.Embed]:
+    """Pages as embeds, one each, for a message the caller has already sized."""
+    return [page_to_embed(page) for page in pages]
+
+
 def embed_messages(pages: Sequence[Page]) -> list[list[discord.Embed]]:
     """Pages as messages of embeds: at most 10 embeds and 6000 characters per message."""
-    return [[page_to_embed(page) for page in message] for message in group_messages(pages)]
+    return [to_embeds(message) for message in group_messages(pages)]

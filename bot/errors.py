@@ -18,7 +18,7 @@ from discord import app_commands
 from briefs.errors import DealbriefError
 from briefs.render import Page, render_error, render_template
 
-from .embeds import page_to_embed
+from .embeds import to_embeds
 
 log = logging.getLogger("dealbrief.bot.errors")
 
@@ -67,7 +67,7 @@ def error_pages(interaction: discord.Interaction, error: Exception) -> list[Page
 
 async def send_ephemeral(interaction: discord.Interaction, pages: list[Page]) -> None:
     """Answer only the user who asked: as the response, or as a followup if one was sent."""
-    embeds = [page_to_embed(page) for page in pages[:10]]
+    embeds = to_embeds(pages[:10])
     if interaction.response.is_done():
         await interaction.followup.send(embeds=embeds, ephemeral=True)
     else:

@@ -21,7 +21,7 @@ from briefs.render import Page, group_messages, render_template
 from briefs.text import MAX_FIELD, MAX_NAME
 
 from .actors import actor_of
-from .embeds import page_to_embed
+from .embeds import to_embeds
 from .permissions import require_admin
 from .review_form import edits_from, form_fields
 from .views import NONE, VIEW_TIMEOUT, OwnedView, report_error
@@ -51,7 +51,7 @@ def outcome_pages(proposal_id: int, fact_id: int | None) -> list[Page]:
 
 def embeds_of(pages: Sequence[Page]) -> list[discord.Embed]:
     """One message's worth: a proposal and its outcome line always fit in the first."""
-    return [page_to_embed(page) for page in group_messages(pages)[0]]
+    return to_embeds(group_messages(pages)[0])
 
 
 # --- The buttons -----------------------------------------------------------------------------

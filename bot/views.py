@@ -16,7 +16,7 @@ import discord
 from briefs.render import Page, render_template
 from briefs.text import MAX_FIELD, MAX_LONG_FIELD
 
-from .embeds import page_to_embed
+from .embeds import to_embeds
 from .errors import error_pages, send_ephemeral
 from .words import word
 
@@ -49,7 +49,7 @@ class OwnedView(discord.ui.View):
             return True
         pages = render_template("bot/not_yours.j2")
         await interaction.response.send_message(
-            embeds=[page_to_embed(p) for p in pages], ephemeral=True, allowed_mentions=NONE
+            embeds=to_embeds(pages), ephemeral=True, allowed_mentions=NONE
         )
         return False
 
@@ -188,10 +188,6 @@ class FactModal(discord.ui.Modal):
 # --- Sending answers --------------------------------------------------------------------------
 
 
-def _embeds(screen: Sequence[Page]) -> list[discord.Embed]:
-    return [page_to_embed(page) for page in screen]
-
-
 async def send_screens(
     interaction: discord.Interaction,
     screens: Sequence[Sequence[Page]],
@@ -202,10 +198,10 @@ async def send_screens(
     """Answer with the first screen; a pager (for the asker only) when there are more."""
     extra: dict[str, Any] = {"file": file} if file is not None else {}
     if len(screens) > 1:
-        view = PagerView(interaction.user.id, [_embeds(s) for s in screens])
+        view = PagerView(interaction.user.id, [to_embeds(s) for s in screens])
         extra["view"] = view
     await interaction.response.send_message(
-        embeds=_embeds(screens[0]), ephemeral=ephemeral, allowed_mentions=NONE, **extra
+        embeds=to_embeds(screens[0]), ephemeral=ephemeral, allowed_mentions=NONE, **extra
     )
     if "view" in extra:
         extra["view"].attach(interaction)
@@ -216,8 +212,10 @@ async def replace_with_screens(
 ) -> None:
     """Answer a button press by turning its message into these screens (paged if needed)."""
     view = (
-        PagerView(interaction.user.id, [_embeds(s) for s in screens]) if len(screens) > 1 else None
+        PagerView(interaction.user.id, [to_embeds(s) for s in screens])
+        if len(screens) > 1
+        else None
     )
-    await interaction.response.edit_message(embeds=_embeds(screens[0]), view=view)
+    await interaction.response.edit_message(embeds=to_embeds(screens[0]), view=view)
     if view is not None:
         view.attach(interaction)

@@ -12,7 +12,7 @@ from briefs.admin_roles import set_admin_role
 from briefs.render import render_template
 
 from ..actors import actor_label
-from ..embeds import page_to_embed
+from ..embeds import to_embeds
 from ..permissions import require_manage_guild
 from ..views import NONE
 from ..words import word
@@ -43,7 +43,7 @@ class Admin(commands.Cog):
         )
         pages = render_template(ROLE_SET_TEMPLATE, role=role.name if role else None)
         await interaction.response.send_message(
-            embeds=[page_to_embed(p) for p in pages], ephemeral=True, allowed_mentions=NONE
+            embeds=to_embeds(pages), ephemeral=True, allowed_mentions=NONE
         )
 
 

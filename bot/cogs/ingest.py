@@ -19,7 +19,7 @@ from briefs.ingest.read import check_file
 
 from .. import answers
 from ..actors import actor_of
-from ..embeds import page_to_embed
+from ..embeds import to_embeds
 from ..permissions import require_admin
 from ..review_views import ReviewView, embeds_of, review_screen
 from ..views import MODAL_TEXT_LIMIT, NONE, VIEW_TIMEOUT, report_error
@@ -44,7 +44,7 @@ class Ingest(commands.Cog):
             answers.ingest_upload, data, filename, actor_of(interaction), label
         )
         await interaction.edit_original_response(
-            embeds=[page_to_embed(p) for p in pages[:10]], allowed_mentions=NONE
+            embeds=to_embeds(pages[:10]), allowed_mentions=NONE
         )
 
     @app_commands.command(name="ingest", description=word("cmd.ingest"))

@@ -20,7 +20,7 @@ from briefs.text import MAX_NAME, MAX_QUERY
 
 from .. import answers
 from ..autocomplete import company_choices
-from ..embeds import page_to_embed
+from ..embeds import to_embeds
 from ..help import command_list
 from ..views import NONE, DidYouMeanView, replace_with_screens, send_screens
 from ..words import word
@@ -56,7 +56,7 @@ class Lookup(commands.Cog):
         candidates = [(c.company.id, c.company.name) for c in err.suggestions]
         view = DidYouMeanView(interaction.user.id, candidates, self._open_brief)
         await interaction.response.send_message(
-            embeds=[page_to_embed(p) for p in pages], view=view, allowed_mentions=NONE
+            embeds=to_embeds(pages), view=view, allowed_mentions=NONE
         )
         view.attach(interaction)
 
