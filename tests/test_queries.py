@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import pytest
 
 from briefs import queries
 from briefs.errors import BadInput, NotFound
+from briefs.model import Fact, Figure, PartyRef, Source
 from briefs.queries import MARK_END, MARK_START
 from briefs.text import normalize_name, slugify
 
@@ -112,6 +114,44 @@ def test_fetch_facts_hydrates_and_keeps_order(kb):
     assert deal.source.outlet == "Caixin"
     assert [f.role for f in deal.figures] == ["upfront", "milestones"]
     assert deal.parts_usd == 250e6
+
+
+def test_hydrated_facts_equal_what_the_constructors_build(kb):
+    src = kb.source("Deal news", outlet="Caixin", published="2025-03-01", note="paywalled")
+    a, b = kb.company("Alpha Bio"), kb.company("Beta Pharma")
+    fid = kb.fact(
+        src,
+        "Alpha licenses X to Beta",
+        key="alpha-x",
+        licensor_id=a,
+        licensee_id=b,
+        subject_id=a,
+        asset="X-1",
+        territory="Greater China",
+        status="signed",
+        revision=3,
+        figures=[("upfront", 50e6), ("royalty", None)],
+        **dated("2025-H1", "2025-01-01", "2025-06-30"),
+    )
+    fact = queries.get_fact(kb.db, fid)
+    source = Source(src, "deal-news", "article", "Deal news", "Caixin", None, "2025-03-01", None,
+                    "paywalled")  # fmt: skip
+    expected = Fact(
+        fid, "licence", "Alpha licenses X to Beta", source, key="alpha-x",
+        subject=PartyRef(a, "Alpha Bio"), licensor=PartyRef(a, "Alpha Bio"),
+        licensee=PartyRef(b, "Beta Pharma"), asset="X-1", territory="Greater China",
+        stage=None, period="2025-H1", period_start="2025-01-01", period_end="2025-06-30",
+        status="signed", origin="admin", revision=3, created_at="t", updated_at="t",
+        figures=(Figure("upfront", True, 50e6, "USD", 50e6), Figure("royalty", False, None, "USD")),
+    )  # fmt: skip
+    assert fact == expected
+    assert fact.figures[1].disclosed is False
+    assert fact.subject is fact.licensor  # one object per party within a hydration
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        fact.summary = "changed"
+    with pytest.raises((AttributeError, TypeError)):
+        fact.extra = 1  # slotted: no attribute can be added
+    assert not hasattr(fact, "__dict__") and not hasattr(fact.source, "__dict__")
 
 
 def test_removed_facts_are_hidden_unless_asked(kb):
