@@ -513,3 +513,11 @@ def test_changes_ignore_other_entities_but_span_them(kb):
     changes = queries.changes_since(kb.db, 0)
     assert (changes.added, changes.edited, changes.removed) == ([], [], [])
     assert changes.last_audit_id == queries.latest_audit_id(kb.db) == 1
+
+
+def test_changes_read_the_window_by_audit_id(kb):
+    plan = " ".join(
+        row[3] for row in kb.db.execute(f"EXPLAIN QUERY PLAN {queries.FACT_CHANGES}", [0, 1])
+    )
+    assert "INTEGER PRIMARY KEY (rowid>? AND rowid<?)" in plan
+    assert "audit_entity" not in plan and "TEMP B-TREE" not in plan
