@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import gc
+import json
 import random
 import resource
 import statistics
@@ -36,7 +37,7 @@ from briefs.changes import (
     undo,
 )
 from briefs.queries import fetch_facts, latest_audit_id
-from briefs.store import open_db, utcnow
+from briefs.store import isotime, open_db, utcnow
 
 SECTORS = ("Oncology", "Gene therapy", "Vaccines", "Medical devices", "Diagnostics", "Batteries")
 KINDS = ("licence", "out_licence", "patent_licence", "approval", "sales", "market_stat")
@@ -151,6 +152,71 @@ def time_parts(db, mark: int) -> None:
     )
 
 
+def add_history(db, rows: int) -> None:
+    """``rows`` older audit rows, spread evenly over the two years before the benchmark's weeks.
+
+    A real trail is years of changes before the week a digest reads; the date-bounded reads
+    (where a window starts, the chart's twelve periods) are what its length costs. The rows
+    name no existing fact, so they change no count, only how much there is to walk.
+    """
+    now = utcnow()
+    first = now - timedelta(days=730)
+    step = (timedelta(days=730) - timedelta(days=15)) / max(rows, 1)
+    snapshot = json.dumps({"summary": "x" * 200, "deleted_at": None})
+    db["audit"].insert_all(
+        (
+            {
+                "at": isotime(first + step * n),
+                "actor": "bench",
+                "action": "add",
+                "entity": "fact",
+                "entity_id": -n - 1,
+                "after": snapshot,
+            }
+            for n in range(rows)
+        ),
+        batch_size=10_000,
+    )
+
+
+def time_dated_reads(db, repeat: int = 20) -> None:
+    """Where a window starts and the chart data, with the ``audit_at`` index and without it.
+
+    Without it (as before migration m005) the start was ``max(id) WHERE at < ?``, which walks
+    back from the newest row, and the chart read every fact change through the entity index.
+    """
+    end = utcnow()
+
+    def best_ms(run) -> float:
+        times = []
+        for _ in range(repeat):
+            started = time.perf_counter()
+            run()
+            times.append((time.perf_counter() - started) * 1000)
+        return min(times)
+
+    def measure() -> tuple[float, float]:
+        return (
+            best_ms(lambda: dq.audit_id_before(db, end - timedelta(days=14))),
+            best_ms(lambda: dq.chart_points(db, end=end, length=timedelta(days=7))),
+        )
+
+    rows = db.execute("SELECT count(*) FROM audit").fetchone()[0]
+    start_ms, chart_ms = measure()
+    db.execute("DROP INDEX audit_at")
+    old_start = "SELECT coalesce(max(id), 0) FROM audit WHERE at < ?"
+    moment = isotime(end - timedelta(days=14))
+    old_start_ms = best_ms(lambda: db.execute(old_start, [moment]).fetchone())
+    chart = dq.CHART_POINTS.replace("+a.entity", "a.entity")
+    params = {"first": 0, "length": 1, "last": 11, "since": moment, "until": isotime(end)}
+    old_chart_ms = best_ms(lambda: db.execute(chart, params).fetchall())
+    db.execute("CREATE INDEX audit_at ON audit(at)")
+    print(
+        f"  {rows:,} audit rows: window start {start_ms:.2f} ms (without audit_at, max(id): "
+        f"{old_start_ms:.1f} ms), chart data {chart_ms:.1f} ms (without: {old_chart_ms:.1f} ms)"
+    )
+
+
 class NoSender:
     async def send(self, settings, pages, chart, nonce):  # pragma: no cover - never due here
         raise AssertionError("nothing is due in this benchmark")
@@ -205,12 +271,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--small", action="store_true")
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument(
+        "--history", type=int, default=0, help="older audit rows before the weeks (e.g. 500000)"
+    )
     args = parser.parse_args()
     facts, servers = (1_000, 100) if args.small else (10_000, 1_000)
     rng = random.Random(7)
     with tempfile.TemporaryDirectory() as tmp:
         db = open_db(Path(tmp) / "bench.db")
         started = time.perf_counter()
+        add_history(db, args.history)
         mark = build_week(db, facts, rng)
         print(f"built a week of {facts:,} new facts in {time.perf_counter() - started:.1f} s")
         timings, cpu = time_digest(db, mark, args.runs)
@@ -220,6 +290,7 @@ def main() -> None:
             f"CPU median {statistics.median(cpu):.0f} ms, max {max(cpu):.0f} ms"
         )
         time_parts(db, mark)
+        time_dated_reads(db)
         asyncio.run(schedule_many(db, servers, rng))
         print(f"peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
 

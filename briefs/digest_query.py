@@ -205,12 +205,33 @@ def window_totals(db: Database, after_audit_id: int, until_audit_id: int) -> Tot
     return window_picks(db, after_audit_id, until_audit_id, nothing).totals
 
 
+# One seek in the ``audit_at`` index (migration m005): the newest row before the moment. Ids
+# and timestamps grow together (one writer at a time, each row stamped as written), so this is
+# the largest id before it; ``max(id) WHERE at < ?`` would walk back from the newest row through
+# everything written since the moment.
+AUDIT_ID_BEFORE = "SELECT id FROM audit WHERE at < ? ORDER BY at DESC, id DESC LIMIT 1"
+
+
 def audit_id_before(db: Database, moment: datetime) -> int:
     """The last audit id written before ``moment``: where a date-bounded window starts."""
-    row = db.execute(
-        "SELECT coalesce(max(id), 0) FROM audit WHERE at < ?", [isotime(moment)]
-    ).fetchone()
-    return row[0]
+    row = db.execute(AUDIT_ID_BEFORE, [isotime(moment)]).fetchone()
+    return row[0] if row else 0
+
+
+# An audit timestamp (``store.isotime``: whole seconds, with its UTC offset) in microseconds.
+_MICROSECONDS = "(CAST(strftime('%s', {}) AS INTEGER) * 1000000)"
+
+# New deals per period over the ``audit_at`` range of the twelve periods; ``+a.entity`` keeps
+# SQLite off the (entity, entity_id) index, which would walk every fact change ever made.
+CHART_POINTS = f"""
+    SELECT min(({_MICROSECONDS.format("a.at")} - :first) / :length, :last), count(*),
+        total({DEAL_VALUE_SQL})
+    FROM audit a JOIN facts f ON f.id = a.entity_id
+    WHERE +a.entity = 'fact' AND a.action = 'add' AND a.undoes IS NULL
+        AND a.at >= :since AND a.at <= :until AND f.deleted_at IS NULL
+        AND f.kind IN ({_KINDS})
+    GROUP BY 1
+"""
 
 
 def chart_points(db: Database, *, end: datetime, length: timedelta) -> list[ChartPoint]:
@@ -223,15 +244,7 @@ def chart_points(db: Database, *, end: datetime, length: timedelta) -> list[Char
     counts = [0] * CHART_PERIODS
     values = [0.0] * CHART_PERIODS
     rows = db.execute(
-        f"""
-        SELECT min(({_MICROSECONDS.format("a.at")} - :first) / :length, :last), count(*),
-            total({DEAL_VALUE_SQL})
-        FROM audit a JOIN facts f ON f.id = a.entity_id
-        WHERE a.entity = 'fact' AND a.action = 'add' AND a.undoes IS NULL
-            AND a.at >= :since AND a.at <= :until AND f.deleted_at IS NULL
-            AND f.kind IN ({_KINDS})
-        GROUP BY 1
-        """,
+        CHART_POINTS,
         {
             "first": _microseconds(starts[0]),
             "length": length // timedelta(microseconds=1),
@@ -244,10 +257,6 @@ def chart_points(db: Database, *, end: datetime, length: timedelta) -> list[Char
         counts[index] += deals
         values[index] += value
     return [ChartPoint(s, c, v) for s, c, v in zip(starts, counts, values, strict=True)]
-
-
-# An audit timestamp (``store.isotime``: whole seconds, with its UTC offset) in microseconds.
-_MICROSECONDS = "(CAST(strftime('%s', {}) AS INTEGER) * 1000000)"
 
 
 def _microseconds(moment: datetime) -> int:

@@ -262,3 +262,12 @@ def m004_ingest_proposals(db: Database) -> None:
         CREATE INDEX proposals_source ON proposals(source_id);
         """
     )
+
+
+@migrations()
+def m005_audit_at_index(db: Database) -> None:
+    """Audit rows by time: where a date-bounded digest window starts, and the chart's periods.
+
+    Without it both read the whole trail; with it, a seek and a range of the periods asked for.
+    """
+    db.execute("CREATE INDEX audit_at ON audit(at)")

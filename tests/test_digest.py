@@ -316,3 +316,34 @@ def test_chart_puts_a_deal_made_at_a_period_start_in_that_period(db, world):
     points = dq.chart_points(db, end=END, length=length)
     assert points[-3].start == END - 3 * length
     assert [(p.deals, p.value_usd) for p in points[-3:]] == [(1, 10e6), (0, 0.0), (1, 20e6)]
+
+
+def test_audit_id_before_is_the_last_change_written_before_the_moment(db, world):
+    ids = [deal(db, world, f"Deal {n}", 1e6) for n in range(3)]
+    for days, fact_id in zip((9, 5, 1), ids, strict=True):
+        db.execute(
+            "UPDATE audit SET at = ? WHERE entity = 'fact' AND entity_id = ?",
+            [(END - timedelta(days=days)).isoformat(timespec="seconds"), fact_id],
+        )
+    db.conn.commit()
+    audit_of = {
+        fid: aid for aid, fid in db.execute("SELECT id, entity_id FROM audit WHERE entity = 'fact'")
+    }
+    assert dq.audit_id_before(db, END - timedelta(days=3)) == audit_of[ids[1]]
+    assert dq.audit_id_before(db, END - timedelta(days=5)) == audit_of[ids[0]]
+    assert dq.audit_id_before(db, datetime(2000, 1, 1, tzinfo=UTC)) == 0
+
+
+def test_date_bounded_reads_seek_the_audit_at_index(db):
+    """Migration m005: where a window starts and the chart's periods are not full-trail scans."""
+    plan = [
+        " ".join(row[3] for row in db.execute(f"EXPLAIN QUERY PLAN {sql}", params))
+        for sql, params in (
+            (dq.AUDIT_ID_BEFORE, ["2025-01-01"]),
+            (dq.CHART_POINTS, {"first": 0, "length": 1, "last": 11, "since": "a", "until": "b"}),
+        )
+    ]
+    assert "USING COVERING INDEX audit_at (at<?)" in plan[0]
+    assert "USE TEMP B-TREE" not in plan[0]
+    assert "USING INDEX audit_at (at>? AND at<?)" in plan[1]
+    assert "audit_entity" not in plan[1]
