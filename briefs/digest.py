@@ -26,6 +26,7 @@ from .digest_query import (
     WindowPicks,
     audit_id_before,
     chart_points,
+    read_transaction,
     window_picks,
     window_totals,
 )
@@ -173,15 +174,19 @@ def load_digest(
     """Gather the window (after, until] and build its digest.
 
     The window is counted and ranked in SQL and only the facts shown are hydrated: a few dozen
-    however busy the week (``briefs.digest_query``).
+    however busy the week (``briefs.digest_query``). All of it is read in one transaction, so
+    the facts shown are in the state the picks judged, whatever other connections write.
     ``previous_range`` is the (after, until) of the period before, for the comparison; without
     it the period of the same length before ``start`` is used, located by audit timestamps.
     """
-    picks = window_picks(db, after_audit_id, until_audit_id, CAPS)
-    facts = fetch_facts(db, picks.fact_ids, include_deleted=True)
     length = max(end - start, timedelta(days=1))
-    if previous_range is None:
-        previous_range = (audit_id_before(db, start - length), after_audit_id)
+    with read_transaction(db):
+        picks = window_picks(db, after_audit_id, until_audit_id, CAPS)
+        facts = fetch_facts(db, picks.fact_ids, include_deleted=True)
+        if previous_range is None:
+            previous_range = (audit_id_before(db, start - length), after_audit_id)
+        previous = window_totals(db, *previous_range)
+        chart = chart_points(db, end=end, length=length)
     return build_digest(
         picks,
         {fact.id: fact for fact in facts},
@@ -189,8 +194,8 @@ def load_digest(
         end=end,
         after_audit_id=after_audit_id,
         until_audit_id=until_audit_id,
-        previous=window_totals(db, *previous_range),
-        chart=chart_points(db, end=end, length=length),
+        previous=previous,
+        chart=chart,
     )
 
 

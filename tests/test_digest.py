@@ -30,6 +30,7 @@ from briefs.render import (
     group_messages,
     to_text,
 )
+from briefs.store import open_db
 
 ADMIN = Actor("tester")
 END = datetime(2025, 3, 24, 9, tzinfo=UTC)
@@ -347,3 +348,36 @@ def test_date_bounded_reads_seek_the_audit_at_index(db):
     assert "USE TEMP B-TREE" not in plan[0]
     assert "USING INDEX audit_at (at>? AND at<?)" in plan[1]
     assert "audit_entity" not in plan[1]
+
+
+def test_facts_shown_are_in_the_state_the_picks_judged(db, db_path, world, monkeypatch):
+    """Another connection removes and edits picked facts between the picks and their hydration."""
+    after = latest_audit_id(db)
+    removed = deal(db, world, "Signed deal", 5e6)
+    reworded = deal(db, world, "First wording", 7e6)
+    until = latest_audit_id(db)
+    other = open_db(db_path)
+    hydrate = dg.fetch_facts
+
+    def others_write_first(conn, ids, **options):
+        remove_fact(other, removed, ADMIN, reason="duplicate")
+        edit_fact(other, reworded, ADMIN, summary="Second wording")
+        return hydrate(conn, ids, **options)
+
+    monkeypatch.setattr(dg, "fetch_facts", others_write_first)
+    digest = dg.load_digest(db, after, until, start=START, end=END)
+    shown = {f.id: (f.summary, f.deleted_at) for s in digest.sectors for f in s.deals}
+    assert shown == {removed: ("Signed deal", None), reworded: ("First wording", None)}
+    assert not db.conn.in_transaction
+    assert latest_audit_id(db) == until + 2  # the transaction ended: the writes are seen now
+    other.close()
+
+
+def test_digest_reads_inside_a_callers_transaction_leave_it_open(db, world):
+    deal(db, world, "Committed deal", 5e6)
+    db.execute("UPDATE facts SET summary = 'Not yet committed'")
+    assert db.conn.in_transaction
+    digest = digest_between(db, 0)
+    assert [f.summary for s in digest.sectors for f in s.deals] == ["Not yet committed"]
+    assert db.conn.in_transaction  # the caller's to commit or roll back
+    db.conn.rollback()
