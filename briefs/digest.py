@@ -26,7 +26,6 @@ from .digest_query import (
     WindowPicks,
     audit_id_before,
     chart_points,
-    read_transaction,
     window_picks,
     window_totals,
 )
@@ -175,12 +174,16 @@ def load_digest(
 
     The window is counted and ranked in SQL and only the facts shown are hydrated: a few dozen
     however busy the week (``briefs.digest_query``). All of it is read in one transaction, so
-    the facts shown are in the state the picks judged, whatever other connections write.
+    the facts shown are in the state the picks judged, whatever other connections write:
+    Python's ``sqlite3`` (before 3.12) begins a transaction only before a write, so each
+    SELECT would otherwise see what is committed when it runs. ``atomic()`` issues a deferred
+    ``BEGIN`` (the snapshot is taken at the first read; in WAL mode writers carry on), or a
+    savepoint inside a caller's open transaction, whose reads already share one state.
     ``previous_range`` is the (after, until) of the period before, for the comparison; without
     it the period of the same length before ``start`` is used, located by audit timestamps.
     """
     length = max(end - start, timedelta(days=1))
-    with read_transaction(db):
+    with db.atomic():  # one read transaction: see the docstring
         picks = window_picks(db, after_audit_id, until_audit_id, CAPS)
         facts = fetch_facts(db, picks.fact_ids, include_deleted=True)
         if previous_range is None:

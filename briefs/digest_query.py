@@ -9,8 +9,6 @@ change in the window and after its last, never by action names.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
@@ -160,27 +158,6 @@ class WindowPicks:
     @property
     def fact_ids(self) -> list[int]:
         return [*self.deals, *self.biggest, *self.others, *self.edited, *self.removed]
-
-
-@contextmanager
-def read_transaction(db: Database) -> Iterator[None]:
-    """Run the reads inside in one transaction, so they all see one state of the database.
-
-    Python's ``sqlite3`` (before 3.12) opens a transaction only before a write: each SELECT
-    otherwise reads whatever is committed when it runs, and a fact removed or edited by
-    another connection between the picks and their hydration would show in its new state.
-    ``BEGIN`` (deferred) takes the snapshot at the first read; in WAL mode writers carry on
-    meanwhile. Inside a transaction already (a caller's uncommitted writes), its reads share
-    one state as they are, so nothing is begun.
-    """
-    if db.conn.in_transaction:
-        yield
-        return
-    db.execute("BEGIN")
-    try:
-        yield
-    finally:
-        db.conn.commit()
 
 
 def window_picks(db: Database, after_audit_id: int, until_audit_id: int, caps: Caps) -> WindowPicks:

@@ -375,8 +375,8 @@ def test_facts_shown_are_in_the_state_the_picks_judged(db, db_path, world, monke
 
 def test_digest_reads_inside_a_callers_transaction_leave_it_open(db, world):
     deal(db, world, "Committed deal", 5e6)
+    db.begin()
     db.execute("UPDATE facts SET summary = 'Not yet committed'")
-    assert db.conn.in_transaction
     digest = digest_between(db, 0)
     assert [f.summary for s in digest.sectors for f in s.deals] == ["Not yet committed"]
     assert db.conn.in_transaction  # the caller's to commit or roll back
