@@ -21,6 +21,10 @@ from .render import BRAND_COLOUR, environment
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 STATS_TEMPLATE = "charts/stats.j2"
 VALUE_COLOUR = "#C07A2C"
+# Fixed margins, as fractions of the 800 x 500 figure, with room for six-digit tick labels,
+# the axis titles and labels turned 45 degrees. Constrained layout found about the same ones
+# by measuring every text, which took a third of the chart's time.
+MARGINS = {"left": 0.11, "right": 0.98, "top": 0.92, "bottom": 0.12, "hspace": 0.12}
 
 
 def _word(key: str, **context: Any) -> str:
@@ -45,7 +49,8 @@ def stats_chart(stats: Any) -> bytes:
     so a caller can always attach one image.
     """
     buckets, counts, usd = stats_series(stats.rows)
-    figure = Figure(figsize=(8, 5), dpi=100, layout="constrained")
+    figure = Figure(figsize=(8, 5), dpi=100)
+    figure.subplots_adjust(**MARGINS)
     top, bottom = figure.subplots(2, 1, sharex=True)
     figure.suptitle(
         _word("title", granularity=stats.granularity, period=stats.period, sector=stats.sector)
