@@ -1,6 +1,7 @@
 """The stats chart is a real PNG drawn from Stats rows, including an empty selection."""
 
 import io
+from concurrent.futures import ThreadPoolExecutor
 
 import matplotlib.image as mpimg
 
@@ -34,3 +35,14 @@ def test_empty_selection_still_draws_a_png():
     png = stats_chart(_stats([]))
     assert png.startswith(PNG_SIGNATURE)
     assert png != stats_chart(_stats(ROWS))
+
+
+def test_charts_drawn_at_once_in_threads_are_each_whole():
+    """The bot draws charts in worker threads: no drawing may leak into another."""
+    wide = [StatRow(str(2000 + n), "licence", "biotech", n + 1, 1, n * 1e8) for n in range(12)]
+    expected = {"few": stats_chart(_stats(ROWS)), "many": stats_chart(_stats(wide))}
+    with ThreadPoolExecutor(4) as pool:
+        drawn = list(
+            pool.map(lambda n: (n % 2, stats_chart(_stats(ROWS if n % 2 else wide))), range(16))
+        )
+    assert all(png == expected["few" if odd else "many"] for odd, png in drawn)
