@@ -18,6 +18,7 @@ COMMANDS = (
     ("/company add|alias", "grp.company"),
     ("/ingest [file]", "cmd.ingest"),
     ("/review", "cmd.review"),
+    ("/digest channel|schedule|on|off|mention|preview|now|status|history", "grp.digest"),
     ("/admin role", "cmd.admin.role"),
     ("/help", "cmd.help"),
 )
