@@ -271,3 +271,90 @@ def m005_audit_at_index(db: Database) -> None:
     Without it both read the whole trail; with it, a seek and a range of the periods asked for.
     """
     db.execute("CREATE INDEX audit_at ON audit(at)")
+
+
+@migrations()
+def m006_company_fact_counts(db: Database) -> None:
+    """How many live facts name each company, kept by the database, for the empty-prefix list.
+
+    Autocomplete with nothing typed lists the companies with the most facts; counting them
+    afresh reads the whole facts table. A fact counts once for each company it names, however
+    many roles that company plays in it (the subject of a licence is also its licensee). The
+    triggers count only companies that exist and only facts that are not removed; a count that
+    falls to zero keeps its row. One statement at a time (not a script), so the table, its
+    triggers and its first fill are kept or dropped together with the migration's record.
+    """
+    parties = "({0}.subject_id, {0}.counterparty_id, {0}.licensor_id, {0}.licensee_id)"
+    statements = [
+        """
+        CREATE TABLE company_fact_counts (
+            company_id INTEGER PRIMARY KEY REFERENCES companies(id) ON DELETE CASCADE,
+            facts INTEGER NOT NULL
+        )
+        """,
+        "CREATE INDEX company_fact_counts_top ON company_fact_counts(facts DESC, company_id)",
+        f"""
+        CREATE TRIGGER facts_count_ai AFTER INSERT ON facts WHEN new.deleted_at IS NULL BEGIN
+            INSERT INTO company_fact_counts(company_id, facts)
+            SELECT id, 1 FROM companies WHERE id IN {parties.format("new")}
+            ON CONFLICT(company_id) DO UPDATE SET facts = facts + 1;
+        END
+        """,
+        f"""
+        CREATE TRIGGER facts_count_ad AFTER DELETE ON facts WHEN old.deleted_at IS NULL BEGIN
+            UPDATE company_fact_counts SET facts = facts - 1
+            WHERE company_id IN {parties.format("old")};
+        END
+        """,
+        f"""
+        CREATE TRIGGER facts_count_au
+        AFTER UPDATE OF subject_id, counterparty_id, licensor_id, licensee_id, deleted_at ON facts
+        WHEN old.subject_id IS NOT new.subject_id
+            OR old.counterparty_id IS NOT new.counterparty_id
+            OR old.licensor_id IS NOT new.licensor_id
+            OR old.licensee_id IS NOT new.licensee_id
+            OR (old.deleted_at IS NULL) != (new.deleted_at IS NULL)
+        BEGIN
+            UPDATE company_fact_counts SET facts = facts - 1
+            WHERE old.deleted_at IS NULL AND company_id IN {parties.format("old")};
+            INSERT INTO company_fact_counts(company_id, facts)
+            SELECT id, 1 FROM companies
+            WHERE new.deleted_at IS NULL AND id IN {parties.format("new")}
+            ON CONFLICT(company_id) DO UPDATE SET facts = facts + 1;
+        END
+        """,
+    ]
+    for statement in statements:
+        db.execute(statement)
+    recount_company_facts(db)
+
+
+def recount_company_facts(db: Database) -> None:
+    """Count every company's live facts afresh: m006's first fill, and after a bulk load that
+    dropped the count triggers (``bench/synth.py``).
+
+    Each role is read from the facts table once, skipping a company already named in an earlier
+    role of the same fact, so each (fact, company) pair is counted once without sorting pairs.
+    """
+    with db.atomic():
+        db.execute("DELETE FROM company_fact_counts")
+        db.execute(
+            """
+            INSERT INTO company_fact_counts(company_id, facts)
+            SELECT c.id, n FROM (
+                SELECT company_id, count(*) AS n FROM (
+                    SELECT subject_id AS company_id FROM facts WHERE deleted_at IS NULL
+                    UNION ALL
+                    SELECT counterparty_id FROM facts WHERE deleted_at IS NULL
+                        AND counterparty_id IS NOT subject_id
+                    UNION ALL
+                    SELECT licensor_id FROM facts WHERE deleted_at IS NULL
+                        AND licensor_id IS NOT subject_id AND licensor_id IS NOT counterparty_id
+                    UNION ALL
+                    SELECT licensee_id FROM facts WHERE deleted_at IS NULL
+                        AND licensee_id IS NOT subject_id AND licensee_id IS NOT counterparty_id
+                        AND licensee_id IS NOT licensor_id
+                ) GROUP BY company_id
+            ) JOIN companies c ON c.id = company_id
+            """
+        )

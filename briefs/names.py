@@ -13,7 +13,6 @@ import json
 import math
 import re
 import sqlite3
-from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -392,18 +391,31 @@ def _companies(db: Database, ids: list[int]) -> dict[int, Company]:
 
 
 def _most_documented(db: Database, limit: int) -> list[Candidate]:
-    """Companies with the most facts, for an empty prefix.
+    """Companies named in the most live facts, for an empty prefix; when fewer companies have
+    facts than asked for, others fill the list by name.
 
-    Counting every fact is the one costly query here, and it runs on each first keystroke, so
-    the answer is kept until the database changes.
+    The counts are kept by triggers (``company_fact_counts``, migration m006), so this reads
+    the top of one index instead of counting the facts table on the first keystroke.
     """
-    return _per_connection(db, _TOP_CACHE, lambda: _count_top(db, 100))[:limit]
+    counts = dict(
+        db.execute(
+            "SELECT company_id, facts FROM company_fact_counts WHERE facts > 0 "
+            "ORDER BY facts DESC, company_id LIMIT ?",
+            [limit],
+        ).fetchall()
+    )
+    if len(counts) < limit:
+        extra = db.execute("SELECT id FROM companies ORDER BY name LIMIT ?", [limit]).fetchall()
+        for (cid,) in extra:
+            counts.setdefault(cid, 0)
+    companies = _companies(db, list(counts))
+    ordered = sorted(counts, key=lambda cid: (-counts[cid], companies[cid].name.casefold()))
+    return [Candidate(companies[cid], companies[cid].name, 100.0) for cid in ordered][:limit]
 
 
 # What each connection has learnt, with the (data_version, total_changes) it was learnt at.
 _CacheEntry = tuple[tuple[int, int], Any]
 _VOCAB_CACHE: dict[int, _CacheEntry] = {}
-_TOP_CACHE: dict[int, _CacheEntry] = {}
 MAX_CONNECTIONS = 8
 
 
@@ -422,25 +434,3 @@ def _per_connection(db: Database, cache: dict[int, _CacheEntry], build: Callable
             del cache[next(iter(cache))]
         entry = cache[id(conn)] = (version, build())
     return entry[1]
-
-
-def _count_top(db: Database, limit: int) -> list[Candidate]:
-    rows = db.execute(
-        """
-        SELECT company_id, count(*) AS n FROM (
-            SELECT subject_id AS company_id FROM facts WHERE deleted_at IS NULL
-            UNION ALL SELECT counterparty_id FROM facts WHERE deleted_at IS NULL
-            UNION ALL SELECT licensor_id FROM facts WHERE deleted_at IS NULL
-            UNION ALL SELECT licensee_id FROM facts WHERE deleted_at IS NULL
-        ) WHERE company_id IS NOT NULL GROUP BY company_id ORDER BY n DESC, company_id LIMIT ?
-        """,
-        [limit],
-    ).fetchall()
-    counts = Counter(dict(rows))
-    if len(counts) < limit:
-        extra = db.execute("SELECT id FROM companies ORDER BY name LIMIT ?", [limit]).fetchall()
-        for (cid,) in extra:
-            counts.setdefault(cid, 0)
-    companies = _companies(db, list(counts))
-    ordered = sorted(counts, key=lambda cid: (-counts[cid], companies[cid].name.casefold()))
-    return [Candidate(companies[cid], companies[cid].name, 100.0) for cid in ordered][:limit]

@@ -225,7 +225,8 @@ def test_autocomplete_returns_nothing_for_junk(kb, junk):
 
 
 def test_lookups_see_names_another_connection_adds(kb, db_path):
-    """Trigram counts and the empty-prefix list are remembered, but never past a change."""
+    """Trigram counts are remembered but never past a change; the empty-prefix list is counted
+    by the database, so it follows another connection's facts too."""
     db, ids = kb
     with pytest.raises(NotFound):
         resolve_company(db, "Zorvexa Thrapeutics")  # remembers that no alias has "zor"
