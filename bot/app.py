@@ -11,6 +11,7 @@ and ``await run_blocking(fn, *args)`` for anything else slow.
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import pkgutil
 import threading
@@ -156,6 +157,9 @@ class DealBotBase:
             await self.load_extension(name)  # type: ignore[attr-defined]
             log.info("loaded %s", name)
         await self.sync_commands()
+        # Start-up's long-lived objects (caches, command tree, templates): no full GC rescans.
+        gc.collect()
+        gc.freeze()
 
     async def sync_commands(self) -> list[app_commands.AppCommand]:
         """Globally, or (while developing) to the configured servers, where it applies at once."""
