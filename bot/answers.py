@@ -11,7 +11,7 @@ the slash command (``/source id:3``), whatever the flavour.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 from sqlite_utils import Database
 
@@ -219,7 +219,7 @@ def edit_fact(
     new_figures = _figures_from(options)
     if new_figures:
         replaced = {f.role for f in new_figures}
-        kept = [FigureIn(**vars(f)) for f in current.figures if f.role not in replaced]
+        kept = [FigureIn(**asdict(f)) for f in current.figures if f.role not in replaced]
         fields["figures"] = kept + new_figures
     audit_id = changes.edit_fact(db, fact_id, actor, reason=reason, **fields)
     return _change(db, _entry(db, actor, audit_id), fact_id, flavour)

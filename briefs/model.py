@@ -41,8 +41,7 @@ def is_money(unit: str) -> bool:
 # --- Read models: what queries return and templates render. ---------------------------------
 #
 # Slotted: no per-object ``__dict__``, so a brief of hundreds of facts allocates half the
-# objects (and gives the garbage collector half as many to track). ``Figure`` keeps its
-# ``__dict__`` because the bot copies a figure into a ``FigureIn`` with ``vars()``.
+# objects (and gives the garbage collector half as many to track).
 
 from dataclasses import dataclass, field  # noqa: E402
 
@@ -88,7 +87,7 @@ class Source:
         return ", ".join(parts)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Figure:
     role: str
     disclosed: bool

@@ -152,6 +152,7 @@ def test_hydrated_facts_equal_what_the_constructors_build(kb):
     with pytest.raises((AttributeError, TypeError)):
         fact.extra = 1  # slotted: no attribute can be added
     assert not hasattr(fact, "__dict__") and not hasattr(fact.source, "__dict__")
+    assert not hasattr(fact.figures[0], "__dict__")
 
 
 def test_removed_facts_are_hidden_unless_asked(kb):
