@@ -128,7 +128,7 @@ def run_queries(db_path: Path, count: int, companies: int, seed: int = 3) -> dic
         "resolve+brief": brief_ms,
         "resolve (not sure: suggestions)": resolve_ms,
         "autocomplete": complete_ms,
-        "autocomplete, empty (first, then cached)": empty_ms,
+        "autocomplete, empty": empty_ms,
         "search": search_ms,
         "outcome": outcome,
         "brief_facts": brief_sizes,
