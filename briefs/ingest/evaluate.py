@@ -16,10 +16,20 @@ from ..text import normalize_name
 from .extract import Proposal, extract
 from .read import read_document
 
-FIELDS = ("licensor", "licensee", "upfront", "milestones", "total", "equity", "kind", "date")
+FIELDS = (
+    "licensor",
+    "licensee",
+    "upfront",
+    "milestones",
+    "total",
+    "equity",
+    "undisclosed",
+    "kind",
+    "date",
+)
 ROLE_FIELDS = ("licensor", "licensee")
 AMOUNT_FIELDS = ("upfront", "milestones", "total", "equity")
-HELDOUT_SPLITS = ("heldout", "blind")  # subfolders of a labelled set holding held-out articles
+HELDOUT_SPLITS = ("heldout", "blind", "blind2")  # subfolders holding held-out articles
 
 
 @dataclass
@@ -82,6 +92,9 @@ def values_of(proposal: Proposal) -> dict[str, object]:
             if figure is not None and figure.value is not None
             else None
         )
+    # "Financial terms were not disclosed": a term that exists with no value (labels say
+    # ``undisclosed = true``).
+    values["undisclosed"] = True if any(not f.disclosed for f in proposal.figures) else None
     return values
 
 
@@ -99,6 +112,7 @@ def values_of_label(label: dict) -> dict[str, object]:
             values[role] = (round(money.amount, 2), money.currency)
         else:
             values[role] = None
+    values["undisclosed"] = True if label.get("undisclosed") else None
     return values
 
 
