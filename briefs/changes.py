@@ -671,9 +671,12 @@ def _company_in_use(db: Database, company_id: int) -> bool:
 
 
 def _source_in_use(db: Database, source_id: int) -> bool:
-    facts = _count(db, "SELECT count(*) FROM facts WHERE source_id = ?", [source_id])
-    aliases = _count(db, "SELECT count(*) FROM aliases WHERE source_id = ?", [source_id])
-    return facts + aliases > 0
+    """Cited by a fact, an alias or a proposal in the review queue (an ingested document)."""
+    uses = " UNION ALL ".join(
+        f"SELECT 1 FROM {table} WHERE source_id = :id"
+        for table in ("facts", "aliases", "proposals")
+    )
+    return _count(db, f"SELECT EXISTS ({uses})", {"id": source_id}) > 0
 
 
 def _revert(db: Database, change: dict, actor: Actor) -> None:

@@ -30,7 +30,7 @@ from .errors import BadInput, DealbriefError, NotFound
 from .model import FIGURE_ROLES, Fact
 from .money import parse_amount
 from .store import is_initialised, open_db, resolve_path
-from .text import MAX_NAME, clean, slugify
+from .text import MAX_NAME, clean, parse_id, slugify
 
 EXIT_USER_ERROR = 1
 EXIT_DATABASE_ERROR = 3
@@ -81,14 +81,6 @@ def ready_db(ctx: click.Context) -> Database:
     if db is None or not is_initialised(db):
         raise DealbriefError(f"no facts in {path}", code="no_facts", path=str(path))
     return db
-
-
-def parse_id(value: str, field: str) -> int:
-    """``12`` or ``#12``; anything else is refused with the field's name."""
-    match = _ID.match(clean(value, field=field, max_len=20))
-    if not match:
-        raise BadInput(f"{value[:20]!r} is not a number", code="bad_id", value=value[:20])
-    return int(match.group(1))
 
 
 # --- Setting up ---------------------------------------------------------------------------------

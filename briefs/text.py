@@ -21,6 +21,7 @@ _CONTROL = re.compile(
 )
 _SPACE = re.compile(r"\s+")
 _NAME_PUNCT = re.compile(r"[^\w\s]", re.UNICODE)
+_ID = re.compile(r"^#?(\d{1,12})$")  # twelve digits: far past any row, well inside SQLite's range
 
 
 def clean(
@@ -66,3 +67,11 @@ def normalize_name(name: str) -> str:
 def slugify(name: str) -> str:
     """A stable ASCII-ish key for a company: its folded name with hyphens."""
     return normalize_name(name).replace(" ", "-")
+
+
+def parse_id(value: str, field: str) -> int:
+    """A record number typed as ``12`` or ``#12``; anything else is refused naming ``field``."""
+    match = _ID.match(clean(value, field=field, max_len=20))
+    if not match:
+        raise BadInput(f"{value[:20]!r} is not a number", code="bad_id", value=value[:20])
+    return int(match.group(1))

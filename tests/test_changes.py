@@ -288,3 +288,16 @@ def test_add_source_is_get_or_create(db, base):
 def test_shell_and_curated_actors():
     assert Actor.shell().name.startswith("shell:")
     assert Actor.curated().is_curated and not ALICE.is_curated
+
+
+def test_undo_of_a_source_the_review_queue_cites_is_refused(db):
+    from briefs.ingest.read import read_bytes
+    from briefs.ingest.review import ingest_document
+
+    text = "Novexa licenses HX-2\n\nNovexa Therapeutics licensed HX-2 from Helio Biotech.\n"
+    ingest_document(db, read_bytes(text.encode(), "novexa.txt"), ALICE)
+    before = counts(db)
+    with pytest.raises(Conflict) as err:
+        undo(db, ALICE)
+    assert err.value.code == "source_in_use"
+    assert counts(db) == before

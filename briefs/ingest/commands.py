@@ -23,6 +23,7 @@ from .. import render
 from ..changes import Actor
 from ..errors import BadInput, DealbriefError
 from ..store import open_db
+from ..text import parse_id
 from .extract import Proposal, extract
 from .orgs import KnownNames
 from .read import SUPPORTED_SUFFIXES, Document, read_document
@@ -218,12 +219,12 @@ def _walk(db: Database, items: list[Any]) -> None:
 
 
 @review.command("show")
-@click.argument("proposal_id", type=int)
+@click.argument("proposal_id")
 @click.pass_context
-def review_show(ctx: click.Context, proposal_id: int) -> None:
+def review_show(ctx: click.Context, proposal_id: str) -> None:
     """Show one proposal with its evidence."""
     db = open_db(ctx.find_root().obj["db_path"])
-    queued = get_proposal(db, proposal_id)
+    queued = get_proposal(db, parse_id(proposal_id, "proposal"))
     click.echo(
         render.to_text(render.render_template("proposal.j2", "text", queued=queued)).rstrip()
     )
@@ -236,26 +237,26 @@ def _edit_options(command: Any) -> Any:
 
 
 @review.command("approve")
-@click.argument("proposal_id", type=int)
+@click.argument("proposal_id")
 @_edit_options
 @click.pass_context
-def review_approve(ctx: click.Context, proposal_id: int, **edits: str | None) -> None:
+def review_approve(ctx: click.Context, proposal_id: str, **edits: str | None) -> None:
     """Turn a proposal into a fact, with corrections if given (--licensor, --upfront "$50m")."""
     db = open_db(ctx.find_root().obj["db_path"])
-    _done(
-        proposal_id, approve(db, proposal_id, Actor.shell(), {k: v for k, v in edits.items() if v})
-    )
+    number = parse_id(proposal_id, "proposal")
+    _done(number, approve(db, number, Actor.shell(), {k: v for k, v in edits.items() if v}))
 
 
 @review.command("reject")
-@click.argument("proposal_id", type=int)
+@click.argument("proposal_id")
 @click.option("--reason", help="Why, for the record.")
 @click.pass_context
-def review_reject(ctx: click.Context, proposal_id: int, reason: str | None) -> None:
+def review_reject(ctx: click.Context, proposal_id: str, reason: str | None) -> None:
     """Reject a proposal; it stays on record with the reason."""
     db = open_db(ctx.find_root().obj["db_path"])
-    reject(db, proposal_id, Actor.shell(), reason)
-    _done(proposal_id, None)
+    number = parse_id(proposal_id, "proposal")
+    reject(db, number, Actor.shell(), reason)
+    _done(number, None)
 
 
 def _done(proposal_id: int, fact_id: int | None) -> None:
