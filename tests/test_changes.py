@@ -301,3 +301,51 @@ def test_undo_of_a_source_the_review_queue_cites_is_refused(db):
         undo(db, ALICE)
     assert err.value.code == "source_in_use"
     assert counts(db) == before
+
+
+def dump(db):
+    return list(db.conn.iterdump())
+
+
+class Interrupted(Exception):
+    """Stands for a crash between a write and its audit row."""
+
+
+WRITES = {
+    "add_fact": lambda db, base: add_fact(db, deal(base), ALICE),
+    "edit_fact": lambda db, base: edit_fact(db, base["fact"], ALICE, stage="pilot"),
+    "remove_fact": lambda db, base: remove_fact(db, base["fact"], ALICE),
+    "undo": lambda db, base: undo(db, ALICE),
+    "add_company": lambda db, base: add_company(db, "New Co", ALICE),
+    "add_alias": lambda db, base: add_alias(db, base["maker"], "Acme", ALICE),
+    "add_source": lambda db, base: add_source(db, key="s9", title="Another", actor=ALICE),
+}
+
+
+@pytest.mark.parametrize("write", WRITES)
+def test_a_crash_before_the_audit_row_keeps_no_half_change(db, base, monkeypatch, write):
+    base["fact"] = add_fact(db, deal(base), ALICE)
+    before = dump(db)
+
+    def crash(*args, **kwargs):
+        raise Interrupted
+
+    monkeypatch.setattr("briefs.changes._audit", crash)
+    with pytest.raises(Interrupted):
+        WRITES[write](db, base)
+    assert not db.conn.in_transaction
+    assert dump(db) == before
+
+
+def test_interleaved_edits_undo_in_order_and_history_keeps_both(db, base):
+    fact_id = add_fact(db, deal(base), ALICE)
+    alice = edit_fact(db, fact_id, ALICE, stage="pilot")
+    bob = edit_fact(db, fact_id, BOB, asset="cell design")
+    with pytest.raises(Conflict):
+        undo(db, ALICE)  # Alice's latest is under Bob's: refused, nothing lost
+    assert undo(db, BOB).undoes == bob
+    assert undo(db, ALICE).undoes == alice
+    row = db.execute("SELECT stage, asset FROM facts WHERE id = ?", [fact_id]).fetchone()
+    assert row == (None, None)
+    undos = [e for e in history(db, fact_id=fact_id) if e.action == "undo"]
+    assert [(e.actor_id, e.guild_id) for e in undos] == [("101", "9"), ("202", "9")]

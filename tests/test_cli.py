@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from briefs.changes import Actor
+from briefs.changes import Actor, edit_fact
 from briefs.cli import cli
 from briefs.curated import DATA_DIR, load_curated
 from briefs.store import open_db
@@ -341,3 +341,14 @@ def test_export_json_and_csv_parse_back(ready, tmp_path):
         for figure in fact["figures"]:
             if figure["value"] is not None:
                 assert str(figure["value"]) in row[f"{figure['role']}_value"]
+
+
+def test_history_names_the_discord_member_and_server(ready):
+    db = open_db(ready)
+    member = Actor(name="discord:alice", id="101", guild_id="9")
+    edit_fact(db, 1, member, stage="checked", reason="read again")
+    db.close()
+    result = run(ready, "fact", "history", "--fact", "1")
+    assert result.exit_code == 0, result.output
+    [line] = [line for line in result.stdout.splitlines() if "discord:alice" in line]
+    assert "user 101" in line and "server 9" in line

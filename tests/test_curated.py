@@ -215,3 +215,18 @@ def test_a_data_error_midway_rolls_back_the_whole_load(db, copy_dir):
     assert err.value.params["key"] == "china-licensed-patent-spend-2017"
     assert err.value.params["reason"] == "bad_amount"
     assert db["facts"].count == db["audit"].count == db["sources"].count == 0
+
+
+def test_undoing_an_admin_edit_hands_the_fact_back_to_the_data_files(db, copy_dir):
+    load_curated(db, copy_dir)
+    fact = fact_id(db, "cspc-nbp-fda-review")
+    change = edit_fact(db, fact, ADMIN, stage="Approved at last")
+    _rewrite(copy_dir, 'stage = "Under FDA review"', 'stage = "FDA review pending"')
+    assert load_curated(db, copy_dir).kept_admin_edits == ["cspc-nbp-fda-review"]
+    undo(db, ADMIN, change)
+    row = db.execute("SELECT stage, admin_edited FROM facts WHERE id = ?", [fact]).fetchone()
+    assert row == ("Under FDA review", 0)
+    report = load_curated(db, copy_dir)
+    assert (report.updated, report.kept_admin_edits) == (1, [])
+    stage = db.execute("SELECT stage FROM facts WHERE id = ?", [fact]).fetchone()
+    assert stage == ("FDA review pending",)
