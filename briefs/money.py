@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+import unicodedata
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -28,7 +29,9 @@ CURRENCY_WORDS = {
     "cny": "CNY",
     "rmb": "CNY",
     "yuan": "CNY",
-    "¥": "CNY",
+    "¥": "CNY",  # articles on Chinese deals; typed amounts must say which (see parse_amount)
+    "cn¥": "CNY",
+    "jp¥": "JPY",
     "renminbi": "CNY",
     "eur": "EUR",
     "€": "EUR",
@@ -69,12 +72,12 @@ MAX_AMOUNT = 1e13  # no single deal or market figure in this domain comes near t
 
 _AMOUNT = re.compile(
     r"""^\s*
-    (?P<pre>us\$|hk\$|[$€£¥]|usd|cny|rmb|eur|gbp|krw|jpy|hkd)?\s*
+    (?P<pre>us\$|hk\$|cn¥|jp¥|[$€£¥]|usd|cny|rmb|eur|gbp|krw|jpy|hkd)?\s*
     (?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*
     (?P<scale>thousand|millions?|billions?|trillion|mn|mln|bn|tn|[kmbt])?\.?\s*
     (?P<post>u\.?s\.?\s+dollars|us\s+dollars|dollars?|yuan|rmb|renminbi|euros?|pounds?|sterling|won|yen|
         usd|cny|eur|gbp|krw|jpy|hkd)?\s*$""",
-    re.IGNORECASE | re.VERBOSE,
+    re.IGNORECASE | re.VERBOSE | re.ASCII,
 )
 
 
@@ -87,23 +90,33 @@ class Money:
 
 
 def parse_amount(text: str, *, default_currency: str = "USD") -> Money:
-    """Parse ``$50m``, ``USD 1.2bn``, ``3.5 billion yuan``, ``€200,000``; raise BadInput."""
-    raw = (text or "").strip()
+    """Parse ``$50m``, ``USD 1.2bn``, ``3.5 billion yuan``, ``€200,000``; raise BadInput.
+
+    A bare ``¥`` is refused (``ambiguous_currency``): China and Japan both write it, and a
+    wrong guess is off by a factor of twenty. ``¥5m yuan``, ``CN¥5m`` and ``JP¥5m`` say which.
+    """
+    raw = unicodedata.normalize("NFKC", text or "").strip()
     match = _AMOUNT.match(raw)
-    if not match or (match["pre"] and match["post"]):
+    yen_sign = bool(match) and match["pre"] == "¥"
+    named_yen = yen_sign and _currency(match["post"]) in ("CNY", "JPY")
+    if not match or (match["pre"] and match["post"] and not named_yen):
         raise BadInput(f"{raw[:40]!r} is not an amount", code="bad_amount", value=raw[:40])
+    if yen_sign and not named_yen:
+        raise BadInput(
+            f"{raw[:40]!r}: ¥ is both yuan and yen", code="ambiguous_currency", value=raw[:40]
+        )
     number = float(match["num"].replace(",", ""))
     scale = SCALE_WORDS[(match["scale"] or "").lower()]
-    word = (match["pre"] or match["post"] or "").lower()
-    currency = (
-        CURRENCY_WORDS.get(re.sub(r"\s+", " ", word), default_currency)
-        if word
-        else default_currency
-    )
+    word = match["post"] if yen_sign else match["pre"] or match["post"]
+    currency = _currency(word) or default_currency
     amount = number * scale
     if amount <= 0 or amount > MAX_AMOUNT:
         raise BadInput(f"{raw[:40]!r} is out of range", code="bad_amount", value=raw[:40])
     return Money(amount, currency)
+
+
+def _currency(word: str | None) -> str | None:
+    return CURRENCY_WORDS.get(re.sub(r"\s+", " ", word.lower())) if word else None
 
 
 @cache

@@ -8,17 +8,18 @@ from __future__ import annotations
 
 import calendar
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
 from .errors import BadInput
 
 _PATTERNS = [
-    (re.compile(r"^(\d{4})-(\d{2})-(\d{2})$"), "day"),
-    (re.compile(r"^(\d{4})-(\d{2})$"), "month"),
-    (re.compile(r"^(\d{4})-Q([1-4])$", re.IGNORECASE), "quarter"),
-    (re.compile(r"^(\d{4})-H([12])$", re.IGNORECASE), "half"),
-    (re.compile(r"^(\d{4})$"), "year"),
+    (re.compile(r"^(\d{4})-(\d{2})-(\d{2})$", re.ASCII), "day"),
+    (re.compile(r"^(\d{4})-(\d{2})$", re.ASCII), "month"),
+    (re.compile(r"^(\d{4})-Q([1-4])$", re.IGNORECASE | re.ASCII), "quarter"),
+    (re.compile(r"^(\d{4})-H([12])$", re.IGNORECASE | re.ASCII), "half"),
+    (re.compile(r"^(\d{4})$", re.ASCII), "year"),
 ]
 
 MIN_YEAR, MAX_YEAR = 1900, 2100
@@ -39,7 +40,7 @@ class Period:
 
 def parse_period(text: str) -> Period:
     """Parse ``YYYY``, ``YYYY-Hn``, ``YYYY-Qn``, ``YYYY-MM`` or ``YYYY-MM-DD``; raise BadInput."""
-    raw = (text or "").strip()
+    raw = unicodedata.normalize("NFKC", text or "").strip()  # full-width digits read as digits
     for pattern, granularity in _PATTERNS:
         match = pattern.match(raw)
         if match:

@@ -17,6 +17,12 @@ from briefs.text import clean, normalize_name
         ("2024-Q1", date(2024, 1, 1), date(2024, 3, 31)),
         ("2024-02", date(2024, 2, 1), date(2024, 2, 29)),
         ("2018-10-09", date(2018, 10, 9), date(2018, 10, 9)),
+        ("2024-02-29", date(2024, 2, 29), date(2024, 2, 29)),
+        ("2000-02", date(2000, 2, 1), date(2000, 2, 29)),
+        ("1900-02", date(1900, 2, 1), date(1900, 2, 28)),
+        ("2100-Q4", date(2100, 10, 1), date(2100, 12, 31)),
+        (" 2025-q2 ", date(2025, 4, 1), date(2025, 6, 30)),
+        ("２０２５-０７", date(2025, 7, 1), date(2025, 7, 31)),
     ],
 )
 def test_parse_period(text, start, end):
@@ -24,7 +30,14 @@ def test_parse_period(text, start, end):
     assert (period.start, period.end) == (start, end)
 
 
-@pytest.mark.parametrize("bad", ["", "2025-13", "2025-02-30", "25", "2025-H3", "next week", "9999"])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        "", "2025-13", "2025-02-30", "25", "2025-H3", "next week", "9999", "2025-00", "0000",
+        "2025-00-10", "2025-01-00", "2023-02-29", "1899", "2101", "2025-Q0", "2025-Q5", "2025-H0",
+        "2025-1", "٢٠٢٥", "2025/07", " 2025-07-14T00:00",
+    ],
+)  # fmt: skip
 def test_parse_period_rejects(bad):
     with pytest.raises(BadInput):
         parse_period(bad)
@@ -44,16 +57,40 @@ def test_bucket():
         ("€200,000", Money(200_000, "EUR")),
         ("540 million US dollars", Money(540e6, "USD")),
         ("£10 million", Money(10e6, "GBP")),
+        ("¥5m yuan", Money(5e6, "CNY")),
+        ("¥ 200 billion yen", Money(200e9, "JPY")),
+        ("CN¥1.5bn", Money(1.5e9, "CNY")),
+        ("jp¥300m", Money(300e6, "JPY")),
+        ("RMB 2 billion", Money(2e9, "CNY")),
+        ("1,234", Money(1234, "USD")),
+        ("$0.5", Money(0.5, "USD")),
+        ("$10 trillion", Money(1e13, "USD")),
+        ("￥5m yuan", Money(5e6, "CNY")),
+        ("＄５m", Money(5e6, "USD")),
     ],
 )
 def test_parse_amount(text, money):
     assert parse_amount(text) == money
 
 
-@pytest.mark.parametrize("bad", ["", "lots", "$", "-5m", "$5m yuan", "1e99", "0"])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        "", "lots", "$", "-5m", "$5m yuan", "1e99", "0", "nan", "inf", "-inf", "$-5m", "1,2",
+        "1.234,5", "$1.2.3", "1,23", "$10.1 trillion", "0.0", "5m euros yuan", "¥5m dollars", "$٥m",
+    ],
+)  # fmt: skip
 def test_parse_amount_rejects(bad):
-    with pytest.raises(BadInput):
+    with pytest.raises(BadInput) as err:
         parse_amount(bad)
+    assert err.value.code == "bad_amount"
+
+
+@pytest.mark.parametrize("text", ["¥5m", "¥ 3.5 billion", "¥200,000"])
+def test_a_bare_yen_sign_is_refused_as_yuan_or_yen(text):
+    with pytest.raises(BadInput) as err:
+        parse_amount(text)
+    assert err.value.code == "ambiguous_currency"
 
 
 def test_to_usd_uses_nearest_year_and_says_so():
