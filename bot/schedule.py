@@ -10,7 +10,10 @@ anything is sent, each message carries a nonce derived from server and week with
 ``enforce_nonce``, and only then is the row marked posted. A restart, a second trigger or a
 second ``/digest now`` finds the claim; a crash between send and record leaves a claim that
 the sweep retries a minute later with the same nonces, which Discord answers with the messages
-it already has.
+it already has. Each message's id is recorded as soon as it is sent, so a retry (after a crash,
+a failure at the second of three messages, or hours later when Discord has forgotten the
+nonces) sends only the messages not yet out. A claim or a passing failure (5xx, a dropped
+connection) is retried while the period is less than a day late, then given up.
 """
 
 from __future__ import annotations
@@ -19,11 +22,12 @@ import asyncio
 import functools
 import io
 import logging
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
+import aiohttp
 import discord
 from apscheduler.job import Job
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -61,9 +65,19 @@ class PostError(Exception):
         self.code = code
 
 
+Progress = Callable[[list[int]], Awaitable[None]]
+
+
 class Sender(Protocol):
     async def send(
-        self, settings: ds.DigestSettings, pages: list[Page], chart: bytes | None, nonce: str
+        self,
+        settings: ds.DigestSettings,
+        pages: list[Page],
+        chart: bytes | None,
+        nonce: str,
+        *,
+        sent: Sequence[int] = (),
+        on_sent: Progress | None = None,
     ) -> list[int]: ...
 
 
@@ -222,11 +236,22 @@ class DigestScheduler:
                     "digest %s for guild %s skipped: over a day late", due.key, settings.guild_id
                 )
                 return Outcome(settings.guild_id, due.key, "skipped")
-            return await self.post(settings, due.key, end=due.fire, now=now)
+            if due.action == "expire":
+                return await self._expire(settings, due, now)
+            retry = due.action == "retry"
+            return await self.post(settings, due.key, end=due.fire, now=now, retry_failed=retry)
         except Exception as err:
             log.exception("digest for guild %s failed", settings.guild_id)
             await self._db(ds.record_error, settings.guild_id, "unexpected", now=now)
             return Outcome(settings.guild_id, "", "failed", error=type(err).__name__)
+
+    async def _expire(self, settings: ds.DigestSettings, due: ds.Due, now: datetime) -> Outcome:
+        """A claim whose sender died over a day ago: not posted this late (the next digest
+        covers its changes, since only posted digests move the window on)."""
+        record = await self.db_call(ds.get_post, settings.guild_id, due.key)
+        failed = await self.db_call(_failed, record, "late", now)
+        log.warning("digest %s for guild %s given up: over a day late", due.key, settings.guild_id)
+        return Outcome(settings.guild_id, due.key, "failed", failed, "late")
 
     async def post_now(self, guild_id: int) -> Outcome:
         """/digest now: post the current period unless it already is (a failed one is retried)."""
@@ -254,11 +279,16 @@ class DigestScheduler:
             if not claimed.won:
                 return Outcome(settings.guild_id, key, "already", claimed.record)
             record = claimed.record
+
+            async def progress(ids: list[int]) -> None:
+                await self.db_call(_progress, record, ids)
+
             try:
                 pages, chart = await self.db_call(_content, record)
-                ids = await asyncio.wait_for(
-                    self.sender.send(settings, pages, chart, record.nonce), self.post_timeout
+                sending = self.sender.send(
+                    settings, pages, chart, record.nonce, sent=record.message_ids, on_sent=progress
                 )
+                ids = await asyncio.wait_for(sending, self.post_timeout)
             except PostError as err:
                 failed = await self.db_call(_failed, record, err.code, self.clock())
                 return Outcome(settings.guild_id, key, "failed", failed, err.code)
@@ -286,6 +316,10 @@ def _skip(db, guild_id: int, key: str, now: datetime) -> None:
     ds.mark_skipped(db, guild_id, key, "late", now=now)
 
 
+def _progress(db, record: ds.PostRecord, ids: list[int]) -> None:
+    ds.record_progress(db, record, ids)
+
+
 def _failed(db, record: ds.PostRecord, code: str, now: datetime) -> ds.PostRecord:
     return ds.mark_failed(db, record, code, now=now)
 
@@ -309,58 +343,91 @@ class DiscordSender:
     def __init__(self, client: discord.Client) -> None:
         self.client = client
 
-    async def channel(self, channel_id: int) -> discord.abc.Messageable:
-        channel = self.client.get_channel(channel_id)
-        if channel is not None:
-            return channel
-        try:
-            return await self.client.fetch_channel(channel_id)
-        except discord.NotFound:
-            raise PostError("channel_missing") from None
-        except discord.Forbidden:
-            raise PostError("missing_permissions:view_channel") from None
-
-    async def send(
-        self, settings: ds.DigestSettings, pages: list[Page], chart: bytes | None, nonce: str
-    ) -> list[int]:
-        channel = await self.channel(settings.channel_id)
-        if isinstance(channel, discord.abc.GuildChannel):
-            missing = missing_permissions(channel)
-            if missing:
-                raise PostError("missing_permissions:" + ",".join(missing))
-        ids = []
-        for index, embeds in enumerate(embed_messages(pages)):
-            first = index == 0
-            extra: dict[str, Any] = {"allowed_mentions": discord.AllowedMentions.none()}
-            if first:
-                extra.update(content=_mention(settings), allowed_mentions=_allowed(settings))
-                if chart:
-                    extra["file"] = discord.File(io.BytesIO(chart), dg.CHART_FILENAME)
+    async def channel(self, settings: ds.DigestSettings) -> discord.abc.Messageable:
+        """The server's digest channel, refused when it is gone or belongs to another server
+        (a stored id is only a number: it must never post into someone else's server)."""
+        channel = self.client.get_channel(settings.channel_id)
+        if channel is None:
             try:
-                message = await channel.send(
-                    embeds=embeds, nonce=ds.page_nonce(nonce, index), **extra
-                )
+                channel = await self.client.fetch_channel(settings.channel_id)
             except discord.NotFound:
                 raise PostError("channel_missing") from None
             except discord.Forbidden:
-                raise PostError("missing_permissions:send_messages") from None
-            except discord.HTTPException as err:
-                raise PostError(f"discord_error:{err.status}") from None
+                raise PostError("missing_permissions:view_channel") from None
+        if getattr(channel, "guild", None) is None or channel.guild.id != settings.guild_id:
+            raise PostError("channel_missing")
+        return channel
+
+    async def send(
+        self,
+        settings: ds.DigestSettings,
+        pages: list[Page],
+        chart: bytes | None,
+        nonce: str,
+        *,
+        sent: Sequence[int] = (),
+        on_sent: Progress | None = None,
+    ) -> list[int]:
+        """Send the messages not yet ``sent`` (a retry resumes), reporting each as it goes."""
+        channel = await self.channel(settings)
+        if isinstance(channel, discord.abc.GuildChannel) and channel.guild.me is not None:
+            missing = missing_permissions(channel)
+            if missing:
+                raise PostError("missing_permissions:" + ",".join(missing))
+        ids = list(sent)
+        for index, embeds in enumerate(embed_messages(pages)):
+            if index < len(ids):
+                continue
+            extra: dict[str, Any] = {"allowed_mentions": discord.AllowedMentions.none()}
+            if index == 0:
+                role = _mention_role(channel, settings)
+                extra.update(content=_mention(role), allowed_mentions=_allowed(role))
+                if chart:
+                    extra["file"] = discord.File(io.BytesIO(chart), dg.CHART_FILENAME)
+            message = await _send_one(channel, embeds, ds.page_nonce(nonce, index), extra)
             ids.append(message.id)
+            if on_sent is not None:
+                await on_sent(ids)
         return ids
 
 
-def _mention(settings: ds.DigestSettings) -> str | None:
-    return f"<@&{settings.mention_role_id}>" if settings.mention_role_id else None
+async def _send_one(
+    channel: discord.abc.Messageable, embeds: list[discord.Embed], nonce: str, extra: dict
+) -> discord.Message:
+    """One message; Discord's refusals become the error codes /digest status explains."""
+    try:
+        return await channel.send(embeds=embeds, nonce=nonce, **extra)
+    except discord.NotFound:
+        raise PostError("channel_missing") from None
+    except discord.Forbidden:
+        raise PostError("missing_permissions:send_messages") from None
+    except discord.HTTPException as err:
+        raise PostError(f"discord_error:{err.status}") from None
+    except (aiohttp.ClientError, OSError):
+        raise PostError("connection") from None
 
 
-def _allowed(settings: ds.DigestSettings) -> discord.AllowedMentions:
+def _mention_role(channel: Any, settings: ds.DigestSettings) -> int | None:
+    """The chosen role, if it still exists: a deleted one is left out (and logged), and the
+    digest posts without a mention rather than not at all."""
+    role_id = settings.mention_role_id
+    if not role_id or role_id == settings.guild_id:
+        return None
+    guild = getattr(channel, "guild", None)
+    if guild is not None and guild.get_role(role_id) is None and guild.roles:
+        log.warning("digest mention role %s of guild %s is gone", role_id, settings.guild_id)
+        return None
+    return role_id
+
+
+def _mention(role_id: int | None) -> str | None:
+    return f"<@&{role_id}>" if role_id else None
+
+
+def _allowed(role_id: int | None) -> discord.AllowedMentions:
     """The only mention the bot ever makes: the role an admin chose, on the digest itself."""
-    if not settings.mention_role_id:
+    if not role_id:
         return discord.AllowedMentions.none()
     return discord.AllowedMentions(
-        everyone=False,
-        users=False,
-        replied_user=False,
-        roles=[discord.Object(settings.mention_role_id)],
+        everyone=False, users=False, replied_user=False, roles=[discord.Object(role_id)]
     )

@@ -29,6 +29,9 @@ DEFAULT_WEEKDAY, DEFAULT_TIME, DEFAULT_TIMEZONE = 0, "09:00", "UTC"
 CATCH_UP_LIMIT = timedelta(days=1)
 # A 'claimed' row this old belongs to a sender that died mid-send: retry it with its nonce.
 STALE_CLAIM = timedelta(minutes=1)
+# A post that failed for a passing reason (see is_transient) is tried again this long after.
+RETRY_FAILED_AFTER = timedelta(minutes=10)
+TRANSIENT_ERRORS = frozenset({"connection", "timeout"})
 # The first digest of a server covers this much history.
 FIRST_PERIOD = timedelta(days=7)
 
@@ -354,7 +357,8 @@ def effective_since(settings: DigestSettings) -> datetime | None:
 
 @dataclass(frozen=True)
 class Due:
-    """A server whose digest should be acted on now: 'post', 'retry' (stale claim) or 'skip'."""
+    """A server whose digest should be acted on now: 'post', 'skip' (too late), 'retry' (a
+    stale claim or a passing failure) or 'expire' (a stale claim over a day late)."""
 
     settings: DigestSettings
     key: str
@@ -366,23 +370,44 @@ def due(db: Database, settings: DigestSettings, now: datetime) -> Due | None:
     """What to do about a server's digest at ``now``, judged from its settings and the ledger.
 
     Only the latest scheduled instant counts: an older missed one is past saving anyway. A fire
-    before the settings last changed is not "missed" (the schedule did not exist yet).
+    before the settings last changed is not "missed" (the schedule did not exist yet), but a
+    period already in the ledger is finished whatever the settings did since: a claim left by a
+    dead sender must not wait forever because an admin changed the mention role meanwhile.
     """
     if not settings.active:
         return None
     fire = last_fire(settings, now)
+    key = period_key(settings, fire)
+    late = now - fire >= CATCH_UP_LIMIT
+    record = get_post(db, settings.guild_id, key)
+    if record is not None:
+        return _unfinished(settings, record, fire, now, late)
     since = effective_since(settings)
     if since is not None and fire < since:
         return None
-    key = period_key(settings, fire)
-    record = get_post(db, settings.guild_id, key)
-    if record is None:
-        late = now - fire >= CATCH_UP_LIMIT
-        return Due(settings, key, fire, "skip" if late else "post")
-    stale = datetime.fromisoformat(record.claimed_at) <= now - STALE_CLAIM
-    if record.status == "claimed" and stale:
-        return Due(settings, key, fire, "retry")
-    return None
+    return Due(settings, key, fire, "skip" if late else "post")
+
+
+def is_transient(error: str | None) -> bool:
+    """A failure that may pass by itself (Discord's 5xx, a dropped connection), unlike a
+    deleted channel or a missing permission, which wait for an admin."""
+    return bool(error) and (error.startswith("discord_error:5") or error in TRANSIENT_ERRORS)
+
+
+def _unfinished(
+    settings: DigestSettings, record: PostRecord, fire: datetime, now: datetime, late: bool
+) -> Due | None:
+    """A stale claim (its sender died) or a passing failure is tried again while the period
+    is less than a day late, like a missed one; a stale claim past that is given up."""
+    if record.status == "claimed":
+        wait = STALE_CLAIM
+    elif record.status == "failed" and is_transient(record.error) and not late:
+        wait = RETRY_FAILED_AFTER
+    else:
+        return None
+    if datetime.fromisoformat(record.claimed_at) > now - wait:
+        return None
+    return Due(settings, record.period_key, fire, "expire" if late else "retry")
 
 
 # --- The post ledger --------------------------------------------------------------------------
@@ -481,6 +506,16 @@ def mark_posted(
         )
     clear_error(db, record.guild_id)
     return _must_get(db, record.guild_id, record.period_key)
+
+
+def record_progress(db: Database, record: PostRecord, message_ids: list[int]) -> None:
+    """The messages of a claimed period sent so far: a retry resumes after them instead of
+    sending them again (their nonces may be past Discord's memory by then)."""
+    with db.conn:
+        db.execute(
+            "UPDATE digest_posts SET message_ids = ? WHERE id = ? AND status = 'claimed'",
+            [json.dumps([int(m) for m in message_ids]), record.id],
+        )
 
 
 def mark_failed(db: Database, record: PostRecord, error: str, *, now: datetime) -> PostRecord:

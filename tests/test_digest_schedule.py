@@ -301,3 +301,127 @@ async def test_the_apscheduler_job_matches_the_settings(db, facts, standin, make
         assert scheduler.scheduler.get_job(f"digest:{guild.id}") is None
     finally:
         scheduler.shutdown()
+
+
+def many_deals(db, count: int = 60) -> None:
+    """A busy week: enough deals, each from its own long-titled report, that the digest takes
+    several messages."""
+    gamma = add_company(db, "Gamma Bio", ADMIN)
+    for n in range(count):
+        title = f"Busy week report {n} " + "on licensing " * 12
+        source = add_source(db, key=f"busy-{n}", title=title, outlet="Wire", actor=ADMIN)
+        fact = FactIn(
+            kind="licence",
+            summary=f"Deal number {n}",
+            source_id=source,
+            subject_id=gamma,
+            sector="Oncology",
+            figures=[FigureIn(role="total", value=(n + 1) * 1e6)],
+        )
+        add_fact(db, fact, ADMIN)
+
+
+class ChannelDeletedAfterFirst(DiscordSender):
+    """The real sender, but the channel disappears once the first message is out."""
+
+    def __init__(self, client, standin: StandIn, guild: GuildSpec) -> None:
+        super().__init__(client)
+        self.standin, self.guild = standin, guild
+
+    async def send(self, settings, pages, chart, nonce, *, sent=(), on_sent=None):
+        async def then_delete(ids):
+            await on_sent(ids)
+            if len(ids) == 1:
+                self.guild.channels.remove(self.guild.channel("digest"))
+
+        return await super().send(settings, pages, chart, nonce, sent=sent, on_sent=then_delete)
+
+
+async def test_a_digest_failing_at_its_second_message_resumes_without_repeating_the_first(
+    db, facts, standin, make_scheduler
+):
+    guild = standin.guilds[0]
+    enable(db, guild)
+    many_deals(db)
+    channel = guild.channel("digest")
+    fire = utc(2025, 3, 24, 9)
+    broken = DigestScheduler(
+        make_scheduler.bot.db_call,
+        ChannelDeletedAfterFirst(make_scheduler.bot, standin, guild),
+        clock=Clock(fire),
+    )
+    [failed] = await broken.run_due(fire)
+    assert failed.status == "failed" and failed.error == "channel_missing"
+    assert len(failed.record.message_ids) == 1
+    guild.channels.append(channel)
+    # Hours later, past Discord's nonce memory: only the messages not yet sent go out.
+    standin._nonces.clear()
+    resumed = await make_scheduler(Clock(fire + timedelta(hours=3))).post_now(guild.id)
+    assert resumed.status == "posted"
+    posted = digests(standin, guild)
+    assert len(posted) == len(resumed.record.message_ids) >= 3
+    assert resumed.record.message_ids[0] == failed.record.message_ids[0]
+    requests = standin.find_requests("POST /channels/{id}/messages")
+    accepted = [r.json["nonce"] for r in requests if r.status == 200]
+    assert len(accepted) == len(set(accepted)) == len(posted)
+
+
+async def test_a_channel_of_another_server_is_never_posted_in(db, facts, standin, make_scheduler):
+    mine, theirs = standin.guilds
+    ds.set_channel(db, mine.id, theirs.channel("digest").id, actor="test", now=SET_UP)
+    [outcome] = await make_scheduler(Clock(SET_UP)).run_due(utc(2025, 3, 24, 9))
+    assert outcome.status == "failed" and outcome.error == "channel_missing"
+    assert digests(standin, theirs) == []
+    assert ds.get_settings(db, mine.id).last_error == "channel_missing"
+
+
+async def test_a_deleted_mention_role_is_left_out_and_the_digest_still_posts(
+    db, facts, standin, make_scheduler
+):
+    guild = standin.guilds[0]
+    enable(db, guild)
+    readers = guild.role("Readers")
+    ds.set_mention_role(db, guild.id, readers.id, actor="test", now=SET_UP)
+    guild.roles.remove(readers)
+    await standin.dispatch(
+        "GUILD_ROLE_DELETE", {"guild_id": str(guild.id), "role_id": str(readers.id)}, guild.id
+    )
+    scheduler = make_scheduler(Clock(SET_UP))
+    for _ in range(100):
+        if make_scheduler.bot.get_guild(guild.id).get_role(readers.id) is None:
+            break
+        await asyncio.sleep(0.05)
+    [outcome] = await scheduler.run_due(utc(2025, 3, 24, 9))
+    assert outcome.status == "posted"
+    payload = standin.find_requests("POST /channels/{id}/messages")[-1].json
+    assert not payload.get("content")
+    assert payload["allowed_mentions"]["parse"] == [] and not payload["allowed_mentions"].get(
+        "roles"
+    )
+
+
+async def test_a_stale_claim_from_yesterday_is_given_up_and_the_next_digest_covers_it(
+    db, facts, standin, make_scheduler
+):
+    guild = standin.guilds[0]
+    settings = enable(db, guild)
+    fire = utc(2025, 3, 24, 9)
+    dg.claim_period(db, settings, "2025-W13", end=fire, now=fire)
+    [given_up] = await make_scheduler(Clock(fire)).run_due(fire + timedelta(days=1, minutes=5))
+    assert (given_up.status, given_up.error) == ("failed", "late")
+    assert digests(standin, guild) == []
+    [next_week] = await make_scheduler(Clock(fire)).run_due(fire + timedelta(days=7))
+    assert next_week.status == "posted"
+    assert "Alpha Bio licenses AB-1 to Beta Pharma" in str(digests(standin, guild)[0]["embeds"])
+
+
+async def test_the_mention_command_refuses_everyone(db, standin, start_bot):
+    from bot.cogs.digest import DigestCog
+
+    mine = standin.guilds[0]
+    await start_bot(cogs=[lambda bot: DigestCog(bot, clock=Clock(SET_UP))])
+    admin = mine.members[0]
+    everyone = RoleSpec("@everyone", 0, id=mine.id)
+    handle = await standin.slash("digest mention", {"role": everyone}, user=admin, guild_id=mine.id)
+    assert "not @everyone" in (await handle.answer(timeout=10)).text
+    assert ds.get_settings(db, mine.id).mention_role_id is None

@@ -190,3 +190,60 @@ def _claim(db, key: str, now: datetime, *, last_audit_id: int = 5) -> ds.Claim:
         period_end=now,
         now=now,
     )
+
+
+def test_a_stale_claim_is_retried_though_the_settings_changed_after_the_fire(db):
+    """The sender died at 09:00; an admin changed the mention role at 09:00:30. The claim
+    must still be finished, not left 'being posted' for ever."""
+    ds.set_channel(db, GUILD, 42, actor="admin", now=utc(2025, 3, 20))
+    _claim(db, "2025-W13", utc(2025, 3, 24, 9))
+    settings = ds.set_mention_role(db, GUILD, 7, actor="admin", now=utc(2025, 3, 24, 9, 0, 30))
+    due = ds.due(db, settings, utc(2025, 3, 24, 9, 2))
+    assert due is not None and (due.action, due.key) == ("retry", "2025-W13")
+
+
+def test_a_stale_claim_over_a_day_late_is_given_up_not_posted(db):
+    settings = ds.set_channel(db, GUILD, 42, actor="admin", now=utc(2025, 3, 20))
+    _claim(db, "2025-W13", utc(2025, 3, 24, 9))
+    assert ds.due(db, settings, utc(2025, 3, 25, 8, 59)).action == "retry"
+    assert ds.due(db, settings, utc(2025, 3, 25, 9)).action == "expire"
+
+
+@pytest.mark.parametrize(
+    ("error", "retried"),
+    [
+        ("discord_error:503", True),
+        ("connection", True),
+        ("discord_error:400", False),
+        ("channel_missing", False),
+        ("missing_permissions:send_messages", False),
+    ],
+)
+def test_only_passing_failures_are_retried_by_the_clock(db, error, retried):
+    settings = ds.set_channel(db, GUILD, 42, actor="admin", now=utc(2025, 3, 20))
+    claimed = _claim(db, "2025-W13", utc(2025, 3, 24, 9))
+    ds.mark_failed(db, claimed.record, error, now=utc(2025, 3, 24, 9))
+    assert ds.due(db, settings, utc(2025, 3, 24, 9, 5)) is None
+    later = ds.due(db, settings, utc(2025, 3, 24, 9, 10))
+    assert (later is not None and later.action == "retry") is retried
+    assert ds.due(db, settings, utc(2025, 3, 25, 9)) is None
+
+
+def test_progress_is_kept_through_a_failure_and_its_retry(db):
+    ds.set_channel(db, GUILD, 42, actor="admin", now=utc(2025, 3, 20))
+    claimed = _claim(db, "2025-W13", utc(2025, 3, 24, 9))
+    ds.record_progress(db, claimed.record, [501])
+    failed = ds.mark_failed(db, claimed.record, "connection", now=utc(2025, 3, 24, 9))
+    assert failed.message_ids == (501,)
+    again = ds.claim(
+        db,
+        GUILD,
+        "2025-W13",
+        first_audit_id=1,
+        last_audit_id=1,
+        period_start=T0,
+        period_end=T0,
+        now=utc(2025, 3, 24, 9, 10),
+        retry_failed=True,
+    )
+    assert again.won and again.record.message_ids == (501,)

@@ -160,6 +160,9 @@ class DigestCog(commands.Cog):
         self, interaction: discord.Interaction, role: discord.Role | None = None
     ) -> None:
         await require_manage_guild(interaction)
+        if role is not None and role.is_default():
+            await self._answer(interaction, "mention_refused", settings=None)
+            return
         settings = await self.bot.db_call(
             _set_mention,
             interaction.guild_id,
