@@ -368,3 +368,57 @@ def test_listings_multiples_and_counts_in_words() -> None:
     assert stat.figure("growth").value == 6 and stat.figure("growth").unit == "multiple"
     stat = one("Seven Chinese drug companies signed out-licensing deals in 2023.")
     assert stat.figure("count").value == 7
+
+
+def test_grammar_forms_added_with_the_second_blind_split() -> None:
+    cases = {
+        "Orla Robotics said on Friday it had granted Bexley Systems rights to its arm design.": (
+            "Orla Robotics",
+            "Bexley Systems",
+        ),
+        "Tamar Energy has licensed the cell recipe of Ludlow Batteries for its vans.": (
+            "Ludlow Batteries",
+            "Tamar Energy",
+        ),
+        "Hartwell Bio and Nairn Pharma will co-develop and co-commercialise Nairn's antibody.": (
+            "Nairn Pharma",
+            "Hartwell Bio",
+        ),
+        "Caddo Pharma has been granted exclusive rights to sell Pruitt Therapeutics' gel.": (
+            "Pruitt Therapeutics",
+            "Caddo Pharma",
+        ),
+        "Welby Bio has pocketed $9 million from Ansel Pharma for rights to its peptide.": (
+            "Welby Bio",
+            "Ansel Pharma",
+        ),
+        "Keld Software signed a licence agreement giving Marr Devices access to its compiler.": (
+            "Keld Software",
+            "Marr Devices",
+        ),
+        "Rhee Motors has agreed to license its gearbox to Spanish carmaker Osuna Automotive.": (
+            "Rhee Motors",
+            "Osuna Automotive",
+        ),
+    }
+    for text, expected in cases.items():
+        assert roles(one(text)) == expected, text
+
+
+def test_direction_from_the_terms_that_follow() -> None:
+    text = (
+        "Shanghai Yetai Biopharma signed a licence agreement with Corran Oncology. "
+        "Yetai will make an upfront payment of $8 million to Corran."
+    )
+    p = one(text)
+    assert roles(p) == ("Corran Oncology", "Shanghai Yetai Biopharma")
+    assert p.figure("upfront").value == 8_000_000
+
+
+def test_option_and_exercise_fees() -> None:
+    p = one(
+        "Dunlin Bio paid Esk Pharma $4 million for an option to license Esk's antibody. "
+        "If it exercises the option, Dunlin would pay a $20 million exercise fee."
+    )
+    assert p.figure("upfront").value == 4_000_000
+    assert p.figure("total") is None

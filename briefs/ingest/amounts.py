@@ -33,13 +33,15 @@ ROLE_WORDS: tuple[tuple[str, re.Pattern[str]], ...] = (
         "upfront",
         re.compile(
             r"up[- ]?front|initial (?:payment|fee)|signing (?:fee|payment|bonus)|one-?time (?:fee|payment)"
-            r"|down payment|(?:up)?on signing|at signing|at closing",
+            r"|down payment|(?:up)?on signing|at signing|at closing|option fee|for an option\b",
             re.I,
         ),
     ),
     ("milestones", re.compile(r"milestones?|contingent|success-based", re.I)),
     ("equity", re.compile(r"equity|shares|\bstake\b", re.I)),
     ("total", re.compile(r"\btotal|\bin all\b|aggregate|overall|combined", re.I)),
+    # Paid only if an option is taken up: a term the figure roles have no place for.
+    ("exercise", re.compile(r"exercise (?:fee|price|payment)", re.I)),
 )
 # "worth", "valued at" and "value" are not role words: they describe a part as readily as the whole
 # ("shares worth $20 million"), so a part's word in the same clause wins and 'total' is the default.
@@ -50,9 +52,10 @@ NOT_DEAL = re.compile(
     r"investment in (?:a|the|its) (?:new )?(?:plant|factory|facility|site)",
     re.I,
 )
-# "and" ends a clause unless it joins the kinds of one milestone ("development and sales milestones").
+# "and" or a comma ends a clause unless it joins the kinds of one milestone ("development,
+# regulatory and sales milestones").
 _CLAUSE_BREAK = re.compile(
-    r"[;,]|\band\b(?!\s+(?:development|regulatory|commercial|sales|clinical|approval)\b)"
+    r"(?:[;,]|\band\b)(?!\s+(?:development|regulatory|commercial|sales|clinical|approval)\b)"
     r"|\bplus\b|\bwhile\b|\bwith\b",
     re.I,
 )
@@ -120,7 +123,7 @@ def role_of(sentence: str, amounts: list[Amount], index: int) -> str | None:
     breaks = list(_CLAUSE_BREAK.finditer(before))
     if breaks:
         before = before[breaks[-1].end() :]
-    after = sentence[amount.end : min(right_edge, amount.end + 45)]
+    after = sentence[amount.end : min(right_edge, amount.end + 60)]
     cut = _CLAUSE_BREAK.search(after)
     if cut:
         after = after[: cut.start()]
@@ -135,6 +138,8 @@ def role_of(sentence: str, amounts: list[Amount], index: int) -> str | None:
             distance = len(before) - hits[-1].end()
             if best is None or distance < best[0]:
                 best = (distance, role)
+    if best is not None and best[1] == "exercise":
+        return None
     if best is not None and best[1] != "total":
         return best[1]
     if NOT_DEAL.search(before) or NOT_DEAL.search(after):

@@ -16,7 +16,7 @@ from ..errors import BadInput
 from ..money import Money, to_usd
 from .amounts import Amount, find_amounts, role_of
 from .dates import dateline_date, find_period
-from .orgs import DocumentNames, KnownNames, Mention, Org
+from .orgs import DESCRIPTORS, DocumentNames, KnownNames, Mention, Org
 
 __all__ = ["KnownNames", "Party", "Proposal", "ProposedFigure", "extract"]
 
@@ -221,12 +221,22 @@ def conditional(sentence: str) -> bool:
 E = r"⟨(?P<{}>\d+)⟩(?:['’]s?)?"
 OWNER = r"⟨(?P<{}>\d+)⟩['’]s?"  # a possessive: the party that owns what follows
 GAP = r"[^⟨⟩]{0,120}?"
-AUX = r"(?:(?:has|have|had|will|would|recently|also|officially|formally|exclusively|agreed to|signed on to)\s+)*"
+AUX = (
+    r"(?:(?:has|have|had|will|would|recently|also|officially|formally|exclusively|agreed to|"
+    r"signed on to|today|yesterday)\s+)*"
+)
+# "said", "said on Monday", "announced today": a reporting verb and when it was said.
+REPORTED = (
+    r"(?:said|says|announced|announces|confirmed|disclosed)"
+    r"(?:\s+(?:today|yesterday|on\s+\w+day|in a statement))?\s+(?:that\s+)?"
+)
+# A describing noun in front of a name ("to Indian carmaker B"), which orgs.py leaves outside it.
+DESCRIBED = r"(?:[A-Z][\w-]*\s+)?(?:" + "|".join(DESCRIPTORS) + r")\s+"
 # What may stand between a subject and its verb: a name in brackets ("(浙江华信药业)"), a relative
 # clause about the subject (", which raised $90 million in March,"), a reporting verb ("said it").
 SUBJECT_TAIL = (
     r"(?:\s*\([^()⟨⟩]{1,40}\))?(?:,\s+(?:which|who|whose)\b[^⟨⟩;]{0,100}?,)?,?\s+"
-    r"(?:(?:said|says|announced|announces|confirmed|disclosed)\s+(?:that\s+)?(?:it|they)\s+)?"
+    r"(?:" + REPORTED + r"(?:it|they)\s+)?"
 )
 _RELATIVE_CLAUSE = re.compile(r",\s+(?:which|who|whose)\b[^;,]{0,100},")
 _RIGHTS = r"(?:rights?|licen[cs]e|sublicen[cs]e|access)"
@@ -246,7 +256,7 @@ ROLE_RULES: tuple[tuple[str, str, float, re.Pattern[str]], ...] = (
             _active(
                 r"(?:is|are)\s+(?:to|set to|due to|entitled to)\s+(?:receive|get|collect)|"
                 r"stands? to (?:receive|get|collect)|receive[ds]?|get|gets|got|collect(?:s|ed)?|"
-                r"earn(?:s|ed)?"
+                r"earn(?:s|ed)?|bag(?:s|ged)|net(?:s|ted)|pocket(?:s|ed)|bank(?:s|ed)"
             )
             + r"(?P<asset>"
             + GAP
@@ -303,6 +313,43 @@ ROLE_RULES: tuple[tuple[str, str, float, re.Pattern[str]], ...] = (
         ),
     ),
     (
+        "licensed-of",  # "A licensed the battery software of B"
+        "licensee-first",
+        0.8,
+        re.compile(
+            _active(r"in-?licen[cs]ed|licen[cs]ed|will (?:in-?)?licen[cs]e")
+            + r"\s+(?P<asset>(?:the|a|an)\s+[^⟨⟩.;,]{0,60}?)\s+of\s+"
+            + E.format("b"),
+            re.I,
+        ),
+    ),
+    (
+        "passive-granted-owner",  # "A has been granted exclusive rights to sell B's spray"
+        "licensee-first",
+        0.8,
+        re.compile(
+            E.format("a") + r"\s+(?:was|has been|had been|is|were)\s+(?:granted|given|awarded)\s+"
+            r"(?P<asset>[^⟨⟩.;]{0,60}?\b" + _RIGHTS + r"\b[^⟨⟩.;]{0,40}?)" + OWNER.format("b"),
+            re.I,
+        ),
+    ),
+    (
+        "joint-owner",  # "A and B will co-develop A's antibody": the owner licenses the other
+        "joint",
+        0.75,
+        re.compile(
+            E.format("a")
+            + r"\s+and\s+"
+            + E.format("c")
+            + r"\s+"
+            + AUX
+            + r"(?:co-develop|co-commerciali[sz]e|jointly develop|jointly commerciali[sz]e)"
+            r"(?:\s+and\s+(?:co-commerciali[sz]e|co-market|commerciali[sz]e|market|sell))?\s+"
+            r"(?:the\s+)?" + OWNER.format("b"),
+            re.I,
+        ),
+    ),
+    (
         "pays-for-rights",  # "A will pay B 900 million yuan for the right to use its design"
         "licensee-first",
         0.8,
@@ -310,7 +357,8 @@ ROLE_RULES: tuple[tuple[str, str, float, re.Pattern[str]], ...] = (
             _active(r"(?:is|are)\s+paying|agreed to pay|pay|pays|paid|paying")
             + r"\s+"
             + E.format("b")
-            + r"\s+(?P<asset>[^⟨⟩.;]{0,80}?\b(?:for|in exchange for|in return for)\b[^⟨⟩.;]{0,40}?"
+            + r"\s+(?P<asset>(?:[^⟨⟩.;]|(?<=\d)\.(?=\d)){0,80}?\b(?:for|in exchange for|in return for)\b"
+            r"[^⟨⟩.;]{0,40}?"
             r"\b(?:rights?|licen[cs]e|access|use)\b[^⟨⟩.;]{0,80})",
             re.I,
         ),
@@ -326,7 +374,10 @@ ROLE_RULES: tuple[tuple[str, str, float, re.Pattern[str]], ...] = (
             )
             + r"(?P<asset>"
             + GAP
-            + r")\bto\s+(?:[A-Z][\w.-]*['’]s\s+|[A-Z][\w]*-based\s+)?"
+            + r"(?:,[^,;.]{0,80},[^⟨⟩]{0,40}?)?)\bto\s+(?:[A-Z][\w.-]*['’]s\s+|[A-Z][\w]*-based\s+)?"
+            + r"(?:"
+            + DESCRIBED
+            + r")?"
             + E.format("b"),
             re.I,
         ),
@@ -464,7 +515,8 @@ _AGREEMENT = re.compile(
     r"(?P<what>(?:" + _DEAL_NOUN + r"\s+and\s+)?(?:" + _LICENCE_WHAT + r")"
     r"(?:\s+(?:and\s+\w+\s+)?" + _DEAL_NOUN + r"s?)?"
     r"|" + _DEAL_NOUN + r"s?)\b"
-    r"(?:\s+with\s+(?P<pre>[^⟨⟩]{0,30}?)" + E.format("b") + r")?",
+    r"(?:(?:\s+(?:worth|valued at)\s+[^⟨⟩,;]{0,40}?)?"
+    r"\s+with\s+(?P<pre>[^⟨⟩]{0,30}?)" + E.format("b") + r")?",
     re.I,
 )
 _BETWEEN = re.compile(
@@ -480,7 +532,7 @@ _NAMED_LICENSEE = re.compile(
     r"|⟨(?P<y>\d+)⟩\s+" + _TAKER + r"(?:receive|get|gain|obtain|acquire|take|have|hold)s?\s+"
     r"(?:the\s+|an?\s+)?(?:[\w-]+\s+){0,3}?(?:rights?|licen[cs]e|access)\b"
     r"|⟨(?P<z>\d+)⟩\s+" + _TAKER + r"(?:\w+\s+)?(?:develop|sell|commerciali[sz]e|market|"
-    r"manufacture|produce|use|distribute|pay|pays|paid)\b",
+    r"manufacture|produce|use|distribute|pay|pays|paid|make\s+(?:an?\s+)?(?:[\w-]+\s+)?payments?)\b",
     re.I,
 )
 _NAMED_LICENSOR = re.compile(
@@ -489,7 +541,7 @@ _NAMED_LICENSOR = re.compile(
     r"(?:US\$|HK\$|[$€£¥]|\d|up-?front|payments?\b|fees?\b|royalt|milestones?\b)"
     r"|\b(?:in-?)?licen[cs]e\s+⟨(?P<y>\d+)⟩['’]s?"
     r"|\b(?:rights?|access|licen[cs]e)\s+(?:to|for|over|on)\s+(?:use\s+)?⟨(?P<z>\d+)⟩['’]s?"
-    r"|\bfrom\s+⟨(?P<w>\d+)⟩|\bfor\s+⟨(?P<v>\d+)⟩['’]s?",
+    r"|\bfrom\s+⟨(?P<w>\d+)⟩|\b(?:for|covering|over|on|involving)\s+⟨(?P<v>\d+)⟩['’]s?",
     re.I,
 )
 # Unnamed cues: after "A signed a licensing agreement with B", which way does the licence go?
@@ -501,7 +553,9 @@ _FIRST_IS_LICENSOR = re.compile(
 _FIRST_IS_LICENSEE = re.compile(
     r"\bto\s+(?:use|acquire|access|obtain|adopt|employ|in-?licen[cs]e|gain access|manufacture|"
     r"produce|make|develop|commerciali[sz]e|sell|market|build)\b|\bfrom\s+the latter"
-    r"|\bunder which it\s+(?:will|would)\s+(?:pay|gain|obtain|get|develop|sell|commerciali[sz]e)\b",
+    r"|\bunder which it\s+(?:will|would)\s+(?:pay|gain|obtain|get|develop|sell|commerciali[sz]e)\b"
+    r"|\b(?:taking|gaining|acquiring|obtaining|securing|winning)\s+(?:the\s+|an?\s+)?(?:[\w-]+\s+){0,3}?"
+    r"(?:rights?|licen[cs]e|access)\b",
     re.I,
 )
 # A bare "agreement" or "deal" is a licence only when what follows speaks of rights or a licence,
@@ -721,6 +775,7 @@ def extract(
                 current = deal
                 drafts.append(deal)
             elif current is not None and current.age <= FOLLOW_SENTENCES:
+                _settle_direction(current, sentence, mentions)
                 _attach_terms(current, sentence, mentions, year)
             if deal is None:
                 earlier = others[-1] if others and others[-1].kind == "market_stat" else None
@@ -867,6 +922,16 @@ def _role_rule(marked: str, mentions: list[Mention]) -> _Found | None:
         if shape == "passive":
             owner = groups.get("b") or groups.get("d")
             taker = groups.get("a") or groups.get("c")
+        elif shape == "joint":
+            owner = groups["b"]
+            named = {_party(mentions, groups["a"]), _party(mentions, groups["c"])}
+            taker = (
+                groups["c"]
+                if _party(mentions, owner) == _party(mentions, groups["a"])
+                else groups["a"]
+            )
+            if _party(mentions, owner) not in named:
+                continue
         else:
             owner, taker = groups.get("b"), groups.get("a")
             if shape == "licensor-first":
@@ -903,6 +968,9 @@ def _agreement_rule(marked: str, mentions: list[Mention]) -> _Found | None:
         first = _party(mentions, match["a"])
         second = _party(mentions, match["b"] or match["c"])
         rest, what = marked[match.end() :], match["what"]
+        if second is None:  # "A signed a licence agreement giving B access to its tools"
+            taker = _NAMED_LICENSEE.match(rest.lstrip(" ,"))
+            second = _party(mentions, taker["x"]) if taker else None
     else:
         first, second = _party(mentions, between["a"]), _party(mentions, between["b"])
         rest, what = marked[between.end() :], between["what"]
@@ -948,6 +1016,24 @@ def _named_direction(
     _, role, party = min(cues, key=lambda cue: cue[0])
     other = second if party.name == first.name else first
     return (other, party) if role == "licensee" else (party, other)
+
+
+def _settle_direction(draft: _Draft, sentence: str, mentions: list[Mention]) -> None:
+    """A deal read without a direction takes it from a following sentence that says who pays or
+    who is paid ("A and B signed a licence. B will make an upfront payment of $25 million to A")."""
+    old = draft.proposal
+    if old.licensor is not None or len(old.parties) != 2 or not mentions:
+        return
+    named = _named_direction(_mark(sentence, mentions), mentions, *old.parties)
+    if named is not None:
+        licensor, licensee = named
+        draft.proposal = replace(
+            old,
+            licensor=licensor,
+            licensee=licensee,
+            why=f"{old.why}; direction from the terms",
+            evidence=f"{old.evidence} {sentence}",
+        )
 
 
 def _party(mentions: list[Mention], index: str | None) -> Party | None:

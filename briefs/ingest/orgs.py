@@ -412,9 +412,13 @@ class _Index:
             return
         exact = spelling if _case_sensitive(spelling) else None
         entries = self.by_first.setdefault(tokens[0], [])
-        if all(entry[0] != tokens for entry in entries):
-            entries.append((tokens, exact, org))
-            entries.sort(key=lambda entry: -len(entry[0]))
+        for i, entry in enumerate(entries):
+            if entry[0] == tokens:
+                if _fuller(org.name, entry[2].name):
+                    entries[i] = (tokens, exact, org)  # the fuller name's short form now
+                return
+        entries.append((tokens, exact, org))
+        entries.sort(key=lambda entry: -len(entry[0]))
 
     def match(
         self, words: list[re.Match[str]], folded: list[str], i: int, sentence: str
@@ -428,6 +432,17 @@ class _Index:
                 continue
             return n, org
         return None
+
+
+def _fuller(name: str, earlier: str) -> bool:
+    """True when ``name`` spells out ``earlier`` with more words ("Shanghai Jinqiao Biopharma"
+    after a headline's "Jinqiao Biopharma"): the two are one company, and a short form such as
+    "Jinqiao" should point to the fuller name the article goes on to use."""
+    longer, shorter = normalize_name(name).split(), normalize_name(earlier).split()
+    if len(shorter) >= len(longer):
+        return False
+    n = len(shorter)
+    return any(longer[i : i + n] == shorter for i in range(len(longer) - n + 1))
 
 
 def _case_sensitive(spelling: str) -> bool:
@@ -504,6 +519,9 @@ class DocumentNames:
         self.local.add(text, org)
         for short in short_forms(text):
             self.local.add(short, org)
+        words = text.split()
+        if len(words) > 2 and words[0].casefold() in PLACE_WORDS:
+            self.local.add(" ".join(words[1:]), org)  # "Jinqiao Biopharma" for the full name
         return org
 
 
