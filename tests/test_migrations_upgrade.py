@@ -1,0 +1,64 @@
+"""An old user's database (schema m001 only, with data and history) moves forward intact."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from briefs.changes import Actor, edit_fact, remove_fact
+from briefs.cli import cli
+from briefs.curated import load_curated
+from briefs.migrations import migrations, recount_company_facts
+from briefs.store import open_db
+
+ADMIN = Actor(name="discord:admin", id="7", guild_id="1")
+OLD_TABLES = ("companies", "aliases", "sources", "facts", "figures", "audit")
+
+
+def rows(db, table: str) -> list[tuple]:
+    return db.execute(f"SELECT * FROM {table} ORDER BY rowid").fetchall()
+
+
+def old_database(path: Path) -> dict[str, list[tuple]]:
+    """A base at the first release: curated data, an admin's edit and removal; its rows."""
+    db = open_db(path, migrate=False)
+    migrations.apply(db, stop_before="m002_digest")
+    assert [m.name for m in migrations.applied(db)] == ["m001_core"]
+    load_curated(db)
+    edit_fact(db, 1, ADMIN, stage="checked again", reason="re-read")
+    remove_fact(db, 2, ADMIN, reason="duplicate")
+    kept = {table: rows(db, table) for table in OLD_TABLES}
+    db.close()
+    return kept
+
+
+def test_every_later_migration_applies_and_keeps_the_data(db_path: Path):
+    kept = old_database(db_path)
+    db = open_db(db_path)
+    assert not migrations.pending(db)
+    assert {table: rows(db, table) for table in OLD_TABLES} == kept
+    counts = rows(db, "company_fact_counts")
+    recount_company_facts(db)
+    assert counts and rows(db, "company_fact_counts") == counts
+    assert db.execute("PRAGMA foreign_key_check").fetchall() == []
+    assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    db.close()
+
+
+def test_the_old_history_can_still_be_undone_after_upgrading(db_path: Path):
+    old_database(db_path)
+    runner = CliRunner()
+    removal = (
+        open_db(db_path, migrate=False)
+        .execute("SELECT id FROM audit WHERE action = 'remove'")
+        .fetchone()[0]
+    )
+    result = runner.invoke(cli, ["--db", str(db_path), "fact", "undo", str(removal)])
+    assert result.exit_code == 0, result.output
+    db = open_db(db_path)
+    assert db.execute("SELECT deleted_at FROM facts WHERE id = 2").fetchone() == (None,)
+    counts = rows(db, "company_fact_counts")
+    recount_company_facts(db)
+    assert rows(db, "company_fact_counts") == counts
+    db.close()
