@@ -422,3 +422,10 @@ def test_option_and_exercise_fees() -> None:
     )
     assert p.figure("upfront").value == 4_000_000
     assert p.figure("total") is None
+
+
+def test_another_countrys_dollar_is_not_read_as_us_dollars() -> None:
+    from briefs.ingest.amounts import find_amounts
+
+    found = find_amounts("revenue of NT$12.4 billion, a $5 million fee and HK$2 million")
+    assert [(a.value, a.currency) for a in found] == [(5e6, "USD"), (2e6, "HKD")]

@@ -61,6 +61,11 @@ _CLAUSE_BREAK = re.compile(
 )
 
 
+# "NT$", "S$", "A$", "C$": another country's dollar, which the rate table does not hold; read as
+# US dollars it would be wrong by a factor of up to thirty.
+_OTHER_DOLLAR = re.compile(r"\b(?:NT|S|A|C|NZ)\$\Z")
+
+
 @dataclass(frozen=True)
 class Amount:
     """One amount as written, with its original currency and, if the text states one, USD."""
@@ -76,7 +81,11 @@ class Amount:
 def find_amounts(sentence: str) -> list[Amount]:
     """Amounts of money in a sentence; a dollar conversion right after another currency is folded
     into that amount ("3.5 billion yuan (540 million US dollars)") instead of counted twice."""
-    found = [a for a in (_amount(m) for m in _AMOUNT.finditer(sentence)) if a is not None]
+    found = [
+        a
+        for a in (_amount(m) for m in _AMOUNT.finditer(sentence))
+        if a is not None and not _OTHER_DOLLAR.search(sentence, 0, a.start + 1)
+    ]
     merged: list[Amount] = []
     for amount in found:
         if (
