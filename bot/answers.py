@@ -21,7 +21,7 @@ from briefs.errors import BadInput
 from briefs.ingest.commands import FileLine, IngestReport
 from briefs.ingest.read import read_bytes
 from briefs.ingest.review import ingest_document
-from briefs.model import AuditEntry
+from briefs.model import FACT_KINDS, AuditEntry
 from briefs.money import parse_amount
 from briefs.render import Page
 from briefs.text import MAX_FIELD, MAX_LONG_FIELD, MAX_NAME, MAX_QUERY, clean
@@ -165,6 +165,8 @@ def _figures_from(options: FactOptions) -> list[FigureIn]:
 
 def check_fact_options(db: Database, options: FactOptions) -> None:
     """Refuse bad options before the form opens, so nobody types a summary in vain."""
+    if options.kind and options.kind not in FACT_KINDS:
+        raise BadInput("not a kind of fact", code="bad_kind", value=options.kind[:MAX_NAME])
     _changes_from(db, options)
     _figures_from(options)
 

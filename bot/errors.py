@@ -39,8 +39,13 @@ def original_error(error: Exception) -> Exception:
 
 
 def command_name(interaction: discord.Interaction) -> str:
+    """What failed, for the log: the command, else the button or form (by its custom id)."""
     command = interaction.command
-    return command.qualified_name if command is not None else "?"
+    if command is not None:
+        return f"/{command.qualified_name}"
+    custom_id = (interaction.data or {}).get("custom_id")
+    kind = "form" if interaction.type == discord.InteractionType.modal_submit else "button"
+    return f"{kind} {custom_id}" if custom_id else "?"
 
 
 def error_pages(interaction: discord.Interaction, error: Exception) -> list[Page]:
@@ -55,7 +60,7 @@ def error_pages(interaction: discord.Interaction, error: Exception) -> list[Page
         return render_template(REFUSED_TEMPLATE, missing=[])
     error_id = new_error_id()
     log.error(
-        "error id %s: /%s failed (user %s, guild %s)",
+        "error id %s: %s failed (user %s, guild %s)",
         error_id,
         command_name(interaction),
         interaction.user.id,
@@ -74,14 +79,19 @@ async def send_ephemeral(interaction: discord.Interaction, pages: list[Page]) ->
         await interaction.response.send_message(embeds=embeds, ephemeral=True)
 
 
-async def on_app_command_error(
-    interaction: discord.Interaction, error: app_commands.AppCommandError
-) -> None:
-    """The tree's error handler (``tree.on_error``)."""
+async def tell_error(interaction: discord.Interaction, error: Exception) -> None:
+    """Answer a failed command, button or form; never raises, since nobody would catch it."""
     pages = error_pages(interaction, error)
     try:
         await send_ephemeral(interaction, pages)
     except discord.HTTPException:
         # The interaction may have expired (3 s to answer, 15 min for followups); the log
         # entry above is then all that remains.
-        log.warning("could not tell the user about a failed /%s", command_name(interaction))
+        log.warning("could not tell the user about a failed %s", command_name(interaction))
+
+
+async def on_app_command_error(
+    interaction: discord.Interaction, error: app_commands.AppCommandError
+) -> None:
+    """The tree's error handler (``tree.on_error``)."""
+    await tell_error(interaction, error)

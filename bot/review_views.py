@@ -16,6 +16,7 @@ import discord
 from discord.ext import commands
 from sqlite_utils import Database
 
+from briefs.changes import Actor
 from briefs.ingest.review import QueuedProposal, approve, count_pending, next_pending, reject
 from briefs.render import Page, group_messages, render_template
 from briefs.text import MAX_FIELD, MAX_NAME
@@ -24,7 +25,7 @@ from .actors import actor_of
 from .embeds import to_embeds
 from .permissions import require_admin
 from .review_form import edits_from, form_fields
-from .views import NONE, VIEW_TIMEOUT, OwnedView, report_error
+from .views import NONE, VIEW_TIMEOUT, OwnedView, in_time, report_error, respond
 from .words import word
 
 PERIOD_LIMIT = 20
@@ -34,9 +35,11 @@ FIELD_LIMITS = {"period": PERIOD_LIMIT, "amounts": AMOUNTS_LIMIT}
 # --- What the message shows (built in a database thread) ---------------------------------------
 
 
-def review_screen(
-    db: Database, after_id: int, outcome: Sequence[Page] = ()
-) -> tuple[list[Page], QueuedProposal | None]:
+# The message's pages, and the proposal it shows (None at the end of the queue).
+Screen = tuple[list[Page], QueuedProposal | None]
+
+
+def review_screen(db: Database, after_id: int, outcome: Sequence[Page] = ()) -> Screen:
     """``outcome`` followed by the next waiting proposal after ``after_id``, or by the end of
     the queue (which counts the proposals skipped on the way)."""
     queued = next_pending(db, after_id)
@@ -81,9 +84,7 @@ class ReviewView(OwnedView):
 
     @discord.ui.button(style=discord.ButtonStyle.success)
     async def approve_button(self, interaction: discord.Interaction, _: discord.ui.Button) -> None:
-        proposal_id = self._shown().id
-        fact_id = await self.bot.db_call(approve, proposal_id, actor_of(interaction))
-        await self._move_on(interaction, proposal_id, outcome_pages(proposal_id, fact_id))
+        await self._move_on(interaction, self._approve(self._shown().id, actor_of(interaction)))
 
     @discord.ui.button(style=discord.ButtonStyle.primary)
     async def edit_button(self, interaction: discord.Interaction, _: discord.ui.Button) -> None:
@@ -95,31 +96,35 @@ class ReviewView(OwnedView):
 
     @discord.ui.button(style=discord.ButtonStyle.secondary)
     async def skip_button(self, interaction: discord.Interaction, _: discord.ui.Button) -> None:
-        await self._move_on(interaction, self._shown().id, ())
+        await self._move_on(interaction, self.bot.db_call(review_screen, self._shown().id))
 
-    async def _move_on(
-        self, interaction: discord.Interaction, after_id: int, outcome: Sequence[Page]
-    ) -> None:
+    async def _approve(self, proposal_id: int, actor: Actor) -> Screen:
+        fact_id = await self.bot.db_call(approve, proposal_id, actor)
+        outcome = outcome_pages(proposal_id, fact_id)
+        return await self.bot.db_call(review_screen, proposal_id, outcome)
+
+    async def _move_on(self, interaction: discord.Interaction, work: Awaitable[Screen]) -> None:
         """Answer a button press by showing the outcome and the next proposal in place."""
-        pages, self.queued = await self.bot.db_call(review_screen, after_id, outcome)
+        pages, self.queued = await in_time(interaction, work, in_place=True)
         if self.queued is None:
             self.stop()
-        await interaction.response.edit_message(
-            embeds=embeds_of(pages), view=self if self.queued else None, allowed_mentions=NONE
-        )
+        view = self if self.queued else None
+        await respond(interaction, embeds_of(pages), view=view, in_place=True)
 
     async def _edited(
         self, interaction: discord.Interaction, proposal_id: int, edits: dict[str, str]
     ) -> None:
         await require_admin(interaction)
-        fact_id = await self.bot.db_call(approve, proposal_id, actor_of(interaction), edits)
+        approved = self.bot.db_call(approve, proposal_id, actor_of(interaction), edits)
+        fact_id = await in_time(interaction, approved, ephemeral=True)
         await self._decided_in_form(interaction, proposal_id, fact_id)
 
     async def _rejected(
         self, interaction: discord.Interaction, proposal_id: int, reason: str
     ) -> None:
         await require_admin(interaction)
-        await self.bot.db_call(reject, proposal_id, actor_of(interaction), reason or None)
+        rejected = self.bot.db_call(reject, proposal_id, actor_of(interaction), reason or None)
+        await in_time(interaction, rejected, ephemeral=True)
         await self._decided_in_form(interaction, proposal_id, None)
 
     async def _decided_in_form(
@@ -127,11 +132,7 @@ class ReviewView(OwnedView):
     ) -> None:
         """Confirm a form's decision to the admin, then move the review message on (unless
         it already shows another proposal, or its buttons have timed out)."""
-        await interaction.response.send_message(
-            embeds=embeds_of(outcome_pages(proposal_id, fact_id)),
-            ephemeral=True,
-            allowed_mentions=NONE,
-        )
+        await respond(interaction, embeds_of(outcome_pages(proposal_id, fact_id)), ephemeral=True)
         showing = self.queued.id if self.queued is not None else None
         if self.origin is None or self.is_finished() or showing != proposal_id:
             return

@@ -6,10 +6,11 @@ when it times out, greys its buttons out by editing the message it is on.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import discord
 
@@ -17,8 +18,10 @@ from briefs.render import Page, render_template
 from briefs.text import MAX_FIELD, MAX_LONG_FIELD
 
 from .embeds import to_embeds
-from .errors import error_pages, send_ephemeral
+from .errors import tell_error
 from .words import word
+
+T = TypeVar("T")
 
 NONE = discord.AllowedMentions.none()
 VIEW_TIMEOUT = 300.0
@@ -29,7 +32,7 @@ MODAL_TEXT_LIMIT = 4000  # Discord's ceiling for a text input
 
 async def report_error(interaction: discord.Interaction, error: Exception) -> None:
     """Answer a failure in a button or form the way failed commands are answered."""
-    await send_ephemeral(interaction, error_pages(interaction, error))
+    await tell_error(interaction, error)
 
 
 class OwnedView(discord.ui.View):
@@ -93,6 +96,7 @@ class PagerView(OwnedView):
         self.index = max(0, min(index, len(self.messages) - 1))
         self._refresh()
         await interaction.response.edit_message(embeds=self.current, view=self)
+        self.attach(interaction)  # its token outlives the first one's 15 minutes
 
     @discord.ui.button(style=discord.ButtonStyle.secondary)
     async def previous(self, interaction: discord.Interaction, _: discord.ui.Button) -> None:
@@ -186,6 +190,86 @@ class FactModal(discord.ui.Modal):
 
 
 # --- Sending answers --------------------------------------------------------------------------
+#
+# Discord waits 3 s for an interaction's first answer. Most answers come well within that, but a
+# big brief on a busy database or a chart may not: ``in_time`` then acknowledges the interaction
+# (a "thinking" placeholder, or a silent update for a button) and ``respond`` sends the answer as
+# an edit of it. Fast answers are sent directly, which saves a round trip.
+
+DEFER_AFTER = 1.5  # seconds: leaves room for the network within Discord's 3 s
+
+
+async def in_time(
+    interaction: discord.Interaction,
+    work: Awaitable[T],
+    *,
+    ephemeral: bool = False,
+    in_place: bool = False,
+) -> T:
+    """``work``'s result; defers the interaction first if the work outlasts ``DEFER_AFTER``.
+
+    ``ephemeral`` must match how the answer will be sent (a deferral fixes it), and
+    ``in_place`` says the answer replaces the message a button is on.
+    """
+    task = asyncio.ensure_future(work)
+    done, _ = await asyncio.wait({task}, timeout=DEFER_AFTER)
+    if not done and not interaction.response.is_done():
+        try:
+            await interaction.response.defer(ephemeral=ephemeral, thinking=not in_place)
+        except BaseException:
+            # Too late to answer at all: the work still finishes, and nobody waits for it.
+            task.add_done_callback(_forget)
+            raise
+    return await task
+
+
+def _forget(task: asyncio.Future[Any]) -> None:
+    if not task.cancelled():
+        task.exception()
+
+
+async def respond(
+    interaction: discord.Interaction,
+    embeds: list[discord.Embed],
+    *,
+    view: discord.ui.View | None = None,
+    file: discord.File | None = None,
+    ephemeral: bool = False,
+    in_place: bool = False,
+) -> None:
+    """Answer: as the response, or as an edit of the placeholder once ``in_time`` deferred.
+
+    ``in_place`` edits the message a button is on instead of sending a new one. An
+    ``OwnedView`` is attached to this interaction, whose token is the freshest for its message.
+    """
+    if interaction.response.is_done():
+        files = {"attachments": [file]} if file is not None else {}
+        await interaction.edit_original_response(
+            embeds=embeds, view=view, allowed_mentions=NONE, **files
+        )
+    elif in_place:
+        files = {"attachments": [file]} if file is not None else {}
+        await interaction.response.edit_message(
+            embeds=embeds, view=view, allowed_mentions=NONE, **files
+        )
+    else:
+        extra: dict[str, Any] = {"view": view} if view is not None else {}
+        if file is not None:
+            extra["file"] = file
+        await interaction.response.send_message(
+            embeds=embeds, ephemeral=ephemeral, allowed_mentions=NONE, **extra
+        )
+    if isinstance(view, OwnedView):
+        view.attach(interaction)
+
+
+def pager_for(
+    interaction: discord.Interaction, screens: Sequence[Sequence[Page]]
+) -> PagerView | None:
+    """A pager for the asker when there is more than one screen."""
+    if len(screens) < 2:
+        return None
+    return PagerView(interaction.user.id, [to_embeds(s) for s in screens])
 
 
 async def send_screens(
@@ -196,26 +280,13 @@ async def send_screens(
     file: discord.File | None = None,
 ) -> None:
     """Answer with the first screen; a pager (for the asker only) when there are more."""
-    extra: dict[str, Any] = {"file": file} if file is not None else {}
-    if len(screens) > 1:
-        view = PagerView(interaction.user.id, [to_embeds(s) for s in screens])
-        extra["view"] = view
-    await interaction.response.send_message(
-        embeds=to_embeds(screens[0]), ephemeral=ephemeral, allowed_mentions=NONE, **extra
-    )
-    if "view" in extra:
-        extra["view"].attach(interaction)
+    view = pager_for(interaction, screens)
+    await respond(interaction, to_embeds(screens[0]), view=view, file=file, ephemeral=ephemeral)
 
 
 async def replace_with_screens(
     interaction: discord.Interaction, screens: Sequence[Sequence[Page]]
 ) -> None:
     """Answer a button press by turning its message into these screens (paged if needed)."""
-    view = (
-        PagerView(interaction.user.id, [to_embeds(s) for s in screens])
-        if len(screens) > 1
-        else None
-    )
-    await interaction.response.edit_message(embeds=to_embeds(screens[0]), view=view)
-    if view is not None:
-        view.attach(interaction)
+    view = pager_for(interaction, screens)
+    await respond(interaction, to_embeds(screens[0]), view=view, in_place=True)

@@ -7,6 +7,8 @@
   stand-in and returns once it has identified and synced its commands. Every bot it
   started is closed at teardown.
 - ``running_bot``: ``(bot, standin)`` for a bot with no cogs: the runtime alone.
+- ``gate``: a :class:`Gate` that holds the database answers a test wraps in it, with the bot
+  deferring slow answers after 50 ms: what the bot does while the database is slow.
 
 The bot does not wait for ``on_ready`` (discord.py fires it ~2 s after the last
 GUILD_CREATE): interactions are handled as soon as READY is in, so tests start at once.
@@ -15,7 +17,8 @@ GUILD_CREATE): interactions are handled as soon as READY is in, so tests start a
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
+import threading
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +26,7 @@ import pytest
 from discord.ext import commands
 from discord_standin import StandIn
 
+from bot import views as bot_views
 from bot.app import DealBot, ShardedDealBot, create_bot
 from bot.config import BotConfig
 
@@ -97,3 +101,35 @@ async def running_bot(
     start_bot: StartBot, standin: StandIn
 ) -> tuple[DealBot | ShardedDealBot, StandIn]:
     return await start_bot(), standin
+
+
+class Gate:
+    """Holds database answers until the test opens it: a slow database, on demand.
+
+    ``monkeypatch.setattr(answers, "search", gate.hold(answers.search))`` makes the bot's
+    search wait in its database thread, so a test can see what the bot does meanwhile.
+    """
+
+    def __init__(self) -> None:
+        self._open = threading.Event()
+
+    def hold(self, func: Callable[..., Any]) -> Callable[..., Any]:
+        def held(*args: Any, **kwargs: Any) -> Any:
+            if not self._open.wait(timeout=10):
+                raise TimeoutError("the test never opened the gate")
+            return func(*args, **kwargs)
+
+        return held
+
+    def open(self) -> None:
+        self._open.set()
+
+
+@pytest.fixture
+def gate(start_bot: StartBot, monkeypatch: pytest.MonkeyPatch) -> Iterator[Gate]:
+    """A closed Gate, and the bot deferring after 50 ms instead of 1.5 s. Opened at teardown,
+    before the bot closes (it depends on ``start_bot``), so no database thread stays held."""
+    held = Gate()
+    monkeypatch.setattr(bot_views, "DEFER_AFTER", 0.05)
+    yield held
+    held.open()

@@ -23,5 +23,5 @@ def db(db_path: Path) -> Database:
     database.close()
 
 
-# The real bot against a loopback Discord: standin, start_bot, running_bot (tests/bot_fixtures.py).
-from bot_fixtures import running_bot, standin, start_bot  # noqa: E402, F401
+# The real bot against a loopback Discord: standin, start_bot, running_bot, gate (tests/bot_fixtures.py).
+from bot_fixtures import gate, running_bot, standin, start_bot  # noqa: E402, F401

@@ -6,9 +6,15 @@ import re
 
 import pytest
 from cog_world import SEARCH_FACTS, button, buttons, seed
-from discord_standin.interactions import CHANNEL_MESSAGE, UPDATE_MESSAGE
+from discord_standin.interactions import (
+    CHANNEL_MESSAGE,
+    DEFERRED_CHANNEL_MESSAGE,
+    DEFERRED_UPDATE,
+    UPDATE_MESSAGE,
+)
 
 import bot.views
+from bot import answers
 from bot.words import word
 from briefs.charts import PNG_SIGNATURE
 from briefs.render import ZWSP
@@ -159,3 +165,77 @@ async def test_everyone_in_a_fact_never_pings(db, standin, start_bot):
     assert reply.data["allowed_mentions"] == {"parse": []}
     assert f"@{ZWSP}everyone" in reply.text
     assert "@everyone" not in reply.text and "<@&123>" not in reply.text
+
+
+# --- Slow answers: Discord waits 3 s for the first one ---------------------------------------
+
+
+async def test_a_slow_search_is_deferred_then_shown_with_its_pager(
+    world, standin, gate, monkeypatch
+):
+    monkeypatch.setattr(answers, "search", gate.hold(answers.search))
+    handle = await standin.slash("search", {"query": "zorbamab"})
+    placeholder = await handle.response()
+    assert placeholder.type == DEFERRED_CHANNEL_MESSAGE and not placeholder.ephemeral
+    gate.open()
+    shown = await handle.answer()
+    assert shown.kind == "edit" and "approval number" in shown.text
+    assert shown.data["allowed_mentions"] == {"parse": []}
+    turned = await (
+        await standin.click(shown.message, button(shown, word("next"))["custom_id"])
+    ).response()
+    assert turned.type == UPDATE_MESSAGE and turned.text != shown.text
+
+
+async def test_a_slow_deal_offers_did_you_mean_in_the_placeholder(
+    world, standin, gate, monkeypatch
+):
+    monkeypatch.setattr(answers, "deal", gate.hold(answers.deal))
+    monkeypatch.setattr(answers, "brief_of", gate.hold(answers.brief_of))
+    handle = await standin.slash("deal", {"company": "river"})
+    assert (await handle.response()).type == DEFERRED_CHANNEL_MESSAGE
+    gate.open()
+    offered = await handle.answer()
+    assert {b["label"] for b in buttons(offered)} == {"Riverbend Therapeutics", "Riverbank Biotech"}
+    click = await standin.click(
+        offered.message, button(offered, "Riverbend Therapeutics")["custom_id"]
+    )
+    assert "Riverbend licensed its PD-1 antibody" in (await click.response()).text
+
+
+async def test_a_slow_button_is_acknowledged_then_edits_its_message(
+    world, standin, gate, monkeypatch
+):
+    reply = await (await standin.slash("deal", {"company": "river"})).response()
+    monkeypatch.setattr(answers, "brief_of", gate.hold(answers.brief_of))
+    click = await standin.click(reply, button(reply, "Riverbend Therapeutics")["custom_id"])
+    assert (await click.response()).type == DEFERRED_UPDATE
+    gate.open()
+    opened = await click.edit()
+    assert "Riverbend licensed its PD-1 antibody" in opened.text
+    assert opened.message["id"] == reply.message["id"] and not buttons(opened)
+
+
+async def test_a_slow_chart_arrives_as_an_edit_with_its_file(world, standin, gate, monkeypatch):
+    monkeypatch.setattr(answers, "stats", gate.hold(answers.stats))
+    handle = await standin.slash("stats", {"by": "year"})
+    assert (await handle.response()).type == DEFERRED_CHANNEL_MESSAGE
+    gate.open()
+    shown = await handle.answer()
+    assert [f.filename for f in shown.files] == ["stats.png"]
+    assert shown.files[0].content.startswith(PNG_SIGNATURE)
+
+
+async def test_an_error_after_deferring_is_a_followup(world, standin, gate, monkeypatch):
+    monkeypatch.setattr(answers, "source", gate.hold(answers.source))
+    handle = await standin.slash("source", {"id": 999})
+    assert (await handle.response()).type == DEFERRED_CHANNEL_MESSAGE
+    gate.open()
+    refusal = await handle.followup()
+    assert "999" in refusal.text
+    assert [r.kind for r in handle.replies] == ["callback", "followup"]
+
+
+async def test_choices_discord_did_not_offer_get_the_domain_refusal(world, standin):
+    reply = await (await standin.slash("stats", {"by": "week"})).response()
+    assert reply.ephemeral and "is not a way to group" in reply.text and "week" in reply.text

@@ -14,7 +14,7 @@ from briefs.render import render_template
 from ..actors import actor_label
 from ..embeds import to_embeds
 from ..permissions import require_manage_guild
-from ..views import NONE
+from ..views import in_time, respond
 from ..words import word
 
 ROLE_SET_TEMPLATE = "bot/admin_role.j2"
@@ -38,13 +38,12 @@ class Admin(commands.Cog):
     ) -> None:
         await require_manage_guild(interaction)
         role_id = role.id if role else None
-        await self.bot.db_call(
+        stored = self.bot.db_call(
             set_admin_role, interaction.guild_id, role_id, actor_label(interaction)
         )
+        await in_time(interaction, stored, ephemeral=True)
         pages = render_template(ROLE_SET_TEMPLATE, role=role.name if role else None)
-        await interaction.response.send_message(
-            embeds=to_embeds(pages), ephemeral=True, allowed_mentions=NONE
-        )
+        await respond(interaction, to_embeds(pages), ephemeral=True)
 
 
 async def setup(bot: commands.Bot) -> None:

@@ -22,7 +22,7 @@ from ..actors import actor_of
 from ..embeds import to_embeds
 from ..permissions import require_admin
 from ..review_views import ReviewView, embeds_of, review_screen
-from ..views import MODAL_TEXT_LIMIT, NONE, VIEW_TIMEOUT, report_error
+from ..views import MODAL_TEXT_LIMIT, NONE, VIEW_TIMEOUT, in_time, report_error, respond
 from ..words import word
 
 TITLE_LIMIT = 300  # the reader keeps this much of a title
@@ -81,17 +81,10 @@ class Ingest(commands.Cog):
     @app_commands.default_permissions(manage_guild=True)
     async def review(self, interaction: discord.Interaction) -> None:
         await require_admin(interaction)
-        pages, queued = await self.bot.db_call(review_screen, 0)
-        if queued is None:
-            await interaction.response.send_message(
-                embeds=embeds_of(pages), ephemeral=True, allowed_mentions=NONE
-            )
-            return
-        view = ReviewView(self.bot, interaction.user.id, queued)
-        await interaction.response.send_message(
-            embeds=embeds_of(pages), view=view, ephemeral=True, allowed_mentions=NONE
-        )
-        view.attach(interaction)
+        screen = self.bot.db_call(review_screen, 0)
+        pages, queued = await in_time(interaction, screen, ephemeral=True)
+        view = ReviewView(self.bot, interaction.user.id, queued) if queued else None
+        await respond(interaction, embeds_of(pages), view=view, ephemeral=True)
 
 
 class PasteModal(discord.ui.Modal):

@@ -22,12 +22,14 @@ from .. import answers
 from ..autocomplete import company_choices
 from ..embeds import to_embeds
 from ..help import command_list
-from ..views import NONE, DidYouMeanView, replace_with_screens, send_screens
+from ..views import DidYouMeanView, in_time, replace_with_screens, respond, send_screens
 from ..words import word
 
 CHART_FILE = "stats.png"
 PERIOD_LIMIT = 20
 MAX_ID = 2**31 - 1
+# Offered as choices; typed as plain text so that a value Discord did not offer reaches the
+# domain's own check (and its polite refusal) instead of failing in discord.py's converter.
 GRANULARITIES = ("year", "half", "quarter", "month")
 
 
@@ -42,7 +44,7 @@ class Lookup(commands.Cog):
         self, interaction: discord.Interaction, company: app_commands.Range[str, 1, MAX_NAME]
     ) -> None:
         try:
-            screens = await self.bot.db_call(answers.deal, company)
+            screens = await in_time(interaction, self.bot.db_call(answers.deal, company))
         except NotFound as err:
             if err.code != "unknown_company" or not err.suggestions:
                 raise
@@ -55,21 +57,19 @@ class Lookup(commands.Cog):
         pages = render_did_you_mean(err.params.get("query", ""), err.suggestions)
         candidates = [(c.company.id, c.company.name) for c in err.suggestions]
         view = DidYouMeanView(interaction.user.id, candidates, self._open_brief)
-        await interaction.response.send_message(
-            embeds=to_embeds(pages), view=view, allowed_mentions=NONE
-        )
-        view.attach(interaction)
+        await respond(interaction, to_embeds(pages), view=view)
 
     async def _open_brief(self, interaction: discord.Interaction, company_id: int) -> None:
-        screens = await self.bot.db_call(answers.brief_of, company_id)
-        await replace_with_screens(interaction, screens)
+        brief = self.bot.db_call(answers.brief_of, company_id)
+        await replace_with_screens(interaction, await in_time(interaction, brief, in_place=True))
 
     @app_commands.command(name="search", description=word("cmd.search"))
     @app_commands.describe(query=word("cmd.search.query"))
     async def search(
         self, interaction: discord.Interaction, query: app_commands.Range[str, 1, MAX_QUERY]
     ) -> None:
-        await send_screens(interaction, await self.bot.db_call(answers.search, query))
+        screens = await in_time(interaction, self.bot.db_call(answers.search, query))
+        await send_screens(interaction, screens)
 
     @app_commands.command(name="stats", description=word("cmd.stats"))
     @app_commands.describe(
@@ -83,26 +83,35 @@ class Lookup(commands.Cog):
         interaction: discord.Interaction,
         period: app_commands.Range[str, 1, PERIOD_LIMIT] | None = None,
         sector: app_commands.Range[str, 1, MAX_NAME] | None = None,
-        by: app_commands.Choice[str] | None = None,
+        by: str | None = None,
     ) -> None:
-        result = await self.bot.db_call(answers.stats, period, sector, by.value if by else "year")
+        screens, chart = await in_time(interaction, self._stats(period, sector, by or "year"))
+        await send_screens(interaction, screens, file=chart)
+
+    async def _stats(
+        self, period: str | None, sector: str | None, by: str
+    ) -> tuple[answers.Screens, discord.File]:
+        """The figures from the database, then the chart and the pages in worker threads."""
+        result = await self.bot.db_call(answers.stats, period, sector, by)
         png, screens = await asyncio.gather(
             asyncio.to_thread(stats_chart, result), asyncio.to_thread(answers.stats_pages, result)
         )
         screens[0][0].image = f"attachment://{CHART_FILE}"
-        chart = discord.File(io.BytesIO(png), filename=CHART_FILE)
-        await send_screens(interaction, screens, file=chart)
+        return screens, discord.File(io.BytesIO(png), filename=CHART_FILE)
 
     @app_commands.command(name="source", description=word("cmd.source"))
     @app_commands.describe(id=word("cmd.source.id"))
     async def source(
         self, interaction: discord.Interaction, id: app_commands.Range[int, 1, MAX_ID]
     ) -> None:
-        await send_screens(interaction, await self.bot.db_call(answers.source, id))
+        screens = await in_time(interaction, self.bot.db_call(answers.source, id))
+        await send_screens(interaction, screens)
 
     @app_commands.command(name="sources", description=word("cmd.sources"))
     async def sources(self, interaction: discord.Interaction) -> None:
-        await send_screens(interaction, await self.bot.db_call(answers.sources))
+        await send_screens(
+            interaction, await in_time(interaction, self.bot.db_call(answers.sources))
+        )
 
     @app_commands.command(name="help", description=word("cmd.help"))
     async def help(self, interaction: discord.Interaction) -> None:
