@@ -484,7 +484,12 @@ def export(ctx: click.Context, fmt: str, output: str | None) -> None:
     if output is None:
         click.echo(body, nl=False)
         return
-    Path(output).write_text(body, encoding="utf-8")
+    try:
+        Path(output).write_text(body, encoding="utf-8")
+    except OSError as err:
+        raise BadInput(
+            str(err), code="unwritable_file", file=output, reason=err.strerror or str(err)
+        ) from err
     click.echo(render.notice("exported", count=len(facts), path=output), err=True)
 
 
@@ -547,9 +552,16 @@ def csv_row(fact: Fact) -> dict[str, Any]:
     return {name: defuse(value) for name, value in row.items()}
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
+
+
 def defuse(value: Any) -> Any:
-    """Text that a spreadsheet would run as a formula gets a leading apostrophe."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+    """Text that a spreadsheet would run as a formula gets a leading apostrophe.
+
+    Text that already starts with one gets another, so a reader that drops exactly one leading
+    apostrophe always gets the stored text back.
+    """
+    if isinstance(value, str) and value[:1] in (*FORMULA_STARTS, "'"):
         return "'" + value
     return value
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from briefs.changes import Actor, edit_fact
+from briefs.changes import Actor, FactIn, add_fact, edit_fact
 from briefs.cli import cli
 from briefs.curated import DATA_DIR, load_curated
 from briefs.store import open_db
@@ -352,3 +352,58 @@ def test_history_names_the_discord_member_and_server(ready):
     assert result.exit_code == 0, result.output
     [line] = [line for line in result.stdout.splitlines() if "discord:alice" in line]
     assert "user 101" in line and "server 9" in line
+
+
+RISKY_TEXT = [
+    '=HYPERLINK("http://x")',
+    "+1+1",
+    "-2+3",
+    "@SUM(A1)",
+    "'=already quoted",
+    "''two apostrophes",
+    "君实生物 licenses 石药 🧪 עברית",
+    'plain, with "quotes" and commas',
+]
+
+
+def test_export_csv_defuses_formulas_and_round_trips_text(ready, tmp_path):
+    db = open_db(ready)
+    admin = Actor(name="discord:admin", id="7", guild_id="1")
+    ids = []
+    for n, text in enumerate(RISKY_TEXT):
+        ids.append(
+            add_fact(
+                db,
+                FactIn(
+                    kind="approval",
+                    summary=text,
+                    source_id=1,
+                    subject_id=1,
+                    asset=text,
+                    evidence=f"{text}\nsecond line {n}",
+                    note=text,
+                ),
+                admin,
+            )
+        )
+    db.close()
+    out = tmp_path / "facts.csv"
+    result = run(ready, "export", "--output", str(out))
+    assert result.exit_code == 0, result.output
+    rows = {int(r["id"]): r for r in csv.DictReader(io.StringIO(out.read_text("utf-8")))}
+    for fact_id, text in zip(ids, RISKY_TEXT, strict=True):
+        row = rows[fact_id]
+        for column in ("summary", "asset", "note"):
+            assert row[column][:1] not in ("=", "+", "-", "@")
+            assert undefuse(row[column]) == text
+        assert undefuse(row["evidence"]).startswith(text + "\n")
+
+
+def undefuse(cell: str) -> str:
+    return cell[1:] if cell.startswith("'") else cell
+
+
+def test_export_to_a_folder_that_does_not_exist_is_one_line(ready, tmp_path):
+    result = run(ready, "export", "--output", str(tmp_path / "missing" / "facts.csv"))
+    assert result.exit_code == 1
+    assert "cannot be written" in result.stderr and "\n" not in result.stderr.strip()
