@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 from cog_world import seed
 from discord_standin import MANAGE_GUILD, RoleSpec
-from discord_standin.interactions import CHANNEL_MESSAGE, MODAL
+from discord_standin.interactions import CHANNEL_MESSAGE, DEFERRED_CHANNEL_MESSAGE, MODAL
 
+from bot import answers
 from briefs.admin_roles import get_admin_role, set_admin_role
 from briefs.changes import history
 from briefs.queries import get_fact
@@ -221,3 +222,25 @@ async def test_company_add_and_alias(world, standin, db):
     assert alias.ephemeral
     row = db.execute("SELECT kind FROM aliases WHERE alias = 'EWB'").fetchone()
     assert row == ("abbreviation",)
+
+
+async def test_a_slow_change_is_deferred_for_the_admin_alone(world, standin, db, gate, monkeypatch):
+    monkeypatch.setattr(answers, "remove_fact", gate.hold(answers.remove_fact))
+    handle = await standin.slash("fact remove", {"id": world["deal"]}, user=standin.admin)
+    placeholder = await handle.response()
+    assert placeholder.type == DEFERRED_CHANNEL_MESSAGE and placeholder.ephemeral
+    gate.open()
+    done = await handle.answer()
+    assert done.kind == "edit" and f"#{world['deal']}" in done.text
+    assert get_fact(db, world["deal"], include_deleted=True).deleted_at is not None
+
+
+async def test_a_kind_discord_did_not_offer_is_refused_before_the_form(world, standin, db):
+    options = {"kind": "rumour", "subject": "Riverbend", "source": world["source"]}
+    reply = await (await standin.slash("fact add", options, user=standin.admin)).response()
+    assert reply.type == CHANNEL_MESSAGE and reply.ephemeral
+    assert "is not a kind of fact" in reply.text and "rumour" in reply.text
+    alias = {"company": "Riverbend", "alias": "RB", "kind": "nickname"}
+    refused = await (await standin.slash("company alias", alias, user=standin.admin)).response()
+    assert refused.ephemeral and "nickname" in refused.text
+    assert db.execute("SELECT count(*) FROM aliases WHERE alias = 'RB'").fetchone()[0] == 0

@@ -9,12 +9,14 @@ from discord_standin import MANAGE_GUILD, UploadedFile
 from discord_standin.interactions import (
     CHANNEL_MESSAGE,
     DEFERRED_CHANNEL_MESSAGE,
+    DEFERRED_UPDATE,
     MODAL,
     UPDATE_MESSAGE,
 )
 from hypothesis import given
 from hypothesis import strategies as st
 
+import bot.review_views
 import bot.views
 from bot.review_form import amount_text, edits_from, parse_terms
 from bot.words import word
@@ -334,6 +336,23 @@ async def test_edit_gives_a_direction_the_article_did_not_state(queued, standin,
     assert done.ephemeral and "approved as fact" in done.text
     fact = get_fact(db, get_proposal(db, second).fact_id)
     assert (fact.licensor.name, fact.licensee.name) == ("Talbot Labs", "Orrin Pharma")
+
+
+async def test_a_slow_approval_is_acknowledged_then_moves_the_message_on(
+    queued, standin, db, gate, monkeypatch
+):
+    first, second = queued
+    monkeypatch.setattr(bot.review_views, "approve", gate.hold(bot.review_views.approve))
+    _, reply = await open_review(standin)
+    handle = await standin.click(reply, custom_id(reply, "review.approve"), user=standin.admin)
+    assert (await handle.response()).type == DEFERRED_UPDATE
+    gate.open()
+    moved = await handle.edit()
+    assert moved.message["id"] == reply.message["id"]
+    assert "approved as fact" in moved.text and f"Proposal #{second}" in moved.text
+    assert get_proposal(db, first).status == "approved"
+    again = await press(standin, moved, "review.skip")  # the view still answers on that message
+    assert "still wait" in again.text
 
 
 # --- The correction form's amounts line --------------------------------------------------------
