@@ -12,6 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import click
+import discord
 from click.decorators import FC
 
 from briefs.cli import cli
@@ -23,6 +24,7 @@ from .config import BotConfig, load_config, parse_ids
 from .console import run_console
 
 NO_TOKEN_TEMPLATE = "bot/no_token.j2"
+LOGIN_REFUSED_TEMPLATE = "bot/login_refused.j2"
 
 
 def _ids(_ctx: click.Context, _param: click.Parameter, value: str | None) -> list[int] | None:
@@ -83,6 +85,14 @@ def bot_command(
 
 
 def run_bot(config: BotConfig) -> None:
-    """Connect and serve until interrupted; discord.py sets up logging for the whole program."""
+    """Connect and serve until interrupted; discord.py sets up logging for the whole program.
+
+    A refused token is the one start-up failure every operator meets: it is told in a line
+    (and a non-zero exit status), not a traceback.
+    """
     bot = create_bot(config)
-    bot.run(config.token, log_level=getattr(logging, config.log_level), root_logger=True)
+    try:
+        bot.run(config.token, log_level=getattr(logging, config.log_level), root_logger=True)
+    except discord.LoginFailure:
+        message = to_text(render_template(LOGIN_REFUSED_TEMPLATE, "text")).strip()
+        raise click.ClickException(message) from None

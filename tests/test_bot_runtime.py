@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import discord
@@ -14,6 +17,7 @@ from discord import app_commands
 from discord.ext import commands
 from discord.gateway import DiscordWebSocket
 from discord.http import Route
+from discord_standin import StandIn
 
 from bot.app import ShardedDealBot, discover_cogs, prepare_database
 from bot.config import BotConfig, load_config
@@ -325,6 +329,48 @@ def _counts(db_path: Path) -> tuple[int, int]:
         return facts, db.execute("SELECT count(*) FROM audit").fetchone()[0]
     finally:
         db.close()
+
+
+@contextmanager
+def standin_in_a_thread() -> Iterator[StandIn]:
+    """A stand-in served from its own thread and loop, for code that runs its own loop."""
+    loop = asyncio.new_event_loop()
+    standin = StandIn()
+    started = threading.Event()
+
+    def serve() -> None:
+        asyncio.set_event_loop(loop)
+        loop.run_until_complete(standin.start())
+        started.set()
+        loop.run_forever()
+        loop.run_until_complete(standin.stop())
+        loop.close()
+
+    thread = threading.Thread(target=serve, name="standin", daemon=True)
+    thread.start()
+    assert started.wait(10), "the stand-in did not start"
+    try:
+        yield standin
+    finally:
+        loop.call_soon_threadsafe(loop.stop)
+        thread.join(10)
+
+
+def test_a_refused_token_is_one_line_and_a_failed_exit(tmp_path, monkeypatch):
+    root = logging.getLogger()
+    monkeypatch.setattr(root, "handlers", list(root.handlers))  # `bot` adds its log handler
+    monkeypatch.setattr(root, "level", root.level)
+    with standin_in_a_thread() as standin:
+        monkeypatch.setenv("DISCORD_TOKEN", "not-" + standin.token)
+        monkeypatch.setenv("DISCORD_API_BASE", standin.api_base)
+        result = CliRunner().invoke(cli, ["--db", str(tmp_path / "kb.db"), "bot"])
+        refused = standin.find_requests("GET /users/@me")
+    assert [r.status for r in refused] == [401]
+    assert result.exit_code == 1
+    assert isinstance(result.exception, SystemExit)  # not the LoginFailure's traceback
+    errors = [line for line in result.output.splitlines() if line.startswith("Error:")]
+    assert len(errors) == 1 and "DISCORD_TOKEN" in errors[0]
+    assert "Traceback" not in result.output
 
 
 async def test_first_run_loads_curated_facts_and_a_restart_adds_nothing(start_bot, db_path):
