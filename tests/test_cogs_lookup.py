@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import re
 
 import pytest
@@ -111,6 +113,31 @@ async def test_pager_buttons_grey_out_when_they_time_out(world, standin, monkeyp
     assert not button(reply, word("next"))["disabled"]
     edited = await handle.edit(timeout=5)
     assert all(b["disabled"] for b in buttons(edited))
+
+
+async def test_a_pager_used_past_its_first_token_still_greys_out(world, standin, monkeypatch):
+    # Each press restarts the timeout, so a pager in use can outlive the command's token
+    # (15 minutes): the timeout then edits through the latest press.
+    monkeypatch.setattr(bot.views, "VIEW_TIMEOUT", 2.0)
+    handle = await standin.slash("search", {"query": "zorbamab"})
+    reply = await handle.response()
+    click = await standin.click(reply, button(reply, word("next"))["custom_id"])
+    await click.response()
+    standin.expire(handle)
+    greyed = await click.edit(timeout=10)
+    assert greyed.message["id"] == reply.message["id"]
+    assert all(b["disabled"] for b in buttons(greyed))
+
+
+async def test_a_deleted_pager_times_out_quietly(world, standin, monkeypatch, caplog):
+    monkeypatch.setattr(bot.views, "VIEW_TIMEOUT", 1.0)
+    handle = await standin.slash("search", {"query": "zorbamab"})
+    reply = await handle.response()
+    del standin.messages[int(reply.message["id"])]
+    edit = await standin.wait_for_request("PATCH /webhooks/{app}/{token}/messages/{id}")
+    assert edit.status == 404
+    await asyncio.sleep(0.1)  # let the timeout task finish
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
 
 
 async def test_stats_sends_a_chart_the_embed_shows(world, standin):

@@ -187,6 +187,20 @@ async def test_second_callback_to_one_interaction_is_refused(features):
     assert [r.content for r in handle.replies] == ["agree?"]
 
 
+async def test_an_expired_token_refuses_followups_and_edits(features):
+    handle = await features.slash("ask")
+    await handle.response()
+    features.expire(handle)
+    hook = f"{features.api_base}/webhooks/{features.application_id}/{handle.token}"
+    async with aiohttp.ClientSession() as session:
+        async with session.post(hook, json={"content": "late"}) as response:
+            assert response.status == 401
+            assert (await response.json())["code"] == 50027
+        async with session.patch(f"{hook}/messages/@original", json={"content": "x"}) as response:
+            assert response.status == 401
+    assert [r.kind for r in handle.replies] == ["callback"]
+
+
 async def test_member_and_admin_permissions_reach_the_bot(features):
     member = await features.slash("ask", user=features.member)
     admin = await features.slash("ask", user=features.admin)

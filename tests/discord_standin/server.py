@@ -144,6 +144,7 @@ class StandIn:
         self.message_files: dict[int, list[UploadedFile]] = {}
         self.interactions: dict[str, InteractionHandle] = {}
         self.rate_limits: list[RateLimitRule] = []
+        self.expired_tokens: set[str] = set()
         self._nonces: dict[tuple[int, str], tuple[float, int]] = {}
         self._hosted: dict[str, UploadedFile] = {}
         self._condition = asyncio.Condition()
@@ -289,6 +290,10 @@ class StandIn:
         rule = RateLimitRule(route, count, retry_after, is_global)
         self.rate_limits.append(rule)
         return rule
+
+    def expire(self, handle: InteractionHandle) -> None:
+        """Age an interaction past Discord's 15 minutes: its followups and edits answer 401."""
+        self.expired_tokens.add(handle.token)
 
     async def drop_gateway(self, code: int | None = 4000) -> int:
         """Close the gateway (4000: the bot resumes; None: abruptly, without a close frame)."""
@@ -767,6 +772,8 @@ class StandIn:
         return None
 
     async def _followup(self, request: web.Request) -> web.Response:
+        if request.match_info["token"] in self.expired_tokens:
+            return _invalid_token()
         record: RecordedRequest = request[RECORD]
         handle = self.interactions.get(request.match_info["token"])
         if handle is None:
@@ -789,12 +796,16 @@ class StandIn:
         return handle, message_id
 
     async def _get_webhook_message(self, request: web.Request) -> web.Response:
+        if request.match_info["token"] in self.expired_tokens:
+            return _invalid_token()
         target = self._webhook_target(request)
         if target is None:
             return _not_found("Unknown Message", 10008)
         return json_response(self.messages[target[1]])
 
     async def _edit_webhook_message(self, request: web.Request) -> web.Response:
+        if request.match_info["token"] in self.expired_tokens:
+            return _invalid_token()
         record: RecordedRequest = request[RECORD]
         target = self._webhook_target(request)
         if target is None:
@@ -805,6 +816,8 @@ class StandIn:
         return json_response(message)
 
     async def _delete_webhook_message(self, request: web.Request) -> web.Response:
+        if request.match_info["token"] in self.expired_tokens:
+            return _invalid_token()
         target = self._webhook_target(request)
         if target is None:
             return _not_found("Unknown Message", 10008)
@@ -987,6 +1000,11 @@ def _first_admin_and_member(guilds: list[GuildSpec]) -> tuple[UserSpec, UserSpec
     if not admins or not others:
         raise ValueError("the first guild needs a member with Manage Server and one without")
     return admins[0], others[0]
+
+
+def _invalid_token() -> web.Response:
+    """What Discord answers for an interaction token older than 15 minutes."""
+    return json_response({"message": "Invalid Webhook Token", "code": 50027}, 401)
 
 
 def _not_found(message: str, code: int) -> web.Response:
