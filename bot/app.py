@@ -154,12 +154,23 @@ class DealBotBase:
         await self._point_gateway()
         await self.db_call(prepare_database, self.config.load_curated)
         for name in self.config.cogs if self.config.cogs is not None else discover_cogs():
-            await self.load_extension(name)  # type: ignore[attr-defined]
-            log.info("loaded %s", name)
+            await self._load_cog(name)
         await self.sync_commands()
         # Start-up's long-lived objects (caches, command tree, templates): no full GC rescans.
         gc.collect()
         gc.freeze()
+
+    async def _load_cog(self, name: str) -> None:
+        """Load one cog; one that fails is logged by name and left out, so the others serve."""
+        try:
+            await self.load_extension(name)  # type: ignore[attr-defined]
+        except commands.ExtensionError as err:
+            cause = err.__cause__ or err
+            log.error(
+                "could not load %s, its commands are left out: %s", name, cause, exc_info=cause
+            )
+            return
+        log.info("loaded %s", name)
 
     async def sync_commands(self) -> list[app_commands.AppCommand]:
         """Globally, or (while developing) to the configured servers, where it applies at once."""

@@ -231,6 +231,36 @@ async def test_extensions_are_loaded_by_name(start_bot, standin, tmp_path, monke
     assert (await (await standin.slash("ping")).response()).content == "pong"
 
 
+async def test_a_cog_that_fails_to_load_is_named_in_the_log_and_the_rest_serve(
+    start_bot, standin, tmp_path, monkeypatch, caplog
+):
+    (tmp_path / "broken_extension.py").write_text(
+        "async def setup(bot):\n    raise RuntimeError('the broken cog gave up')\n"
+    )
+    monkeypatch.syspath_prepend(str(tmp_path))
+    with caplog.at_level(logging.ERROR, logger="dealbrief.bot"):
+        await start_bot(extensions=["broken_extension", "no_such_cog", "bot.cogs.lookup"])
+    logged = [r.getMessage() for r in caplog.records if r.name == "dealbrief.bot"]
+    assert len(logged) == 2
+    assert "could not load broken_extension" in logged[0] and "no_such_cog" in logged[1]
+    assert "the broken cog gave up" in caplog.text
+    assert "help" in {c["name"] for c in standin.commands[None]}
+
+
+async def test_reconnects_register_nothing_twice(start_bot, standin):
+    bot = await start_bot(extensions=None)
+    cogs, tree = set(bot.cogs), [c.name for c in bot.tree.get_commands()]
+    mark = len(standin.gateway.frames)
+    await standin.drop_gateway(4000)
+    await standin.wait_for_gateway(6, timeout=10, since=mark)
+    mark = len(standin.gateway.frames)
+    await standin.send_reconnect()
+    await standin.wait_for_gateway(6, timeout=10, since=mark)
+    assert (await (await standin.slash("help")).response()).ephemeral
+    assert len(standin.find_requests("PUT /applications/{app}/commands")) == 1
+    assert (set(bot.cogs), [c.name for c in bot.tree.get_commands()]) == (cogs, tree)
+
+
 async def test_closing_restores_discord_endpoints(start_bot, standin):
     before = (Route.BASE, DiscordWebSocket.DEFAULT_GATEWAY)
     bot = await start_bot()
