@@ -244,3 +244,21 @@ async def test_a_kind_discord_did_not_offer_is_refused_before_the_form(world, st
     refused = await (await standin.slash("company alias", alias, user=standin.admin)).response()
     assert refused.ephemeral and "nickname" in refused.text
     assert db.execute("SELECT count(*) FROM aliases WHERE alias = 'RB'").fetchone()[0] == 0
+
+
+async def test_a_member_who_lost_the_role_cannot_submit_the_open_form(world, standin, db):
+    standin.member.roles.append(world["editors"])
+    set_admin_role(db, standin.guild.id, world["editors"], "test")
+    options = {"kind": "approval", "subject": "Northgate", "source": world["source"]}
+    form = await _form(standin, "fact add", options, standin.member)
+    standin.member.roles.remove(world["editors"])
+    summary, evidence, note = (c["custom_id"] for c in _inputs(form))
+    before = db.execute("SELECT count(*) FROM facts").fetchone()[0]
+    handle = await standin.submit_modal(
+        form.custom_id,
+        {summary: "Northgate filed again.", evidence: "", note: ""},
+        user=standin.member,
+    )
+    refused = await handle.response()
+    assert refused.ephemeral and "Manage Server" in refused.text
+    assert db.execute("SELECT count(*) FROM facts").fetchone()[0] == before
