@@ -2,14 +2,19 @@
 
 ``/deal junshi``, ``/search licence``, ``/stats period:2025``, ``/fact history fact:3``.
 The first words after a command fill its first option; ``name:value`` fills any option, and a
-value runs until the next ``name:`` (quote it to keep a colon or a quote in it). Parsing
-(:func:`parse_line`) is kept apart from answering (:func:`answer`) so each can be tested.
+value runs until the next ``name:`` (put it in double quotes to keep a colon in it; ``\"``
+is a double quote). Single quotes are ordinary letters, since names have them (Dr. Reddy's).
+Parsing (:func:`parse_line`) is kept apart from answering (:func:`answer`) so each can be tested.
+
+Commands that only make sense on Discord (/ingest, /review, /digest, /admin) are answered
+with where their work is done on this machine.
 
 The console runs as the shell user, so the admin commands work here with ``Actor.shell()``.
 """
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import shlex
@@ -28,7 +33,10 @@ from briefs.text import MAX_LONG_FIELD, clean
 
 from . import answers
 from .answers import FactOptions
+from .errors import UNEXPECTED_TEMPLATE, new_error_id
 from .help import command_list
+
+log = logging.getLogger("dealbrief.console")
 
 FLAVOUR = "text"
 COMMAND_STYLE = (
@@ -78,6 +86,16 @@ COMMANDS: dict[str, Spec] = {
 }
 GROUPS = {name.split()[0] for name in COMMANDS if " " in name}
 
+# Slash commands the console does not take -> the command line that does their work (None:
+# a Discord server's own setting).
+DISCORD_ONLY: dict[str, str | None] = {
+    "ingest": "dealbrief ingest FILE",
+    "review": "dealbrief review",
+    "digest": "dealbrief digest --since 7d",
+    "admin": None,
+}
+ELSEWHERE_TEMPLATE = "bot/console_elsewhere.j2"
+
 
 @dataclass(frozen=True)
 class Line:
@@ -90,10 +108,7 @@ class Line:
 def parse_line(text: str) -> Line:
     """Parse one line; raise BadInput (with a code the error template knows) on anything wrong."""
     text = clean(text, field="command", max_len=MAX_LINE)
-    try:
-        words = shlex.split(text)
-    except ValueError as exc:
-        raise BadInput("unbalanced quotes", code="unbalanced_quotes") from exc
+    words = split_words(text)
     name = words.pop(0).lstrip("/").casefold()
     if name in GROUPS and words and f"{name} {words[0].casefold()}" in COMMANDS:
         name = f"{name} {words.pop(0).casefold()}"
@@ -101,6 +116,19 @@ def parse_line(text: str) -> Line:
     if spec is None:
         raise BadInput(f"unknown command {name}", code="unknown_command", value=name[:40])
     return Line(name, _options(spec, words))
+
+
+def split_words(text: str) -> list[str]:
+    """Words split at spaces; double quotes group words, an apostrophe is just a letter."""
+    lexer = shlex.shlex(text, posix=True)
+    lexer.whitespace_split = True
+    lexer.quotes = '"'
+    lexer.escapedquotes = '"'
+    lexer.commenters = ""
+    try:
+        return list(lexer)
+    except ValueError as exc:
+        raise BadInput("unbalanced quotes", code="unbalanced_quotes") from exc
 
 
 def _options(spec: Spec, words: list[str]) -> dict[str, Any]:
@@ -200,6 +228,12 @@ def _required(options: dict[str, Any], name: str) -> Any:
 
 def answer(db: Database, text: str) -> str:
     """The console's answer to one line, as text; errors become the same polite messages."""
+    first = text.split(maxsplit=1)[0].lstrip("/").casefold() if text.strip() else ""
+    if first in DISCORD_ONLY:
+        pages = render.render_template(
+            ELSEWHERE_TEMPLATE, FLAVOUR, command=first, instead=DISCORD_ONLY[first]
+        )
+        return render.to_text(pages)
     try:
         line = parse_line(text)
         screens = _HANDLERS[line.command](db, line.options)
@@ -232,17 +266,37 @@ def run_console(
     db = open_db(db_path)
     try:
         prepare(db)
-        prompt = input.isatty() and output.isatty()
+        prompt = prompt_stream(input, output)
         while True:
-            if prompt:
-                output.write("> ")
-                output.flush()
+            if prompt is not None:
+                prompt.write("> ")
+                prompt.flush()
             text = input.readline()
             if not text or text.strip().casefold() in QUIT:
                 return 0
             if text.strip():
-                output.write(answer(db, text.rstrip("\n")))
+                output.write(answer_or_apologise(db, text.rstrip("\n")))
                 output.write("\n")
                 output.flush()
     finally:
         db.close()
+
+
+def prompt_stream(input: IO[str], output: IO[str]) -> IO[str] | None:
+    """Where the "> " prompt goes: nowhere unless a person types (stdin is a terminal); to
+    the terminal on stderr when the answers go to a file, so the file holds answers only."""
+    if not input.isatty():
+        return None
+    return output if output.isatty() else sys.stderr
+
+
+def answer_or_apologise(db: Database, text: str) -> str:
+    """``answer``; a bug is logged with an error id and the console carries on."""
+    try:
+        return answer(db, text)
+    except Exception:
+        error_id = new_error_id()
+        log.exception("error id %s: the console line %r failed", error_id, text[:80])
+        return render.to_text(
+            render.render_template(UNEXPECTED_TEMPLATE, FLAVOUR, error_id=error_id)
+        )

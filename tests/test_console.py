@@ -1,11 +1,14 @@
 """The text console: parsing lines, and answering them on a real database."""
 
 import io
+import re
 
 import pytest
 from cog_world import seed_deal
 
+from bot import console
 from bot.console import Line, answer, parse_line, run_console
+from bot.help import COMMANDS
 from briefs.changes import Actor, add_company
 from briefs.errors import BadInput
 from briefs.store import open_db
@@ -35,6 +38,12 @@ def test_quoted_values_keep_colons_and_spaces():
     line = parse_line('/fact add summary:"Ratio 3:1 agreed" kind:licence source:4')
     assert line.command == "fact add"
     assert line.options == {"summary": "Ratio 3:1 agreed", "kind": "licence", "source": 4}
+
+
+def test_an_apostrophe_is_part_of_a_name():
+    assert parse_line("/deal Dr. Reddy's") == Line("deal", {"company": "Dr. Reddy's"})
+    line = parse_line("/company alias company:Reddy's alias:\"Dr. Reddy's Labs\"")
+    assert line.options == {"company": "Reddy's", "alias": "Dr. Reddy's Labs"}
 
 
 def test_group_subcommands_and_numbers():
@@ -112,6 +121,49 @@ def test_edit_changes_the_amount_and_keeps_the_rest(db, seeded):
     text = answer(db, "/deal Riverbend")
     assert "$75M" in text
     assert "$50M" not in text
+
+
+@pytest.mark.parametrize("typed", [typed for typed, _ in COMMANDS])
+def test_every_command_in_help_is_answered_or_sent_elsewhere(db, seeded, typed):
+    text = answer(db, typed.split(" [")[0].split("|")[0].replace(" ID", " 1"))
+    assert "There is no command" not in text
+
+
+def test_discord_only_commands_name_the_command_line_that_does_their_work(db, seeded):
+    assert "dealbrief ingest FILE" in answer(db, "/ingest")
+    assert "dealbrief review" in answer(db, "/review")
+    assert "Discord only" in answer(db, "/admin role")
+
+
+def test_a_bug_is_reported_with_an_error_id_and_the_console_goes_on(
+    db_path, seeded, monkeypatch, caplog
+):
+    def broken(db, options):
+        raise RuntimeError("the handler broke")
+
+    monkeypatch.setitem(console._HANDLERS, "sources", broken)
+    out = io.StringIO()
+    assert run_console(db_path, io.StringIO("/sources\n/deal riverbend\n"), out) == 0
+    error_id = re.search(r"error id ([0-9a-f]{8})", out.getvalue())[1]
+    assert error_id in caplog.text and "the handler broke" in caplog.text
+    assert "Riverbend Therapeutics" in out.getvalue()
+
+
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_the_prompt_shows_when_a_person_types(db_path, seeded, capsys):
+    to_terminal = Terminal()
+    run_console(db_path, Terminal("/sources\n"), to_terminal)
+    assert to_terminal.getvalue().startswith("> ")
+    to_file = io.StringIO()
+    run_console(db_path, Terminal("/sources\n"), to_file)
+    assert "> " not in to_file.getvalue() and "> " in capsys.readouterr().err
+    piped = io.StringIO()
+    run_console(db_path, io.StringIO("/sources\n"), piped)
+    assert not piped.getvalue().startswith(">")
 
 
 def test_run_console_reads_until_quit(db_path, seeded):
