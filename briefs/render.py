@@ -24,6 +24,7 @@ from datetime import datetime
 from functools import cache
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote, urlsplit
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
@@ -130,6 +131,39 @@ def escape_discord(text: str) -> str:
     return _SCHEME.sub(r"\1:" + ZWSP + r"\2", text)
 
 
+URL_LIMIT = 2048
+# What a link may keep as it is; anything else (parentheses, brackets, spaces, quotes, non-ASCII)
+# is percent-encoded so that it can neither end a Markdown link early nor be refused by Discord.
+_URL_SAFE = ":/?#@!$&*+,;=%~-._"
+
+
+def safe_url(url: str | None) -> str | None:
+    """``url`` as a link Discord accepts and Markdown cannot break, or None for anything else.
+
+    Only http(s) addresses with a host qualify; a control character or space means the stored
+    address is not one, and an embed given an invalid ``url`` makes Discord refuse the whole
+    message.
+    """
+    if not url or _CONTROL.search(url) or re.search(r"\s", url):
+        return None
+    try:
+        parts = urlsplit(url)
+        host = (parts.hostname or "").encode("idna").decode("ascii")
+        port = f":{parts.port}" if parts.port is not None else ""
+    except (ValueError, UnicodeError):
+        return None
+    scheme = parts.scheme.lower()
+    start = len(scheme) + len("://")
+    if scheme not in ("http", "https") or url[len(scheme) : start] != "://":
+        return None
+    if not re.fullmatch(r"[a-z0-9.-]+", host) or "@" in parts.netloc:  # no user:password@
+        return None
+    rest = quote(url[start + len(parts.netloc) :], safe=_URL_SAFE)
+    rest = re.sub(r"%(?![0-9A-Fa-f]{2})", "%25", rest)
+    shown = f"{scheme}://{host}{port}{rest}"
+    return shown if len(shown) <= URL_LIMIT else None
+
+
 def _escaper(flavour: str) -> Callable[[str], str]:
     return escape_discord if flavour == "discord" else strip_controls
 
@@ -162,25 +196,34 @@ def _helpers(flavour: str) -> dict[str, Callable[..., Any]]:
     def section(kind: str, name: Any = "", inline: bool = False) -> Trusted:
         if kind not in SECTION_KINDS:
             raise ValueError(f"unknown section kind {kind!r}")
-        return Trusted(f"{_SECTION}{kind}{_PART}{escape(str(name))}{_PART}{int(inline)}\n")
+        # A name is one line (a field name cannot hold more), and the header ends at a newline.
+        shown = " ".join(escape(str(name)).split())
+        return Trusted(f"{_SECTION}{kind}{_PART}{shown}{_PART}{int(inline)}\n")
+
+    def inline(value: Any) -> str:
+        """One line of escaped text: emphasis around a line break would not close."""
+        return " ".join(escape(str(value)).split())
 
     def bold(value: Any) -> Trusted:
-        text = escape(str(value))
+        text = inline(value)
         return Trusted(f"**{text}**" if discord else text)
 
     def italic(value: Any) -> Trusted:
-        text = escape(str(value))
+        text = inline(value)
         return Trusted(f"*{text}*" if discord else text)
 
     def code(value: Any) -> Trusted:
-        """Something to type, such as a command: shown as code on Discord."""
-        text = strip_controls(str(value)).replace("`", "'")
-        return Trusted(f"`{text}`" if discord else text)
+        """Something to type, such as a command: shown as code on Discord, on one line."""
+        text = " ".join(strip_controls(str(value)).replace("`", "'").split())
+        if not discord:
+            return Trusted(text)
+        # Backslashes show as typed inside code, so only zero-width spaces can break a mention.
+        return Trusted("`" + text.replace("@", "@" + ZWSP).replace("<", "<" + ZWSP) + "`")
 
     def link(label: Any, url: str | None) -> Trusted:
         """A link only for http(s) addresses; anything else is shown as plain text."""
         text = escape(str(label))
-        safe = url if url and re.match(r"(?i)^https?://[^\s<>()]+$", url) else None
+        safe = safe_url(url)
         if not safe:
             return Trusted(text)
         return Trusted(f"[{text}](<{safe}>)" if discord else f"{text} <{safe}>")
@@ -338,11 +381,21 @@ def split_text(text: str, limit: int) -> list[str]:
     """
     if len(text) <= limit:
         return [text]
-    for separator in ("\n\n", "\n", " "):
+    for separator in ("\n\n", "\n"):
         pieces = text.split(separator)
         if len(pieces) > 1:
             return _pack(pieces, separator, limit)
-    return _cut_word(text, limit)
+    # Cuts inside a line: each later chunk starts a line of its own, so it keeps a character
+    # free for the escape that stops "# ", "> " or "1. " from becoming a heading, quote or list.
+    pieces = text.split(" ")
+    chunks = _pack(pieces, " ", limit - 1) if len(pieces) > 1 else _cut_word(text, limit - 1)
+    return [chunks[0], *(_escape_line_start(chunk) for chunk in chunks[1:])]
+
+
+def _escape_line_start(chunk: str) -> str:
+    """Escape a Markdown block marker that only became a line start by being cut there."""
+    chunk = re.sub(r"^(\s*)([#>+-])", r"\1\\\2", chunk, count=1)
+    return re.sub(r"^(\s*\d+)(\.)", r"\1\\\2", chunk, count=1)
 
 
 def _pack(pieces: list[str], separator: str, limit: int) -> list[str]:
@@ -586,6 +639,5 @@ def notice(what: str, **params: Any) -> str:
 
 
 def _with_url(pages: list[Page], url: str | None) -> list[Page]:
-    if url and re.match(r"(?i)^https?://\S+$", url):
-        pages[0].url = url
+    pages[0].url = safe_url(url)
     return pages

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 import pytest
 
@@ -364,3 +365,60 @@ def test_unknown_company_error_offers_suggestions():
         "x", code="unknown_company", query="acm", suggestions=[Candidate(COMPANY, "Acme Bio", 80)]
     )
     assert "Did you mean Acme Bio?" in render.to_text(render.render_error(error, flavour="text"))
+
+
+# --- Stored links, names on one line, cuts inside a line --------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("https://example.org/a", "https://example.org/a"),
+        ("https://en.wikipedia.org/wiki/Foo_(bar)", "https://en.wikipedia.org/wiki/Foo_%28bar%29"),
+        ("HTTPS://Example.org:8080/a?b=c#d", "https://example.org:8080/a?b=c#d"),
+        ("https://bücher.example/ä", "https://xn--bcher-kva.example/%C3%A4"),
+        ("https://e.org/<@123>", "https://e.org/%3C@123%3E"),
+        ("https://e.org/100%", "https://e.org/100%25"),
+        ("javascript:alert(1)", None),
+        ("https://x.example/\x1b[2J", None),
+        ("https://x.example/a b", None),
+        ("http://user:pw@evil.example/", None),
+        ("http://[::1]/x", None),
+        ("https://e.org:99999/", None),
+        ("https:/x", None),
+        ("https://" + "a" * 3000 + ".example", None),
+    ],
+)
+def test_safe_url_keeps_web_addresses_discord_accepts(url, expected):
+    assert render.safe_url(url) == expected
+
+
+def test_a_stored_link_never_breaks_markdown_the_embed_or_the_terminal():
+    odd = Source(4, "k", "article", "T", url="https://e.org/wiki/A_(b)")
+    pages = render.render_source(SourceDetail(odd, [], None))
+    assert pages[0].url == "https://e.org/wiki/A_%28b%29"
+    assert "(<https://e.org/wiki/A_%28b%29>)" in pages[0].description
+    ansi = Source(5, "k", "article", "T", url="https://x.example/\x1b[2J")
+    assert render.render_source(SourceDetail(ansi, [], None))[0].url is None
+    shown = render.to_text(render.render_fact(replace(other(7), source=ansi), flavour="text"))
+    assert "\x1b" not in shown
+
+
+def test_a_section_name_with_a_line_break_stays_one_field_name():
+    stats = Stats("year", None, None, [StatRow("2023\n# x", "licence", "bio\ntech", 2, 1, 0)], [])
+    pages = render.render_stats(stats)
+    assert pages[0].fields[0].name == "2023 \\# x"
+
+
+def test_commands_shown_as_code_never_mention():
+    error = BadInput("x", code="bad_setting", field="<@&45> @everyone", value="1")
+    text = page_text(render.render_error(error))
+    assert "@everyone" not in text and "<@&" not in text
+
+
+def test_a_line_cut_between_words_never_starts_a_heading_quote_or_list():
+    line = " ".join(["word"] * 200 + ["#", "head", ">", "quote", "1.", "item", "-#", "sub"] * 40)
+    for limit in (50, 101, 1024):
+        for chunk in render.split_text(line, limit):
+            assert len(chunk) <= limit
+            assert not re.match(r"\s*(#|>|-#|\d+\.)", chunk), chunk
