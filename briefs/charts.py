@@ -8,13 +8,16 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterable
+from functools import cache
 from typing import Any
 
 import matplotlib
 
 matplotlib.use("Agg")
 
+from matplotlib import font_manager
 from matplotlib.figure import Figure
+from matplotlib.ft2font import FT2Font
 
 from .render import BRAND_COLOUR, environment
 
@@ -27,8 +30,48 @@ VALUE_COLOUR = "#C07A2C"
 MARGINS = {"left": 0.11, "right": 0.98, "top": 0.92, "bottom": 0.12, "hspace": 0.12}
 
 
+# Fonts tried in turn for each character: matplotlib's own, then common ones with Chinese,
+# Japanese and Korean glyphs (sector names and filters may be written in them), where installed.
+FONT_CHOICES = (
+    "DejaVu Sans",
+    "Noto Sans CJK SC",
+    "Noto Sans CJK JP",
+    "Noto Sans SC",
+    "Source Han Sans SC",
+    "WenQuanYi Zen Hei",
+    "WenQuanYi Micro Hei",
+    "Droid Sans Fallback",
+    "Microsoft YaHei",
+    "SimHei",
+    "PingFang SC",
+    "Arial Unicode MS",
+)
+NO_GLYPH = "\u25a1"  # a white square, as a missing glyph is drawn, without a warning per glyph
+
+
+@cache
+def fonts() -> tuple[list[str], frozenset[int]]:
+    """The installed fonts of FONT_CHOICES, and every character they can draw between them."""
+    installed = {entry.name: entry.fname for entry in font_manager.fontManager.ttflist}
+    families = [name for name in FONT_CHOICES if name in installed]
+    drawable: set[int] = set()
+    for name in families:
+        drawable.update(FT2Font(installed[name]).get_charmap())
+    return families, frozenset(drawable)
+
+
+def drawable(text: str) -> str:
+    """``text`` with characters no installed font has shown as boxes.
+
+    matplotlib would draw the same boxes but warn once per character on every chart.
+    """
+    known = fonts()[1]
+    return "".join(c if ord(c) in known or c.isspace() else NO_GLYPH for c in text)
+
+
 def _word(key: str, **context: Any) -> str:
-    return environment("text").get_template(STATS_TEMPLATE).render(key=key, **context).strip()
+    text = environment("text").get_template(STATS_TEMPLATE).render(key=key, **context).strip()
+    return drawable(text)
 
 
 def stats_series(rows: Iterable[Any]) -> tuple[list[str], list[int], list[float]]:
@@ -49,14 +92,19 @@ def stats_chart(stats: Any) -> bytes:
     so a caller can always attach one image.
     """
     buckets, counts, usd = stats_series(stats.rows)
+    # Words are drawn as written: "$" in a sector name is not the start of a formula.
+    text = {"fontfamily": fonts()[0] or None, "parse_math": False}
     figure = Figure(figsize=(8, 5), dpi=100)
     figure.subplots_adjust(**MARGINS)
     top, bottom = figure.subplots(2, 1, sharex=True)
     figure.suptitle(
-        _word("title", granularity=stats.granularity, period=stats.period, sector=stats.sector)
+        _word("title", granularity=stats.granularity, period=stats.period, sector=stats.sector),
+        **text,
     )
     if not buckets:
-        top.text(0.5, 0.5, _word("empty"), ha="center", va="center", transform=top.transAxes)
+        top.text(
+            0.5, 0.5, _word("empty"), ha="center", va="center", transform=top.transAxes, **text
+        )
         bottom.set_visible(False)
         top.set_xticks([])
         top.set_yticks([])
@@ -64,11 +112,12 @@ def stats_chart(stats: Any) -> bytes:
         colour = f"#{BRAND_COLOUR:06X}"
         positions = range(len(buckets))
         top.bar(positions, counts, color=colour)
-        top.set_ylabel(_word("deals"))
+        top.set_ylabel(_word("deals"), **text)
         top.yaxis.get_major_locator().set_params(integer=True)
         bottom.bar(positions, [v / 1e6 for v in usd], color=VALUE_COLOUR)
-        bottom.set_ylabel(_word("usd"))
-        bottom.set_xticks(list(positions), buckets, rotation=45 if len(buckets) > 8 else 0)
+        bottom.set_ylabel(_word("usd"), **text)
+        labels = [drawable(bucket) for bucket in buckets]
+        bottom.set_xticks(list(positions), labels, rotation=45 if len(buckets) > 8 else 0, **text)
         for axes in (top, bottom):
             axes.spines[["top", "right"]].set_visible(False)
             axes.grid(axis="y", alpha=0.3)
