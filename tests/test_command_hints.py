@@ -10,6 +10,7 @@ from click.testing import CliRunner
 from cog_world import SEARCH_FACTS, seed
 
 from bot.console import answer
+from bot.words import word
 from briefs import render
 from briefs.cli import cli
 from briefs.errors import NotFound
@@ -131,3 +132,30 @@ async def test_discord_hints_name_slash_commands_and_the_pager(db, standin, star
     assert SEARCH_FACTS > 8 and found.components  # a pager: more than one screen
     footer = found.embeds[-1]["footer"]["text"]
     assert "More results with the buttons below." in footer and "offset" not in footer
+
+
+# Discord's limits outside embeds: modal titles and text-input labels 45 characters, button
+# labels 80, command and option descriptions, choice names and placeholders 100.
+BUTTONS = {"previous", "next", "review.approve", "review.edit", "review.reject", "review.skip"}
+PLACEHOLDERS = {"review.amounts_hint"}
+
+
+def _word_keys() -> list[str]:
+    source = (render.TEMPLATES_DIR / "bot" / "words.j2").read_text(encoding="utf-8")
+    return re.findall(r'^\s*"([\w.]+)": "', source, re.MULTILINE)
+
+
+@pytest.mark.parametrize("key", _word_keys())
+def test_each_word_fits_where_discord_shows_it(key):
+    shown = word(key)
+    if key in BUTTONS:
+        limit = 80
+    elif key in PLACEHOLDERS or key.startswith(("cmd.", "opt.", "grp.", "by.")):
+        limit = 100
+    else:  # modal titles and the labels of its fields
+        limit = 45
+    assert 0 < len(shown) <= limit, shown
+
+
+def test_the_page_position_fits_on_its_button():
+    assert len(word("page_position", page=9999, pages=9999)) <= 80
