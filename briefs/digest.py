@@ -182,7 +182,7 @@ def load_digest(
     ``previous_range`` is the (after, until) of the period before, for the comparison; without
     it the period of the same length before ``start`` is used, located by audit timestamps.
     """
-    length = max(end - start, timedelta(days=1))
+    length = period_length(start, end)
     with db.atomic():  # one read transaction: see the docstring
         picks = window_picks(db, after_audit_id, until_audit_id, CAPS)
         facts = fetch_facts(db, picks.fact_ids, include_deleted=True)
@@ -200,6 +200,11 @@ def load_digest(
         previous=previous,
         chart=chart,
     )
+
+
+def period_length(start: datetime, end: datetime) -> timedelta:
+    """The length of the chart's periods and of the period compared with: at least a day."""
+    return max(end - start, timedelta(days=1))
 
 
 @dataclass(frozen=True)
@@ -251,14 +256,20 @@ def render_digest(
 
 def window(db: Database, settings: DigestSettings, end: datetime) -> tuple[int, int, datetime]:
     """(after, until, start) of a server's next digest: everything after its last posted
-    digest (or, for a first digest, the week before ``end``) up to the newest change."""
+    digest up to the newest change.
+
+    A first digest covers the week before ``end``, but lists nothing the knowledge base held
+    when the server switched its digest on (``switched_on_audit_id``): a bot that loaded the
+    curated facts that week would otherwise present all of them as new deals. The week still
+    frames the title, the chart and the comparison with the week before.
+    """
     previous = last_posted(db, settings.guild_id)
     if previous is not None:
         after = previous.last_audit_id
         start = datetime.fromisoformat(previous.period_end or previous.claimed_at)
     else:
         start = end - FIRST_PERIOD
-        after = audit_id_before(db, start)
+        after = max(audit_id_before(db, start), settings.switched_on_audit_id or 0)
     return after, max(after, latest_audit_id(db)), start
 
 
@@ -286,25 +297,35 @@ def claim_period(
     )
 
 
+def previous_range(
+    db: Database, before: PostRecord | None, start: datetime, end: datetime
+) -> tuple[int, int]:
+    """The window a digest's totals are compared with: the digest posted before it, or for a
+    first digest the period of the same length before ``start``. That one ends where ``start``
+    is, not where the first digest's window begins: what lies between was already known when
+    the digest was switched on, and belongs to neither period."""
+    if before is not None:
+        return before.first_audit_id - 1, before.last_audit_id
+    return audit_id_before(db, start - period_length(start, end)), audit_id_before(db, start)
+
+
 def preview(db: Database, settings: DigestSettings, now: datetime) -> Digest:
     """The digest the server would get if it posted at ``now``; claims nothing."""
     after, until, start = window(db, settings, now)
-    previous = last_posted(db, settings.guild_id)
-    previous_range = (previous.first_audit_id - 1, previous.last_audit_id) if previous else None
-    return load_digest(db, after, until, start=start, end=now, previous_range=previous_range)
+    compared = previous_range(db, last_posted(db, settings.guild_id), start, now)
+    return load_digest(db, after, until, start=start, end=now, previous_range=compared)
 
 
 def digest_for_post(db: Database, record: PostRecord) -> Digest:
     """The digest a claimed period holds: the same window every time it is (re)built."""
-    before = posts_before(db, record.guild_id, record)
-    previous_range = (before.first_audit_id - 1, before.last_audit_id) if before else None
     end = datetime.fromisoformat(record.period_end or record.claimed_at)
     start = datetime.fromisoformat(record.period_start) if record.period_start else end
+    before = posts_before(db, record.guild_id, record)
     return load_digest(
         db,
         record.first_audit_id - 1,
         record.last_audit_id,
         start=start,
         end=end,
-        previous_range=previous_range,
+        previous_range=previous_range(db, before, start, end),
     )

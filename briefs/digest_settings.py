@@ -67,6 +67,10 @@ class DigestSettings:
     updated_by: str | None = None
     last_error: str | None = None
     last_error_at: str | None = None
+    # The trail as it stood when the digest was first switched on (migration m007); a first
+    # digest lists nothing at or before it. None: switched on before m007, or never.
+    switched_on_audit_id: int | None = None
+    switched_on_at: str | None = None
 
     @property
     def active(self) -> bool:
@@ -260,11 +264,18 @@ def clear_error(db: Database, guild_id: int) -> None:
         )
 
 
+# The newest audit row written at or before a moment: the trail as it stood then. In use the
+# moment is now, so this is the newest change; a moment in the past (a clock a caller injects)
+# leaves out what was written after it. A seek in the ``audit_at`` index (migration m005).
+_AUDIT_ID_AT = "SELECT id FROM audit WHERE at <= ? ORDER BY at DESC, id DESC LIMIT 1"
+
+
 def _update(
     db: Database, guild_id: int, actor: str, now: datetime | None, **values: object
 ) -> DigestSettings:
     stamp = isotime(now)
     with db.conn:
+        was_active = get_settings(db, guild_id).active
         db.execute(
             "INSERT OR IGNORE INTO digest_settings (guild_id, updated_at, updated_by) VALUES (?, ?, ?)",
             [int(guild_id), stamp, actor],
@@ -274,7 +285,22 @@ def _update(
             f"UPDATE digest_settings SET {assignments}, updated_at = ?, updated_by = ? WHERE guild_id = ?",
             [*values.values(), stamp, actor, int(guild_id)],
         )
+        if not was_active:
+            _mark_switched_on(db, guild_id, stamp)
     return get_settings(db, guild_id)
+
+
+def _mark_switched_on(db: Database, guild_id: int, stamp: str) -> None:
+    """Record where the trail stood the first time the digest became active, so its first
+    digest does not present what the knowledge base already held as news. Kept once set: a
+    digest switched off and on again before ever posting still starts from the first time."""
+    row = db.execute(_AUDIT_ID_AT, [stamp]).fetchone()
+    db.execute(
+        "UPDATE digest_settings SET switched_on_audit_id = ?, switched_on_at = ? "
+        "WHERE guild_id = ? AND switched_on_audit_id IS NULL "
+        "AND enabled = 1 AND channel_id IS NOT NULL",
+        [row[0] if row else 0, stamp, int(guild_id)],
+    )
 
 
 def _settings(row: dict) -> DigestSettings:
@@ -290,6 +316,8 @@ def _settings(row: dict) -> DigestSettings:
         updated_by=row["updated_by"],
         last_error=row["last_error"],
         last_error_at=row["last_error_at"],
+        switched_on_audit_id=row["switched_on_audit_id"],
+        switched_on_at=row["switched_on_at"],
     )
 
 

@@ -358,3 +358,16 @@ def recount_company_facts(db: Database) -> None:
             ) JOIN companies c ON c.id = company_id
             """
         )
+
+
+@migrations()
+def m007_digest_since(db: Database) -> None:
+    """Where a server's first digest may start: the audit id (and time) its digest was first
+    switched on, so facts the knowledge base held before (the curated load) are not "new".
+
+    Existing rows keep NULL, which means the old rule (the week before the first fire time):
+    a server already switched on may be waiting for its first digest, whose week must keep the
+    changes made since it was switched on, and the moment that happened was never recorded.
+    """
+    db.execute("ALTER TABLE digest_settings ADD COLUMN switched_on_audit_id INTEGER")
+    db.execute("ALTER TABLE digest_settings ADD COLUMN switched_on_at TEXT")
