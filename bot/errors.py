@@ -3,6 +3,8 @@
 - a DealbriefError (bad input, not found, forbidden...) is the user's to fix: its polite
   message from ``templates/errors.j2``, visible only to them;
 - a Discord-side check (missing permission, guild only) gets a short refusal;
+- an option value discord.py cannot convert (a channel of another server, a member who left)
+  is the user's to fix too: the ``bad_option`` message, naming what kind of value it was;
 - anything else is our bug: it is logged with a short error id, and the user is told that id
   so an admin can find the traceback in the log.
 """
@@ -15,7 +17,7 @@ import secrets
 import discord
 from discord import app_commands
 
-from briefs.errors import DealbriefError
+from briefs.errors import BadInput, DealbriefError
 from briefs.render import Page, render_error, render_template
 
 from .embeds import to_embeds
@@ -24,6 +26,26 @@ log = logging.getLogger("dealbrief.bot.errors")
 
 UNEXPECTED_TEMPLATE = "bot/unexpected_error.j2"
 REFUSED_TEMPLATE = "bot/permission_refused.j2"
+
+
+# What a refused option held, in the words of ``bad_option`` in templates/errors.j2.
+OPTION_KINDS = {
+    discord.AppCommandOptionType.channel: "channel",
+    discord.AppCommandOptionType.user: "member",
+    discord.AppCommandOptionType.role: "role",
+    discord.AppCommandOptionType.mentionable: "member or role",
+    discord.AppCommandOptionType.attachment: "file",
+}
+
+
+def option_refusal(error: app_commands.TransformerError) -> BadInput:
+    """A value discord.py could not turn into what the option takes, as the user's error.
+
+    Discord offers only fitting values, but a client can send others (a channel picked in
+    another server, a member who has since left); nothing of ours failed, so no error id.
+    """
+    kind = OPTION_KINDS.get(error.type, "value")
+    return BadInput(f"{kind} option refused: {error}", code="bad_option", kind=kind)
 
 
 def new_error_id() -> str:
@@ -53,6 +75,8 @@ def error_pages(interaction: discord.Interaction, error: Exception) -> list[Page
     cause = original_error(error)
     if isinstance(cause, DealbriefError):
         return render_error(cause)
+    if isinstance(cause, app_commands.TransformerError):
+        return render_error(option_refusal(cause))
     if isinstance(cause, app_commands.MissingPermissions):
         missing = [name.replace("_", " ") for name in cause.missing_permissions]
         return render_template(REFUSED_TEMPLATE, missing=missing)
