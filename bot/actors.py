@@ -12,9 +12,11 @@ from briefs.changes import Actor
 
 
 def actor_of(interaction: discord.Interaction) -> Actor:
-    """The member and server a change is recorded under."""
+    """The member and server a change is recorded under; no server for a direct message
+    (``str(None)`` would record a server called "None")."""
     user = interaction.user
-    return Actor(name=f"discord:{user.name}", id=str(user.id), guild_id=str(interaction.guild_id))
+    guild_id = None if interaction.guild_id is None else str(interaction.guild_id)
+    return Actor(name=f"discord:{user.name}", id=str(user.id), guild_id=guild_id)
 
 
 def actor_label(interaction: discord.Interaction) -> str:
