@@ -100,7 +100,6 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u
 _MD_ANYWHERE = re.compile(r"([\\*_~`|\[\]])")
 _MD_LINE_START = re.compile(r"^(\s*)([#>+-])", re.MULTILINE)
 _MD_NUMBERED = re.compile(r"^(\s*\d+)(\.)", re.MULTILINE)
-_ANGLE = re.compile(r"<(?=\S)")
 _SCHEME = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*):(//)")
 # Anything one of the substitutions below would change. Most stored text has none of it, and a
 # single search is far cheaper than six substitutions on every value a brief prints.
@@ -127,7 +126,7 @@ def escape_discord(text: str) -> str:
     text = _MD_LINE_START.sub(r"\1\\\2", text)
     text = _MD_NUMBERED.sub(r"\1\\\2", text)
     text = text.replace("@", "@" + ZWSP)
-    text = _ANGLE.sub("<" + ZWSP, text)
+    text = text.replace("<", "<" + ZWSP)  # even last: the next text may start "@123>"
     return _SCHEME.sub(r"\1:" + ZWSP + r"\2", text)
 
 
@@ -430,6 +429,10 @@ def _shorten(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip("\\") + "…"
 
 
+# The widest "(n/N)" a continued title gets: room for it is kept on every page.
+PAGE_NUMBERS = " (9999/9999)"
+
+
 def split_pages(page: Page) -> list[Page]:
     """Split one page into as many as needed so that none exceeds a Discord limit.
 
@@ -438,14 +441,14 @@ def split_pages(page: Page) -> list[Page]:
     moves into fields. Continuation pages are titled "Title (2/3)".
     """
     title, description = page.title, page.description
-    if len(title) > TITLE_LIMIT - 8:
+    if len(title) > TITLE_LIMIT - len(PAGE_NUMBERS):
         description = f"{title}\n\n{description}".strip()
-        title = _shorten(title, TITLE_LIMIT - 8)
+        title = _shorten(title, TITLE_LIMIT - len(PAGE_NUMBERS))
     footer, fields = page.footer, list(page.fields)
     if len(footer) > FOOTER_LIMIT:
         fields.append(Field(EMPTY, footer))
         footer = ""
-    budget = PAGE_TOTAL_LIMIT - len(title) - len(" (99/99)") - len(footer)
+    budget = PAGE_TOTAL_LIMIT - len(title) - len(PAGE_NUMBERS) - len(footer)
     blocks = split_text(description, min(DESCRIPTION_LIMIT, budget)) if description else []
     pieces = [piece for f in fields for piece in _split_field(f)]
     pages: list[Page] = []

@@ -422,3 +422,15 @@ def test_a_line_cut_between_words_never_starts_a_heading_quote_or_list():
         for chunk in render.split_text(line, limit):
             assert len(chunk) <= limit
             assert not re.match(r"\s*(#|>|-#|\d+\.)", chunk), chunk
+
+
+def test_a_stored_angle_bracket_cannot_join_the_text_after_it_into_a_mention():
+    assert render.escape_discord("a <") == "a <\u200b"
+
+
+def test_over_a_hundred_pages_keep_titles_and_pages_within_limits():
+    title = "T" * 300
+    description = "\n".join("x" * 4000 for _ in range(150))
+    pages = render.split_pages(Page(title=title, description=description, footer="f" * 2000))
+    assert len(pages) > 100
+    assert_within_limits(pages)
