@@ -14,9 +14,10 @@ import asyncio
 import gc
 import logging
 import pkgutil
+import sqlite3
 import threading
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any, TypeVar
 
 import discord
@@ -28,6 +29,7 @@ from discord.http import Route
 from sqlite_utils import Database
 
 from briefs import curated
+from briefs.errors import DealbriefError
 from briefs.store import is_initialised, open_db
 
 from . import cogs as cogs_package
@@ -40,6 +42,8 @@ T = TypeVar("T")
 
 # SQLite serialises writers anyway; a few threads let reads overlap a slow write (WAL).
 DB_THREADS = 3
+# How long shutdown waits for running database work before interrupting it (and again after).
+CLOSE_WAIT_SECONDS = 10.0
 
 
 async def run_blocking(func: Callable[..., T], *args: Any, **kwargs: Any) -> T:
@@ -56,39 +60,107 @@ def discover_cogs() -> list[str]:
     )
 
 
+class ShuttingDown(DealbriefError):
+    """Database work asked for while the bot shuts down: told to the user as a restart."""
+
+    code = "bot_restarting"
+
+
 class DatabaseThreads:
     """A few worker threads, each with its own connection: sqlite3 connections must stay in
-    the thread that opened them."""
+    the thread that opened them.
 
-    def __init__(self, db_path: Any, threads: int = DB_THREADS) -> None:
+    Shutting down is orderly: new work is refused with :class:`ShuttingDown` at once, work
+    already running gets ``close_wait`` seconds to finish (so its answer still goes out), a
+    query still running then is interrupted, and only then are the connections closed, each
+    in its own thread.
+    """
+
+    def __init__(
+        self, db_path: Any, threads: int = DB_THREADS, *, close_wait: float = CLOSE_WAIT_SECONDS
+    ) -> None:
         self.db_path = db_path
         self.threads = threads
+        self.close_wait = close_wait
         self._executor = ThreadPoolExecutor(threads, thread_name_prefix="dealbrief-db")
         self._local = threading.local()
-        self._closed = False
+        self._connections: dict[int, Database] = {}
+        self._connections_lock = threading.Lock()
+        # Futures are added here and removed from worker threads when done: under the lock.
+        self._running: set[Future[Any]] = set()
+        self._running_lock = threading.Lock()
+        self._closing = False
+
+    @property
+    def closing(self) -> bool:
+        return self._closing
 
     def _connection(self) -> Database:
         db = getattr(self._local, "db", None)
         if db is None:
             db = self._local.db = open_db(self.db_path)
+            with self._connections_lock:
+                self._connections[threading.get_ident()] = db
         return db
 
     def _run(self, func: Callable[..., T], args: tuple[Any, ...]) -> T:
-        return func(self._connection(), *args)
+        try:
+            return func(self._connection(), *args)
+        except sqlite3.OperationalError as err:
+            if self._closing and str(err) == "interrupted":
+                raise ShuttingDown("interrupted by shutdown") from err
+            raise
 
     async def call(self, func: Callable[..., T], *args: Any) -> T:
-        loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._executor, self._run, func, args)
+        if self._closing:
+            raise ShuttingDown("the database is closing")
+        future = self._executor.submit(self._run, func, args)
+        with self._running_lock:
+            self._running.add(future)
+        future.add_done_callback(self._finished)
+        return await asyncio.wrap_future(future)
+
+    def _finished(self, future: Future[Any]) -> None:
+        with self._running_lock:
+            self._running.discard(future)
+
+    def _still_running(self) -> list[Future[Any]]:
+        with self._running_lock:
+            return list(self._running)
 
     async def close(self) -> None:
-        """Close every thread's connection in its own thread, then stop the threads.
-
-        One task per thread, held at a barrier until all have started, so that each thread
-        runs exactly one of them.
-        """
-        if self._closed:
+        """Refuse new work, let running work finish (interrupting a query still running after
+        ``close_wait``), then close every thread's connection in its own thread."""
+        if self._closing:
             return
-        self._closed = True
+        self._closing = True
+        if await self._finish_running(self.close_wait):
+            await self._close_connections()
+            self._executor.shutdown(wait=True)
+            return
+        log.warning(
+            "database work still running %.0f s into shutdown; its connection is left open",
+            self.close_wait * 2,
+        )
+        self._executor.shutdown(wait=False)
+
+    async def _finish_running(self, wait: float) -> bool:
+        """Wait for running work; interrupt what SQLite is still running after ``wait``, then
+        wait as long again. False if something still runs (Python code cannot be interrupted)."""
+        for step in ("wait", "interrupt"):
+            running = [asyncio.wrap_future(future) for future in self._still_running()]
+            if not running:
+                return True
+            if step == "interrupt":
+                with self._connections_lock:
+                    for db in self._connections.values():
+                        db.conn.interrupt()
+            await asyncio.wait(running, timeout=wait)
+        return not self._still_running()
+
+    async def _close_connections(self) -> None:
+        """One task per thread, held at a barrier until all have started, so that each thread
+        runs exactly one of them; nothing else runs by now, so every thread takes one."""
         barrier = threading.Barrier(self.threads)
         loop = asyncio.get_running_loop()
 
@@ -102,7 +174,6 @@ class DatabaseThreads:
         await asyncio.gather(
             *(loop.run_in_executor(self._executor, close_mine) for _ in range(self.threads))
         )
-        self._executor.shutdown(wait=True)
 
 
 class DealBotBase:
@@ -188,8 +259,10 @@ class DealBotBase:
         return synced
 
     async def close(self) -> None:
-        await super().close()  # type: ignore[misc]
+        """The database first, while Discord is still connected: work already running is
+        answered, and a command arriving meanwhile is told the bot is restarting."""
         await self.database.close()
+        await super().close()  # type: ignore[misc]
         self._restore_endpoints()
 
 
