@@ -19,8 +19,10 @@ import statistics
 import tempfile
 import time
 import tracemalloc
+from collections.abc import Sequence
 from datetime import timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from briefs import digest as dg
 from briefs import digest_query as dq
@@ -37,7 +39,11 @@ from briefs.changes import (
     undo,
 )
 from briefs.queries import fetch_facts, latest_audit_id
+from briefs.render import Page
 from briefs.store import isotime, open_db, utcnow
+
+if TYPE_CHECKING:
+    from bot.schedule import Progress
 
 SECTORS = ("Oncology", "Gene therapy", "Vaccines", "Medical devices", "Diagnostics", "Batteries")
 KINDS = ("licence", "out_licence", "patent_licence", "approval", "sales", "market_stat")
@@ -218,7 +224,18 @@ def time_dated_reads(db, repeat: int = 20) -> None:
 
 
 class NoSender:
-    async def send(self, settings, pages, chart, nonce):  # pragma: no cover - never due here
+    """A ``bot.schedule.Sender`` for a sweep in which nothing is due: sending would be a bug."""
+
+    async def send(
+        self,
+        settings: ds.DigestSettings,
+        pages: list[Page],
+        chart: bytes | None,
+        nonce: str,
+        *,
+        sent: Sequence[int] = (),
+        on_sent: Progress | None = None,
+    ) -> list[int]:  # pragma: no cover - never due here
         raise AssertionError("nothing is due in this benchmark")
 
 
