@@ -313,7 +313,15 @@ def assert_inert(page: Page, url: str | None) -> None:
         assert not MARKUP.search(view), (MARKUP.search(view), part)
 
 
-SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[
+        HealthCheck.too_slow,
+        HealthCheck.data_too_large,
+        HealthCheck.large_base_example,
+    ],
+)
 
 
 @SETTINGS
@@ -335,7 +343,7 @@ def test_text_answers_carry_no_control_characters(world):
         assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]", shown), repr(shown)
 
 
-@settings(max_examples=10, deadline=None)
+@settings(SETTINGS, max_examples=10)
 @given(stored)
 def test_a_huge_hostile_brief_keeps_every_fact(summary):
     source = Source(3, "k", "article", summary, url="https://example.org/a")
