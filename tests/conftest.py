@@ -5,9 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 from sqlite_utils import Database
 
 from briefs.store import open_db
+
+# Property tests judge behaviour, not speed: on a busy machine (CI shares two cores) a slow
+# example must not fail them, so no per-example deadline and no too-slow health check.
+settings.register_profile("dealbrief", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("dealbrief")
 
 
 @pytest.fixture
