@@ -610,6 +610,9 @@ def render_did_you_mean(
     )
 
 
+ECHO_LIMIT = 200
+
+
 def render_error(
     err: DealbriefError, *, flavour: str = "discord", commands: str | None = None
 ) -> list[Page]:
@@ -619,10 +622,22 @@ def render_error(
         flavour,
         commands=commands,
         error_code=err.code,
-        params=err.params,
-        message=str(err),
+        params={name: _echo(value) for name, value in err.params.items()},
+        message=_echo(str(err)),
         suggestions=getattr(err, "suggestions", []),
     )
+
+
+def _echo(value: Any) -> Any:
+    """What an error repeats of the user's input, on one short line.
+
+    An error is one line wherever it is shown, and it only needs enough of a bad value for the
+    person to recognise it: a pasted 10,000-character value or one with line breaks is folded.
+    """
+    if not isinstance(value, str):
+        return value
+    folded = " ".join(value.split())
+    return folded if len(folded) <= ECHO_LIMIT else folded[: ECHO_LIMIT - 1] + "…"
 
 
 def render_help(commands: Sequence[tuple[str, str]], *, flavour: str = "discord") -> list[Page]:

@@ -434,3 +434,15 @@ def test_over_a_hundred_pages_keep_titles_and_pages_within_limits():
     pages = render.split_pages(Page(title=title, description=description, footer="f" * 2000))
     assert len(pages) > 100
     assert_within_limits(pages)
+
+
+def test_an_error_repeats_user_input_on_one_short_line():
+    from briefs.errors import BadInput
+    from briefs.render import ECHO_LIMIT, render_error, to_text
+
+    err = BadInput("bad kind", code="bad_kind", value="first\nsecond\t" + "x" * 10_000)
+    for flavour in ("text", "discord"):
+        shown = to_text(render_error(err, flavour=flavour)).strip()
+        assert "\n" not in shown
+        assert "first second" in shown
+        assert len(shown) < ECHO_LIMIT + 200
