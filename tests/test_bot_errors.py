@@ -9,8 +9,7 @@ from datetime import UTC, datetime
 import discord
 import pytest
 from discord import app_commands
-from discord_standin import ChannelSpec, GuildSpec, RoleSpec, StandIn, UserSpec
-from discord_standin.models import MANAGE_GUILD
+from discord_standin import StandIn, two_servers
 
 from bot.cogs.digest import DigestCog
 from bot.errors import option_refusal
@@ -18,21 +17,6 @@ from briefs import digest_settings as ds
 from briefs.render import render_error, to_text
 
 NOW = datetime(2025, 3, 26, 10, tzinfo=UTC)
-
-
-def two_servers() -> list[GuildSpec]:
-    guilds = []
-    for name in ("Deal Desk", "Licensing Club"):
-        admins = RoleSpec("Admins", MANAGE_GUILD)
-        guilds.append(
-            GuildSpec(
-                name,
-                channels=[ChannelSpec("general"), ChannelSpec("digest")],
-                roles=[admins],
-                members=[UserSpec("alice", roles=[admins.id]), UserSpec("bob")],
-            )
-        )
-    return guilds
 
 
 @pytest.fixture

@@ -7,8 +7,7 @@ import asyncio
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from discord_standin import ChannelSpec, GuildSpec, RoleSpec, StandIn, UserSpec
-from discord_standin.models import MANAGE_GUILD
+from discord_standin import GuildSpec, RoleSpec, StandIn, two_servers
 
 from bot.schedule import DigestScheduler, DiscordSender, cron_trigger, shard_filter
 from briefs import digest as dg
@@ -33,25 +32,9 @@ class Clock:
         return self.now
 
 
-def world() -> list[GuildSpec]:
-    """Two servers, each with a digest channel, an admin and a member."""
-    guilds = []
-    for name in ("Deal Desk", "Licensing Club"):
-        admins = RoleSpec("Admins", MANAGE_GUILD)
-        guilds.append(
-            GuildSpec(
-                name,
-                channels=[ChannelSpec("general"), ChannelSpec("digest")],
-                roles=[admins, RoleSpec("Readers")],
-                members=[UserSpec("alice", roles=[admins.id]), UserSpec("bob")],
-            )
-        )
-    return guilds
-
-
 @pytest.fixture
 async def standin():
-    async with StandIn(guilds=world()) as running:
+    async with StandIn(guilds=two_servers()) as running:
         yield running
 
 

@@ -14,6 +14,7 @@ from .models import (
     RoleSpec,
     UploadedFile,
     UserSpec,
+    two_servers,
 )
 from .server import RateLimitRule, RecordedRequest, StandIn
 
@@ -32,4 +33,5 @@ __all__ = [
     "UploadedFile",
     "UserSpec",
     "message_text",
+    "two_servers",
 ]

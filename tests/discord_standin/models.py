@@ -238,3 +238,20 @@ class UploadedFile:
     @property
     def text(self) -> str:
         return self.content.decode("utf-8")
+
+
+def two_servers() -> list[GuildSpec]:
+    """Two servers, each with general and digest channels, an Admins role (Manage Server) held
+    by alice, a Readers role, and bob, a plain member: for tests that span servers."""
+    guilds = []
+    for name in ("Deal Desk", "Licensing Club"):
+        admins = RoleSpec("Admins", MANAGE_GUILD)
+        guilds.append(
+            GuildSpec(
+                name,
+                channels=[ChannelSpec("general"), ChannelSpec("digest")],
+                roles=[admins, RoleSpec("Readers")],
+                members=[UserSpec("alice", roles=[admins.id]), UserSpec("bob")],
+            )
+        )
+    return guilds
