@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from briefs.errors import BadInput
-from briefs.ingest.extract import Proposal, ProposedFigure
+from briefs.ingest.proposal import Proposal, ProposedFigure
 from briefs.ingest.review import TERM_EDITS
 from briefs.model import DEAL_KINDS
 

@@ -21,7 +21,7 @@ import bot.views
 from bot.review_form import amount_text, edits_from, parse_terms
 from bot.words import word
 from briefs.changes import Actor, add_company
-from briefs.ingest.extract import ProposedFigure
+from briefs.ingest.proposal import ProposedFigure
 from briefs.ingest.read import MAX_BYTES, read_bytes
 from briefs.ingest.review import get_proposal, ingest_document
 from briefs.money import parse_amount

@@ -24,8 +24,9 @@ from ..names import resolve_company
 from ..periods import parse_period
 from ..store import isotime
 from ..text import MAX_FIELD, MAX_NAME, clean, normalize_name
-from .extract import Party, Proposal, ProposedFigure, extract, proposal_from_payload
+from .extract import extract
 from .orgs import KnownNames
+from .proposal import Party, Proposal, ProposedFigure, proposal_from_payload
 from .read import Document
 
 STATUSES = ("proposed", "approved", "rejected")
