@@ -54,9 +54,14 @@ def new_error_id() -> str:
 
 
 def original_error(error: Exception) -> Exception:
-    """The exception the command raised, unwrapped from discord.py's CommandInvokeError."""
+    """The exception the command raised, unwrapped from discord.py's CommandInvokeError, or
+    the domain's refusal of an option value, unwrapped from its TransformerError."""
     if isinstance(error, app_commands.CommandInvokeError):
         return error.original
+    if isinstance(error, app_commands.TransformerError) and isinstance(
+        error.__cause__, DealbriefError
+    ):
+        return error.__cause__
     return error
 
 

@@ -21,7 +21,10 @@ _CONTROL = re.compile(
 )
 _SPACE = re.compile(r"\s+")
 _NAME_PUNCT = re.compile(r"[^\w\s]", re.UNICODE)
-_ID = re.compile(r"^#?(\d{1,12})$")  # twelve digits: far past any row, well inside SQLite's range
+_ID = re.compile(r"^#?(\d+)$")
+# Every record number anyone types (CLI, console, Discord option) is checked against this:
+# far past any row, well inside SQLite's 64-bit integers and Discord's integer options.
+MAX_ID = 2**31 - 1
 
 
 def clean(
@@ -74,4 +77,21 @@ def parse_id(value: str, field: str) -> int:
     match = _ID.match(clean(value, field=field, max_len=20))
     if not match:
         raise BadInput(f"{value[:20]!r} is not a number", code="bad_id", value=value[:20])
-    return int(match.group(1))
+    return check_id(int(match.group(1)), field)
+
+
+def check_id(number: int, field: str) -> int:
+    """A record number already read as an integer (a Discord option), within 1..MAX_ID.
+
+    Discord clients honour an option's declared range, but nothing stops another client from
+    sending a number SQLite cannot even hold; it is refused here rather than overflow there.
+    """
+    if not 1 <= number <= MAX_ID:
+        raise BadInput(
+            f"{field} {number} is out of range",
+            code="id_out_of_range",
+            field=field,
+            value=str(number)[:20],
+            limit=MAX_ID,
+        )
+    return number

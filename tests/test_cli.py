@@ -189,6 +189,8 @@ BAD_INPUT = [
     (("fact", "remove", "9999"), "no fact #9999"),
     (("fact", "undo", "9999"), "no change #9999"),
     (("fact", "undo"), "no change left to undo"),
+    (("fact", "remove", str(2**63)), "is not a fact number"),
+    (("fact", "history", "--fact", str(2**63)), "is not a fact number"),
     (("fact", "history", "--company", "Nobody Widgets Incorporated"), "No company"),
     (("company", "add", "Junshi Biosciences"), "already known"),
     (("company", "add", ""), "empty"),
