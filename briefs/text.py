@@ -20,6 +20,9 @@ _CONTROL = re.compile(
     r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069]"
 )
 _SPACE = re.compile(r"\s+")
+# Letters that draw nothing: the Hangul fillers and the blank braille pattern.
+_BLANK_LETTERS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
+_TAGS = range(0xE0000, 0xE0080)
 _NAME_PUNCT = re.compile(r"[^\w\s]", re.UNICODE)
 _ID = re.compile(r"^#?(\d+)$")
 # Every record number anyone types (CLI, console, Discord option) is checked against this:
@@ -54,6 +57,29 @@ def clean(
             limit=max_len,
         )
     return text
+
+
+def clean_name(value: str | None, *, field: str) -> str:
+    """:func:`clean` for a company name or alias.
+
+    Format characters (zero-width joiners, byte-order marks, soft hyphens, bidi marks, tags)
+    are dropped rather than refused: they draw nothing and only make two names that look the
+    same differ. A name left with nothing to see is refused, so no company is listed blank.
+    """
+    text = "".join(ch for ch in unicodedata.normalize("NFC", value or "") if not _is_format(ch))
+    name = clean(text, field=field, max_len=MAX_NAME)
+    if not any(_is_visible(ch) for ch in name):
+        raise BadInput(f"{field} has no visible character", code="invisible_name", field=field)
+    return name
+
+
+def _is_format(ch: str) -> bool:
+    return unicodedata.category(ch) == "Cf" or ord(ch) in _TAGS
+
+
+def _is_visible(ch: str) -> bool:
+    """A character that draws something by itself: not a space, mark, filler or format."""
+    return ch not in _BLANK_LETTERS and unicodedata.category(ch)[0] not in "CZM"
 
 
 def normalize_name(name: str) -> str:
