@@ -5,6 +5,8 @@
 - a Discord-side check (missing permission, guild only) gets a short refusal;
 - an option value discord.py cannot convert (a channel of another server, a member who left)
   is the user's to fix too: the ``bad_option`` message, naming what kind of value it was;
+- a failure of the database itself (locked, corrupt, full, read-only) is the operator's to
+  fix: a message naming the problem, and one warning line in the log naming the file;
 - anything else is our bug: it is logged with a short error id, and the user is told that id
   so an admin can find the traceback in the log.
 """
@@ -13,12 +15,14 @@ from __future__ import annotations
 
 import logging
 import secrets
+import sqlite3
 
 import discord
 from discord import app_commands
 
 from briefs.errors import BadInput, DealbriefError
 from briefs.render import Page, render_error, render_template
+from briefs.store import database_problem
 
 from .embeds import to_embeds
 
@@ -87,6 +91,8 @@ def error_pages(interaction: discord.Interaction, error: Exception) -> list[Page
         return render_template(REFUSED_TEMPLATE, missing=missing)
     if isinstance(cause, app_commands.CheckFailure):
         return render_template(REFUSED_TEMPLATE, missing=[])
+    if isinstance(cause, sqlite3.Error):
+        return render_error(database_trouble(interaction, cause))
     error_id = new_error_id()
     log.error(
         "error id %s: %s failed (user %s, guild %s)",
@@ -97,6 +103,14 @@ def error_pages(interaction: discord.Interaction, error: Exception) -> list[Page
         exc_info=cause,
     )
     return render_template(UNEXPECTED_TEMPLATE, error_id=error_id)
+
+
+def database_trouble(interaction: discord.Interaction, cause: sqlite3.Error) -> DealbriefError:
+    """Log the database's failure once, in one line with its file; the user is told the
+    problem without the path, which is the server's business."""
+    path = getattr(interaction.client, "db_path", None)
+    log.warning("%s failed: database %s: %s", command_name(interaction), path, cause)
+    return database_problem(cause)
 
 
 async def send_ephemeral(interaction: discord.Interaction, pages: list[Page]) -> None:

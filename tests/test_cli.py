@@ -409,3 +409,15 @@ def test_export_to_a_folder_that_does_not_exist_is_one_line(ready, tmp_path):
     result = run(ready, "export", "--output", str(tmp_path / "missing" / "facts.csv"))
     assert result.exit_code == 1
     assert "cannot be written" in result.stderr and "\n" not in result.stderr.strip()
+
+
+def test_a_damaged_database_file_is_named_in_one_line_with_status_3(tmp_path):
+    path = tmp_path / "damaged.db"
+    path.write_bytes(b"this is not a SQLite database" * 200)
+    result = run(path, "deal", "junshi")
+    assert result.exit_code == 3
+    assert "Traceback" not in result.output
+    assert result.stderr.strip() == (
+        f"The database {path} is damaged and cannot be read as a SQLite database: "
+        "restore it from a backup."
+    )
