@@ -7,6 +7,8 @@
   is the user's to fix too: the ``bad_option`` message, naming what kind of value it was;
 - a failure of the database itself (locked, corrupt, full, read-only) is the operator's to
   fix: a message naming the problem, and one warning line in the log naming the file;
+- an answer Discord no longer takes (rate limited past the interaction's deadline, or the
+  interaction already gone) is nobody's to read: one warning line, nothing sent;
 - anything else is our bug: it is logged with a short error id, and the user is told that id
   so an admin can find the traceback in the log.
 """
@@ -122,8 +124,33 @@ async def send_ephemeral(interaction: discord.Interaction, pages: list[Page]) ->
         await interaction.response.send_message(embeds=embeds, ephemeral=True)
 
 
+# Discord's code for an interaction it no longer knows: its 3 s (or 15 min) window closed.
+UNKNOWN_INTERACTION = 10062
+
+
+def late_answer(error: Exception) -> str | None:
+    """Why Discord did not take the answer in time, or None if that is not what failed."""
+    cause = original_error(error)
+    if not isinstance(cause, discord.HTTPException):
+        return None
+    if cause.status == 429:
+        return "rate limited"
+    if cause.code == UNKNOWN_INTERACTION:
+        return "the interaction had expired"
+    return None
+
+
 async def tell_error(interaction: discord.Interaction, error: Exception) -> None:
     """Answer a failed command, button or form; never raises, since nobody would catch it."""
+    reason = late_answer(error)
+    if reason is not None:
+        # Nothing can reach the user any more, and nothing of ours broke: no error id.
+        log.warning(
+            "answer to %s came too late: Discord's 3 s deadline passed (%s)",
+            command_name(interaction),
+            reason,
+        )
+        return
     pages = error_pages(interaction, error)
     try:
         await send_ephemeral(interaction, pages)
