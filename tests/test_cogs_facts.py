@@ -277,3 +277,16 @@ async def test_a_number_past_any_record_is_refused_politely(
     assert "error id" not in reply.text
     assert not [r for r in caplog.records if r.levelname == "ERROR"]
     assert history(db, limit=1) == before
+
+
+async def test_the_fact_form_is_checked_on_the_server(world, standin, db):
+    options = {"kind": "approval", "subject": str(world["northgate"]), "source": world["source"]}
+    form = await _form(standin, "fact add", options, standin.admin)
+    summary, evidence, note = (c["custom_id"] for c in _inputs(form))
+    before = history(db, limit=1)
+    handle = await standin.submit_modal(
+        form.custom_id, {summary: "s" * 9000, evidence: "", note: ""}, user=standin.admin
+    )
+    refused = await handle.response()
+    assert refused.ephemeral and "is too long: 9000 characters" in refused.text
+    assert history(db, limit=1) == before
