@@ -73,8 +73,8 @@ def parse_ids(value: Any, setting: str) -> list[int]:
 
 def _convert(name: str, value: Any) -> Any:
     """Bring a raw setting (text from the environment, or a TOML value) to the field's type."""
-    if value is None or value == "":
-        return None
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None  # a blank setting (a token of spaces) is no setting at all
     if name == "db_path":
         return Path(value)
     if name in ("guild_ids", "shard_ids"):

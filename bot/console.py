@@ -29,7 +29,7 @@ from briefs import render
 from briefs.changes import Actor
 from briefs.errors import BadInput, DealbriefError, NotFound
 from briefs.store import is_initialised, open_db
-from briefs.text import MAX_LONG_FIELD, clean
+from briefs.text import MAX_LONG_FIELD, clean, parse_id
 
 from . import answers
 from .answers import FactOptions
@@ -152,9 +152,7 @@ def _options(spec: Spec, words: list[str]) -> dict[str, Any]:
 
 
 def _number(name: str, value: str) -> int:
-    if not re.fullmatch(r"#?\d{1,12}", value.strip()):
-        raise BadInput(f"{name} is not a number", code="bad_id", field=name, value=value[:40])
-    return int(value.strip().lstrip("#"))
+    return parse_id(value, name)
 
 
 # --- Answering --------------------------------------------------------------------------------

@@ -11,9 +11,11 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+import aiohttp
 import click
 import discord
 from click.decorators import FC
+from discord.http import Route
 
 from briefs.cli import cli
 from briefs.errors import DealbriefError
@@ -25,6 +27,7 @@ from .console import run_console
 
 NO_TOKEN_TEMPLATE = "bot/no_token.j2"
 LOGIN_REFUSED_TEMPLATE = "bot/login_refused.j2"
+DISCORD_API_BASE = Route.BASE
 
 
 def _ids(_ctx: click.Context, _param: click.Parameter, value: str | None) -> list[int] | None:
@@ -96,3 +99,12 @@ def run_bot(config: BotConfig) -> None:
     except discord.LoginFailure:
         message = to_text(render_template(LOGIN_REFUSED_TEMPLATE, "text")).strip()
         raise click.ClickException(message) from None
+    except aiohttp.ClientConnectionError as err:
+        # No network, a wrong API base, Discord down: the operator needs where, not a traceback.
+        where = config.api_base or DISCORD_API_BASE
+        unreachable = DealbriefError(
+            f"cannot reach Discord at {where}: {err}", code="discord_unreachable", value=where
+        )
+        raise click.ClickException(
+            to_text(render_error(unreachable, flavour="text")).strip()
+        ) from None

@@ -5,6 +5,10 @@
 - a Discord-side check (missing permission, guild only) gets a short refusal;
 - an option value discord.py cannot convert (a channel of another server, a member who left)
   is the user's to fix too: the ``bad_option`` message, naming what kind of value it was;
+- a failure of the database itself (locked, corrupt, full, read-only) is the operator's to
+  fix: a message naming the problem, and one warning line in the log naming the file;
+- an answer Discord no longer takes (rate limited past the interaction's deadline, or the
+  interaction already gone) is nobody's to read: one warning line, nothing sent;
 - anything else is our bug: it is logged with a short error id, and the user is told that id
   so an admin can find the traceback in the log.
 """
@@ -13,12 +17,14 @@ from __future__ import annotations
 
 import logging
 import secrets
+import sqlite3
 
 import discord
 from discord import app_commands
 
 from briefs.errors import BadInput, DealbriefError
 from briefs.render import Page, render_error, render_template
+from briefs.store import database_problem
 
 from .embeds import to_embeds
 
@@ -54,9 +60,14 @@ def new_error_id() -> str:
 
 
 def original_error(error: Exception) -> Exception:
-    """The exception the command raised, unwrapped from discord.py's CommandInvokeError."""
+    """The exception the command raised, unwrapped from discord.py's CommandInvokeError, or
+    the domain's refusal of an option value, unwrapped from its TransformerError."""
     if isinstance(error, app_commands.CommandInvokeError):
         return error.original
+    if isinstance(error, app_commands.TransformerError) and isinstance(
+        error.__cause__, DealbriefError
+    ):
+        return error.__cause__
     return error
 
 
@@ -82,6 +93,8 @@ def error_pages(interaction: discord.Interaction, error: Exception) -> list[Page
         return render_template(REFUSED_TEMPLATE, missing=missing)
     if isinstance(cause, app_commands.CheckFailure):
         return render_template(REFUSED_TEMPLATE, missing=[])
+    if isinstance(cause, sqlite3.Error):
+        return render_error(database_trouble(interaction, cause))
     error_id = new_error_id()
     log.error(
         "error id %s: %s failed (user %s, guild %s)",
@@ -94,6 +107,14 @@ def error_pages(interaction: discord.Interaction, error: Exception) -> list[Page
     return render_template(UNEXPECTED_TEMPLATE, error_id=error_id)
 
 
+def database_trouble(interaction: discord.Interaction, cause: sqlite3.Error) -> DealbriefError:
+    """Log the database's failure once, in one line with its file; the user is told the
+    problem without the path, which is the server's business."""
+    path = getattr(interaction.client, "db_path", None)
+    log.warning("%s failed: database %s: %s", command_name(interaction), path, cause)
+    return database_problem(cause)
+
+
 async def send_ephemeral(interaction: discord.Interaction, pages: list[Page]) -> None:
     """Answer only the user who asked: as the response, or as a followup if one was sent."""
     embeds = to_embeds(pages[:10])
@@ -103,8 +124,33 @@ async def send_ephemeral(interaction: discord.Interaction, pages: list[Page]) ->
         await interaction.response.send_message(embeds=embeds, ephemeral=True)
 
 
+# Discord's code for an interaction it no longer knows: its 3 s (or 15 min) window closed.
+UNKNOWN_INTERACTION = 10062
+
+
+def late_answer(error: Exception) -> str | None:
+    """Why Discord did not take the answer in time, or None if that is not what failed."""
+    cause = original_error(error)
+    if not isinstance(cause, discord.HTTPException):
+        return None
+    if cause.status == 429:
+        return "rate limited"
+    if cause.code == UNKNOWN_INTERACTION:
+        return "the interaction had expired"
+    return None
+
+
 async def tell_error(interaction: discord.Interaction, error: Exception) -> None:
     """Answer a failed command, button or form; never raises, since nobody would catch it."""
+    reason = late_answer(error)
+    if reason is not None:
+        # Nothing can reach the user any more, and nothing of ours broke: no error id.
+        log.warning(
+            "answer to %s came too late: Discord's 3 s deadline passed (%s)",
+            command_name(interaction),
+            reason,
+        )
+        return
     pages = error_pages(interaction, error)
     try:
         await send_ephemeral(interaction, pages)

@@ -25,7 +25,7 @@ from .actors import actor_of
 from .embeds import to_embeds
 from .permissions import require_admin
 from .review_form import edits_from, form_fields
-from .views import NONE, VIEW_TIMEOUT, OwnedView, in_time, report_error, respond
+from .views import NONE, VIEW_TIMEOUT, CheckedModal, OwnedView, in_time, respond
 from .words import word
 
 PERIOD_LIMIT = 20
@@ -150,7 +150,7 @@ class ReviewView(OwnedView):
 # --- The forms -------------------------------------------------------------------------------
 
 
-class ProposalEditModal(discord.ui.Modal):
+class ProposalEditModal(CheckedModal):
     """The proposal's editable fields, prefilled; submitting approves it with the changes."""
 
     def __init__(
@@ -180,11 +180,8 @@ class ProposalEditModal(discord.ui.Modal):
         typed = {name: text_input.value for name, text_input in self.inputs.items()}
         await self._submit(interaction, self.proposal_id, edits_from(self.prefilled, typed))
 
-    async def on_error(self, interaction: discord.Interaction, error: Exception, /) -> None:
-        await report_error(interaction, error)
 
-
-class RejectModal(discord.ui.Modal):
+class RejectModal(CheckedModal):
     """An optional reason, kept with the rejected proposal."""
 
     def __init__(
@@ -205,6 +202,3 @@ class RejectModal(discord.ui.Modal):
 
     async def on_submit(self, interaction: discord.Interaction, /) -> None:
         await self._submit(interaction, self.proposal_id, self.reason.value)
-
-    async def on_error(self, interaction: discord.Interaction, error: Exception, /) -> None:
-        await report_error(interaction, error)

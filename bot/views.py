@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 import discord
 
 from briefs.render import Page, render_template
-from briefs.text import MAX_FIELD, MAX_LONG_FIELD
+from briefs.text import MAX_FIELD, MAX_LONG_FIELD, clean
 
 from .embeds import to_embeds
 from .errors import tell_error
@@ -33,6 +33,30 @@ MODAL_TEXT_LIMIT = 4000  # Discord's ceiling for a text input
 async def report_error(interaction: discord.Interaction, error: Exception) -> None:
     """Answer a failure in a button or form the way failed commands are answered."""
     await tell_error(interaction, error)
+
+
+class CheckedModal(discord.ui.Modal):
+    """A form whose every text is checked on the server against the limits it declares.
+
+    Discord's client keeps to a text input's length and ``required``, but a submission can
+    carry anything; each value goes through the domain's ``clean`` (as options do) before
+    ``on_submit`` sees it. A failure is answered the way failed commands are.
+    """
+
+    async def interaction_check(self, interaction: discord.Interaction, /) -> bool:
+        for item in self.children:
+            if isinstance(item, discord.ui.TextInput):
+                clean(
+                    item.value,
+                    field=(item.to_component_dict().get("label") or "that").lower(),
+                    max_len=item.max_length or MODAL_TEXT_LIMIT,
+                    required=item.required,
+                    multiline=item.style == discord.TextStyle.paragraph,
+                )
+        return True
+
+    async def on_error(self, interaction: discord.Interaction, error: Exception, /) -> None:
+        await report_error(interaction, error)
 
 
 class OwnedView(discord.ui.View):
@@ -151,7 +175,7 @@ class FactText:
 FactSubmit = Callable[[discord.Interaction, FactText], Awaitable[None]]
 
 
-class FactModal(discord.ui.Modal):
+class FactModal(CheckedModal):
     """The form for a fact's long fields; short fields come as command options."""
 
     def __init__(self, title: str, on_submit: FactSubmit, current: FactText | None = None):
@@ -184,9 +208,6 @@ class FactModal(discord.ui.Modal):
     async def on_submit(self, interaction: discord.Interaction, /) -> None:
         text = FactText(self.summary.value, self.evidence.value, self.note.value)
         await self._submit(interaction, text)
-
-    async def on_error(self, interaction: discord.Interaction, error: Exception, /) -> None:
-        await report_error(interaction, error)
 
 
 # --- Sending answers --------------------------------------------------------------------------

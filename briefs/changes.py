@@ -23,7 +23,15 @@ from .errors import BadInput, Conflict, NotFound
 from .money import Money, to_usd
 from .periods import parse_period
 from .store import isotime
-from .text import MAX_FIELD, MAX_LONG_FIELD, MAX_NAME, clean, normalize_name, slugify
+from .text import (
+    MAX_FIELD,
+    MAX_LONG_FIELD,
+    MAX_NAME,
+    clean,
+    clean_name,
+    normalize_name,
+    slugify,
+)
 
 CURATED_ACTOR = "curated data"
 SOURCE_KINDS = ("article", "document", "admin")
@@ -397,7 +405,7 @@ def add_company(
     slug: str | None = None,
 ) -> int:
     """Create a company and store its name as its first alias, so names resolve in one table."""
-    name = clean(name, field="name", max_len=MAX_NAME)
+    name = clean_name(name, field="name")
     norm = normalize_name(name)
     slug = slugify(clean(slug, field="slug", max_len=MAX_NAME) if slug is not None else name)
     if not norm or not slug:
@@ -439,7 +447,7 @@ def add_alias(
     note: str | None = None,
 ) -> int:
     """Teach the base another name for a company; the same name twice returns the stored alias."""
-    alias = clean(alias, field="alias", max_len=MAX_NAME)
+    alias = clean_name(alias, field="alias")
     norm = normalize_name(alias)
     if not norm:
         raise BadInput("an alias needs letters or digits", code="empty", field="alias")

@@ -29,7 +29,7 @@ from .curated import load_curated
 from .errors import BadInput, DealbriefError, NotFound
 from .model import FIGURE_ROLES, Fact
 from .money import parse_amount
-from .store import is_initialised, open_db, resolve_path
+from .store import database_problem, is_initialised, open_db, resolve_path
 from .text import MAX_NAME, clean, parse_id, slugify
 
 EXIT_USER_ERROR = 1
@@ -48,7 +48,8 @@ class DealbriefGroup(click.Group):
         except DealbriefError as err:
             fail(err)
         except sqlite3.Error as err:
-            fail(DealbriefError(str(err), code="database"), status=EXIT_DATABASE_ERROR)
+            path = (ctx.obj or {}).get("db_path") or resolve_path()
+            fail(database_problem(err, path), status=EXIT_DATABASE_ERROR)
 
 
 def fail(err: DealbriefError, *, status: int = EXIT_USER_ERROR) -> None:

@@ -6,6 +6,7 @@ Registered on the ``dealbrief`` group by ``briefs.cli``. It prints what a server
 
 from __future__ import annotations
 
+import os
 import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -25,15 +26,44 @@ _UNITS = {"h": "hours", "d": "days", "w": "weeks"}
 def parse_since(text: str, now: datetime) -> datetime:
     """'7d', '12h', '2w' back from ``now``, or a date 'YYYY-MM-DD' (midnight UTC)."""
     raw = (text or "").strip().lower()
+    if not raw:
+        raise BadInput("--since is empty", code="empty", field="--since")
     match = _SPAN.match(raw)
     if match:
         return now - timedelta(**{_UNITS[match[2]]: int(match[1])})
     try:
-        return datetime.strptime(raw, "%Y-%m-%d").replace(tzinfo=UTC)
+        start = datetime.strptime(raw, "%Y-%m-%d").replace(tzinfo=UTC)
     except ValueError:
         raise BadInput(
             f"{raw[:20]!r} is not a span or date", code="bad_since", value=raw[:20]
         ) from None
+    if start > now:
+        raise BadInput(f"{raw} is in the future", code="since_future", value=raw)
+    return start
+
+
+def check_since_audit(after: int, latest: int) -> int:
+    """A change number the digest can start after: 0 (the very start) to the latest change."""
+    if not 0 <= after <= latest:
+        raise BadInput(
+            f"no change #{after} to start after",
+            code="bad_since_audit",
+            value=str(after)[:20],
+            latest=latest,
+        )
+    return after
+
+
+def check_chart_path(chart: Path) -> None:
+    """Refuse a chart file that cannot be written before the digest is printed, not after."""
+    folder = chart.parent
+    if not folder.is_dir() or not os.access(folder, os.W_OK):
+        raise BadInput(
+            f"cannot write {chart}",
+            code="unwritable_file",
+            file=str(chart),
+            reason="its folder does not exist or cannot be written",
+        )
 
 
 def audit_time(db, audit_id: int) -> datetime | None:
@@ -53,11 +83,13 @@ def digest_command(
     if since is not None and since_audit is not None:
         raise BadInput("give --since or --since-audit, not both", code="bad_since", value="")
     now = utcnow()
-    start = parse_since(since or "7d", now) if since_audit is None else None
+    if chart is not None:
+        check_chart_path(chart)
+    start = parse_since("7d" if since is None else since, now) if since_audit is None else None
     db = open_db(ctx.find_root().obj["db_path"])
     try:
         if since_audit is not None:
-            after = since_audit
+            after = check_since_audit(since_audit, latest_audit_id(db))
             start = audit_time(db, since_audit) or now - timedelta(days=7)
         else:
             after = audit_id_before(db, start)
@@ -66,4 +98,9 @@ def digest_command(
         db.close()
     click.echo(to_text(render_digest(digest, flavour="text")).rstrip())
     if chart is not None:
-        chart.write_bytes(chart_png(digest))
+        try:
+            chart.write_bytes(chart_png(digest))
+        except OSError as err:
+            raise BadInput(
+                str(err), code="unwritable_file", file=str(chart), reason=err.strerror or str(err)
+            ) from err

@@ -51,6 +51,9 @@ COMMON_TIMEZONES = (
     "Australia/Sydney",
 )
 
+# Room to spare over the longest IANA name; also the /digest schedule option's max_length.
+MAX_TIMEZONE = 64
+
 _TIME = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 
 
@@ -134,19 +137,24 @@ def parse_time(value: str) -> str:
 
 
 def parse_timezone(value: str) -> str:
-    """An IANA zone name such as 'Europe/London'; raise BadInput with close suggestions."""
+    """An IANA zone name such as 'Europe/London'; raise BadInput with close suggestions.
+
+    zoneinfo reads the name as a path under the zone database, so a region alone ("Europe")
+    opens a folder and a very long name overflows the file system's limit: both are OSErrors,
+    refused here like any other unknown zone.
+    """
     name = (value or "").strip()
     try:
-        if name and "\x00" not in name:
+        if name and "\x00" not in name and len(name) <= MAX_TIMEZONE:
             ZoneInfo(name)
             return name
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):
         pass
     raise BadInput(
         f"{name[:40]!r} is not a time zone",
         code="bad_timezone",
         value=name[:40],
-        suggestions=_close_zones(name),
+        suggestions=_close_zones(name[:MAX_TIMEZONE]),
     )
 
 

@@ -76,7 +76,7 @@ def resolve_company(db: Database, typed: str) -> Resolution:
     Order of trust: an exact alias, a company id ("#12" or "12", what autocomplete sends), a
     prefix or whole word of an alias, then a typo when one candidate is clearly ahead.
     """
-    query = text.clean(typed, field="company", max_len=text.MAX_NAME)
+    query = text.clean_name(typed, field="company")
     norm = text.normalize_name(query)
     if norm:
         exact = _exact(db, norm)

@@ -3,15 +3,30 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlite_utils import Database
 
+from .errors import DealbriefError
 from .migrations import migrations
 
 DEFAULT_DB = "dealbrief.db"
 ENV_DB = "DEALBRIEF_DB"
+# How long a writer waits for another's lock before SQLite says "database is locked".
+BUSY_TIMEOUT_MS = 5000
+
+# SQLite's primary result codes -> the problem named in templates/errors.j2 ("database").
+PROBLEMS = {
+    sqlite3.SQLITE_BUSY: "locked",
+    sqlite3.SQLITE_LOCKED: "locked",
+    sqlite3.SQLITE_CORRUPT: "corrupt",
+    sqlite3.SQLITE_NOTADB: "corrupt",
+    sqlite3.SQLITE_FULL: "full",
+    sqlite3.SQLITE_READONLY: "read_only",
+    sqlite3.SQLITE_CANTOPEN: "cannot_open",
+}
 
 
 def resolve_path(explicit: str | os.PathLike[str] | None = None) -> Path:
@@ -26,13 +41,29 @@ def open_db(path: str | os.PathLike[str], *, migrate: bool = True) -> Database:
     the other rather than fail at once.
     """
     db = Database(str(path))
-    db.execute("PRAGMA busy_timeout = 5000")
+    db.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_MS)}")
     db.enable_wal()
     db.execute("PRAGMA foreign_keys = ON")
     db.execute("PRAGMA synchronous = NORMAL")
     if migrate:
         migrations.apply(db)
     return db
+
+
+def database_problem(
+    err: sqlite3.Error, path: str | os.PathLike[str] | None = None
+) -> DealbriefError:
+    """A failure of the database itself (locked, corrupt, disk full, read-only) as an error
+    people can act on; ``path`` names the file where the reader owns it (the command line)."""
+    code = getattr(err, "sqlite_errorcode", None)
+    problem = PROBLEMS.get(code & 0xFF) if isinstance(code, int) else None
+    return DealbriefError(
+        f"database {path or ''}: {err}",
+        code="database",
+        problem=problem,
+        file=str(path) if path is not None else None,
+        detail=str(err),
+    )
 
 
 def is_initialised(db: Database) -> bool:

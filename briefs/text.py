@@ -20,8 +20,14 @@ _CONTROL = re.compile(
     r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069]"
 )
 _SPACE = re.compile(r"\s+")
+# Letters that draw nothing: the Hangul fillers and the blank braille pattern.
+_BLANK_LETTERS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
+_TAGS = range(0xE0000, 0xE0080)
 _NAME_PUNCT = re.compile(r"[^\w\s]", re.UNICODE)
-_ID = re.compile(r"^#?(\d{1,12})$")  # twelve digits: far past any row, well inside SQLite's range
+_ID = re.compile(r"^#?(\d+)$")
+# Every record number anyone types (CLI, console, Discord option) is checked against this:
+# far past any row, well inside SQLite's 64-bit integers and Discord's integer options.
+MAX_ID = 2**31 - 1
 
 
 def clean(
@@ -53,6 +59,29 @@ def clean(
     return text
 
 
+def clean_name(value: str | None, *, field: str) -> str:
+    """:func:`clean` for a company name or alias.
+
+    Format characters (zero-width joiners, byte-order marks, soft hyphens, bidi marks, tags)
+    are dropped rather than refused: they draw nothing and only make two names that look the
+    same differ. A name left with nothing to see is refused, so no company is listed blank.
+    """
+    text = "".join(ch for ch in unicodedata.normalize("NFC", value or "") if not _is_format(ch))
+    name = clean(text, field=field, max_len=MAX_NAME)
+    if not any(_is_visible(ch) for ch in name):
+        raise BadInput(f"{field} has no visible character", code="invisible_name", field=field)
+    return name
+
+
+def _is_format(ch: str) -> bool:
+    return unicodedata.category(ch) == "Cf" or ord(ch) in _TAGS
+
+
+def _is_visible(ch: str) -> bool:
+    """A character that draws something by itself: not a space, mark, filler or format."""
+    return ch not in _BLANK_LETTERS and unicodedata.category(ch)[0] not in "CZM"
+
+
 def normalize_name(name: str) -> str:
     """Fold a company name for matching: NFKC, case-folded, punctuation to spaces, single-spaced.
 
@@ -74,4 +103,21 @@ def parse_id(value: str, field: str) -> int:
     match = _ID.match(clean(value, field=field, max_len=20))
     if not match:
         raise BadInput(f"{value[:20]!r} is not a number", code="bad_id", value=value[:20])
-    return int(match.group(1))
+    return check_id(int(match.group(1)), field)
+
+
+def check_id(number: int, field: str) -> int:
+    """A record number already read as an integer (a Discord option), within 1..MAX_ID.
+
+    Discord clients honour an option's declared range, but nothing stops another client from
+    sending a number SQLite cannot even hold; it is refused here rather than overflow there.
+    """
+    if not 1 <= number <= MAX_ID:
+        raise BadInput(
+            f"{field} {number} is out of range",
+            code="id_out_of_range",
+            field=field,
+            value=str(number)[:20],
+            limit=MAX_ID,
+        )
+    return number

@@ -3,6 +3,7 @@ and without an error id, through the loopback Discord."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from datetime import UTC, datetime
 
@@ -54,3 +55,27 @@ def test_other_refused_options_name_what_they_held(option_type, words):
     error = app_commands.TransformerError("x", option_type, transformer)
     text = to_text(render_error(option_refusal(error), flavour="text"))
     assert text.startswith(words)
+
+
+async def test_an_answer_rate_limited_past_its_deadline_is_one_warning(standin, start_bot, caplog):
+    await start_bot(extensions=["bot.cogs.lookup"])
+    standin.rate_limit("POST /interactions/{id}/{token}/callback", count=5, retry_after=0.01)
+    with caplog.at_level(logging.WARNING, logger="dealbrief"):
+        handle = await standin.slash("sources")
+        late = await wait_for_record(caplog, "came too late")
+    assert late.levelno == logging.WARNING and late.exc_info is None
+    assert late.getMessage() == (
+        "answer to /sources came too late: Discord's 3 s deadline passed (rate limited)"
+    )
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert not [r for r in handle.replies if "error id" in r.text]
+
+
+async def wait_for_record(caplog, words: str, timeout: float = 10.0) -> logging.LogRecord:
+    """The first log record containing ``words``, polled: the bot logs it in its own time."""
+    async with asyncio.timeout(timeout):
+        while True:
+            found = [r for r in caplog.records if words in r.getMessage()]
+            if found:
+                return found[0]
+            await asyncio.sleep(0.02)

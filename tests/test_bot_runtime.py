@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import re
+import socket
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -413,3 +417,44 @@ async def test_first_run_loads_curated_facts_and_a_restart_adds_nothing(start_bo
     finally:
         db.close()
     assert _counts(db_path) == (facts, audits)
+
+
+def closed_port() -> int:
+    """A port on 127.0.0.1 that nothing listens on (bound once, then released)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def test_discord_out_of_reach_is_one_line_and_a_failed_exit(tmp_path):
+    api_base = f"http://127.0.0.1:{closed_port()}/api/v10"
+    environ = {**os.environ, "DISCORD_TOKEN": "some-token", "DISCORD_API_BASE": api_base}
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "from bot.entry import cli; cli()",
+            "--db",
+            str(tmp_path / "kb.db"),
+            "bot",
+        ],
+        env=environ,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        stdin=subprocess.DEVNULL,
+    )
+    assert done.returncode == 1
+    assert "Traceback" not in done.stderr
+    errors = [line for line in done.stderr.splitlines() if line.startswith("Error:")]
+    assert errors == [
+        f"Error: Cannot reach Discord at {api_base}: check the network connection and the API base setting."
+    ]
+
+
+def test_a_blank_token_counts_as_none_and_opens_the_console(tmp_path, monkeypatch):
+    monkeypatch.setenv("DISCORD_TOKEN", "   ")
+    monkeypatch.delenv("DEALBRIEF_DB", raising=False)
+    result = CliRunner().invoke(cli, ["--db", str(tmp_path / "kb.db"), "bot"], input="quit\n")
+    assert result.exit_code == 0, result.output
+    assert "DISCORD_TOKEN" in result.output.splitlines()[0]

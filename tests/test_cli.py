@@ -189,6 +189,8 @@ BAD_INPUT = [
     (("fact", "remove", "9999"), "no fact #9999"),
     (("fact", "undo", "9999"), "no change #9999"),
     (("fact", "undo"), "no change left to undo"),
+    (("fact", "remove", str(2**63)), "is not a fact number"),
+    (("fact", "history", "--fact", str(2**63)), "is not a fact number"),
     (("fact", "history", "--company", "Nobody Widgets Incorporated"), "No company"),
     (("company", "add", "Junshi Biosciences"), "already known"),
     (("company", "add", ""), "empty"),
@@ -407,3 +409,15 @@ def test_export_to_a_folder_that_does_not_exist_is_one_line(ready, tmp_path):
     result = run(ready, "export", "--output", str(tmp_path / "missing" / "facts.csv"))
     assert result.exit_code == 1
     assert "cannot be written" in result.stderr and "\n" not in result.stderr.strip()
+
+
+def test_a_damaged_database_file_is_named_in_one_line_with_status_3(tmp_path):
+    path = tmp_path / "damaged.db"
+    path.write_bytes(b"this is not a SQLite database" * 200)
+    result = run(path, "deal", "junshi")
+    assert result.exit_code == 3
+    assert "Traceback" not in result.output
+    assert result.stderr.strip() == (
+        f"The database {path} is damaged and cannot be read as a SQLite database: "
+        "restore it from a backup."
+    )

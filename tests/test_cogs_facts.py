@@ -262,3 +262,31 @@ async def test_a_member_who_lost_the_role_cannot_submit_the_open_form(world, sta
     refused = await handle.response()
     assert refused.ephemeral and "Manage Server" in refused.text
     assert db.execute("SELECT count(*) FROM facts").fetchone()[0] == before
+
+
+@pytest.mark.parametrize(
+    ("command", "option"),
+    [("fact remove", "id"), ("fact undo", "change"), ("fact history", "fact")],
+)
+async def test_a_number_past_any_record_is_refused_politely(
+    world, standin, db, caplog, command, option
+):
+    before = history(db, limit=1)
+    reply = await (await standin.slash(command, {option: 2**63}, user=standin.admin)).response()
+    assert reply.ephemeral and "is not a" in reply.text and "number" in reply.text
+    assert "error id" not in reply.text
+    assert not [r for r in caplog.records if r.levelname == "ERROR"]
+    assert history(db, limit=1) == before
+
+
+async def test_the_fact_form_is_checked_on_the_server(world, standin, db):
+    options = {"kind": "approval", "subject": str(world["northgate"]), "source": world["source"]}
+    form = await _form(standin, "fact add", options, standin.admin)
+    summary, evidence, note = (c["custom_id"] for c in _inputs(form))
+    before = history(db, limit=1)
+    handle = await standin.submit_modal(
+        form.custom_id, {summary: "s" * 9000, evidence: "", note: ""}, user=standin.admin
+    )
+    refused = await handle.response()
+    assert refused.ephemeral and "is too long: 9000 characters" in refused.text
+    assert history(db, limit=1) == before

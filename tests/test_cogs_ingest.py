@@ -191,6 +191,35 @@ async def test_pasted_text_goes_through_the_form_and_never_pings(bot_up, standin
     assert skipped.data["allowed_mentions"] == {"parse": []}
 
 
+@pytest.mark.parametrize(
+    ("title", "text", "words"),
+    [
+        ("T" * 3000, BODY, "is too long: 3000 characters, and the limit is 300"),
+        ("Long read", "x " * 20_000, "and the limit is 4000"),
+        ("Empty", "", "is empty"),
+    ],
+)
+async def test_the_paste_form_is_checked_on_the_server(bot_up, standin, db, title, text, words):
+    form = await (await standin.slash("ingest", {}, user=standin.admin)).response()
+    fields = inputs(form)
+    values = {fields[word("paste.title")]["custom_id"]: title}
+    values[fields[word("paste.text")]["custom_id"]] = text
+    handle = await standin.submit_modal(form.custom_id, values, user=standin.admin)
+    refused = await handle.answer()
+    assert refused.ephemeral and words in refused.text
+    assert count(db, "sources") == 0 and count(db, "proposals") == 0
+
+
+async def test_an_overlong_rejection_reason_is_refused(queued, standin, db):
+    first, _ = queued
+    _, reply = await open_review(standin)
+    form = await press(standin, reply, "review.reject")
+    [reason] = inputs(form).values()
+    refused = await submit(standin, form, {reason["custom_id"]: "r" * 5000})
+    assert refused.ephemeral and "is too long" in refused.text
+    assert get_proposal(db, first).status == "proposed"
+
+
 # --- /review ---------------------------------------------------------------------------------
 
 

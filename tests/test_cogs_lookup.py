@@ -266,3 +266,9 @@ async def test_an_error_after_deferring_is_a_followup(world, standin, gate, monk
 async def test_choices_discord_did_not_offer_get_the_domain_refusal(world, standin):
     reply = await (await standin.slash("stats", {"by": "week"})).response()
     assert reply.ephemeral and "is not a way to group" in reply.text and "week" in reply.text
+
+
+async def test_a_source_number_sqlite_cannot_hold_is_refused_politely(world, standin):
+    reply = await (await standin.slash("source", {"id": 2**63})).response()
+    assert reply.ephemeral and "is not a source number" in reply.text
+    assert "error id" not in reply.text

@@ -58,8 +58,36 @@ def test_since_audit_counts_by_change_id(db, db_path, tmp_path):
 
 def test_quiet_window_says_so(db, db_path):
     add_approval(db, "Something")
-    output = run(db_path, "--since-audit", str(latest_audit_id(db))).output
+    latest = latest_audit_id(db)
+    output = run(db_path, "--since-audit", str(latest)).output
     assert "A quiet week" in output
+    assert f"No changes since #{latest}." in output
+    assert f"#{latest + 1} to #{latest}" not in output
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (("--since", "2030-01-01"), "2030-01-01 is in the future"),
+        (("--since", ""), "--since is empty"),
+        (("--since-audit", "99999"), "There is no change #99999"),
+        (("--since-audit", "-1"), "There is no change #-1"),
+    ],
+)
+def test_a_window_that_cannot_hold_changes_is_refused_in_one_line(db, db_path, args, words):
+    add_approval(db, "Something")
+    result = run(db_path, *args)
+    assert result.exit_code == EXIT_USER_ERROR, result.output
+    assert result.stdout == ""
+    assert words in result.stderr and result.stderr.strip().count("\n") == 0
+
+
+def test_a_chart_in_a_missing_folder_is_refused_before_the_digest(db, db_path, tmp_path):
+    add_approval(db, "Something")
+    result = run(db_path, "--chart", str(tmp_path / "no" / "such" / "x.png"))
+    assert result.exit_code == EXIT_USER_ERROR
+    assert result.stdout == "" and "Traceback" not in result.output
+    assert result.stderr.strip().count("\n") == 0 and "x.png cannot be written" in result.stderr
 
 
 def test_bad_since_is_refused_politely(db_path):

@@ -92,6 +92,22 @@ async def test_schedule_validates_the_time_zone_and_offers_zones(bot, standin, d
     assert "every Wednesday at 07:30 (Europe/London)" in reply.text
 
 
+@pytest.mark.parametrize("zone", ["Europe", "America", "Asia", "Etc", "x" * 256])
+async def test_a_region_or_an_overlong_zone_is_not_a_time_zone(bot, standin, db, zone):
+    reply = await answer(
+        standin, "digest schedule", {"weekday": 2, "time": "07:30", "timezone": zone}
+    )
+    assert reply.ephemeral and "is not a time zone" in reply.text
+    assert "error id" not in reply.text
+    assert ds.get_settings(db, standin.guild.id).timezone == "UTC"
+
+
+async def test_the_time_zone_option_declares_its_length(bot, standin):
+    schedule = next(c for c in standin.commands[None] if c["name"] == "digest")["options"]
+    zone = next(o for o in schedule if o["name"] == "schedule")["options"]
+    assert next(o for o in zone if o["name"] == "timezone")["max_length"] == ds.MAX_TIMEZONE
+
+
 async def test_now_twice_posts_once(bot, standin, db, approval):
     channel = standin.guild.channel("digest")
     await answer(standin, "digest channel", {"channel": channel})

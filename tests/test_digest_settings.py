@@ -47,6 +47,9 @@ def test_on_without_a_channel_is_refused(db):
         ("monday", "9am", "UTC", "bad_time"),
         ("monday", "09:00", "Mars/Olympus", "bad_timezone"),
         ("monday", "09:00", "../etc/passwd", "bad_timezone"),
+        ("monday", "09:00", "Europe", "bad_timezone"),
+        ("monday", "09:00", "Etc", "bad_timezone"),
+        ("monday", "09:00", "Europe/" + "x" * 300, "bad_timezone"),
     ],
 )
 def test_bad_schedule_is_refused_and_changes_nothing(db, weekday, at, zone, code):

@@ -117,7 +117,7 @@ class DigestCog(commands.Cog):
         interaction: discord.Interaction,
         weekday: app_commands.Choice[int],
         time: str,
-        timezone: str = ds.DEFAULT_TIMEZONE,
+        timezone: app_commands.Range[str, 1, ds.MAX_TIMEZONE] = ds.DEFAULT_TIMEZONE,
     ) -> None:
         await require_manage_guild(interaction)
         settings = await self.bot.db_call(

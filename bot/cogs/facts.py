@@ -19,11 +19,11 @@ from .. import answers
 from ..actors import actor_of
 from ..answers import FactOptions
 from ..autocomplete import company_choices
+from ..options import ChangeId, FactId, SourceId
 from ..permissions import require_admin
 from ..views import FactModal, FactText, in_time, send_screens
 from ..words import word
 
-MAX_ID = 2**31 - 1
 PERIOD_LIMIT = 20
 AMOUNT_LIMIT = 60
 ADMIN_PERMISSIONS = discord.Permissions(manage_guild=True)
@@ -35,7 +35,6 @@ ALIAS_KIND_CHOICES = [app_commands.Choice(name=kind, value=kind) for kind in ALI
 Name = app_commands.Range[str, 1, MAX_NAME]
 Amount = app_commands.Range[str, 1, AMOUNT_LIMIT]
 Period = app_commands.Range[str, 1, PERIOD_LIMIT]
-Id = app_commands.Range[int, 1, MAX_ID]
 
 FACT_OPTION_WORDS = {
     "subject": word("opt.subject"),
@@ -82,7 +81,7 @@ class Facts(commands.Cog):
         interaction: discord.Interaction,
         kind: str,
         subject: Name,
-        source: Id,
+        source: SourceId,
         counterparty: Name | None = None,
         period: Period | None = None,
         asset: Name | None = None,
@@ -119,12 +118,12 @@ class Facts(commands.Cog):
     async def fact_edit(
         self,
         interaction: discord.Interaction,
-        id: Id,
+        id: FactId,
         kind: str | None = None,
         subject: Name | None = None,
         counterparty: Name | None = None,
         period: Period | None = None,
-        source: Id | None = None,
+        source: SourceId | None = None,
         asset: Name | None = None,
         territory: Name | None = None,
         upfront: Amount | None = None,
@@ -161,7 +160,7 @@ class Facts(commands.Cog):
     async def fact_remove(
         self,
         interaction: discord.Interaction,
-        id: Id,
+        id: FactId,
         reason: app_commands.Range[str, 1, MAX_FIELD] | None = None,
     ) -> None:
         await require_admin(interaction)
@@ -169,7 +168,9 @@ class Facts(commands.Cog):
 
     @fact.command(name="undo", description=word("cmd.fact.undo"))
     @app_commands.describe(change=word("opt.audit_id"))
-    async def fact_undo(self, interaction: discord.Interaction, change: Id | None = None) -> None:
+    async def fact_undo(
+        self, interaction: discord.Interaction, change: ChangeId | None = None
+    ) -> None:
         await require_admin(interaction)
         await self._reply(interaction, answers.undo, actor_of(interaction), change)
 
@@ -177,7 +178,10 @@ class Facts(commands.Cog):
     @app_commands.describe(fact=word("opt.fact_id"), company=word("opt.company"))
     @app_commands.autocomplete(company=company_choices)
     async def fact_history(
-        self, interaction: discord.Interaction, fact: Id | None = None, company: Name | None = None
+        self,
+        interaction: discord.Interaction,
+        fact: FactId | None = None,
+        company: Name | None = None,
     ) -> None:
         await require_admin(interaction)
         await self._reply(interaction, answers.history, fact, company)

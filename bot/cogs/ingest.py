@@ -22,7 +22,7 @@ from ..actors import actor_of
 from ..embeds import to_embeds
 from ..permissions import require_admin
 from ..review_views import ReviewView, embeds_of, review_screen
-from ..views import MODAL_TEXT_LIMIT, NONE, VIEW_TIMEOUT, in_time, report_error, respond
+from ..views import MODAL_TEXT_LIMIT, NONE, VIEW_TIMEOUT, CheckedModal, in_time, respond
 from ..words import word
 
 TITLE_LIMIT = 300  # the reader keeps this much of a title
@@ -87,7 +87,7 @@ class Ingest(commands.Cog):
         await respond(interaction, embeds_of(pages), view=view, ephemeral=True)
 
 
-class PasteModal(discord.ui.Modal):
+class PasteModal(CheckedModal):
     """A title and the article text, for articles that are not at hand as a file."""
 
     def __init__(
@@ -104,9 +104,6 @@ class PasteModal(discord.ui.Modal):
 
     async def on_submit(self, interaction: discord.Interaction, /) -> None:
         await self._submit(interaction, self.article_title.value, self.text.value)
-
-    async def on_error(self, interaction: discord.Interaction, error: Exception, /) -> None:
-        await report_error(interaction, error)
 
 
 async def setup(bot: commands.Bot) -> None:

@@ -22,12 +22,12 @@ from .. import answers
 from ..autocomplete import company_choices
 from ..embeds import to_embeds
 from ..help import command_list
+from ..options import SourceId
 from ..views import DidYouMeanView, in_time, replace_with_screens, respond, send_screens
 from ..words import word
 
 CHART_FILE = "stats.png"
 PERIOD_LIMIT = 20
-MAX_ID = 2**31 - 1
 # Offered as choices; typed as plain text so that a value Discord did not offer reaches the
 # domain's own check (and its polite refusal) instead of failing in discord.py's converter.
 GRANULARITIES = ("year", "half", "quarter", "month")
@@ -101,9 +101,7 @@ class Lookup(commands.Cog):
 
     @app_commands.command(name="source", description=word("cmd.source"))
     @app_commands.describe(id=word("cmd.source.id"))
-    async def source(
-        self, interaction: discord.Interaction, id: app_commands.Range[int, 1, MAX_ID]
-    ) -> None:
+    async def source(self, interaction: discord.Interaction, id: SourceId) -> None:
         screens = await in_time(interaction, self.bot.db_call(answers.source, id))
         await send_screens(interaction, screens)
 
