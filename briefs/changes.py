@@ -178,15 +178,22 @@ def _snapshot(db: Database, entity: str, entity_id: int) -> dict | None:
         row["figures"] = list(
             db.query(f"SELECT {columns} FROM figures WHERE fact_id = ? ORDER BY id", [entity_id])
         )
-        row["sources"] = list(
-            db.query(
-                "SELECT source_id, evidence FROM fact_sources WHERE fact_id = ? ORDER BY id",
-                [entity_id],
-            )
-        )
+        row["sources"] = _further_sources(db, entity_id)
     if entity == "source":
         row.pop("text", None)
     return row
+
+
+def _further_sources(db: Database, fact_id: int) -> list[dict]:
+    """The sources added to a fact after its first; none in a base older than m012."""
+    if not db["fact_sources"].exists():
+        return []
+    return list(
+        db.query(
+            "SELECT source_id, evidence FROM fact_sources WHERE fact_id = ? ORDER BY id",
+            [fact_id],
+        )
+    )
 
 
 # --- Checks shared by every write. -------------------------------------------------------------

@@ -2,7 +2,7 @@
 
 A deal reported twice must stay one deal with two sources, or briefs list it twice and stats
 count it twice. The review queue flags a proposal that repeats a stored fact, and ``fact add``
-refuses one, by the same test: same kind and parties, and the same asset or (lacking assets)
+refuses a deal that repeats one, by the same test: same kind and parties, and the same asset or (lacking assets)
 the same year, with no clash of territory.
 """
 
@@ -19,6 +19,11 @@ from .errors import Conflict
 from .text import normalize_name
 
 SIMILAR_ASSET = 75  # rapidfuzz token-set score at which two asset descriptions name the same thing
+# Words saying what sort of right was licensed, not which: "hybrid bonding technology" and
+# "3D NAND hybrid bonding patents" name one asset.
+GENERIC_ASSET_WORDS = frozenset(
+    {"technology", "technologies", "patent", "patents", "rights", "ip", "know", "how", "the", "its"}
+)
 
 
 @dataclass(frozen=True)
@@ -56,7 +61,13 @@ def repeated_fact(db: Database, claim: Claim) -> int | None:
 
 
 def refuse_repeat(db: Database, claim: Claim) -> None:
-    """Refuse a new fact that repeats a stored one; its source belongs on that fact instead."""
+    """Refuse a new deal that repeats a stored one; its source belongs on that deal instead.
+
+    Only deals: a company's approvals, sales or figures recur by nature, and a person adding
+    one by hand knows it is another.
+    """
+    if claim.kind not in model.DEAL_KINDS:
+        return
     fact_id = repeated_fact(db, claim)
     if fact_id is not None:
         raise Conflict(f"this looks like fact {fact_id}", code="looks_like_fact", id=fact_id)
@@ -66,12 +77,18 @@ def _same_thing(claim: Claim, asset: str | None, period: str | None, territory: 
     """Same asset (or, lacking assets, same year) and no clash of territory."""
     if claim.territory and territory and _place(claim.territory) != _place(territory):
         return False
-    if claim.asset and asset:
-        score = fuzz.token_set_ratio(claim.asset, asset, processor=default_process)
-        return score >= SIMILAR_ASSET
+    mine, theirs = _asset_words(claim.asset), _asset_words(asset)
+    if mine and theirs:
+        return fuzz.token_set_ratio(mine, theirs) >= SIMILAR_ASSET
     if claim.period and period:
         return claim.period[:4] == period[:4]
     return True
+
+
+def _asset_words(asset: str | None) -> str:
+    """The words of an asset that tell it apart, folded; empty when it names no particular one."""
+    words = default_process(asset or "").split()
+    return " ".join(w for w in words if w not in GENERIC_ASSET_WORDS)
 
 
 _PLACE_NAMES = {
