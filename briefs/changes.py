@@ -519,6 +519,14 @@ def _stored_fact(db: Database, fact_id: int) -> dict:
     return snapshot
 
 
+def _live_fact(db: Database, fact_id: int) -> dict:
+    """A fact that may still be changed: a removed one must be brought back first."""
+    snapshot = _stored_fact(db, fact_id)
+    if snapshot["deleted_at"] is not None:
+        raise Conflict(f"fact {fact_id} has been removed", code="fact_removed", id=fact_id)
+    return snapshot
+
+
 def _fact_in(snapshot: dict) -> FactIn:
     """The stored fact as input, so an edit can change a few fields and re-check the whole."""
     values = {name: snapshot[name] for name in FACT_FIELDS if name != "figures"}
@@ -546,9 +554,7 @@ def edit_fact(
     unknown = sorted(set(changes) - set(FACT_FIELDS))
     if unknown:
         raise BadInput(f"unknown field {unknown[0]!r}", code="unknown_field", field=unknown[0])
-    before = _stored_fact(db, fact_id)
-    if before["deleted_at"] is not None:
-        raise Conflict(f"fact {fact_id} has been removed", code="fact_removed", id=fact_id)
+    before = _live_fact(db, fact_id)
     reason = _optional(reason, "reason", MAX_FIELD)
     values, figures = _check_fact(db, dataclasses.replace(_fact_in(before), **changes))
     _refuse_taken_key(db, values["key"], fact_id)
@@ -589,9 +595,7 @@ def add_fact_source(
     A second report of a deal is one more citation of that deal, never a second deal, so
     counts and sums stay right. The fact's own ``source_id`` stays its first source.
     """
-    before = _stored_fact(db, fact_id)
-    if before["deleted_at"] is not None:
-        raise Conflict(f"fact {fact_id} has been removed", code="fact_removed", id=fact_id)
+    before = _live_fact(db, fact_id)
     _require_source(db, source_id)
     evidence = _optional(evidence, "evidence", MAX_LONG_FIELD, multiline=True)
     reason = _optional(reason, "reason", MAX_FIELD)
