@@ -11,13 +11,21 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Awaitable, Callable, Sequence
+from functools import partial
 
 import discord
 from discord.ext import commands
 from sqlite_utils import Database
 
 from briefs.changes import Actor
-from briefs.ingest.review import QueuedProposal, approve, count_pending, next_pending, reject
+from briefs.ingest.review import (
+    Approval,
+    QueuedProposal,
+    approve,
+    count_pending,
+    next_pending,
+    reject,
+)
 from briefs.render import Page, group_messages, render_template
 from briefs.text import MAX_FIELD, MAX_NAME
 
@@ -48,8 +56,16 @@ def review_screen(db: Database, after_id: int, outcome: Sequence[Page] = ()) -> 
     return [*outcome, *render_template("proposal.j2", queued=queued, buttons=True)], queued
 
 
-def outcome_pages(proposal_id: int, fact_id: int | None) -> list[Page]:
-    return render_template("review_done.j2", proposal_id=proposal_id, fact_id=fact_id)
+def outcome_pages(proposal_id: int, approval: Approval | None) -> list[Page]:
+    """The decision's line: approved as a fact, added as a source, or (no approval) rejected."""
+    if approval is None:
+        return render_template("review_done.j2", proposal_id=proposal_id)
+    return render_template(
+        "review_done.j2",
+        proposal_id=proposal_id,
+        fact_id=approval.fact_id,
+        as_source=approval.as_source,
+    )
 
 
 def embeds_of(pages: Sequence[Page]) -> list[discord.Embed]:
@@ -61,16 +77,34 @@ def embeds_of(pages: Sequence[Page]) -> list[discord.Embed]:
 
 
 class ReviewView(OwnedView):
-    """Walks the queue forward from the proposal shown; skipped ones wait for the next round."""
+    """Walks the queue forward from the proposal shown; skipped ones wait for the next round.
+
+    A proposal repeating a stored fact is approved as another source of it; "Separate deal"
+    (and its corrections form) is the explicit choice of a new fact.
+    """
 
     def __init__(self, bot: commands.Bot, owner_id: int, queued: QueuedProposal) -> None:
         super().__init__(owner_id)
         self.bot = bot
         self.queued: QueuedProposal | None = queued
-        self.approve_button.label = word("review.approve")
-        self.edit_button.label = word("review.edit")
         self.reject_button.label = word("review.reject")
         self.skip_button.label = word("review.skip")
+        self._label_for(queued)
+
+    def _label_for(self, queued: QueuedProposal | None) -> None:
+        """Name the choices for the proposal shown: a repeat offers a separate deal as well."""
+        repeated = queued.duplicate_of if queued is not None else None
+        if repeated is None:
+            self.approve_button.label = word("review.approve")
+            self.edit_button.label = word("review.edit")
+            if self.separate_button in self.children:
+                self.remove_item(self.separate_button)
+            return
+        self.approve_button.label = word("review.add_source", fact_id=repeated)
+        self.edit_button.label = word("review.edit_separate")
+        self.separate_button.label = word("review.separate")
+        if self.separate_button not in self.children:
+            self.add_item(self.separate_button)
 
     async def interaction_check(self, interaction: discord.Interaction, /) -> bool:
         if not await super().interaction_check(interaction):
@@ -86,6 +120,11 @@ class ReviewView(OwnedView):
     async def approve_button(self, interaction: discord.Interaction, _: discord.ui.Button) -> None:
         await self._move_on(interaction, self._approve(self._shown().id, actor_of(interaction)))
 
+    @discord.ui.button(style=discord.ButtonStyle.secondary)
+    async def separate_button(self, interaction: discord.Interaction, _: discord.ui.Button) -> None:
+        work = self._approve(self._shown().id, actor_of(interaction), as_new=True)
+        await self._move_on(interaction, work)
+
     @discord.ui.button(style=discord.ButtonStyle.primary)
     async def edit_button(self, interaction: discord.Interaction, _: discord.ui.Button) -> None:
         await interaction.response.send_modal(ProposalEditModal(self._shown(), self._edited))
@@ -98,14 +137,15 @@ class ReviewView(OwnedView):
     async def skip_button(self, interaction: discord.Interaction, _: discord.ui.Button) -> None:
         await self._move_on(interaction, self.bot.db_call(review_screen, self._shown().id))
 
-    async def _approve(self, proposal_id: int, actor: Actor) -> Screen:
-        fact_id = await self.bot.db_call(approve, proposal_id, actor)
-        outcome = outcome_pages(proposal_id, fact_id)
+    async def _approve(self, proposal_id: int, actor: Actor, *, as_new: bool = False) -> Screen:
+        approval = await self.bot.db_call(partial(approve, as_new=as_new), proposal_id, actor)
+        outcome = outcome_pages(proposal_id, approval)
         return await self.bot.db_call(review_screen, proposal_id, outcome)
 
     async def _move_on(self, interaction: discord.Interaction, work: Awaitable[Screen]) -> None:
         """Answer a button press by showing the outcome and the next proposal in place."""
         pages, self.queued = await in_time(interaction, work, in_place=True)
+        self._label_for(self.queued)
         if self.queued is None:
             self.stop()
         view = self if self.queued else None
@@ -115,9 +155,12 @@ class ReviewView(OwnedView):
         self, interaction: discord.Interaction, proposal_id: int, edits: dict[str, str]
     ) -> None:
         await require_admin(interaction)
-        approved = self.bot.db_call(approve, proposal_id, actor_of(interaction), edits)
-        fact_id = await in_time(interaction, approved, ephemeral=True)
-        await self._decided_in_form(interaction, proposal_id, fact_id)
+        # The form records what the admin corrected: always a fact of its own.
+        approved = self.bot.db_call(
+            partial(approve, as_new=True), proposal_id, actor_of(interaction), edits
+        )
+        approval = await in_time(interaction, approved, ephemeral=True)
+        await self._decided_in_form(interaction, proposal_id, approval)
 
     async def _rejected(
         self, interaction: discord.Interaction, proposal_id: int, reason: str
@@ -128,15 +171,16 @@ class ReviewView(OwnedView):
         await self._decided_in_form(interaction, proposal_id, None)
 
     async def _decided_in_form(
-        self, interaction: discord.Interaction, proposal_id: int, fact_id: int | None
+        self, interaction: discord.Interaction, proposal_id: int, approval: Approval | None
     ) -> None:
         """Confirm a form's decision to the admin, then move the review message on (unless
         it already shows another proposal, or its buttons have timed out)."""
-        await respond(interaction, embeds_of(outcome_pages(proposal_id, fact_id)), ephemeral=True)
+        await respond(interaction, embeds_of(outcome_pages(proposal_id, approval)), ephemeral=True)
         showing = self.queued.id if self.queued is not None else None
         if self.origin is None or self.is_finished() or showing != proposal_id:
             return
         pages, self.queued = await self.bot.db_call(review_screen, proposal_id)
+        self._label_for(self.queued)
         if self.queued is None:
             self.stop()
         with contextlib.suppress(discord.HTTPException):

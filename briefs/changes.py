@@ -186,9 +186,22 @@ def _snapshot(db: Database, entity: str, entity_id: int) -> dict | None:
         row["figures"] = list(
             db.query(f"SELECT {columns} FROM figures WHERE fact_id = ? ORDER BY id", [entity_id])
         )
+        row["sources"] = _further_sources(db, entity_id)
     if entity == "source":
         row.pop("text", None)
     return row
+
+
+def _further_sources(db: Database, fact_id: int) -> list[dict]:
+    """The sources added to a fact after its first; none in a base older than m012."""
+    if not db["fact_sources"].exists():
+        return []
+    return list(
+        db.query(
+            "SELECT source_id, evidence FROM fact_sources WHERE fact_id = ? ORDER BY id",
+            [fact_id],
+        )
+    )
 
 
 # --- Checks shared by every write. -------------------------------------------------------------
@@ -514,6 +527,14 @@ def _stored_fact(db: Database, fact_id: int) -> dict:
     return snapshot
 
 
+def _live_fact(db: Database, fact_id: int) -> dict:
+    """A fact that may still be changed: a removed one must be brought back first."""
+    snapshot = _stored_fact(db, fact_id)
+    if snapshot["deleted_at"] is not None:
+        raise Conflict(f"fact {fact_id} has been removed", code="fact_removed", id=fact_id)
+    return snapshot
+
+
 def _fact_in(snapshot: dict) -> FactIn:
     """The stored fact as input, so an edit can change a few fields and re-check the whole."""
     values = {name: snapshot[name] for name in FACT_FIELDS if name != "figures"}
@@ -541,9 +562,7 @@ def edit_fact(
     unknown = sorted(set(changes) - set(FACT_FIELDS))
     if unknown:
         raise BadInput(f"unknown field {unknown[0]!r}", code="unknown_field", field=unknown[0])
-    before = _stored_fact(db, fact_id)
-    if before["deleted_at"] is not None:
-        raise Conflict(f"fact {fact_id} has been removed", code="fact_removed", id=fact_id)
+    before = _live_fact(db, fact_id)
     reason = _optional(reason, "reason", MAX_FIELD)
     values, figures = _check_fact(db, dataclasses.replace(_fact_in(before), **changes))
     _refuse_taken_key(db, values["key"], fact_id)
@@ -570,8 +589,58 @@ def edit_fact(
         )
 
 
+def add_fact_source(
+    db: Database,
+    fact_id: int,
+    source_id: int,
+    actor: Actor,
+    *,
+    evidence: str | None = None,
+    reason: str | None = None,
+) -> int:
+    """Record another source reporting a stored fact; return the audit id.
+
+    A second report of a deal is one more citation of that deal, never a second deal, so
+    counts and sums stay right. The fact's own ``source_id`` stays its first source.
+    """
+    before = _live_fact(db, fact_id)
+    _require_source(db, source_id)
+    evidence = _optional(evidence, "evidence", MAX_LONG_FIELD, multiline=True)
+    reason = _optional(reason, "reason", MAX_FIELD)
+    cited = {before["source_id"], *(s["source_id"] for s in before["sources"])}
+    if source_id in cited:
+        raise Conflict(
+            f"fact {fact_id} already cites source {source_id}",
+            code="already_cited",
+            id=fact_id,
+            source_id=source_id,
+        )
+    row = {
+        "fact_id": fact_id,
+        "source_id": source_id,
+        "evidence": evidence,
+        "added_at": isotime(),
+        "added_by": actor.name,
+    }
+    with db.atomic():
+        _insert(db, "fact_sources", row)
+        return _audit(
+            db,
+            actor,
+            "cite",
+            "fact",
+            fact_id,
+            before=before,
+            after=_snapshot(db, "fact", fact_id),
+            reason=reason,
+        )
+
+
 def remove_fact(db: Database, fact_id: int, actor: Actor, reason: str | None = None) -> int:
-    """Hide a fact from every read (soft delete, so undo can bring it back); return the audit id."""
+    """Hide a fact from every read (soft delete, so undo can bring it back); return the audit id.
+
+    Its further sources stay attached, hidden with it, and come back with it on undo.
+    """
     before = _stored_fact(db, fact_id)
     if before["deleted_at"] is not None:
         raise Conflict(f"fact {fact_id} is already removed", code="already_removed", id=fact_id)
@@ -663,7 +732,7 @@ def _refuse_if_changed_since(db: Database, change: dict) -> None:
 
 def _restore_fact(db: Database, fact_id: int, snapshot: dict, mark_admin: bool) -> None:
     current = _stored_fact(db, fact_id)
-    values = {k: v for k, v in snapshot.items() if k not in ("id", "figures")}
+    values = {k: v for k, v in snapshot.items() if k not in ("id", "figures", "sources")}
     values.update(revision=current["revision"] + 1, updated_at=isotime())
     if mark_admin:
         values["admin_edited"] = 1
@@ -682,9 +751,23 @@ def _source_in_use(db: Database, source_id: int) -> bool:
     """Cited by a fact, an alias or a proposal in the review queue (an ingested document)."""
     uses = " UNION ALL ".join(
         f"SELECT 1 FROM {table} WHERE source_id = :id"
-        for table in ("facts", "aliases", "proposals")
+        for table in ("facts", "fact_sources", "aliases", "proposals")
     )
     return _count(db, f"SELECT EXISTS ({uses})", {"id": source_id}) > 0
+
+
+def _uncite(db: Database, fact_id: int, change: dict) -> None:
+    """Take back only the source that ``change`` added; the fact and its other sources stay."""
+    before = {s["source_id"] for s in json.loads(change["before"]).get("sources", [])}
+    added = [
+        s["source_id"]
+        for s in json.loads(change["after"])["sources"]
+        if s["source_id"] not in before
+    ]
+    db.execute(
+        "DELETE FROM fact_sources WHERE fact_id = ? AND source_id IN (SELECT value FROM json_each(?))",
+        [fact_id, json.dumps(added)],
+    )
 
 
 def _revert(db: Database, change: dict, actor: Actor) -> None:
@@ -699,6 +782,8 @@ def _revert(db: Database, change: dict, actor: Actor) -> None:
             if mark_admin:
                 values["admin_edited"] = 1
             _update(db, "facts", entity_id, values)
+        elif action == "cite":
+            _uncite(db, entity_id, change)
         else:
             _restore_fact(db, entity_id, json.loads(change["before"]), mark_admin)
     elif entity == "alias":

@@ -23,7 +23,7 @@ from rich.table import Table
 from rich.text import Text
 from sqlite_utils import Database
 
-from . import changes, names, queries, render
+from . import changes, names, queries, render, repeats
 from .changes import Actor, FactIn, FigureIn
 from .curated import load_curated
 from .errors import BadInput, DealbriefError, NotFound
@@ -234,14 +234,17 @@ def fact_options(command: Callable[..., Any]) -> Callable[..., Any]:
 @click.option("--source-outlet", help="…its outlet.")
 @click.option("--source-date", help="…its publication date (2025-07-14).")
 @click.option("--source-url", help="…its address.")
+@click.option("--separate", is_flag=True, help="Record it even if it looks like a stored fact.")
 @click.pass_context
-def fact_add(ctx: click.Context, **options: Any) -> None:
+def fact_add(ctx: click.Context, separate: bool, **options: Any) -> None:
     """Record a fact; companies are named as people write them."""
     db = ready_db(ctx)
     actor = Actor.shell()
     since = queries.latest_audit_id(db)
     parties = resolve_parties(db, options)
     figures = [fig for role in TERM_OPTIONS if (fig := parse_term(role, options[role]))]
+    if not separate:
+        repeats.refuse_repeat(db, claim_of(options, parties))
     with db.atomic():
         source_id = source_for(db, options, actor)
         fact_in = FactIn(
@@ -254,6 +257,43 @@ def fact_add(ctx: click.Context, **options: Any) -> None:
             figures=figures,
         )
         changes.add_fact(db, fact_in, actor)
+    confirm(db, actor, since)
+
+
+def claim_of(options: dict[str, Any], parties: dict[str, int | None]) -> repeats.Claim:
+    """What ``fact add`` was asked to record, for the test of repeating a stored fact."""
+    return repeats.Claim(
+        kind=options["kind"] or "",
+        licensor_id=parties["licensor_id"],
+        licensee_id=parties["licensee_id"],
+        subject_id=parties["subject_id"],
+        asset=options["asset"],
+        period=options["period"],
+        territory=options["territory"],
+    )
+
+
+@fact.command("source")
+@click.argument("fact_id")
+@click.option("--source", "source_ref", help="Source number or key.")
+@click.option("--source-title", help="Create the source: its title.")
+@click.option("--source-outlet", help="…its outlet.")
+@click.option("--source-date", help="…its publication date (2025-07-14).")
+@click.option("--source-url", help="…its address.")
+@click.option("--evidence", help="What this source says about the fact.")
+@click.option("--reason", help="Why, for the history.")
+@click.pass_context
+def fact_source(ctx: click.Context, fact_id: str, **options: Any) -> None:
+    """Add another source reporting a stored fact (the fact stays one fact)."""
+    db = ready_db(ctx)
+    actor = Actor.shell()
+    number = parse_id(fact_id, "fact")
+    since = queries.latest_audit_id(db)
+    with db.atomic():
+        source_id = source_for(db, options, actor)
+        changes.add_fact_source(
+            db, number, source_id, actor, evidence=options["evidence"], reason=options["reason"]
+        )
     confirm(db, actor, since)
 
 
@@ -512,7 +552,19 @@ def all_facts(db: Database, batch: int = 500) -> Iterator[Fact]:
 
 
 def facts_json(facts: list[Fact]) -> str:
-    return json.dumps([dataclasses.asdict(f) for f in facts], ensure_ascii=False, indent=2) + "\n"
+    return json.dumps([fact_json(f) for f in facts], ensure_ascii=False, indent=2) + "\n"
+
+
+def fact_json(fact: Fact) -> dict[str, Any]:
+    """The fact's fields, with every source reporting it in ``sources`` (the first one first,
+    each with what it says); ``source`` stays the first, as before."""
+    data = dataclasses.asdict(fact)
+    further = data.pop("more_sources")
+    data["sources"] = [
+        {**data["source"], "evidence": fact.evidence},
+        *({**c["source"], "evidence": c["evidence"]} for c in further),
+    ]
+    return data
 
 
 FACT_COLUMNS = (
@@ -530,15 +582,20 @@ def csv_header() -> list[str]:
         *FACT_COLUMNS,
         *PARTY_COLUMNS,
         *(f"source_{c}" for c in SOURCE_COLUMNS),
+        "source_count",
+        "sources",
         *(f"{role}_{c}" for role in FIGURE_ROLES for c in FIGURE_COLUMNS),
     ]
 
 
 def csv_row(fact: Fact) -> dict[str, Any]:
-    """One flat row; a role given twice keeps its values joined by "; "."""
+    """One flat row; a role given twice keeps its values joined by "; ", and so do the keys of
+    every source reporting the fact (``sources``; ``source_*`` describe the first)."""
     row: dict[str, Any] = {c: getattr(fact, c) for c in FACT_COLUMNS}
     row.update({p: getattr(fact, p).name if getattr(fact, p) else None for p in PARTY_COLUMNS})
     row.update({f"source_{c}": getattr(fact.source, c) for c in SOURCE_COLUMNS})
+    row["source_count"] = len(fact.sources)
+    row["sources"] = "; ".join(source.key for source in fact.sources)
     for figure in fact.figures:
         values = {
             "disclosed": int(figure.disclosed),

@@ -371,3 +371,27 @@ def m007_digest_since(db: Database) -> None:
     """
     db.execute("ALTER TABLE digest_settings ADD COLUMN switched_on_audit_id INTEGER")
     db.execute("ALTER TABLE digest_settings ADD COLUMN switched_on_at TEXT")
+
+
+@migrations()
+def m012_fact_sources(db: Database) -> None:
+    """More reports of a stored fact: each further source that states it, with its own evidence.
+
+    A deal reported by two articles is one deal with two sources, never two deals, so counts
+    and sums stay right. ``facts.source_id`` stays the fact's first source (nothing stored
+    moves); this table holds only the sources added after it, in the order they came.
+    """
+    db.execute(
+        """
+        CREATE TABLE fact_sources (
+            id INTEGER PRIMARY KEY,
+            fact_id INTEGER NOT NULL REFERENCES facts(id) ON DELETE CASCADE,
+            source_id INTEGER NOT NULL REFERENCES sources(id),
+            evidence TEXT,
+            added_at TEXT NOT NULL,
+            added_by TEXT,
+            UNIQUE (fact_id, source_id)
+        )
+        """
+    )
+    db.execute("CREATE INDEX fact_sources_source ON fact_sources(source_id, fact_id)")

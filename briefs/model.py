@@ -88,6 +88,14 @@ class Source:
 
 
 @dataclass(frozen=True, slots=True)
+class Citation:
+    """A further source reporting a fact, with what it says (the first is ``Fact.source``)."""
+
+    source: Source
+    evidence: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Figure:
     role: str
     disclosed: bool
@@ -133,6 +141,12 @@ class Fact:
     updated_at: str = ""
     deleted_at: str | None = None
     figures: tuple[Figure, ...] = field(default_factory=tuple)
+    more_sources: tuple[Citation, ...] = field(default_factory=tuple)
+
+    @property
+    def sources(self) -> tuple[Source, ...]:
+        """Every source reporting this fact, the first one first."""
+        return (self.source, *(c.source for c in self.more_sources))
 
     @property
     def is_deal(self) -> bool:

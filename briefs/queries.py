@@ -22,7 +22,17 @@ from sqlite_utils import Database
 
 from . import text
 from .errors import BadInput, NotFound
-from .model import DEAL_KINDS, Alias, AuditEntry, Company, Fact, Figure, PartyRef, Source
+from .model import (
+    DEAL_KINDS,
+    Alias,
+    AuditEntry,
+    Citation,
+    Company,
+    Fact,
+    Figure,
+    PartyRef,
+    Source,
+)
 from .periods import parse_period
 
 MARK_START = "\x02"
@@ -87,11 +97,15 @@ def _hydrate(db: Database, rows: list[tuple]) -> list[Fact]:
 
     A brief of hundreds of facts costs three more statements, not more per fact: each
     distinct source and party is read once (a brief names its company in every fact), then
-    the figures. Facts share their source and party objects.
+    the figures and the further sources. Facts share their source and party objects.
     """
-    sources = _sources(db, {row[20] for row in rows})
+    fact_ids = [row[0] for row in rows]
+    cited = _further_sources(db, fact_ids)
+    sources = _sources(
+        db, {row[20] for row in rows} | {sid for pairs in cited.values() for sid, _ in pairs}
+    )
     parties = _parties(db, {pid for row in rows for pid in row[21:25] if pid is not None})
-    figures = _figures(db, [row[0] for row in rows])
+    figures = _figures(db, fact_ids)
     party = parties.get
     return [
         _build_fact(
@@ -102,9 +116,22 @@ def _hydrate(db: Database, rows: list[tuple]) -> list[Fact]:
             party(row[23]),
             party(row[24]),
             figures.get(row[0], ()),
+            tuple(Citation(sources[sid], evidence) for sid, evidence in cited.get(row[0], ())),
         )
         for row in rows
     ]
+
+
+def _further_sources(db: Database, fact_ids: list[int]) -> dict[int, list[tuple[int, str | None]]]:
+    """Each fact's sources after its first: (source id, evidence), in the order they were added."""
+    grouped: dict[int, list[tuple[int, str | None]]] = {}
+    for fact_id, source_id, evidence in db.execute(
+        f"SELECT fact_id, source_id, evidence FROM fact_sources WHERE fact_id IN {_ID_LIST} "
+        "ORDER BY fact_id, id",
+        [_ids(fact_ids)],
+    ):
+        grouped.setdefault(fact_id, []).append((source_id, evidence))
+    return grouped
 
 
 def _builder(cls: type, columns: str, *given: str) -> Callable[..., Any]:
@@ -132,7 +159,15 @@ def _builder(cls: type, columns: str, *given: str) -> Callable[..., Any]:
 
 
 _build_fact = _builder(
-    Fact, _FACT_COLUMNS, "source", "subject", "counterparty", "licensor", "licensee", "figures"
+    Fact,
+    _FACT_COLUMNS,
+    "source",
+    "subject",
+    "counterparty",
+    "licensor",
+    "licensee",
+    "figures",
+    "more_sources",
 )
 _build_source = _builder(Source, _SOURCE_COLUMNS)
 _build_figure = _builder(Figure, _FIGURE_COLUMNS, "disclosed")
@@ -526,11 +561,13 @@ class SourceDetail:
 
 
 def list_sources(db: Database) -> list[SourceSummary]:
-    """Every source with its number of live facts, newest publication first."""
+    """Every source with its number of live facts (first or further source), newest first."""
     rows = db.execute(
         f"""
         SELECT {_SOURCE_COLUMNS},
             (SELECT count(*) FROM facts f WHERE f.source_id = s.id AND f.deleted_at IS NULL)
+            + (SELECT count(*) FROM fact_sources c JOIN facts f ON f.id = c.fact_id
+                WHERE c.source_id = s.id AND f.deleted_at IS NULL)
         FROM sources s ORDER BY published IS NULL, published DESC, id DESC
         """
     ).fetchall()
@@ -546,8 +583,10 @@ def get_source(db: Database, source_id: int) -> SourceDetail:
     ids = [
         fid
         for (fid,) in db.execute(
-            f"SELECT id FROM facts WHERE source_id = ? AND deleted_at IS NULL ORDER BY {_NEWEST_FIRST}",
-            [source_id],
+            "SELECT id FROM facts WHERE deleted_at IS NULL AND (source_id = :s OR id IN "
+            "(SELECT fact_id FROM fact_sources WHERE source_id = :s)) "
+            f"ORDER BY {_NEWEST_FIRST}",
+            {"s": source_id},
         )
     ]
     return SourceDetail(Source(*row[:9]), fetch_facts(db, ids), _excerpt(row[9]))

@@ -20,7 +20,7 @@ import bot.review_views
 import bot.views
 from bot.review_form import amount_text, edits_from, parse_terms
 from bot.words import word
-from briefs.changes import Actor, add_company
+from briefs.changes import Actor, FactIn, add_company, add_fact, add_source
 from briefs.ingest.proposal import ProposedFigure
 from briefs.ingest.read import MAX_BYTES, read_bytes
 from briefs.ingest.review import get_proposal, ingest_document
@@ -408,3 +408,41 @@ def test_amounts_line_parsing_and_what_counts_as_an_edit():
     prefilled = {"licensor": "Lumen", "asset": "KT-7", "amounts": "upfront=$25m; milestones=$200m"}
     typed = {"licensor": "Lumen", "asset": "", "amounts": "upfront=$25m; milestones=$210m"}
     assert edits_from(prefilled, typed) == {"milestones": "$210m"}
+
+
+async def test_a_repeated_deal_is_added_as_a_source_unless_separate_is_pressed(
+    db, standin, start_bot
+):
+    lumen = add_company(db, "Lumen Therapeutics", SEEDER)
+    corvane = add_company(db, "Corvane Bio", SEEDER)
+    earlier = add_source(db, key="earlier-report", title="An earlier report", actor=SEEDER)
+    stored = add_fact(
+        db,
+        FactIn(
+            kind="licence",
+            summary="Corvane Bio licensed KT-7 from Lumen Therapeutics.",
+            source_id=earlier,
+            subject_id=corvane,
+            counterparty_id=lumen,
+            licensor_id=lumen,
+            licensee_id=corvane,
+            asset="KT-7 antibody",
+        ),
+        SEEDER,
+    )
+    first, second = ingest_document(
+        db, read_bytes(ARTICLE.encode(), "corvane.txt"), SEEDER
+    ).proposals
+    assert get_proposal(db, first).duplicate_of == stored
+    await start_bot(extensions=INGEST)
+    _, reply = await open_review(standin)
+    labels = [b["label"] for b in buttons(reply)]
+    assert f"Add as source of #{stored}" in labels and word("review.separate") in labels
+    add_as_source = button(reply, f"Add as source of #{stored}")["custom_id"]
+    pressed = await standin.click(reply, add_as_source, user=standin.admin)
+    moved = await pressed.response()
+    assert f"Proposal #{first} added as another source of fact #{stored}" in moved.text
+    assert len(get_fact(db, stored).sources) == 2
+    assert count(db, "facts") == 1
+    assert f"Proposal #{second}" in moved.text
+    assert word("review.separate") not in [b["label"] for b in buttons(moved)]

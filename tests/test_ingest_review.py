@@ -46,7 +46,7 @@ def test_pending_and_get(db) -> None:
 
 def test_approve_creates_companies_and_an_audited_ingest_fact(db) -> None:
     [proposal_id] = ingest_document(db, doc(), ACTOR).proposals
-    fact_id = approve(db, proposal_id, ACTOR)
+    fact_id = approve(db, proposal_id, ACTOR).fact_id
     fact = db.execute(
         "SELECT f.kind, f.origin, f.period, lo.name, le.name, f.summary FROM facts f "
         "JOIN companies lo ON lo.id = f.licensor_id JOIN companies le ON le.id = f.licensee_id "
@@ -70,7 +70,7 @@ def test_approve_creates_companies_and_an_audited_ingest_fact(db) -> None:
 def test_approve_with_edits_and_known_companies(db) -> None:
     helio = changes.add_company(db, "Helio Biotech", ACTOR)
     [proposal_id] = ingest_document(db, doc(), ACTOR).proposals
-    fact_id = approve(db, proposal_id, ACTOR, {"upfront": "$45m", "asset": "HX-2 antibody"})
+    fact_id = approve(db, proposal_id, ACTOR, {"upfront": "$45m", "asset": "HX-2 antibody"}).fact_id
     row = db.execute("SELECT licensor_id, asset FROM facts WHERE id = ?", [fact_id]).fetchone()
     assert row == (helio, "HX-2 antibody")
     upfront = db.execute(
@@ -97,10 +97,10 @@ def test_direction_unknown_needs_roles_before_approval(db) -> None:
         approve(db, proposal_id, ACTOR)
     assert caught.value.code == "roles_missing"
     assert db.execute("SELECT count(*) FROM companies").fetchone()[0] == 0
-    fact_id = approve(
+    approval = approve(
         db, proposal_id, ACTOR, {"licensor": "Tarn Battery", "licensee": "Ashby Energy"}
     )
-    assert fact_id > 0
+    assert approval.fact_id > 0 and not approval.as_source
 
 
 def test_reject_keeps_the_reason(db) -> None:

@@ -1,7 +1,7 @@
 """Shell commands ``dealbrief ingest`` and ``dealbrief review``, a few lines over review.py.
 
-``ingest --json`` prints one JSON object per proposal and still stores the documents and their
-proposals; add ``--dry-run`` to read and extract without touching the database (known company
+``ingest --json`` prints one JSON object per proposal (with its review ``id`` and the fact it
+repeats, ``duplicate_of``) and still stores the documents and their proposals; add ``--dry-run`` to read and extract without touching the database (known company
 names are then taken from the database only if it already exists).
 """
 
@@ -22,7 +22,7 @@ from sqlite_utils import Database
 from .. import render
 from ..changes import Actor
 from ..errors import BadInput, DealbriefError
-from ..store import open_db
+from ..store import is_initialised, open_db
 from ..text import parse_id
 from .extract import extract
 from .orgs import KnownNames
@@ -31,8 +31,10 @@ from .read import SUPPORTED_SUFFIXES, Document, read_document
 from .review import (
     EDITABLE,
     TERM_EDITS,
+    Approval,
     approve,
     count_pending,
+    find_duplicate,
     get_proposal,
     ingest_document,
     pending,
@@ -41,6 +43,8 @@ from .review import (
 
 PROGRESS_FROM = 5  # files; fewer finish before a bar would be worth drawing
 JSON_KEYS = (
+    "id",
+    "duplicate_of",
     "kind",
     "licensor",
     "licensee",
@@ -145,11 +149,11 @@ def ingest(ctx: click.Context, paths: tuple[Path, ...], as_json: bool, dry_run: 
     with Progress(console=console, transient=True, disable=len(files) < PROGRESS_FROM) as bar:
         task = bar.add_task("Reading", total=len(files))
         for path in files:
-            line, proposals = _ingest_one(db, path, known, actor, dry_run)
+            line, found = _ingest_one(db, path, known, actor, dry_run)
             report.lines.append(line)
             if as_json:
-                for proposal in proposals:
-                    click.echo(json.dumps(proposal_json(proposal, str(path)), ensure_ascii=False))
+                for item in found:
+                    click.echo(json.dumps(item.json(str(path)), ensure_ascii=False))
             bar.advance(task)
     if db is not None and not dry_run:
         db.close()
@@ -159,21 +163,43 @@ def ingest(ctx: click.Context, paths: tuple[Path, ...], as_json: bool, dry_run: 
         sys.exit(1)
 
 
+@dataclass(frozen=True)
+class Found:
+    """A proposal read from a file: its number in the review queue (None in a dry run) and the
+    stored fact it repeats, if any."""
+
+    proposal: Proposal
+    review_id: int | None
+    duplicate_of: int | None
+
+    def json(self, source: str) -> dict[str, Any]:
+        return {
+            "id": self.review_id,
+            "duplicate_of": self.duplicate_of,
+            **proposal_json(self.proposal, source),
+        }
+
+
 def _ingest_one(
     db: Database | None, path: Path, known: KnownNames, actor: Actor, dry_run: bool
-) -> tuple[FileLine, list[Proposal]]:
+) -> tuple[FileLine, list[Found]]:
     """One file: a report line and its proposals; a bad file becomes an error line, not a stop."""
     line = FileLine(path.name)
     try:
         doc: Document = read_document(path)
-        proposals = extract(doc.text, known=known, published=doc.published_date)
         if not dry_run and db is not None:
             result = ingest_document(db, doc, actor, known=known)
             line.source_id, line.duplicate = result.source_id, result.duplicate_document
-            if result.duplicate_document:
-                proposals = []
-        line.proposals = len(proposals)
-        return line, proposals
+            queued = [get_proposal(db, number) for number in result.proposals]
+            found = [Found(q.proposal, q.id, q.duplicate_of) for q in queued]
+        else:
+            proposals = extract(doc.text, known=known, published=doc.published_date)
+            facts_known = db is not None and is_initialised(db)
+            found = [
+                Found(p, None, find_duplicate(db, p) if facts_known else None) for p in proposals
+            ]
+        line.proposals = len(found)
+        return line, found
     except DealbriefError as err:
         line.error = _error_line(err)
     except OSError as err:
@@ -198,21 +224,23 @@ def review(ctx: click.Context, limit: int, no_input: bool) -> None:
 
 
 def _walk(db: Database, items: list[Any]) -> None:
-    """Ask about each proposal: approve, reject, skip or quit."""
+    """Ask about each proposal: approve (as a source of the fact it repeats, or as a separate
+    deal), reject, skip or quit."""
     actor = Actor.shell()
     for queued in items:
         click.echo(render.to_text(render.render_template("proposal.j2", "text", queued=queued)))
+        repeats = queued.duplicate_of is not None
         choice = click.prompt(
-            "[a]pprove, [r]eject, [s]kip, [q]uit",
-            type=click.Choice(["a", "r", "s", "q"]),
+            _prompt(queued.duplicate_of),
+            type=click.Choice(["a", "n", "r", "s", "q"] if repeats else ["a", "r", "s", "q"]),
             default="s",
         )
         try:
-            if choice == "a":
-                _done(queued.id, approve(db, queued.id, actor))
+            if choice in ("a", "n"):
+                _done(approve(db, queued.id, actor, as_new=choice == "n"))
             elif choice == "r":
                 reject(db, queued.id, actor, click.prompt("Reason", default="", show_default=False))
-                _done(queued.id, None)
+                _rejected(queued.id)
             elif choice == "q":
                 return
         except DealbriefError as err:
@@ -237,15 +265,30 @@ def _edit_options(command: Any) -> Any:
     return command
 
 
+def _prompt(duplicate_of: int | None) -> str:
+    return render.to_text(
+        render.render_template("review_prompt.j2", "text", duplicate_of=duplicate_of)
+    ).strip()
+
+
 @review.command("approve")
 @click.argument("proposal_id")
 @_edit_options
+@click.option(
+    "--separate",
+    "--as-new",
+    "as_new",
+    is_flag=True,
+    help="Record a separate deal even when it repeats a stored fact.",
+)
 @click.pass_context
-def review_approve(ctx: click.Context, proposal_id: str, **edits: str | None) -> None:
-    """Turn a proposal into a fact, with corrections if given (--licensor, --upfront "$50m")."""
+def review_approve(ctx: click.Context, proposal_id: str, as_new: bool, **edits: str | None) -> None:
+    """Approve a proposal: one repeating a stored fact becomes another source of it, else a new
+    fact, with corrections if given (--licensor, --upfront "$50m")."""
     db = open_db(ctx.find_root().obj["db_path"])
     number = parse_id(proposal_id, "proposal")
-    _done(number, approve(db, number, Actor.shell(), {k: v for k, v in edits.items() if v}))
+    typed = {k: v for k, v in edits.items() if v}
+    _done(approve(db, number, Actor.shell(), typed, as_new=as_new))
 
 
 @review.command("reject")
@@ -257,11 +300,20 @@ def review_reject(ctx: click.Context, proposal_id: str, reason: str | None) -> N
     db = open_db(ctx.find_root().obj["db_path"])
     number = parse_id(proposal_id, "proposal")
     reject(db, number, Actor.shell(), reason)
-    _done(number, None)
+    _rejected(number)
 
 
-def _done(proposal_id: int, fact_id: int | None) -> None:
+def _done(approval: Approval) -> None:
     pages = render.render_template(
-        "review_done.j2", "text", proposal_id=proposal_id, fact_id=fact_id
+        "review_done.j2",
+        "text",
+        proposal_id=approval.proposal_id,
+        fact_id=approval.fact_id,
+        as_source=approval.as_source,
     )
+    click.echo(render.to_text(pages).rstrip())
+
+
+def _rejected(proposal_id: int) -> None:
+    pages = render.render_template("review_done.j2", "text", proposal_id=proposal_id)
     click.echo(render.to_text(pages).rstrip())

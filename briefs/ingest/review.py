@@ -2,7 +2,7 @@
 
 Nothing extracted becomes a fact by itself. ``approve`` turns a proposal into a fact through
 ``briefs.changes`` (origin "ingest", audited like any other change, so it shows in the next
-digest); ``reject`` keeps the proposal with the reason, so the same sentence is not re-proposed
+digest), or, when it repeats a stored fact, into another source of that fact; ``reject`` keeps the proposal with the reason, so the same sentence is not re-proposed
 blindly and the decision can be looked up later.
 """
 
@@ -12,8 +12,6 @@ import json
 from dataclasses import dataclass, replace
 from typing import Any
 
-from rapidfuzz import fuzz
-from rapidfuzz.utils import default_process
 from sqlite_utils import Database
 
 from .. import changes, model, render
@@ -22,8 +20,9 @@ from ..errors import BadInput, Conflict, NotFound
 from ..money import parse_amount, to_usd
 from ..names import resolve_company
 from ..periods import parse_period
+from ..repeats import Claim, repeated_fact
 from ..store import isotime
-from ..text import MAX_FIELD, MAX_NAME, clean, normalize_name
+from ..text import MAX_FIELD, MAX_NAME, clean
 from .extract import extract
 from .orgs import KnownNames
 from .proposal import Party, Proposal, ProposedFigure, proposal_from_payload
@@ -32,7 +31,6 @@ from .read import Document
 STATUSES = ("proposed", "approved", "rejected")
 EDITABLE = ("kind", "licensor", "licensee", "subject", "asset", "territory", "period", "summary")
 TERM_EDITS = ("upfront", "milestones", "total", "equity")
-SIMILAR_ASSET = 75  # rapidfuzz token-set score at which two asset descriptions name the same thing
 
 
 @dataclass(frozen=True)
@@ -123,56 +121,23 @@ def _queue(db: Database, source_id: int, proposal: Proposal) -> int:
 
 
 def find_duplicate(db: Database, proposal: Proposal) -> int | None:
-    """The live fact this proposal repeats: same kind and parties, and same asset or period."""
-    if proposal.kind in model.DEAL_KINDS:
-        if not (proposal.licensor and proposal.licensee):
-            return None
-        ids = (proposal.licensor.company_id, proposal.licensee.company_id)
-        if None in ids:
-            return None
-        sql = "licensor_id = ? AND licensee_id = ?"
-    else:
-        if proposal.subject is None or proposal.subject.company_id is None:
-            return None
-        ids, sql = (proposal.subject.company_id,), "subject_id = ?"
-    rows = db.execute(
-        f"SELECT id, asset, period, territory FROM facts WHERE deleted_at IS NULL AND kind = ? "
-        f"AND {sql} "
-        "ORDER BY id",
-        [proposal.kind, *ids],
-    ).fetchall()
-    for fact_id, asset, period, territory in rows:
-        if _same_thing(proposal, asset, period, territory):
-            return fact_id
-    return None
+    """The live fact this proposal repeats (``briefs.repeats`` holds the rule)."""
 
+    def known(party: Party | None) -> int | None:
+        return party.company_id if party is not None else None
 
-def _same_thing(
-    proposal: Proposal, asset: str | None, period: str | None, territory: str | None
-) -> bool:
-    """Same asset (or, lacking assets, same year) and no clash of territory."""
-    if proposal.territory and territory and _place(proposal.territory) != _place(territory):
-        return False
-    if proposal.asset and asset:
-        score = fuzz.token_set_ratio(proposal.asset, asset, processor=default_process)
-        return score >= SIMILAR_ASSET
-    if proposal.period and period:
-        return proposal.period[:4] == period[:4]
-    return True
-
-
-_PLACE_NAMES = {
-    "us": "united states",
-    "u s": "united states",
-    "usa": "united states",
-    "uk": "united kingdom",
-    "eu": "european union",
-}
-
-
-def _place(territory: str) -> str:
-    folded = normalize_name(territory)
-    return _PLACE_NAMES.get(folded, folded)
+    return repeated_fact(
+        db,
+        Claim(
+            kind=proposal.kind,
+            licensor_id=known(proposal.licensor),
+            licensee_id=known(proposal.licensee),
+            subject_id=known(proposal.subject),
+            asset=proposal.asset,
+            period=proposal.period,
+            territory=proposal.territory,
+        ),
+    )
 
 
 # --- Reading the queue -----------------------------------------------------------------------
@@ -232,17 +197,57 @@ def _select(db: Database, where: str, params: list[Any]) -> list[QueuedProposal]
 # --- Decisions -------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Approval:
+    """What approving a proposal did: made a new fact, or added a source to a stored one."""
+
+    proposal_id: int
+    fact_id: int
+    as_source: bool
+
+
 def approve(
-    db: Database, proposal_id: int, actor: Actor, edits: dict[str, Any] | None = None
+    db: Database,
+    proposal_id: int,
+    actor: Actor,
+    edits: dict[str, Any] | None = None,
+    *,
+    as_new: bool = False,
+) -> Approval:
+    """Approve a proposal: a repeat of a stored fact becomes another source of that fact; news
+    (or a repeat with ``as_new``, the reviewer's explicit choice) becomes a new fact.
+
+    A deal reported twice stays one deal, so the default for a flagged proposal is to cite it.
+    Corrections (``edits``) describe a fact to store, so they are refused for a proposal added
+    as a source. Everything happens in one transaction: a refusal leaves nothing behind.
+    """
+    queued = _undecided(db, proposal_id)
+    if queued.duplicate_of is not None and not as_new:
+        if edits and any(v is not None for v in edits.values()):
+            raise BadInput(
+                "corrections apply to a new fact, not to another source of a stored one",
+                code="edits_for_source",
+                id=proposal_id,
+                fact_id=queued.duplicate_of,
+            )
+        with db.atomic():
+            changes.add_fact_source(
+                db, queued.duplicate_of, queued.source_id, actor, evidence=queued.proposal.evidence
+            )
+            _decide(db, proposal_id, "approved", actor, fact_id=queued.duplicate_of)
+        return Approval(proposal_id, queued.duplicate_of, as_source=True)
+    return Approval(proposal_id, _approve_as_fact(db, queued, actor, edits or {}), as_source=False)
+
+
+def _approve_as_fact(
+    db: Database, queued: QueuedProposal, actor: Actor, edits: dict[str, Any]
 ) -> int:
     """Make the proposal a fact (creating companies it names that are not yet known).
 
     ``edits`` may change kind, licensor, licensee, subject, asset, territory, period, summary
     and the terms upfront/milestones/total/equity ("$50m", "3.5 billion yuan", "undisclosed").
-    All of it happens in one transaction: a refusal leaves no new company and no fact behind.
     """
-    queued = _undecided(db, proposal_id)
-    proposal, summary = _edited(queued.proposal, edits or {})
+    proposal, summary = _edited(queued.proposal, edits)
     with db.atomic():
         parties = {
             role: _company_id(db, party, actor)
@@ -254,7 +259,7 @@ def approve(
             if party is not None
         }
         fact_id = changes.add_fact(db, _fact_in(queued, proposal, parties, summary), actor)
-        _decide(db, proposal_id, "approved", actor, fact_id=fact_id)
+        _decide(db, queued.id, "approved", actor, fact_id=fact_id)
     return fact_id
 
 
