@@ -29,7 +29,7 @@ from .curated import load_curated
 from .errors import BadInput, DealbriefError, NotFound
 from .model import FIGURE_ROLES, Fact
 from .money import parse_amount
-from .store import is_initialised, open_db, resolve_path
+from .store import is_initialised, open_db, resolve_path, writing
 from .text import MAX_NAME, clean, parse_id, slugify
 
 EXIT_USER_ERROR = 1
@@ -241,7 +241,7 @@ def fact_add(ctx: click.Context, **options: Any) -> None:
     since = queries.latest_audit_id(db)
     parties = resolve_parties(db, options)
     figures = [fig for role in TERM_OPTIONS if (fig := parse_term(role, options[role]))]
-    with db.atomic():
+    with writing(db):
         source_id = source_for(db, options, actor)
         fact_in = FactIn(
             kind=options["kind"] or "",
@@ -437,7 +437,7 @@ def company_add(
     db = ready_db(ctx)
     actor = Actor.shell()
     since = queries.latest_audit_id(db)
-    with db.atomic():
+    with writing(db):
         company_id = changes.add_company(
             db, name, actor, country=country, sector=sector, description=description
         )

@@ -20,7 +20,7 @@ from rapidfuzz import fuzz, process
 from sqlite_utils import Database
 
 from .errors import BadInput, Conflict
-from .store import isotime
+from .store import isotime, writing
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 DEFAULT_WEEKDAY, DEFAULT_TIME, DEFAULT_TIMEZONE = 0, "09:00", "UTC"
@@ -249,7 +249,7 @@ def set_mention_role(
 
 def record_error(db: Database, guild_id: int, error: str, *, now: datetime | None = None) -> None:
     """Remember why the last post failed, for /digest status; changes no other setting."""
-    with db.conn:
+    with writing(db):
         db.execute(
             "UPDATE digest_settings SET last_error = ?, last_error_at = ? WHERE guild_id = ?",
             [error[:500], isotime(now), int(guild_id)],
@@ -257,7 +257,7 @@ def record_error(db: Database, guild_id: int, error: str, *, now: datetime | Non
 
 
 def clear_error(db: Database, guild_id: int) -> None:
-    with db.conn:
+    with writing(db):
         db.execute(
             "UPDATE digest_settings SET last_error = NULL, last_error_at = NULL WHERE guild_id = ?",
             [int(guild_id)],
@@ -274,7 +274,7 @@ def _update(
     db: Database, guild_id: int, actor: str, now: datetime | None, **values: object
 ) -> DigestSettings:
     stamp = isotime(now)
-    with db.conn:
+    with writing(db):
         was_active = get_settings(db, guild_id).active
         db.execute(
             "INSERT OR IGNORE INTO digest_settings (guild_id, updated_at, updated_by) VALUES (?, ?, ?)",
@@ -494,7 +494,7 @@ def claim(
     original nonce and audit range so that Discord deduplicates and the content is the same.
     """
     nonce = make_nonce(guild_id, key)
-    with db.conn:
+    with writing(db):
         cursor = db.execute(
             "INSERT OR IGNORE INTO digest_posts (guild_id, period_key, status, nonce, "
             "first_audit_id, last_audit_id, period_start, period_end, claimed_at) "
@@ -526,7 +526,7 @@ def claim(
 def mark_posted(
     db: Database, record: PostRecord, message_ids: list[int], *, now: datetime
 ) -> PostRecord:
-    with db.conn:
+    with writing(db):
         db.execute(
             "UPDATE digest_posts SET status = 'posted', message_ids = ?, posted_at = ?, "
             "error = NULL WHERE id = ?",
@@ -539,7 +539,7 @@ def mark_posted(
 def record_progress(db: Database, record: PostRecord, message_ids: list[int]) -> None:
     """The messages of a claimed period sent so far: a retry resumes after them instead of
     sending them again (their nonces may be past Discord's memory by then)."""
-    with db.conn:
+    with writing(db):
         db.execute(
             "UPDATE digest_posts SET message_ids = ? WHERE id = ? AND status = 'claimed'",
             [json.dumps([int(m) for m in message_ids]), record.id],
@@ -548,7 +548,7 @@ def record_progress(db: Database, record: PostRecord, message_ids: list[int]) ->
 
 def mark_failed(db: Database, record: PostRecord, error: str, *, now: datetime) -> PostRecord:
     """The post did not go out: keep the reason on the row and as the server's last error."""
-    with db.conn:
+    with writing(db):
         db.execute(
             "UPDATE digest_posts SET status = 'failed', error = ? WHERE id = ? AND status = 'claimed'",
             [error[:500], record.id],
@@ -561,7 +561,7 @@ def mark_skipped(
     db: Database, guild_id: int, key: str, reason: str, *, now: datetime
 ) -> PostRecord | None:
     """Record a period that will not be posted (missed by too much); None if it had a row."""
-    with db.conn:
+    with writing(db):
         cursor = db.execute(
             "INSERT OR IGNORE INTO digest_posts (guild_id, period_key, status, nonce, claimed_at, "
             "error) VALUES (?, ?, 'skipped', ?, ?, ?)",

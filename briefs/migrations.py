@@ -9,6 +9,8 @@ from __future__ import annotations
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
+from .store import writing
+
 migrations = Migrations("dealbrief")
 
 
@@ -336,7 +338,7 @@ def recount_company_facts(db: Database) -> None:
     Each role is read from the facts table once, skipping a company already named in an earlier
     role of the same fact, so each (fact, company) pair is counted once without sorting pairs.
     """
-    with db.atomic():
+    with writing(db):
         db.execute("DELETE FROM company_fact_counts")
         db.execute(
             """

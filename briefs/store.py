@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import os
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
+from itertools import count
 from pathlib import Path
 
 from sqlite_utils import Database
-
-from .migrations import migrations
 
 DEFAULT_DB = "dealbrief.db"
 ENV_DB = "DEALBRIEF_DB"
@@ -31,8 +33,80 @@ def open_db(path: str | os.PathLike[str], *, migrate: bool = True) -> Database:
     db.execute("PRAGMA foreign_keys = ON")
     db.execute("PRAGMA synchronous = NORMAL")
     if migrate:
-        migrations.apply(db)
+        _migrate(db)
     return db
+
+
+def _migrate(db: Database) -> None:
+    """Apply pending migrations holding the write lock, so that processes opening a new or
+    older database at once do not apply the same migration twice."""
+    from .migrations import migrations  # here: migrations itself writes through writing()
+
+    if not migrations.pending(db):
+        return
+    with writing(db):
+        migrations.apply(db)
+
+
+_savepoints = count()
+
+
+@contextmanager
+def writing(db: Database) -> Iterator[Database]:
+    """The one way to write: a transaction begun with ``BEGIN IMMEDIATE``, committed at the
+    end and rolled back on any error; nested, a savepoint of the outer one.
+
+    A deferred ``BEGIN`` takes the write lock only at its first write. If it read first and
+    another connection wrote meanwhile, SQLite cannot upgrade its snapshot and refuses at once
+    (SQLITE_BUSY_SNAPSHOT) without waiting out the busy timeout. IMMEDIATE takes the write
+    lock before the first read, so a writer waits its turn instead.
+    """
+    conn: sqlite3.Connection = db.conn
+    if conn.in_transaction:
+        with _savepoint(conn):
+            yield db
+        return
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield db
+    except BaseException:
+        if conn.in_transaction:
+            conn.rollback()
+        raise
+    conn.commit()
+
+
+@contextmanager
+def reading(db: Database) -> Iterator[Database]:
+    """One read snapshot for several queries (Python's sqlite3 otherwise lets each SELECT see
+    what is committed when it runs); inside a transaction, that transaction's own state."""
+    conn: sqlite3.Connection = db.conn
+    if conn.in_transaction:
+        yield db
+        return
+    conn.execute("BEGIN")
+    try:
+        yield db
+    except BaseException:
+        if conn.in_transaction:
+            conn.rollback()
+        raise
+    conn.commit()
+
+
+@contextmanager
+def _savepoint(conn: sqlite3.Connection) -> Iterator[None]:
+    name = f"dealbrief_{next(_savepoints)}"
+    conn.execute(f"SAVEPOINT {name}")
+    try:
+        yield
+    except BaseException:
+        # A RAISE(ROLLBACK) trigger may have ended the whole transaction already.
+        if conn.in_transaction:
+            conn.execute(f"ROLLBACK TO SAVEPOINT {name}")
+            conn.execute(f"RELEASE SAVEPOINT {name}")
+        raise
+    conn.execute(f"RELEASE SAVEPOINT {name}")
 
 
 def is_initialised(db: Database) -> bool:

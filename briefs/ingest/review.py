@@ -22,7 +22,7 @@ from ..errors import BadInput, Conflict, NotFound
 from ..money import parse_amount, to_usd
 from ..names import resolve_company
 from ..periods import parse_period
-from ..store import isotime
+from ..store import isotime, writing
 from ..text import MAX_FIELD, MAX_NAME, clean, normalize_name
 from .extract import Party, Proposal, ProposedFigure, extract, proposal_from_payload
 from .orgs import KnownNames
@@ -69,7 +69,7 @@ def ingest_document(
         return IngestResult(existing[0], [], True)
     known = known or KnownNames.from_db(db)
     proposals = extract(doc.text, known=known, published=doc.published_date)
-    with db.atomic():
+    with writing(db):
         source_id = changes.add_source(
             db,
             key=f"doc-{doc.content_hash[:16]}",
@@ -242,7 +242,7 @@ def approve(
     """
     queued = _undecided(db, proposal_id)
     proposal, summary = _edited(queued.proposal, edits or {})
-    with db.atomic():
+    with writing(db):
         parties = {
             role: _company_id(db, party, actor)
             for role, party in (
@@ -261,7 +261,7 @@ def reject(db: Database, proposal_id: int, actor: Actor, reason: str | None = No
     """Mark the proposal rejected, keeping it (and why) for the record."""
     _undecided(db, proposal_id)
     reason = clean(reason, field="reason", max_len=MAX_FIELD, required=False) or None
-    with db.atomic():
+    with writing(db):
         _decide(db, proposal_id, "rejected", actor, reason=reason)
 
 
