@@ -29,11 +29,8 @@ def cli_writer(db_path: str, folder: str, writer: int) -> dict[str, list]:
     failed: list[str] = []
     for number in range(ROUNDS):
         summary = f"Writer {writer} round {number}: Northgate filed again."
-        added = runner.invoke(
-            cli,
-            ["--db", db_path, "fact", "add", "--kind", "approval", "--summary", summary]
-            + ["--subject", "Northgate Pharma", "--source", "t-1"],
-        )
+        options = ["--kind", "approval", "--summary", summary, "--subject", "Northgate Pharma"]
+        added = runner.invoke(cli, ["--db", db_path, "fact", "add", *options, "--source", "t-1"])
         (done if added.exit_code == 0 else failed).append(("fact", summary, added.output))
         document = Path(folder) / f"w{writer}-{number}.txt"
         document.write_text(
