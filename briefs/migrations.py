@@ -373,3 +373,17 @@ def m007_digest_since(db: Database) -> None:
     """
     db.execute("ALTER TABLE digest_settings ADD COLUMN switched_on_audit_id INTEGER")
     db.execute("ALTER TABLE digest_settings ADD COLUMN switched_on_at TEXT")
+
+
+@migrations()
+def m008_digest_lease(db: Database) -> None:
+    """A claimed digest post holds a lease (``lease_until``) that its sender renews while it
+    sends; another process may take the post over only once the lease has run out.
+
+    A claim already in flight keeps the window it had before: a minute after it was taken.
+    """
+    db.execute("ALTER TABLE digest_posts ADD COLUMN lease_until TEXT")
+    db.execute(
+        "UPDATE digest_posts SET lease_until = strftime('%Y-%m-%dT%H:%M:%S+00:00', "
+        "claimed_at, '+60 seconds') WHERE status = 'claimed'"
+    )
