@@ -167,7 +167,7 @@ def _ingest_one(
         doc: Document = read_document(path)
         proposals = extract(doc.text, known=known, published=doc.published_date)
         if not dry_run and db is not None:
-            result = ingest_document(db, doc, actor, known=known)
+            result = ingest_document(db, doc, actor, proposals=proposals)
             line.source_id, line.duplicate = result.source_id, result.duplicate_document
             if result.duplicate_document:
                 proposals = []

@@ -26,7 +26,7 @@ from ..store import isotime, writing
 from ..text import MAX_FIELD, MAX_NAME, clean, normalize_name
 from .extract import Party, Proposal, ProposedFigure, extract, proposal_from_payload
 from .orgs import KnownNames
-from .read import Document
+from .read import Document, read_bytes
 
 STATUSES = ("proposed", "approved", "rejected")
 EDITABLE = ("kind", "licensor", "licensee", "subject", "asset", "territory", "period", "summary")
@@ -58,18 +58,33 @@ class QueuedProposal:
     fact_id: int | None = None
 
 
+def read_and_extract(
+    data: bytes, filename: str, known: KnownNames
+) -> tuple[Document, list[Proposal]]:
+    """Read a document and run the extraction rules: the slow part of an ingest, touching no
+    database, so the bot can run it in a worker process while its event loop keeps going."""
+    doc = read_bytes(data, filename)
+    return doc, extract(doc.text, known=known, published=doc.published_date)
+
+
 def ingest_document(
-    db: Database, doc: Document, actor: Actor, *, known: KnownNames | None = None
+    db: Database,
+    doc: Document,
+    actor: Actor,
+    *,
+    known: KnownNames | None = None,
+    proposals: list[Proposal] | None = None,
 ) -> IngestResult:
-    """Store ``doc`` once (by content hash) and queue its proposals; a repeat adds nothing."""
-    existing = db.execute(
-        "SELECT id FROM sources WHERE content_hash = ?", [doc.content_hash]
-    ).fetchone()
-    if existing is not None:
-        return IngestResult(existing[0], [], True)
-    known = known or KnownNames.from_db(db)
-    proposals = extract(doc.text, known=known, published=doc.published_date)
+    """Store ``doc`` once (by content hash) and queue its proposals (extracted here unless
+    given); a repeat adds nothing."""
+    if (existing := _stored(db, doc)) is not None:
+        return IngestResult(existing, [], True)
+    if proposals is None:
+        known = known or KnownNames.from_db(db)
+        proposals = extract(doc.text, known=known, published=doc.published_date)
     with writing(db):
+        if (existing := _stored(db, doc)) is not None:  # stored by another writer meanwhile
+            return IngestResult(existing, [], True)
         source_id = changes.add_source(
             db,
             key=f"doc-{doc.content_hash[:16]}",
@@ -87,6 +102,11 @@ def ingest_document(
         )
         ids = [_queue(db, source_id, p) for p in proposals]
     return IngestResult(source_id, ids, False)
+
+
+def _stored(db: Database, doc: Document) -> int | None:
+    row = db.execute("SELECT id FROM sources WHERE content_hash = ?", [doc.content_hash]).fetchone()
+    return row[0] if row else None
 
 
 def _short(value: str | None) -> str | None:
