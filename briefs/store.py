@@ -66,14 +66,8 @@ def writing(db: Database) -> Iterator[Database]:
         with _savepoint(conn):
             yield db
         return
-    conn.execute("BEGIN IMMEDIATE")
-    try:
+    with _transaction(conn, "BEGIN IMMEDIATE"):
         yield db
-    except BaseException:
-        if conn.in_transaction:
-            conn.rollback()
-        raise
-    conn.commit()
 
 
 @contextmanager
@@ -84,9 +78,15 @@ def reading(db: Database) -> Iterator[Database]:
     if conn.in_transaction:
         yield db
         return
-    conn.execute("BEGIN")
-    try:
+    with _transaction(conn, "BEGIN"):
         yield db
+
+
+@contextmanager
+def _transaction(conn: sqlite3.Connection, begin: str) -> Iterator[None]:
+    conn.execute(begin)
+    try:
+        yield
     except BaseException:
         if conn.in_transaction:
             conn.rollback()
