@@ -19,7 +19,8 @@ from briefs import changes, names, queries, render
 from briefs.changes import Actor, FactIn, FigureIn
 from briefs.errors import BadInput
 from briefs.ingest.commands import FileLine, IngestReport
-from briefs.ingest.read import read_bytes
+from briefs.ingest.extract import Proposal
+from briefs.ingest.read import Document
 from briefs.ingest.review import ingest_document
 from briefs.model import FACT_KINDS, AuditEntry
 from briefs.money import parse_amount
@@ -288,15 +289,19 @@ def add_alias(
 # --- Ingestion ---------------------------------------------------------------------------------
 
 
-def ingest_upload(
-    db: Database, data: bytes, filename: str, actor: Actor, label: str | None = None
+def store_upload(
+    db: Database,
+    document: Document,
+    proposals: list[Proposal],
+    actor: Actor,
+    label: str,
 ) -> list[Page]:
-    """Read, store and extract one document; the report says how many proposals now wait
-    (none for a document already stored). ``label`` names it in the report."""
-    document = read_bytes(data, filename)
-    result = ingest_document(db, document, actor)
+    """Store a document read and extracted (``review.read_and_extract``) and queue its
+    proposals; the report says how many now wait (none for a document already stored).
+    ``label`` names it in the report."""
+    result = ingest_document(db, document, actor, proposals=proposals)
     line = FileLine(
-        name=label or filename,
+        name=label,
         proposals=len(result.proposals),
         source_id=result.source_id,
         duplicate=result.duplicate_document,

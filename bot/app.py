@@ -4,20 +4,24 @@ syncs the slash commands; cogs do the talking.
 Blocking work never runs on the event loop. The loop also keeps the gateway heartbeat: a
 SQLite query, a matplotlib chart or a curated load that holds it for seconds makes Discord
 think the bot is gone (and interactions must be answered within 3 s). So cogs call
-``await bot.db_call(fn, *args)`` for database work (``fn(db, *args)`` in a database thread)
-and ``await run_blocking(fn, *args)`` for anything else slow.
+``await bot.db_call(fn, *args)`` for database work (``fn(db, *args)`` in a database thread),
+``await bot.run_in_worker(fn, *args)`` for heavy pure-Python work (reading HTML, extraction
+rules), which would hold the GIL and so stall the loop even from a thread, and
+``await run_blocking(fn, *args)`` for anything else slow.
 """
 
 from __future__ import annotations
 
 import asyncio
+import functools
 import gc
 import logging
+import multiprocessing
 import pkgutil
 import sqlite3
 import threading
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from typing import Any, TypeVar
 
 import discord
@@ -42,6 +46,8 @@ T = TypeVar("T")
 
 # SQLite serialises writers anyway; a few threads let reads overlap a slow write (WAL).
 DB_THREADS = 3
+# Worker processes for heavy extraction: one keeps the loop free; the machine's cores are shared.
+EXTRACT_WORKERS = 1
 # How long shutdown waits for running database work before interrupting it (and again after).
 CLOSE_WAIT_SECONDS = 10.0
 
@@ -185,12 +191,23 @@ class DealBotBase:
         self.config = config
         self.db_path = config.db_path
         self.database = DatabaseThreads(config.db_path)
+        self._workers: ProcessPoolExecutor | None = None
         self._saved_endpoints: tuple[str, yarl.URL] | None = None
         self.tree.error(on_app_command_error)  # type: ignore[attr-defined]
 
     async def db_call(self, func: Callable[..., T], *args: Any) -> T:
         """``func(db, *args)`` in a database thread, with that thread's own connection."""
         return await self.database.call(func, *args)
+
+    async def run_in_worker(self, func: Callable[..., T], *args: Any) -> T:
+        """``func(*args)`` in a worker process (started on first use; 'spawn', so it inherits
+        none of the bot's threads or connections). ``func`` and its arguments are pickled."""
+        if self._workers is None:
+            self._workers = ProcessPoolExecutor(
+                EXTRACT_WORKERS, mp_context=multiprocessing.get_context("spawn")
+            )
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._workers, functools.partial(func, *args))
 
     # --- where Discord is -----------------------------------------------------------------
 
@@ -262,6 +279,8 @@ class DealBotBase:
         """The database first, while Discord is still connected: work already running is
         answered, and a command arriving meanwhile is told the bot is restarting."""
         await self.database.close()
+        if self._workers is not None:
+            self._workers.shutdown(wait=False, cancel_futures=True)
         await super().close()  # type: ignore[misc]
         self._restore_endpoints()
 

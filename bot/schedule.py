@@ -8,9 +8,11 @@ Tests call ``run_due(now)`` with any ``now`` to travel through weeks without wai
 Posting is claim, send, record: the claim (a unique row per server and week) is written before
 anything is sent, each message carries a nonce derived from server and week with
 ``enforce_nonce``, and only then is the row marked posted. A restart, a second trigger or a
-second ``/digest now`` finds the claim; a crash between send and record leaves a claim that
-the sweep retries a minute later with the same nonces, which Discord answers with the messages
-it already has. Each message's id is recorded as soon as it is sent, so a retry (after a crash,
+second ``/digest now`` finds the claim. The claim is a lease that a heartbeat renews while the
+send is in flight, however long Discord's 429s make it wait, so another process never takes
+over a live send; a crash between send and record leaves a claim whose lease runs out, and the
+sweep then retries it with the same nonces, which Discord answers with the messages it already
+has. Each message's id is recorded as soon as it is sent, so a retry (after a crash,
 a failure at the second of three messages, or hours later when Discord has forgotten the
 nonces) sends only the messages not yet out. A claim or a passing failure (5xx, a dropped
 connection) is retried while the period is less than a day late, then given up.
@@ -19,10 +21,11 @@ connection) is retried while the period is less than a day late, then given up.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
 import io
 import logging
-from collections.abc import Awaitable, Callable, Iterable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Protocol
@@ -53,6 +56,8 @@ MISFIRE_GRACE_SECONDS = 15 * 60
 SWEEP_MINUTES = 2
 # One server's post may not hold the queue longer than this; its claim is retried later.
 POST_TIMEOUT_SECONDS = 120
+# While a post is being sent its claim's lease is renewed this often (well within the lease).
+HEARTBEAT_SECONDS = 30
 SWEEP_JOB_ID = "digest-sweep"
 REQUIRED_PERMISSIONS = ("view_channel", "send_messages", "embed_links", "attach_files")
 
@@ -124,12 +129,14 @@ class DigestScheduler:
         clock: Clock = utcnow,
         owns: Callable[[int], bool] = lambda guild_id: True,
         post_timeout: float = POST_TIMEOUT_SECONDS,
+        heartbeat: float = HEARTBEAT_SECONDS,
     ) -> None:
         self.db_call = db_call
         self.sender = sender
         self.clock = clock
         self.owns = owns
         self.post_timeout = post_timeout
+        self.heartbeat = heartbeat
         self.scheduler = AsyncIOScheduler(timezone=UTC)
         self._queue = asyncio.Lock()
 
@@ -288,7 +295,8 @@ class DigestScheduler:
                 sending = self.sender.send(
                     settings, pages, chart, record.nonce, sent=record.message_ids, on_sent=progress
                 )
-                ids = await asyncio.wait_for(sending, self.post_timeout)
+                async with self._holding(record):
+                    ids = await asyncio.wait_for(sending, self.post_timeout)
             except PostError as err:
                 failed = await self.db_call(_failed, record, err.code, self.clock())
                 return Outcome(settings.guild_id, key, "failed", failed, err.code)
@@ -304,6 +312,32 @@ class DigestScheduler:
             posted = await self.db_call(_posted, record, ids, self.clock())
             log.info("digest %s posted for guild %s", key, settings.guild_id)
             return Outcome(settings.guild_id, key, "posted", posted)
+
+    @contextlib.asynccontextmanager
+    async def _holding(self, record: ds.PostRecord) -> AsyncIterator[None]:
+        """Renew the claim's lease every ``heartbeat`` seconds while the block sends."""
+
+        async def beat() -> None:
+            while True:
+                await asyncio.sleep(self.heartbeat)
+                try:
+                    if not await self.db_call(_renew, record, self.clock()):
+                        log.warning("digest %s lost its claim while sending", record.period_key)
+                        return
+                except Exception:
+                    log.exception("digest %s: could not renew its claim", record.period_key)
+
+        task = asyncio.create_task(beat())
+        try:
+            yield
+        finally:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+
+def _renew(db, record: ds.PostRecord, now: datetime) -> bool:
+    return ds.renew_lease(db, record, now=now)
 
 
 def _content(db, record: ds.PostRecord) -> tuple[list[Page], bytes | None]:

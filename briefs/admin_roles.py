@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from sqlite_utils import Database
 
-from .store import isotime
+from .store import isotime, writing
 
 
 def get_admin_role(db: Database, guild_id: int) -> int | None:
@@ -21,7 +21,7 @@ def get_admin_role(db: Database, guild_id: int) -> int | None:
 
 def set_admin_role(db: Database, guild_id: int, role_id: int | None, updated_by: str) -> None:
     """Set (or with None, clear) the admin role of ``guild_id``."""
-    with db.conn:
+    with writing(db):
         if role_id is None:
             db.execute("DELETE FROM guild_admin_roles WHERE guild_id = ?", [guild_id])
             return

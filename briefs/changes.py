@@ -22,7 +22,7 @@ from . import model
 from .errors import BadInput, Conflict, NotFound
 from .money import Money, to_usd
 from .periods import parse_period
-from .store import isotime
+from .store import isotime, writing
 from .text import (
     MAX_FIELD,
     MAX_LONG_FIELD,
@@ -392,7 +392,7 @@ def add_source(
         parse_period(values["published"])
     if values["url"] is not None and not _URL.match(values["url"]):
         raise BadInput("a source link must start with http:// or https://", code="bad_url")
-    with db.atomic():
+    with writing(db):
         source_id = _insert(db, "sources", values)
         _audit(db, actor, "add", "source", source_id, after=_snapshot(db, "source", source_id))
     return source_id
@@ -442,7 +442,7 @@ def add_company(
             company_id=taken["id"],
         )
     now = isotime()
-    with db.atomic():
+    with writing(db):
         company_id = _insert(db, "companies", {**values, "created_at": now, "updated_at": now})
         _insert(db, "aliases", {"company_id": company_id, "alias": name, "norm": norm})
         _audit(db, actor, "add", "company", company_id, after=_snapshot(db, "company", company_id))
@@ -492,7 +492,7 @@ def add_alias(
         "source_id": source_id,
         "note": note,
     }
-    with db.atomic():
+    with writing(db):
         alias_id = _insert(db, "aliases", values)
         _audit(db, actor, "add", "alias", alias_id, after=_snapshot(db, "alias", alias_id))
     return alias_id
@@ -513,7 +513,7 @@ def add_fact(db: Database, fact: FactIn, actor: Actor, *, curated_hash: str | No
     _refuse_taken_key(db, values["key"])
     now = isotime()
     row = {**values, "curated_hash": curated_hash, "created_at": now, "updated_at": now}
-    with db.atomic():
+    with writing(db):
         fact_id = _insert(db, "facts", row)
         _write_figures(db, fact_id, figures)
         _audit(db, actor, "add", "fact", fact_id, after=_snapshot(db, "fact", fact_id))
@@ -562,19 +562,19 @@ def edit_fact(
     unknown = sorted(set(changes) - set(FACT_FIELDS))
     if unknown:
         raise BadInput(f"unknown field {unknown[0]!r}", code="unknown_field", field=unknown[0])
-    before = _live_fact(db, fact_id)
-    reason = _optional(reason, "reason", MAX_FIELD)
-    values, figures = _check_fact(db, dataclasses.replace(_fact_in(before), **changes))
-    _refuse_taken_key(db, values["key"], fact_id)
-    if curated_hash is not None:
-        values["curated_hash"] = curated_hash
-    unchanged = all(before[name] == value for name, value in values.items())
-    if unchanged and figures == before["figures"]:
-        raise BadInput("the edit changes nothing", code="no_change", id=fact_id)
-    values.update(revision=before["revision"] + 1, updated_at=isotime())
-    if not actor.is_curated:
-        values["admin_edited"] = 1
-    with db.atomic():
+    with writing(db):
+        before = _live_fact(db, fact_id)
+        reason = _optional(reason, "reason", MAX_FIELD)
+        values, figures = _check_fact(db, dataclasses.replace(_fact_in(before), **changes))
+        _refuse_taken_key(db, values["key"], fact_id)
+        if curated_hash is not None:
+            values["curated_hash"] = curated_hash
+        unchanged = all(before[name] == value for name, value in values.items())
+        if unchanged and figures == before["figures"]:
+            raise BadInput("the edit changes nothing", code="no_change", id=fact_id)
+        values.update(revision=before["revision"] + 1, updated_at=isotime())
+        if not actor.is_curated:
+            values["admin_edited"] = 1
         _update(db, "facts", fact_id, values)
         _write_figures(db, fact_id, figures)
         return _audit(
@@ -603,26 +603,26 @@ def add_fact_source(
     A second report of a deal is one more citation of that deal, never a second deal, so
     counts and sums stay right. The fact's own ``source_id`` stays its first source.
     """
-    before = _live_fact(db, fact_id)
-    _require_source(db, source_id)
     evidence = _optional(evidence, "evidence", MAX_LONG_FIELD, multiline=True)
     reason = _optional(reason, "reason", MAX_FIELD)
-    cited = {before["source_id"], *(s["source_id"] for s in before["sources"])}
-    if source_id in cited:
-        raise Conflict(
-            f"fact {fact_id} already cites source {source_id}",
-            code="already_cited",
-            id=fact_id,
-            source_id=source_id,
-        )
-    row = {
-        "fact_id": fact_id,
-        "source_id": source_id,
-        "evidence": evidence,
-        "added_at": isotime(),
-        "added_by": actor.name,
-    }
-    with db.atomic():
+    with writing(db):
+        before = _live_fact(db, fact_id)
+        _require_source(db, source_id)
+        cited = {before["source_id"], *(s["source_id"] for s in before["sources"])}
+        if source_id in cited:
+            raise Conflict(
+                f"fact {fact_id} already cites source {source_id}",
+                code="already_cited",
+                id=fact_id,
+                source_id=source_id,
+            )
+        row = {
+            "fact_id": fact_id,
+            "source_id": source_id,
+            "evidence": evidence,
+            "added_at": isotime(),
+            "added_by": actor.name,
+        }
         _insert(db, "fact_sources", row)
         return _audit(
             db,
@@ -641,15 +641,15 @@ def remove_fact(db: Database, fact_id: int, actor: Actor, reason: str | None = N
 
     Its further sources stay attached, hidden with it, and come back with it on undo.
     """
-    before = _stored_fact(db, fact_id)
-    if before["deleted_at"] is not None:
-        raise Conflict(f"fact {fact_id} is already removed", code="already_removed", id=fact_id)
-    reason = _optional(reason, "reason", MAX_FIELD)
-    now = isotime()
-    values = {"deleted_at": now, "updated_at": now, "revision": before["revision"] + 1}
-    if not actor.is_curated:
-        values["admin_edited"] = 1
-    with db.atomic():
+    with writing(db):
+        before = _stored_fact(db, fact_id)
+        if before["deleted_at"] is not None:
+            raise Conflict(f"fact {fact_id} is already removed", code="already_removed", id=fact_id)
+        reason = _optional(reason, "reason", MAX_FIELD)
+        now = isotime()
+        values = {"deleted_at": now, "updated_at": now, "revision": before["revision"] + 1}
+        if not actor.is_curated:
+            values["admin_edited"] = 1
         _update(db, "facts", fact_id, values)
         return _audit(
             db,
@@ -806,7 +806,7 @@ def undo(db: Database, actor: Actor, audit_id: int | None = None) -> model.Audit
     Matching on the member id and server (not the display name) means one member's undo can
     never reach another member's work.
     """
-    with db.atomic():
+    with writing(db):
         change = _change_to_undo(db, actor, audit_id)
         _refuse_if_changed_since(db, change)
         entity, entity_id = change["entity"], change["entity_id"]

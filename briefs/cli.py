@@ -29,7 +29,7 @@ from .curated import load_curated
 from .errors import BadInput, DealbriefError, NotFound
 from .model import FIGURE_ROLES, Fact
 from .money import parse_amount
-from .store import database_problem, is_initialised, open_db, resolve_path
+from .store import database_problem, is_initialised, open_db, resolve_path, writing
 from .text import MAX_NAME, clean, parse_id, slugify
 
 EXIT_USER_ERROR = 1
@@ -245,7 +245,7 @@ def fact_add(ctx: click.Context, separate: bool, **options: Any) -> None:
     figures = [fig for role in TERM_OPTIONS if (fig := parse_term(role, options[role]))]
     if not separate:
         repeats.refuse_repeat(db, claim_of(options, parties))
-    with db.atomic():
+    with writing(db):
         source_id = source_for(db, options, actor)
         fact_in = FactIn(
             kind=options["kind"] or "",
@@ -289,7 +289,7 @@ def fact_source(ctx: click.Context, fact_id: str, **options: Any) -> None:
     actor = Actor.shell()
     number = parse_id(fact_id, "fact")
     since = queries.latest_audit_id(db)
-    with db.atomic():
+    with writing(db):
         source_id = source_for(db, options, actor)
         changes.add_fact_source(
             db, number, source_id, actor, evidence=options["evidence"], reason=options["reason"]
@@ -478,7 +478,7 @@ def company_add(
     db = ready_db(ctx)
     actor = Actor.shell()
     since = queries.latest_audit_id(db)
-    with db.atomic():
+    with writing(db):
         company_id = changes.add_company(
             db, name, actor, country=country, sector=sector, description=description
         )

@@ -24,6 +24,7 @@ from sqlite_utils import Database
 from . import changes
 from .changes import Actor, FactIn, FigureIn
 from .errors import BadInput, DealbriefError
+from .store import writing
 from .text import normalize_name
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data" / "curated"
@@ -285,7 +286,7 @@ def load_curated(
     curated = _read_files(directory)
     _check_references(curated)
     report = LoadReport()
-    with db.atomic():
+    with writing(db):
         sources = _load_sources(db, curated, actor, report)
         companies = _load_companies(db, curated, sources, actor, report)
         for entry in curated.facts:

@@ -41,6 +41,7 @@ from .digest_settings import (
 from .model import Fact, Source
 from .queries import fetch_facts, latest_audit_id
 from .render import Page, render_template
+from .store import reading
 
 CHART_FILENAME = "digest-chart.png"
 MAX_DEALS = 30
@@ -176,14 +177,14 @@ def load_digest(
     however busy the week (``briefs.digest_query``). All of it is read in one transaction, so
     the facts shown are in the state the picks judged, whatever other connections write:
     Python's ``sqlite3`` (before 3.12) begins a transaction only before a write, so each
-    SELECT would otherwise see what is committed when it runs. ``atomic()`` issues a deferred
-    ``BEGIN`` (the snapshot is taken at the first read; in WAL mode writers carry on), or a
-    savepoint inside a caller's open transaction, whose reads already share one state.
+    SELECT would otherwise see what is committed when it runs. ``store.reading()`` issues a
+    deferred ``BEGIN`` (the snapshot is taken at the first read; in WAL mode writers carry on),
+    or joins a caller's open transaction, whose reads already share one state.
     ``previous_range`` is the (after, until) of the period before, for the comparison; without
     it the period of the same length before ``start`` is used, located by audit timestamps.
     """
     length = period_length(start, end)
-    with db.atomic():  # one read transaction: see the docstring
+    with reading(db):  # one read snapshot: see the docstring
         picks = window_picks(db, after_audit_id, until_audit_id, CAPS)
         facts = fetch_facts(db, picks.fact_ids, include_deleted=True)
         if previous_range is None:

@@ -3,7 +3,9 @@
 The database is the truth about digests: a scheduler only asks this module "is anything due?"
 and claims a post here before sending it. A claim is an INSERT guarded by
 UNIQUE(guild_id, period_key), so however many triggers race, one wins; the nonce stored with the
-claim lets a retry after a crash be recognised by Discord as the same message.
+claim lets a retry after a crash be recognised by Discord as the same message. A claim is a
+lease: its sender renews it while it sends (:func:`renew_lease`), and no one else takes the post
+over until the lease has run out, however long Discord makes the sender wait.
 """
 
 from __future__ import annotations
@@ -20,15 +22,17 @@ from rapidfuzz import fuzz, process
 from sqlite_utils import Database
 
 from .errors import BadInput, Conflict
-from .store import isotime
+from .store import isotime, writing
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 DEFAULT_WEEKDAY, DEFAULT_TIME, DEFAULT_TIMEZONE = 0, "09:00", "UTC"
 
 # A missed digest is still worth posting on start if it is less than this late.
 CATCH_UP_LIMIT = timedelta(days=1)
-# A 'claimed' row this old belongs to a sender that died mid-send: retry it with its nonce.
-STALE_CLAIM = timedelta(minutes=1)
+# How long a claim holds before another process may take the post over (retrying it with its
+# nonce). Longer than a whole send may take (bot.schedule.POST_TIMEOUT_SECONDS), and renewed by
+# the sender while it sends, so only a sender that died loses its claim.
+CLAIM_LEASE = timedelta(minutes=3)
 # A post that failed for a passing reason (see is_transient) is tried again this long after.
 RETRY_FAILED_AFTER = timedelta(minutes=10)
 TRANSIENT_ERRORS = frozenset({"connection", "timeout"})
@@ -104,6 +108,7 @@ class PostRecord:
     claimed_at: str
     posted_at: str | None
     error: str | None
+    lease_until: str | None = None
 
 
 @dataclass(frozen=True)
@@ -257,7 +262,7 @@ def set_mention_role(
 
 def record_error(db: Database, guild_id: int, error: str, *, now: datetime | None = None) -> None:
     """Remember why the last post failed, for /digest status; changes no other setting."""
-    with db.conn:
+    with writing(db):
         db.execute(
             "UPDATE digest_settings SET last_error = ?, last_error_at = ? WHERE guild_id = ?",
             [error[:500], isotime(now), int(guild_id)],
@@ -265,7 +270,7 @@ def record_error(db: Database, guild_id: int, error: str, *, now: datetime | Non
 
 
 def clear_error(db: Database, guild_id: int) -> None:
-    with db.conn:
+    with writing(db):
         db.execute(
             "UPDATE digest_settings SET last_error = NULL, last_error_at = NULL WHERE guild_id = ?",
             [int(guild_id)],
@@ -282,7 +287,7 @@ def _update(
     db: Database, guild_id: int, actor: str, now: datetime | None, **values: object
 ) -> DigestSettings:
     stamp = isotime(now)
-    with db.conn:
+    with writing(db):
         was_active = get_settings(db, guild_id).active
         db.execute(
             "INSERT OR IGNORE INTO digest_settings (guild_id, updated_at, updated_by) VALUES (?, ?, ?)",
@@ -433,15 +438,15 @@ def is_transient(error: str | None) -> bool:
 def _unfinished(
     settings: DigestSettings, record: PostRecord, fire: datetime, now: datetime, late: bool
 ) -> Due | None:
-    """A stale claim (its sender died) or a passing failure is tried again while the period
-    is less than a day late, like a missed one; a stale claim past that is given up."""
+    """A claim whose lease ran out (its sender died) or a passing failure is tried again while
+    the period is less than a day late, like a missed one; an expired claim past that is given up."""
     if record.status == "claimed":
-        wait = STALE_CLAIM
+        free_from = datetime.fromisoformat(record.lease_until or record.claimed_at)
     elif record.status == "failed" and is_transient(record.error) and not late:
-        wait = RETRY_FAILED_AFTER
+        free_from = datetime.fromisoformat(record.claimed_at) + RETRY_FAILED_AFTER
     else:
         return None
-    if datetime.fromisoformat(record.claimed_at) > now - wait:
+    if free_from > now:
         return None
     return Due(settings, record.period_key, fire, "expire" if late else "retry")
 
@@ -497,16 +502,18 @@ def claim(
 ) -> Claim:
     """Claim a period before sending it. Exactly one caller wins each period.
 
-    A new period is inserted as 'claimed'. An existing one is won again only if its claim is
-    stale (its sender died) or, when ``retry_failed``, if it failed; the retry keeps the
-    original nonce and audit range so that Discord deduplicates and the content is the same.
+    A new period is inserted as 'claimed', with a lease of :data:`CLAIM_LEASE`. An existing one
+    is won again only if its lease ran out (its sender died) or, when ``retry_failed``, if it
+    failed; the retry keeps the original nonce and audit range so that Discord deduplicates and
+    the content is the same.
     """
     nonce = make_nonce(guild_id, key)
-    with db.conn:
+    lease_until = isotime(now + CLAIM_LEASE)
+    with writing(db):
         cursor = db.execute(
             "INSERT OR IGNORE INTO digest_posts (guild_id, period_key, status, nonce, "
-            "first_audit_id, last_audit_id, period_start, period_end, claimed_at) "
-            "VALUES (?, ?, 'claimed', ?, ?, ?, ?, ?, ?)",
+            "first_audit_id, last_audit_id, period_start, period_end, claimed_at, lease_until) "
+            "VALUES (?, ?, 'claimed', ?, ?, ?, ?, ?, ?, ?)",
             [
                 int(guild_id),
                 key,
@@ -516,25 +523,38 @@ def claim(
                 isotime(period_start),
                 isotime(period_end),
                 isotime(now),
+                lease_until,
             ],
         )
         if cursor.rowcount == 1:
             return Claim(True, _must_get(db, guild_id, key))
-        retry = ["(status = 'claimed' AND claimed_at <= ?)"]
+        retry = ["(status = 'claimed' AND lease_until <= ?)"]
         if retry_failed:
             retry.append("status = 'failed'")
         cursor = db.execute(
-            f"UPDATE digest_posts SET status = 'claimed', claimed_at = ?, error = NULL "
-            f"WHERE guild_id = ? AND period_key = ? AND ({' OR '.join(retry)})",
-            [isotime(now), int(guild_id), key, isotime(now - STALE_CLAIM)],
+            f"UPDATE digest_posts SET status = 'claimed', claimed_at = ?, lease_until = ?, "
+            f"error = NULL WHERE guild_id = ? AND period_key = ? AND ({' OR '.join(retry)})",
+            [isotime(now), lease_until, int(guild_id), key, isotime(now)],
         )
         return Claim(cursor.rowcount == 1, _must_get(db, guild_id, key))
+
+
+def renew_lease(db: Database, record: PostRecord, *, now: datetime) -> bool:
+    """Extend a claim being sent to ``now`` + :data:`CLAIM_LEASE`; False if the claim is no
+    longer this sender's (posted, failed, or taken over after its lease ran out)."""
+    with writing(db):
+        cursor = db.execute(
+            "UPDATE digest_posts SET lease_until = ? "
+            "WHERE id = ? AND status = 'claimed' AND claimed_at = ?",
+            [isotime(now + CLAIM_LEASE), record.id, record.claimed_at],
+        )
+    return cursor.rowcount == 1
 
 
 def mark_posted(
     db: Database, record: PostRecord, message_ids: list[int], *, now: datetime
 ) -> PostRecord:
-    with db.conn:
+    with writing(db):
         db.execute(
             "UPDATE digest_posts SET status = 'posted', message_ids = ?, posted_at = ?, "
             "error = NULL WHERE id = ?",
@@ -547,7 +567,7 @@ def mark_posted(
 def record_progress(db: Database, record: PostRecord, message_ids: list[int]) -> None:
     """The messages of a claimed period sent so far: a retry resumes after them instead of
     sending them again (their nonces may be past Discord's memory by then)."""
-    with db.conn:
+    with writing(db):
         db.execute(
             "UPDATE digest_posts SET message_ids = ? WHERE id = ? AND status = 'claimed'",
             [json.dumps([int(m) for m in message_ids]), record.id],
@@ -556,7 +576,7 @@ def record_progress(db: Database, record: PostRecord, message_ids: list[int]) ->
 
 def mark_failed(db: Database, record: PostRecord, error: str, *, now: datetime) -> PostRecord:
     """The post did not go out: keep the reason on the row and as the server's last error."""
-    with db.conn:
+    with writing(db):
         db.execute(
             "UPDATE digest_posts SET status = 'failed', error = ? WHERE id = ? AND status = 'claimed'",
             [error[:500], record.id],
@@ -569,7 +589,7 @@ def mark_skipped(
     db: Database, guild_id: int, key: str, reason: str, *, now: datetime
 ) -> PostRecord | None:
     """Record a period that will not be posted (missed by too much); None if it had a row."""
-    with db.conn:
+    with writing(db):
         cursor = db.execute(
             "INSERT OR IGNORE INTO digest_posts (guild_id, period_key, status, nonce, claimed_at, "
             "error) VALUES (?, ?, 'skipped', ?, ?, ?)",
@@ -600,4 +620,5 @@ def _record(data: dict) -> PostRecord:
         claimed_at=data["claimed_at"],
         posted_at=data["posted_at"],
         error=data["error"],
+        lease_until=data["lease_until"],
     )

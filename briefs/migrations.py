@@ -9,6 +9,8 @@ from __future__ import annotations
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
+from .store import writing
+
 migrations = Migrations("dealbrief")
 
 
@@ -336,7 +338,7 @@ def recount_company_facts(db: Database) -> None:
     Each role is read from the facts table once, skipping a company already named in an earlier
     role of the same fact, so each (fact, company) pair is counted once without sorting pairs.
     """
-    with db.atomic():
+    with writing(db):
         db.execute("DELETE FROM company_fact_counts")
         db.execute(
             """
@@ -371,6 +373,20 @@ def m007_digest_since(db: Database) -> None:
     """
     db.execute("ALTER TABLE digest_settings ADD COLUMN switched_on_audit_id INTEGER")
     db.execute("ALTER TABLE digest_settings ADD COLUMN switched_on_at TEXT")
+
+
+@migrations()
+def m008_digest_lease(db: Database) -> None:
+    """A claimed digest post holds a lease (``lease_until``) that its sender renews while it
+    sends; another process may take the post over only once the lease has run out.
+
+    A claim already in flight keeps the window it had before: a minute after it was taken.
+    """
+    db.execute("ALTER TABLE digest_posts ADD COLUMN lease_until TEXT")
+    db.execute(
+        "UPDATE digest_posts SET lease_until = strftime('%Y-%m-%dT%H:%M:%S+00:00', "
+        "claimed_at, '+60 seconds') WHERE status = 'claimed'"
+    )
 
 
 @migrations()

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import os
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
+from itertools import count
 from pathlib import Path
 
 from sqlite_utils import Database
 
 from .errors import DealbriefError
-from .migrations import migrations
 
 DEFAULT_DB = "dealbrief.db"
 ENV_DB = "DEALBRIEF_DB"
@@ -46,7 +48,7 @@ def open_db(path: str | os.PathLike[str], *, migrate: bool = True) -> Database:
     db.execute("PRAGMA foreign_keys = ON")
     db.execute("PRAGMA synchronous = NORMAL")
     if migrate:
-        migrations.apply(db)
+        _migrate(db)
     return db
 
 
@@ -64,6 +66,78 @@ def database_problem(
         file=str(path) if path is not None else None,
         detail=str(err),
     )
+
+
+def _migrate(db: Database) -> None:
+    """Apply pending migrations holding the write lock, so that processes opening a new or
+    older database at once do not apply the same migration twice."""
+    from .migrations import migrations  # here: migrations itself writes through writing()
+
+    if not migrations.pending(db):
+        return
+    with writing(db):
+        migrations.apply(db)
+
+
+_savepoints = count()
+
+
+@contextmanager
+def writing(db: Database) -> Iterator[Database]:
+    """The one way to write: a transaction begun with ``BEGIN IMMEDIATE``, committed at the
+    end and rolled back on any error; nested, a savepoint of the outer one.
+
+    A deferred ``BEGIN`` takes the write lock only at its first write. If it read first and
+    another connection wrote meanwhile, SQLite cannot upgrade its snapshot and refuses at once
+    (SQLITE_BUSY_SNAPSHOT) without waiting out the busy timeout. IMMEDIATE takes the write
+    lock before the first read, so a writer waits its turn instead.
+    """
+    conn: sqlite3.Connection = db.conn
+    if conn.in_transaction:
+        with _savepoint(conn):
+            yield db
+        return
+    with _transaction(conn, "BEGIN IMMEDIATE"):
+        yield db
+
+
+@contextmanager
+def reading(db: Database) -> Iterator[Database]:
+    """One read snapshot for several queries (Python's sqlite3 otherwise lets each SELECT see
+    what is committed when it runs); inside a transaction, that transaction's own state."""
+    conn: sqlite3.Connection = db.conn
+    if conn.in_transaction:
+        yield db
+        return
+    with _transaction(conn, "BEGIN"):
+        yield db
+
+
+@contextmanager
+def _transaction(conn: sqlite3.Connection, begin: str) -> Iterator[None]:
+    conn.execute(begin)
+    try:
+        yield
+    except BaseException:
+        if conn.in_transaction:
+            conn.rollback()
+        raise
+    conn.commit()
+
+
+@contextmanager
+def _savepoint(conn: sqlite3.Connection) -> Iterator[None]:
+    name = f"dealbrief_{next(_savepoints)}"
+    conn.execute(f"SAVEPOINT {name}")
+    try:
+        yield
+    except BaseException:
+        # A RAISE(ROLLBACK) trigger may have ended the whole transaction already.
+        if conn.in_transaction:
+            conn.execute(f"ROLLBACK TO SAVEPOINT {name}")
+            conn.execute(f"RELEASE SAVEPOINT {name}")
+        raise
+    conn.execute(f"RELEASE SAVEPOINT {name}")
 
 
 def is_initialised(db: Database) -> bool:

@@ -3,6 +3,8 @@ refusals, and the review buttons and forms down to the audited fact."""
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 from cog_world import button, buttons
 from discord_standin import MANAGE_GUILD, UploadedFile
@@ -446,3 +448,38 @@ async def test_a_repeated_deal_is_added_as_a_source_unless_separate_is_pressed(
     assert count(db, "facts") == 1
     assert f"Proposal #{second}" in moved.text
     assert word("review.separate") not in [b["label"] for b in buttons(moved)]
+
+
+def large_page(paragraphs: int = 1200) -> bytes:
+    """An HTML page of many deal sentences: seconds of reading and extraction rules."""
+    body = "".join(
+        f"<p>Riverbend Therapeutics licensed its antibody RB-{n} to Northgate Pharma for "
+        f"${n % 90 + 10} million upfront and up to $1.{n % 9} billion in milestones.</p>"
+        for n in range(paragraphs)
+    )
+    return f"<html><head><title>Deals</title></head><body><article>{body}</article></body></html>".encode()
+
+
+async def test_help_is_answered_while_a_large_html_upload_is_extracted(start_bot, standin, db):
+    """Extraction runs in a worker process: the gateway's loop keeps answering meanwhile."""
+    await start_bot(extensions=["bot.cogs.ingest", "bot.cogs.lookup"])
+    upload = UploadedFile("deals.html", large_page(), "text/html")
+    ingest = await standin.slash("ingest", {"attachment": upload}, user=standin.admin)
+    assert (await ingest.response()).type == DEFERRED_CHANNEL_MESSAGE
+    lags: list[float] = []
+    loop = asyncio.get_running_loop()
+
+    async def tick() -> None:
+        while True:
+            before = loop.time()
+            await asyncio.sleep(0.02)
+            lags.append(loop.time() - before - 0.02)
+
+    ticking = asyncio.create_task(tick())
+    helped = await (await standin.slash("help", {}, user=standin.member)).answer(timeout=30)
+    answered_help = len(ingest.replies)
+    done = await ingest.answer(timeout=120)
+    ticking.cancel()
+    assert helped.text and answered_help == 1  # /help came back before the ingest's answer
+    assert "deals.html" in done.text and count(db, "sources") == 1
+    assert max(lags) < 1.0

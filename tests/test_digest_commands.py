@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from discord_standin.models import ATTACH_FILES, EMBED_LINKS
@@ -150,8 +150,8 @@ async def test_off_and_on(bot, standin, db):
 
 
 async def test_a_restart_after_the_fire_time_catches_up_once(standin, start_bot, db, approval):
-    """Down at Monday 09:00, back at 12:00: posted once; stopped mid-post and back two minutes
-    later: the claim is retried with the same nonces, still once."""
+    """Down at Monday 09:00, back at 12:00: posted once; stopped mid-post and back once the
+    claim's lease ran out: the claim is retried with the same nonces, still once."""
     guild = standin.guild
     channel = guild.channel("digest")
     ds.set_channel(db, guild.id, channel.id, actor="test", now=datetime(2025, 3, 20, tzinfo=UTC))
@@ -159,7 +159,7 @@ async def test_a_restart_after_the_fire_time_catches_up_once(standin, start_bot,
     first = await start_bot(cogs=[lambda bot: DigestCog(bot, clock=late)])
     await standin.wait_for_message(channel, timeout=15)
     await first.close()
-    later = Clock(datetime(2025, 3, 24, 12, 2, tzinfo=UTC))
+    later = Clock(late.now + ds.CLAIM_LEASE + timedelta(minutes=1))
     second = await start_bot(cogs=[lambda bot: DigestCog(bot, clock=later)])
     await second.get_cog("DigestCog")._catch_up
     assert len(standin.channel_messages(channel)) == 1

@@ -13,6 +13,7 @@ from bot.schedule import DigestScheduler, DiscordSender, cron_trigger, shard_fil
 from briefs import digest as dg
 from briefs import digest_settings as ds
 from briefs.changes import Actor, FactIn, FigureIn, add_company, add_fact, add_source
+from briefs.store import isotime
 
 ADMIN = Actor("tester")
 SET_UP = datetime(2025, 3, 22, tzinfo=UTC)
@@ -161,8 +162,8 @@ async def test_crash_between_send_and_record_is_healed_by_the_nonce(
         settings, dg.render_digest(digest), dg.chart_png(digest), claimed.record.nonce
     )
     scheduler = make_scheduler(Clock(fire))
-    assert await scheduler.run_due(fire + timedelta(seconds=30)) == []
-    [retry] = await scheduler.run_due(fire + timedelta(seconds=61))
+    assert await scheduler.run_due(fire + ds.CLAIM_LEASE - timedelta(seconds=1)) == []
+    [retry] = await scheduler.run_due(fire + ds.CLAIM_LEASE)
     assert retry.status == "posted"
     assert list(retry.record.message_ids) == sent
     assert len(digests(standin, guild)) == len(sent)
@@ -408,3 +409,48 @@ async def test_the_mention_command_refuses_everyone(db, standin, start_bot):
     handle = await standin.slash("digest mention", {"role": everyone}, user=admin, guild_id=mine.id)
     assert "not @everyone" in (await handle.answer(timeout=10)).text
     assert ds.get_settings(db, mine.id).mention_role_id is None
+
+
+async def eventually(condition, timeout: float = 10.0) -> None:
+    """Wait (polling) until ``condition()`` holds; fail after ``timeout`` seconds."""
+    async with asyncio.timeout(timeout):
+        while not condition():
+            await asyncio.sleep(0.02)
+
+
+async def test_a_second_bot_never_takes_over_a_digest_waiting_out_a_long_429(
+    db, facts, standin, start_bot
+):
+    """One bot's post waits out Discord's 429 while a second bot (another process in use, with
+    its own connections) sweeps: 75 s pass on the shared clock, then more than a whole lease.
+    The first bot's heartbeat keeps its claim, so the digest is posted once, by the first."""
+    guild = standin.guilds[0]
+    enable(db, guild)
+    fire = utc(2025, 3, 24, 9)
+    clock = Clock(fire)
+    first_bot, second_bot = await start_bot(), await start_bot()
+    first = DigestScheduler(
+        first_bot.db_call, DiscordSender(first_bot), clock=clock, heartbeat=0.05
+    )
+    second = DigestScheduler(second_bot.db_call, DiscordSender(second_bot), clock=clock)
+    since = standin.mark()
+    rule = standin.rate_limit("POST /channels/{id}/messages", count=1, retry_after=5)
+    sending = asyncio.create_task(first.run_due(fire))
+    await eventually(lambda: rule.hits)
+
+    clock.now = fire + timedelta(seconds=75)
+    assert await second.run_due(clock.now) == []
+    clock.now = fire + ds.CLAIM_LEASE + timedelta(seconds=75)
+    await eventually(lambda: ds.get_post(db, guild.id, "2025-W13").lease_until > isotime(clock.now))
+    assert await second.run_due(clock.now) == []
+    assert not sending.done()
+
+    [outcome] = await sending
+    assert outcome.status == "posted"
+    accepted = [
+        r
+        for r in standin.find_requests("POST /channels/{id}/messages", since=since)
+        if r.status == 200
+    ]
+    assert len(accepted) == len(outcome.record.message_ids) == len(digests(standin, guild)) == 1
+    assert await second.run_due(clock.now) == []

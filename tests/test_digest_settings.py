@@ -143,9 +143,11 @@ def test_two_claims_for_one_period_one_wins(db):
 def test_a_stale_claim_is_retried_with_the_same_nonce_and_range(db):
     settings = ds.set_channel(db, GUILD, 42, actor="admin", now=utc(2025, 3, 20))
     first = _claim(db, "2025-W13", utc(2025, 3, 24, 9), last_audit_id=7)
-    assert ds.due(db, settings, utc(2025, 3, 24, 9, 0, 59)) is None
-    assert ds.due(db, settings, utc(2025, 3, 24, 9, 1)).action == "retry"
-    retry = _claim(db, "2025-W13", utc(2025, 3, 24, 9, 1), last_audit_id=99)
+    expired = utc(2025, 3, 24, 9) + ds.CLAIM_LEASE
+    assert ds.due(db, settings, expired - timedelta(seconds=1)) is None
+    assert not _claim(db, "2025-W13", expired - timedelta(seconds=1)).won
+    assert ds.due(db, settings, expired).action == "retry"
+    retry = _claim(db, "2025-W13", expired, last_audit_id=99)
     assert retry.won
     assert (retry.record.nonce, retry.record.last_audit_id) == (first.record.nonce, 7)
 
@@ -201,7 +203,7 @@ def test_a_stale_claim_is_retried_though_the_settings_changed_after_the_fire(db)
     ds.set_channel(db, GUILD, 42, actor="admin", now=utc(2025, 3, 20))
     _claim(db, "2025-W13", utc(2025, 3, 24, 9))
     settings = ds.set_mention_role(db, GUILD, 7, actor="admin", now=utc(2025, 3, 24, 9, 0, 30))
-    due = ds.due(db, settings, utc(2025, 3, 24, 9, 2))
+    due = ds.due(db, settings, utc(2025, 3, 24, 9) + ds.CLAIM_LEASE)
     assert due is not None and (due.action, due.key) == ("retry", "2025-W13")
 
 

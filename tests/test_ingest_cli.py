@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -78,3 +81,32 @@ def test_review_list_approve_reject(db_path: Path, tmp_path: Path) -> None:
     assert twice.exit_code == 1 and "already approved" in twice.output
     missing = run(db_path, "review", "reject", "99")
     assert missing.exit_code == 1 and "no proposal #99" in missing.output.lower()
+
+
+def test_a_missing_html_reader_is_one_line_naming_the_package(
+    db_path: Path, tmp_path: Path
+) -> None:
+    """The real ``dealbrief`` in a process where lxml_html_clean cannot be imported, as in a
+    virtualenv whose older pip never installed it."""
+    shim = tmp_path / "shim"
+    shim.mkdir()
+    (shim / "sitecustomize.py").write_text("import sys\nsys.modules['lxml_html_clean'] = None\n")
+    page = tmp_path / "page.html"
+    page.write_text(
+        "<html><body><article><p>Pallas licensed a process.</p></article></body></html>"
+    )
+    program = Path(sys.executable).with_name("dealbrief")
+    environment = {**os.environ, "PYTHONPATH": str(shim)}
+    result = subprocess.run(
+        [str(program), "--db", str(db_path), "ingest", str(page)],
+        capture_output=True,
+        text=True,
+        env=environment,
+        timeout=120,
+    )
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr + result.stdout
+    assert (
+        "page.html: Reading HTML needs the package lxml_html_clean: "
+        "run .venv/bin/pip install lxml_html_clean"
+    ) in result.stdout + result.stderr

@@ -2,7 +2,7 @@
 
 Like the other admin commands, Discord shows them only to members with Manage Server and every
 call is checked again (:func:`require_admin`). A file is refused by its name and size before a
-byte is downloaded; reading, storing and extracting run in a database thread. Nothing here
+byte is downloaded; reading and extracting run in a worker process, storing in a database thread. Nothing here
 becomes a fact until an admin approves it in /review.
 """
 
@@ -15,7 +15,9 @@ from discord import app_commands
 from discord.ext import commands
 
 from briefs.errors import BadInput
+from briefs.ingest.orgs import KnownNames
 from briefs.ingest.read import check_file
+from briefs.ingest.review import read_and_extract
 
 from .. import answers
 from ..actors import actor_of
@@ -36,12 +38,15 @@ class Ingest(commands.Cog):
     async def _ingest(
         self, interaction: discord.Interaction, data: bytes, filename: str, label: str | None
     ) -> None:
-        """Store and extract after a deferral: a long document may take longer than the
-        three seconds Discord waits for a first answer."""
+        """Read and extract in a worker process, then store in a database thread, after a
+        deferral: a long document may take longer than the three seconds Discord waits for a
+        first answer, and extracting it on the loop would stall every other command."""
         if not interaction.response.is_done():
             await interaction.response.defer(ephemeral=True, thinking=True)
+        known = await self.bot.db_call(KnownNames.from_db)
+        document, proposals = await self.bot.run_in_worker(read_and_extract, data, filename, known)
         pages = await self.bot.db_call(
-            answers.ingest_upload, data, filename, actor_of(interaction), label
+            answers.store_upload, document, proposals, actor_of(interaction), label or filename
         )
         await interaction.edit_original_response(
             embeds=to_embeds(pages[:10]), allowed_mentions=NONE

@@ -187,13 +187,13 @@ def _ingest_one(
     line = FileLine(path.name)
     try:
         doc: Document = read_document(path)
+        proposals = extract(doc.text, known=known, published=doc.published_date)
         if not dry_run and db is not None:
-            result = ingest_document(db, doc, actor, known=known)
+            result = ingest_document(db, doc, actor, proposals=proposals)
             line.source_id, line.duplicate = result.source_id, result.duplicate_document
             queued = [get_proposal(db, number) for number in result.proposals]
             found = [Found(q.proposal, q.id, q.duplicate_of) for q in queued]
         else:
-            proposals = extract(doc.text, known=known, published=doc.published_date)
             facts_known = db is not None and is_initialised(db)
             found = [
                 Found(p, None, find_duplicate(db, p) if facts_known else None) for p in proposals

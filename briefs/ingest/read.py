@@ -12,10 +12,11 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from types import ModuleType
 
 from charset_normalizer import from_bytes
 
-from ..errors import BadInput
+from ..errors import BadInput, DealbriefError
 from .dates import dateline_date
 
 MAX_BYTES = 5 * 1024 * 1024  # far above any article; keeps a stray dump from filling the store
@@ -167,9 +168,36 @@ def _checked(text: str, filename: str) -> str:
     return _CONTROL.sub(" ", text)
 
 
-def _from_html(raw: str, filename: str, path: str | None) -> Document:
-    import trafilatura  # imported here: it is slow to import and only HTML needs it
+def _html_reader() -> ModuleType:
+    """trafilatura, imported on first use (it is slow to import and only HTML needs it).
 
+    A virtualenv can lack one of its parts: an older pip does not match justext's
+    ``lxml[html_clean]`` to lxml's ``html-clean`` extra, so lxml_html_clean is never installed.
+    Then the reader is refused in one line naming the package to install, not a traceback.
+    """
+    try:
+        import trafilatura
+    except ImportError as exc:
+        raise DealbriefError(
+            f"reading HTML needs the package {_missing_part(exc)}",
+            code="reader_missing",
+            kind="HTML",
+            package=_missing_part(exc),
+        ) from exc
+    return trafilatura
+
+
+def _missing_part(exc: ImportError) -> str:
+    """The package to install: lxml's cleaner (whose own error names no module) or the one named."""
+    try:
+        import lxml_html_clean  # noqa: F401
+    except ImportError:
+        return "lxml_html_clean"
+    return (exc.name or "trafilatura").split(".")[0]
+
+
+def _from_html(raw: str, filename: str, path: str | None) -> Document:
+    trafilatura = _html_reader()
     try:
         extracted = trafilatura.bare_extraction(raw, with_metadata=True, include_comments=False)
     except Exception as exc:  # the parser raises assorted lxml errors on mangled markup

@@ -21,12 +21,12 @@ from ..money import parse_amount, to_usd
 from ..names import resolve_company
 from ..periods import parse_period
 from ..repeats import Claim, repeated_fact
-from ..store import isotime
+from ..store import isotime, writing
 from ..text import MAX_FIELD, MAX_NAME, clean
 from .extract import extract
 from .orgs import KnownNames
 from .proposal import Party, Proposal, ProposedFigure, proposal_from_payload
-from .read import Document
+from .read import Document, read_bytes
 
 STATUSES = ("proposed", "approved", "rejected")
 EDITABLE = ("kind", "licensor", "licensee", "subject", "asset", "territory", "period", "summary")
@@ -57,18 +57,33 @@ class QueuedProposal:
     fact_id: int | None = None
 
 
+def read_and_extract(
+    data: bytes, filename: str, known: KnownNames
+) -> tuple[Document, list[Proposal]]:
+    """Read a document and run the extraction rules: the slow part of an ingest, touching no
+    database, so the bot can run it in a worker process while its event loop keeps going."""
+    doc = read_bytes(data, filename)
+    return doc, extract(doc.text, known=known, published=doc.published_date)
+
+
 def ingest_document(
-    db: Database, doc: Document, actor: Actor, *, known: KnownNames | None = None
+    db: Database,
+    doc: Document,
+    actor: Actor,
+    *,
+    known: KnownNames | None = None,
+    proposals: list[Proposal] | None = None,
 ) -> IngestResult:
-    """Store ``doc`` once (by content hash) and queue its proposals; a repeat adds nothing."""
-    existing = db.execute(
-        "SELECT id FROM sources WHERE content_hash = ?", [doc.content_hash]
-    ).fetchone()
-    if existing is not None:
-        return IngestResult(existing[0], [], True)
-    known = known or KnownNames.from_db(db)
-    proposals = extract(doc.text, known=known, published=doc.published_date)
-    with db.atomic():
+    """Store ``doc`` once (by content hash) and queue its proposals (extracted here unless
+    given); a repeat adds nothing."""
+    if (existing := _stored(db, doc)) is not None:
+        return IngestResult(existing, [], True)
+    if proposals is None:
+        known = known or KnownNames.from_db(db)
+        proposals = extract(doc.text, known=known, published=doc.published_date)
+    with writing(db):
+        if (existing := _stored(db, doc)) is not None:  # stored by another writer meanwhile
+            return IngestResult(existing, [], True)
         source_id = changes.add_source(
             db,
             key=f"doc-{doc.content_hash[:16]}",
@@ -86,6 +101,11 @@ def ingest_document(
         )
         ids = [_queue(db, source_id, p) for p in proposals]
     return IngestResult(source_id, ids, False)
+
+
+def _stored(db: Database, doc: Document) -> int | None:
+    row = db.execute("SELECT id FROM sources WHERE content_hash = ?", [doc.content_hash]).fetchone()
+    return row[0] if row else None
 
 
 def _short(value: str | None) -> str | None:
@@ -230,7 +250,7 @@ def approve(
                 id=proposal_id,
                 fact_id=queued.duplicate_of,
             )
-        with db.atomic():
+        with writing(db):
             changes.add_fact_source(
                 db, queued.duplicate_of, queued.source_id, actor, evidence=queued.proposal.evidence
             )
@@ -248,7 +268,7 @@ def _approve_as_fact(
     and the terms upfront/milestones/total/equity ("$50m", "3.5 billion yuan", "undisclosed").
     """
     proposal, summary = _edited(queued.proposal, edits)
-    with db.atomic():
+    with writing(db):
         parties = {
             role: _company_id(db, party, actor)
             for role, party in (
@@ -267,7 +287,7 @@ def reject(db: Database, proposal_id: int, actor: Actor, reason: str | None = No
     """Mark the proposal rejected, keeping it (and why) for the record."""
     _undecided(db, proposal_id)
     reason = clean(reason, field="reason", max_len=MAX_FIELD, required=False) or None
-    with db.atomic():
+    with writing(db):
         _decide(db, proposal_id, "rejected", actor, reason=reason)
 
 
