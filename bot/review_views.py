@@ -16,8 +16,10 @@ import discord
 from discord.ext import commands
 from sqlite_utils import Database
 
+from briefs.actions.facts import FactForm
+from briefs.actions.review import NewCompany, approve, reject
 from briefs.changes import Actor
-from briefs.ingest.review import QueuedProposal, approve, count_pending, next_pending, reject
+from briefs.ingest.review import QueuedProposal, count_pending, next_pending
 from briefs.render import Page, group_messages, render_template
 from briefs.text import MAX_FIELD, MAX_NAME
 
@@ -112,10 +114,14 @@ class ReviewView(OwnedView):
         await respond(interaction, embeds_of(pages), view=view, in_place=True)
 
     async def _edited(
-        self, interaction: discord.Interaction, proposal_id: int, edits: dict[str, str]
+        self,
+        interaction: discord.Interaction,
+        proposal_id: int,
+        corrections: tuple[FactForm, list[NewCompany]],
     ) -> None:
         await require_admin(interaction)
-        approved = self.bot.db_call(approve, proposal_id, actor_of(interaction), edits)
+        form, created = corrections
+        approved = self.bot.db_call(approve, proposal_id, actor_of(interaction), form, created)
         fact_id = await in_time(interaction, approved, ephemeral=True)
         await self._decided_in_form(interaction, proposal_id, fact_id)
 
@@ -156,7 +162,9 @@ class ProposalEditModal(discord.ui.Modal):
     def __init__(
         self,
         queued: QueuedProposal,
-        on_submit: Callable[[discord.Interaction, int, dict[str, str]], Awaitable[None]],
+        on_submit: Callable[
+            [discord.Interaction, int, tuple[FactForm, list[NewCompany]]], Awaitable[None]
+        ],
     ) -> None:
         super().__init__(title=word("modal.review_edit"), timeout=VIEW_TIMEOUT)
         self.proposal_id = queued.id

@@ -20,23 +20,17 @@ from rich.progress import Progress
 from sqlite_utils import Database
 
 from .. import render
+from ..actions.facts import FactForm
+from ..actions.review import NewCompany, approve, parse_corrections, reject
 from ..changes import Actor
+from ..cli_options import fact_options
 from ..errors import BadInput, DealbriefError
 from ..store import open_db
 from ..text import parse_id
 from .extract import Proposal, extract
 from .orgs import KnownNames
 from .read import SUPPORTED_SUFFIXES, Document, read_document
-from .review import (
-    EDITABLE,
-    TERM_EDITS,
-    approve,
-    count_pending,
-    get_proposal,
-    ingest_document,
-    pending,
-    reject,
-)
+from .review import count_pending, get_proposal, ingest_document, pending
 
 PROGRESS_FROM = 5  # files; fewer finish before a bar would be worth drawing
 JSON_KEYS = (
@@ -197,18 +191,22 @@ def review(ctx: click.Context, limit: int, no_input: bool) -> None:
 
 
 def _walk(db: Database, items: list[Any]) -> None:
-    """Ask about each proposal: approve, reject, skip or quit."""
+    """Ask about each proposal: approve, edit (then approve), reject, skip or quit."""
     actor = Actor.shell()
     for queued in items:
         click.echo(render.to_text(render.render_template("proposal.j2", "text", queued=queued)))
         choice = click.prompt(
-            "[a]pprove, [r]eject, [s]kip, [q]uit",
-            type=click.Choice(["a", "r", "s", "q"]),
+            "[a]pprove, [e]dit, [r]eject, [s]kip, [q]uit",
+            type=click.Choice(["a", "e", "r", "s", "q"]),
             default="s",
         )
         try:
             if choice == "a":
                 _done(queued.id, approve(db, queued.id, actor))
+            elif choice == "e":
+                typed = click.prompt(render.notice("review_corrections"), default="")
+                form, created = parse_corrections(typed)
+                _done(queued.id, approve(db, queued.id, actor, form, created))
             elif choice == "r":
                 reject(db, queued.id, actor, click.prompt("Reason", default="", show_default=False))
                 _done(queued.id, None)
@@ -230,21 +228,29 @@ def review_show(ctx: click.Context, proposal_id: str) -> None:
     )
 
 
-def _edit_options(command: Any) -> Any:
-    for name in reversed((*EDITABLE, *TERM_EDITS)):
-        command = click.option(f"--{name}", help=f"Correct the {name} before approving.")(command)
-    return command
-
-
 @review.command("approve")
 @click.argument("proposal_id")
-@_edit_options
+@fact_options
+@click.option(
+    "--new-company",
+    "new_companies",
+    multiple=True,
+    help="Create this company while approving (repeatable), even if a known name is close.",
+)
+@click.option("--new-company-country", help="The country of the companies created.")
 @click.pass_context
-def review_approve(ctx: click.Context, proposal_id: str, **edits: str | None) -> None:
+def review_approve(
+    ctx: click.Context,
+    proposal_id: str,
+    new_companies: tuple[str, ...],
+    new_company_country: str | None,
+    **corrections: str | None,
+) -> None:
     """Turn a proposal into a fact, with corrections if given (--licensor, --upfront "$50m")."""
     db = open_db(ctx.find_root().obj["db_path"])
     number = parse_id(proposal_id, "proposal")
-    _done(number, approve(db, number, Actor.shell(), {k: v for k, v in edits.items() if v}))
+    created = [NewCompany(name, new_company_country) for name in new_companies]
+    _done(number, approve(db, number, Actor.shell(), FactForm.of(corrections), created))
 
 
 @review.command("reject")

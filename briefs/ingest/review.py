@@ -1,36 +1,32 @@
 """The review queue: store a document once, queue what it seems to say, and let a person decide.
 
-Nothing extracted becomes a fact by itself. ``approve`` turns a proposal into a fact through
-``briefs.changes`` (origin "ingest", audited like any other change, so it shows in the next
-digest); ``reject`` keeps the proposal with the reason, so the same sentence is not re-proposed
+Nothing extracted becomes a fact by itself. ``briefs.actions.review.approve`` turns a proposal
+into a fact through ``briefs.changes`` (origin "ingest", audited like any other change, so it
+shows in the next digest); ``reject`` keeps the proposal with the reason, so the same sentence is not re-proposed
 blindly and the decision can be looked up later.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 from rapidfuzz import fuzz
 from rapidfuzz.utils import default_process
 from sqlite_utils import Database
 
-from .. import changes, model, render
-from ..changes import Actor, FactIn, FigureIn
+from .. import changes, model
+from ..changes import Actor
 from ..errors import BadInput, Conflict, NotFound
-from ..money import parse_amount, to_usd
-from ..names import resolve_company
 from ..periods import parse_period
 from ..store import isotime
 from ..text import MAX_FIELD, MAX_NAME, clean, normalize_name
-from .extract import Party, Proposal, ProposedFigure, extract, proposal_from_payload
+from .extract import Proposal, extract, proposal_from_payload
 from .orgs import KnownNames
 from .read import Document
 
 STATUSES = ("proposed", "approved", "rejected")
-EDITABLE = ("kind", "licensor", "licensee", "subject", "asset", "territory", "period", "summary")
-TERM_EDITS = ("upfront", "milestones", "total", "equity")
 SIMILAR_ASSET = 75  # rapidfuzz token-set score at which two asset descriptions name the same thing
 
 
@@ -231,41 +227,15 @@ def _select(db: Database, where: str, params: list[Any]) -> list[QueuedProposal]
 # --- Decisions -------------------------------------------------------------------------------
 
 
-def approve(
-    db: Database, proposal_id: int, actor: Actor, edits: dict[str, Any] | None = None
-) -> int:
-    """Make the proposal a fact (creating companies it names that are not yet known).
-
-    ``edits`` may change kind, licensor, licensee, subject, asset, territory, period, summary
-    and the terms upfront/milestones/total/equity ("$50m", "3.5 billion yuan", "undisclosed").
-    All of it happens in one transaction: a refusal leaves no new company and no fact behind.
-    """
-    queued = _undecided(db, proposal_id)
-    proposal, summary = _edited(queued.proposal, edits or {})
-    with db.atomic():
-        parties = {
-            role: _company_id(db, party, actor)
-            for role, party in (
-                ("licensor", proposal.licensor),
-                ("licensee", proposal.licensee),
-                ("subject", proposal.subject),
-            )
-            if party is not None
-        }
-        fact_id = changes.add_fact(db, _fact_in(queued, proposal, parties, summary), actor)
-        _decide(db, proposal_id, "approved", actor, fact_id=fact_id)
-    return fact_id
-
-
 def reject(db: Database, proposal_id: int, actor: Actor, reason: str | None = None) -> None:
     """Mark the proposal rejected, keeping it (and why) for the record."""
-    _undecided(db, proposal_id)
+    undecided(db, proposal_id)
     reason = clean(reason, field="reason", max_len=MAX_FIELD, required=False) or None
     with db.atomic():
-        _decide(db, proposal_id, "rejected", actor, reason=reason)
+        decide(db, proposal_id, "rejected", actor, reason=reason)
 
 
-def _undecided(db: Database, proposal_id: int) -> QueuedProposal:
+def undecided(db: Database, proposal_id: int) -> QueuedProposal:
     queued = get_proposal(db, proposal_id)
     if queued.status != "proposed":
         raise Conflict(
@@ -277,7 +247,7 @@ def _undecided(db: Database, proposal_id: int) -> QueuedProposal:
     return queued
 
 
-def _decide(
+def decide(
     db: Database,
     proposal_id: int,
     status: str,
@@ -291,113 +261,3 @@ def _decide(
         "WHERE id = ? AND status = 'proposed'",
         [status, isotime(), actor.name, fact_id, reason, proposal_id],
     )
-
-
-def _edited(proposal: Proposal, edits: dict[str, Any]) -> tuple[Proposal, str | None]:
-    """Apply a reviewer's corrections; unknown fields and bad values are refused up front."""
-    unknown = set(edits) - set(EDITABLE) - set(TERM_EDITS)
-    if unknown:
-        name = sorted(unknown)[0]
-        raise BadInput(f"{name} cannot be edited here", code="bad_edit", field=name, value=name)
-    values = {k: v for k, v in edits.items() if v is not None}
-    summary = values.pop("summary", None)
-    if "kind" in values and values["kind"] not in model.FACT_KINDS:
-        raise BadInput(
-            f"{values['kind']!r} is not a kind of fact", code="bad_kind", value=values["kind"]
-        )
-    for role in ("licensor", "licensee", "subject"):
-        if role in values:
-            name = clean(str(values[role]), field=role, max_len=MAX_NAME)
-            values[role] = Party(name, None)
-    if "period" in values:
-        values["period"] = parse_period(str(values["period"])).text
-    figures = [f for f in proposal.figures if f.role not in values]
-    period = values.get("period", proposal.period)
-    year = int(period[:4]) if period else None
-    for role in TERM_EDITS:
-        if role in values:
-            figures.append(_term(role, str(values.pop(role)), year))
-    proposal = replace(proposal, **values, figures=tuple(figures))
-    if (
-        proposal.kind in model.DEAL_KINDS
-        and proposal.parties
-        and (proposal.licensor or proposal.licensee)
-    ):
-        named = {p.name for p in (proposal.licensor, proposal.licensee) if p}
-        proposal = replace(proposal, parties=tuple(p for p in proposal.parties if p.name in named))
-    return proposal, summary
-
-
-def _term(role: str, text: str, year: int | None) -> ProposedFigure:
-    if text.strip().lower() == "undisclosed":
-        return ProposedFigure(role, None, "USD", disclosed=False)
-    money = parse_amount(text)
-    usd, basis = to_usd(money, year)
-    return ProposedFigure(role, money.amount, money.currency, usd, basis)
-
-
-def _company_id(db: Database, party: Party, actor: Actor) -> int:
-    """The stored company for a party: its id, an exact alias, a confident match, or a new one."""
-    if (
-        party.company_id is not None
-        and db.execute("SELECT 1 FROM companies WHERE id = ?", [party.company_id]).fetchone()
-    ):
-        return party.company_id
-    exact = KnownNames.from_db(db).lookup(party.name)
-    if exact is not None:
-        return exact
-    try:
-        return resolve_company(db, party.name).company.id
-    except NotFound as err:
-        if err.suggestions:
-            raise
-    return changes.add_company(db, party.name, actor)
-
-
-def _fact_in(
-    queued: QueuedProposal, proposal: Proposal, parties: dict[str, int], summary: str | None
-) -> FactIn:
-    licensor, licensee = parties.get("licensor"), parties.get("licensee")
-    subject = parties.get("subject")
-    if proposal.kind in model.DEAL_KINDS:
-        if licensor is None or licensee is None:
-            raise BadInput(
-                "say who licenses to whom before approving (--licensor and --licensee)",
-                code="roles_missing",
-            )
-        subject, counterparty = licensee, licensor
-    else:
-        counterparty = None
-    return FactIn(
-        kind=proposal.kind,
-        summary=summary or _summary(proposal),
-        source_id=queued.source_id,
-        subject_id=subject,
-        counterparty_id=counterparty,
-        licensor_id=licensor,
-        licensee_id=licensee,
-        asset=proposal.asset,
-        territory=proposal.territory,
-        period=proposal.period,
-        evidence=proposal.evidence,
-        origin="ingest",
-        status="reported",
-        figures=[
-            FigureIn(
-                role=f.role,
-                value=f.value,
-                unit=f.unit,
-                disclosed=f.disclosed,
-                value_usd=f.value_usd,
-                usd_basis=f.usd_basis,
-                approx=f.approx,
-            )
-            for f in proposal.figures
-        ],
-    )
-
-
-def _summary(proposal: Proposal) -> str:
-    """One line naming what was proposed, worded by templates/proposal_summary.j2."""
-    template = render.environment("text").get_template("proposal_summary.j2")
-    return " ".join(template.render(p=proposal).split())
