@@ -19,9 +19,9 @@ from hypothesis import strategies as st
 import bot.review_views
 import bot.views
 from bot.review_form import amount_text, edits_from
+from bot.words import word
 from briefs.actions.facts import FactForm
 from briefs.actions.review import NewCompany
-from bot.words import word
 from briefs.changes import Actor, add_company
 from briefs.ingest.extract import ProposedFigure
 from briefs.ingest.read import MAX_BYTES, read_bytes

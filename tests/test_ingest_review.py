@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 
 from briefs import changes
+from briefs.actions.facts import FactForm
+from briefs.actions.review import approve, parse_corrections, reject
 from briefs.changes import Actor, FactIn
 from briefs.errors import BadInput, Conflict, NotFound
 from briefs.ingest.read import read_bytes
-from briefs.actions.facts import FactForm
-from briefs.actions.review import approve, parse_corrections, reject
 from briefs.ingest.review import get_proposal, ingest_document, pending
 
 ACTOR = Actor("reviewer", id="42")

@@ -204,6 +204,7 @@ def fact_in(
 
     ``figures`` are kept unless the form gives the same role (a proposal's hedged amounts).
     """
+    merged = merge_figures(figures, terms_of(form))  # amounts first: resolving may create
     return FactIn(
         kind=form.kind or "",
         summary=form.summary or "",
@@ -212,7 +213,7 @@ def fact_in(
         **{name: getattr(form, name) for name in TEXT_FIELDS},
         status=form.status or "reported",
         origin=origin,
-        figures=merge_figures(figures, terms_of(form)),
+        figures=merged,
     )
 
 
