@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from briefs.actions.facts import TERM_ROLES, UNDISCLOSED, FactForm
 from briefs.actions.review import NewCompany, parse_corrections
-from briefs.ingest.extract import Proposal, ProposedFigure
+from briefs.ingest.proposal import Proposal, ProposedFigure
 from briefs.model import DEAL_KINDS
 
 SCALES = ((1e9, "bn"), (1e6, "m"), (1e3, "k"))

@@ -23,7 +23,7 @@ from bot.words import word
 from briefs.actions.facts import FactForm
 from briefs.actions.review import NewCompany
 from briefs.changes import Actor, add_company
-from briefs.ingest.extract import ProposedFigure
+from briefs.ingest.proposal import ProposedFigure
 from briefs.ingest.read import MAX_BYTES, read_bytes
 from briefs.ingest.review import get_proposal, ingest_document
 from briefs.money import parse_amount

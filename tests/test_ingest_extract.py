@@ -8,9 +8,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from briefs.errors import BadInput
-from briefs.ingest.extract import extract, sentences
+from briefs.ingest.extract import extract
 from briefs.ingest.orgs import KnownNames
 from briefs.ingest.read import read_bytes
+from briefs.ingest.sentences import sentences
 
 PUBLISHED = date(2024, 6, 14)  # a Friday
 

@@ -20,7 +20,7 @@ from briefs.digest import Digest, SectorDeals, render_digest
 from briefs.digest_query import ChartPoint, Totals
 from briefs.digest_settings import DigestSettings, PostRecord
 from briefs.errors import BadInput, NotFound
-from briefs.ingest.extract import Party, Proposal, ProposedFigure
+from briefs.ingest.proposal import Party, Proposal, ProposedFigure
 from briefs.ingest.review import QueuedProposal
 from briefs.model import Alias, AuditEntry, Company, Fact, Figure, PartyRef, Source
 from briefs.names import Candidate

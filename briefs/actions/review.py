@@ -20,8 +20,8 @@ from .. import changes, render
 from ..changes import Actor, FigureIn
 from ..errors import BadInput, NotFound
 from ..ingest import review as queue
-from ..ingest.extract import Party, Proposal, ProposedFigure
 from ..ingest.orgs import KnownNames
+from ..ingest.proposal import Party, Proposal, ProposedFigure
 from ..model import DEAL_KINDS
 from ..names import resolve_company
 from ..text import MAX_NAME, clean, normalize_name

@@ -27,8 +27,9 @@ from ..cli_options import fact_options
 from ..errors import BadInput, DealbriefError
 from ..store import open_db
 from ..text import parse_id
-from .extract import Proposal, extract
+from .extract import extract
 from .orgs import KnownNames
+from .proposal import Proposal
 from .read import SUPPORTED_SUFFIXES, Document, read_document
 from .review import count_pending, get_proposal, ingest_document, pending
 

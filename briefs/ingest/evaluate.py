@@ -13,7 +13,8 @@ from pathlib import Path
 
 from ..money import parse_amount
 from ..text import normalize_name
-from .extract import Proposal, extract
+from .extract import extract
+from .proposal import Proposal
 from .read import read_document
 
 FIELDS = (

@@ -22,8 +22,9 @@ from ..errors import BadInput, Conflict, NotFound
 from ..periods import parse_period
 from ..store import isotime
 from ..text import MAX_FIELD, MAX_NAME, clean, normalize_name
-from .extract import Proposal, extract, proposal_from_payload
+from .extract import extract
 from .orgs import KnownNames
+from .proposal import Proposal, proposal_from_payload
 from .read import Document
 
 STATUSES = ("proposed", "approved", "rejected")

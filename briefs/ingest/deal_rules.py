@@ -1,0 +1,683 @@
+"""Rules that read a licensing deal from a sentence: who licenses to whom, the kind, the asset,
+the territory, and the terms stated with it or in the sentences that follow.
+
+A sentence is read with its organisations replaced by markers (``⟨0⟩ licensed HX-2 from ⟨1⟩``,
+see :func:`.sentences.mark`) so that each role rule is a short pattern a reader can check.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from datetime import date
+
+from .amounts import find_amounts, role_of
+from .dates import find_period
+from .orgs import DESCRIPTORS, Mention, Org
+from .proposal import Party, Proposal, ProposedFigure, proposed_figure
+from .sentences import mark
+
+# --- Role rules over the marked sentence ------------------------------------------------------
+
+E = r"⟨(?P<{}>\d+)⟩(?:['’]s?)?"
+OWNER = r"⟨(?P<{}>\d+)⟩['’]s?"  # a possessive: the party that owns what follows
+GAP = r"[^⟨⟩]{0,120}?"
+AUX = (
+    r"(?:(?:has|have|had|will|would|recently|also|officially|formally|exclusively|agreed to|"
+    r"signed on to|today|yesterday)\s+)*"
+)
+# "said", "said on Monday", "announced today": a reporting verb and when it was said.
+REPORTED = (
+    r"(?:said|says|announced|announces|confirmed|disclosed)"
+    r"(?:\s+(?:today|yesterday|on\s+\w+day|in a statement))?\s+(?:that\s+)?"
+)
+# A describing noun in front of a name ("to Indian carmaker B"), which orgs.py leaves outside it.
+DESCRIBED = r"(?:[A-Z][\w-]*\s+)?(?:" + "|".join(DESCRIPTORS) + r")\s+"
+# What may stand between a subject and its verb: a name in brackets ("(浙江华信药业)"), a relative
+# clause about the subject (", which raised $90 million in March,"), a reporting verb ("said it").
+SUBJECT_TAIL = (
+    r"(?:\s*\([^()⟨⟩]{1,40}\))?(?:,\s+(?:which|who|whose)\b[^⟨⟩;]{0,100}?,)?,?\s+"
+    r"(?:" + REPORTED + r"(?:it|they)\s+)?"
+)
+_RELATIVE_CLAUSE = re.compile(r",\s+(?:which|who|whose)\b[^;,]{0,100},")
+_RIGHTS = r"(?:rights?|licen[cs]e|sublicen[cs]e|access)"
+
+
+def _active(verbs: str) -> str:
+    """Subject ⟨a⟩, what may follow it, auxiliaries, then one of ``verbs`` as a whole word."""
+    return E.format("a") + SUBJECT_TAIL + AUX + r"(?:" + verbs + r")\b"
+
+
+ROLE_RULES: tuple[tuple[str, str, float, re.Pattern[str]], ...] = (
+    (
+        "paid-by",  # "A will receive $75m upfront from B": the one paid is the licensor
+        "licensor-first",
+        0.85,
+        re.compile(
+            _active(
+                r"(?:is|are)\s+(?:to|set to|due to|entitled to)\s+(?:receive|get|collect)|"
+                r"stands? to (?:receive|get|collect)|receive[ds]?|get|gets|got|collect(?:s|ed)?|"
+                r"earn(?:s|ed)?|bag(?:s|ged)|net(?:s|ted)|pocket(?:s|ed)|bank(?:s|ed)"
+            )
+            + r"(?P<asset>"
+            + GAP
+            + r")\bfrom\s+"
+            + E.format("b"),
+            re.I,
+        ),
+    ),
+    (
+        "licensed-from",  # "A licensed X from B", "A in-licensed X from B", "A acquired rights to X from B"
+        "licensee-first",
+        0.9,
+        re.compile(
+            _active(
+                r"in-?licen[cs]ed|licen[cs]ed|in-?licen[cs]es?|licen[cs]es?|acquired|acquires|obtained|"
+                r"obtains|secured|secures|bought|buys|took|takes|received|receives|gained|gains|"
+                r"will (?:acquire|obtain|receive|gain|in-?licen[cs]e|licen[cs]e)"
+            )
+            + r"(?P<asset>"
+            + GAP
+            + r")\bfrom\s+(?:[A-Z][\w.-]*['’]s\s+)?"
+            + E.format("b"),
+            re.I,
+        ),
+    ),
+    (
+        "rights-to-owner",  # "A obtained the rights to B's design", "A licensed B's antibody"
+        "licensee-first",
+        0.85,
+        re.compile(
+            _active(
+                r"acquired|acquires|acquire|obtained|obtains|obtain|secured|secures|secure|took|"
+                r"takes|take|gained|gains|gain|won|wins|received|receives|receive|bought|buys|buy|"
+                r"in-?licen[cs]ed|licen[cs]ed|in-?licen[cs]es?|licen[cs]es?"
+            )
+            + r"\s+(?P<asset>[^⟨⟩.;]{0,60}?\b"
+            + _RIGHTS
+            + r"\s+(?:to|for|over|on)\s+(?:use\s+)?)"
+            + OWNER.format("b"),
+            re.I,
+        ),
+    ),
+    (
+        "licensed-owner",  # "A licensed B's antibody"
+        "licensee-first",
+        0.85,
+        re.compile(
+            _active(
+                r"in-?licen[cs]ed|licen[cs]ed|in-?licen[cs]es|licen[cs]es|will (?:in-?)?licen[cs]e"
+            )
+            + r"\s+(?:the\s+)?"
+            + OWNER.format("b"),
+            re.I,
+        ),
+    ),
+    (
+        "licensed-of",  # "A licensed the battery software of B"
+        "licensee-first",
+        0.8,
+        re.compile(
+            _active(r"in-?licen[cs]ed|licen[cs]ed|will (?:in-?)?licen[cs]e")
+            + r"\s+(?P<asset>(?:the|a|an)\s+[^⟨⟩.;,]{0,60}?)\s+of\s+"
+            + E.format("b"),
+            re.I,
+        ),
+    ),
+    (
+        "passive-granted-owner",  # "A has been granted exclusive rights to sell B's spray"
+        "licensee-first",
+        0.8,
+        re.compile(
+            E.format("a") + r"\s+(?:was|has been|had been|is|were)\s+(?:granted|given|awarded)\s+"
+            r"(?P<asset>[^⟨⟩.;]{0,60}?\b" + _RIGHTS + r"\b[^⟨⟩.;]{0,40}?)" + OWNER.format("b"),
+            re.I,
+        ),
+    ),
+    (
+        "joint-owner",  # "A and B will co-develop A's antibody": the owner licenses the other
+        "joint",
+        0.75,
+        re.compile(
+            E.format("a")
+            + r"\s+and\s+"
+            + E.format("c")
+            + r"\s+"
+            + AUX
+            + r"(?:co-develop|co-commerciali[sz]e|jointly develop|jointly commerciali[sz]e)"
+            r"(?:\s+and\s+(?:co-commerciali[sz]e|co-market|commerciali[sz]e|market|sell))?\s+"
+            r"(?:the\s+)?" + OWNER.format("b"),
+            re.I,
+        ),
+    ),
+    (
+        "pays-for-rights",  # "A will pay B 900 million yuan for the right to use its design"
+        "licensee-first",
+        0.8,
+        re.compile(
+            _active(r"(?:is|are)\s+paying|agreed to pay|pay|pays|paid|paying")
+            + r"\s+"
+            + E.format("b")
+            + r"\s+(?P<asset>(?:[^⟨⟩.;]|(?<=\d)\.(?=\d)){0,80}?\b(?:for|in exchange for|in return for)\b"
+            r"[^⟨⟩.;]{0,40}?"
+            r"\b(?:rights?|licen[cs]e|access|use)\b[^⟨⟩.;]{0,80})",
+            re.I,
+        ),
+    ),
+    (
+        "licensed-to",  # "B out-licensed X to A", "B licensed X to A", "B sold the rights to X to A"
+        "licensor-first",
+        0.9,
+        re.compile(
+            _active(
+                r"out-?licen[cs]ed|licen[cs]ed|out-?licen[cs]es?|licen[cs]es?|sold|sells|transferred|"
+                r"transfers|sublicen[cs]ed|will (?:out-?licen[cs]e|licen[cs]e|transfer|sell)"
+            )
+            + r"(?P<asset>"
+            + GAP
+            + r"(?:,[^,;.]{0,80},[^⟨⟩]{0,40}?)?)\bto\s+(?:[A-Z][\w.-]*['’]s\s+|[A-Z][\w]*-based\s+)?"
+            + r"(?:"
+            + DESCRIBED
+            + r")?"
+            + E.format("b"),
+            re.I,
+        ),
+    ),
+    (
+        "granted-rights-to",  # "B has granted rights to its platform to A"
+        "licensor-first",
+        0.85,
+        re.compile(
+            _active(r"granted|grants|gave|gives|awarded|awards|will (?:grant|give|award)")
+            + r"\s+(?P<asset>(?:[^⟨⟩.;]{0,40}?\b)?"
+            + _RIGHTS
+            + r"\b[^⟨⟩.;]{0,80}?)\bto\s+"
+            + E.format("b"),
+            re.I,
+        ),
+    ),
+    (
+        "granted",  # "B granted A an exclusive licence to X"
+        "licensor-first",
+        0.9,
+        re.compile(
+            _active(r"granted|grants|gave|gives|awarded|awards|handed|hands|hand|will grant")
+            + r"\s+(?:[A-Z][\w.-]*['’]s\s+)?"
+            + E.format("b")
+            + r"\s+(?P<asset>"
+            + GAP
+            + r"(?:licen[cs]e|rights|sublicen[cs]e)"
+            + GAP
+            + r")(?:[.,;]|$)",
+            re.I,
+        ),
+    ),
+    (
+        "deal-gives",  # "The licence gives A access to B's process"
+        "licensee-first",
+        0.85,
+        re.compile(
+            r"\b(?:licen[cs]e|agreement|deal|pact|contract|arrangement|partnership)\s+"
+            r"(?:will\s+)?(?:gives|grants|gave|granted|give|grant|provides|provided|offers)\s+"
+            + E.format("a")
+            + r"\s+(?P<asset>(?:[\w-]+\s+){0,3}?"
+            + _RIGHTS
+            + r"\s+(?:to|for|over|on)\s+(?:use\s+)?)"
+            + OWNER.format("b"),
+            re.I,
+        ),
+    ),
+    (
+        "passive-acquired",  # "rights to X, developed by B, have been acquired by A"
+        "licensee-first",
+        0.8,
+        re.compile(
+            r"\b(?:developed|owned|held|created|invented)\s+by\s+"
+            + E.format("b")
+            + r"(?P<asset>[^⟨⟩.;]{0,40}?)\b(?:was|were|has been|have been|had been)\s+"
+            r"(?:acquired|obtained|bought|taken|licen[cs]ed|in-?licen[cs]ed)\s+by\s+"
+            + E.format("a"),
+            re.I,
+        ),
+    ),
+    (
+        "reported-taker",  # "B said A had taken an exclusive licence to its inhibitor"
+        "licensee-first",
+        0.8,
+        re.compile(
+            E.format("b")
+            + r"(?:\s*\([^()⟨⟩]{1,40}\))?,?\s+(?:said|says|announced|confirmed)\s+(?:that\s+)?"
+            + E.format("a")
+            + r"\s+"
+            + AUX
+            + r"(?:taken|took|acquired|obtained|secured|received|gained|licen[cs]ed|in-?licen[cs]ed)"
+            r"\s+(?P<asset>[^⟨⟩.;]{0,40}?\b(?:rights?|licen[cs]e)\s+(?:to|for|over|on)\s+its\b[^⟨⟩.;]{0,60})",
+            re.I,
+        ),
+    ),
+    (
+        "passive-granted",  # "A was granted a licence to X by B"
+        "licensee-first",
+        0.85,
+        re.compile(
+            E.format("a") + r"\s+(?:was|has been|had been|is|were)\s+(?:granted|given|awarded)\s+"
+            r"(?P<asset>" + GAP + r")\bby\s+" + E.format("b"),
+            re.I,
+        ),
+    ),
+    (
+        "passive-licensed-by",  # "X was licensed to A by B" / "X, licensed by B to A"
+        "passive",
+        0.85,
+        re.compile(
+            r"(?P<asset>" + GAP + r")\b(?:was|were|has been|have been|had been|is|are)?\s*"
+            r"(?:exclusively\s+)?(?:out-?)?licen[cs]ed\s+(?:by\s+"
+            + E.format("b")
+            + r"\s+to\s+"
+            + E.format("a")
+            + r"|to\s+"
+            + E.format("c")
+            + r"\s+by\s+"
+            + E.format("d")
+            + r")",
+            re.I,
+        ),
+    ),
+    (
+        "passive-licensed-to",  # "B's X was licensed to A"
+        "owner-passive",
+        0.8,
+        re.compile(
+            E.format("b") + r"\s+(?P<asset>[^⟨⟩]{0,80}?)\s+(?:was|were|has been|had been|is|are)\s+"
+            r"(?:exclusively\s+)?(?:out-?)?licen[cs]ed\s+to\s+" + E.format("a"),
+            re.I,
+        ),
+    ),
+)
+
+_DEAL_NOUN = (
+    r"(?:agreement|deal|pact|contract|partnership|collaboration|arrangement|alliance|tie-up|"
+    r"term sheet|terms)"
+)
+_LICENCE_WHAT = (
+    r"patent\s+licen[cs]ing|patent\s+licen[cs]e|cross-licen[cs]ing|out-licen[cs]ing|licen[cs]ing|"
+    r"licen[cs]e|technology\s+transfer|technology\s+licen[cs]ing"
+)
+_AGREEMENT = re.compile(
+    E.format("a")
+    + r"(?:\s+and\s+"
+    + E.format("c")
+    + r")?"
+    + SUBJECT_TAIL
+    + AUX
+    + r"(?:signed|reached|entered into|enters into|entered|struck|inked|concluded|sealed|"
+    r"finali[sz]ed|clinched|announced|signs|reaches|strikes|inks|agreed|forged|formed)\s+"
+    r"(?:an?\s+|the\s+|its\s+)?(?P<terms>[\w\s$.,-]{0,60}?)"
+    r"(?P<what>(?:" + _DEAL_NOUN + r"\s+and\s+)?(?:" + _LICENCE_WHAT + r")"
+    r"(?:\s+(?:and\s+\w+\s+)?" + _DEAL_NOUN + r"s?)?"
+    r"|" + _DEAL_NOUN + r"s?)\b"
+    r"(?:(?:\s+(?:worth|valued at)\s+[^⟨⟩,;]{0,40}?)?"
+    r"\s+with\s+(?P<pre>[^⟨⟩]{0,30}?)" + E.format("b") + r")?",
+    re.I,
+)
+_BETWEEN = re.compile(
+    r"(?P<what>patent\s+licen[cs]ing|patent\s+licen[cs]e|licen[cs]ing|licen[cs]e)\s+"
+    r"(?:agreement|deal|pact)\s+between\s+" + E.format("a") + r"\s+and\s+" + E.format("b"),
+    re.I,
+)
+# Clauses after "A signed an agreement with B" that name who takes the licence or who grants it.
+_TAKER = r"(?:will|would|is to|shall|can|may|is set to|to)?\s*(?:also\s+)?"
+_NAMED_LICENSEE = re.compile(
+    r"\b(?:giving|granting|gives|grants|gave|granted|offering|providing|allowing|letting|enabling|"
+    r"permitting)\s+⟨(?P<x>\d+)⟩"
+    r"|⟨(?P<y>\d+)⟩\s+" + _TAKER + r"(?:receive|get|gain|obtain|acquire|take|have|hold)s?\s+"
+    r"(?:the\s+|an?\s+)?(?:[\w-]+\s+){0,3}?(?:rights?|licen[cs]e|access)\b"
+    r"|⟨(?P<z>\d+)⟩\s+" + _TAKER + r"(?:\w+\s+)?(?:develop|sell|commerciali[sz]e|market|"
+    r"manufacture|produce|use|distribute|pay|pays|paid|make\s+(?:an?\s+)?(?:[\w-]+\s+)?payments?)\b",
+    re.I,
+)
+_NAMED_LICENSOR = re.compile(
+    r"⟨(?P<x>\d+)⟩\s+(?:will|would|is to|shall|stands to|could|may|is eligible to)?\s*"
+    r"(?:receive|get|collect|earn)s?\s+(?:an?\s+|the\s+)?(?:[\w-]+\s+){0,3}?"
+    r"(?:US\$|HK\$|[$€£¥]|\d|up-?front|payments?\b|fees?\b|royalt|milestones?\b)"
+    r"|\b(?:in-?)?licen[cs]e\s+⟨(?P<y>\d+)⟩['’]s?"
+    r"|\b(?:rights?|access|licen[cs]e)\s+(?:to|for|over|on)\s+(?:use\s+)?⟨(?P<z>\d+)⟩['’]s?"
+    r"|\bfrom\s+⟨(?P<w>\d+)⟩|\b(?:for|covering|over|on|involving)\s+⟨(?P<v>\d+)⟩['’]s?",
+    re.I,
+)
+# Unnamed cues: after "A signed a licensing agreement with B", which way does the licence go?
+_FIRST_IS_LICENSOR = re.compile(
+    r"\bto\s+(?:out-?)?licen[cs]e\s+(?:its|their|the)\b|\bto\s+(?:grant|transfer|provide|supply)\b"
+    r"|\bfor\s+its\b",
+    re.I,
+)
+_FIRST_IS_LICENSEE = re.compile(
+    r"\bto\s+(?:use|acquire|access|obtain|adopt|employ|in-?licen[cs]e|gain access|manufacture|"
+    r"produce|make|develop|commerciali[sz]e|sell|market|build)\b|\bfrom\s+the latter"
+    r"|\bunder which it\s+(?:will|would)\s+(?:pay|gain|obtain|get|develop|sell|commerciali[sz]e)\b"
+    r"|\b(?:taking|gaining|acquiring|obtaining|securing|winning)\s+(?:the\s+|an?\s+)?(?:[\w-]+\s+){0,3}?"
+    r"(?:rights?|licen[cs]e|access)\b",
+    re.I,
+)
+# A bare "agreement" or "deal" is a licence only when what follows speaks of rights or a licence,
+# or has one party develop or sell what the other owns ("B will develop and sell A's drug").
+_LICENCE_CUE = re.compile(
+    r"licen[cs]|\brights?\b|patent|know-how|technology transfer"
+    r"|\b(?:develop|sell|commerciali[sz]e|market|manufacture|distribute)\b[^.;⟨⟩]{0,30}⟨\d+⟩['’]s?",
+    re.I,
+)
+
+_TERRITORIES = (
+    r"(?:mainland |Greater )?China|the United States|the U\.S\.|the US|Europe|the European Union|"
+    r"the EU|Japan|South Korea|Korea|Asia|North America|Southeast Asia|the Middle East|Latin America|"
+    r"India|Canada|the UK|the United Kingdom|Australia"
+)
+_TERRITORY = re.compile(
+    r"\b(?P<ww>worldwide|global)\b"
+    r"|\b(?P<ex>outside(?: of)?|excluding|ex-)\s*(?P<exwhere>" + _TERRITORIES + r")"
+    r"|\b(?:in|for|across|covering)\s+(?P<where>"
+    + _TERRITORIES
+    + r")(?:(?:,|\s+and)\s+(?P<more>"
+    + _TERRITORIES
+    + r"))?",
+)
+_ASSET_LEAD = re.compile(
+    r"^(?:(?:the|a|an|its|their|his|her|exclusive|non-exclusive|global|worldwide|regional|"
+    r"commercial|development|and|patent|licen[cs]es?|licen[cs]ing|rights?|to|for|of|in)\s+)+",
+    re.I,
+)
+_ASSET_TAIL = re.compile(
+    r"\s+(?:in|for|outside|across|covering|excluding)\s+(?:"
+    + _TERRITORIES
+    + r")\b.*$|\s+(?:on|last|this)\s+\w+$|\s+for\b.*$",
+    re.I,
+)
+
+_UNDISCLOSED = re.compile(
+    r"\b(?:undisclosed|not disclosed|did not disclose|didn't disclose|declined to disclose|"
+    r"were not revealed|not made public|no financial (?:details|terms))\b",
+    re.I,
+)
+_TERMS_SENTENCE = re.compile(
+    r"up-?front|milestone|equity|royalt|the (?:deal|agreement|terms|licen[cs]e|transaction)|"
+    r"under the|\bpa(?:y|ys|id|ying)\b|payments?|\b(?:receive|receives|gets?|earns?)\b|shares|"
+    r"\bstake\b|worth|valued|for the rights",
+    re.I,
+)
+
+
+# --- The deal being read ----------------------------------------------------------------------
+
+
+@dataclass
+class Draft:
+    """A deal being assembled while its following sentences are read."""
+
+    proposal: Proposal
+    figures: list[ProposedFigure] = field(default_factory=list)
+    age: int = 0
+
+
+_DEAL_TOPIC = re.compile(
+    r"licen[cs]|\brights?\b|technolog|patent|know-how|access to|\bunder which\b|commerciali[sz]",
+    re.I,
+)
+
+
+_PRONOUN_SUBJECT = re.compile(r"(?:It|The company|The firm|The group|The drugmaker)\b")
+
+
+def read_deal(
+    sentence: str,
+    mentions: list[Mention],
+    published: date | None,
+    year: int | None,
+    last_subject: Org | None = None,
+) -> Draft | None:
+    """The deal the sentence states, with the terms stated alongside it; None when it states none.
+    A leading "It" stands for ``last_subject``, the company the sentence before began with."""
+    pronoun = _PRONOUN_SUBJECT.match(sentence)
+    if pronoun and last_subject is not None and (not mentions or mentions[0].start > 0):
+        # "It also sold the rights to Varga": the subject of the sentence before.
+        mentions = [Mention(0, pronoun.end(), last_subject), *mentions]
+    if len(mentions) < 2 or not _DEAL_TOPIC.search(sentence):
+        return None
+    marked = mark(sentence, mentions)
+    found = _role_rule(marked, mentions) or _agreement_rule(marked, mentions)
+    if found is None:
+        return None
+    licensor, licensee, parties, rule, confidence, asset_text, what = found
+    if any(p is not None and p.company_id is None for p in (licensor, licensee)):
+        confidence -= 0.05  # a name recognised by its shape alone may be misread
+    # A relative clause about a party (", which raised $90 million in March,") dates and prices
+    # something else; the deal's date and terms are read without it.
+    own = _RELATIVE_CLAUSE.sub(",", sentence)
+    proposal = Proposal(
+        kind=_kind(what or marked),
+        evidence=sentence,
+        confidence=round(confidence, 2),
+        why=rule,
+        licensor=licensor,
+        licensee=licensee,
+        parties=parties,
+        asset=_asset(asset_text, mentions),
+        territory=_territory(sentence),
+        period=find_period(own, published) or (published.isoformat() if published else None),
+    )
+    draft = Draft(proposal)
+    attach_terms(draft, own, mentions, year, in_deal_sentence=True)
+    return draft
+
+
+# Between "A will receive" and "from B": money, not rights (that would make A the licensee).
+_PAYMENT_GAP = re.compile(
+    r"(?!.*\b(?:rights?|licen[cs]e|technology|patents?)\b)"
+    r".*(?:US\$|HK\$|[$€£¥]|\d|\bpayments?\b|\bfees?\b|up-?front|royalt|milestones?).*",
+    re.I | re.S,
+)
+
+_Found = tuple[Party | None, Party | None, tuple[Party, ...], str, float, str | None, str | None]
+
+
+def _role_rule(marked: str, mentions: list[Mention]) -> _Found | None:
+    for name, shape, confidence, pattern in ROLE_RULES:
+        match = pattern.search(marked)
+        if not match:
+            continue
+        groups = match.groupdict()
+        if shape == "passive":
+            owner = groups.get("b") or groups.get("d")
+            taker = groups.get("a") or groups.get("c")
+        elif shape == "joint":
+            owner = groups["b"]
+            named = {_party(mentions, groups["a"]), _party(mentions, groups["c"])}
+            taker = (
+                groups["c"]
+                if _party(mentions, owner) == _party(mentions, groups["a"])
+                else groups["a"]
+            )
+            if _party(mentions, owner) not in named:
+                continue
+        else:
+            owner, taker = groups.get("b"), groups.get("a")
+            if shape == "licensor-first":
+                owner, taker = taker, owner
+        licensor, licensee = _party(mentions, owner), _party(mentions, taker)
+        if licensor is None or licensee is None or licensor.name == licensee.name:
+            continue
+        if name == "paid-by" and not _PAYMENT_GAP.fullmatch(groups["asset"]):
+            continue
+        if name == "licensed-from" and not re.search(
+            r"licen[cs]|rights|technolog|patent|know-how", match.group(0), re.I
+        ):
+            continue
+        clause = re.split(r"[,.;]", marked[match.end() :], maxsplit=1)[0]
+        return (
+            licensor,
+            licensee,
+            (licensee, licensor),
+            f"rule {name}",
+            confidence,
+            groups.get("asset"),
+            match.group(0)
+            + clause,  # "licensed B's laser patents": the kind reads to the clause end
+        )
+    return None
+
+
+def _agreement_rule(marked: str, mentions: list[Mention]) -> _Found | None:
+    match = _AGREEMENT.search(marked)
+    between = _BETWEEN.search(marked) if match is None else None
+    if match is None and between is None:
+        return None
+    if match is not None:
+        first = _party(mentions, match["a"])
+        second = _party(mentions, match["b"] or match["c"])
+        rest, what = marked[match.end() :], match["what"]
+        if second is None:  # "A signed a licence agreement giving B access to its tools"
+            taker = _NAMED_LICENSEE.match(rest.lstrip(" ,"))
+            second = _party(mentions, taker["x"]) if taker else None
+    else:
+        first, second = _party(mentions, between["a"]), _party(mentions, between["b"])
+        rest, what = marked[between.end() :], between["what"]
+    if first is None or second is None or first.name == second.name:
+        return None
+    clause = re.split(r"[.;]", rest, maxsplit=1)[0]
+    bare = not re.search(r"licen[cs]|technology", what, re.I)
+    if bare and not _LICENCE_CUE.search(clause):
+        return None  # a supply or research agreement, not a licence
+    kind_text = f"{what} {clause}"
+    asset = _asset_from_rest(rest)
+    parties = (first, second)
+    named = _named_direction(rest, mentions, first, second)
+    if named is not None:
+        licensor, licensee = named
+        return (licensor, licensee, parties, "rule agreement (named)", 0.8, asset, kind_text)
+    licensor_cue = _FIRST_IS_LICENSOR.search(rest)
+    licensee_cue = _FIRST_IS_LICENSEE.search(rest)
+    if licensor_cue and (licensee_cue is None or licensor_cue.start() <= licensee_cue.start()):
+        return (first, second, parties, "rule agreement (licensor cue)", 0.75, asset, kind_text)
+    if licensee_cue:
+        return (second, first, parties, "rule agreement (licensee cue)", 0.75, asset, kind_text)
+    if bare:
+        return None  # rights are mentioned but nothing says which way they go
+    return (None, None, parties, "rule agreement (direction not stated)", 0.45, asset, kind_text)
+
+
+def _named_direction(
+    rest: str, mentions: list[Mention], first: Party, second: Party
+) -> tuple[Party, Party] | None:
+    """(licensor, licensee) from the first clause that names one of the two parties' roles:
+    "giving B rights", "under which B will pay", "A will receive $35 million", "to license B's"."""
+    cues: list[tuple[int, str, Party]] = []
+    for role, pattern in (("licensee", _NAMED_LICENSEE), ("licensor", _NAMED_LICENSOR)):
+        for match in pattern.finditer(rest):
+            index = next(g for g in match.groups() if g is not None)
+            party = _party(mentions, index)
+            if party is not None and party.name in (first.name, second.name):
+                cues.append((match.start(), role, party))
+                break
+    if not cues:
+        return None
+    _, role, party = min(cues, key=lambda cue: cue[0])
+    other = second if party.name == first.name else first
+    return (other, party) if role == "licensee" else (party, other)
+
+
+def settle_direction(draft: Draft, sentence: str, mentions: list[Mention]) -> None:
+    """A deal read without a direction takes it from a following sentence that says who pays or
+    who is paid ("A and B signed a licence. B will make an upfront payment of $25 million to A")."""
+    old = draft.proposal
+    if old.licensor is not None or len(old.parties) != 2 or not mentions:
+        return
+    named = _named_direction(mark(sentence, mentions), mentions, *old.parties)
+    if named is not None:
+        licensor, licensee = named
+        draft.proposal = replace(
+            old,
+            licensor=licensor,
+            licensee=licensee,
+            why=f"{old.why}; direction from the terms",
+            evidence=f"{old.evidence} {sentence}",
+        )
+
+
+def _party(mentions: list[Mention], index: str | None) -> Party | None:
+    if index is None or int(index) >= len(mentions):
+        return None
+    org = mentions[int(index)].org
+    return Party(org.name, org.company_id)
+
+
+def _kind(what: str) -> str:
+    lowered = what.lower()
+    if "patent" in lowered:
+        return "patent_licence"
+    if re.search(r"out-?licen", lowered):
+        return "out_licence"
+    return "licence"
+
+
+def _asset_from_rest(rest: str) -> str | None:
+    match = re.search(
+        r"\b(?:to\s+(?:use|acquire|access|obtain|adopt|develop|commerciali[sz]e)|for|covering|on)\s+"
+        r"(?P<asset>[^⟨⟩,;.]{3,80}?)(?:\s+(?:from|to|in|for|outside|across)\b|[,;.]|$)",
+        rest,
+        re.I,
+    )
+    return match["asset"] if match else None
+
+
+def _asset(raw: str | None, mentions: list[Mention]) -> str | None:
+    if not raw:
+        return None
+    text = re.sub(r"⟨\d+⟩(?:['’]s)?", "", raw).strip(" ,.;:")
+    text = _ASSET_TAIL.sub("", text)
+    text = _ASSET_LEAD.sub("", text).strip(" ,.;:")
+    text = re.sub(r"^(?:its|their|the latter['’]s)\s+", "", text, flags=re.I)
+    if len(text) < 2 or len(text) > 120 or not re.search(r"[A-Za-z0-9]", text):
+        return None
+    return text
+
+
+def _territory(sentence: str) -> str | None:
+    match = _TERRITORY.search(sentence)
+    if not match:
+        return None
+    if match["ww"]:
+        return "worldwide"
+    if match["ex"]:
+        return f"outside {_the(match['exwhere'])}"
+    places = [_the(match["where"])] + ([_the(match["more"])] if match["more"] else [])
+    return " and ".join(places)
+
+
+def _the(place: str) -> str:
+    return re.sub(r"^the\s+", "", place)
+
+
+def attach_terms(
+    draft: Draft,
+    sentence: str,
+    mentions: list[Mention],
+    year: int | None,
+    *,
+    in_deal_sentence: bool = False,
+) -> None:
+    """Add the deal terms a sentence states (or says are undisclosed) to the current deal."""
+    if not in_deal_sentence:
+        parties = {p.name for p in draft.proposal.parties}
+        if any(m.org.name not in parties for m in mentions):
+            return  # another company's numbers
+        if not _TERMS_SENTENCE.search(sentence) and not _UNDISCLOSED.search(sentence):
+            return
+    amounts = find_amounts(sentence)
+    taken = {f.role for f in draft.figures}
+    for index, amount in enumerate(amounts):
+        role = role_of(sentence, amounts, index)
+        if role is None or role in taken:
+            continue
+        draft.figures.append(proposed_figure(role, amount, year))
+        taken.add(role)
+    if not amounts and _UNDISCLOSED.search(sentence) and not draft.figures:
+        draft.figures.append(ProposedFigure("total", None, "USD", disclosed=False))

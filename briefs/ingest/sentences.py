@@ -1,0 +1,126 @@
+"""Sentences as the rules read them: split from the text, cancelled when they deny, doubt or
+only anticipate a deal, and marked so a rule can say where each company stands.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .orgs import Mention
+
+_BOUNDARY = re.compile(r"(?<=[.!?])[\"”’)]?\s+(?=[\"“(]?[A-Z])")
+_NO_SPLIT_BEFORE = re.compile(
+    r"(?:\b(?:Mr|Mrs|Ms|Dr|Prof|St|No|vs|approx|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)"
+    r"|\b[A-Z]|\bU\.S|\bU\.K|\be\.g|\bi\.e)\.$"
+)
+_SENTENCE_STARTERS = frozenset(
+    [
+        "The",
+        "It",
+        "This",
+        "That",
+        "These",
+        "Its",
+        "Their",
+        "He",
+        "She",
+        "They",
+        "We",
+        "But",
+        "And",
+        "However",
+        "Under",
+        "Meanwhile",
+        "Separately",
+        "Financial",
+        "Terms",
+        "According",
+        "In",
+        "On",
+        "A",
+        "An",
+    ]
+)
+
+
+def sentences(text: str) -> list[tuple[int, str]]:
+    """(paragraph number, sentence) pairs; abbreviations such as "U.S." and "Co." do not split."""
+    out: list[tuple[int, str]] = []
+    for number, paragraph in enumerate(p for p in re.split(r"\n\s*\n|\n", text) if p.strip()):
+        start = 0
+        for boundary in _BOUNDARY.finditer(paragraph):
+            head = paragraph[start : boundary.start()].rstrip('"”’)')
+            following = paragraph[boundary.end() :].split(" ", 1)[0].strip('"“(')
+            if _NO_SPLIT_BEFORE.search(head) and following not in _SENTENCE_STARTERS:
+                continue
+            if re.search(r"\b(?:Inc|Co|Corp|Ltd)\.$", head) and following in ("Ltd", "Ltd."):
+                continue
+            out.append((number, paragraph[start : boundary.start() + 1].strip()))
+            start = boundary.end()
+        tail = paragraph[start:].strip()
+        if tail:
+            out.append((number, tail))
+    return out
+
+
+# --- Cues that cancel a sentence ---------------------------------------------------------------
+
+_DISCLOSURE = re.compile(
+    r"\b(?:did not|didn't|does not|declined to|would not|wouldn't|were not|was not|have not been|"
+    r"has not been|had not been|not)\s+(?:be\s+)?(?:disclose|disclosed|reveal|revealed|give|"
+    r"provide|made public|make public)\b",
+    re.I,
+)
+NEGATION = re.compile(
+    r"\b(?:no plans?|not to licen|did not|didn't|does not|doesn't|has not|hasn't|have not|haven't|"
+    r"had not|never|declined to (?:discuss|comment|confirm|say)|refused|denied|denies|deny|"
+    r"dismissed|rejected reports?|no (?:deal|agreement|licen[cs]e)|not (?:licen|sign|grant|acquir|"
+    r"reach|enter)|terminated|terminate|called off|scrapped|walked away|ended (?:its|the|a)|"
+    r"in talks|in discussions|in negotiations|negotiating|considering|consider|weighing|"
+    r"exploring|mulling|evaluating|rumou?r|speculat|reportedly|is said to|are said to|"
+    r"people familiar|sources said|according to sources|unnamed sources|"
+    r"(?:expected|expects|plans?|planning|intends?|hopes?|aims?|seeks?|seeking|wants?|set) to "
+    r"(?:sign|licen|grant|acquire|announce|reach|finali[sz]e|conclude|enter|strike|out-licen)|"
+    r"(?:potential|possible|proposed|prospective) (?:deal|agreement|licen|partner|tie-up)|"
+    r"whether|if)\b",
+    re.I,
+)
+_MODAL = re.compile(
+    r"\b(?:may|might|could|would|should)\s+(?:\w+\s+){0,2}?(?:licen|sign|grant|acquire|agree)"
+)
+_RETRACTION = re.compile(
+    r"\b(?:denied|denies|dismissed|rejected) (?:the |those |these |media )?reports?\b", re.I
+)
+
+
+def cancelled(sentence: str) -> bool:
+    """True when the sentence denies, doubts or only anticipates what it mentions."""
+    plain = _DISCLOSURE.sub(" ", sentence)
+    return bool(NEGATION.search(plain) or _MODAL.search(plain))
+
+
+def conditional(sentence: str) -> bool:
+    """True when the only doubt is a condition ("if milestones are met"): deal terms are often
+    stated that way, so such a sentence may still add terms to the deal just read."""
+    plain = _DISCLOSURE.sub(" ", sentence)
+    cues = {m[0].lower() for m in NEGATION.finditer(plain)}
+    return cues == {"if"} and not _MODAL.search(plain)
+
+
+def retracted(sentence: str) -> bool:
+    """True when the sentence denies reports about its companies: what was read about them goes."""
+    return bool(_RETRACTION.search(sentence))
+
+
+# --- Marking the companies in a sentence ----------------------------------------------------
+
+
+def mark(sentence: str, mentions: list[Mention]) -> str:
+    """Replace each mention with ⟨index⟩ so rules can say where the parties stand."""
+    out, last = [], 0
+    for index, mention in enumerate(mentions):
+        out.append(sentence[last : mention.start])
+        out.append(f"⟨{index}⟩")
+        last = mention.end
+    out.append(sentence[last:])
+    return "".join(out)
