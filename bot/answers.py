@@ -11,27 +11,24 @@ the slash command (``/source id:3``), whatever the flavour.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
 
 from sqlite_utils import Database
 
 from briefs import changes, names, queries, render
-from briefs.changes import Actor, FactIn, FigureIn
-from briefs.errors import BadInput
+from briefs.actions import companies, facts
+from briefs.actions.facts import FactForm
+from briefs.changes import Actor
 from briefs.ingest.commands import FileLine, IngestReport
 from briefs.ingest.extract import Proposal
 from briefs.ingest.read import Document
 from briefs.ingest.review import ingest_document
-from briefs.model import FACT_KINDS, AuditEntry
-from briefs.money import parse_amount
+from briefs.model import AuditEntry
 from briefs.render import Page
-from briefs.text import MAX_FIELD, MAX_LONG_FIELD, MAX_NAME, MAX_QUERY, clean
+from briefs.text import MAX_QUERY, clean
 
 COMMAND_STYLE = "slash"
 SEARCH_PAGE_SIZE = 8
 SEARCH_MAX_SCREENS = 5
-UNDISCLOSED = "undisclosed"
-AMOUNT_ROLES = ("upfront", "milestones", "total")
 
 # Screens are what a pager shows one at a time: each a list of pages (one Discord message).
 Screens = list[list[Page]]
@@ -99,133 +96,29 @@ def help_screens(commands: Sequence[tuple[str, str]], flavour: str = "discord") 
 # --- Admin changes ----------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class FactOptions:
-    """A fact's short fields as typed (command options); amounts still as text."""
-
-    kind: str | None = None
-    subject: str | None = None
-    counterparty: str | None = None
-    period: str | None = None
-    source: int | None = None
-    asset: str | None = None
-    territory: str | None = None
-    upfront: str | None = None
-    milestones: str | None = None
-    total: str | None = None
-
-
-def parse_figure(role: str, typed: str) -> FigureIn:
-    """ "$50m" or "undisclosed" as a figure of ``role``; the amount parser refuses the rest."""
-    text = clean(typed, field=role, max_len=60)
-    if text.casefold() == UNDISCLOSED:
-        return FigureIn(role=role, disclosed=False)
-    money = parse_amount(text)
-    return FigureIn(role=role, value=money.amount, unit=money.currency)
-
-
-def _company_id(db: Database, typed: str | None) -> int | None:
-    return names.resolve_company(db, typed).company.id if typed else None
-
-
-def _short(value: str | None, name: str) -> str | None:
-    return clean(value, field=name, max_len=MAX_NAME, required=False) or None if value else None
-
-
-def _long(value: str | None, name: str, limit: int) -> str | None:
-    return clean(value, field=name, max_len=limit, required=False, multiline=True) or None
-
-
-def _changes_from(db: Database, options: FactOptions) -> dict:
-    """The fields the options set (those left empty are not changed)."""
-    fields: dict = {}
-    if options.kind:
-        fields["kind"] = options.kind
-    if options.subject:
-        fields["subject_id"] = _company_id(db, options.subject)
-    if options.counterparty:
-        fields["counterparty_id"] = _company_id(db, options.counterparty)
-    if options.period:
-        fields["period"] = clean(options.period, field="period", max_len=20)
-    if options.source is not None:
-        fields["source_id"] = options.source
-    for name in ("asset", "territory"):
-        value = _short(getattr(options, name), name)
-        if value:
-            fields[name] = value
-    return fields
-
-
-def _figures_from(options: FactOptions) -> list[FigureIn]:
-    return [
-        parse_figure(role, getattr(options, role))
-        for role in AMOUNT_ROLES
-        if getattr(options, role)
-    ]
-
-
-def check_fact_options(db: Database, options: FactOptions) -> None:
+def check_fact(db: Database, form: FactForm) -> None:
     """Refuse bad options before the form opens, so nobody types a summary in vain."""
-    if options.kind and options.kind not in FACT_KINDS:
-        raise BadInput("not a kind of fact", code="bad_kind", value=options.kind[:MAX_NAME])
-    _changes_from(db, options)
-    _figures_from(options)
+    facts.check(db, form)
 
 
-def add_fact(
-    db: Database,
-    actor: Actor,
-    options: FactOptions,
-    summary: str,
-    evidence: str | None,
-    note: str | None,
-    flavour: str = "discord",
-) -> Screens:
+def add_fact(db: Database, actor: Actor, form: FactForm, flavour: str = "discord") -> Screens:
     """Store a new fact from options and the form; answer with the change and its undo id."""
-    if options.source is None:
-        raise BadInput("a source is required", code="empty", field="source")
-    if not options.kind:
-        raise BadInput("a kind is required", code="empty", field="kind")
-    fields = _changes_from(db, options)
-    fact = FactIn(
-        summary=clean(summary, field="summary", max_len=MAX_FIELD, multiline=True),
-        evidence=_long(evidence, "evidence", MAX_LONG_FIELD),
-        note=_long(note, "note", MAX_FIELD),
-        figures=_figures_from(options),
-        **fields,
-    )
-    fact_id = changes.add_fact(db, fact, actor)
+    fact_id = facts.add(db, form, actor)
     entry = changes.history(db, fact_id=fact_id, limit=1)[0]
-    return _change(db, entry, fact_id, flavour)
+    return _change(db, entry, flavour)
 
 
 def edit_fact(
     db: Database,
     actor: Actor,
     fact_id: int,
-    options: FactOptions,
-    summary: str | None = None,
-    evidence: str | None = None,
-    note: str | None = None,
+    form: FactForm,
     reason: str | None = None,
     flavour: str = "discord",
 ) -> Screens:
     """Change the fields given; amounts given replace that role's figure, others are kept."""
-    current = queries.get_fact(db, fact_id)
-    fields = _changes_from(db, options)
-    if summary is not None:
-        fields["summary"] = clean(summary, field="summary", max_len=MAX_FIELD, multiline=True)
-    if evidence is not None:
-        fields["evidence"] = _long(evidence, "evidence", MAX_LONG_FIELD)
-    if note is not None:
-        fields["note"] = _long(note, "note", MAX_FIELD)
-    new_figures = _figures_from(options)
-    if new_figures:
-        replaced = {f.role for f in new_figures}
-        kept = [FigureIn(**asdict(f)) for f in current.figures if f.role not in replaced]
-        fields["figures"] = kept + new_figures
-    audit_id = changes.edit_fact(db, fact_id, actor, reason=reason, **fields)
-    return _change(db, _entry(db, actor, audit_id), fact_id, flavour)
+    audit_id = facts.edit(db, fact_id, form, actor, reason)
+    return _change(db, _entry(db, actor, audit_id), flavour)
 
 
 def current_text(db: Database, fact_id: int) -> tuple[str, str, str]:
@@ -237,23 +130,18 @@ def current_text(db: Database, fact_id: int) -> tuple[str, str, str]:
 def remove_fact(
     db: Database, actor: Actor, fact_id: int, reason: str | None, flavour: str = "discord"
 ) -> Screens:
-    audit_id = changes.remove_fact(db, fact_id, actor, reason=reason)
-    return screens_of(
-        render.render_change(_entry(db, actor, audit_id), flavour=flavour, commands=COMMAND_STYLE)
-    )
+    audit_id = facts.remove(db, fact_id, actor, reason)
+    return _change(db, _entry(db, actor, audit_id), flavour)
 
 
 def undo(db: Database, actor: Actor, change: int | None, flavour: str = "discord") -> Screens:
-    entry = changes.undo(db, actor, audit_id=change)
-    fact = _live_fact(db, entry.entity_id) if entry.entity == "fact" else None
-    return screens_of(render.render_change(entry, fact, flavour=flavour, commands=COMMAND_STYLE))
+    return _change(db, facts.undo(db, actor, change), flavour)
 
 
 def history(
     db: Database, fact: int | None, company: str | None, flavour: str = "discord"
 ) -> Screens:
-    company_id = _company_id(db, company)
-    entries = changes.history(db, fact_id=fact, company_id=company_id)
+    entries = facts.history(db, fact_id=fact, company=company)
     return screens_of(render.render_history(entries, flavour=flavour, commands=COMMAND_STYLE))
 
 
@@ -266,24 +154,24 @@ def add_company(
     description: str | None,
     flavour: str = "discord",
 ) -> Screens:
-    company_id = changes.add_company(
+    company_id = companies.add(
         db, name, actor, country=country, sector=sector, description=description
     )
     entry = changes.history(db, company_id=company_id, limit=1)[0]
-    return screens_of(render.render_change(entry, flavour=flavour, commands=COMMAND_STYLE))
+    return _change(db, entry, flavour)
 
 
 def add_alias(
-    db: Database, actor: Actor, company: str, alias: str, kind: str, flavour: str = "discord"
+    db: Database, actor: Actor, company: str, alias: str, kind: str | None, flavour: str = "discord"
 ) -> Screens:
-    company_id = names.resolve_company(db, company).company.id
-    alias_id = changes.add_alias(db, company_id, alias, actor, kind=kind)
+    alias_id = companies.alias(db, company, alias, actor, kind=kind)
+    owner = db.execute("SELECT company_id FROM aliases WHERE id = ?", [alias_id]).fetchone()[0]
     entry = next(
         e
-        for e in changes.history(db, company_id=company_id)
+        for e in changes.history(db, company_id=owner, limit=changes.HISTORY_MAX)
         if e.entity == "alias" and e.entity_id == alias_id
     )
-    return screens_of(render.render_change(entry, flavour=flavour, commands=COMMAND_STYLE))
+    return _change(db, entry, flavour)
 
 
 # --- Ingestion ---------------------------------------------------------------------------------
@@ -323,13 +211,7 @@ def _entry(db: Database, actor: Actor, audit_id: int) -> AuditEntry:
     )
 
 
-def _live_fact(db: Database, fact_id: int | None):
-    if fact_id is None:
-        return None
-    fact = queries.get_fact(db, fact_id, include_deleted=True)
-    return None if fact.deleted_at else fact
-
-
-def _change(db: Database, entry: AuditEntry, fact_id: int, flavour: str) -> Screens:
-    fact = queries.get_fact(db, fact_id)
+def _change(db: Database, entry: AuditEntry, flavour: str) -> Screens:
+    """What a change prints: the change, its fact as it now stands, the number that undoes it."""
+    fact = facts.shown_fact(db, entry)
     return screens_of(render.render_change(entry, fact, flavour=flavour, commands=COMMAND_STYLE))

@@ -1,9 +1,11 @@
 """A text console on the knowledge base: type the Discord commands, read the answers as text.
 
 ``/deal junshi``, ``/search licence``, ``/stats period:2025``, ``/fact history fact:3``.
-The first words after a command fill its first option; ``name:value`` fills any option, and a
-value runs until the next ``name:`` (put it in double quotes to keep a colon in it; ``\"``
-is a double quote). Single quotes are ordinary letters, since names have them (Dr. Reddy's).
+The first words after a command fill its first option; ``name:value`` fills any option the
+Discord command has, and a value runs until the next ``name:``. A word that starts with
+``name:`` always names an option, so an unknown name is refused rather than glued onto the
+previous value; put a value in double quotes to keep such a word in it (``\"`` is a double
+quote). Single quotes are ordinary letters, since names have them (Dr. Reddy's).
 Parsing (:func:`parse_line`) is kept apart from answering (:func:`answer`) so each can be tested.
 
 Commands that only make sense on Discord (/ingest, /review, /digest, /admin) are answered
@@ -17,7 +19,6 @@ from __future__ import annotations
 import logging
 import os
 import re
-import shlex
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -26,13 +27,13 @@ from typing import IO, Any
 from sqlite_utils import Database
 
 from briefs import render
+from briefs.actions.facts import FORM_FIELDS, FactForm
 from briefs.changes import Actor
 from briefs.errors import BadInput, DealbriefError, NotFound
 from briefs.store import is_initialised, open_db
 from briefs.text import MAX_LONG_FIELD, clean, parse_id
 
 from . import answers
-from .answers import FactOptions
 from .errors import UNEXPECTED_TEMPLATE, new_error_id
 from .help import command_list
 
@@ -46,19 +47,10 @@ QUIT = ("quit", "exit", "/quit", "/exit")
 MAX_LINE = MAX_LONG_FIELD + 1000
 _KEY = re.compile(r"^([a-z_]+):(.*)$", re.DOTALL)
 
-_FACT_SHORT = (
-    "kind",
-    "subject",
-    "counterparty",
-    "period",
-    "source",
-    "asset",
-    "territory",
-    "upfront",
-    "milestones",
-    "total",
-)
-_FACT_LONG = ("summary", "evidence", "note")
+# The options of /fact add and /fact edit, as the cog registers them: every field but the
+# ways to create a source, which Discord takes as a source number.
+# The summary comes first, so the words right after /fact add are the summary.
+_FACT_FIELDS = ("summary", *(n for n in FORM_FIELDS if n != "summary" and "source_" not in n))
 
 
 @dataclass(frozen=True)
@@ -76,8 +68,8 @@ COMMANDS: dict[str, Spec] = {
     "source": Spec(("id",), frozenset({"id"})),
     "sources": Spec(),
     "help": Spec(),
-    "fact add": Spec((*_FACT_LONG[:1], *_FACT_SHORT, *_FACT_LONG[1:]), frozenset({"source"})),
-    "fact edit": Spec(("id", *_FACT_SHORT, *_FACT_LONG, "reason"), frozenset({"id", "source"})),
+    "fact add": Spec(_FACT_FIELDS, frozenset({"source"})),
+    "fact edit": Spec(("id", *_FACT_FIELDS, "reason"), frozenset({"id", "source"})),
     "fact remove": Spec(("id", "reason"), frozenset({"id"})),
     "fact undo": Spec(("change",), frozenset({"change"})),
     "fact history": Spec(("fact", "company"), frozenset({"fact"})),
@@ -109,41 +101,82 @@ def parse_line(text: str) -> Line:
     """Parse one line; raise BadInput (with a code the error template knows) on anything wrong."""
     text = clean(text, field="command", max_len=MAX_LINE)
     words = split_words(text)
-    name = words.pop(0).lstrip("/").casefold()
-    if name in GROUPS and words and f"{name} {words[0].casefold()}" in COMMANDS:
-        name = f"{name} {words.pop(0).casefold()}"
+    name = words.pop(0).text.lstrip("/").casefold()
+    if name in GROUPS and words and f"{name} {words[0].text.casefold()}" in COMMANDS:
+        name = f"{name} {words.pop(0).text.casefold()}"
     spec = COMMANDS.get(name)
     if spec is None:
         raise BadInput(f"unknown command {name}", code="unknown_command", value=name[:40])
     return Line(name, _options(spec, words))
 
 
-def split_words(text: str) -> list[str]:
+@dataclass(frozen=True)
+class Word:
+    """A word of the line; ``option`` is the name it starts with (``name:``) outside quotes."""
+
+    text: str
+    option: str | None = None
+
+
+def split_words(text: str) -> list[Word]:
     """Words split at spaces; double quotes group words, an apostrophe is just a letter."""
-    lexer = shlex.shlex(text, posix=True)
-    lexer.whitespace_split = True
-    lexer.quotes = '"'
-    lexer.escapedquotes = '"'
-    lexer.commenters = ""
-    try:
-        return list(lexer)
-    except ValueError as exc:
-        raise BadInput("unbalanced quotes", code="unbalanced_quotes") from exc
+    words: list[Word] = []
+    chars: list[str] = []
+    quoted_from: int | None = None  # where the first quoted character of this word sits
+    in_quotes = started = False
+    index = 0
+    while index < len(text):
+        char = text[index]
+        if in_quotes and char == "\\" and text[index + 1 : index + 2] == '"':
+            chars.append('"')
+            index += 1
+        elif char == '"':
+            in_quotes, started = not in_quotes, True
+            quoted_from = len(chars) if quoted_from is None else quoted_from
+        elif char.isspace() and not in_quotes:
+            if started or chars:
+                words.append(_word("".join(chars), quoted_from))
+            chars, quoted_from, started = [], None, False
+        else:
+            chars.append(char)
+        index += 1
+    if in_quotes:
+        raise BadInput("unbalanced quotes", code="unbalanced_quotes")
+    if started or chars:
+        words.append(_word("".join(chars), quoted_from))
+    return words
 
 
-def _options(spec: Spec, words: list[str]) -> dict[str, Any]:
-    """Fill options: leading words go to the first option; a value runs to the next ``name:``."""
+def _word(text: str, quoted_from: int | None) -> Word:
+    """A word names an option when ``name:`` stands before any quoted character."""
+    match = _KEY.match(text)
+    if match and (quoted_from is None or quoted_from > len(match[1])):
+        return Word(text, match[1])
+    return Word(text)
+
+
+def _options(spec: Spec, words: list[Word]) -> dict[str, Any]:
+    """Fill options: leading words go to the first option; a value runs to the next ``name:``.
+
+    An option the command does not have is refused by name, so nothing typed is lost.
+    """
     values: dict[str, list[str]] = {}
     current = spec.options[0] if spec.options else None
     for word in words:
-        match = _KEY.match(word)
-        if match and match[1] in spec.options:
-            current = match[1]
-            values[current] = [match[2]] if match[2] else []
+        if word.option is not None:
+            if word.option not in spec.options:
+                raise BadInput(
+                    f"unknown option {word.option}", code="unknown_option", value=word.option[:40]
+                )
+            current = word.option
+            rest = word.text[len(word.option) + 1 :]
+            values[current] = [rest] if rest else []
             continue
         if current is None:
-            raise BadInput(f"unexpected {word!r}", code="unexpected_words", value=word[:40])
-        values.setdefault(current, []).append(word)
+            raise BadInput(
+                f"unexpected {word.text!r}", code="unexpected_words", value=word.text[:40]
+            )
+        values.setdefault(current, []).append(word.text)
     options: dict[str, Any] = {}
     for name, parts in values.items():
         value = " ".join(parts)
@@ -158,10 +191,6 @@ def _number(name: str, value: str) -> int:
 # --- Answering --------------------------------------------------------------------------------
 
 
-def _fact_options(options: dict[str, Any]) -> FactOptions:
-    return FactOptions(**{k: v for k, v in options.items() if k in _FACT_SHORT})
-
-
 Handler = Callable[[Database, dict[str, Any]], answers.Screens]
 
 _HANDLERS: dict[str, Handler] = {
@@ -174,24 +203,10 @@ _HANDLERS: dict[str, Handler] = {
     "sources": lambda db, o: answers.sources(db, FLAVOUR),
     "help": lambda db, o: answers.help_screens(command_list(), FLAVOUR),
     "fact add": lambda db, o: answers.add_fact(
-        db,
-        Actor.shell(),
-        _fact_options(o),
-        o.get("summary", ""),
-        o.get("evidence"),
-        o.get("note"),
-        FLAVOUR,
+        db, Actor.shell(), FactForm.of({"summary": "", **o}), FLAVOUR
     ),
     "fact edit": lambda db, o: answers.edit_fact(
-        db,
-        Actor.shell(),
-        _required(o, "id"),
-        _fact_options(o),
-        o.get("summary"),
-        o.get("evidence"),
-        o.get("note"),
-        o.get("reason"),
-        FLAVOUR,
+        db, Actor.shell(), _required(o, "id"), FactForm.of(o), o.get("reason"), FLAVOUR
     ),
     "fact remove": lambda db, o: answers.remove_fact(
         db, Actor.shell(), _required(o, "id"), o.get("reason"), FLAVOUR
@@ -212,7 +227,7 @@ _HANDLERS: dict[str, Handler] = {
         Actor.shell(),
         o.get("company", ""),
         o.get("alias", ""),
-        o.get("kind") or "name",
+        o.get("kind"),
         FLAVOUR,
     ),
 }

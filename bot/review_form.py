@@ -1,24 +1,22 @@
 """The correction form of ``/review``: what it shows prefilled, and which edits a submit makes.
 
 A Discord form holds at most five text inputs, so a deal shows licensor, licensee, asset, date
-and one amounts line ("upfront=$50m; total=undisclosed"); other kinds show the company instead
-of the two parties. Only what the reviewer changed is sent as an edit: an untouched party keeps
-the company it was matched to, and an untouched amount keeps its exact value and hedge.
+and one box of ``name=value`` corrections, prefilled with the amounts ("upfront=$50m;
+total=undisclosed"), where any other field of ``fact add`` (royalty, sector, status, stage,
+counterparty...) and "new company=Acme (China)" may be added; other kinds show the company
+instead of the two parties. Only what the reviewer changed is sent as a correction: an untouched
+party keeps the company it was matched to, and an untouched amount keeps its exact value and
+hedge. The box is read by ``briefs.actions.review.parse_corrections``, as the shell prompt is.
 """
 
 from __future__ import annotations
 
-import re
-
-from briefs.errors import BadInput
+from briefs.actions.facts import TERM_ROLES, UNDISCLOSED, FactForm
+from briefs.actions.review import NewCompany, parse_corrections
 from briefs.ingest.proposal import Proposal, ProposedFigure
-from briefs.ingest.review import TERM_EDITS
 from briefs.model import DEAL_KINDS
 
-TERM_SEPARATORS = re.compile(r"[;\n]")
-TERM_PAIR = re.compile(r"^\s*(?P<role>[A-Za-z]+)\s*[=:]\s*(?P<amount>.+?)\s*$")
 SCALES = ((1e9, "bn"), (1e6, "m"), (1e3, "k"))
-UNDISCLOSED = "undisclosed"
 
 
 def form_fields(proposal: Proposal) -> dict[str, str]:
@@ -39,7 +37,7 @@ def form_fields(proposal: Proposal) -> dict[str, str]:
 
 def terms_text(proposal: Proposal) -> str:
     """The deal terms as one editable line, exact enough to read back unchanged."""
-    return "; ".join(f"{f.role}={amount_text(f)}" for f in proposal.figures if f.role in TERM_EDITS)
+    return "; ".join(f"{f.role}={amount_text(f)}" for f in proposal.figures if f.role in TERM_ROLES)
 
 
 def amount_text(figure: ProposedFigure) -> str:
@@ -53,38 +51,18 @@ def amount_text(figure: ProposedFigure) -> str:
     return f"{prefix}{figure.value:.12g}"
 
 
-def parse_terms(text: str) -> dict[str, str]:
-    """ "upfront=$50m; total=undisclosed" -> {"upfront": "$50m", "total": "undisclosed"}.
-
-    Amounts themselves are checked when the proposal is approved (one parser for every
-    interface); here only the shape and the roles are.
-    """
-    terms: dict[str, str] = {}
-    for piece in TERM_SEPARATORS.split(text):
-        if not piece.strip():
-            continue
-        pair = TERM_PAIR.match(piece)
-        if pair is None:
-            raise BadInput(
-                f"{piece.strip()!r} is not role=amount", code="bad_terms", value=piece.strip()
-            )
-        role = pair["role"].lower()
-        if role not in TERM_EDITS:
-            raise BadInput(f"{role} cannot be edited here", code="bad_edit", value=role)
-        terms[role] = pair["amount"]
-    return terms
-
-
-def edits_from(prefilled: dict[str, str], typed: dict[str, str]) -> dict[str, str]:
-    """The approve edits a submitted form asks for: fields and amounts that differ from what
-    was prefilled. An emptied field is not an edit: a proposal's field cannot be unset here."""
-    edits: dict[str, str] = {}
+def edits_from(
+    prefilled: dict[str, str], typed: dict[str, str]
+) -> tuple[FactForm, list[NewCompany]]:
+    """The corrections a submitted form asks for: fields and amounts that differ from what was
+    prefilled, and the companies to create. An emptied field is not a correction: a proposal's
+    field cannot be unset here."""
+    before, _ = parse_corrections(prefilled.get("amounts", ""))
+    more, created = parse_corrections(typed.get("amounts", ""))
+    changed = {
+        name: value for name, value in more.given().items() if before.given().get(name) != value
+    }
     for name, value in typed.items():
-        if name == "amounts":
-            before = parse_terms(prefilled.get("amounts", ""))
-            for role, amount in parse_terms(value).items():
-                if before.get(role) != amount:
-                    edits[role] = amount
-        elif value.strip() and value.strip() != prefilled.get(name, ""):
-            edits[name] = value.strip()
-    return edits
+        if name != "amounts" and value.strip() and value.strip() != prefilled.get(name, ""):
+            changed[name] = value.strip()
+    return FactForm.of(changed), created

@@ -17,15 +17,10 @@ import discord
 from discord.ext import commands
 from sqlite_utils import Database
 
+from briefs.actions.facts import FactForm
+from briefs.actions.review import Approval, NewCompany, approve, reject
 from briefs.changes import Actor
-from briefs.ingest.review import (
-    Approval,
-    QueuedProposal,
-    approve,
-    count_pending,
-    next_pending,
-    reject,
-)
+from briefs.ingest.review import QueuedProposal, count_pending, next_pending
 from briefs.render import Page, group_messages, render_template
 from briefs.text import MAX_FIELD, MAX_NAME
 
@@ -152,12 +147,16 @@ class ReviewView(OwnedView):
         await respond(interaction, embeds_of(pages), view=view, in_place=True)
 
     async def _edited(
-        self, interaction: discord.Interaction, proposal_id: int, edits: dict[str, str]
+        self,
+        interaction: discord.Interaction,
+        proposal_id: int,
+        corrections: tuple[FactForm, list[NewCompany]],
     ) -> None:
         await require_admin(interaction)
+        form, created = corrections
         # The form records what the admin corrected: always a fact of its own.
         approved = self.bot.db_call(
-            partial(approve, as_new=True), proposal_id, actor_of(interaction), edits
+            partial(approve, as_new=True), proposal_id, actor_of(interaction), form, created
         )
         approval = await in_time(interaction, approved, ephemeral=True)
         await self._decided_in_form(interaction, proposal_id, approval)
@@ -200,7 +199,9 @@ class ProposalEditModal(CheckedModal):
     def __init__(
         self,
         queued: QueuedProposal,
-        on_submit: Callable[[discord.Interaction, int, dict[str, str]], Awaitable[None]],
+        on_submit: Callable[
+            [discord.Interaction, int, tuple[FactForm, list[NewCompany]]], Awaitable[None]
+        ],
     ) -> None:
         super().__init__(title=word("modal.review_edit"), timeout=VIEW_TIMEOUT)
         self.proposal_id = queued.id

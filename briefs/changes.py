@@ -290,12 +290,26 @@ def _as_figure(item: FigureIn | Mapping[str, Any]) -> FigureIn:
         raise BadInput("a figure has unknown or missing fields", code="bad_figure") from exc
 
 
+def check_kind(kind: str) -> None:
+    """Refuse a kind of fact outside ``model.FACT_KINDS`` (front ends check it early too)."""
+    if kind not in model.FACT_KINDS:
+        raise BadInput(f"{kind!r} is not a kind of fact", code="bad_kind", value=kind[:MAX_NAME])
+
+
+def check_status(status: str) -> None:
+    if status not in model.STATUSES:
+        raise BadInput(f"{status!r} is not a status", code="bad_status", value=status[:MAX_NAME])
+
+
+def check_alias_kind(kind: str) -> None:
+    if kind not in model.ALIAS_KINDS:
+        raise BadInput(f"{kind!r} is not a kind of alias", code="bad_alias_kind", value=kind)
+
+
 def _check_fact(db: Database, fact: FactIn) -> tuple[dict, list[dict]]:
     """Validate everything about a fact; return its column values and figure rows."""
-    if fact.kind not in model.FACT_KINDS:
-        raise BadInput(f"{fact.kind!r} is not a kind of fact", code="bad_kind", value=fact.kind)
-    if fact.status not in model.STATUSES:
-        raise BadInput(f"{fact.status!r} is not a status", code="bad_status", value=fact.status)
+    check_kind(fact.kind)
+    check_status(fact.status)
     if fact.origin not in model.ORIGINS:
         raise BadInput(f"{fact.origin!r} is not an origin", code="bad_origin", value=fact.origin)
     values: dict[str, Any] = {
@@ -464,8 +478,7 @@ def add_alias(
     norm = normalize_name(alias)
     if not norm:
         raise BadInput("an alias needs letters or digits", code="empty", field="alias")
-    if kind not in model.ALIAS_KINDS:
-        raise BadInput(f"{kind!r} is not a kind of alias", code="bad_alias_kind", value=kind)
+    check_alias_kind(kind)
     note = _optional(note, "note", MAX_FIELD)
     _require_company(db, company_id)
     if source_id is not None:

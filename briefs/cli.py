@@ -10,10 +10,9 @@ import csv
 import dataclasses
 import io
 import json
-import re
 import sqlite3
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -23,20 +22,19 @@ from rich.table import Table
 from rich.text import Text
 from sqlite_utils import Database
 
-from . import changes, names, queries, render, repeats
-from .changes import Actor, FactIn, FigureIn
+from . import names, queries, render
+from .actions import companies, facts
+from .actions.facts import FactForm
+from .changes import Actor
+from .cli_options import ALIAS_KIND, fact_options, source_options
 from .curated import load_curated
 from .errors import BadInput, DealbriefError, NotFound
 from .model import FIGURE_ROLES, Fact
-from .money import parse_amount
-from .store import database_problem, is_initialised, open_db, resolve_path, writing
-from .text import MAX_NAME, clean, parse_id, slugify
+from .store import database_problem, is_initialised, open_db, resolve_path
+from .text import parse_id
 
 EXIT_USER_ERROR = 1
 EXIT_DATABASE_ERROR = 3
-TERM_OPTIONS = ("upfront", "milestones", "total", "equity")
-UNDISCLOSED = "undisclosed"
-_ID = re.compile(r"^#?(\d{1,12})$")
 
 
 class DealbriefGroup(click.Group):
@@ -166,20 +164,9 @@ def sources(ctx: click.Context) -> None:
 def source(ctx: click.Context, source: str) -> None:
     """One source (by number or key) and the facts that cite it."""
     db = ready_db(ctx)
-    echo(render.render_source(queries.get_source(db, find_source(db, source)), flavour="text"))
-
-
-def find_source(db: Database, value: str) -> int:
-    """A source by its number or its key."""
-    text = clean(value, field="source", max_len=MAX_NAME)
-    match = _ID.match(text)
-    row = db.execute(
-        "SELECT id FROM sources WHERE id = ? OR key = ?",
-        [int(match.group(1)) if match else None, text],
-    ).fetchone()
-    if row is None:
-        raise NotFound(f"no source {text!r}", code="unknown_source", source_id=text)
-    return row[0]
+    echo(
+        render.render_source(queries.get_source(db, facts.find_source(db, source)), flavour="text")
+    )
 
 
 # --- Changing facts -------------------------------------------------------------------------------
@@ -199,41 +186,9 @@ def fact_show(ctx: click.Context, fact_id: str) -> None:
     echo(render.render_fact(queries.get_fact(db, parse_id(fact_id, "fact")), flavour="text"))
 
 
-def fact_options(command: Callable[..., Any]) -> Callable[..., Any]:
-    """The options ``fact add`` and ``fact edit`` share: every field a fact has."""
-    options = [
-        click.option("--kind", help="licence, out_licence, patent_licence, approval, sales…"),
-        click.option("--summary", help="What happened, in one sentence of your own."),
-        click.option("--subject", help="The company the fact is about."),
-        click.option("--counterparty", help="The other party."),
-        click.option("--licensor", help="Who grants the licence."),
-        click.option("--licensee", help="Who receives it."),
-        click.option("--asset"),
-        click.option("--sector"),
-        click.option("--territory"),
-        click.option("--stage"),
-        click.option("--royalty", help="Royalty terms as stated."),
-        click.option("--period", help="2025, 2025-H1, 2025-Q3, 2025-07 or 2025-07-14."),
-        click.option("--status", help="reported, announced, signed, completed…"),
-        click.option("--source", "source_ref", help="Source number or key."),
-        click.option("--evidence", help="Where in the source this is said."),
-        click.option("--note"),
-        *[
-            click.option(f"--{role}", help='e.g. "$50m", "3.5bn yuan" or "undisclosed".')
-            for role in TERM_OPTIONS
-        ],
-    ]
-    for option in reversed(options):
-        command = option(command)
-    return command
-
-
 @fact.command("add")
 @fact_options
-@click.option("--source-title", help="Create the source: its title.")
-@click.option("--source-outlet", help="…its outlet.")
-@click.option("--source-date", help="…its publication date (2025-07-14).")
-@click.option("--source-url", help="…its address.")
+@source_options
 @click.option("--separate", is_flag=True, help="Record it even if it looks like a stored fact.")
 @click.pass_context
 def fact_add(ctx: click.Context, separate: bool, **options: Any) -> None:
@@ -241,158 +196,41 @@ def fact_add(ctx: click.Context, separate: bool, **options: Any) -> None:
     db = ready_db(ctx)
     actor = Actor.shell()
     since = queries.latest_audit_id(db)
-    parties = resolve_parties(db, options)
-    figures = [fig for role in TERM_OPTIONS if (fig := parse_term(role, options[role]))]
-    if not separate:
-        repeats.refuse_repeat(db, claim_of(options, parties))
-    with writing(db):
-        source_id = source_for(db, options, actor)
-        fact_in = FactIn(
-            kind=options["kind"] or "",
-            summary=options["summary"] or "",
-            source_id=source_id,
-            **parties,
-            **{name: options[name] for name in TEXT_FIELDS},
-            status=options["status"] or "reported",
-            figures=figures,
-        )
-        changes.add_fact(db, fact_in, actor)
+    facts.add(db, FactForm.of(options), actor, separate=separate)
     confirm(db, actor, since)
-
-
-def claim_of(options: dict[str, Any], parties: dict[str, int | None]) -> repeats.Claim:
-    """What ``fact add`` was asked to record, for the test of repeating a stored fact."""
-    return repeats.Claim(
-        kind=options["kind"] or "",
-        licensor_id=parties["licensor_id"],
-        licensee_id=parties["licensee_id"],
-        subject_id=parties["subject_id"],
-        asset=options["asset"],
-        period=options["period"],
-        territory=options["territory"],
-    )
 
 
 @fact.command("source")
 @click.argument("fact_id")
-@click.option("--source", "source_ref", help="Source number or key.")
-@click.option("--source-title", help="Create the source: its title.")
-@click.option("--source-outlet", help="…its outlet.")
-@click.option("--source-date", help="…its publication date (2025-07-14).")
-@click.option("--source-url", help="…its address.")
+@source_options
 @click.option("--evidence", help="What this source says about the fact.")
 @click.option("--reason", help="Why, for the history.")
 @click.pass_context
-def fact_source(ctx: click.Context, fact_id: str, **options: Any) -> None:
+def fact_source(
+    ctx: click.Context, fact_id: str, evidence: str | None, reason: str | None, **options: Any
+) -> None:
     """Add another source reporting a stored fact (the fact stays one fact)."""
     db = ready_db(ctx)
     actor = Actor.shell()
     number = parse_id(fact_id, "fact")
     since = queries.latest_audit_id(db)
-    with writing(db):
-        source_id = source_for(db, options, actor)
-        changes.add_fact_source(
-            db, number, source_id, actor, evidence=options["evidence"], reason=options["reason"]
-        )
+    facts.cite(db, number, FactForm.of(options), actor, evidence=evidence, reason=reason)
     confirm(db, actor, since)
-
-
-PARTY_ROLES = ("subject", "counterparty", "licensor", "licensee")
-TEXT_FIELDS = ("asset", "sector", "territory", "stage", "royalty", "period", "evidence", "note")
-
-
-def resolve_parties(db: Database, options: dict[str, Any]) -> dict[str, int | None]:
-    """Company ids for the parties named; a licensor or licensee is also subject/counterparty."""
-    ids = {
-        role: names.resolve_company(db, options[role]).company.id
-        for role in PARTY_ROLES
-        if options.get(role) is not None
-    }
-    subject = ids.get("subject") or ids.get("licensor") or ids.get("licensee")
-    counterparty = ids.get("counterparty")
-    if counterparty is None:
-        counterparty = next(
-            (ids[r] for r in ("licensee", "licensor") if ids.get(r) not in (None, subject)), None
-        )
-    return {
-        "subject_id": subject,
-        "counterparty_id": counterparty,
-        "licensor_id": ids.get("licensor"),
-        "licensee_id": ids.get("licensee"),
-    }
-
-
-def parse_term(role: str, value: str | None) -> FigureIn | None:
-    """A deal term from what was typed: an amount, or "undisclosed" for a term kept secret."""
-    if value is None:
-        return None
-    typed = clean(value, field=role, max_len=60)
-    if typed.casefold() == UNDISCLOSED:
-        return FigureIn(role=role, disclosed=False)
-    money = parse_amount(typed)
-    return FigureIn(role=role, value=money.amount, unit=money.currency)
-
-
-def source_for(db: Database, options: dict[str, Any], actor: Actor) -> int:
-    """The source named with --source, or one created from --source-title and friends."""
-    if options["source_ref"] is not None:
-        return find_source(db, options["source_ref"])
-    if options["source_title"] is None:
-        raise BadInput("a fact needs a source", code="empty", field="source")
-    title = clean(options["source_title"], field="source title", max_len=MAX_NAME)
-    published = options["source_date"]
-    key = "-".join(p for p in ("admin", slugify(title)[:60], published and slugify(published)) if p)
-    return changes.add_source(
-        db,
-        key=key,
-        title=title,
-        actor=actor,
-        outlet=options["source_outlet"],
-        published=published,
-        url=options["source_url"],
-    )
 
 
 @fact.command("edit")
 @click.argument("fact_id")
 @fact_options
+@click.option("--source", help="Source number or key.")
 @click.option("--reason", help="Why, for the history.")
 @click.pass_context
 def fact_edit(ctx: click.Context, fact_id: str, reason: str | None, **options: Any) -> None:
     """Change some fields of a fact; give "" to clear a field."""
     db = ready_db(ctx)
     actor = Actor.shell()
-    number = parse_id(fact_id, "fact")
     since = queries.latest_audit_id(db)
-    edits: dict[str, Any] = {
-        name: options[name]
-        for name in ("kind", "summary", "status", *TEXT_FIELDS)
-        if options[name] is not None
-    }
-    edits.update(
-        {
-            f"{role}_id": names.resolve_company(db, options[role]).company.id
-            for role in PARTY_ROLES
-            if options[role] is not None
-        }
-    )
-    if options["source_ref"] is not None:
-        edits["source_id"] = find_source(db, options["source_ref"])
-    terms = {role: parse_term(role, options[role]) for role in TERM_OPTIONS if options[role]}
-    if terms:
-        current = queries.get_fact(db, number)
-        kept = [as_input(f) for f in current.figures if f.role not in terms]
-        edits["figures"] = sorted(
-            [*kept, *terms.values()], key=lambda f: FIGURE_ROLES.index(f.role)
-        )
-    if not edits:
-        raise BadInput("nothing to change", code="no_change", id=number)
-    changes.edit_fact(db, number, actor, reason=reason, **edits)
+    facts.edit(db, parse_id(fact_id, "fact"), FactForm.of(options), actor, reason)
     confirm(db, actor, since)
-
-
-def as_input(figure: Any) -> FigureIn:
-    return FigureIn(**{f.name: getattr(figure, f.name) for f in dataclasses.fields(FigureIn)})
 
 
 @fact.command("remove")
@@ -404,7 +242,7 @@ def fact_remove(ctx: click.Context, fact_id: str, reason: str | None) -> None:
     db = ready_db(ctx)
     actor = Actor.shell()
     since = queries.latest_audit_id(db)
-    changes.remove_fact(db, parse_id(fact_id, "fact"), actor, reason=reason)
+    facts.remove(db, parse_id(fact_id, "fact"), actor, reason)
     confirm(db, actor, since)
 
 
@@ -415,8 +253,8 @@ def fact_undo(ctx: click.Context, audit_id: str | None) -> None:
     """Undo a change by its number, or else your latest change."""
     db = ready_db(ctx)
     number = parse_id(audit_id, "change") if audit_id is not None else None
-    entry = changes.undo(db, Actor.shell(), number)
-    echo(render.render_change(entry, fact_of(db, entry), flavour="text"))
+    entry = facts.undo(db, Actor.shell(), number)
+    echo(render.render_change(entry, facts.shown_fact(db, entry), flavour="text"))
 
 
 @fact.command("history")
@@ -427,28 +265,15 @@ def fact_undo(ctx: click.Context, audit_id: str | None) -> None:
 def fact_history(ctx: click.Context, fact_id: str | None, company: str | None, limit: int) -> None:
     """Recent changes, newest first."""
     db = ready_db(ctx)
-    entries = changes.history(
-        db,
-        fact_id=parse_id(fact_id, "fact") if fact_id is not None else None,
-        company_id=names.resolve_company(db, company).company.id if company is not None else None,
-        limit=limit,
-    )
+    number = parse_id(fact_id, "fact") if fact_id is not None else None
+    entries = facts.history(db, fact_id=number, company=company, limit=limit)
     echo(render.render_history(entries, flavour="text"))
-
-
-def fact_of(db: Database, entry: Any) -> Fact | None:
-    """The fact a change touched, when it is a fact that is still shown."""
-    if entry.entity != "fact" or entry.entity_id is None:
-        return None
-    found = queries.fetch_facts(db, [entry.entity_id])
-    return found[0] if found else None
 
 
 def confirm(db: Database, actor: Actor, since: int) -> None:
     """Print each change this command made, oldest first, with the number that undoes it."""
-    made = [e for e in changes.history(db, actor=actor, limit=50) if e.id > since]
-    for entry in reversed(made):
-        echo(render.render_change(entry, fact_of(db, entry), flavour="text"))
+    for entry in facts.made_since(db, actor, since):
+        echo(render.render_change(entry, facts.shown_fact(db, entry), flavour="text"))
 
 
 # --- Companies ------------------------------------------------------------------------------------
@@ -478,19 +303,16 @@ def company_add(
     db = ready_db(ctx)
     actor = Actor.shell()
     since = queries.latest_audit_id(db)
-    with writing(db):
-        company_id = changes.add_company(
-            db, name, actor, country=country, sector=sector, description=description
-        )
-        for alias in aliases:
-            changes.add_alias(db, company_id, alias, actor)
+    companies.add(
+        db, name, actor, country=country, sector=sector, description=description, aliases=aliases
+    )
     confirm(db, actor, since)
 
 
 @company.command("alias")
 @click.argument("company_name", metavar="COMPANY")
 @click.argument("alias")
-@click.option("--kind", default="name", show_default=True, help="short, legal, ticker, chinese…")
+@click.option("--kind", default="name", show_default=True, type=ALIAS_KIND)
 @click.option("--source", "source_ref", help="Source (number or key) that uses this spelling.")
 @click.pass_context
 def company_alias(
@@ -500,9 +322,7 @@ def company_alias(
     db = ready_db(ctx)
     actor = Actor.shell()
     since = queries.latest_audit_id(db)
-    company_id = names.resolve_company(db, company_name).company.id
-    source_id = find_source(db, source_ref) if source_ref is not None else None
-    changes.add_alias(db, company_id, alias, actor, kind=kind, source_id=source_id)
+    companies.alias(db, company_name, alias, actor, kind=kind, source=source_ref)
     confirm(db, actor, since)
 
 

@@ -83,17 +83,6 @@ class Digest:
         return not (self.sectors or self.others or self.edited or self.removed)
 
 
-def deal_value(fact: Fact) -> float | None:
-    """A deal's size in USD: its stated total, else upfront plus milestones.
-
-    ``digest_query.DEAL_VALUE_SQL`` is the same rule in SQL; keep the two together.
-    """
-    total = fact.figure("total")
-    if total and total.value_usd:
-        return total.value_usd
-    return fact.parts_usd
-
-
 def build_digest(
     picks: WindowPicks,
     facts: Mapping[int, Fact],
@@ -148,7 +137,7 @@ def _by_sector(deals: list[Fact]) -> list[SectorDeals]:
     for fact in deals:
         groups[fact.sector or OTHER_SECTOR].append(fact)
     sectors = [
-        SectorDeals(name, facts, sum(deal_value(f) or 0.0 for f in facts))
+        SectorDeals(name, facts, sum(f.value_usd or 0.0 for f in facts))
         for name, facts in groups.items()
     ]
     return sorted(sectors, key=lambda s: (s.sector == OTHER_SECTOR, -s.value_usd, s.sector))

@@ -14,23 +14,12 @@ from datetime import UTC, datetime, timedelta
 
 from sqlite_utils import Database
 
-from .model import DEAL_KINDS
+from .model import DEAL_KINDS, DEAL_VALUE_SQL
 from .store import isotime
 
 CHART_PERIODS = 12
 
 _KINDS = ",".join(f"'{k}'" for k in DEAL_KINDS)
-
-# A deal's size in USD exactly as ``digest.deal_value`` reads a hydrated fact: its first stated
-# total when non-zero, else the non-zero upfront and milestones summed; NULL when that is nothing.
-DEAL_VALUE_SQL = """
-    nullif(coalesce(
-        (SELECT nullif(g.value_usd, 0) FROM figures g WHERE g.fact_id = f.id AND g.role = 'total'
-            ORDER BY g.id LIMIT 1),
-        (SELECT sum(g.value_usd) FROM figures g WHERE g.fact_id = f.id
-            AND g.role IN ('upfront', 'milestones') AND g.value_usd != 0)
-    ), 0)
-"""
 
 
 def _live(snapshot: str) -> str:

@@ -33,6 +33,18 @@ ALIAS_KINDS = ("name", "short", "legal", "ticker", "chinese", "former", "reporte
 
 ORIGINS = ("curated", "admin", "ingest")
 
+# A deal's size in USD in SQL, for queries that must aggregate: ``Fact.value_usd`` over the fact
+# aliased ``f``: its first stated total when non-zero, else the non-zero upfront and milestones
+# summed; NULL when that is nothing. Keep the two together.
+DEAL_VALUE_SQL = """
+    nullif(coalesce(
+        (SELECT nullif(g.value_usd, 0) FROM figures g WHERE g.fact_id = f.id AND g.role = 'total'
+            ORDER BY g.id LIMIT 1),
+        (SELECT sum(g.value_usd) FROM figures g WHERE g.fact_id = f.id
+            AND g.role IN ('upfront', 'milestones') AND g.value_usd != 0)
+    ), 0)
+"""
+
 
 def is_money(unit: str) -> bool:
     return unit not in NON_MONEY_UNITS
@@ -158,6 +170,20 @@ class Fact:
 
     def figure(self, role: str) -> Figure | None:
         return next((f for f in self.figures if f.role == role), None)
+
+    @property
+    def value_usd(self) -> float | None:
+        """A deal's size in USD: its stated total, else upfront plus milestones (``DEAL_VALUE_SQL``)."""
+        total = self.figure("total")
+        if total and total.value_usd:
+            return total.value_usd
+        return self.parts_usd
+
+    @property
+    def value_is_parts(self) -> bool:
+        """Whether ``value_usd`` is upfront plus milestones rather than a stated total."""
+        total = self.figure("total")
+        return not (total and total.value_usd) and self.parts_usd is not None
 
     @property
     def parts_usd(self) -> float | None:

@@ -24,6 +24,7 @@ from . import text
 from .errors import BadInput, NotFound
 from .model import (
     DEAL_KINDS,
+    DEAL_VALUE_SQL,
     Alias,
     AuditEntry,
     Citation,
@@ -482,7 +483,7 @@ def stats(
 ) -> Stats:
     """Deals per bucket, kind and sector: how many, how many disclosed a value, and USD summed.
 
-    A deal's value is its stated total, else its upfront plus milestones (``Fact.parts_usd``).
+    A deal's value is ``Fact.value_usd``, summed in SQL by ``model.DEAL_VALUE_SQL``.
     Deals without a date count under ``"undated"`` unless a period is asked for.
     """
     if granularity not in _BUCKETS:
@@ -496,16 +497,11 @@ def stats(
     rows = db.execute(
         f"""
         WITH deal AS (
-            SELECT f.kind, f.sector, f.period_start,
-                (SELECT g.value_usd FROM figures g WHERE g.fact_id = f.id AND g.role = 'total'
-                    AND g.value_usd IS NOT NULL LIMIT 1) AS total_usd,
-                (SELECT sum(g.value_usd) FROM figures g WHERE g.fact_id = f.id
-                    AND g.role IN ('upfront', 'milestones') AND g.value_usd > 0) AS parts_usd
+            SELECT f.kind, f.sector, f.period_start, {DEAL_VALUE_SQL} AS value_usd
             FROM facts f WHERE f.deleted_at IS NULL AND f.kind IN ({kinds}){where}
         )
         SELECT coalesce({_BUCKETS[granularity]}, '{UNDATED}') AS bucket, kind, sector,
-            count(*), sum(coalesce(total_usd, parts_usd) IS NOT NULL),
-            coalesce(sum(coalesce(total_usd, parts_usd)), 0.0)
+            count(*), count(value_usd), total(value_usd)
         FROM deal GROUP BY 1, 2, 3 ORDER BY bucket = '{UNDATED}', 1, 2, 3
         """,
         params,

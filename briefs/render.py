@@ -30,7 +30,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
 from .errors import DealbriefError
-from .model import FACT_KINDS, Figure, is_money
+from .model import DEAL_KINDS, FACT_KINDS, FIGURE_ROLES, STATUSES, Figure, is_money
 from .money import format_usd
 from .queries import MARK_END, MARK_START
 
@@ -296,6 +296,7 @@ _FILTERS: dict[str, Callable[..., Any]] = {
     "figure": format_figure,
     "count": _count,
     "kind_label": lambda kind: FACT_KINDS.get(kind, kind),
+    "or_list": lambda items: " or ".join(filter(None, [", ".join(items[:-1]), items[-1]])),
     "unmark": lambda snippet: (snippet or "").replace(MARK_START, "").replace(MARK_END, ""),
 }
 
@@ -321,6 +322,12 @@ def environment(flavour: str) -> Environment:
     )
     env.globals.update(_helpers(flavour))
     env.globals["flavour"] = flavour
+    env.globals.update(
+        fact_kinds=tuple(FACT_KINDS),
+        deal_kinds=DEAL_KINDS,
+        statuses=STATUSES,
+        figure_roles=FIGURE_ROLES,
+    )
     env.globals["commands"] = default_commands(flavour)
     env.filters.update(_FILTERS)
     return env

@@ -8,8 +8,10 @@ from discord_standin import MANAGE_GUILD, RoleSpec
 from discord_standin.interactions import CHANNEL_MESSAGE, DEFERRED_CHANNEL_MESSAGE, MODAL
 
 from bot import answers
+from briefs.actions.facts import PARTY_ROLES
 from briefs.admin_roles import get_admin_role, set_admin_role
 from briefs.changes import history
+from briefs.model import FACT_KINDS
 from briefs.queries import get_fact
 
 ADMIN_COGS = ["bot.cogs.facts", "bot.cogs.admin"]
@@ -290,3 +292,43 @@ async def test_the_fact_form_is_checked_on_the_server(world, standin, db):
     refused = await handle.response()
     assert refused.ephemeral and "is too long: 9000 characters" in refused.text
     assert history(db, limit=1) == before
+
+
+async def test_fact_add_records_who_licenses_to_whom(world, standin, db):
+    options = {
+        "kind": "licence",
+        "source": world["source"],
+        "licensor": "Northgate",
+        "licensee": "Riverbend",
+        "royalty": "tiered",
+        "status": "signed",
+        "equity": "$5m",
+    }
+    form = await _form(standin, "fact add", options, standin.admin)
+    summary, evidence, note = (c["custom_id"] for c in _inputs(form))
+    handle = await standin.submit_modal(
+        form.custom_id,
+        {summary: "Northgate licensed a device to Riverbend.", evidence: "", note: ""},
+        user=standin.admin,
+    )
+    assert (await handle.response()).ephemeral
+    fact = get_fact(db, history(db, limit=1)[0].entity_id)
+    assert (fact.licensor.id, fact.licensee.id) == (world["northgate"], world["riverbend"])
+    assert (fact.subject.id, fact.counterparty.id) == (world["northgate"], world["riverbend"])
+    assert (fact.royalty, fact.status, fact.figure("equity").value) == ("tiered", "signed", 5e6)
+
+
+async def test_fact_commands_take_every_field_within_discords_limits(world, standin):
+    fact = _group(standin, "fact")
+    for command in fact["options"]:
+        assert len(command.get("options", [])) <= 25, command["name"]
+        for option in command.get("options", []):
+            assert 0 < len(option["description"]) <= 100, option["name"]
+    add, edit = (next(o for o in fact["options"] if o["name"] == n) for n in ("add", "edit"))
+    fields = {"licensor", "licensee", "subject", "counterparty", "sector", "royalty", "status",
+              "stage", "territory", "asset", "period", "upfront", "milestones", "total", "equity"}  # fmt: skip
+    for command in (add, edit):
+        by_name = {o["name"]: o for o in command["options"]}
+        assert fields <= set(by_name), command["name"]
+        assert all(by_name[p]["autocomplete"] for p in PARTY_ROLES)
+        assert [c["value"] for c in by_name["kind"]["choices"]] == list(FACT_KINDS)

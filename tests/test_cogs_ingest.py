@@ -20,8 +20,10 @@ from hypothesis import strategies as st
 
 import bot.review_views
 import bot.views
-from bot.review_form import amount_text, edits_from, parse_terms
+from bot.review_form import amount_text, edits_from
 from bot.words import word
+from briefs.actions.facts import FactForm
+from briefs.actions.review import NewCompany
 from briefs.changes import Actor, FactIn, add_company, add_fact, add_source
 from briefs.ingest.proposal import ProposedFigure
 from briefs.ingest.read import MAX_BYTES, read_bytes
@@ -305,7 +307,7 @@ async def test_a_bad_amounts_line_is_refused_politely(queued, standin, db):
     _, reply = await open_review(standin)
     form = await press(standin, reply, "review.edit")
     amounts = inputs(form)[word("review.amounts")]
-    for line, expected in (("upfront $30m", "not an amount line"), ("royalty=5%", "royalty")):
+    for line, expected in (("upfront $30m", "not a correction"), ("colour=red", "colour")):
         refused = await submit(standin, form, {amounts["custom_id"]: line})
         assert refused.ephemeral and expected in refused.text, line
     assert get_proposal(db, first).status == "proposed"
@@ -401,15 +403,17 @@ def test_prefilled_amounts_read_back_to_the_same_value(value, cents, unit):
     assert money.amount == pytest.approx(value + cents, rel=1e-9)
 
 
-def test_amounts_line_parsing_and_what_counts_as_an_edit():
-    assert parse_terms("upfront=$50m; Total: undisclosed\nmilestones = CNY 1.2bn;") == {
-        "upfront": "$50m",
-        "total": "undisclosed",
-        "milestones": "CNY 1.2bn",
-    }
+def test_what_counts_as_a_correction_in_the_form():
     prefilled = {"licensor": "Lumen", "asset": "KT-7", "amounts": "upfront=$25m; milestones=$200m"}
-    typed = {"licensor": "Lumen", "asset": "", "amounts": "upfront=$25m; milestones=$210m"}
-    assert edits_from(prefilled, typed) == {"milestones": "$210m"}
+    typed = {
+        "licensor": "Lumen",
+        "asset": "",
+        "amounts": "upfront=$25m; milestones=$210m; royalty=tiered; new company=Lumen (US)",
+    }
+    assert edits_from(prefilled, typed) == (
+        FactForm(milestones="$210m", royalty="tiered"),
+        [NewCompany("Lumen", "US")],
+    )
 
 
 async def test_a_repeated_deal_is_added_as_a_source_unless_separate_is_pressed(

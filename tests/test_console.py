@@ -189,3 +189,39 @@ def test_fresh_database_loads_curated_facts_first(tmp_path):
     assert "Junshi" in out.getvalue()
     db = open_db(path)
     assert db.execute("SELECT count(*) FROM facts").fetchone()[0] > 0
+
+
+def test_an_unknown_option_is_refused_by_name_and_nothing_is_stored(db, seeded):
+    facts_before = db.execute("SELECT count(*) FROM facts").fetchone()[0]
+    refused = answer(
+        db,
+        f"/fact add summary:Console test deal kind:licence source:{seeded['source']} "
+        "licencor:Riverbend",
+    )
+    assert "no option “licencor”" in refused
+    assert db.execute("SELECT count(*) FROM facts").fetchone()[0] == facts_before
+    search = answer(db, "/search antibody limit:1")
+    assert "no option “limit”" in search
+
+
+def test_a_quoted_word_that_looks_like_an_option_stays_in_the_value():
+    line = parse_line('/fact add summary:Filed "note: the FDA" kind:approval')
+    assert line.options == {"summary": "Filed note: the FDA", "kind": "approval"}
+
+
+def test_fact_add_takes_the_parties_the_discord_command_takes(db, seeded):
+    added = answer(
+        db,
+        "/fact add Console test deal kind:licence licensor:Northgate licensee:Riverbend "
+        f'royalty:"tiered, up to 9%" source:{seeded["source"]} equity:undisclosed',
+    )
+    assert "Console test deal" in added and "licensor" not in added.split("\n")[0]
+    row = db.execute(
+        "SELECT summary, licensor_id, licensee_id, royalty FROM facts ORDER BY id DESC LIMIT 1"
+    ).fetchone()
+    assert row == (
+        "Console test deal",
+        seeded["northgate"],
+        seeded["riverbend"],
+        "tiered, up to 9%",
+    )

@@ -253,19 +253,19 @@ def picks_by_hydrating_everything(db, after: int, until: int, caps: dq.Caps) -> 
     removed = fetch_facts(db, [e.entity_id for e in changes.removed], include_deleted=True)
     deals = [f for f in changes.added if f.is_deal]
     others = [f for f in changes.added if not f.is_deal]
-    valued = [f for f in deals if dg.deal_value(f)]
-    largest = sorted(deals, key=lambda f: (-(dg.deal_value(f) or 0.0), f.id))
+    valued = [f for f in deals if f.value_usd]
+    largest = sorted(deals, key=lambda f: (-(f.value_usd or 0.0), f.id))
     corrections = [*changes.edited, *removed][: caps.corrections]
     return dq.WindowPicks(
         totals=dg.Totals(
             deals=len(deals),
             valued=len(valued),
-            value_usd=pytest.approx(sum(dg.deal_value(f) for f in valued)),
+            value_usd=pytest.approx(sum(f.value_usd for f in valued)),
             others=len(others),
             corrections=len(changes.edited) + len(removed),
         ),
         deals=[f.id for f in largest[: caps.deals]],
-        biggest=[f.id for f in largest if dg.deal_value(f)][: caps.biggest],
+        biggest=[f.id for f in largest if f.value_usd][: caps.biggest],
         others=[f.id for f in others[: caps.others]],
         edited=[f.id for f in corrections if f in changes.edited],
         removed=[f.id for f in corrections if f in removed],

@@ -10,8 +10,10 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
+from briefs.changes import Actor, add_company
 from briefs.cli import cli
 from briefs.ingest.commands import JSON_KEYS
+from briefs.model import FACT_KINDS
 from briefs.store import open_db
 
 DEAL = (
@@ -110,3 +112,30 @@ def test_a_missing_html_reader_is_one_line_naming_the_package(
         "page.html: Reading HTML needs the package lxml_html_clean: "
         "run .venv/bin/pip install lxml_html_clean"
     ) in result.stdout + result.stderr
+
+
+def test_review_approve_creates_a_new_company_and_takes_every_fact_field(
+    db_path: Path, tmp_path: Path
+) -> None:
+    run(db_path, "ingest", str(write_folder(tmp_path)))
+    add_company(open_db(db_path), "Novexa Pharma", Actor("test"))
+    options = ["--licensee", "Novexa Therapeutic", "--royalty", "tiered", "--status", "signed"]
+    asked = run(db_path, "review", "approve", "1", *options)
+    assert asked.exit_code == 1 and "Did you mean" in asked.output
+    created = ["--new-company", "Novexa Therapeutic", "--new-company-country", "Japan"]
+    approved = run(db_path, "review", "approve", "1", *options, *created)
+    assert approved.exit_code == 0, approved.output
+    row = (
+        open_db(db_path)
+        .execute(
+            "SELECT c.name, c.country, f.royalty, f.status FROM facts f "
+            "JOIN companies c ON c.id = f.licensee_id WHERE f.origin = 'ingest'"
+        )
+        .fetchone()
+    )
+    assert row == ("Novexa Therapeutic", "Japan", "tiered", "signed")
+
+
+def test_review_approve_offers_kinds_from_the_model(db_path: Path) -> None:
+    shown = run(db_path, "review", "approve", "--help")
+    assert all(kind in shown.output for kind in FACT_KINDS)

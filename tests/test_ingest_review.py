@@ -5,10 +5,12 @@ from __future__ import annotations
 import pytest
 
 from briefs import changes
+from briefs.actions.facts import FactForm
+from briefs.actions.review import approve, parse_corrections, reject
 from briefs.changes import Actor, FactIn
 from briefs.errors import BadInput, Conflict, NotFound
 from briefs.ingest.read import read_bytes
-from briefs.ingest.review import approve, get_proposal, ingest_document, pending, reject
+from briefs.ingest.review import get_proposal, ingest_document, pending
 
 ACTOR = Actor("reviewer", id="42")
 ARTICLE = (
@@ -70,7 +72,9 @@ def test_approve_creates_companies_and_an_audited_ingest_fact(db) -> None:
 def test_approve_with_edits_and_known_companies(db) -> None:
     helio = changes.add_company(db, "Helio Biotech", ACTOR)
     [proposal_id] = ingest_document(db, doc(), ACTOR).proposals
-    fact_id = approve(db, proposal_id, ACTOR, {"upfront": "$45m", "asset": "HX-2 antibody"}).fact_id
+    fact_id = approve(
+        db, proposal_id, ACTOR, FactForm(upfront="$45m", asset="HX-2 antibody")
+    ).fact_id
     row = db.execute("SELECT licensor_id, asset FROM facts WHERE id = ?", [fact_id]).fetchone()
     assert row == (helio, "HX-2 antibody")
     upfront = db.execute(
@@ -82,9 +86,9 @@ def test_approve_with_edits_and_known_companies(db) -> None:
 
 def test_bad_edit_changes_nothing(db) -> None:
     [proposal_id] = ingest_document(db, doc(), ACTOR).proposals
-    for edits in ({"upfront": "lots"}, {"colour": "red"}, {"period": "soon"}):
+    for typed in ("upfront=lots", "colour=red", "period=soon"):
         with pytest.raises(BadInput):
-            approve(db, proposal_id, ACTOR, edits)
+            approve(db, proposal_id, ACTOR, *parse_corrections(typed))
     assert db.execute("SELECT count(*) FROM companies").fetchone()[0] == 0
     assert db.execute("SELECT count(*) FROM facts").fetchone()[0] == 0
     assert get_proposal(db, proposal_id).status == "proposed"
@@ -98,7 +102,7 @@ def test_direction_unknown_needs_roles_before_approval(db) -> None:
     assert caught.value.code == "roles_missing"
     assert db.execute("SELECT count(*) FROM companies").fetchone()[0] == 0
     approval = approve(
-        db, proposal_id, ACTOR, {"licensor": "Tarn Battery", "licensee": "Ashby Energy"}
+        db, proposal_id, ACTOR, FactForm(licensor="Tarn Battery", licensee="Ashby Energy")
     )
     assert approval.fact_id > 0 and not approval.as_source
 

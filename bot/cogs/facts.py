@@ -8,16 +8,18 @@ the member and the server.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import discord
 from discord import app_commands
 from discord.ext import commands
 
-from briefs.model import ALIAS_KINDS, FACT_KINDS
+from briefs.actions.facts import PARTY_ROLES, TERM_ROLES, FactForm
+from briefs.model import ALIAS_KINDS, FACT_KINDS, STATUSES
 from briefs.text import MAX_FIELD, MAX_NAME
 
 from .. import answers
 from ..actors import actor_of
-from ..answers import FactOptions
 from ..autocomplete import company_choices
 from ..options import ChangeId, FactId, SourceId
 from ..permissions import require_admin
@@ -30,6 +32,7 @@ ADMIN_PERMISSIONS = discord.Permissions(manage_guild=True)
 
 # Offered as choices but typed as text: a value Discord did not offer reaches briefs' own check.
 KIND_CHOICES = [app_commands.Choice(name=label, value=kind) for kind, label in FACT_KINDS.items()]
+STATUS_CHOICES = [app_commands.Choice(name=status, value=status) for status in STATUSES]
 ALIAS_KIND_CHOICES = [app_commands.Choice(name=kind, value=kind) for kind in ALIAS_KINDS]
 
 Name = app_commands.Range[str, 1, MAX_NAME]
@@ -37,17 +40,19 @@ Amount = app_commands.Range[str, 1, AMOUNT_LIMIT]
 Period = app_commands.Range[str, 1, PERIOD_LIMIT]
 
 FACT_OPTION_WORDS = {
-    "subject": word("opt.subject"),
-    "counterparty": word("opt.counterparty"),
-    "period": word("opt.period"),
-    "source": word("opt.source"),
-    "asset": word("opt.asset"),
-    "territory": word("opt.territory"),
-    "upfront": word("opt.upfront"),
-    "milestones": word("opt.milestones"),
-    "total": word("opt.total"),
-    "kind": word("opt.kind"),
-}
+    name: word(f"opt.{name}")
+    for name in (
+        "kind", "source", "subject", "counterparty", "licensor", "licensee", "asset", "sector",
+        "territory", "stage", "royalty", "period", "status", *TERM_ROLES,
+    )
+}  # fmt: skip
+COMPANY_OPTIONS = {role: company_choices for role in PARTY_ROLES}
+LONG_TEXT = ("summary", "evidence", "note")
+
+
+def with_text(form: FactForm, text: FactText) -> FactForm:
+    """The command's options with the long text typed into the form."""
+    return replace(form, **{name: getattr(text, name) for name in LONG_TEXT})
 
 
 class Facts(commands.Cog):
@@ -74,83 +79,77 @@ class Facts(commands.Cog):
 
     @fact.command(name="add", description=word("cmd.fact.add"))
     @app_commands.describe(**FACT_OPTION_WORDS)
-    @app_commands.choices(kind=KIND_CHOICES)
-    @app_commands.autocomplete(subject=company_choices, counterparty=company_choices)
+    @app_commands.choices(kind=KIND_CHOICES, status=STATUS_CHOICES)
+    @app_commands.autocomplete(**COMPANY_OPTIONS)
     async def fact_add(
         self,
         interaction: discord.Interaction,
         kind: str,
-        subject: Name,
         source: SourceId,
+        subject: Name | None = None,
         counterparty: Name | None = None,
-        period: Period | None = None,
+        licensor: Name | None = None,
+        licensee: Name | None = None,
         asset: Name | None = None,
+        sector: Name | None = None,
         territory: Name | None = None,
+        stage: Name | None = None,
+        royalty: Name | None = None,
+        period: Period | None = None,
+        status: str | None = None,
         upfront: Amount | None = None,
         milestones: Amount | None = None,
         total: Amount | None = None,
+        equity: Amount | None = None,
     ) -> None:
         await require_admin(interaction)
-        options = FactOptions(
-            kind, subject, counterparty, period, source, asset, territory,
-            upfront, milestones, total,
-        )  # fmt: skip
-        await self.bot.db_call(answers.check_fact_options, options)
+        form = FactForm.of(locals())
+        await self.bot.db_call(answers.check_fact, form)
 
         async def submit(modal_interaction: discord.Interaction, text: FactText) -> None:
             await require_admin(modal_interaction)
-            await self._reply(
-                modal_interaction,
-                answers.add_fact,
-                actor_of(modal_interaction),
-                options,
-                text.summary,
-                text.evidence,
-                text.note,
-            )
+            actor = actor_of(modal_interaction)
+            await self._reply(modal_interaction, answers.add_fact, actor, with_text(form, text))
 
         await interaction.response.send_modal(FactModal(word("modal.add"), submit))
 
     @fact.command(name="edit", description=word("cmd.fact.edit"))
     @app_commands.describe(id=word("opt.fact_id"), reason=word("opt.reason"), **FACT_OPTION_WORDS)
-    @app_commands.choices(kind=KIND_CHOICES)
-    @app_commands.autocomplete(subject=company_choices, counterparty=company_choices)
+    @app_commands.choices(kind=KIND_CHOICES, status=STATUS_CHOICES)
+    @app_commands.autocomplete(**COMPANY_OPTIONS)
     async def fact_edit(
         self,
         interaction: discord.Interaction,
         id: FactId,
         kind: str | None = None,
+        source: SourceId | None = None,
         subject: Name | None = None,
         counterparty: Name | None = None,
-        period: Period | None = None,
-        source: SourceId | None = None,
+        licensor: Name | None = None,
+        licensee: Name | None = None,
         asset: Name | None = None,
+        sector: Name | None = None,
         territory: Name | None = None,
+        stage: Name | None = None,
+        royalty: Name | None = None,
+        period: Period | None = None,
+        status: str | None = None,
         upfront: Amount | None = None,
         milestones: Amount | None = None,
         total: Amount | None = None,
+        equity: Amount | None = None,
         reason: app_commands.Range[str, 1, MAX_FIELD] | None = None,
     ) -> None:
         await require_admin(interaction)
-        options = FactOptions(
-            kind, subject, counterparty, period, source, asset,
-            territory, upfront, milestones, total,
-        )  # fmt: skip
-        await self.bot.db_call(answers.check_fact_options, options)
+        form = FactForm.of(locals())
+        await self.bot.db_call(answers.check_fact, form)
         current = FactText(*await self.bot.db_call(answers.current_text, id))
 
         async def submit(modal_interaction: discord.Interaction, text: FactText) -> None:
             await require_admin(modal_interaction)
+            actor = actor_of(modal_interaction)
             await self._reply(
-                modal_interaction,
-                answers.edit_fact,
-                actor_of(modal_interaction),
-                id,
-                options,
-                text.summary,
-                text.evidence,
-                text.note,
-                reason,
+                modal_interaction, answers.edit_fact, actor, id, with_text(form, text), reason
             )
 
         await interaction.response.send_modal(FactModal(word("modal.edit"), submit, current))
@@ -221,9 +220,8 @@ class Facts(commands.Cog):
         kind: str | None = None,
     ) -> None:
         await require_admin(interaction)
-        alias_kind = kind or "name"
         await self._reply(
-            interaction, answers.add_alias, actor_of(interaction), company, alias, alias_kind
+            interaction, answers.add_alias, actor_of(interaction), company, alias, kind
         )
 
 

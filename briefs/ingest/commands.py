@@ -20,7 +20,10 @@ from rich.progress import Progress
 from sqlite_utils import Database
 
 from .. import render
+from ..actions.facts import FactForm
+from ..actions.review import Approval, NewCompany, approve, parse_corrections, reject
 from ..changes import Actor
+from ..cli_options import fact_options
 from ..errors import BadInput, DealbriefError
 from ..store import is_initialised, open_db
 from ..text import parse_id
@@ -28,18 +31,7 @@ from .extract import extract
 from .orgs import KnownNames
 from .proposal import Proposal
 from .read import SUPPORTED_SUFFIXES, Document, read_document
-from .review import (
-    EDITABLE,
-    TERM_EDITS,
-    Approval,
-    approve,
-    count_pending,
-    find_duplicate,
-    get_proposal,
-    ingest_document,
-    pending,
-    reject,
-)
+from .review import count_pending, find_duplicate, get_proposal, ingest_document, pending
 
 PROGRESS_FROM = 5  # files; fewer finish before a bar would be worth drawing
 JSON_KEYS = (
@@ -225,19 +217,25 @@ def review(ctx: click.Context, limit: int, no_input: bool) -> None:
 
 def _walk(db: Database, items: list[Any]) -> None:
     """Ask about each proposal: approve (as a source of the fact it repeats, or as a separate
-    deal), reject, skip or quit."""
+    deal), edit (then approve as a new fact), reject, skip or quit."""
     actor = Actor.shell()
     for queued in items:
         click.echo(render.to_text(render.render_template("proposal.j2", "text", queued=queued)))
         repeats = queued.duplicate_of is not None
         choice = click.prompt(
             _prompt(queued.duplicate_of),
-            type=click.Choice(["a", "n", "r", "s", "q"] if repeats else ["a", "r", "s", "q"]),
+            type=click.Choice(
+                ["a", "n", "e", "r", "s", "q"] if repeats else ["a", "e", "r", "s", "q"]
+            ),
             default="s",
         )
         try:
             if choice in ("a", "n"):
                 _done(approve(db, queued.id, actor, as_new=choice == "n"))
+            elif choice == "e":
+                typed = click.prompt(render.notice("review_corrections"), default="")
+                form, created = parse_corrections(typed)
+                _done(approve(db, queued.id, actor, form, created, as_new=True))
             elif choice == "r":
                 reject(db, queued.id, actor, click.prompt("Reason", default="", show_default=False))
                 _rejected(queued.id)
@@ -259,12 +257,6 @@ def review_show(ctx: click.Context, proposal_id: str) -> None:
     )
 
 
-def _edit_options(command: Any) -> Any:
-    for name in reversed((*EDITABLE, *TERM_EDITS)):
-        command = click.option(f"--{name}", help=f"Correct the {name} before approving.")(command)
-    return command
-
-
 def _prompt(duplicate_of: int | None) -> str:
     return render.to_text(
         render.render_template("review_prompt.j2", "text", duplicate_of=duplicate_of)
@@ -273,7 +265,14 @@ def _prompt(duplicate_of: int | None) -> str:
 
 @review.command("approve")
 @click.argument("proposal_id")
-@_edit_options
+@fact_options
+@click.option(
+    "--new-company",
+    "new_companies",
+    multiple=True,
+    help="Create this company while approving (repeatable), even if a known name is close.",
+)
+@click.option("--new-company-country", help="The country of the companies created.")
 @click.option(
     "--separate",
     "--as-new",
@@ -282,13 +281,21 @@ def _prompt(duplicate_of: int | None) -> str:
     help="Record a separate deal even when it repeats a stored fact.",
 )
 @click.pass_context
-def review_approve(ctx: click.Context, proposal_id: str, as_new: bool, **edits: str | None) -> None:
+def review_approve(
+    ctx: click.Context,
+    proposal_id: str,
+    new_companies: tuple[str, ...],
+    new_company_country: str | None,
+    as_new: bool,
+    **corrections: str | None,
+) -> None:
     """Approve a proposal: one repeating a stored fact becomes another source of it, else a new
     fact, with corrections if given (--licensor, --upfront "$50m")."""
     db = open_db(ctx.find_root().obj["db_path"])
     number = parse_id(proposal_id, "proposal")
-    typed = {k: v for k, v in edits.items() if v}
-    _done(approve(db, number, Actor.shell(), typed, as_new=as_new))
+    created = [NewCompany(name, new_company_country) for name in new_companies]
+    form = FactForm.of(corrections)
+    _done(approve(db, number, Actor.shell(), form, created, as_new=as_new))
 
 
 @review.command("reject")
