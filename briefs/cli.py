@@ -44,7 +44,7 @@ class DealbriefGroup(click.Group):
         try:
             return super().invoke(ctx)
         except DealbriefError as err:
-            fail(err)
+            fail(err, status=EXIT_DATABASE_ERROR if err.code == "database" else EXIT_USER_ERROR)
         except sqlite3.Error as err:
             path = (ctx.obj or {}).get("db_path") or resolve_path()
             fail(database_problem(err, path), status=EXIT_DATABASE_ERROR)

@@ -36,12 +36,20 @@ def resolve_path(explicit: str | os.PathLike[str] | None = None) -> Path:
     return Path(explicit or os.environ.get(ENV_DB) or DEFAULT_DB)
 
 
-def open_db(path: str | os.PathLike[str], *, migrate: bool = True) -> Database:
+def open_db(
+    path: str | os.PathLike[str], *, migrate: bool = True, read_only: bool | None = None
+) -> Database:
     """Open (creating if needed) the database with WAL, foreign keys and a busy timeout.
 
     WAL lets the bot read while an admin's CLI writes; the busy timeout makes a writer wait for
-    the other rather than fail at once.
+    the other rather than fail at once. Setting WAL and migrating both write, so a database this
+    process cannot write (``read_only`` None asks :func:`writable`) is opened read-only instead.
     """
+    path = Path(path)
+    if read_only is None:
+        read_only = not writable(path)
+    if read_only:
+        return open_read_only(path, check_schema=migrate)
     db = Database(str(path))
     db.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_MS)}")
     db.enable_wal()
@@ -50,6 +58,62 @@ def open_db(path: str | os.PathLike[str], *, migrate: bool = True) -> Database:
     if migrate:
         _migrate(db)
     return db
+
+
+def writable(path: Path) -> bool:
+    """True when both the file and its folder can be written: SQLite writes beside the file
+    (its -wal and -shm), so a writable file in a locked folder cannot take changes either."""
+    if path.exists() and not os.access(path, os.W_OK):
+        return False
+    return os.access(path.parent, os.W_OK)
+
+
+def open_read_only(path: Path, *, check_schema: bool = True) -> Database:
+    """A connection that serves lookups and refuses every write with SQLITE_READONLY.
+
+    It sets no journal mode and applies no migration; a schema that is not current is refused
+    (its queries would fail half-way), since only a writable copy can be upgraded.
+    """
+    from .migrations import migrations  # here: migrations itself writes through writing()
+
+    conn = sqlite3.connect(read_only_uri(path), uri=True, check_same_thread=False)
+    db = Database(conn)
+    db.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_MS)}")
+    db.execute("PRAGMA foreign_keys = ON")
+    if check_schema and migrations.pending(db):
+        db.close()
+        raise DealbriefError(
+            f"database {path}: read-only and not migrated",
+            code="database",
+            problem="needs_migration",
+            file=str(path),
+        )
+    return db
+
+
+def read_only_uri(path: Path) -> str:
+    """``mode=ro``, plus ``immutable=1`` only where no writer can ever appear.
+
+    Reading a WAL database needs its -shm file: SQLite uses the one a writer left, or creates
+    it if the folder allows. In a folder nobody can write, with no -wal, -shm or -journal
+    beside the file, there is no writer now and none can start (it would have to create
+    those files), so immutable lets SQLite read without them. Anywhere a writer might start
+    later, immutable would read stale or half-checkpointed pages, so it is not used.
+    """
+    uri = f"{path.absolute().as_uri()}?mode=ro"
+    companions = (path.with_name(path.name + suffix) for suffix in ("-wal", "-shm", "-journal"))
+    if nobody_can_write(path.parent) and not any(c.exists() for c in companions):
+        uri += "&immutable=1"
+    return uri
+
+
+def nobody_can_write(folder: Path) -> bool:
+    """No process can add a file to ``folder``: a read-only mount, a folder without write
+    bits, or one even root cannot write (root ignores the bits, so only a read-only mount or
+    an immutable attribute stops it, and those stop everyone)."""
+    if os.statvfs(folder).f_flag & os.ST_RDONLY or not folder.stat().st_mode & 0o222:
+        return True
+    return os.geteuid() == 0 and not os.access(folder, os.W_OK)
 
 
 def database_problem(
