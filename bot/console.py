@@ -59,6 +59,7 @@ _FACT_SHORT = (
     "total",
 )
 _FACT_LONG = ("summary", "evidence", "note")
+SEARCH_FILTERS = ("company", "kind", "sector", "since", "until")
 
 
 @dataclass(frozen=True)
@@ -71,7 +72,7 @@ class Spec:
 
 COMMANDS: dict[str, Spec] = {
     "deal": Spec(("company",)),
-    "search": Spec(("query",)),
+    "search": Spec(("query", *SEARCH_FILTERS)),
     "stats": Spec(("period", "sector", "by")),
     "source": Spec(("id",), frozenset({"id"})),
     "sources": Spec(),
@@ -168,7 +169,9 @@ Handler = Callable[[Database, dict[str, Any]], answers.Screens]
 
 _HANDLERS: dict[str, Handler] = {
     "deal": lambda db, o: answers.deal(db, o.get("company", ""), FLAVOUR),
-    "search": lambda db, o: answers.search(db, o.get("query", ""), FLAVOUR),
+    "search": lambda db, o: answers.search(
+        db, o.get("query", ""), FLAVOUR, **{k: o.get(k) for k in SEARCH_FILTERS}
+    ),
     "stats": lambda db, o: answers.stats_pages(
         answers.stats(db, o.get("period"), o.get("sector"), o.get("by") or "year"), FLAVOUR
     ),
