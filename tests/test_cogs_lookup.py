@@ -266,3 +266,24 @@ async def test_an_error_after_deferring_is_a_followup(world, standin, gate, monk
 async def test_choices_discord_did_not_offer_get_the_domain_refusal(world, standin):
     reply = await (await standin.slash("stats", {"by": "week"})).response()
     assert reply.ephemeral and "is not a way to group" in reply.text and "week" in reply.text
+
+
+async def test_search_takes_filters_with_company_autocomplete(world, standin):
+    search = _command(standin, "search")
+    assert _option(search, "company")["autocomplete"] is True
+    assert "licence" in [c["value"] for c in _option(search, "kind")["choices"]]
+    assert not _option(search, "query").get("required")
+    choices = await standin.autocomplete("search", "company", "Riverb")
+    picked = next(c for c in choices if c["name"] == "Riverbend Therapeutics")
+    reply = await (
+        await standin.slash(
+            "search", {"query": "antibody", "company": picked["value"], "kind": "licence"}
+        )
+    ).response()
+    assert "Riverbend licensed its PD-1 antibody" in reply.text and "zorbamab" not in reply.text
+    listed = await (
+        await standin.slash("search", {"kind": "approval", "since": "2024-12"})
+    ).response()
+    assert "approval number 11 " in listed.text and "Riverbend licensed" not in listed.text
+    refused = await (await standin.slash("search", {"since": "2026", "until": "2024"})).response()
+    assert refused.ephemeral and "wrong way round" in refused.text

@@ -11,8 +11,16 @@ import pytest
 from click.testing import CliRunner, Result
 
 from briefs import queries
-from briefs.changes import Actor, FactIn, add_company, add_fact, add_source, edit_fact
-from briefs.changes import remove_fact, undo
+from briefs.changes import (
+    Actor,
+    FactIn,
+    add_company,
+    add_fact,
+    add_source,
+    edit_fact,
+    remove_fact,
+    undo,
+)
 from briefs.cli import cli
 from briefs.curated import load_curated
 from briefs.errors import BadInput, NotFound
@@ -108,7 +116,7 @@ def kb(db):
                 note="Terms confirmed by quillwort filing",
                 period="2023-05",
                 sector="oncology",
-            ),  # fmt: skip
+            ),
             ADMIN,
         ),
         "asset": add_fact(
@@ -121,7 +129,7 @@ def kb(db):
                 asset="zentrivumab",
                 period="2025-02",
                 sector="Vaccines",
-            ),  # fmt: skip
+            ),
             ADMIN,
         ),
         "cjk": add_fact(
@@ -133,7 +141,7 @@ def kb(db):
                 subject_id=beta,
                 counterparty_id=alpha,
                 period="2024",
-            ),  # fmt: skip
+            ),
             ADMIN,
         ),
     }
@@ -281,9 +289,19 @@ def test_cli_filters(ready):
 
 @pytest.mark.parametrize(
     "hostile",
-    ['君"实', '"君实" OR', "NEAR(君实 协议, 2)", "君实*", "^君", "licence NEAR/2", "x" * 199 + "君",
-     "(((", "summary:君实", "''"],
-)  # fmt: skip
+    [
+        '君"实',
+        '"君实" OR',
+        "NEAR(君实 协议, 2)",
+        "君实*",
+        "^君",
+        "licence NEAR/2",
+        "x" * 199 + "君",
+        "(((",
+        "summary:君实",
+        "''",
+    ],
+)
 def test_hostile_queries_with_cjk_and_filters_get_an_answer(kb, hostile):
     db, _ = kb
     try:
