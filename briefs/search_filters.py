@@ -97,22 +97,23 @@ def fact_conditions(filters: SearchFilters, alias: str = "f") -> tuple[str, dict
     if filters.sector:
         sql += f" AND lower({alias}.sector) = lower(:sector)"
         params["sector"] = filters.sector
-    if filters.since:
-        sql += f" AND {alias}.period_end >= :since"
-        params["since"] = filters.since.start.isoformat()
-    if filters.until:
-        sql += f" AND {alias}.period_start <= :until"
-        params["until"] = filters.until.end.isoformat()
-    return sql, params
+    dated, dates = _overlapping(filters, f"{alias}.period_start", f"{alias}.period_end")
+    return sql + dated, params | dates
 
 
 def source_conditions(filters: SearchFilters, alias: str = "s") -> tuple[str, dict]:
     """Conditions on ``sources AS alias``: a document is dated by its publication."""
+    published = f"substr({alias}.published, 1, 10)"
+    return _overlapping(filters, published, published)
+
+
+def _overlapping(filters: SearchFilters, first: str, last: str) -> tuple[str, dict]:
+    """Rows whose days ``first``..``last`` overlap the span from ``since`` to ``until``."""
     sql, params = "", {}
     if filters.since:
-        sql += f" AND substr({alias}.published, 1, 10) >= :since"
+        sql += f" AND {last} >= :since"
         params["since"] = filters.since.start.isoformat()
     if filters.until:
-        sql += f" AND substr({alias}.published, 1, 10) <= :until"
+        sql += f" AND {first} <= :until"
         params["until"] = filters.until.end.isoformat()
     return sql, params

@@ -4,11 +4,10 @@ index kept right through edits, removals and undo."""
 from __future__ import annotations
 
 import re
-import shutil
-from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
+import test_cli
+from click.testing import Result
 
 from briefs import queries
 from briefs.changes import (
@@ -21,8 +20,6 @@ from briefs.changes import (
     remove_fact,
     undo,
 )
-from briefs.cli import cli
-from briefs.curated import load_curated
 from briefs.errors import BadInput, NotFound
 from briefs.search_filters import parse_filters
 from briefs.store import open_db
@@ -32,23 +29,8 @@ FACT_LINE = re.compile(r"^#(\d+) ", re.MULTILINE)
 SOURCE_LINE = re.compile(r"^Source (\d+) ", re.MULTILINE)
 
 
-@pytest.fixture(scope="module")
-def seeded(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("seed") / "seed.db"
-    db = open_db(path)
-    load_curated(db, actor=Actor.curated())
-    db.close()
-    return path
-
-
-@pytest.fixture
-def ready(seeded: Path, db_path: Path) -> Path:
-    shutil.copy(seeded, db_path)
-    return db_path
-
-
-def run(path: Path, *args: str) -> Result:
-    return CliRunner().invoke(cli, ["--db", str(path), *args])
+# The curated database (a copy per test) and the command line, as the CLI tests use them.
+seeded, ready, run = test_cli.seeded, test_cli.ready, test_cli.run
 
 
 def fact_ids(result: Result) -> set[int]:
