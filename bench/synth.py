@@ -27,7 +27,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from briefs.migrations import recount_company_facts
+from briefs.migrations import rebuild_search_index, recount_company_facts
 from briefs.store import open_db
 from briefs.text import normalize_name, slugify
 
@@ -338,7 +338,7 @@ def _source_rows(sources: int, vocab: Vocabulary, rng: np.random.Generator) -> I
         )
 
 
-_DROPPED = ("facts_ai", "facts_count_ai", "aliases_ai", "sources_ai")
+_DROPPED = ("facts_ai", "facts_count_ai", "aliases_ai", "sources_ai", "sources_cjk_ai")
 _BULK_INDEXES = (
     "facts_subject",
     "facts_counterparty",
@@ -397,10 +397,10 @@ def build(
             )
     inserted = time.perf_counter()
     with conn:
-        for table in ("facts_fts", "sources_fts", "aliases_trigram"):
-            conn.execute(f"INSERT INTO {table}({table}) VALUES ('rebuild')")
+        conn.execute("INSERT INTO aliases_trigram(aliases_trigram) VALUES ('rebuild')")
         for name in (*_BULK_INDEXES, *_DROPPED):
             conn.execute(saved[name])
+    rebuild_search_index(db)
     counting = time.perf_counter()
     recount_company_facts(db)
     counted = time.perf_counter()

@@ -24,6 +24,7 @@ from briefs.ingest.read import Document
 from briefs.ingest.review import ingest_document
 from briefs.model import AuditEntry
 from briefs.render import Page
+from briefs.search_filters import parse_filters
 from briefs.text import MAX_QUERY, clean
 
 COMMAND_STYLE = "slash"
@@ -49,12 +50,15 @@ def brief_of(db: Database, company_id: int, flavour: str = "discord") -> Screens
     return screens_of(render.render_brief(brief, flavour=flavour, commands=COMMAND_STYLE))
 
 
-def search(db: Database, query: str, flavour: str = "discord") -> Screens:
-    """Full-text search, one screen per page of results (a few pages at most)."""
-    query = clean(query, field="query", max_len=MAX_QUERY)
+def search(db: Database, query: str, flavour: str = "discord", **filters: str | None) -> Screens:
+    """Full-text search, one screen per page of results (a few pages at most); ``filters`` are
+    the typed options of :func:`briefs.search_filters.parse_filters`."""
+    narrowed = parse_filters(db, **filters)
+    query = clean(query, field="query", max_len=MAX_QUERY, required=not narrowed.active)
     screens: Screens = []
     for number in range(SEARCH_MAX_SCREENS):
-        result = queries.search(db, query, limit=SEARCH_PAGE_SIZE, offset=number * SEARCH_PAGE_SIZE)
+        offset = number * SEARCH_PAGE_SIZE
+        result = queries.search(db, query, limit=SEARCH_PAGE_SIZE, offset=offset, filters=narrowed)
         if number and not result.hits:
             break
         continues = number < SEARCH_MAX_SCREENS - 1

@@ -51,6 +51,7 @@ _KEY = re.compile(r"^([a-z_]+):(.*)$", re.DOTALL)
 # ways to create a source, which Discord takes as a source number.
 # The summary comes first, so the words right after /fact add are the summary.
 _FACT_FIELDS = ("summary", *(n for n in FORM_FIELDS if n != "summary" and "source_" not in n))
+SEARCH_FILTERS = ("company", "kind", "sector", "since", "until")
 
 
 @dataclass(frozen=True)
@@ -63,7 +64,7 @@ class Spec:
 
 COMMANDS: dict[str, Spec] = {
     "deal": Spec(("company",)),
-    "search": Spec(("query",)),
+    "search": Spec(("query", *SEARCH_FILTERS)),
     "stats": Spec(("period", "sector", "by")),
     "source": Spec(("id",), frozenset({"id"})),
     "sources": Spec(),
@@ -195,7 +196,9 @@ Handler = Callable[[Database, dict[str, Any]], answers.Screens]
 
 _HANDLERS: dict[str, Handler] = {
     "deal": lambda db, o: answers.deal(db, o.get("company", ""), FLAVOUR),
-    "search": lambda db, o: answers.search(db, o.get("query", ""), FLAVOUR),
+    "search": lambda db, o: answers.search(
+        db, o.get("query", ""), FLAVOUR, **{k: o.get(k) for k in SEARCH_FILTERS}
+    ),
     "stats": lambda db, o: answers.stats_pages(
         answers.stats(db, o.get("period"), o.get("sector"), o.get("by") or "year"), FLAVOUR
     ),

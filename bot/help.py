@@ -10,7 +10,7 @@ from .words import word
 # (what to type, word key of its description), in the order people need them.
 COMMANDS = (
     ("/deal COMPANY", "cmd.deal"),
-    ("/search WORDS", "cmd.search"),
+    ("/search [words] [company] [kind] [sector] [since] [until]", "cmd.search"),
     ("/stats [period] [sector] [by]", "cmd.stats"),
     ("/source ID", "cmd.source"),
     ("/sources", "cmd.sources"),

@@ -30,6 +30,7 @@ from .cli_options import ALIAS_KIND, fact_options, source_options
 from .curated import load_curated
 from .errors import BadInput, DealbriefError, NotFound
 from .model import FIGURE_ROLES, Fact
+from .search_filters import parse_filters
 from .store import database_problem, is_initialised, open_db, resolve_path
 from .text import parse_id
 
@@ -116,14 +117,23 @@ def deal(ctx: click.Context, company: str) -> None:
 
 
 @cli.command()
-@click.argument("query")
+@click.argument("query", default="")
+@click.option("--company", help="Only facts naming this company.")
+@click.option("--kind", help="Only facts of this kind: licence, approval, sales...")
+@click.option("--sector", help="Only facts in this sector.")
+@click.option("--since", help="Only facts dated in or after this period: 2024, 2025-H1, 2025-06.")
+@click.option("--until", help="Only facts dated in or before this period.")
 @click.option("--limit", default=10, show_default=True, help="Results per page (1-100).")
 @click.option("--offset", default=0, show_default=True, help="Results to skip.")
 @click.pass_context
-def search(ctx: click.Context, query: str, limit: int, offset: int) -> None:
-    """Full-text search over facts and source documents."""
+def search(ctx: click.Context, query: str, limit: int, offset: int, **filters: str | None) -> None:
+    """Full-text search over facts and source documents, in British or American spelling.
+
+    With filters and no QUERY, the facts passing the filters are listed newest first.
+    """
     db = ready_db(ctx)
-    result = queries.search(db, query, limit=limit, offset=offset)
+    narrowed = parse_filters(db, **filters)
+    result = queries.search(db, query, limit=limit, offset=offset, filters=narrowed)
     echo(render.render_search(result, flavour="text", next_offset=offset + limit))
 
 

@@ -389,6 +389,97 @@ def m008_digest_lease(db: Database) -> None:
     )
 
 
+# Characters of scripts written without spaces between words (kana, CJK ideographs, Hangul and
+# the compatibility ideographs), as a GLOB class: a row holding any of them is also indexed by
+# trigrams, since the word index would take a whole run of such characters for one word.
+CJK_GLOB = "*[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]*"
+_FACT_TEXT = ("summary", "asset", "sector", "evidence", "note")
+_SOURCE_TEXT = ("title", "outlet", "text")
+
+
+@migrations()
+def m010_search_index(db: Database) -> None:
+    """Search indexes that hold fact notes, only live facts, and trigrams of CJK text.
+
+    ``facts_fts`` reads its text from the view ``facts_search_text`` (live facts only), so a
+    removed fact leaves the index and an undo brings it back, and a rebuild from the view is
+    right by construction. ``facts_cjk`` and ``sources_cjk`` keep their own copy of the rows that
+    contain CJK text (few, and a copy lets short words be found by scanning them) in trigram
+    indexes. One statement at a time, so the migration is kept or dropped whole.
+    """
+    for statement in _search_index_statements():
+        db.execute(statement)
+    rebuild_search_index(db)
+
+
+def _search_index_statements() -> list[str]:
+    cols = ", ".join(_FACT_TEXT)
+    new_cols = ", ".join(f"new.{c}" for c in _FACT_TEXT)
+    old_cols = ", ".join(f"old.{c}" for c in _FACT_TEXT)
+    src_cols = ", ".join(_SOURCE_TEXT)
+    new_src = ", ".join(f"new.{c}" for c in _SOURCE_TEXT)
+    fact_has_cjk = _has_cjk("new", _FACT_TEXT)
+    source_has_cjk = _has_cjk("new", _SOURCE_TEXT)
+    fact_cjk_insert = f"""
+        INSERT INTO facts_cjk(rowid, {cols}) SELECT new.id, {new_cols}
+        WHERE new.deleted_at IS NULL AND {fact_has_cjk};"""
+    fact_fts_insert = f"""
+        INSERT INTO facts_fts(rowid, {cols}) SELECT new.id, {new_cols}
+        WHERE new.deleted_at IS NULL;"""
+    fact_fts_delete = f"""
+        INSERT INTO facts_fts(facts_fts, rowid, {cols}) SELECT 'delete', old.id, {old_cols}
+        WHERE old.deleted_at IS NULL;
+        DELETE FROM facts_cjk WHERE rowid = old.id;"""
+    source_cjk_insert = f"""
+        INSERT INTO sources_cjk(rowid, {src_cols}) SELECT new.id, {new_src} WHERE {source_has_cjk};"""
+    return [
+        "DROP TRIGGER facts_ai",
+        "DROP TRIGGER facts_ad",
+        "DROP TRIGGER facts_au",
+        "DROP TABLE facts_fts",
+        f"CREATE VIEW facts_search_text AS SELECT id, {cols} FROM facts WHERE deleted_at IS NULL",
+        f"""CREATE VIRTUAL TABLE facts_fts USING fts5(
+            {cols}, content='facts_search_text', content_rowid='id',
+            tokenize='porter unicode61 remove_diacritics 2')""",
+        f"CREATE VIRTUAL TABLE facts_cjk USING fts5({cols}, tokenize='trigram')",
+        f"CREATE VIRTUAL TABLE sources_cjk USING fts5({src_cols}, tokenize='trigram')",
+        f"CREATE TRIGGER facts_ai AFTER INSERT ON facts BEGIN {fact_fts_insert}{fact_cjk_insert} END",
+        f"CREATE TRIGGER facts_ad AFTER DELETE ON facts BEGIN {fact_fts_delete} END",
+        f"""CREATE TRIGGER facts_au AFTER UPDATE OF {cols}, deleted_at ON facts BEGIN
+            {fact_fts_delete}{fact_fts_insert}{fact_cjk_insert} END""",
+        f"CREATE TRIGGER sources_cjk_ai AFTER INSERT ON sources BEGIN {source_cjk_insert} END",
+        "CREATE TRIGGER sources_cjk_ad AFTER DELETE ON sources BEGIN "
+        "DELETE FROM sources_cjk WHERE rowid = old.id; END",
+        f"""CREATE TRIGGER sources_cjk_au AFTER UPDATE OF {src_cols} ON sources BEGIN
+            DELETE FROM sources_cjk WHERE rowid = old.id;{source_cjk_insert} END""",
+    ]
+
+
+def _has_cjk(row: str, columns: tuple[str, ...]) -> str:
+    joined = " || ' ' || ".join(f"coalesce({row}.{c}, '')" for c in columns)
+    return f"({joined}) GLOB '{CJK_GLOB}'"
+
+
+def rebuild_search_index(db: Database) -> None:
+    """Index every live fact and every source afresh: m010's first fill, and after a bulk load
+    that dropped the search triggers (``bench/synth.py``)."""
+    cols = ", ".join(_FACT_TEXT)
+    src_cols = ", ".join(_SOURCE_TEXT)
+    with writing(db):
+        for table in ("facts_fts", "sources_fts"):
+            db.execute(f"INSERT INTO {table}({table}) VALUES ('rebuild')")
+        db.execute("DELETE FROM facts_cjk")
+        db.execute(
+            f"INSERT INTO facts_cjk(rowid, {cols}) SELECT id, {cols} FROM facts "
+            f"WHERE deleted_at IS NULL AND {_has_cjk('facts', _FACT_TEXT)}"
+        )
+        db.execute("DELETE FROM sources_cjk")
+        db.execute(
+            f"INSERT INTO sources_cjk(rowid, {src_cols}) SELECT id, {src_cols} FROM sources "
+            f"WHERE {_has_cjk('sources', _SOURCE_TEXT)}"
+        )
+
+
 @migrations()
 def m012_fact_sources(db: Database) -> None:
     """More reports of a stored fact: each further source that states it, with its own evidence.

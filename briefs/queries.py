@@ -20,7 +20,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from . import text
+from . import search_cjk, text
 from .errors import BadInput, NotFound
 from .model import (
     DEAL_KINDS,
@@ -35,9 +35,10 @@ from .model import (
     Source,
 )
 from .periods import parse_period
-
-MARK_START = "\x02"
-MARK_END = "\x03"
+from .search_filters import NO_FILTERS, SearchFilters, fact_conditions, source_conditions
+from .search_terms import FACT_WEIGHTS, any_of, fts_expression, saturated
+from .spelling import spellings
+from .text import MARK_END, MARK_START
 
 # Search ranks the newest matches of a query with bm25 rather than all of them: a common word
 # matches most of the table, and ordering every match by rank costs hundreds of milliseconds.
@@ -265,98 +266,122 @@ class SearchPage:
     query: str
     hits: list[SearchHit]
     has_more: bool
+    filters: SearchFilters = NO_FILTERS
 
 
-def search(db: Database, query: str, *, limit: int = 10, offset: int = 0) -> SearchPage:
+# A ranked match before hydration: ("fact" or "source", rowid, score).
+Ranked = tuple[str, int, float]
+
+
+def search(
+    db: Database,
+    query: str,
+    *,
+    limit: int = 10,
+    offset: int = 0,
+    filters: SearchFilters = NO_FILTERS,
+) -> SearchPage:
     """Full-text search over facts and source documents, best matches first.
 
-    The newest ``SEARCH_WINDOW`` matches of each index (all of them, for a rare word) are ranked
-    by :func:`_relevance`, so a common word costs about what a rare one does.
+    Each word is looked for in all its spellings (``briefs.spelling``). A query with CJK text
+    reads the trigram indexes (``briefs.search_cjk``); any other reads the word indexes, where the
+    newest ``SEARCH_WINDOW`` matches of each index (all of them, for a rare word) are ranked by
+    :func:`_relevance`, so a common word costs about what a rare one does. With filters and no
+    words, the matching facts are listed newest first.
     """
-    cleaned = text.clean(query, field="query", max_len=text.MAX_QUERY)
-    expression = fts_expression(cleaned)
+    cleaned = text.clean(query, field="query", max_len=text.MAX_QUERY, required=not filters.active)
     if not 1 <= limit <= 100 or not 0 <= offset <= MAX_OFFSET:
         raise BadInput("limit or offset out of range", code="bad_page", limit=limit, offset=offset)
-    window = max(SEARCH_WINDOW, offset + limit + 1)
-    terms = [w.casefold() for w in _WORD.findall(cleaned)[:MAX_SEARCH_TERMS]]
-    ranked = sorted(
-        _ranked(db, "facts_fts", expression, terms, window)
-        + _ranked(db, "sources_fts", expression, terms, window),
-        key=lambda hit: (-hit[2], hit[0], -hit[1]),
-    )
-    page = ranked[offset : offset + limit]
-    hits = _hydrate_hits(db, expression, page)
-    return SearchPage(cleaned, hits, has_more=len(ranked) > offset + limit)
-
-
-def fts_expression(query: str) -> str:
-    """A safe FTS5 expression: each word quoted (so AND, NEAR, *, ^ are plain words), all required."""
-    words = _WORD.findall(query)[:MAX_SEARCH_TERMS]
-    if not words:
+    words = _WORD.findall(cleaned)[:MAX_SEARCH_TERMS]
+    if not words and not filters.active:
         raise BadInput("the search has no words in it", code="empty_query")
-    return " ".join(_quoted(w) for w in words)
-
-
-def _quoted(word: str) -> str:
-    return '"' + word.replace('"', '""') + '"'
-
-
-# Weight of a searched word found in each column of facts_fts (summary, asset, sector,
-# evidence), and bm25's saturation of repeated mentions.
-_FACT_WEIGHTS = (3.0, 2.0, 1.0, 1.0)
-_SATURATION = 1.2
-
-
-def _ranked(
-    db: Database, table: str, expression: str, terms: list[str], window: int
-) -> list[tuple[str, int, float]]:
-    """The newest ``window`` matches of ``table``, scored relative to the best of them (1.0).
-
-    Each index ranks its own matches; scaling by the best lets a fact and a document that
-    are each the best match of their index meet as equals when the two lists are merged.
-    """
-    if table == "facts_fts":
-        scored = _facts_window(db, expression, terms, window)
-        kind = "fact"
+    if not words:
+        ranked, snippets = _listed(db, filters, offset + limit + 1), {}
+    elif any(search_cjk.has_cjk(word) for word in words):
+        matches = search_cjk.matches(db, [spellings(w) for w in words], filters, SEARCH_WINDOW)
+        ranked = sorted(((m.kind, m.rowid, m.score) for m in matches), key=_best_first)
+        snippets = {(m.kind, m.rowid): m.snippet for m in matches}
     else:
-        rows = db.execute(
-            f"SELECT rowid, -bm25({table}) FROM {table} WHERE {table} MATCH ? "
-            "ORDER BY rowid DESC LIMIT ?",
-            [expression, window],
-        ).fetchall()
-        scored = [(rowid, score) for rowid, score in rows]
-        kind = "source"
-    best = max((score for _, score in scored), default=0.0) or 1.0
-    return [(kind, rowid, score / best) for rowid, score in scored]
+        ranked, snippets = _by_words(db, [spellings(w) for w in words], filters, offset + limit)
+    page = ranked[offset : offset + limit]
+    hits = _hydrate_hits(db, page, snippets)
+    return SearchPage(cleaned, hits, has_more=len(ranked) > offset + limit, filters=filters)
 
 
-def _facts_window(
-    db: Database, expression: str, terms: list[str], window: int
-) -> list[tuple[int, float]]:
-    """The newest ``window`` matching facts with a bm25-like relevance.
+def _best_first(hit: Ranked) -> tuple:
+    return (-hit[2], hit[0], -hit[1])
+
+
+def _by_words(
+    db: Database, groups: list[tuple[str, ...]], filters: SearchFilters, wanted: int
+) -> tuple[list[Ranked], Callable[[list[Ranked]], dict]]:
+    """Matches from the word indexes, ranked; and how to snippet the page shown."""
+    expression = fts_expression(groups)
+    window = max(SEARCH_WINDOW, wanted + 1)
+    ranked = _facts_ranked(db, expression, groups, filters, window)
+    if not filters.facts_only:
+        ranked += _sources_ranked(db, expression, filters, window)
+    ranked.sort(key=_best_first)
+
+    def snippets(page: list[Ranked]) -> dict:
+        ids = {kind: [rowid for k, rowid, _ in page if k == kind] for kind in ("fact", "source")}
+        return _snippets(db, "facts_fts", "fact", expression, ids["fact"]) | _snippets(
+            db, "sources_fts", "source", expression, ids["source"]
+        )
+
+    return ranked, snippets
+
+
+def _facts_ranked(
+    db: Database,
+    expression: str,
+    groups: list[tuple[str, ...]],
+    filters: SearchFilters,
+    window: int,
+) -> list[Ranked]:
+    """The newest ``window`` matching facts with a bm25-like relevance, relative to the best.
 
     bm25 would read the whole doclist of every word to count its documents (15 ms for a word
     in most facts, on its first call in each query); here FTS5 only walks the window, and
-    ``highlight()`` marks each mention so :func:`_relevance` can weigh them. Sources keep
-    bm25: their index is fifty times smaller.
+    ``highlight()`` marks each mention so :func:`_relevance` can weigh them. Scaling by the
+    best lets a fact and a document that are each the best of their index meet as equals.
     """
     marked = ", ".join(
         f"highlight(facts_fts, {col}, '{MARK_START}', '{MARK_END}')"
-        for col in range(len(_FACT_WEIGHTS))
+        for col in range(len(FACT_WEIGHTS))
     )
+    conditions, params = fact_conditions(filters, "f")
+    joined = " JOIN facts f ON f.id = facts_fts.rowid" if conditions else ""
     rows = db.execute(
-        f"SELECT rowid, {marked} FROM facts_fts WHERE facts_fts MATCH ? "
-        "ORDER BY rowid DESC LIMIT ?",
-        [expression, window],
+        f"SELECT facts_fts.rowid, {marked} FROM facts_fts{joined} WHERE facts_fts MATCH :match"
+        f"{conditions} ORDER BY facts_fts.rowid DESC LIMIT :window",
+        {"match": expression, "window": window, **params},
     ).fetchall()
     if not rows:
         return []
-    rarity = _rarity(db, terms) if len(terms) > 1 else {terms[0]: 1.0}
-    owners: dict[str, str] = {}
-    return [(row[0], _relevance(row[1:], rarity, owners)) for row in rows]
+    rarity = _rarity(db, groups) if len(groups) > 1 else {groups[0]: 1.0}
+    owners: dict[str, tuple[str, ...]] = {}
+    scored = [(row[0], _relevance(row[1:], rarity, owners)) for row in rows]
+    best = max(score for _, score in scored) or 1.0
+    return [("fact", rowid, score / best) for rowid, score in scored]
 
 
-def _rarity(db: Database, terms: list[str]) -> dict[str, float]:
+def _sources_ranked(
+    db: Database, expression: str, filters: SearchFilters, window: int
+) -> list[Ranked]:
+    """The newest ``window`` matching documents by bm25 (their index is far smaller)."""
+    conditions, params = source_conditions(filters, "s")
+    joined = " JOIN sources s ON s.id = sources_fts.rowid" if conditions else ""
+    rows = db.execute(
+        f"SELECT sources_fts.rowid, -bm25(sources_fts) FROM sources_fts{joined} "
+        f"WHERE sources_fts MATCH :match{conditions} ORDER BY sources_fts.rowid DESC LIMIT :window",
+        {"match": expression, "window": window, **params},
+    ).fetchall()
+    best = max((score for _, score in rows), default=0.0) or 1.0
+    return [("source", rowid, score / best) for rowid, score in rows]
+
+
+def _rarity(db: Database, groups: list[tuple[str, ...]]) -> dict[tuple[str, ...], float]:
     """An inverse document frequency per word, estimated from its newest matching facts.
 
     A word with fewer than ``SEARCH_WINDOW`` matches is counted exactly; for a common one the
@@ -365,73 +390,86 @@ def _rarity(db: Database, terms: list[str]) -> dict[str, float]:
     """
     total = db.execute("SELECT max(rowid) FROM facts_fts").fetchone()[0] or 1
     rarity = {}
-    for term in dict.fromkeys(terms):
+    for group in dict.fromkeys(groups):
         found, oldest = db.execute(
             "SELECT count(*), min(rowid) FROM (SELECT rowid FROM facts_fts "
             "WHERE facts_fts MATCH ? ORDER BY rowid DESC LIMIT ?)",
-            [_quoted(term), SEARCH_WINDOW],
+            [any_of(group), SEARCH_WINDOW],
         ).fetchone()
         docs = found if found < SEARCH_WINDOW else found * total / (total - oldest + 1)
-        rarity[term] = math.log(1 + total / max(docs, 1))
+        rarity[group] = math.log(1 + total / max(docs, 1))
     return rarity
 
 
 def _relevance(
-    columns: Sequence[str | None], rarity: dict[str, float], owners: dict[str, str]
+    columns: Sequence[str | None],
+    rarity: dict[tuple[str, ...], float],
+    owners: dict[str, tuple[str, ...]],
 ) -> float:
     """Each word's mentions weighted by column, saturated as bm25 does, times its rarity.
 
-    A marked mention counts for the searched word it shares the longest beginning with (the
-    index stems words, so "licences" is marked for "licence"); ``owners`` remembers that
-    choice for the rest of the window.
+    A marked mention counts for the searched word one of whose spellings shares the longest
+    beginning with it (the index stems words, so "licences" is marked for "licence");
+    ``owners`` remembers that choice for the rest of the window.
     """
     mentions = dict.fromkeys(rarity, 0.0)
-    for column, weight in zip(columns, _FACT_WEIGHTS, strict=True):
+    for column, weight in zip(columns, FACT_WEIGHTS, strict=True):
         if not column or MARK_START not in column:
             continue
         for piece in column.split(MARK_START)[1:]:
             found = piece.split(MARK_END, 1)[0].casefold()
-            term = owners.get(found)
-            if term is None:
-                term = owners[found] = max(rarity, key=lambda t: _shared_start(t, found))
-            mentions[term] += weight
-    return sum(
-        rarity[term] * tf * (_SATURATION + 1) / (tf + _SATURATION) for term, tf in mentions.items()
+            group = owners.get(found)
+            if group is None:
+                group = owners[found] = max(rarity, key=lambda g: _shared_start(g, found))
+            mentions[group] += weight
+    return sum(rarity[group] * saturated(tf) for group, tf in mentions.items())
+
+
+def _shared_start(spelt: tuple[str, ...], word: str) -> int:
+    """How many leading characters ``word`` shares with the closest spelling."""
+    best = 0
+    for spelling in spelt:
+        n = 0
+        for x, y in zip(spelling, word, strict=False):
+            if x != y:
+                break
+            n += 1
+        best = max(best, n)
+    return best
+
+
+def _listed(db: Database, filters: SearchFilters, wanted: int) -> list[Ranked]:
+    """Facts passing the filters, newest first: a search with filters and no words."""
+    conditions, params = fact_conditions(filters, "f")
+    rows = db.execute(
+        f"SELECT f.id FROM facts f WHERE f.deleted_at IS NULL{conditions} "
+        f"ORDER BY {_NEWEST_FIRST} LIMIT :wanted",
+        {"wanted": wanted, **params},
     )
-
-
-def _shared_start(a: str, b: str) -> int:
-    """How many leading characters two words share."""
-    n = 0
-    for x, y in zip(a, b, strict=False):
-        if x != y:
-            break
-        n += 1
-    return n
+    return [("fact", fid, 1.0) for (fid,) in rows]
 
 
 def _hydrate_hits(
-    db: Database, expression: str, page: list[tuple[str, int, float]]
+    db: Database, page: list[Ranked], snippets: dict | Callable[[list[Ranked]], dict]
 ) -> list[SearchHit]:
-    fact_ids = [rowid for kind, rowid, _ in page if kind == "fact"]
-    source_ids = [rowid for kind, rowid, _ in page if kind == "source"]
-    facts = {f.id: f for f in fetch_facts(db, fact_ids)}
-    sources = _sources(db, set(source_ids))
-    snippets = _snippets(db, "facts_fts", expression, fact_ids) | _snippets(
-        db, "sources_fts", expression, source_ids, prefix="s"
-    )
+    """Hits for the page shown; ``snippets`` maps (kind, rowid) to a marked snippet, or makes
+    that map for the page (snippets are only worth making for what is shown)."""
+    marks = snippets(page) if callable(snippets) else snippets
+    facts = {f.id: f for f in fetch_facts(db, [rowid for kind, rowid, _ in page if kind == "fact"])}
+    sources = _sources(db, {rowid for kind, rowid, _ in page if kind == "source"})
     hits = []
-    for kind, rowid, rank in page:
+    for kind, rowid, score in page:
+        snippet = marks.get((kind, rowid), "")
         if kind == "fact" and rowid in facts:
-            hits.append(SearchHit(facts[rowid], None, snippets.get(f"{rowid}", ""), rank))
+            hits.append(SearchHit(facts[rowid], None, snippet, score))
         elif kind == "source" and rowid in sources:
-            hits.append(SearchHit(None, sources[rowid], snippets.get(f"s{rowid}", ""), rank))
+            hits.append(SearchHit(None, sources[rowid], snippet, score))
     return hits
 
 
 def _snippets(
-    db: Database, table: str, expression: str, ids: list[int], *, prefix: str = ""
-) -> dict[str, str]:
+    db: Database, table: str, kind: str, expression: str, ids: list[int]
+) -> dict[tuple[str, int], str]:
     if not ids:
         return {}
     marks = ",".join("?" * len(ids))
@@ -440,7 +478,7 @@ def _snippets(
         f"WHERE {table} MATCH ? AND rowid IN ({marks})",
         [MARK_START, MARK_END, expression, *ids],
     )
-    return {f"{prefix}{rowid}": snippet for rowid, snippet in rows}
+    return {(kind, rowid): snippet for rowid, snippet in rows}
 
 
 # --- Stats ------------------------------------------------------------------------------------

@@ -16,6 +16,11 @@ MAX_NAME = 200
 MAX_FIELD = 1000
 MAX_LONG_FIELD = 4000
 
+# Search snippets mark matched words with these (STX and ETX): :func:`clean` refuses control
+# characters, so stored text never contains them.
+MARK_START = "\x02"
+MARK_END = "\x03"
+
 _CONTROL = re.compile(
     r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069]"
 )

@@ -272,3 +272,24 @@ async def test_a_source_number_sqlite_cannot_hold_is_refused_politely(world, sta
     reply = await (await standin.slash("source", {"id": 2**63})).response()
     assert reply.ephemeral and "is not a source number" in reply.text
     assert "error id" not in reply.text
+
+
+async def test_search_takes_filters_with_company_autocomplete(world, standin):
+    search = _command(standin, "search")
+    assert _option(search, "company")["autocomplete"] is True
+    assert "licence" in [c["value"] for c in _option(search, "kind")["choices"]]
+    assert not _option(search, "query").get("required")
+    choices = await standin.autocomplete("search", "company", "Riverb")
+    picked = next(c for c in choices if c["name"] == "Riverbend Therapeutics")
+    reply = await (
+        await standin.slash(
+            "search", {"query": "antibody", "company": picked["value"], "kind": "licence"}
+        )
+    ).response()
+    assert "Riverbend licensed its PD-1 antibody" in reply.text and "zorbamab" not in reply.text
+    listed = await (
+        await standin.slash("search", {"kind": "approval", "since": "2024-12"})
+    ).response()
+    assert "approval number 11 " in listed.text and "Riverbend licensed" not in listed.text
+    refused = await (await standin.slash("search", {"since": "2026", "until": "2024"})).response()
+    assert refused.ephemeral and "wrong way round" in refused.text

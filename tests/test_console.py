@@ -225,3 +225,11 @@ def test_fact_add_takes_the_parties_the_discord_command_takes(db, seeded):
         seeded["riverbend"],
         "tiered, up to 9%",
     )
+
+
+def test_search_takes_filters_as_options(db, seeded):
+    narrowed = answer(db, "/search antibody kind:licence")
+    assert "Riverbend licensed its PD-1 antibody" in narrowed and "zorbamab" not in narrowed
+    assert "Riverbend licensed" in answer(db, "/search company:Northgate since:2025-03")
+    assert "No fact passes" in answer(db, "/search company:Northgate until:2025-02")
+    assert "wrong way round" in answer(db, "/search antibody since:2026 until:2025")

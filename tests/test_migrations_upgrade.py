@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from click.testing import CliRunner
 
+from briefs import queries
 from briefs.changes import Actor, edit_fact, remove_fact
 from briefs.cli import cli
 from briefs.curated import load_curated
@@ -61,4 +63,22 @@ def test_the_old_history_can_still_be_undone_after_upgrading(db_path: Path):
     counts = rows(db, "company_fact_counts")
     recount_company_facts(db)
     assert rows(db, "company_fact_counts") == counts
+    db.close()
+
+
+def test_the_search_index_is_rebuilt_with_notes_and_without_removed_facts(db_path: Path):
+    old_database(db_path)
+    db = open_db(db_path, migrate=False)
+    noted, note = db.execute(
+        "SELECT id, note FROM facts WHERE note IS NOT NULL AND deleted_at IS NULL LIMIT 1"
+    ).fetchone()
+    removed = db.execute("SELECT summary FROM facts WHERE id = 2").fetchone()[0]
+    db.close()
+    db = open_db(db_path)
+    word = max(re.findall(r"[A-Za-z]{6,}", note), key=len)
+    assert noted in {h.fact.id for h in queries.search(db, word, limit=100).hits if h.fact}
+    words = " OR ".join(f'"{w}"' for w in re.findall(r"\w+", removed))
+    matched = db.execute("SELECT rowid FROM facts_fts WHERE facts_fts MATCH ?", [words]).fetchall()
+    assert matched and (2,) not in matched  # the removed fact's words, but not the removed fact
+    db.execute("INSERT INTO facts_fts(facts_fts, rank) VALUES ('integrity-check', 1)")
     db.close()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import io
+from functools import partial
 
 import discord
 from discord import app_commands
@@ -25,12 +26,14 @@ from ..help import command_list
 from ..options import SourceId
 from ..views import DidYouMeanView, in_time, replace_with_screens, respond, send_screens
 from ..words import word
+from .facts import KIND_CHOICES
 
 CHART_FILE = "stats.png"
 PERIOD_LIMIT = 20
 # Offered as choices; typed as plain text so that a value Discord did not offer reaches the
 # domain's own check (and its polite refusal) instead of failing in discord.py's converter.
 GRANULARITIES = ("year", "half", "quarter", "month")
+SEARCH_OPTIONS = ("query", "company", "kind", "sector", "since", "until")
 
 
 class Lookup(commands.Cog):
@@ -64,11 +67,22 @@ class Lookup(commands.Cog):
         await replace_with_screens(interaction, await in_time(interaction, brief, in_place=True))
 
     @app_commands.command(name="search", description=word("cmd.search"))
-    @app_commands.describe(query=word("cmd.search.query"))
+    @app_commands.describe(**{name: word(f"cmd.search.{name}") for name in SEARCH_OPTIONS})
+    @app_commands.autocomplete(company=company_choices)
+    @app_commands.choices(kind=KIND_CHOICES)
     async def search(
-        self, interaction: discord.Interaction, query: app_commands.Range[str, 1, MAX_QUERY]
+        self,
+        interaction: discord.Interaction,
+        query: app_commands.Range[str, 1, MAX_QUERY] | None = None,
+        company: app_commands.Range[str, 1, MAX_NAME] | None = None,
+        kind: str | None = None,
+        sector: app_commands.Range[str, 1, MAX_NAME] | None = None,
+        since: app_commands.Range[str, 1, PERIOD_LIMIT] | None = None,
+        until: app_commands.Range[str, 1, PERIOD_LIMIT] | None = None,
     ) -> None:
-        screens = await in_time(interaction, self.bot.db_call(answers.search, query))
+        filters = {"company": company, "kind": kind, "sector": sector, "since": since}
+        found = partial(answers.search, **filters, until=until)
+        screens = await in_time(interaction, self.bot.db_call(found, query or ""))
         await send_screens(interaction, screens)
 
     @app_commands.command(name="stats", description=word("cmd.stats"))
