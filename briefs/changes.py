@@ -20,7 +20,7 @@ from sqlite_utils import Database
 
 from . import model
 from .errors import BadInput, Conflict, NotFound
-from .money import Money, to_usd
+from .money import Money, digits_of, to_usd
 from .periods import parse_period
 from .store import isotime
 from .text import MAX_FIELD, MAX_LONG_FIELD, MAX_NAME, clean, normalize_name, slugify
@@ -31,7 +31,9 @@ HISTORY_MAX = 200
 
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
 _URL = re.compile(r"^https?://\S+$", re.IGNORECASE)
-_FIGURE_COLUMNS = ("role", "disclosed", "value", "unit", "value_usd", "usd_basis", "approx", "note")
+_FIGURE_COLUMNS = (
+    "role", "disclosed", "value", "unit", "value_usd", "usd_basis", "approx", "note", "precision",
+)  # fmt: skip
 _SHORT_FACT_FIELDS = ("asset", "sector", "territory", "stage", "royalty")
 _LONG_FACT_FIELDS = ("evidence", "note")
 _PARTY_FIELDS = ("subject_id", "counterparty_id", "licensor_id", "licensee_id")
@@ -78,6 +80,7 @@ class FigureIn:
     usd_basis: str | None = None
     approx: str | None = None
     note: str | None = None
+    precision: int | None = None  # significant digits as stated; None: read from the value
 
 
 @dataclass
@@ -91,6 +94,8 @@ class FactIn:
     counterparty_id: int | None = None
     licensor_id: int | None = None
     licensee_id: int | None = None
+    licensor_undisclosed: bool = False
+    licensee_undisclosed: bool = False
     asset: str | None = None
     sector: str | None = None
     territory: str | None = None
@@ -244,6 +249,11 @@ def _check_figure(figure: FigureIn, year: int | None) -> dict:
     if value_usd is not None and not money:
         raise BadInput("only money has a dollar value", code="usd_for_non_money", unit=unit)
     basis = _optional(figure.usd_basis, "usd_basis", MAX_NAME)
+    precision = figure.precision
+    if precision is not None and (isinstance(precision, bool) or not 1 <= precision <= 15):
+        raise BadInput("a figure's precision is 1 to 15 digits", code="bad_figure")
+    if value is not None and precision is None and money:
+        precision = digits_of(float(value))
     if money and value is not None and value_usd is None:
         value_usd, basis = to_usd(Money(float(value), unit), year)
     elif value_usd is not None and basis is None:
@@ -257,6 +267,7 @@ def _check_figure(figure: FigureIn, year: int | None) -> dict:
         "usd_basis": basis if value_usd is not None else None,
         "approx": _optional(figure.approx, "approx", MAX_NAME),
         "note": _optional(figure.note, "figure note", MAX_FIELD),
+        "precision": precision if value is not None and money else None,
     }
 
 
@@ -315,7 +326,32 @@ def _check_fact(db: Database, fact: FactIn) -> tuple[dict, list[dict]]:
                 code="party_not_in_deal",
                 field=role,
             )
+    values.update(_licence_parties(fact))
     return values, figures
+
+
+def _licence_parties(fact: FactIn) -> dict[str, int]:
+    """The licence rules: two different parties, each named or said to be undisclosed.
+
+    A named party replaces an earlier "undisclosed", so an edit that names the licensee
+    needs no second step to drop the flag. Returns the two flags as stored.
+    """
+    flags = {
+        "licensor_undisclosed": int(bool(fact.licensor_undisclosed) and fact.licensor_id is None),
+        "licensee_undisclosed": int(bool(fact.licensee_undisclosed) and fact.licensee_id is None),
+    }
+    if fact.licensor_id is not None and fact.licensor_id == fact.licensee_id:
+        raise BadInput("the licensor is also the licensee", code="same_party")
+    if fact.kind in model.DEAL_KINDS:
+        for role in ("licensor", "licensee"):
+            if getattr(fact, f"{role}_id") is None and not flags[f"{role}_undisclosed"]:
+                raise BadInput(
+                    f"a {fact.kind} needs its {role}",
+                    code="licence_needs_party",
+                    field=role,
+                    kind=fact.kind,
+                )
+    return flags
 
 
 def _write_figures(db: Database, fact_id: int, figures: list[dict]) -> None:
@@ -499,6 +535,19 @@ def add_fact(db: Database, fact: FactIn, actor: Actor, *, curated_hash: str | No
     return fact_id
 
 
+def removed_error(db: Database, fact_id: int, *, code: str = "fact_removed") -> Conflict:
+    """The answer to asking for a removed fact: that it was removed, and the change whose
+    undo brings it back (none when it was removed by undoing its addition: add it again)."""
+    removal = _one(
+        db,
+        "SELECT id, action FROM audit WHERE entity = 'fact' AND entity_id = ? "
+        "AND undone_by IS NULL ORDER BY id DESC LIMIT 1",
+        [fact_id],
+    )
+    change = removal["id"] if removal and removal["action"] == "remove" else None
+    return Conflict(f"fact {fact_id} was removed", code=code, id=fact_id, change=change)
+
+
 def _stored_fact(db: Database, fact_id: int) -> dict:
     snapshot = _snapshot(db, "fact", fact_id)
     if snapshot is None:
@@ -535,7 +584,7 @@ def edit_fact(
         raise BadInput(f"unknown field {unknown[0]!r}", code="unknown_field", field=unknown[0])
     before = _stored_fact(db, fact_id)
     if before["deleted_at"] is not None:
-        raise Conflict(f"fact {fact_id} has been removed", code="fact_removed", id=fact_id)
+        raise removed_error(db, fact_id)
     reason = _optional(reason, "reason", MAX_FIELD)
     values, figures = _check_fact(db, dataclasses.replace(_fact_in(before), **changes))
     _refuse_taken_key(db, values["key"], fact_id)
@@ -566,7 +615,7 @@ def remove_fact(db: Database, fact_id: int, actor: Actor, reason: str | None = N
     """Hide a fact from every read (soft delete, so undo can bring it back); return the audit id."""
     before = _stored_fact(db, fact_id)
     if before["deleted_at"] is not None:
-        raise Conflict(f"fact {fact_id} is already removed", code="already_removed", id=fact_id)
+        raise removed_error(db, fact_id, code="already_removed")
     reason = _optional(reason, "reason", MAX_FIELD)
     now = isotime()
     values = {"deleted_at": now, "updated_at": now, "revision": before["revision"] + 1}
