@@ -120,7 +120,7 @@ def parse_figure(role: str, typed: str) -> FigureIn:
     if text.casefold() == UNDISCLOSED:
         return FigureIn(role=role, disclosed=False)
     money = parse_amount(text)
-    return FigureIn(role=role, value=money.amount, unit=money.currency)
+    return FigureIn(role=role, value=money.amount, unit=money.currency, precision=money.digits)
 
 
 def _company_id(db: Database, typed: str | None) -> int | None:

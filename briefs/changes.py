@@ -19,6 +19,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from . import model
+from .diffs import fact_changes
 from .errors import BadInput, Conflict, NotFound
 from .money import Money, digits_of, to_usd
 from .periods import parse_period
@@ -645,7 +646,11 @@ def _actor_filter(actor: Actor) -> tuple[str, list[Any]]:
     return "actor = ? AND actor_id IS NULL", [actor.name]
 
 
-def _entry(row: dict) -> model.AuditEntry:
+def _entry(db: Database, row: dict) -> model.AuditEntry:
+    """An audit row as read; a fact's edit (or undo of one) carries its fields' old → new."""
+    before = json.loads(row["before"]) if row["before"] else None
+    after = json.loads(row["after"]) if row["after"] else None
+    changed = fact_changes(db, before, after) if row["entity"] == "fact" else []
     return model.AuditEntry(
         id=row["id"],
         at=row["at"],
@@ -655,11 +660,12 @@ def _entry(row: dict) -> model.AuditEntry:
         entity_id=row["entity_id"],
         actor_id=row["actor_id"],
         guild_id=row["guild_id"],
-        before=json.loads(row["before"]) if row["before"] else None,
-        after=json.loads(row["after"]) if row["after"] else None,
+        before=before,
+        after=after,
         reason=row["reason"],
         undoes=row["undoes"],
         undone_by=row["undone_by"],
+        changes=tuple(changed),
     )
 
 
@@ -779,7 +785,7 @@ def undo(db: Database, actor: Actor, audit_id: int | None = None) -> model.Audit
             undoes=change["id"],
         )
         db.execute("UPDATE audit SET undone_by = ? WHERE id = ?", [undo_id, change["id"]])
-    return _entry(_one(db, "SELECT * FROM audit WHERE id = ?", [undo_id]))
+    return _entry(db, _one(db, "SELECT * FROM audit WHERE id = ?", [undo_id]))
 
 
 def history(
@@ -815,4 +821,4 @@ def history(
     rows = db.query(
         f"SELECT * FROM audit WHERE {where_sql} ORDER BY id DESC LIMIT ?", [*params, limit]
     )
-    return [_entry(row) for row in rows]
+    return [_entry(db, row) for row in rows]

@@ -260,12 +260,16 @@ PARTY_ROLES = ("subject", "counterparty", "licensor", "licensee")
 TEXT_FIELDS = ("asset", "sector", "territory", "stage", "royalty", "period", "evidence", "note")
 
 
-def resolve_parties(db: Database, options: dict[str, Any]) -> dict[str, int | None]:
-    """Company ids for the parties named; a licensor or licensee is also subject/counterparty."""
+def resolve_parties(db: Database, options: dict[str, Any]) -> dict[str, Any]:
+    """Company ids for the parties named; a licensor or licensee is also subject/counterparty.
+
+    A licensor or licensee given as "undisclosed" is recorded as a party the source did not name.
+    """
+    hidden = {role: is_undisclosed(options.get(role)) for role in ("licensor", "licensee")}
     ids = {
         role: names.resolve_company(db, options[role]).company.id
         for role in PARTY_ROLES
-        if options.get(role) is not None
+        if options.get(role) is not None and not hidden.get(role)
     }
     subject = ids.get("subject") or ids.get("licensor") or ids.get("licensee")
     counterparty = ids.get("counterparty")
@@ -278,7 +282,13 @@ def resolve_parties(db: Database, options: dict[str, Any]) -> dict[str, int | No
         "counterparty_id": counterparty,
         "licensor_id": ids.get("licensor"),
         "licensee_id": ids.get("licensee"),
+        "licensor_undisclosed": hidden["licensor"],
+        "licensee_undisclosed": hidden["licensee"],
     }
+
+
+def is_undisclosed(value: str | None) -> bool:
+    return value is not None and value.strip().casefold() == UNDISCLOSED
 
 
 def parse_term(role: str, value: str | None) -> FigureIn | None:
@@ -289,7 +299,7 @@ def parse_term(role: str, value: str | None) -> FigureIn | None:
     if typed.casefold() == UNDISCLOSED:
         return FigureIn(role=role, disclosed=False)
     money = parse_amount(typed)
-    return FigureIn(role=role, value=money.amount, unit=money.currency)
+    return FigureIn(role=role, value=money.amount, unit=money.currency, precision=money.digits)
 
 
 def source_for(db: Database, options: dict[str, Any], actor: Actor) -> int:
@@ -328,13 +338,11 @@ def fact_edit(ctx: click.Context, fact_id: str, reason: str | None, **options: A
         for name in ("kind", "summary", "status", *TEXT_FIELDS)
         if options[name] is not None
     }
-    edits.update(
-        {
-            f"{role}_id": names.resolve_company(db, options[role]).company.id
-            for role in PARTY_ROLES
-            if options[role] is not None
-        }
-    )
+    for role in PARTY_ROLES:
+        if is_undisclosed(options[role]) and role in ("licensor", "licensee"):
+            edits.update({f"{role}_id": None, f"{role}_undisclosed": True})
+        elif options[role] is not None:
+            edits[f"{role}_id"] = names.resolve_company(db, options[role]).company.id
     if options["source_ref"] is not None:
         edits["source_id"] = find_source(db, options["source_ref"])
     terms = {role: parse_term(role, options[role]) for role in TERM_OPTIONS if options[role]}

@@ -177,3 +177,4 @@ class AuditEntry:
     reason: str | None = None
     undoes: int | None = None
     undone_by: int | None = None
+    changes: tuple = ()  # diffs.FieldChange for each field an edit (or its undo) changed
