@@ -536,9 +536,10 @@ def add_fact(db: Database, fact: FactIn, actor: Actor, *, curated_hash: str | No
     return fact_id
 
 
-def removed_error(db: Database, fact_id: int, *, code: str = "fact_removed") -> Conflict:
-    """The answer to asking for a removed fact: that it was removed, and the change whose
-    undo brings it back (none when it was removed by undoing its addition: add it again)."""
+def removed_error(db: Database, fact_id: int, *, again: bool = False) -> Conflict:
+    """The answer to asking for a removed fact (to show, edit or remove it ``again``): that it
+    was removed, and the change whose undo brings it back (none when it was removed by
+    undoing its addition: add it again)."""
     removal = _one(
         db,
         "SELECT id, action FROM audit WHERE entity = 'fact' AND entity_id = ? "
@@ -546,7 +547,11 @@ def removed_error(db: Database, fact_id: int, *, code: str = "fact_removed") -> 
         [fact_id],
     )
     change = removal["id"] if removal and removal["action"] == "remove" else None
-    return Conflict(f"fact {fact_id} was removed", code=code, id=fact_id, change=change)
+    if again:
+        return Conflict(
+            f"fact {fact_id} is already removed", code="already_removed", id=fact_id, change=change
+        )
+    return Conflict(f"fact {fact_id} was removed", code="fact_removed", id=fact_id, change=change)
 
 
 def _stored_fact(db: Database, fact_id: int) -> dict:
@@ -616,7 +621,7 @@ def remove_fact(db: Database, fact_id: int, actor: Actor, reason: str | None = N
     """Hide a fact from every read (soft delete, so undo can bring it back); return the audit id."""
     before = _stored_fact(db, fact_id)
     if before["deleted_at"] is not None:
-        raise removed_error(db, fact_id, code="already_removed")
+        raise removed_error(db, fact_id, again=True)
     reason = _optional(reason, "reason", MAX_FIELD)
     now = isotime()
     values = {"deleted_at": now, "updated_at": now, "revision": before["revision"] + 1}

@@ -241,7 +241,7 @@ def test_fact_add_edit_remove_undo_with_the_audit_trail(ready):
     assert added.exit_code == 0, added.output
     fact_id = added_fact_id(added.stdout)
     assert "CSPC Pharmaceutical Group licenses NBP to Junshi Biosciences" in added.stdout
-    assert "upfront $50M" in added.stdout and "milestones CNY 3.5B (≈$" in added.stdout
+    assert "upfront $50M" in added.stdout and "milestones 3.5B yuan (≈ $" in added.stdout
     assert "total (stated) undisclosed" in added.stdout
     add_change = undo_id(added.stdout)
 
