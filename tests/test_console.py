@@ -186,3 +186,15 @@ def test_fresh_database_loads_curated_facts_first(tmp_path):
     assert "Junshi" in out.getvalue()
     db = open_db(path)
     assert db.execute("SELECT count(*) FROM facts").fetchone()[0] > 0
+
+
+def test_amounts_as_stated_and_an_edit_as_old_to_new(db, seeded):
+    edited = answer(
+        db, f"/fact edit {seeded['deal']} upfront:$1.75bn total:$2.45bn reason:release"
+    )
+    assert "upfront: $50M → $1.75B" in edited and "total (stated): none → $2.45B" in edited
+    brief = answer(db, "/deal Riverbend")
+    assert "upfront $1.75B" in brief and "total (stated) $2.45B" in brief
+    assert "upfront + milestones $2.75B" in brief  # differs from the total, so both appear
+    refused = answer(db, f"/fact edit {seeded['deal']} upfront:50")
+    assert "needs a currency and a scale" in refused
