@@ -278,13 +278,17 @@ def format_money(value: float | None, unit: str, digits: int | None = None) -> s
 
 def format_figure(figure: Figure) -> str:
     """A figure as a reader wants it: the amount as stated, then US dollars when it is in
-    another currency (marked ≈ and rounded to the stated digits when computed at a rate)."""
+    another currency (marked ≈ and rounded to the stated digits when computed at a rate).
+
+    Proposals awaiting review show their figures too; theirs carry no stated precision.
+    """
     if not figure.disclosed or figure.value is None:
         return "undisclosed"
-    text = format_money(figure.value, figure.unit, figure.precision)
+    precision = getattr(figure, "precision", None)
+    text = format_money(figure.value, figure.unit, precision)
     if is_money(figure.unit) and figure.unit != "USD" and figure.value_usd:
-        if figure.converted:
-            text += f" (≈ {format_converted(figure.value_usd, figure.precision)})"
+        if (figure.usd_basis or "").startswith("rate table"):
+            text += f" (≈ {format_converted(figure.value_usd, precision)})"
         else:
             text += f" ({format_amount(figure.value_usd, 'USD')})"
     if figure.approx:

@@ -189,9 +189,7 @@ def test_fresh_database_loads_curated_facts_first(tmp_path):
 
 
 def test_amounts_as_stated_and_an_edit_as_old_to_new(db, seeded):
-    edited = answer(
-        db, f"/fact edit {seeded['deal']} upfront:$1.75bn total:$2.45bn reason:release"
-    )
+    edited = answer(db, f"/fact edit {seeded['deal']} upfront:$1.75bn total:$2.45bn reason:release")
     assert "upfront: $50M → $1.75B" in edited and "total (stated): none → $2.45B" in edited
     brief = answer(db, "/deal Riverbend")
     assert "upfront $1.75B" in brief and "total (stated) $2.45B" in brief
