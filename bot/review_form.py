@@ -48,7 +48,7 @@ def amount_text(figure: ProposedFigure) -> str:
     for scale, suffix in SCALES:
         if abs(figure.value) >= scale:
             return f"{prefix}{figure.value / scale:.12g}{suffix}"
-    return f"{prefix}{figure.value:.12g}"
+    return f"{prefix}{figure.value / 1e3:.12g}k"  # an amount always states its scale
 
 
 def edits_from(

@@ -19,8 +19,9 @@ from typing import Any
 from sqlite_utils import Database
 
 from . import model
+from .diffs import fact_changes
 from .errors import BadInput, Conflict, NotFound
-from .money import Money, to_usd
+from .money import Money, digits_of, to_usd
 from .periods import parse_period
 from .store import isotime, writing
 from .text import (
@@ -39,7 +40,9 @@ HISTORY_MAX = 200
 
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
 _URL = re.compile(r"^https?://\S+$", re.IGNORECASE)
-_FIGURE_COLUMNS = ("role", "disclosed", "value", "unit", "value_usd", "usd_basis", "approx", "note")
+_FIGURE_COLUMNS = (
+    "role", "disclosed", "value", "unit", "value_usd", "usd_basis", "approx", "note", "precision",
+)  # fmt: skip
 _SHORT_FACT_FIELDS = ("asset", "sector", "territory", "stage", "royalty")
 _LONG_FACT_FIELDS = ("evidence", "note")
 _PARTY_FIELDS = ("subject_id", "counterparty_id", "licensor_id", "licensee_id")
@@ -86,6 +89,7 @@ class FigureIn:
     usd_basis: str | None = None
     approx: str | None = None
     note: str | None = None
+    precision: int | None = None  # significant digits as stated; None: read from the value
 
 
 @dataclass
@@ -99,6 +103,8 @@ class FactIn:
     counterparty_id: int | None = None
     licensor_id: int | None = None
     licensee_id: int | None = None
+    licensor_undisclosed: bool = False
+    licensee_undisclosed: bool = False
     asset: str | None = None
     sector: str | None = None
     territory: str | None = None
@@ -265,6 +271,11 @@ def _check_figure(figure: FigureIn, year: int | None) -> dict:
     if value_usd is not None and not money:
         raise BadInput("only money has a dollar value", code="usd_for_non_money", unit=unit)
     basis = _optional(figure.usd_basis, "usd_basis", MAX_NAME)
+    precision = figure.precision
+    if precision is not None and (isinstance(precision, bool) or not 1 <= precision <= 15):
+        raise BadInput("a figure's precision is 1 to 15 digits", code="bad_figure")
+    if value is not None and precision is None and money:
+        precision = digits_of(float(value))
     if money and value is not None and value_usd is None:
         value_usd, basis = to_usd(Money(float(value), unit), year)
     elif value_usd is not None and basis is None:
@@ -278,6 +289,7 @@ def _check_figure(figure: FigureIn, year: int | None) -> dict:
         "usd_basis": basis if value_usd is not None else None,
         "approx": _optional(figure.approx, "approx", MAX_NAME),
         "note": _optional(figure.note, "figure note", MAX_FIELD),
+        "precision": precision if value is not None and money else None,
     }
 
 
@@ -350,7 +362,32 @@ def _check_fact(db: Database, fact: FactIn) -> tuple[dict, list[dict]]:
                 code="party_not_in_deal",
                 field=role,
             )
+    values.update(_licence_parties(fact))
     return values, figures
+
+
+def _licence_parties(fact: FactIn) -> dict[str, int]:
+    """The licence rules: two different parties, each named or said to be undisclosed.
+
+    A named party replaces an earlier "undisclosed", so an edit that names the licensee
+    needs no second step to drop the flag. Returns the two flags as stored.
+    """
+    flags = {
+        "licensor_undisclosed": int(bool(fact.licensor_undisclosed) and fact.licensor_id is None),
+        "licensee_undisclosed": int(bool(fact.licensee_undisclosed) and fact.licensee_id is None),
+    }
+    if fact.licensor_id is not None and fact.licensor_id == fact.licensee_id:
+        raise BadInput("the licensor is also the licensee", code="same_party")
+    if fact.kind in model.DEAL_KINDS:
+        for role in ("licensor", "licensee"):
+            if getattr(fact, f"{role}_id") is None and not flags[f"{role}_undisclosed"]:
+                raise BadInput(
+                    f"a {fact.kind} needs its {role}",
+                    code="licence_needs_party",
+                    field=role,
+                    kind=fact.kind,
+                )
+    return flags
 
 
 def _write_figures(db: Database, fact_id: int, figures: list[dict]) -> None:
@@ -533,6 +570,24 @@ def add_fact(db: Database, fact: FactIn, actor: Actor, *, curated_hash: str | No
     return fact_id
 
 
+def removed_error(db: Database, fact_id: int, *, again: bool = False) -> Conflict:
+    """The answer to asking for a removed fact (to show, edit or remove it ``again``): that it
+    was removed, and the change whose undo brings it back (none when it was removed by
+    undoing its addition: add it again)."""
+    removal = _one(
+        db,
+        "SELECT id, action FROM audit WHERE entity = 'fact' AND entity_id = ? "
+        "AND undone_by IS NULL ORDER BY id DESC LIMIT 1",
+        [fact_id],
+    )
+    change = removal["id"] if removal and removal["action"] == "remove" else None
+    if again:
+        return Conflict(
+            f"fact {fact_id} is already removed", code="already_removed", id=fact_id, change=change
+        )
+    return Conflict(f"fact {fact_id} was removed", code="fact_removed", id=fact_id, change=change)
+
+
 def _stored_fact(db: Database, fact_id: int) -> dict:
     snapshot = _snapshot(db, "fact", fact_id)
     if snapshot is None:
@@ -544,7 +599,7 @@ def _live_fact(db: Database, fact_id: int) -> dict:
     """A fact that may still be changed: a removed one must be brought back first."""
     snapshot = _stored_fact(db, fact_id)
     if snapshot["deleted_at"] is not None:
-        raise Conflict(f"fact {fact_id} has been removed", code="fact_removed", id=fact_id)
+        raise removed_error(db, fact_id)
     return snapshot
 
 
@@ -657,7 +712,7 @@ def remove_fact(db: Database, fact_id: int, actor: Actor, reason: str | None = N
     with writing(db):
         before = _stored_fact(db, fact_id)
         if before["deleted_at"] is not None:
-            raise Conflict(f"fact {fact_id} is already removed", code="already_removed", id=fact_id)
+            raise removed_error(db, fact_id, again=True)
         reason = _optional(reason, "reason", MAX_FIELD)
         now = isotime()
         values = {"deleted_at": now, "updated_at": now, "revision": before["revision"] + 1}
@@ -686,7 +741,11 @@ def _actor_filter(actor: Actor) -> tuple[str, list[Any]]:
     return "actor = ? AND actor_id IS NULL", [actor.name]
 
 
-def _entry(row: dict) -> model.AuditEntry:
+def _entry(db: Database, row: dict) -> model.AuditEntry:
+    """An audit row as read; a fact's edit (or undo of one) carries its fields' old → new."""
+    before = json.loads(row["before"]) if row["before"] else None
+    after = json.loads(row["after"]) if row["after"] else None
+    changed = fact_changes(db, before, after) if row["entity"] == "fact" else []
     return model.AuditEntry(
         id=row["id"],
         at=row["at"],
@@ -696,11 +755,12 @@ def _entry(row: dict) -> model.AuditEntry:
         entity_id=row["entity_id"],
         actor_id=row["actor_id"],
         guild_id=row["guild_id"],
-        before=json.loads(row["before"]) if row["before"] else None,
-        after=json.loads(row["after"]) if row["after"] else None,
+        before=before,
+        after=after,
         reason=row["reason"],
         undoes=row["undoes"],
         undone_by=row["undone_by"],
+        changes=tuple(changed),
     )
 
 
@@ -836,7 +896,7 @@ def undo(db: Database, actor: Actor, audit_id: int | None = None) -> model.Audit
             undoes=change["id"],
         )
         db.execute("UPDATE audit SET undone_by = ? WHERE id = ?", [undo_id, change["id"]])
-    return _entry(_one(db, "SELECT * FROM audit WHERE id = ?", [undo_id]))
+    return _entry(db, _one(db, "SELECT * FROM audit WHERE id = ?", [undo_id]))
 
 
 def history(
@@ -872,4 +932,4 @@ def history(
     rows = db.query(
         f"SELECT * FROM audit WHERE {where_sql} ORDER BY id DESC LIMIT ?", [*params, limit]
     )
-    return [_entry(row) for row in rows]
+    return [_entry(db, row) for row in rows]

@@ -13,12 +13,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sqlite_utils import Database
 
 from .charts import stats_chart
+from .diffs import FieldChange, fact_changes
 from .digest_query import (
     Caps,
     ChartPoint,
@@ -26,6 +27,7 @@ from .digest_query import (
     WindowPicks,
     audit_id_before,
     chart_points,
+    edit_spans,
     window_picks,
     window_totals,
 )
@@ -60,6 +62,14 @@ class SectorDeals:
 
 
 @dataclass(frozen=True)
+class Correction:
+    """What a week's edits changed in one fact (old → new per field) and the reasons given."""
+
+    changes: list[FieldChange]
+    reasons: list[str]
+
+
+@dataclass(frozen=True)
 class Digest:
     start: datetime
     end: datetime
@@ -77,6 +87,7 @@ class Digest:
     hidden_deals: int = 0
     hidden_others: int = 0
     hidden_corrections: int = 0
+    corrections: Mapping[int, Correction] = field(default_factory=dict)
 
     @property
     def quiet(self) -> bool:
@@ -93,6 +104,7 @@ def build_digest(
     until_audit_id: int,
     previous: Totals | None = None,
     chart: Sequence[ChartPoint] = (),
+    corrections: Mapping[int, Correction] | None = None,
 ) -> Digest:
     """Arrange a window's picked facts into a digest: deals by sector, other facts, corrections.
 
@@ -128,6 +140,7 @@ def build_digest(
         hidden_deals=totals.deals - len(deals),
         hidden_others=totals.others - len(others),
         hidden_corrections=totals.corrections - len(edited) - len(removed),
+        corrections=dict(corrections or {}),
     )
 
 
@@ -180,6 +193,11 @@ def load_digest(
             previous_range = (audit_id_before(db, start - length), after_audit_id)
         previous = window_totals(db, *previous_range)
         chart = chart_points(db, end=end, length=length)
+        spans = edit_spans(db, after_audit_id, until_audit_id, picks.edited)
+        corrections = {
+            fact_id: Correction(fact_changes(db, span.before, span.after), span.reasons)
+            for fact_id, span in spans.items()
+        }
     return build_digest(
         picks,
         {fact.id: fact for fact in facts},
@@ -189,6 +207,7 @@ def load_digest(
         until_audit_id=until_audit_id,
         previous=previous,
         chart=chart,
+        corrections=corrections,
     )
 
 

@@ -9,6 +9,7 @@ change in the window and after its last, never by action names.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
@@ -250,3 +251,31 @@ def chart_points(db: Database, *, end: datetime, length: timedelta) -> list[Char
 
 def _microseconds(moment: datetime) -> int:
     return (moment - datetime(1970, 1, 1, tzinfo=UTC)) // timedelta(microseconds=1)
+
+
+@dataclass(frozen=True)
+class EditSpan:
+    """A fact's state before its first change in a window and after its last, with the
+    reasons given on the way (oldest first): what a correction line shows."""
+
+    before: dict | None
+    after: dict | None
+    reasons: list[str]
+
+
+def edit_spans(db: Database, after: int, until: int, fact_ids: list[int]) -> dict[int, EditSpan]:
+    """Each of ``fact_ids``' changes in (after, until], as one before → after."""
+    spans: dict[int, EditSpan] = {}
+    if not fact_ids:
+        return spans
+    rows = db.execute(
+        "SELECT entity_id, before, after, reason FROM audit WHERE entity = 'fact' "
+        "AND entity_id IN (SELECT value FROM json_each(?)) AND id > ? AND id <= ? ORDER BY id",
+        [json.dumps(fact_ids), after, until],
+    )
+    for fact_id, before, after_json, reason in rows:
+        span = spans.get(fact_id)
+        first = span.before if span else (json.loads(before) if before else None)
+        reasons = [*(span.reasons if span else []), *([reason] if reason else [])]
+        spans[fact_id] = EditSpan(first, json.loads(after_json) if after_json else None, reasons)
+    return spans

@@ -9,6 +9,7 @@ from __future__ import annotations
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
+from .money import digits_of
 from .store import writing
 
 migrations = Migrations("dealbrief")
@@ -386,6 +387,28 @@ def m008_digest_lease(db: Database) -> None:
     db.execute(
         "UPDATE digest_posts SET lease_until = strftime('%Y-%m-%dT%H:%M:%S+00:00', "
         "claimed_at, '+60 seconds') WHERE status = 'claimed'"
+    )
+
+
+@migrations()
+def m009_figure_precision(db: Database) -> None:
+    """How precisely each amount was stated, and which licence parties are undisclosed.
+
+    ``figures.precision`` keeps the significant digits the source gave (``$1.75bn``: 3), so an
+    amount is shown as stated and a converted dollar value no more precisely than that. Stored
+    figures are filled from their values as shown (``5.19e10`` reads "51.9B": 3 digits), which
+    loses only a trailing zero written after a decimal point.
+
+    ``facts.licensor_undisclosed`` / ``licensee_undisclosed`` record a licence party known to
+    exist but not named by the source, so a licence can say so instead of leaving a gap.
+    """
+    db.execute("ALTER TABLE figures ADD COLUMN precision INTEGER")
+    db.execute("ALTER TABLE facts ADD COLUMN licensor_undisclosed INTEGER NOT NULL DEFAULT 0")
+    db.execute("ALTER TABLE facts ADD COLUMN licensee_undisclosed INTEGER NOT NULL DEFAULT 0")
+    rows = db.execute("SELECT id, value FROM figures WHERE value > 0").fetchall()
+    db.conn.executemany(
+        "UPDATE figures SET precision = ? WHERE id = ?",
+        [(digits_of(value), figure_id) for figure_id, value in rows],
     )
 
 

@@ -117,6 +117,12 @@ class Figure:
     usd_basis: str | None = None
     approx: str | None = None
     note: str | None = None
+    precision: int | None = None  # significant digits as the source stated the value
+
+    @property
+    def converted(self) -> bool:
+        """Whether the dollar value was computed at a yearly average rate (shown with ≈)."""
+        return (self.usd_basis or "").startswith("rate table")
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,6 +142,8 @@ class Fact:
     counterparty: PartyRef | None = None
     licensor: PartyRef | None = None
     licensee: PartyRef | None = None
+    licensor_undisclosed: bool = False
+    licensee_undisclosed: bool = False
     asset: str | None = None
     sector: str | None = None
     territory: str | None = None
@@ -209,3 +217,4 @@ class AuditEntry:
     reason: str | None = None
     undoes: int | None = None
     undone_by: int | None = None
+    changes: tuple = ()  # diffs.FieldChange for each field an edit (or its undo) changed

@@ -10,6 +10,7 @@ import re
 import tomllib
 import unicodedata
 from dataclasses import dataclass
+from decimal import Decimal
 from functools import cache
 from pathlib import Path
 
@@ -83,17 +84,24 @@ _AMOUNT = re.compile(
 
 @dataclass(frozen=True)
 class Money:
-    """An amount in its original currency (ISO 4217 code)."""
+    """An amount in its original currency (ISO 4217 code), with the significant digits the
+    writer gave (``1.75bn`` has 3, ``50m`` has 1), so it can be shown no more and no less
+    precisely than it was stated."""
 
     amount: float
     currency: str
+    digits: int | None = None
 
 
-def parse_amount(text: str, *, default_currency: str = "USD") -> Money:
+def parse_amount(text: str) -> Money:
     """Parse ``$50m``, ``USD 1.2bn``, ``3.5 billion yuan``, ``€200,000``; raise BadInput.
 
-    A bare ``¥`` is refused (``ambiguous_currency``): China and Japan both write it, and a
-    wrong guess is off by a factor of twenty. ``¥5m yuan``, ``CN¥5m`` and ``JP¥5m`` say which.
+    Every amount says its currency and its scale: a bare ``50`` or ``$50`` is refused
+    (``amount_needs_unit``), since a deal's "50" almost always means millions and a wrong
+    guess is off a thousandfold. A number written in full with thousands separators
+    (``$200,000``) needs no scale word. A bare ``¥`` is refused (``ambiguous_currency``):
+    China and Japan both write it, and a wrong guess is off by a factor of twenty.
+    ``¥5m yuan``, ``CN¥5m`` and ``JP¥5m`` say which.
     """
     raw = unicodedata.normalize("NFKC", text or "").strip()
     match = _AMOUNT.match(raw)
@@ -105,14 +113,30 @@ def parse_amount(text: str, *, default_currency: str = "USD") -> Money:
         raise BadInput(
             f"{raw[:40]!r}: ¥ is both yuan and yen", code="ambiguous_currency", value=raw[:40]
         )
-    number = float(match["num"].replace(",", ""))
-    scale = SCALE_WORDS[(match["scale"] or "").lower()]
     word = match["post"] if yen_sign else match["pre"] or match["post"]
-    currency = _currency(word) or default_currency
-    amount = number * scale
+    currency = _currency(word)
+    written_in_full = "," in match["num"]
+    if currency is None or not (match["scale"] or written_in_full):
+        raise BadInput(
+            f"{raw[:40]!r} needs a currency and a scale", code="amount_needs_unit", value=raw[:40]
+        )
+    scale = Decimal(str(SCALE_WORDS[(match["scale"] or "").lower()]))
+    amount = float(Decimal(match["num"].replace(",", "")) * scale)
     if amount <= 0 or amount > MAX_AMOUNT:
         raise BadInput(f"{raw[:40]!r} is out of range", code="bad_amount", value=raw[:40])
-    return Money(amount, currency)
+    return Money(amount, currency, significant_digits(match["num"]))
+
+
+def significant_digits(number: str) -> int:
+    """How many significant digits a written number states: ``1.75`` 3, ``1.20`` 3, ``50`` 1.
+
+    Trailing zeros of a whole number (``50``, ``200,000``) are read as placeholders, the usual
+    convention; after a decimal point they were written on purpose.
+    """
+    digits = number.replace(",", "").lstrip("0.")
+    if "." in number:
+        return max(1, len(digits.replace(".", "")))
+    return max(1, len(digits.rstrip("0")))
 
 
 def _currency(word: str | None) -> str | None:
@@ -143,12 +167,70 @@ def to_usd(money: Money, year: int | None) -> tuple[float, str]:
     return money.amount * rates[str(chosen)], f"rate table {money.currency} {chosen}"
 
 
+# How an amount reads in each currency: a sign before the number, or a word after it.
+CURRENCY_SIGNS = {"USD": "$", "EUR": "€", "GBP": "£", "HKD": "HK$"}
+CURRENCY_NAMES = {"CNY": "yuan", "JPY": "yen", "KRW": "won"}
+# A sum of many figures, or one converted at a yearly average rate, is good to this many digits.
+AGGREGATE_DIGITS = 3
+_STORED_DIGITS = 12  # a float holds more, but no stated amount has as many
+
+
+def exact(amount: float) -> Decimal:
+    """The decimal an amount was typed as, without the float's binary noise."""
+    return Decimal(f"{amount:.{_STORED_DIGITS}g}")
+
+
+def digits_of(amount: float) -> int:
+    """Significant digits of a stored amount, read as it is shown (``5e7`` is "50M": 2)."""
+    return significant_digits(_scaled(exact(amount))[1])
+
+
+def round_significant(amount: Decimal, digits: int) -> Decimal:
+    """``amount`` rounded to ``digits`` significant digits (half up, as people round)."""
+    if amount == 0:
+        return amount
+    quantum = Decimal(1).scaleb(amount.adjusted() - digits + 1)
+    return amount.quantize(quantum, rounding="ROUND_HALF_UP")
+
+
+def _scaled(amount: Decimal, digits: int | None = None) -> tuple[str, str]:
+    """(suffix, number) such as ("B", "1.75"): exact, padded to at least ``digits`` digits."""
+    suffix, shown = "", amount
+    for limit, letter in ((Decimal("1e12"), "T"), (Decimal("1e9"), "B"), (Decimal("1e6"), "M")):
+        if abs(amount) >= limit:
+            suffix, shown = letter, amount / limit
+            break
+    shown = shown.normalize()
+    if digits is not None and len(shown.as_tuple().digits) < digits:
+        shown = shown.quantize(Decimal(1).scaleb(shown.adjusted() - digits + 1))
+    text = f"{shown:f}"
+    return suffix, (f"{int(shown):,}" if "." not in text and not suffix else text)
+
+
+def format_amount(amount: float | Decimal, currency: str, digits: int | None = None) -> str:
+    """An amount as stated: ``$1.75B``, ``€45M``, ``3.5B yuan``, ``CHF 2M``.
+
+    Shown exactly (never rounded), with at least ``digits`` significant digits so that a
+    stated ``$1.20bn`` keeps its zero.
+    """
+    value = amount if isinstance(amount, Decimal) else exact(amount)
+    suffix, number = _scaled(value, digits)
+    if currency in CURRENCY_SIGNS:
+        return f"{CURRENCY_SIGNS[currency]}{number}{suffix}"
+    if currency in CURRENCY_NAMES:
+        return f"{number}{suffix} {CURRENCY_NAMES[currency]}"
+    return f"{currency} {number}{suffix}"
+
+
+def format_converted(amount: float, stated_digits: int | None) -> str:
+    """A dollar value computed at a yearly average rate: no more precise than the stated
+    amount (its significant digits, at most three), e.g. ``$540M``."""
+    digits = min(stated_digits or AGGREGATE_DIGITS, AGGREGATE_DIGITS)
+    return format_amount(round_significant(exact(amount), digits), "USD")
+
+
 def format_usd(amount: float | None) -> str:
-    """Short human form: $540M, $1.2B, $60B; '' for None."""
+    """A dollar sum (a period's deals, a sector): three significant digits; '' for None."""
     if amount is None:
         return ""
-    for limit, suffix in ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "K")):
-        if abs(amount) >= limit:
-            value = amount / limit
-            return f"${value:,.1f}{suffix}".replace(".0" + suffix, suffix)
-    return f"${amount:,.0f}"
+    return format_amount(round_significant(exact(amount), AGGREGATE_DIGITS), "USD")

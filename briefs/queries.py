@@ -21,6 +21,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from . import search_cjk, text
+from .changes import removed_error
 from .errors import BadInput, NotFound
 from .model import (
     DEAL_KINDS,
@@ -53,8 +54,11 @@ _SOURCE_COLUMNS = "id, key, kind, title, outlet, author, published, url, note"
 _FACT_COLUMNS = """
     id, kind, summary, key, asset, sector, territory, stage, royalty, period, period_start,
     period_end, status, evidence, note, origin, revision, created_at, updated_at, deleted_at,
-    source_id, subject_id, counterparty_id, licensor_id, licensee_id"""
-_FIGURE_COLUMNS = "fact_id, role, disclosed, value, unit, value_usd, usd_basis, approx, note"
+    source_id, subject_id, counterparty_id, licensor_id, licensee_id, licensor_undisclosed,
+    licensee_undisclosed"""
+_FIGURE_COLUMNS = (
+    "fact_id, role, disclosed, value, unit, value_usd, usd_basis, approx, note, precision"
+)
 # A list of ids bound as one JSON array (see ``_ids``).
 _ID_LIST = "(SELECT value FROM json_each(?))"
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -78,9 +82,12 @@ def fetch_facts(db: Database, ids: Sequence[int], *, include_deleted: bool = Fal
 
 
 def get_fact(db: Database, fact_id: int, *, include_deleted: bool = False) -> Fact:
-    found = fetch_facts(db, [fact_id], include_deleted=include_deleted)
+    """One fact; asking for a removed one says how to bring it back."""
+    found = fetch_facts(db, [fact_id], include_deleted=True)
     if not found:
         raise NotFound(f"no fact #{fact_id}", code="unknown_fact", fact_id=fact_id)
+    if found[0].deleted_at is not None and not include_deleted:
+        raise removed_error(db, fact_id)
     return found[0]
 
 
@@ -117,6 +124,8 @@ def _hydrate(db: Database, rows: list[tuple]) -> list[Fact]:
             party(row[22]),
             party(row[23]),
             party(row[24]),
+            bool(row[25]),
+            bool(row[26]),
             figures.get(row[0], ()),
             tuple(Citation(sources[sid], evidence) for sid, evidence in cited.get(row[0], ())),
         )
@@ -168,6 +177,8 @@ _build_fact = _builder(
     "counterparty",
     "licensor",
     "licensee",
+    "licensor_undisclosed",
+    "licensee_undisclosed",
     "figures",
     "more_sources",
 )

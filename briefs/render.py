@@ -30,8 +30,8 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
 from .errors import DealbriefError
-from .model import DEAL_KINDS, FACT_KINDS, FIGURE_ROLES, STATUSES, Figure, is_money
-from .money import format_usd
+from .model import DEAL_KINDS, FACT_KINDS, FIGURE_ROLES, STATUSES, Fact, Figure, is_money
+from .money import AGGREGATE_DIGITS, exact, format_amount, format_converted, format_usd
 from .queries import MARK_END, MARK_START
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
@@ -263,8 +263,8 @@ def _count(value: Any) -> int:
     return value if isinstance(value, int) else len(value)
 
 
-def format_money(value: float | None, unit: str) -> str:
-    """An amount in its own unit: $540M, CNY 3.5B, 35%, 1,200, 2.5x."""
+def format_money(value: float | None, unit: str, digits: int | None = None) -> str:
+    """An amount in its own unit, as stated: $1.75B, €45M, 3.5B yuan, 35%, 1,200, 2.5x."""
     if value is None:
         return ""
     if unit == "percent":
@@ -273,27 +273,100 @@ def format_money(value: float | None, unit: str) -> str:
         return f"{value:g}x"
     if unit == "count":
         return f"{value:,.0f}"
-    shown = format_usd(value)
-    return shown if unit == "USD" else shown.replace("$", f"{unit} ", 1)
+    return format_amount(value, unit, digits)
 
 
 def format_figure(figure: Figure) -> str:
-    """A figure as a reader wants it: original amount, then US dollars when converted."""
+    """A figure as a reader wants it: the amount as stated, then US dollars when it is in
+    another currency (marked ≈ and rounded to the stated digits when computed at a rate).
+
+    Proposals awaiting review show their figures too; theirs carry no stated precision.
+    """
     if not figure.disclosed or figure.value is None:
         return "undisclosed"
-    text = format_money(figure.value, figure.unit)
+    precision = getattr(figure, "precision", None)
+    text = format_money(figure.value, figure.unit, precision)
     if is_money(figure.unit) and figure.unit != "USD" and figure.value_usd:
-        computed = (figure.usd_basis or "").startswith("rate table")
-        text += f" ({'≈' if computed else ''}{format_usd(figure.value_usd)})"
+        if (figure.usd_basis or "").startswith("rate table"):
+            text += f" (≈ {format_converted(figure.value_usd, precision)})"
+        else:
+            text += f" ({format_amount(figure.value_usd, 'USD')})"
     if figure.approx:
         text = f"{figure.approx} {text}"
     return text
+
+
+PART_ROLES = ("upfront", "milestones")
+
+
+def parts_figure(fact: Fact) -> Figure | None:
+    """Upfront plus milestones as one figure, or None when there is nothing to add up.
+
+    Parts in one currency are added exactly as stated and shown to the finest part's last
+    digit (``$1.75B + $0.7B`` is ``$2.45B``); parts in different currencies are added in
+    dollars and shown as an approximation.
+    """
+    parts = [f for f in fact.figures if f.role in PART_ROLES and f.disclosed and f.value]
+    if len(parts) < 2:
+        return None
+    usd = [f.value_usd for f in parts if f.value_usd]
+    value_usd = sum(usd) if len(usd) == len(parts) else None
+    basis = "rate table" if any(f.converted for f in parts) else "sum of stated values"
+    if len({f.unit for f in parts}) > 1:
+        if value_usd is None:
+            return None
+        return Figure("parts", True, value_usd, "USD", precision=AGGREGATE_DIGITS, approx="≈")
+    total = sum(exact(f.value) for f in parts)
+    finest = min(_last_digit_place(f) for f in parts)
+    return Figure(
+        "parts",
+        True,
+        float(total),
+        parts[0].unit,
+        value_usd=value_usd,
+        usd_basis=basis,
+        precision=max(1, total.adjusted() - finest + 1),
+    )
+
+
+def _last_digit_place(figure: Figure) -> int:
+    """The power of ten of a stated amount's last significant digit (``1.75B``: 7)."""
+    value = exact(figure.value or 0)
+    stated = value.adjusted() - (figure.precision or 1) + 1
+    return min(stated, value.normalize().as_tuple().exponent)
+
+
+def shown_parts(fact: Fact) -> Figure | None:
+    """The sum of upfront and milestones when it tells the reader something: always without a
+    stated total, and beside one only when they differ (equal, it would repeat the total)."""
+    parts = parts_figure(fact)
+    total = fact.figure("total")
+    if parts is None or total is None or not total.disclosed or total.value is None:
+        return parts
+    if total.unit == parts.unit and exact(total.value) == exact(parts.value or 0):
+        return None
+    return parts
+
+
+def headline(fact: Fact) -> tuple[Figure, str] | None:
+    """A deal's size as stated, with what it is when not the stated total: the same choice as
+    ``digest.deal_value`` (the total, else upfront plus milestones, else the one disclosed)."""
+    total = fact.figure("total")
+    if total is not None and total.value_usd:
+        return total, ""
+    parts = parts_figure(fact)
+    if parts is not None:
+        return parts, "upfront + milestones"
+    one = next((f for f in fact.figures if f.role in PART_ROLES and f.value_usd), None)
+    return (one, one.role) if one else None
 
 
 _FILTERS: dict[str, Callable[..., Any]] = {
     "usd": format_usd,
     "money": format_money,
     "figure": format_figure,
+    "parts": shown_parts,
+    "headline": headline,
     "count": _count,
     "kind_label": lambda kind: FACT_KINDS.get(kind, kind),
     "or_list": lambda items: " or ".join(filter(None, [", ".join(items[:-1]), items[-1]])),

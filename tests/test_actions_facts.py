@@ -17,7 +17,7 @@ ADMIN = Actor("test:admin")
 def test_an_amount_or_undisclosed_becomes_a_figure():
     assert parse_term("upfront", "undisclosed") == FigureIn("upfront", disclosed=False)
     assert parse_term("total", " Undisclosed ").disclosed is False
-    assert parse_term("upfront", "$50m") == FigureIn("upfront", value=50e6, unit="USD")
+    assert parse_term("upfront", "$50m") == FigureIn("upfront", value=50e6, unit="USD", precision=1)
     with pytest.raises(BadInput):
         parse_term("upfront", "lots")
 

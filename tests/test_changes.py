@@ -349,3 +349,78 @@ def test_interleaved_edits_undo_in_order_and_history_keeps_both(db, base):
     assert row == (None, None)
     undos = [e for e in history(db, fact_id=fact_id) if e.action == "undo"]
     assert [(e.actor_id, e.guild_id) for e in undos] == [("101", "9"), ("202", "9")]
+
+
+# --- Licence parties, removed facts and what an edit changed. --------------------------------
+
+
+@pytest.mark.parametrize(
+    ("overrides", "code"),
+    [
+        ({"licensor_id": "maker"}, "same_party"),  # the licensee is the maker too
+        ({"licensor_id": None}, "licence_needs_party"),
+        ({"licensee_id": None, "kind": "out_licence"}, "licence_needs_party"),
+        ({"licensee_id": None, "kind": "patent_licence"}, "licence_needs_party"),
+    ],
+)
+def test_a_licence_names_two_different_parties(db, base, overrides, code):
+    overrides = {
+        k: base[v] if isinstance(v, str) and k.endswith("_id") else v for k, v in overrides.items()
+    }
+    before = counts(db)
+    with pytest.raises(BadInput) as err:
+        add_fact(db, deal(base, **overrides), ALICE)
+    assert err.value.code == code
+    assert counts(db) == before
+
+
+def test_an_undisclosed_party_is_recorded_and_a_named_one_replaces_it(db, base):
+    fact_id = add_fact(db, deal(base, licensor_id=None, licensor_undisclosed=True), ALICE)
+    assert db.execute(
+        "SELECT licensor_id, licensor_undisclosed FROM facts WHERE id = ?", [fact_id]
+    ).fetchone() == (None, 1)
+    edit_fact(db, fact_id, ALICE, licensor_id=base["licensor"])
+    assert db.execute(
+        "SELECT licensor_id, licensor_undisclosed FROM facts WHERE id = ?", [fact_id]
+    ).fetchone() == (base["licensor"], 0)
+    # Other kinds of fact need no licence parties.
+    add_fact(db, deal(base, kind="approval", licensor_id=None, licensee_id=None), ALICE)
+
+
+def test_a_removed_fact_names_the_change_that_brings_it_back(db, base):
+    from briefs.queries import get_fact
+
+    fact_id = add_fact(db, deal(base), ALICE)
+    removal = remove_fact(db, fact_id, ALICE, reason="duplicate")
+    before = counts(db)
+    for attempt in (
+        lambda: edit_fact(db, fact_id, ALICE, summary="again"),
+        lambda: get_fact(db, fact_id),
+        lambda: remove_fact(db, fact_id, ALICE),
+    ):
+        with pytest.raises(Conflict) as err:
+            attempt()
+        assert err.value.code in ("fact_removed", "already_removed")
+        assert err.value.params["change"] == removal
+    assert counts(db) == before
+
+
+def test_history_shows_each_changed_field_old_and_new(db, base):
+    fact_id = add_fact(db, deal(base), ALICE)
+    edit_fact(
+        db,
+        fact_id,
+        ALICE,
+        reason="the release gave the fee",
+        licensee_id=None,
+        licensee_undisclosed=True,
+        figures=[FigureIn(role="upfront", value=1e8, unit="USD", precision=1)],
+    )
+    entry = history(db, fact_id=fact_id, limit=1)[0]
+    changed = {c.field: (c.old, c.new) for c in entry.changes}
+    assert set(changed) == {"licensee", "upfront"}
+    assert changed["licensee"][0].text == "Acme Batteries"
+    assert changed["licensee"][1].kind == "undisclosed"
+    assert changed["upfront"][0].kind == "undisclosed"
+    assert changed["upfront"][1].figure.value == 1e8
+    assert entry.reason == "the release gave the fee"

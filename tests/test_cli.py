@@ -243,7 +243,7 @@ def test_fact_add_edit_remove_undo_with_the_audit_trail(ready):
     assert added.exit_code == 0, added.output
     fact_id = added_fact_id(added.stdout)
     assert "CSPC Pharmaceutical Group licenses NBP to Junshi Biosciences" in added.stdout
-    assert "upfront $50M" in added.stdout and "milestones CNY 3.5B (≈$" in added.stdout
+    assert "upfront $50M" in added.stdout and "milestones 3.5B yuan (≈ $" in added.stdout
     assert "total (stated) undisclosed" in added.stdout
     add_change = undo_id(added.stdout)
 
@@ -421,3 +421,68 @@ def test_a_damaged_database_file_is_named_in_one_line_with_status_3(tmp_path):
         f"The database {path} is damaged and cannot be read as a SQLite database: "
         "restore it from a backup."
     )
+
+
+def test_amounts_show_as_stated_in_the_fact_the_brief_and_the_digest(ready):
+    added = run(
+        ready, "fact", "add", "--kind", "licence", "--licensor", "junshi", "--licensee",
+        "simcere", "--upfront", "$1.75bn", "--total", "$2.45bn", "--summary",
+        "Junshi licensed an antibody to Simcere.", "--source", "1",
+    )  # fmt: skip
+    assert added.exit_code == 0, added.output
+    fact_id = added_fact_id(added.stdout)
+    shown = run(ready, "fact", "show", str(fact_id)).stdout
+    brief = run(ready, "deal", "junshi").stdout
+    digest = run(ready, "digest", "--since", "7d").stdout  # a deal's line gives its size
+    for output in (shown, brief, digest):
+        assert "$2.45B" in output
+        assert "$1.8B" not in output and "$2.5B" not in output
+    assert "upfront $1.75B" in shown and "upfront $1.75B" in brief
+
+
+def test_an_edit_and_the_digest_show_old_to_new_with_the_reason(ready):
+    added = run(
+        ready, "fact", "add", "--kind", "licence", "--licensor", "junshi", "--licensee",
+        "undisclosed", "--upfront", "undisclosed", "--summary", "Junshi licensed out a drug.",
+        "--source", "1",
+    )  # fmt: skip
+    assert added.exit_code == 0, added.output
+    assert "an undisclosed licensee" in added.stdout
+    fact_id = added_fact_id(added.stdout)
+    since = undo_id(added.stdout)
+    edited = run(
+        ready, "fact", "edit", str(fact_id), "--upfront", "$100m", "--reason", "fee published"
+    )
+    assert edited.exit_code == 0, edited.output
+    assert "upfront: undisclosed → $100M" in edited.stdout
+    digest = run(ready, "digest", "--since-audit", str(since)).stdout
+    assert "upfront: undisclosed → $100M" in digest and "fee published" in digest
+    history = run(ready, "fact", "history", "--fact", str(fact_id)).stdout
+    assert "upfront: undisclosed → $100M" in history
+
+
+@pytest.mark.parametrize(
+    ("parties", "expected"),
+    [
+        (("--licensee", "simcere", "--upfront", "50"), "needs a currency and a scale"),
+        (("--licensee", "junshi"), "licensor and the licensee are the same company"),
+        ((), "give the licensee, or “undisclosed”"),
+    ],
+)
+def test_licence_and_amount_rules_are_refused_in_one_line(ready, parties, expected):
+    before = counts(ready)
+    result = run(
+        ready, "fact", "add", "--kind", "licence", "--licensor", "junshi", *parties,
+        "--summary", "x", "--source", "1",
+    )  # fmt: skip
+    assert result.exit_code == 1
+    assert expected in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    assert counts(ready) == before
+
+
+def test_a_removed_fact_says_how_to_bring_it_back(ready):
+    removed = run(ready, "fact", "remove", "1")
+    change = undo_id(removed.stdout)
+    shown = run(ready, "fact", "show", "1")
+    assert shown.exit_code == 1
+    assert f"dealbrief fact undo {change}" in shown.stderr

@@ -59,6 +59,20 @@ async def test_deal_answers_with_the_brief_for_everyone(world, standin):
     assert reply.data["allowed_mentions"] == {"parse": []}
 
 
+async def test_deal_on_discord_shows_amounts_as_stated(db, standin, start_bot):
+    from cog_world import SEEDER
+
+    from briefs.changes import FigureIn, edit_fact
+
+    ids = seed(db)
+    terms = [FigureIn("upfront", 1.75e9, precision=3), FigureIn("total", 2.45e9, precision=3)]
+    edit_fact(db, ids["deal"], SEEDER, figures=terms)
+    await start_bot(extensions=LOOKUP)
+    reply = await (await standin.slash("deal", {"company": "Riverbend"})).response()
+    assert "upfront $1.75B" in reply.text and "total (stated) $2.45B" in reply.text
+    assert "$1.8B" not in reply.text
+
+
 async def test_autocomplete_offers_names_and_sends_ids(world, standin):
     choices = await standin.autocomplete("deal", "company", "Riv")
     by_name = {c["name"]: c["value"] for c in choices}

@@ -233,3 +233,13 @@ def test_search_takes_filters_as_options(db, seeded):
     assert "Riverbend licensed" in answer(db, "/search company:Northgate since:2025-03")
     assert "No fact passes" in answer(db, "/search company:Northgate until:2025-02")
     assert "wrong way round" in answer(db, "/search antibody since:2026 until:2025")
+
+
+def test_amounts_as_stated_and_an_edit_as_old_to_new(db, seeded):
+    edited = answer(db, f"/fact edit {seeded['deal']} upfront:$1.75bn total:$2.45bn reason:release")
+    assert "upfront: $50M → $1.75B" in edited and "total (stated): none → $2.45B" in edited
+    brief = answer(db, "/deal Riverbend")
+    assert "upfront $1.75B" in brief and "total (stated) $2.45B" in brief
+    assert "upfront + milestones $2.75B" in brief  # differs from the total, so both appear
+    refused = answer(db, f"/fact edit {seeded['deal']} upfront:50")
+    assert "needs a currency and a scale" in refused

@@ -299,6 +299,8 @@ def many_deals(db, count: int = 60) -> None:
             summary=f"Deal number {n}",
             source_id=source,
             subject_id=gamma,
+            licensor_id=gamma,
+            licensee_undisclosed=True,
             sector="Oncology",
             figures=[FigureIn(role="total", value=(n + 1) * 1e6)],
         )

@@ -3,7 +3,14 @@ from datetime import date
 import pytest
 
 from briefs.errors import BadInput
-from briefs.money import Money, format_usd, parse_amount, to_usd
+from briefs.money import (
+    Money,
+    format_amount,
+    format_converted,
+    format_usd,
+    parse_amount,
+    to_usd,
+)
 from briefs.periods import bucket, parse_period
 from briefs.text import clean, normalize_name
 
@@ -51,22 +58,24 @@ def test_bucket():
 @pytest.mark.parametrize(
     ("text", "money"),
     [
-        ("$50m", Money(50e6, "USD")),
-        ("USD 1.2bn", Money(1.2e9, "USD")),
-        ("3.5 billion yuan", Money(3.5e9, "CNY")),
-        ("€200,000", Money(200_000, "EUR")),
-        ("540 million US dollars", Money(540e6, "USD")),
-        ("£10 million", Money(10e6, "GBP")),
-        ("¥5m yuan", Money(5e6, "CNY")),
-        ("¥ 200 billion yen", Money(200e9, "JPY")),
-        ("CN¥1.5bn", Money(1.5e9, "CNY")),
-        ("jp¥300m", Money(300e6, "JPY")),
-        ("RMB 2 billion", Money(2e9, "CNY")),
-        ("1,234", Money(1234, "USD")),
-        ("$0.5", Money(0.5, "USD")),
-        ("$10 trillion", Money(1e13, "USD")),
-        ("￥5m yuan", Money(5e6, "CNY")),
-        ("＄５m", Money(5e6, "USD")),
+        ("$50m", Money(50e6, "USD", 1)),
+        ("USD 1.2bn", Money(1.2e9, "USD", 2)),
+        ("$1.75bn", Money(1.75e9, "USD", 3)),
+        ("$1.20bn", Money(1.2e9, "USD", 3)),
+        ("3.5 billion yuan", Money(3.5e9, "CNY", 2)),
+        ("€200,000", Money(200_000, "EUR", 1)),
+        ("$1,234", Money(1234, "USD", 4)),
+        ("540 million US dollars", Money(540e6, "USD", 2)),
+        ("£10 million", Money(10e6, "GBP", 1)),
+        ("¥5m yuan", Money(5e6, "CNY", 1)),
+        ("¥ 200 billion yen", Money(200e9, "JPY", 1)),
+        ("CN¥1.5bn", Money(1.5e9, "CNY", 2)),
+        ("jp¥300m", Money(300e6, "JPY", 1)),
+        ("RMB 2 billion", Money(2e9, "CNY", 1)),
+        ("$0.5m", Money(0.5e6, "USD", 1)),
+        ("$10 trillion", Money(1e13, "USD", 1)),
+        ("￥5m yuan", Money(5e6, "CNY", 1)),
+        ("＄５m", Money(5e6, "USD", 1)),
     ],
 )
 def test_parse_amount(text, money):
@@ -76,14 +85,22 @@ def test_parse_amount(text, money):
 @pytest.mark.parametrize(
     "bad",
     [
-        "", "lots", "$", "-5m", "$5m yuan", "1e99", "0", "nan", "inf", "-inf", "$-5m", "1,2",
-        "1.234,5", "$1.2.3", "1,23", "$10.1 trillion", "0.0", "5m euros yuan", "¥5m dollars", "$٥m",
+        "", "lots", "$", "-5m", "$5m yuan", "1e99", "$0m", "nan", "inf", "-inf", "$-5m", "1,2",
+        "1.234,5", "$1.2.3", "1,23", "$10.1 trillion", "$0.0bn", "5m euros yuan", "¥5m dollars",
+        "$٥m",
     ],
 )  # fmt: skip
 def test_parse_amount_rejects(bad):
     with pytest.raises(BadInput) as err:
         parse_amount(bad)
     assert err.value.code == "bad_amount"
+
+
+@pytest.mark.parametrize("text", ["50", "$50", "50 yuan", "1.2bn", "1,234", "$0.5", "5m"])
+def test_an_amount_needs_a_currency_and_a_scale(text):
+    with pytest.raises(BadInput) as err:
+        parse_amount(text)
+    assert err.value.code == "amount_needs_unit"
 
 
 @pytest.mark.parametrize("text", ["¥5m", "¥ 3.5 billion", "¥200,000"])
@@ -100,10 +117,29 @@ def test_to_usd_uses_nearest_year_and_says_so():
     assert to_usd(Money(5, "USD"), None) == (5, "original")
 
 
-def test_format_usd():
+def test_format_usd_sums_to_three_digits():
     assert format_usd(540e6) == "$540M"
-    assert format_usd(1.25e9) == "$1.2B"
+    assert format_usd(1.25e9) == "$1.25B"
+    assert format_usd(1.2345e9) == "$1.23B"
     assert format_usd(None) == ""
+
+
+@pytest.mark.parametrize(
+    ("typed", "shown"),
+    [
+        ("$1.75bn", "$1.75B"), ("$2.45bn", "$2.45B"), ("€45m", "€45M"), ("3.5bn yuan", "3.5B yuan"),
+        ("$1.20bn", "$1.20B"), ("$200,000", "$200,000"), ("£10 million", "£10M"),
+    ],
+)  # fmt: skip
+def test_amounts_are_shown_as_stated(typed, shown):
+    money = parse_amount(typed)
+    assert format_amount(money.amount, money.currency, money.digits) == shown
+
+
+def test_a_converted_amount_is_no_more_precise_than_the_stated_one():
+    assert format_converted(3.5e9 * 0.155, 2) == "$540M"
+    assert format_converted(1.234567e9 * 0.139, 7) == "$172M"  # at most three digits
+    assert format_converted(5e6 * 0.139, 1) == "$700,000"
 
 
 def test_clean_refuses_bad_text():

@@ -8,7 +8,7 @@ import json
 import pytest
 
 from briefs import queries
-from briefs.errors import BadInput, NotFound
+from briefs.errors import BadInput, Conflict, NotFound
 from briefs.model import Fact, Figure, PartyRef, Source
 from briefs.queries import MARK_END, MARK_START
 from briefs.text import normalize_name, slugify
@@ -160,8 +160,11 @@ def test_removed_facts_are_hidden_unless_asked(kb):
     fid = kb.fact(src, "gone", deleted_at="2025-01-01T00:00:00+00:00")
     assert queries.fetch_facts(kb.db, [fid]) == []
     assert queries.get_fact(kb.db, fid, include_deleted=True).deleted_at is not None
-    with pytest.raises(NotFound) as err:
+    with pytest.raises(Conflict) as err:
         queries.get_fact(kb.db, fid)
+    assert err.value.code == "fact_removed"
+    with pytest.raises(NotFound) as err:
+        queries.get_fact(kb.db, fid + 1000)
     assert err.value.code == "unknown_fact"
 
 

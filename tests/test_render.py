@@ -101,9 +101,9 @@ def test_brief_shows_names_deal_terms_and_sources():
     assert "Akme (CGTN)" in text  # which source uses which spelling
     assert "Acme Bio licenses AB-101 to Beta Pharma" in text
     assert "upfront $50M" in text
-    assert "milestones CNY 1B (≈$139M)" in text  # original currency and dollars
+    assert "milestones 1B yuan (≈ $139M)" in text  # original currency and dollars
     assert "total (stated) $200M" in text
-    assert "upfront + milestones $189M" in text  # the sum of parts, apart from the stated total
+    assert "upfront + milestones ≈ $189M" in text  # the sum of parts, apart from the stated total
     assert "royalty undisclosed" in text
     assert "reported" in text
     assert "CGTN, “Technology transfer both ways”, 2018-10-09" in text

@@ -95,6 +95,9 @@ def kb(db):
                 "Alpha licensed a drug.",
                 source,
                 subject_id=alpha,
+                counterparty_id=beta,
+                licensor_id=alpha,
+                licensee_id=beta,
                 note="Terms confirmed by quillwort filing",
                 period="2023-05",
                 sector="oncology",
@@ -122,6 +125,8 @@ def kb(db):
                 source,
                 subject_id=beta,
                 counterparty_id=alpha,
+                licensor_id=beta,
+                licensee_id=alpha,
                 period="2024",
             ),
             ADMIN,
@@ -192,7 +197,17 @@ def test_cjk_words_in_facts_are_found_short_or_long_and_marked(kb):
 
 def test_japanese_text_is_found(db):
     source = add_source(db, key="s", title="Memo", actor=ADMIN)
-    fact = add_fact(db, FactIn("licence", "第一三共はライセンス契約を締結した。", source), ADMIN)
+    fact = add_fact(
+        db,
+        FactIn(
+            "licence",
+            "第一三共はライセンス契約を締結した。",
+            source,
+            licensor_undisclosed=True,
+            licensee_undisclosed=True,
+        ),
+        ADMIN,
+    )
     assert found(db, "ライセンス") == {fact}
     assert found(db, "契約") == {fact}
 
@@ -203,7 +218,7 @@ def test_japanese_text_is_found(db):
 def test_each_filter_narrows_the_facts(kb):
     db, facts = kb
     assert found(db, "", company="Alpha Bio") == {facts["note"], facts["cjk"]}
-    assert found(db, "", company="Beta") == {facts["asset"], facts["cjk"]}
+    assert found(db, "", company="Beta") == {facts["note"], facts["asset"], facts["cjk"]}
     assert found(db, "", kind="licence") == {facts["note"], facts["cjk"]}
     assert found(db, "", sector="vaccines") == {facts["asset"]}
     assert found(db, "", since="2024") == {facts["asset"], facts["cjk"]}

@@ -27,6 +27,7 @@ from ..text import MAX_NAME, clean, slugify
 UNDISCLOSED = "undisclosed"
 TERM_ROLES = ("upfront", "milestones", "total", "equity")
 PARTY_ROLES = ("subject", "counterparty", "licensor", "licensee")
+HIDEABLE = ("licensor", "licensee")  # parties a source may leave unnamed ("undisclosed")
 TEXT_FIELDS = ("asset", "sector", "territory", "stage", "royalty", "period", "evidence", "note")
 SOURCE_FIELDS = ("source_title", "source_outlet", "source_date", "source_url")
 AMOUNT_LIMIT = 60
@@ -100,7 +101,7 @@ def parse_term(role: str, typed: str) -> FigureIn:
     if text.casefold() == UNDISCLOSED:
         return FigureIn(role=role, disclosed=False)
     money = parse_amount(text)
-    return FigureIn(role=role, value=money.amount, unit=money.currency)
+    return FigureIn(role=role, value=money.amount, unit=money.currency, precision=money.digits)
 
 
 def terms_of(form: FactForm) -> dict[str, FigureIn | None]:
@@ -132,13 +133,26 @@ def company_id(db: Database, typed: str) -> int:
     return names.resolve_company(db, typed).company.id
 
 
+def is_undisclosed(typed: str | None) -> bool:
+    """ "undisclosed" typed for a licensor or licensee: a party the source does not name."""
+    return typed is not None and typed.strip().casefold() == UNDISCLOSED
+
+
 def party_ids(form: FactForm, resolve: Resolver) -> dict[str, int | None]:
-    """Ids of the parties the form names, by role; ``None`` for a party cleared with ""."""
+    """Ids of the parties the form names, by role; ``None`` for a party cleared with "" (or,
+    for a licensor or licensee, said to be undisclosed)."""
     return {
-        role: resolve(typed) if typed.strip() else None
+        role: resolve(typed)
+        if typed.strip() and not (role in HIDEABLE and is_undisclosed(typed))
+        else None
         for role in PARTY_ROLES
         if (typed := getattr(form, role)) is not None
     }
+
+
+def undisclosed_parties(form: FactForm) -> dict[str, bool]:
+    """The flags of a licensor or licensee the form says the source did not name."""
+    return {f"{role}_undisclosed": True for role in HIDEABLE if is_undisclosed(getattr(form, role))}
 
 
 def placed_parties(ids: Mapping[str, int | None]) -> dict[str, int | None]:
@@ -211,6 +225,7 @@ def fact_in(
         summary=form.summary or "",
         source_id=source_id,
         **placed_parties(party_ids(form, resolve)),
+        **undisclosed_parties(form),
         **{name: getattr(form, name) for name in TEXT_FIELDS},
         status=form.status or "reported",
         origin=origin,
@@ -228,6 +243,7 @@ def edits_of(db: Database, fact_id: int, form: FactForm) -> dict[str, Any]:
     edits.update(
         {f"{role}_id": i for role, i in party_ids(form, lambda t: company_id(db, t)).items()}
     )
+    edits.update(undisclosed_parties(form))
     if form.source is not None:
         edits["source_id"] = find_source(db, form.source)
     terms = terms_of(form)
