@@ -18,7 +18,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from . import model
+from . import model, vocab
 from .errors import BadInput, Conflict, NotFound
 from .money import Money, to_usd
 from .periods import parse_period
@@ -271,6 +271,7 @@ def _as_figure(item: FigureIn | Mapping[str, Any]) -> FigureIn:
 
 def _check_fact(db: Database, fact: FactIn) -> tuple[dict, list[dict]]:
     """Validate everything about a fact; return its column values and figure rows."""
+    fact, vocab_columns = vocab.check_fact(fact)
     if fact.kind not in model.FACT_KINDS:
         raise BadInput(f"{fact.kind!r} is not a kind of fact", code="bad_kind", value=fact.kind)
     if fact.status not in model.STATUSES:
@@ -315,6 +316,7 @@ def _check_fact(db: Database, fact: FactIn) -> tuple[dict, list[dict]]:
                 code="party_not_in_deal",
                 field=role,
             )
+    values.update(vocab_columns)
     return values, figures
 
 
@@ -405,8 +407,7 @@ def add_company(
     values = {
         "slug": slug,
         "name": name,
-        "country": _optional(country, "country", MAX_NAME),
-        "sector": _optional(sector, "sector", MAX_NAME),
+        **vocab.check_company(country, sector),
         "description": _optional(description, "description", MAX_LONG_FIELD, multiline=True),
     }
     taken = _one(db, "SELECT id, name FROM companies WHERE slug = ?", [slug]) or _alias_owner(
@@ -656,6 +657,7 @@ def _refuse_if_changed_since(db: Database, change: dict) -> None:
 def _restore_fact(db: Database, fact_id: int, snapshot: dict, mark_admin: bool) -> None:
     current = _stored_fact(db, fact_id)
     values = {k: v for k, v in snapshot.items() if k not in ("id", "figures")}
+    values.update(vocab.restored_columns(values))
     values.update(revision=current["revision"] + 1, updated_at=isotime())
     if mark_admin:
         values["admin_edited"] = 1

@@ -16,19 +16,20 @@ from sqlite_utils import Database
 
 from .model import DEAL_KINDS
 from .store import isotime
+from .vocab import parts_usd_sql
 
 CHART_PERIODS = 12
 
 _KINDS = ",".join(f"'{k}'" for k in DEAL_KINDS)
 
 # A deal's size in USD exactly as ``digest.deal_value`` reads a hydrated fact: its first stated
-# total when non-zero, else the non-zero upfront and milestones summed; NULL when that is nothing.
-DEAL_VALUE_SQL = """
+# total when non-zero, else the upfront plus milestones (stated, or summed from their kinds);
+# NULL when that is nothing.
+DEAL_VALUE_SQL = f"""
     nullif(coalesce(
         (SELECT nullif(g.value_usd, 0) FROM figures g WHERE g.fact_id = f.id AND g.role = 'total'
             ORDER BY g.id LIMIT 1),
-        (SELECT sum(g.value_usd) FROM figures g WHERE g.fact_id = f.id
-            AND g.role IN ('upfront', 'milestones') AND g.value_usd != 0)
+        {parts_usd_sql("f.id")}
     ), 0)
 """
 

@@ -5,23 +5,17 @@ Kept apart from the store so that validation, rendering and extraction share one
 
 from __future__ import annotations
 
-FACT_KINDS = {
-    "licence": "Licence",
-    "out_licence": "Out-licence",
-    "patent_licence": "Patent licence",
-    "approval": "Approval",
-    "sales": "Sales",
-    "listing": "Listing",
-    "platform": "Platform",
-    "market_stat": "Market statistic",
-    "policy": "Policy",
-}
+from .vocab import VOCAB, milestones_usd
 
-# Kinds that are deals between two parties: they come first in a brief and count as deals in stats.
-DEAL_KINDS = ("licence", "out_licence", "patent_licence")
+# Kinds of fact and which of them are deals: read from data/vocab/kinds.toml, in its order.
+# Deals come first in a brief and count as deals in stats.
+FACT_KINDS = {entry.key: entry.label for entry in VOCAB.kinds}
+DEAL_KINDS = VOCAB.deal_kinds
 
-# Roles of a figure attached to a fact. Deal terms first; then the figures of other facts.
-DEAL_TERM_ROLES = ("upfront", "milestones", "total", "equity", "royalty")
+# Roles of a figure attached to a fact. Deal terms first (milestones may also be given by kind,
+# data/vocab/milestones.toml); then the figures of other facts.
+MILESTONE_ROLES = VOCAB.milestone_roles
+DEAL_TERM_ROLES = ("upfront", "milestones", *MILESTONE_ROLES, "total", "equity", "royalty")
 FIGURE_ROLES = (*DEAL_TERM_ROLES, "sales", "value", "count", "share", "growth")
 
 # Units: an ISO 4217 currency code for money, or one of these for other figures.
@@ -146,11 +140,15 @@ class Fact:
         return next((f for f in self.figures if f.role == role), None)
 
     @property
+    def milestones_usd(self) -> float | None:
+        """The stated milestones in USD, else the sum of the milestones given by kind."""
+        return milestones_usd(self.figures)
+
+    @property
     def parts_usd(self) -> float | None:
         """Sum of the disclosed upfront and milestones in USD, kept apart from a stated total."""
-        parts = [
-            f.value_usd for f in self.figures if f.role in ("upfront", "milestones") and f.value_usd
-        ]
+        upfront = next((f.value_usd for f in self.figures if f.role == "upfront"), None)
+        parts = [value for value in (upfront, self.milestones_usd) if value]
         return sum(parts) if parts else None
 
 

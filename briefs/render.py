@@ -30,7 +30,8 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
 from .errors import DealbriefError
-from .model import FACT_KINDS, Figure, is_money
+from .model import FACT_KINDS, FIGURE_ROLES, Figure, is_money
+from .vocab import VOCAB
 from .money import format_usd
 from .queries import MARK_END, MARK_START
 
@@ -296,6 +297,8 @@ _FILTERS: dict[str, Callable[..., Any]] = {
     "figure": format_figure,
     "count": _count,
     "kind_label": lambda kind: FACT_KINDS.get(kind, kind),
+    "sector_label": VOCAB.sectors.label,
+    "stage_label": VOCAB.stages.label,
     "unmark": lambda snippet: (snippet or "").replace(MARK_START, "").replace(MARK_END, ""),
 }
 
@@ -321,6 +324,9 @@ def environment(flavour: str) -> Environment:
     )
     env.globals.update(_helpers(flavour))
     env.globals["flavour"] = flavour
+    env.globals["milestone_roles"] = VOCAB.milestone_roles
+    env.globals["fact_kinds"] = tuple(FACT_KINDS)
+    env.globals["figure_roles"] = FIGURE_ROLES
     env.globals["commands"] = default_commands(flavour)
     env.filters.update(_FILTERS)
     return env
