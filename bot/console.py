@@ -72,7 +72,7 @@ class Spec:
 COMMANDS: dict[str, Spec] = {
     "deal": Spec(("company",)),
     "search": Spec(("query",)),
-    "stats": Spec(("period", "sector", "by")),
+    "stats": Spec(("period", "sector", "by", "flow")),
     "source": Spec(("id",), frozenset({"id"})),
     "sources": Spec(),
     "help": Spec(),
@@ -170,7 +170,8 @@ _HANDLERS: dict[str, Handler] = {
     "deal": lambda db, o: answers.deal(db, o.get("company", ""), FLAVOUR),
     "search": lambda db, o: answers.search(db, o.get("query", ""), FLAVOUR),
     "stats": lambda db, o: answers.stats_pages(
-        answers.stats(db, o.get("period"), o.get("sector"), o.get("by") or "year"), FLAVOUR
+        answers.stats(db, o.get("period"), o.get("sector"), o.get("by") or "year", o.get("flow")),
+        FLAVOUR,
     ),
     "source": lambda db, o: answers.source(db, _required(o, "id"), FLAVOUR),
     "sources": lambda db, o: answers.sources(db, FLAVOUR),

@@ -23,18 +23,18 @@ from rich.table import Table
 from rich.text import Text
 from sqlite_utils import Database
 
-from . import changes, names, queries, render
+from . import changes, names, queries, render, vocab
 from .changes import Actor, FactIn, FigureIn
 from .curated import load_curated
 from .errors import BadInput, DealbriefError, NotFound
-from .model import FIGURE_ROLES, Fact
+from .model import FIGURE_ROLES, MILESTONE_ROLES, Fact
 from .money import parse_amount
 from .store import is_initialised, open_db, resolve_path
 from .text import MAX_NAME, clean, parse_id, slugify
 
 EXIT_USER_ERROR = 1
 EXIT_DATABASE_ERROR = 3
-TERM_OPTIONS = ("upfront", "milestones", "total", "equity")
+TERM_OPTIONS = ("upfront", "milestones", *MILESTONE_ROLES, "total", "equity")
 UNDISCLOSED = "undisclosed"
 _ID = re.compile(r"^#?(\d{1,12})$")
 
@@ -137,12 +137,24 @@ def search(ctx: click.Context, query: str, limit: int, offset: int) -> None:
     show_default=True,
     type=click.Choice(["year", "half", "quarter", "month"]),
 )
-@click.option("--sector", help="Only deals in this sector.")
+@click.option(
+    "--sector",
+    help="Only deals in this sector or beneath it: "
+    + ", ".join(e.label for e in vocab.VOCAB.sectors)
+    + ".",
+)
+@click.option(
+    "--flow",
+    help="Only deals from the licensor's region to the licensee's, e.g. \"China → US\" or "
+    "china-west; regions: " + ", ".join(e.label for e in vocab.VOCAB.flow_sides) + ".",
+)
 @click.pass_context
-def stats(ctx: click.Context, period: str | None, granularity: str, sector: str | None) -> None:
+def stats(
+    ctx: click.Context, period: str | None, granularity: str, sector: str | None, flow: str | None
+) -> None:
     """Deals counted and summed by period, beside the figures articles report."""
     db = ready_db(ctx)
-    result = queries.stats(db, granularity=granularity, period=period, sector=sector)
+    result = queries.stats(db, granularity=granularity, period=period, sector=sector, flow=flow)
     header, rows = render.stats_table(result)
     if rows:
         table = Table(*header)
@@ -201,16 +213,16 @@ def fact_show(ctx: click.Context, fact_id: str) -> None:
 def fact_options(command: Callable[..., Any]) -> Callable[..., Any]:
     """The options ``fact add`` and ``fact edit`` share: every field a fact has."""
     options = [
-        click.option("--kind", help="licence, out_licence, patent_licence, approval, sales…"),
+        click.option("--kind", help=", ".join(vocab.VOCAB.kinds.keys) + "."),
         click.option("--summary", help="What happened, in one sentence of your own."),
         click.option("--subject", help="The company the fact is about."),
         click.option("--counterparty", help="The other party."),
         click.option("--licensor", help="Who grants the licence."),
         click.option("--licensee", help="Who receives it."),
         click.option("--asset"),
-        click.option("--sector"),
-        click.option("--territory"),
-        click.option("--stage"),
+        click.option("--sector", help=", ".join(e.label for e in vocab.VOCAB.sectors) + "."),
+        click.option("--territory", help='e.g. "Worldwide excluding Greater China", "US".'),
+        click.option("--stage", help=", ".join(e.label for e in vocab.VOCAB.stages) + "."),
         click.option("--royalty", help="Royalty terms as stated."),
         click.option("--period", help="2025, 2025-H1, 2025-Q3, 2025-07 or 2025-07-14."),
         click.option("--status", help="reported, announced, signed, completed…"),
@@ -218,7 +230,9 @@ def fact_options(command: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--evidence", help="Where in the source this is said."),
         click.option("--note"),
         *[
-            click.option(f"--{role}", help='e.g. "$50m", "3.5bn yuan" or "undisclosed".')
+            click.option(
+                f"--{role.replace('_', '-')}", help='e.g. "$50m", "3.5bn yuan" or "undisclosed".'
+            )
             for role in TERM_OPTIONS
         ],
     ]

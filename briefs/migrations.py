@@ -415,6 +415,9 @@ def m011_vocab(db: Database) -> None:
 
 def _kept_words(row: dict, mapped: dict, names: tuple[str, ...], text: str | None) -> str | None:
     """``text`` with the words of ``names`` that mapped onto no entry appended, so none is lost."""
-    lost = [f"{name.capitalize()} as first recorded: {row[name]}." for name in names
-            if row[name] and not mapped.get(name)]
+    lost = [
+        f"{name.capitalize()} as first recorded: {row[name]}."
+        for name in names
+        if row[name] and not mapped.get(name)
+    ]
     return " ".join([text, *lost] if text else lost) or None

@@ -464,7 +464,9 @@ def stats(
         )
     span = parse_period(text.clean(period, field="period", max_len=20)) if period else None
     sector_entry = (
-        vocab.VOCAB.sectors.resolve(text.clean(sector, field="sector", max_len=text.MAX_NAME), "sector")
+        vocab.VOCAB.sectors.resolve(
+            text.clean(sector, field="sector", max_len=text.MAX_NAME), "sector"
+        )
         if sector
         else None
     )

@@ -31,9 +31,9 @@ from markupsafe import Markup
 
 from .errors import DealbriefError
 from .model import FACT_KINDS, FIGURE_ROLES, Figure, is_money
-from .vocab import VOCAB
 from .money import format_usd
 from .queries import MARK_END, MARK_START
+from .vocab import VOCAB
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 

@@ -216,7 +216,7 @@ VOCAB = load()
 
 
 def parse_territory(typed: str, field: str = "territory") -> Territory:
-    """"worldwide excluding Greater China", "ex-China", "US and Europe" as places in and out."""
+    """ "worldwide excluding Greater China", "ex-China", "US and Europe" as places in and out."""
     whole = VOCAB.places.find(typed) if fold(typed) else None
     if whole is not None:
         return Territory((whole.key,))
@@ -317,7 +317,7 @@ def region_of(country: str | None) -> str | None:
 
 
 def flow_of(licensor_country: str | None, licensee_country: str | None) -> str | None:
-    """"Greater China → US" for a deal between companies of those countries; None if unknown."""
+    """ "Greater China → US" for a deal between companies of those countries; None if unknown."""
     source, target = region_of(licensor_country), region_of(licensee_country)
     if source is None or target is None:
         return None
@@ -325,7 +325,7 @@ def flow_of(licensor_country: str | None, licensee_country: str | None) -> str |
 
 
 def parse_flow(typed: str, field: str = "flow") -> Flow:
-    """"China → US", "china-us", "China -> West": the regions on each side of a flow."""
+    """ "China → US", "china-us", "China -> West": the regions on each side of a flow."""
     text = clean(typed, field=field, max_len=MAX_NAME)
     sides = _FLOW_ARROW.split(text, maxsplit=1)
     if len(sides) != 2:
@@ -341,12 +341,23 @@ def parse_flow(typed: str, field: str = "flow") -> Flow:
 
 
 def _split_on_hyphen(text: str) -> list[str]:
-    """"china-us" or "asia-ex-china-us": the first hyphen whose two sides both name regions."""
+    """ "china-us" or "asia-ex-china-us": the first hyphen whose two sides both name regions."""
     for match in re.finditer("-", text):
         left, right = text[: match.start()], text[match.end() :]
         if VOCAB.flow_sides.find(left) and VOCAB.flow_sides.find(right):
             return [left, right]
     return [text]
+
+
+def complete(choices: Iterable[str], typed: str, limit: int) -> list[str]:
+    """The choices containing what has been typed so far (all of them before anything is)."""
+    folded = fold(typed)
+    return [choice for choice in choices if folded in fold(choice)][:limit]
+
+
+def sector_choices() -> list[str]:
+    """Every sector label, parents before their children: for pickers."""
+    return [entry.label for entry in VOCAB.sectors]
 
 
 def flow_choices() -> list[str]:
@@ -358,7 +369,9 @@ def flow_choices() -> list[str]:
 def region_sql(country_column: str) -> str:
     """SQL giving the region key of a stored country label (NULL when it has none)."""
     cases = " ".join(
-        f"WHEN '{_sql_text(entry.label)}' THEN '{entry.region}'" for entry in VOCAB.countries if entry.region
+        f"WHEN '{_sql_text(entry.label)}' THEN '{entry.region}'"
+        for entry in VOCAB.countries
+        if entry.region
     )
     return f"(CASE {country_column} {cases} END)"
 

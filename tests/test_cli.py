@@ -346,7 +346,7 @@ def test_export_json_and_csv_parse_back(ready, tmp_path):
 def test_history_names_the_discord_member_and_server(ready):
     db = open_db(ready)
     member = Actor(name="discord:alice", id="101", guild_id="9")
-    edit_fact(db, 1, member, stage="checked", reason="read again")
+    edit_fact(db, 1, member, stage="Phase 2", reason="read again")
     db.close()
     result = run(ready, "fact", "history", "--fact", "1")
     assert result.exit_code == 0, result.output
