@@ -71,8 +71,12 @@ def search(db: Database, query: str, flavour: str = "discord", **filters: str | 
     return screens
 
 
-def stats(db: Database, period: str | None, sector: str | None, by: str = "year") -> queries.Stats:
-    return queries.stats(db, granularity=by, period=period or None, sector=sector or None)
+def stats(
+    db: Database, period: str | None, sector: str | None, by: str = "year", flow: str | None = None
+) -> queries.Stats:
+    return queries.stats(
+        db, granularity=by, period=period or None, sector=sector or None, flow=flow or None
+    )
 
 
 def stats_pages(stats: queries.Stats, flavour: str = "discord") -> Screens:

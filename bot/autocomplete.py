@@ -1,4 +1,4 @@
-"""Company-name autocomplete shared by every option that names a company.
+"""Autocomplete: company names for every option that names a company, and the vocabularies.
 
 The choice shows the name and sends the company id as text; ``resolve_company`` accepts an id,
 so a picked choice always resolves to exactly that company.
@@ -9,6 +9,7 @@ from __future__ import annotations
 import discord
 from discord import app_commands
 
+from briefs import vocab
 from briefs.names import complete_companies
 from briefs.text import MAX_NAME
 
@@ -26,3 +27,19 @@ async def company_choices(
         app_commands.Choice(name=c.company.name[:CHOICE_NAME_LIMIT], value=str(c.company.id))
         for c in candidates
     ]
+
+
+async def sector_choices(
+    interaction: discord.Interaction, current: str
+) -> list[app_commands.Choice[str]]:
+    """Sectors of the vocabulary whose label holds what has been typed."""
+    labels = vocab.complete(vocab.sector_choices(), current[:MAX_NAME], CHOICE_LIMIT)
+    return [app_commands.Choice(name=label, value=label) for label in labels]
+
+
+async def flow_choices(
+    interaction: discord.Interaction, current: str
+) -> list[app_commands.Choice[str]]:
+    """Flows between two regions ("Greater China → US") that hold what has been typed."""
+    labels = vocab.complete(vocab.flow_choices(), current[:MAX_NAME], CHOICE_LIMIT)
+    return [app_commands.Choice(name=label, value=label) for label in labels]

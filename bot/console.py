@@ -65,7 +65,7 @@ class Spec:
 COMMANDS: dict[str, Spec] = {
     "deal": Spec(("company",)),
     "search": Spec(("query", *SEARCH_FILTERS)),
-    "stats": Spec(("period", "sector", "by")),
+    "stats": Spec(("period", "sector", "by", "flow")),
     "source": Spec(("id",), frozenset({"id"})),
     "sources": Spec(),
     "help": Spec(),
@@ -200,7 +200,8 @@ _HANDLERS: dict[str, Handler] = {
         db, o.get("query", ""), FLAVOUR, **{k: o.get(k) for k in SEARCH_FILTERS}
     ),
     "stats": lambda db, o: answers.stats_pages(
-        answers.stats(db, o.get("period"), o.get("sector"), o.get("by") or "year"), FLAVOUR
+        answers.stats(db, o.get("period"), o.get("sector"), o.get("by") or "year", o.get("flow")),
+        FLAVOUR,
     ),
     "source": lambda db, o: answers.source(db, _required(o, "id"), FLAVOUR),
     "sources": lambda db, o: answers.sources(db, FLAVOUR),

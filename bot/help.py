@@ -11,7 +11,7 @@ from .words import word
 COMMANDS = (
     ("/deal COMPANY", "cmd.deal"),
     ("/search [words] [company] [kind] [sector] [since] [until]", "cmd.search"),
-    ("/stats [period] [sector] [by]", "cmd.stats"),
+    ("/stats [period] [sector] [by] [flow]", "cmd.stats"),
     ("/source ID", "cmd.source"),
     ("/sources", "cmd.sources"),
     ("/fact add|edit|remove|undo|history", "grp.fact"),

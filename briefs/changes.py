@@ -18,7 +18,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from . import model
+from . import model, vocab
 from .diffs import fact_changes
 from .errors import BadInput, Conflict, NotFound
 from .money import Money, digits_of, to_usd
@@ -320,6 +320,7 @@ def check_alias_kind(kind: str) -> None:
 
 def _check_fact(db: Database, fact: FactIn) -> tuple[dict, list[dict]]:
     """Validate everything about a fact; return its column values and figure rows."""
+    fact, vocab_columns = vocab.check_fact(fact)
     check_kind(fact.kind)
     check_status(fact.status)
     if fact.origin not in model.ORIGINS:
@@ -363,6 +364,7 @@ def _check_fact(db: Database, fact: FactIn) -> tuple[dict, list[dict]]:
                 field=role,
             )
     values.update(_licence_parties(fact))
+    values.update(vocab_columns)
     return values, figures
 
 
@@ -477,8 +479,7 @@ def add_company(
     values = {
         "slug": slug,
         "name": name,
-        "country": _optional(country, "country", MAX_NAME),
-        "sector": _optional(sector, "sector", MAX_NAME),
+        **vocab.check_company(country, sector),
         "description": _optional(description, "description", MAX_LONG_FIELD, multiline=True),
     }
     taken = _one(db, "SELECT id, name FROM companies WHERE slug = ?", [slug]) or _alias_owner(
@@ -806,6 +807,7 @@ def _refuse_if_changed_since(db: Database, change: dict) -> None:
 def _restore_fact(db: Database, fact_id: int, snapshot: dict, mark_admin: bool) -> None:
     current = _stored_fact(db, fact_id)
     values = {k: v for k, v in snapshot.items() if k not in ("id", "figures", "sources")}
+    values.update(vocab.restored_columns(values))
     values.update(revision=current["revision"] + 1, updated_at=isotime())
     if mark_admin:
         values["admin_edited"] = 1

@@ -22,7 +22,7 @@ from rich.table import Table
 from rich.text import Text
 from sqlite_utils import Database
 
-from . import names, queries, render
+from . import names, queries, render, vocab
 from .actions import companies, facts
 from .actions.facts import FactForm
 from .changes import Actor
@@ -146,12 +146,24 @@ def search(ctx: click.Context, query: str, limit: int, offset: int, **filters: s
     show_default=True,
     type=click.Choice(["year", "half", "quarter", "month"]),
 )
-@click.option("--sector", help="Only deals in this sector.")
+@click.option(
+    "--sector",
+    help="Only deals in this sector or beneath it: "
+    + ", ".join(e.label for e in vocab.VOCAB.sectors)
+    + ".",
+)
+@click.option(
+    "--flow",
+    help="Only deals from the licensor's region to the licensee's, e.g. \"China → US\" or "
+    "china-west; regions: " + ", ".join(e.label for e in vocab.VOCAB.flow_sides) + ".",
+)
 @click.pass_context
-def stats(ctx: click.Context, period: str | None, granularity: str, sector: str | None) -> None:
+def stats(
+    ctx: click.Context, period: str | None, granularity: str, sector: str | None, flow: str | None
+) -> None:
     """Deals counted and summed by period, beside the figures articles report."""
     db = ready_db(ctx)
-    result = queries.stats(db, granularity=granularity, period=period, sector=sector)
+    result = queries.stats(db, granularity=granularity, period=period, sector=sector, flow=flow)
     header, rows = render.stats_table(result)
     if rows:
         table = Table(*header)

@@ -13,6 +13,7 @@ import click
 from . import changes
 from .actions.facts import TERM_ROLES
 from .model import ALIAS_KINDS, FACT_KINDS, STATUSES
+from .vocab import VOCAB
 
 
 class Vocabulary(click.Choice):
@@ -42,16 +43,18 @@ def fact_options(command: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--licensor", help="Who grants the licence."),
         click.option("--licensee", help="Who receives it."),
         click.option("--asset"),
-        click.option("--sector"),
-        click.option("--territory"),
-        click.option("--stage"),
+        click.option("--sector", help=", ".join(e.label for e in VOCAB.sectors) + "."),
+        click.option("--territory", help='e.g. "Worldwide excluding Greater China", "US".'),
+        click.option("--stage", help=", ".join(e.label for e in VOCAB.stages) + "."),
         click.option("--royalty", help="Royalty terms as stated."),
         click.option("--period", help="2025, 2025-H1, 2025-Q3, 2025-07 or 2025-07-14."),
         click.option("--status", type=STATUS),
         click.option("--evidence", help="Where in the source this is said."),
         click.option("--note"),
         *[
-            click.option(f"--{role}", help='e.g. "$50m", "3.5bn yuan" or "undisclosed".')
+            click.option(
+                f"--{role.replace('_', '-')}", help='e.g. "$50m", "3.5bn yuan" or "undisclosed".'
+            )
             for role in TERM_ROLES
         ],
     ]

@@ -44,6 +44,7 @@ from .model import Fact, Source
 from .queries import fetch_facts, latest_audit_id
 from .render import Page, render_template
 from .store import reading
+from .vocab import VOCAB
 
 CHART_FILENAME = "digest-chart.png"
 MAX_DEALS = 30
@@ -148,7 +149,7 @@ def _by_sector(deals: list[Fact]) -> list[SectorDeals]:
     """Sectors with the most deal value first; deals inside a sector largest first."""
     groups: dict[str, list[Fact]] = defaultdict(list)
     for fact in deals:
-        groups[fact.sector or OTHER_SECTOR].append(fact)
+        groups[VOCAB.sectors.label(fact.sector) or OTHER_SECTOR].append(fact)
     sectors = [
         SectorDeals(name, facts, sum(f.value_usd or 0.0 for f in facts))
         for name, facts in groups.items()

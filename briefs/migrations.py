@@ -504,6 +504,56 @@ def rebuild_search_index(db: Database) -> None:
 
 
 @migrations()
+def m011_vocab(db: Database) -> None:
+    """Sectors, stages, territories and countries mapped onto the vocabularies (``briefs/vocab``).
+
+    Facts gain ``territory_in``/``territory_out`` (the places a territory includes and excludes;
+    the text as given stays in ``territory``). Sectors and stages become vocabulary keys and
+    countries their vocabulary labels. Text that maps onto no entry is not lost: the column is
+    cleared and the words kept in the fact's note (a company's description), "as first
+    recorded". Every row is kept, removed facts included.
+    """
+    from . import vocab
+
+    db.execute("ALTER TABLE facts ADD COLUMN territory_in TEXT")
+    db.execute("ALTER TABLE facts ADD COLUMN territory_out TEXT")
+    for row in list(db.query("SELECT id, sector, stage, territory, note FROM facts")):
+        values = vocab.restored_columns(row)
+        note = _kept_words(row, values, ("sector", "stage"), row["note"])
+        db.execute(
+            "UPDATE facts SET sector = ?, stage = ?, territory_in = ?, territory_out = ?, "
+            "note = ? WHERE id = ?",
+            [
+                values.get("sector"),
+                values.get("stage"),
+                values["territory_in"],
+                values["territory_out"],
+                note,
+                row["id"],
+            ],
+        )
+    for row in list(db.query("SELECT id, country, sector, description FROM companies")):
+        sector = vocab.VOCAB.sectors.find(row["sector"]) if row["sector"] else None
+        country = vocab.VOCAB.countries.find(row["country"]) if row["country"] else None
+        values = {"sector": sector and sector.key, "country": country and country.label}
+        description = _kept_words(row, values, ("country", "sector"), row["description"])
+        db.execute(
+            "UPDATE companies SET country = ?, sector = ?, description = ? WHERE id = ?",
+            [values["country"], values["sector"], description, row["id"]],
+        )
+
+
+def _kept_words(row: dict, mapped: dict, names: tuple[str, ...], text: str | None) -> str | None:
+    """``text`` with the words of ``names`` that mapped onto no entry appended, so none is lost."""
+    lost = [
+        f"{name.capitalize()} as first recorded: {row[name]}."
+        for name in names
+        if row[name] and not mapped.get(name)
+    ]
+    return " ".join([text, *lost] if text else lost) or None
+
+
+@migrations()
 def m012_fact_sources(db: Database) -> None:
     """More reports of a stored fact: each further source that states it, with its own evidence.
 

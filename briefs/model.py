@@ -5,23 +5,19 @@ Kept apart from the store so that validation, rendering and extraction share one
 
 from __future__ import annotations
 
-FACT_KINDS = {
-    "licence": "Licence",
-    "out_licence": "Out-licence",
-    "patent_licence": "Patent licence",
-    "approval": "Approval",
-    "sales": "Sales",
-    "listing": "Listing",
-    "platform": "Platform",
-    "market_stat": "Market statistic",
-    "policy": "Policy",
-}
+from dataclasses import dataclass, field
 
-# Kinds that are deals between two parties: they come first in a brief and count as deals in stats.
-DEAL_KINDS = ("licence", "out_licence", "patent_licence")
+from .vocab import VOCAB, milestones_usd, parts_usd_sql
 
-# Roles of a figure attached to a fact. Deal terms first; then the figures of other facts.
-DEAL_TERM_ROLES = ("upfront", "milestones", "total", "equity", "royalty")
+# Kinds of fact and which of them are deals: read from data/vocab/kinds.toml, in its order.
+# Deals come first in a brief and count as deals in stats.
+FACT_KINDS = {entry.key: entry.label for entry in VOCAB.kinds}
+DEAL_KINDS = VOCAB.deal_kinds
+
+# Roles of a figure attached to a fact. Deal terms first (milestones may also be given by kind,
+# data/vocab/milestones.toml); then the figures of other facts.
+MILESTONE_ROLES = VOCAB.milestone_roles
+DEAL_TERM_ROLES = ("upfront", "milestones", *MILESTONE_ROLES, "total", "equity", "royalty")
 FIGURE_ROLES = (*DEAL_TERM_ROLES, "sales", "value", "count", "share", "growth")
 
 # Units: an ISO 4217 currency code for money, or one of these for other figures.
@@ -34,14 +30,13 @@ ALIAS_KINDS = ("name", "short", "legal", "ticker", "chinese", "former", "reporte
 ORIGINS = ("curated", "admin", "ingest")
 
 # A deal's size in USD in SQL, for queries that must aggregate: ``Fact.value_usd`` over the fact
-# aliased ``f``: its first stated total when non-zero, else the non-zero upfront and milestones
-# summed; NULL when that is nothing. Keep the two together.
-DEAL_VALUE_SQL = """
+# aliased ``f``: its first stated total when non-zero, else the upfront plus milestones (stated,
+# or summed from their kinds); NULL when that is nothing. Keep the two together.
+DEAL_VALUE_SQL = f"""
     nullif(coalesce(
         (SELECT nullif(g.value_usd, 0) FROM figures g WHERE g.fact_id = f.id AND g.role = 'total'
             ORDER BY g.id LIMIT 1),
-        (SELECT sum(g.value_usd) FROM figures g WHERE g.fact_id = f.id
-            AND g.role IN ('upfront', 'milestones') AND g.value_usd != 0)
+        {parts_usd_sql("f.id")}
     ), 0)
 """
 
@@ -54,8 +49,6 @@ def is_money(unit: str) -> bool:
 #
 # Slotted: no per-object ``__dict__``, so a brief of hundreds of facts allocates half the
 # objects (and gives the garbage collector half as many to track).
-
-from dataclasses import dataclass, field  # noqa: E402
 
 
 @dataclass(frozen=True, slots=True)
@@ -194,11 +187,15 @@ class Fact:
         return not (total and total.value_usd) and self.parts_usd is not None
 
     @property
+    def milestones_usd(self) -> float | None:
+        """The stated milestones in USD, else the sum of the milestones given by kind."""
+        return milestones_usd(self.figures)
+
+    @property
     def parts_usd(self) -> float | None:
         """Sum of the disclosed upfront and milestones in USD, kept apart from a stated total."""
-        parts = [
-            f.value_usd for f in self.figures if f.role in ("upfront", "milestones") and f.value_usd
-        ]
+        upfront = next((f.value_usd for f in self.figures if f.role == "upfront"), None)
+        parts = [value for value in (upfront, self.milestones_usd) if value]
         return sum(parts) if parts else None
 
 

@@ -20,7 +20,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from . import search_cjk, text
+from . import search_cjk, text, vocab
 from .changes import removed_error
 from .errors import BadInput, NotFound
 from .model import (
@@ -511,9 +511,10 @@ class Stats:
 
     granularity: str
     period: str | None
-    sector: str | None
+    sector: str | None  # the sector's label; its filter includes the sectors beneath it
     rows: list[StatRow]
     reported: list[Fact]
+    flow: str | None = None  # "Greater China → US": licensor's region to licensee's
 
 
 _BUCKETS = {
@@ -528,39 +529,55 @@ UNDATED = "undated"
 
 
 def stats(
-    db: Database, *, granularity: str = "year", period: str | None = None, sector: str | None = None
+    db: Database,
+    *,
+    granularity: str = "year",
+    period: str | None = None,
+    sector: str | None = None,
+    flow: str | None = None,
 ) -> Stats:
     """Deals per bucket, kind and sector: how many, how many disclosed a value, and USD summed.
 
     A deal's value is ``Fact.value_usd``, summed in SQL by ``model.DEAL_VALUE_SQL``.
-    Deals without a date count under ``"undated"`` unless a period is asked for.
+    Deals without a date count under ``"undated"`` unless a period is asked for. A sector
+    includes the sectors beneath it; a flow ("China → US") keeps the deals whose licensor and
+    licensee are in those regions.
     """
     if granularity not in _BUCKETS:
         raise BadInput(
             f"unknown granularity {granularity!r}", code="bad_granularity", value=granularity[:20]
         )
     span = parse_period(text.clean(period, field="period", max_len=20)) if period else None
-    sector = text.clean(sector, field="sector", max_len=text.MAX_NAME) if sector else None
-    where, params = _stat_filter(span, sector)
+    sector_entry = (
+        vocab.VOCAB.sectors.resolve(
+            text.clean(sector, field="sector", max_len=text.MAX_NAME), "sector"
+        )
+        if sector
+        else None
+    )
+    deal_flow = vocab.parse_flow(flow) if flow else None
+    where, params = _stat_filter(span, sector_entry and sector_entry.key)
     kinds = ",".join(f"'{k}'" for k in DEAL_KINDS)
+    flow_where, flow_params = _flow_filter(deal_flow)
     rows = db.execute(
         f"""
         WITH deal AS (
             SELECT f.kind, f.sector, f.period_start, {DEAL_VALUE_SQL} AS value_usd
-            FROM facts f WHERE f.deleted_at IS NULL AND f.kind IN ({kinds}){where}
+            FROM facts f WHERE f.deleted_at IS NULL AND f.kind IN ({kinds}){where}{flow_where}
         )
         SELECT coalesce({_BUCKETS[granularity]}, '{UNDATED}') AS bucket, kind, sector,
             count(*), count(value_usd), total(value_usd)
         FROM deal GROUP BY 1, 2, 3 ORDER BY bucket = '{UNDATED}', 1, 2, 3
         """,
-        params,
+        [*params, *flow_params],
     ).fetchall()
     return Stats(
         granularity=granularity,
         period=span.text if span else None,
-        sector=sector,
+        sector=sector_entry.label if sector_entry else None,
         rows=[StatRow(*row) for row in rows],
-        reported=_reported(db, where, params),
+        reported=[] if deal_flow else _reported(db, where, params),
+        flow=deal_flow.label if deal_flow else None,
     )
 
 
@@ -570,9 +587,22 @@ def _stat_filter(span, sector: str | None) -> tuple[str, list]:
         where += " AND f.period_start >= ? AND f.period_start <= ?"
         params += [span.start.isoformat(), span.end.isoformat()]
     if sector:
-        where += " AND lower(f.sector) = lower(?)"
-        params.append(sector)
+        within = vocab.VOCAB.sectors.within(sector)
+        where += f" AND f.sector IN ({','.join('?' * len(within))})"
+        params += list(within)
     return where, params
+
+
+def _flow_filter(flow: vocab.Flow | None) -> tuple[str, list]:
+    """Deals whose licensor's and licensee's countries lie in the flow's regions."""
+    if flow is None:
+        return "", []
+    condition, params = vocab.flow_sql(flow, "lc.country", "le.country")
+    return (
+        " AND EXISTS (SELECT 1 FROM companies lc, companies le "
+        f"WHERE lc.id = f.licensor_id AND le.id = f.licensee_id AND {condition})",
+        params,
+    )
 
 
 def _reported(db: Database, where: str, params: list) -> list[Fact]:

@@ -30,9 +30,19 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
 from .errors import DealbriefError
-from .model import DEAL_KINDS, FACT_KINDS, FIGURE_ROLES, STATUSES, Fact, Figure, is_money
+from .model import (
+    DEAL_KINDS,
+    FACT_KINDS,
+    FIGURE_ROLES,
+    MILESTONE_ROLES,
+    STATUSES,
+    Fact,
+    Figure,
+    is_money,
+)
 from .money import AGGREGATE_DIGITS, exact, format_amount, format_converted, format_usd
 from .queries import MARK_END, MARK_START
+from .vocab import VOCAB
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 
@@ -296,9 +306,6 @@ def format_figure(figure: Figure) -> str:
     return text
 
 
-PART_ROLES = ("upfront", "milestones")
-
-
 def parts_figure(fact: Fact) -> Figure | None:
     """Upfront plus milestones as one figure, or None when there is nothing to add up.
 
@@ -306,7 +313,7 @@ def parts_figure(fact: Fact) -> Figure | None:
     digit (``$1.75B + $0.7B`` is ``$2.45B``); parts in different currencies are added in
     dollars and shown as an approximation.
     """
-    parts = [f for f in fact.figures if f.role in PART_ROLES and f.disclosed and f.value]
+    parts = _part_figures(fact)
     if len(parts) < 2:
         return None
     usd = [f.value_usd for f in parts if f.value_usd]
@@ -327,6 +334,16 @@ def parts_figure(fact: Fact) -> Figure | None:
         usd_basis=basis,
         precision=max(1, total.adjusted() - finest + 1),
     )
+
+
+def _part_figures(fact: Fact) -> list[Figure]:
+    """The disclosed upfront and milestones as stated; milestones given by kind stand in for a
+    milestones total the source did not state (``vocab.milestones_usd`` reads them alike)."""
+    given = [f for f in fact.figures if f.disclosed and f.value]
+    milestones = [f for f in given if f.role == "milestones"] or [
+        f for f in given if f.role in MILESTONE_ROLES
+    ]
+    return [f for f in given if f.role == "upfront"] + milestones
 
 
 def _last_digit_place(figure: Figure) -> int:
@@ -357,7 +374,7 @@ def headline(fact: Fact) -> tuple[Figure, str] | None:
     parts = parts_figure(fact)
     if parts is not None:
         return parts, "upfront + milestones"
-    one = next((f for f in fact.figures if f.role in PART_ROLES and f.value_usd), None)
+    one = next((f for f in _part_figures(fact) if f.value_usd), None)
     return (one, one.role) if one else None
 
 
@@ -370,6 +387,8 @@ _FILTERS: dict[str, Callable[..., Any]] = {
     "count": _count,
     "kind_label": lambda kind: FACT_KINDS.get(kind, kind),
     "or_list": lambda items: " or ".join(filter(None, [", ".join(items[:-1]), items[-1]])),
+    "sector_label": VOCAB.sectors.label,
+    "stage_label": VOCAB.stages.label,
     "unmark": lambda snippet: (snippet or "").replace(MARK_START, "").replace(MARK_END, ""),
 }
 
@@ -400,6 +419,7 @@ def environment(flavour: str) -> Environment:
         deal_kinds=DEAL_KINDS,
         statuses=STATUSES,
         figure_roles=FIGURE_ROLES,
+        milestone_roles=VOCAB.milestone_roles,
     )
     env.globals["commands"] = default_commands(flavour)
     env.filters.update(_FILTERS)

@@ -348,7 +348,7 @@ def test_export_json_and_csv_parse_back(ready, tmp_path):
 def test_history_names_the_discord_member_and_server(ready):
     db = open_db(ready)
     member = Actor(name="discord:alice", id="101", guild_id="9")
-    edit_fact(db, 1, member, stage="checked", reason="read again")
+    edit_fact(db, 1, member, stage="Phase 2", reason="read again")
     db.close()
     result = run(ready, "fact", "history", "--fact", "1")
     assert result.exit_code == 0, result.output
@@ -486,3 +486,71 @@ def test_a_removed_fact_says_how_to_bring_it_back(ready):
     shown = run(ready, "fact", "show", "1")
     assert shown.exit_code == 1
     assert f"dealbrief fact undo {change}" in shown.stderr
+
+
+# --- Vocabularies on the command line. ----------------------------------------------------------
+
+
+def test_stats_for_a_parent_sector_counts_the_memory_deal(ready: Path):
+    result = run(ready, "stats", "--sector", "Semiconductors")
+    assert result.exit_code == 0, result.output
+    assert "Patent licence" in result.output and "Memory" in result.output
+    assert "No deals" not in result.output
+
+
+def test_stats_by_flow_accepts_arrows_and_slugs(ready: Path):
+    for flow in ("China → West", "china-west", "China -> Europe"):
+        result = run(ready, "stats", "--flow", flow)
+        assert result.exit_code == 0, result.output
+        assert "Licence" in result.output  # Far East Battery (China) to Volklec (UK)
+    assert "No deals" in run(ready, "stats", "--flow", "china-us").output
+
+
+def test_stats_help_lists_the_sectors_and_regions(ready: Path):
+    text = run(ready, "stats", "--help").output
+    assert "Semiconductors" in text and "Memory" in text and "West" in text
+
+
+def test_an_unknown_sector_is_refused_with_the_closest(ready: Path):
+    before = counts(ready)
+    result = run(
+        ready,
+        "fact",
+        "add",
+        "--kind",
+        "licence",
+        "--summary",
+        "x",
+        "--source",
+        "1",
+        "--sector",
+        "Quantum widgets",
+    )
+    assert result.exit_code == 1
+    assert "the closest are" in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    assert counts(ready) == before
+
+
+def test_fact_add_takes_milestones_by_kind(ready: Path):
+    result = run(
+        ready,
+        "fact",
+        "add",
+        "--kind",
+        "option",
+        "--summary",
+        "An option deal",
+        "--licensor",
+        "ymtc",
+        "--licensee",
+        "volklec",
+        "--source",
+        "1",
+        "--milestones-development",
+        "$20m",
+        "--milestones-commercial",
+        "$100m",
+    )
+    assert result.exit_code == 0, result.output
+    assert "development milestones $20M" in result.output
+    assert "milestones $120M in all" in result.output

@@ -307,3 +307,26 @@ async def test_search_takes_filters_with_company_autocomplete(world, standin):
     assert "approval number 11 " in listed.text and "Riverbend licensed" not in listed.text
     refused = await (await standin.slash("search", {"since": "2026", "until": "2024"})).response()
     assert refused.ephemeral and "wrong way round" in refused.text
+
+
+async def test_stats_offers_sectors_and_flows_from_the_vocabulary(world, standin):
+    stats = _command(standin, "stats")
+    assert _option(stats, "sector")["autocomplete"] is True
+    assert _option(stats, "flow")["autocomplete"] is True
+    sectors = await standin.autocomplete("stats", "sector", "")
+    assert "Semiconductors" in [c["name"] for c in sectors] and len(sectors) <= 25
+    flows = await standin.autocomplete("stats", "flow", "west")
+    assert flows and all("West" in c["name"] for c in flows) and len(flows) <= 25
+
+
+async def test_stats_filters_by_flow(world, standin):
+    """Riverbend (China) licensed to Northgate (US): China → US has it, US → China does not."""
+    hit = await (await standin.slash("stats", {"flow": "china-us"})).response()
+    assert "Greater China → US" in hit.text and "1 deal" in hit.text
+    miss = await (await standin.slash("stats", {"flow": "US → China"})).response()
+    assert "No deals" in miss.text
+
+
+async def test_stats_refuses_an_unknown_sector_with_the_closest(world, standin):
+    reply = await (await standin.slash("stats", {"sector": "Semicondctr stuff"})).response()
+    assert reply.ephemeral and "the closest are" in reply.text

@@ -142,9 +142,9 @@ def test_changed_file_updates_curated_fact_but_keeps_admin_edits(db, copy_dir):
     edit_fact(db, edited, ADMIN, summary="Junshi floated in Hong Kong (2018).")
     removed = fact_id(db, "junshi-listing-star-2021")
     remove_fact(db, removed, ADMIN, reason="checking")
-    _rewrite(copy_dir, 'stage = "Listed (HKEX, 1877.HK)"', 'stage = "Listed in Hong Kong"')
-    _rewrite(copy_dir, 'stage = "Listed (STAR Market, 688180.SH)"', 'stage = "Listed in Shanghai"')
-    _rewrite(copy_dir, 'stage = "Under FDA review"', 'stage = "FDA review pending"')
+    _rewrite(copy_dir, 'note = "Listed on HKEX as 1877.HK."', 'note = "Listed in Hong Kong."')
+    _rewrite(copy_dir, 'note = "Listed on the STAR Market as 688180.SH."', 'note = "In Shanghai."')
+    _rewrite(copy_dir, 'stage = "Filed"', 'stage = "Phase 3"')
 
     report = load_curated(db, copy_dir)
     assert report.updated == 1
@@ -152,15 +152,13 @@ def test_changed_file_updates_curated_fact_but_keeps_admin_edits(db, copy_dir):
         "junshi-listing-hkex-2018",
         "junshi-listing-star-2021",
     ]
-    summary, stage = db.execute(
-        "SELECT summary, stage FROM facts WHERE id = ?", [edited]
-    ).fetchone()
-    assert (summary, stage) == ("Junshi floated in Hong Kong (2018).", "Listed (HKEX, 1877.HK)")
+    summary, note = db.execute("SELECT summary, note FROM facts WHERE id = ?", [edited]).fetchone()
+    assert (summary, note) == ("Junshi floated in Hong Kong (2018).", "Listed on HKEX as 1877.HK.")
     assert db.execute("SELECT deleted_at FROM facts WHERE id = ?", [removed]).fetchone()[0]
     stage, edited_flag, revision = db.execute(
         "SELECT stage, admin_edited, revision FROM facts WHERE key = 'cspc-nbp-fda-review'"
     ).fetchone()
-    assert (stage, edited_flag, revision) == ("FDA review pending", 0, 2)
+    assert (stage, edited_flag, revision) == ("phase_3", 0, 2)
     [update] = db.execute(
         "SELECT actor FROM audit WHERE action = 'edit' AND actor = 'curated data'"
     ).fetchall()
@@ -170,7 +168,7 @@ def test_changed_file_updates_curated_fact_but_keeps_admin_edits(db, copy_dir):
 
 def test_admin_undo_of_curated_change_is_kept_on_reload(db, copy_dir):
     load_curated(db, copy_dir)
-    _rewrite(copy_dir, 'stage = "Under FDA review"', 'stage = "FDA review pending"')
+    _rewrite(copy_dir, 'stage = "Filed"', 'stage = "Phase 3"')
     load_curated(db, copy_dir)
     curated_edit = db.execute(
         "SELECT id FROM audit WHERE action = 'edit' AND actor = 'curated data'"
@@ -179,7 +177,7 @@ def test_admin_undo_of_curated_change_is_kept_on_reload(db, copy_dir):
     report = load_curated(db, copy_dir)
     assert report.kept_admin_edits == ["cspc-nbp-fda-review"]
     stage = db.execute("SELECT stage FROM facts WHERE key = 'cspc-nbp-fda-review'").fetchone()
-    assert stage == ("Under FDA review",)
+    assert stage == ("filed",)
 
 
 @pytest.mark.parametrize(
@@ -220,13 +218,13 @@ def test_a_data_error_midway_rolls_back_the_whole_load(db, copy_dir):
 def test_undoing_an_admin_edit_hands_the_fact_back_to_the_data_files(db, copy_dir):
     load_curated(db, copy_dir)
     fact = fact_id(db, "cspc-nbp-fda-review")
-    change = edit_fact(db, fact, ADMIN, stage="Approved at last")
-    _rewrite(copy_dir, 'stage = "Under FDA review"', 'stage = "FDA review pending"')
+    change = edit_fact(db, fact, ADMIN, stage="Approved")
+    _rewrite(copy_dir, 'stage = "Filed"', 'stage = "Phase 3"')
     assert load_curated(db, copy_dir).kept_admin_edits == ["cspc-nbp-fda-review"]
     undo(db, ADMIN, change)
     row = db.execute("SELECT stage, admin_edited FROM facts WHERE id = ?", [fact]).fetchone()
-    assert row == ("Under FDA review", 0)
+    assert row == ("filed", 0)
     report = load_curated(db, copy_dir)
     assert (report.updated, report.kept_admin_edits) == (1, [])
     stage = db.execute("SELECT stage FROM facts WHERE id = ?", [fact]).fetchone()
-    assert stage == ("FDA review pending",)
+    assert stage == ("phase_3",)

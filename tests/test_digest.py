@@ -93,7 +93,10 @@ def test_deals_grouped_by_sector_with_parties_value_and_source(db, world):
     deal(db, world, "Small deal", None, sector="Oncology")
     other(db, world, "Approval in Japan")
     digest = digest_between(db, mark)
-    assert [s.sector for s in digest.sectors] == ["Oncology", "Gene therapy"]
+    assert [s.sector for s in digest.sectors] == [
+        "Oncology",
+        "Cell and gene therapy",
+    ]  # vocabulary labels
     assert digest.totals == dg.Totals(deals=3, valued=2, value_usd=1.5e9, others=1, corrections=0)
     assert [f.summary for f in digest.biggest] == ["Antibody deal", "Gene therapy deal"]
     text = to_text(dg.render_digest(digest, flavour="text"))
@@ -226,11 +229,13 @@ def random_history(db, world, rng: random.Random, steps: int, live: list[int]) -
         if roll < 0.5 or not live:
             if rng.random() < 0.6:
                 usd = rng.choice([None, 1e6, 2e6, 2e6, 5e6, rng.uniform(1e6, 9e8)])
-                live.append(deal(db, world, f"Deal {n}", usd, sector=rng.choice(["A", "B"])))
+                live.append(
+                    deal(db, world, f"Deal {n}", usd, sector=rng.choice(["Memory", "Vaccines"]))
+                )
             else:
                 live.append(other(db, world, f"Other {n}"))
         elif roll < 0.7:
-            edit_fact(db, rng.choice(live), ADMIN, territory=f"Area {latest_audit_id(db)}")
+            edit_fact(db, rng.choice(live), ADMIN, note=f"Checked at change {latest_audit_id(db)}")
         elif roll < 0.85:
             fact_id = rng.choice(live)
             remove_fact(db, fact_id, ADMIN)

@@ -6,11 +6,12 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
+from old_schema import old_database
+
 from briefs import digest as dg
 from briefs import digest_settings as ds
 from briefs.changes import Actor, FactIn, FigureIn, add_fact
 from briefs.curated import load_curated
-from briefs.migrations import migrations
 from briefs.model import DEAL_KINDS, FACT_KINDS
 from briefs.queries import latest_audit_id
 from briefs.render import to_text
@@ -110,11 +111,8 @@ def test_settings_that_never_activate_the_digest_record_nothing(db):
 def test_a_server_switched_on_before_m007_keeps_the_old_first_week(db_path: Path):
     """Its first digest may be due any day and must keep what came since it was switched on,
     a moment never recorded: NULL, the week before the first fire."""
-    db = open_db(db_path)  # today's code writes today's columns: load, then take m007 back out
-    load_curated(db)
-    db.execute("ALTER TABLE digest_settings DROP COLUMN switched_on_audit_id")
-    db.execute("ALTER TABLE digest_settings DROP COLUMN switched_on_at")
-    db.execute(f"DELETE FROM {migrations.migrations_table} WHERE name = 'm007_digest_since'")
+    old_database(db_path, "m007_digest_since", load_curated)
+    db = open_db(db_path, migrate=False)
     db.execute(
         "INSERT INTO digest_settings (guild_id, channel_id, enabled, updated_at) "
         "VALUES (?, ?, 1, '2025-01-01T00:00:00+00:00')",

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from old_schema import old_database
 
 from briefs.changes import (
     Actor,
@@ -25,7 +26,7 @@ from briefs.changes import (
 )
 from briefs.curated import load_curated
 from briefs.errors import DealbriefError
-from briefs.migrations import migrations, recount_company_facts
+from briefs.migrations import recount_company_facts
 from briefs.names import complete_companies
 from briefs.store import open_db
 
@@ -117,18 +118,16 @@ def test_curated_load_is_counted_and_a_reload_changes_nothing(db):
 
 
 def test_migration_counts_the_facts_already_there(db_path: Path):
-    db = open_db(db_path)  # today's code writes today's columns: write, then take m006 out
-    for trigger in ("facts_count_ai", "facts_count_ad", "facts_count_au"):
-        db.execute(f"DROP TRIGGER {trigger}")
-    db.execute("DROP TABLE company_fact_counts")
-    db.execute(f"DELETE FROM {migrations.migrations_table} WHERE name = 'm006_company_fact_counts'")
-    ids = world(db)
-    for _ in range(3):
-        add_fact(db, deal(ids), ALICE)
-    remove_fact(db, add_fact(db, deal(ids, "bystander"), ALICE), ALICE)
-    add_fact(db, deal(ids, "bystander", "maker"), ALICE)
-    assert [m.name for m in migrations.pending(db)] == ["m006_company_fact_counts"]
-    migrations.apply(db)
+    def fill(db) -> dict[str, int]:
+        ids = world(db)
+        for _ in range(3):
+            add_fact(db, deal(ids), ALICE)
+        remove_fact(db, add_fact(db, deal(ids, "bystander"), ALICE), ALICE)
+        add_fact(db, deal(ids, "bystander", "maker"), ALICE)
+        return ids
+
+    ids = old_database(db_path, "m006_company_fact_counts", fill)
+    db = open_db(db_path)
     assert stored(db) == counted(db) == {ids["maker"]: 4, ids["licensor"]: 3, ids["bystander"]: 1}
     db.close()
 

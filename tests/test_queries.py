@@ -346,21 +346,21 @@ def deals(kb):
     kb.fact(
         src,
         "total stated",
-        sector="biotech",
+        sector="pharmaceuticals",
         figures=[("total", 100.0), ("upfront", 10.0)],
         **dated("2025-02", "2025-02-01", "2025-02-28"),
     )
     kb.fact(
         src,
         "parts only",
-        sector="biotech",
+        sector="pharmaceuticals",
         figures=[("upfront", 5.0), ("milestones", 20.0)],
         **dated("2025-08", "2025-08-01", "2025-08-31"),
     )
     kb.fact(
         src,
         "undisclosed",
-        sector="biotech",
+        sector="pharmaceuticals",
         figures=[("upfront", None)],
         **dated("2025-09", "2025-09-01", "2025-09-30"),
     )
@@ -368,31 +368,31 @@ def deals(kb):
         src,
         "device",
         kind="patent_licence",
-        sector="devices",
+        sector="medtech",
         figures=[("total", 7.0)],
         **dated("2024", "2024-01-01", "2024-12-31"),
     )
     kb.fact(
         src,
         "removed",
-        sector="biotech",
+        sector="pharmaceuticals",
         figures=[("total", 1e9)],
         deleted_at="x",
         **dated("2025", "2025-01-01", "2025-12-31"),
     )
-    kb.fact(src, "undated deal", sector="biotech")
+    kb.fact(src, "undated deal", sector="pharmaceuticals")
     kb.fact(
         src,
         "an approval",
         kind="approval",
-        sector="biotech",
+        sector="pharmaceuticals",
         **dated("2025", "2025-01-01", "2025-12-31"),
     )
     market = kb.fact(
         src,
         "Market deal value in 2025",
         kind="market_stat",
-        sector="biotech",
+        sector="pharmaceuticals",
         figures=[("value", 5e10)],
         **dated("2025", "2025-01-01", "2025-12-31"),
     )
@@ -400,7 +400,7 @@ def deals(kb):
         src,
         "Market in 2024",
         kind="market_stat",
-        sector="devices",
+        sector="medtech",
         **dated("2024", "2024-01-01", "2024-12-31"),
     )
     return kb, market
@@ -410,9 +410,9 @@ def test_stats_by_year(deals):
     kb, _ = deals
     result = queries.stats(kb.db)
     rows = {(r.bucket, r.kind, r.sector): r for r in result.rows}
-    biotech = rows[("2025", "licence", "biotech")]
+    biotech = rows[("2025", "licence", "pharmaceuticals")]
     assert (biotech.deals, biotech.disclosed, biotech.usd_total) == (3, 2, 125.0)
-    devices = rows[("2024", "patent_licence", "devices")]
+    devices = rows[("2024", "patent_licence", "medtech")]
     assert (devices.deals, devices.disclosed, devices.usd_total) == (1, 1, 7.0)
     assert result.rows[-1].bucket == queries.UNDATED
     assert [r.bucket for r in result.rows[:-1]] == ["2024", "2025"]
@@ -427,7 +427,9 @@ def test_stats_half_buckets_period_and_sector(deals):
     assert set(buckets) == {"2025-H1", "2025-H2"}
     assert (buckets["2025-H1"].deals, buckets["2025-H2"].deals) == (1, 2)
     assert [f.id for f in result.reported] == [market]
-    assert result.period == "2025" and result.sector == "Biotech"
+    assert (
+        result.period == "2025" and result.sector == "Pharmaceuticals"
+    )  # shown as the vocabulary names it
 
 
 def test_stats_quarter_and_month(deals):

@@ -20,7 +20,7 @@ from briefs.render import render_did_you_mean
 from briefs.text import MAX_NAME, MAX_QUERY
 
 from .. import answers
-from ..autocomplete import company_choices
+from ..autocomplete import company_choices, flow_choices, sector_choices
 from ..embeds import to_embeds
 from ..help import command_list
 from ..options import SourceId
@@ -87,26 +87,34 @@ class Lookup(commands.Cog):
 
     @app_commands.command(name="stats", description=word("cmd.stats"))
     @app_commands.describe(
-        period=word("cmd.stats.period"), sector=word("cmd.stats.sector"), by=word("cmd.stats.by")
+        period=word("cmd.stats.period"),
+        sector=word("cmd.stats.sector"),
+        by=word("cmd.stats.by"),
+        flow=word("cmd.stats.flow"),
     )
     @app_commands.choices(
         by=[app_commands.Choice(name=word(f"by.{g}"), value=g) for g in GRANULARITIES]
     )
+    # Sectors and flows are offered as you type (there may be more than Discord's 25 choices);
+    # anything else typed reaches the vocabulary's polite refusal with the closest entries.
+    @app_commands.autocomplete(sector=sector_choices, flow=flow_choices)
     async def stats(
         self,
         interaction: discord.Interaction,
         period: app_commands.Range[str, 1, PERIOD_LIMIT] | None = None,
         sector: app_commands.Range[str, 1, MAX_NAME] | None = None,
         by: str | None = None,
+        flow: app_commands.Range[str, 1, MAX_NAME] | None = None,
     ) -> None:
-        screens, chart = await in_time(interaction, self._stats(period, sector, by or "year"))
+        stats = self._stats(period, sector, by or "year", flow)
+        screens, chart = await in_time(interaction, stats)
         await send_screens(interaction, screens, file=chart)
 
     async def _stats(
-        self, period: str | None, sector: str | None, by: str
+        self, period: str | None, sector: str | None, by: str, flow: str | None
     ) -> tuple[answers.Screens, discord.File]:
         """The figures from the database, then the chart and the pages in worker threads."""
-        result = await self.bot.db_call(answers.stats, period, sector, by)
+        result = await self.bot.db_call(answers.stats, period, sector, by, flow)
         png, screens = await asyncio.gather(
             asyncio.to_thread(stats_chart, result), asyncio.to_thread(answers.stats_pages, result)
         )

@@ -19,13 +19,15 @@ from sqlite_utils import Database
 from .. import changes, names, queries, repeats
 from ..changes import Actor, FactIn, FigureIn
 from ..errors import BadInput, NotFound
-from ..model import FIGURE_ROLES, AuditEntry, Fact, Figure
+from ..model import DEAL_TERM_ROLES, FIGURE_ROLES, AuditEntry, Fact, Figure
 from ..money import parse_amount
 from ..store import writing
 from ..text import MAX_NAME, clean, slugify
 
 UNDISCLOSED = "undisclosed"
-TERM_ROLES = ("upfront", "milestones", "total", "equity")
+# Deal terms typed as amounts: every deal-term role but the royalty, which is text. Milestones
+# by kind (data/vocab/milestones.toml) are fields of FactForm too.
+TERM_ROLES = tuple(role for role in DEAL_TERM_ROLES if role != "royalty")
 PARTY_ROLES = ("subject", "counterparty", "licensor", "licensee")
 HIDEABLE = ("licensor", "licensee")  # parties a source may leave unnamed ("undisclosed")
 TEXT_FIELDS = ("asset", "sector", "territory", "stage", "royalty", "period", "evidence", "note")
@@ -61,6 +63,9 @@ class FactForm:
     note: str | None = None
     upfront: str | None = None
     milestones: str | None = None
+    milestones_development: str | None = None
+    milestones_regulatory: str | None = None
+    milestones_commercial: str | None = None
     total: str | None = None
     equity: str | None = None
     source: str | None = None
