@@ -48,7 +48,7 @@ def test_approve_takes_every_field_fact_add_takes(db):
         "tiered up to 12%",
         "oncology",
         "signed",
-        "Phase 2",
+        "phase_2",
         "Japan",
     )
     assert fact.figure("upfront").value == 40e6 and fact.figure("equity").value == 5e6
