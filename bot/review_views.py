@@ -60,6 +60,7 @@ def outcome_pages(proposal_id: int, approval: Approval | None) -> list[Page]:
         proposal_id=proposal_id,
         fact_id=approval.fact_id,
         as_source=approval.as_source,
+        already_cited=approval.already_cited,
     )
 
 

@@ -677,8 +677,7 @@ def add_fact_source(
     with writing(db):
         before = _live_fact(db, fact_id)
         _require_source(db, source_id)
-        cited = {before["source_id"], *(s["source_id"] for s in before["sources"])}
-        if source_id in cited:
+        if cites(db, fact_id, source_id):
             raise Conflict(
                 f"fact {fact_id} already cites source {source_id}",
                 code="already_cited",
@@ -703,6 +702,16 @@ def add_fact_source(
             after=_snapshot(db, "fact", fact_id),
             reason=reason,
         )
+
+
+def cites(db: Database, fact_id: int, source_id: int) -> bool:
+    """Whether the fact already cites the source, as its first source or a further one."""
+    found = db.execute(
+        "SELECT 1 FROM facts WHERE id = ? AND source_id = ? "
+        "UNION ALL SELECT 1 FROM fact_sources WHERE fact_id = ? AND source_id = ?",
+        [fact_id, source_id, fact_id, source_id],
+    ).fetchone()
+    return found is not None
 
 
 def remove_fact(db: Database, fact_id: int, actor: Actor, reason: str | None = None) -> int:

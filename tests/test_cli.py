@@ -437,7 +437,7 @@ def test_amounts_show_as_stated_in_the_fact_the_brief_and_the_digest(ready):
     for output in (shown, brief, digest):
         assert "$2.45B" in output
         assert "$1.8B" not in output and "$2.5B" not in output
-    assert "upfront $1.75B" in shown and "upfront $1.75B" in brief
+    assert all("upfront $1.75B" in output for output in (shown, brief, digest))
 
 
 def test_an_edit_and_the_digest_show_old_to_new_with_the_reason(ready):

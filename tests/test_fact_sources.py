@@ -218,3 +218,26 @@ def test_m012_upgrades_a_database_with_facts_keeping_them(db_path):
     assert fact.sources == (fact.source,)
     assert db.execute("PRAGMA foreign_key_check").fetchall() == []
     db.close()
+
+
+def test_two_proposals_of_one_document_repeating_a_fact_add_its_source_once(ready, tmp_path):
+    """A headline and a sentence of one article both restate the deal: the second approval
+    finds the document already cited, adds nothing and still settles the proposal."""
+    fact_id = ymtc_fact(ready)
+    news = tmp_path / "ymtc-headline.txt"
+    news.write_text(
+        "YMTC licenses hybrid bonding patents to Samsung\n\n"
+        "Yangtze Memory Technologies (YMTC) has licensed its 3D NAND hybrid bonding patents to "
+        "Samsung Electronics, the companies said.\n",
+        encoding="utf-8",
+    )
+    result = run(ready, "ingest", "--json", str(news))
+    lines = [json.loads(x) for x in result.stdout.splitlines() if x.startswith("{")]
+    assert len(lines) == 2 and {line["duplicate_of"] for line in lines} == {fact_id}
+    first, second = (run(ready, "review", "approve", str(line["id"])) for line in lines)
+    assert first.exit_code == 0 and "added as another source" in first.stdout
+    assert second.exit_code == 0, second.output
+    assert "already cites this document" in second.stdout
+    [deal] = ymtc_deals(ready)
+    assert len(deal["sources"]) == 2
+    assert "Proposals waiting for review: 0" in run(ready, "review", "--no-input").stdout

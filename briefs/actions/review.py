@@ -69,6 +69,7 @@ class Approval:
     proposal_id: int
     fact_id: int
     as_source: bool
+    already_cited: bool = False  # the fact already cites the proposal's document
 
 
 def approve(
@@ -112,11 +113,14 @@ def _add_as_source(
             fact_id=fact_id,
         )
     with writing(db):
-        changes.add_fact_source(
-            db, fact_id, queued.source_id, actor, evidence=queued.proposal.evidence
-        )
+        # Two sentences of one document may both restate the fact: the second adds nothing.
+        cited = changes.cites(db, fact_id, queued.source_id)
+        if not cited:
+            changes.add_fact_source(
+                db, fact_id, queued.source_id, actor, evidence=queued.proposal.evidence
+            )
         queue.decide(db, queued.id, "approved", actor, fact_id=fact_id)
-    return Approval(queued.id, fact_id, as_source=True)
+    return Approval(queued.id, fact_id, as_source=True, already_cited=cited)
 
 
 def _approve_as_fact(

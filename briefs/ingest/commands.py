@@ -317,6 +317,7 @@ def _done(approval: Approval) -> None:
         proposal_id=approval.proposal_id,
         fact_id=approval.fact_id,
         as_source=approval.as_source,
+        already_cited=approval.already_cited,
     )
     click.echo(render.to_text(pages).rstrip())
 
