@@ -51,7 +51,7 @@ _KEY = re.compile(r"^([a-z_]+):(.*)$", re.DOTALL)
 # ways to create a source, which Discord takes as a source number.
 # The summary comes first, so the words right after /fact add are the summary.
 _FACT_FIELDS = ("summary", *(n for n in FORM_FIELDS if n != "summary" and "source_" not in n))
-SEARCH_FILTERS = ("company", "kind", "sector", "since", "until")
+SEARCH_FILTERS = ("company", "kind", "sector", "since", "until", "flow")
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from .words import word
 # (what to type, word key of its description), in the order people need them.
 COMMANDS = (
     ("/deal COMPANY", "cmd.deal"),
-    ("/search [words] [company] [kind] [sector] [since] [until]", "cmd.search"),
+    ("/search [words] [company] [kind] [sector] [since] [until] [flow]", "cmd.search"),
     ("/stats [period] [sector] [by] [flow]", "cmd.stats"),
     ("/source ID", "cmd.source"),
     ("/sources", "cmd.sources"),

@@ -235,6 +235,11 @@ def test_search_takes_filters_as_options(db, seeded):
     assert "wrong way round" in answer(db, "/search antibody since:2026 until:2025")
 
 
+def test_search_takes_a_flow(db, seeded):
+    assert "Riverbend licensed" in answer(db, "/search flow:China → US")
+    assert "Nothing matches" in answer(db, "/search antibody flow:us-china")
+
+
 def test_amounts_as_stated_and_an_edit_as_old_to_new(db, seeded):
     edited = answer(db, f"/fact edit {seeded['deal']} upfront:$1.75bn total:$2.45bn reason:release")
     assert "upfront: $50M → $1.75B" in edited and "total (stated): none → $2.45B" in edited
