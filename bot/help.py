@@ -14,7 +14,7 @@ COMMANDS = (
     ("/stats [period] [sector] [by] [flow]", "cmd.stats"),
     ("/source ID", "cmd.source"),
     ("/sources", "cmd.sources"),
-    ("/fact add|edit|remove|undo|history", "grp.fact"),
+    ("/fact add|source|edit|remove|undo|history", "grp.fact"),
     ("/company add|alias", "grp.company"),
     ("/ingest [file]", "cmd.ingest"),
     ("/review", "cmd.review"),
