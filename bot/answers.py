@@ -109,11 +109,34 @@ def check_fact(db: Database, form: FactForm) -> None:
     facts.check(db, form)
 
 
-def add_fact(db: Database, actor: Actor, form: FactForm, flavour: str = "discord") -> Screens:
-    """Store a new fact from options and the form; answer with the change and its undo id."""
-    fact_id = facts.add(db, form, actor)
+def check_new_fact(db: Database, form: FactForm, separate: bool = False) -> None:
+    """Also refuse a repeat of a stored deal (unless ``separate``) before the form opens."""
+    facts.check_new(db, form, separate=separate)
+
+
+def add_fact(
+    db: Database, actor: Actor, form: FactForm, flavour: str = "discord", separate: bool = False
+) -> Screens:
+    """Store a new fact from options and the form; answer with the change and its undo id.
+    A deal that repeats a stored one is refused unless ``separate``."""
+    fact_id = facts.add(db, form, actor, separate=separate)
     entry = changes.history(db, fact_id=fact_id, limit=1)[0]
     return _change(db, entry, flavour)
+
+
+def cite_fact(
+    db: Database,
+    actor: Actor,
+    fact_id: int,
+    source_id: int,
+    evidence: str | None = None,
+    reason: str | None = None,
+    flavour: str = "discord",
+) -> Screens:
+    """Add another source reporting a stored fact; answer with the change and its undo id."""
+    form = FactForm(source=str(source_id))
+    audit_id = facts.cite(db, fact_id, form, actor, evidence=evidence, reason=reason)
+    return _change(db, _entry(db, actor, audit_id), flavour)
 
 
 def edit_fact(

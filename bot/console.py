@@ -1,11 +1,13 @@
 """A text console on the knowledge base: type the Discord commands, read the answers as text.
 
-``/deal junshi``, ``/search licence``, ``/stats period:2025``, ``/fact history fact:3``.
+``/deal junshi``, ``/search licence``, ``/stats period:2025``, ``/fact history fact:3``,
+``/fact source fact:3 source:2``, ``/fact add ... separate:true``.
 The first words after a command fill its first option; ``name:value`` fills any option the
 Discord command has, and a value runs until the next ``name:``. A word that starts with
 ``name:`` always names an option, so an unknown name is refused rather than glued onto the
 previous value; put a value in double quotes to keep such a word in it (``\"`` is a double
-quote). Single quotes are ordinary letters, since names have them (Dr. Reddy's).
+quote). Single quotes are ordinary letters, since names have them (Dr. Reddy's). A true/false
+option takes what Discord's client does: true or false, and yes or no.
 Parsing (:func:`parse_line`) is kept apart from answering (:func:`answer`) so each can be tested.
 
 Commands that only make sense on Discord (/ingest, /review, /digest, /admin) are answered
@@ -51,15 +53,17 @@ _KEY = re.compile(r"^([a-z_]+):(.*)$", re.DOTALL)
 # ways to create a source, which Discord takes as a source number.
 # The summary comes first, so the words right after /fact add are the summary.
 _FACT_FIELDS = ("summary", *(n for n in FORM_FIELDS if n != "summary" and "source_" not in n))
-SEARCH_FILTERS = ("company", "kind", "sector", "since", "until")
+SEARCH_FILTERS = ("company", "kind", "sector", "since", "until", "flow")
 
 
 @dataclass(frozen=True)
 class Spec:
-    """A console command's options in order (the first takes the leading words) and which are numbers."""
+    """A console command's options in order (the first takes the leading words), which are
+    numbers and which are true or false."""
 
     options: tuple[str, ...] = ()
     numbers: frozenset[str] = frozenset()
+    flags: frozenset[str] = frozenset()
 
 
 COMMANDS: dict[str, Spec] = {
@@ -69,7 +73,8 @@ COMMANDS: dict[str, Spec] = {
     "source": Spec(("id",), frozenset({"id"})),
     "sources": Spec(),
     "help": Spec(),
-    "fact add": Spec(_FACT_FIELDS, frozenset({"source"})),
+    "fact add": Spec((*_FACT_FIELDS, "separate"), frozenset({"source"}), frozenset({"separate"})),
+    "fact source": Spec(("fact", "source", "evidence", "reason"), frozenset({"fact", "source"})),
     "fact edit": Spec(("id", *_FACT_FIELDS, "reason"), frozenset({"id", "source"})),
     "fact remove": Spec(("id", "reason"), frozenset({"id"})),
     "fact undo": Spec(("change",), frozenset({"change"})),
@@ -181,12 +186,24 @@ def _options(spec: Spec, words: list[Word]) -> dict[str, Any]:
     options: dict[str, Any] = {}
     for name, parts in values.items():
         value = " ".join(parts)
-        options[name] = _number(name, value) if name in spec.numbers else value
+        if name in spec.numbers:
+            options[name] = parse_id(value, name)
+        elif name in spec.flags:
+            options[name] = _flag(name, value)
+        else:
+            options[name] = value
     return options
 
 
-def _number(name: str, value: str) -> int:
-    return parse_id(value, name)
+_FLAG_WORDS = {"true": True, "yes": True, "false": False, "no": False}
+
+
+def _flag(name: str, value: str) -> bool:
+    """A true/false option as Discord's client takes it: true or false, yes or no."""
+    flag = _FLAG_WORDS.get(value.strip().casefold())
+    if flag is None:
+        raise BadInput(f"{name} is true or false", code="bad_flag", field=name, value=value[:40])
+    return flag
 
 
 # --- Answering --------------------------------------------------------------------------------
@@ -207,7 +224,16 @@ _HANDLERS: dict[str, Handler] = {
     "sources": lambda db, o: answers.sources(db, FLAVOUR),
     "help": lambda db, o: answers.help_screens(command_list(), FLAVOUR),
     "fact add": lambda db, o: answers.add_fact(
-        db, Actor.shell(), FactForm.of({"summary": "", **o}), FLAVOUR
+        db, Actor.shell(), FactForm.of({"summary": "", **o}), FLAVOUR, o.get("separate", False)
+    ),
+    "fact source": lambda db, o: answers.cite_fact(
+        db,
+        Actor.shell(),
+        _required(o, "fact"),
+        _required(o, "source"),
+        o.get("evidence"),
+        o.get("reason"),
+        FLAVOUR,
     ),
     "fact edit": lambda db, o: answers.edit_fact(
         db, Actor.shell(), _required(o, "id"), FactForm.of(o), o.get("reason"), FLAVOUR

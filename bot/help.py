@@ -10,11 +10,11 @@ from .words import word
 # (what to type, word key of its description), in the order people need them.
 COMMANDS = (
     ("/deal COMPANY", "cmd.deal"),
-    ("/search [words] [company] [kind] [sector] [since] [until]", "cmd.search"),
+    ("/search [words] [company] [kind] [sector] [since] [until] [flow]", "cmd.search"),
     ("/stats [period] [sector] [by] [flow]", "cmd.stats"),
     ("/source ID", "cmd.source"),
     ("/sources", "cmd.sources"),
-    ("/fact add|edit|remove|undo|history", "grp.fact"),
+    ("/fact add|source|edit|remove|undo|history", "grp.fact"),
     ("/company add|alias", "grp.company"),
     ("/ingest [file]", "cmd.ingest"),
     ("/review", "cmd.review"),

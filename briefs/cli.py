@@ -98,6 +98,12 @@ def init(ctx: click.Context) -> None:
 
 # --- Reading ----------------------------------------------------------------------------------
 
+SECTORS = ", ".join(e.label for e in vocab.VOCAB.sectors)
+FLOW_HELP = (
+    "Only deals from the licensor's region to the licensee's, e.g. \"China → US\" or "
+    "china-west; regions: " + ", ".join(e.label for e in vocab.VOCAB.flow_sides) + "."
+)
+
 
 @cli.command()
 @click.argument("company")
@@ -120,9 +126,10 @@ def deal(ctx: click.Context, company: str) -> None:
 @click.argument("query", default="")
 @click.option("--company", help="Only facts naming this company.")
 @click.option("--kind", help="Only facts of this kind: licence, approval, sales...")
-@click.option("--sector", help="Only facts in this sector.")
+@click.option("--sector", help="Only facts in this sector or beneath it: " + SECTORS + ".")
 @click.option("--since", help="Only facts dated in or after this period: 2024, 2025-H1, 2025-06.")
 @click.option("--until", help="Only facts dated in or before this period.")
+@click.option("--flow", help=FLOW_HELP)
 @click.option("--limit", default=10, show_default=True, help="Results per page (1-100).")
 @click.option("--offset", default=0, show_default=True, help="Results to skip.")
 @click.pass_context
@@ -146,17 +153,8 @@ def search(ctx: click.Context, query: str, limit: int, offset: int, **filters: s
     show_default=True,
     type=click.Choice(["year", "half", "quarter", "month"]),
 )
-@click.option(
-    "--sector",
-    help="Only deals in this sector or beneath it: "
-    + ", ".join(e.label for e in vocab.VOCAB.sectors)
-    + ".",
-)
-@click.option(
-    "--flow",
-    help="Only deals from the licensor's region to the licensee's, e.g. \"China → US\" or "
-    "china-west; regions: " + ", ".join(e.label for e in vocab.VOCAB.flow_sides) + ".",
-)
+@click.option("--sector", help="Only deals in this sector or beneath it: " + SECTORS + ".")
+@click.option("--flow", help=FLOW_HELP)
 @click.pass_context
 def stats(
     ctx: click.Context, period: str | None, granularity: str, sector: str | None, flow: str | None

@@ -36,7 +36,13 @@ from .model import (
     Source,
 )
 from .periods import parse_period
-from .search_filters import NO_FILTERS, SearchFilters, fact_conditions, source_conditions
+from .search_filters import (
+    NO_FILTERS,
+    SearchFilters,
+    fact_conditions,
+    parties_where,
+    source_conditions,
+)
 from .search_terms import FACT_WEIGHTS, any_of, fts_expression, saturated
 from .spelling import spellings
 from .text import MARK_END, MARK_START
@@ -548,13 +554,7 @@ def stats(
             f"unknown granularity {granularity!r}", code="bad_granularity", value=granularity[:20]
         )
     span = parse_period(text.clean(period, field="period", max_len=20)) if period else None
-    sector_entry = (
-        vocab.VOCAB.sectors.resolve(
-            text.clean(sector, field="sector", max_len=text.MAX_NAME), "sector"
-        )
-        if sector
-        else None
-    )
+    sector_entry = vocab.parse_sector(sector) if sector else None
     deal_flow = vocab.parse_flow(flow) if flow else None
     where, params = _stat_filter(span, sector_entry and sector_entry.key)
     kinds = ",".join(f"'{k}'" for k in DEAL_KINDS)
@@ -598,11 +598,7 @@ def _flow_filter(flow: vocab.Flow | None) -> tuple[str, list]:
     if flow is None:
         return "", []
     condition, params = vocab.flow_sql(flow, "lc.country", "le.country")
-    return (
-        " AND EXISTS (SELECT 1 FROM companies lc, companies le "
-        f"WHERE lc.id = f.licensor_id AND le.id = f.licensee_id AND {condition})",
-        params,
-    )
+    return parties_where(condition, "f"), params
 
 
 def _reported(db: Database, where: str, params: list) -> list[Fact]:

@@ -340,6 +340,11 @@ def parse_flow(typed: str, field: str = "flow") -> Flow:
     )
 
 
+def parse_sector(typed: str, field: str = "sector") -> Entry:
+    """The sector typed (label, alias or close spelling), else a refusal naming the closest."""
+    return VOCAB.sectors.resolve(clean(typed, field=field, max_len=MAX_NAME), field)
+
+
 def _split_on_hyphen(text: str) -> list[str]:
     """ "china-us" or "asia-ex-china-us": the first hyphen whose two sides both name regions."""
     for match in re.finditer("-", text):
@@ -381,13 +386,28 @@ def flow_sql(flow: Flow, licensor_country: str, licensee_country: str) -> tuple[
 
     The columns are the stored countries of the licensor and licensee (joined companies).
     """
-    source = ",".join("?" * len(flow.source))
-    target = ",".join("?" * len(flow.target))
-    sql = (
-        f"{region_sql(licensor_country)} IN ({source}) "
-        f"AND {region_sql(licensee_country)} IN ({target})"
+    values = [*flow.source, *flow.target]
+    return _flow_condition(flow, licensor_country, licensee_country, ["?"] * len(values)), values
+
+
+def flow_sql_named(
+    flow: Flow, licensor_country: str, licensee_country: str, prefix: str = "flow"
+) -> tuple[str, dict[str, str]]:
+    """:func:`flow_sql` with named parameters (``:flow0``...), for queries that bind by name."""
+    values = {f"{prefix}{i}": key for i, key in enumerate([*flow.source, *flow.target])}
+    marks = [f":{name}" for name in values]
+    return _flow_condition(flow, licensor_country, licensee_country, marks), values
+
+
+def _flow_condition(
+    flow: Flow, licensor_country: str, licensee_country: str, marks: list[str]
+) -> str:
+    """The condition with ``marks`` standing for the flow's source regions, then its targets."""
+    source, target = marks[: len(flow.source)], marks[len(flow.source) :]
+    return (
+        f"{region_sql(licensor_country)} IN ({','.join(source)}) "
+        f"AND {region_sql(licensee_country)} IN ({','.join(target)})"
     )
-    return sql, [*flow.source, *flow.target]
 
 
 # --- Milestones. ------------------------------------------------------------------------------

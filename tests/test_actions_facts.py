@@ -8,7 +8,7 @@ from cog_world import seed_deal
 from briefs.actions import companies, facts
 from briefs.actions.facts import FactForm, merge_figures, parse_term, placed_parties
 from briefs.changes import Actor, FigureIn
-from briefs.errors import BadInput, NotFound
+from briefs.errors import BadInput, Conflict, NotFound
 from briefs.queries import get_fact
 
 ADMIN = Actor("test:admin")
@@ -99,6 +99,20 @@ def test_check_refuses_early_what_the_store_would_refuse(db):
     with pytest.raises(NotFound):
         facts.check(db, FactForm(licensor="Zzyzx Nonesuch"))
     facts.check(db, FactForm(kind="licence", licensee="Northgate", source=str(world["source"])))
+
+
+def test_check_new_refuses_a_repeated_deal_unless_separate(db):
+    world = seed_deal(db)
+    form = FactForm(
+        kind="licence", licensor="Riverbend", licensee="Northgate", period="2025", source="t-1"
+    )
+    with pytest.raises(Conflict) as refused:
+        facts.check_new(db, form)
+    assert refused.value.code == "looks_like_fact"
+    assert refused.value.params["id"] == world["deal"]
+    facts.check_new(db, form, separate=True)
+    facts.check_new(db, FactForm(kind="licence", licensor="Northgate", licensee="Riverbend"))
+    assert db["facts"].count == 1
 
 
 def test_history_names_a_company_as_people_write_it_and_made_since_lists_a_commands_changes(db):

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
-from cog_world import seed
+from cog_world import SEEDER, seed
 from discord_standin import MANAGE_GUILD, RoleSpec
 from discord_standin.interactions import CHANNEL_MESSAGE, DEFERRED_CHANNEL_MESSAGE, MODAL
 
 from bot import answers
 from briefs.actions.facts import PARTY_ROLES
 from briefs.admin_roles import get_admin_role, set_admin_role
-from briefs.changes import history
+from briefs.changes import add_source, history
 from briefs.model import FACT_KINDS
 from briefs.queries import get_fact
+from briefs.render import to_text
 
 ADMIN_COGS = ["bot.cogs.facts", "bot.cogs.admin"]
 
@@ -69,6 +72,7 @@ async def test_a_member_without_manage_server_is_refused(world, standin, db):
         ("fact history", {}),
         ("fact remove", {"id": world["deal"]}),
         ("fact add", {"kind": "licence", "subject": "Riverbend", "source": world["source"]}),
+        ("fact source", {"fact": world["deal"], "source": world["source"]}),
         ("company add", {"name": "Eastwick Bio"}),
         ("admin role", {}),
     ]:
@@ -332,3 +336,74 @@ async def test_fact_commands_take_every_field_within_discords_limits(world, stan
         assert fields <= set(by_name), command["name"]
         assert all(by_name[p]["autocomplete"] for p in PARTY_ROLES)
         assert [c["value"] for c in by_name["kind"]["choices"]] == list(FACT_KINDS)
+
+
+REPEAT = {"kind": "licence", "licensor": "Riverbend", "licensee": "Northgate", "period": "2025-06"}
+
+
+async def test_a_repeated_deal_is_refused_before_the_form_unless_separate(world, standin, db):
+    second = add_source(db, key="t-2", title="Northgate gains PD-1 rights", actor=SEEDER)
+    before = db.execute("SELECT count(*) FROM facts").fetchone()[0]
+    refused = await (
+        await standin.slash("fact add", {**REPEAT, "source": second}, user=standin.admin)
+    ).response()
+    assert refused.type == CHANNEL_MESSAGE and refused.ephemeral
+    assert f"fact #{world['deal']}" in refused.text
+    assert f"/fact source fact:{world['deal']} source:..." in refused.text
+    assert "separate:True" in refused.text and "error id" not in refused.text
+    assert db.execute("SELECT count(*) FROM facts").fetchone()[0] == before
+
+    options = {**REPEAT, "source": second, "separate": True}
+    form = await _form(standin, "fact add", options, standin.admin)
+    summary, evidence, note = (c["custom_id"] for c in _inputs(form))
+    handle = await standin.submit_modal(
+        form.custom_id,
+        {summary: "Riverbend licensed a second antibody to Northgate.", evidence: "", note: ""},
+        user=standin.admin,
+    )
+    assert (await handle.response()).ephemeral
+    assert db.execute("SELECT count(*) FROM facts").fetchone()[0] == before + 1
+
+
+async def test_fact_source_adds_a_source_that_undo_takes_back(world, standin, db):
+    second = add_source(db, key="t-2", title="Northgate gains PD-1 rights", actor=SEEDER)
+    options = {
+        "fact": world["deal"],
+        "source": second,
+        "evidence": "Northgate takes North American rights.",
+        "reason": "second report",
+    }
+    added = await (await standin.slash("fact source", options, user=standin.admin)).response()
+    assert added.type == CHANNEL_MESSAGE and added.ephemeral
+    assert f"Added a source to fact #{world['deal']}" in added.text
+    assert re.search(r"`/fact undo change:\d+`", added.text), added.text
+    assert "Reported by 2 sources" in _brief(db)
+    entry = history(db, limit=1)[0]
+    assert entry.action == "cite" and entry.actor_id == str(standin.admin.id)
+
+    again = await (await standin.slash("fact source", options, user=standin.admin)).response()
+    assert again.ephemeral and "already cites source" in again.text
+    undone = await (
+        await standin.slash("fact undo", {"change": entry.id}, user=standin.admin)
+    ).response()
+    assert undone.ephemeral and f"Undid change #{entry.id}" in undone.text
+    assert "Reported by 2 sources" not in _brief(db)
+    assert db.execute("SELECT count(*) FROM fact_sources").fetchone()[0] == 0
+
+
+async def test_fact_source_options_are_bounded(world, standin):
+    cite = next(o for o in _group(standin, "fact")["options"] if o["name"] == "source")
+    by_name = {o["name"]: o for o in cite["options"]}
+    assert [o["name"] for o in cite["options"]] == ["fact", "source", "evidence", "reason"]
+    assert by_name["fact"]["required"] and by_name["source"]["required"]
+    assert by_name["fact"]["min_value"] == 1 and by_name["source"]["max_value"] == 2**31 - 1
+    assert 0 < by_name["evidence"]["max_length"] <= 6000
+    assert 0 < by_name["reason"]["max_length"] <= 6000
+    add = next(o for o in _group(standin, "fact")["options"] if o["name"] == "add")
+    separate = next(o for o in add["options"] if o["name"] == "separate")
+    assert separate["type"] == 5 and not separate.get("required")
+
+
+def _brief(db) -> str:
+    """Riverbend's brief as the console shows it."""
+    return to_text([page for screen in answers.deal(db, "Riverbend", "text") for page in screen])

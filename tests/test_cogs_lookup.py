@@ -7,7 +7,7 @@ import logging
 import re
 
 import pytest
-from cog_world import SEARCH_FACTS, button, buttons, seed
+from cog_world import SEARCH_FACTS, SEEDER, button, buttons, seed
 from discord_standin.interactions import (
     CHANNEL_MESSAGE,
     DEFERRED_CHANNEL_MESSAGE,
@@ -18,6 +18,7 @@ from discord_standin.interactions import (
 import bot.views
 from bot import answers
 from bot.words import word
+from briefs.changes import edit_fact
 from briefs.charts import PNG_SIGNATURE
 from briefs.render import ZWSP
 from briefs.text import MAX_NAME, MAX_QUERY
@@ -307,6 +308,25 @@ async def test_search_takes_filters_with_company_autocomplete(world, standin):
     assert "approval number 11 " in listed.text and "Riverbend licensed" not in listed.text
     refused = await (await standin.slash("search", {"since": "2026", "until": "2024"})).response()
     assert refused.ephemeral and "wrong way round" in refused.text
+
+
+async def test_search_filters_by_flow_and_parent_sector_offered_as_you_type(world, standin, db):
+    """Riverbend (China) licensed to Northgate (US), in oncology: a pharmaceuticals deal."""
+    search = _command(standin, "search")
+    assert _option(search, "flow")["autocomplete"] is True
+    assert _option(search, "sector")["autocomplete"] is True
+    flows = await standin.autocomplete("search", "flow", "china")
+    assert "Greater China → US" in [c["value"] for c in flows] and len(flows) <= 25
+    edit_fact(db, world["deal"], SEEDER, sector="oncology")
+    hit = await (
+        await standin.slash("search", {"flow": "Greater China → US", "sector": "Pharmaceuticals"})
+    ).response()
+    assert "Riverbend licensed its PD-1 antibody" in hit.text
+    assert "going Greater China → US" in hit.text and "zorbamab" not in hit.text
+    miss = await (await standin.slash("search", {"flow": "us-china"})).response()
+    assert "No fact passes these filters" in miss.text
+    refused = await (await standin.slash("search", {"flow": "China → Atlantis"})).response()
+    assert refused.ephemeral and "Atlantis" in refused.text
 
 
 async def test_stats_offers_sectors_and_flows_from_the_vocabulary(world, standin):

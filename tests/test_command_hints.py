@@ -9,11 +9,11 @@ import pytest
 from click.testing import CliRunner
 from cog_world import SEARCH_FACTS, seed
 
-from bot.console import answer
+from bot.console import COMMANDS, answer
 from bot.words import word
 from briefs import render
 from briefs.cli import cli
-from briefs.errors import NotFound
+from briefs.errors import BadInput, Conflict, NotFound
 from briefs.model import AuditEntry
 from briefs.queries import SearchPage, list_sources, search
 
@@ -88,6 +88,23 @@ def test_search_footer_says_how_to_reach_more_results(interface, continues, want
 def test_search_footer_without_more_results_only_names_details():
     page = SearchPage("zz", [], has_more=False)
     assert "More" not in _render("discord", render.render_search, page)
+
+
+@pytest.mark.parametrize(
+    "err",
+    [
+        Conflict("repeat", code="looks_like_fact", id=7),
+        BadInput("corrections", code="edits_for_source", id=3, fact_id=7),
+    ],
+)
+def test_slash_hints_in_errors_name_options_the_command_has(err):
+    """The console takes exactly the Discord options (tests/test_help.py), so its table says
+    which option names a hint may use."""
+    text = _render("console", render.render_error, err)
+    hints = re.findall(r"/([a-z]+(?: [a-z]+)?) ([a-z_]+):", text)
+    assert hints, text
+    for command, option in hints:
+        assert option in COMMANDS[command].options, (command, option)
 
 
 def test_an_unknown_style_is_refused():

@@ -9,7 +9,7 @@ from cog_world import seed_deal
 from bot import console
 from bot.console import Line, answer, parse_line, run_console
 from bot.help import COMMANDS
-from briefs.changes import Actor, add_company
+from briefs.changes import Actor, add_company, add_source
 from briefs.errors import BadInput
 from briefs.store import open_db
 
@@ -64,6 +64,7 @@ def test_group_subcommands_and_numbers():
         ("/sources extra", "unexpected_words"),
         ("   ", "empty"),
         ("/deal " + "x" * 10_000, "too_long"),
+        ("/fact add Deal kind:licence separate:maybe", "bad_flag"),
     ],
 )
 def test_bad_lines_are_refused_with_a_code(line, code):
@@ -117,6 +118,31 @@ def test_admin_commands_run_as_the_shell_user(db, seeded):
     undone = answer(db, "/fact undo")
     assert "Undid" in undone
     assert "Northgate filed the antibody in Canada." not in answer(db, "/search Canada")
+
+
+def test_flags_read_as_on_discord():
+    for typed, flag in (("true", True), ("Yes", True), ("false", False), ("no", False)):
+        assert parse_line(f"/fact add Deal separate:{typed}").options["separate"] is flag
+
+
+REPEAT = "kind:licence licensor:Riverbend licensee:Northgate period:2025-06"
+
+
+def test_a_repeated_deal_is_refused_unless_separate(db, seeded):
+    line = f"/fact add Riverbend licensed it again {REPEAT} source:{seeded['source']}"
+    refused = answer(db, line)
+    assert f"/fact source fact:{seeded['deal']} source:..." in refused
+    assert db["facts"].count == 1
+    assert "Added fact" in answer(db, line + " separate:true") and db["facts"].count == 2
+
+
+def test_fact_source_adds_a_source_and_undo_takes_it_back(db, seeded):
+    second = add_source(db, key="t-2", title="Northgate gains rights", actor=ADMIN)
+    added = answer(db, f"/fact source fact:{seeded['deal']} source:{second} reason:second report")
+    assert f"Added a source to fact #{seeded['deal']}" in added
+    assert "Reported by 2 sources" in answer(db, "/deal Riverbend")
+    assert "Undid" in answer(db, "/fact undo")
+    assert "Reported by 2 sources" not in answer(db, "/deal Riverbend")
 
 
 def test_edit_changes_the_amount_and_keeps_the_rest(db, seeded):
@@ -233,6 +259,11 @@ def test_search_takes_filters_as_options(db, seeded):
     assert "Riverbend licensed" in answer(db, "/search company:Northgate since:2025-03")
     assert "No fact passes" in answer(db, "/search company:Northgate until:2025-02")
     assert "wrong way round" in answer(db, "/search antibody since:2026 until:2025")
+
+
+def test_search_takes_a_flow(db, seeded):
+    assert "Riverbend licensed" in answer(db, "/search flow:China → US")
+    assert "Nothing matches" in answer(db, "/search antibody flow:us-china")
 
 
 def test_amounts_as_stated_and_an_edit_as_old_to_new(db, seeded):

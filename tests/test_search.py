@@ -9,7 +9,7 @@ import pytest
 import test_cli
 from click.testing import Result
 
-from briefs import queries
+from briefs import queries, vocab
 from briefs.changes import (
     Actor,
     FactIn,
@@ -228,6 +228,75 @@ def test_each_filter_narrows_the_facts(kb):
     assert found(db, "approval", kind="licence") == set()
 
 
+def test_a_parent_sector_includes_its_children_and_aliases_are_understood(kb):
+    db, facts = kb
+    assert found(db, "", sector="Pharmaceuticals") == {facts["note"], facts["asset"]}
+    assert found(db, "", sector="biopharma") == {facts["note"], facts["asset"]}
+    assert found(db, "", sector="cancer drugs") == {facts["note"]}
+    assert found(db, "drug", sector="Oncology") == {facts["note"]}
+    assert found(db, "", sector="Semiconductors") == set()
+
+
+def test_an_unknown_sector_is_refused_with_the_closest(kb):
+    db, _ = kb
+    with pytest.raises(BadInput) as err:
+        parse_filters(db, sector="Vacines and more")
+    assert err.value.code == "not_in_vocab"
+    assert "Vaccines" in err.value.params["closest"]
+
+
+@pytest.fixture
+def flows(db):
+    """Licences each way between China and the US, one to Germany, and one unnamed licensee."""
+    source = add_source(db, key="s", title="Memo", actor=ADMIN)
+    china = add_company(db, "Jade River Bio", ADMIN, country="China")
+    us = add_company(db, "Hudson Pharma", ADMIN, country="USA")
+    germany = add_company(db, "Rhein Biologics", ADMIN, country="Germany")
+
+    def licence(licensor, licensee, summary):
+        fact = FactIn(
+            "licence",
+            summary,
+            source,
+            subject_id=licensor,
+            counterparty_id=licensee,
+            licensor_id=licensor,
+            licensee_id=licensee,
+            licensee_undisclosed=licensee is None,
+        )
+        return add_fact(db, fact, ADMIN)
+
+    return db, {
+        "china_us": licence(china, us, "Jade River licensed an antibody to Hudson."),
+        "us_china": licence(us, china, "Hudson licensed a vaccine to Jade River."),
+        "china_germany": licence(china, germany, "Jade River licensed an antibody to Rhein."),
+        "china_unnamed": licence(china, None, "Jade River licensed an antibody to a partner."),
+    }
+
+
+def test_a_flow_keeps_deals_from_the_licensors_region_to_the_licensees(flows):
+    db, facts = flows
+    assert found(db, "", flow="China → US") == {facts["china_us"]}
+    assert found(db, "", flow="china-us") == {facts["china_us"]}
+    assert found(db, "", flow="US -> China") == {facts["us_china"]}
+    assert found(db, "", flow="China → West") == {facts["china_us"], facts["china_germany"]}
+    assert found(db, "antibody", flow="China → West") == {
+        facts["china_us"],
+        facts["china_germany"],
+    }
+    page = queries.search(db, "", filters=parse_filters(db, flow="china-us"))
+    assert page.filters.flow.label == "Greater China → US"
+    assert page.filters.facts_only
+
+
+@pytest.mark.parametrize("typed", ["China", "China → Atlantis", "north-south"])
+def test_a_flow_that_names_no_regions_is_refused(flows, typed):
+    db, _ = flows
+    with pytest.raises(BadInput) as err:
+        parse_filters(db, flow=typed)
+    assert err.value.code in ("bad_flow", "not_in_vocab")
+
+
 def test_a_filter_alone_lists_facts_newest_first_without_documents(kb):
     db, facts = kb
     page = queries.search(db, "", filters=parse_filters(db, kind="licence"))
@@ -282,6 +351,28 @@ def test_cli_filters(ready):
         refused = run(ready, "search", *args)
         assert refused.exit_code == 1 and refused.stdout == ""
         assert len(refused.stderr.strip().splitlines()) == 1, refused.stderr
+
+
+def test_cli_filters_by_flow_and_parent_sector(ready):
+    flow = "China → Asia ex-China"
+    result = run(ready, "search", "--flow", flow, "--sector", "chips", "--limit", "100")
+    shown = fact_ids(result)
+    assert shown and "going Greater China → Asia ex-China" in result.stdout
+    assert "in the sector Semiconductors" in result.stdout
+    db = open_db(ready)
+    chips = vocab.VOCAB.sectors.within("semiconductors")
+    for fact_id in shown:
+        sector, *countries = db.execute(
+            "SELECT f.sector, lc.country, le.country FROM facts f "
+            "JOIN companies lc ON lc.id = f.licensor_id "
+            "JOIN companies le ON le.id = f.licensee_id WHERE f.id = ?",
+            [fact_id],
+        ).fetchone()
+        assert sector in chips and sector != "semiconductors"
+        assert vocab.flow_of(*countries) == "Greater China → Asia ex-China"
+    assert fact_ids(run(ready, "search", "--flow", "china-west", "--sector", "chips")) == set()
+    refused = run(ready, "search", "--flow", "Atlantis-US")
+    assert refused.exit_code == 1 and refused.stdout == ""
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,4 @@
-"""Admin commands: /fact add|edit|remove|undo|history and /company add|alias.
+"""Admin commands: /fact add|source|edit|remove|undo|history and /company add|alias.
 
 Discord shows these only to members with Manage Server (``default_permissions``), and every
 call is checked again here (:func:`require_admin`), since a server may widen who sees them and a
@@ -9,6 +9,7 @@ the member and the server.
 from __future__ import annotations
 
 from dataclasses import replace
+from functools import partial
 
 import discord
 from discord import app_commands
@@ -16,7 +17,7 @@ from discord.ext import commands
 
 from briefs.actions.facts import PARTY_ROLES, TERM_ROLES, FactForm
 from briefs.model import ALIAS_KINDS, FACT_KINDS, STATUSES
-from briefs.text import MAX_FIELD, MAX_NAME
+from briefs.text import MAX_FIELD, MAX_LONG_FIELD, MAX_NAME
 
 from .. import answers
 from ..actors import actor_of
@@ -38,6 +39,7 @@ ALIAS_KIND_CHOICES = [app_commands.Choice(name=kind, value=kind) for kind in ALI
 Name = app_commands.Range[str, 1, MAX_NAME]
 Amount = app_commands.Range[str, 1, AMOUNT_LIMIT]
 Period = app_commands.Range[str, 1, PERIOD_LIMIT]
+Reason = app_commands.Range[str, 1, MAX_FIELD]
 
 FACT_OPTION_WORDS = {
     name: word(f"opt.{name}")
@@ -78,7 +80,7 @@ class Facts(commands.Cog):
         await send_screens(interaction, screens, ephemeral=True)
 
     @fact.command(name="add", description=word("cmd.fact.add"))
-    @app_commands.describe(**FACT_OPTION_WORDS)
+    @app_commands.describe(separate=word("opt.separate"), **FACT_OPTION_WORDS)
     @app_commands.choices(kind=KIND_CHOICES, status=STATUS_CHOICES)
     @app_commands.autocomplete(**COMPANY_OPTIONS)
     async def fact_add(
@@ -104,17 +106,38 @@ class Facts(commands.Cog):
         milestones_commercial: Amount | None = None,
         total: Amount | None = None,
         equity: Amount | None = None,
+        separate: bool = False,
     ) -> None:
         await require_admin(interaction)
         form = FactForm.of(locals())
-        await self.bot.db_call(answers.check_fact, form)
+        await self.bot.db_call(answers.check_new_fact, form, separate)
+        add = partial(answers.add_fact, separate=separate)
 
         async def submit(modal_interaction: discord.Interaction, text: FactText) -> None:
             await require_admin(modal_interaction)
             actor = actor_of(modal_interaction)
-            await self._reply(modal_interaction, answers.add_fact, actor, with_text(form, text))
+            await self._reply(modal_interaction, add, actor, with_text(form, text))
 
         await interaction.response.send_modal(FactModal(word("modal.add"), submit))
+
+    @fact.command(name="source", description=word("cmd.fact.source"))
+    @app_commands.describe(
+        fact=word("opt.fact_id"),
+        source=word("opt.cite_source"),
+        evidence=word("opt.cite_evidence"),
+        reason=word("opt.reason"),
+    )
+    async def fact_source(
+        self,
+        interaction: discord.Interaction,
+        fact: FactId,
+        source: SourceId,
+        evidence: app_commands.Range[str, 1, MAX_LONG_FIELD] | None = None,
+        reason: Reason | None = None,
+    ) -> None:
+        await require_admin(interaction)
+        actor = actor_of(interaction)
+        await self._reply(interaction, answers.cite_fact, actor, fact, source, evidence, reason)
 
     @fact.command(name="edit", description=word("cmd.fact.edit"))
     @app_commands.describe(id=word("opt.fact_id"), reason=word("opt.reason"), **FACT_OPTION_WORDS)
@@ -144,7 +167,7 @@ class Facts(commands.Cog):
         milestones_commercial: Amount | None = None,
         total: Amount | None = None,
         equity: Amount | None = None,
-        reason: app_commands.Range[str, 1, MAX_FIELD] | None = None,
+        reason: Reason | None = None,
     ) -> None:
         await require_admin(interaction)
         form = FactForm.of(locals())
@@ -166,7 +189,7 @@ class Facts(commands.Cog):
         self,
         interaction: discord.Interaction,
         id: FactId,
-        reason: app_commands.Range[str, 1, MAX_FIELD] | None = None,
+        reason: Reason | None = None,
     ) -> None:
         await require_admin(interaction)
         await self._reply(interaction, answers.remove_fact, actor_of(interaction), id, reason)

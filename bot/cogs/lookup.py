@@ -33,7 +33,7 @@ PERIOD_LIMIT = 20
 # Offered as choices; typed as plain text so that a value Discord did not offer reaches the
 # domain's own check (and its polite refusal) instead of failing in discord.py's converter.
 GRANULARITIES = ("year", "half", "quarter", "month")
-SEARCH_OPTIONS = ("query", "company", "kind", "sector", "since", "until")
+SEARCH_OPTIONS = ("query", "company", "kind", "sector", "since", "until", "flow")
 
 
 class Lookup(commands.Cog):
@@ -68,7 +68,7 @@ class Lookup(commands.Cog):
 
     @app_commands.command(name="search", description=word("cmd.search"))
     @app_commands.describe(**{name: word(f"cmd.search.{name}") for name in SEARCH_OPTIONS})
-    @app_commands.autocomplete(company=company_choices)
+    @app_commands.autocomplete(company=company_choices, sector=sector_choices, flow=flow_choices)
     @app_commands.choices(kind=KIND_CHOICES)
     async def search(
         self,
@@ -79,9 +79,10 @@ class Lookup(commands.Cog):
         sector: app_commands.Range[str, 1, MAX_NAME] | None = None,
         since: app_commands.Range[str, 1, PERIOD_LIMIT] | None = None,
         until: app_commands.Range[str, 1, PERIOD_LIMIT] | None = None,
+        flow: app_commands.Range[str, 1, MAX_NAME] | None = None,
     ) -> None:
         filters = {"company": company, "kind": kind, "sector": sector, "since": since}
-        found = partial(answers.search, **filters, until=until)
+        found = partial(answers.search, **filters, until=until, flow=flow)
         screens = await in_time(interaction, self.bot.db_call(found, query or ""))
         await send_screens(interaction, screens)
 

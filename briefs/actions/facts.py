@@ -273,6 +273,15 @@ def check(db: Database, form: FactForm) -> None:
         find_source(db, form.source)
 
 
+def check_new(db: Database, form: FactForm, *, separate: bool = False) -> None:
+    """:func:`check`, and for a new fact a repeat of a stored deal refused as :func:`add` would
+    (unless ``separate``), so nobody writes the summary of a deal that is already recorded."""
+    check(db, form)
+    if not separate:
+        fact = fact_in(form, source_id=0, resolve=lambda t: company_id(db, t))
+        repeats.refuse_repeat(db, claim_of(fact))
+
+
 def add(db: Database, form: FactForm, actor: Actor, *, separate: bool = False) -> int:
     """Store a new fact (and the new source it names, in the same transaction); its id.
 
