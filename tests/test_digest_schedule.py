@@ -10,9 +10,11 @@ import pytest
 from discord_standin import GuildSpec, RoleSpec, StandIn, two_servers
 
 from bot.schedule import DigestScheduler, DiscordSender, cron_trigger, shard_filter
-from briefs import digest as dg
-from briefs import digest_settings as ds
 from briefs.changes import Actor, FactIn, FigureIn, add_company, add_fact, add_source
+from briefs.digest import content as dg
+from briefs.digest import ledger
+from briefs.digest import schedule as timing
+from briefs.digest import settings as ds
 from briefs.store import isotime
 
 ADMIN = Actor("tester")
@@ -162,8 +164,8 @@ async def test_crash_between_send_and_record_is_healed_by_the_nonce(
         settings, dg.render_digest(digest), dg.chart_png(digest), claimed.record.nonce
     )
     scheduler = make_scheduler(Clock(fire))
-    assert await scheduler.run_due(fire + ds.CLAIM_LEASE - timedelta(seconds=1)) == []
-    [retry] = await scheduler.run_due(fire + ds.CLAIM_LEASE)
+    assert await scheduler.run_due(fire + ledger.CLAIM_LEASE - timedelta(seconds=1)) == []
+    [retry] = await scheduler.run_due(fire + ledger.CLAIM_LEASE)
     assert retry.status == "posted"
     assert list(retry.record.message_ids) == sent
     assert len(digests(standin, guild)) == len(sent)
@@ -193,7 +195,7 @@ async def test_a_day_late_catch_up_posts_a_week_late_one_does_not(
     [skipped] = await make_scheduler(Clock(SET_UP)).run_due(utc(2025, 4, 8, 12))
     assert skipped.status == "skipped" and skipped.key == "2025-W15"
     assert len(digests(standin, guild)) == 1
-    assert [r.status for r in ds.history(db, guild.id)] == ["skipped", "posted"]
+    assert [r.status for r in ledger.history(db, guild.id)] == ["skipped", "posted"]
 
 
 async def test_two_servers_keep_their_own_schedules(db, facts, standin, make_scheduler):
@@ -249,7 +251,7 @@ def test_cron_trigger_fires_at_the_right_utc_instants():
     trigger = cron_trigger(settings)
     before = trigger.get_next_fire_time(None, utc(2025, 3, 25))
     after = trigger.get_next_fire_time(None, before + timedelta(seconds=1))
-    assert before == utc(2025, 3, 31, 8) == ds.next_fire(settings, utc(2025, 3, 25))
+    assert before == utc(2025, 3, 31, 8) == timing.next_fire(settings, utc(2025, 3, 25))
     assert after == utc(2025, 4, 7, 8)
     autumn = trigger.get_next_fire_time(None, utc(2025, 10, 21))
     assert autumn == utc(2025, 10, 27, 9)
@@ -442,8 +444,10 @@ async def test_a_second_bot_never_takes_over_a_digest_waiting_out_a_long_429(
 
     clock.now = fire + timedelta(seconds=75)
     assert await second.run_due(clock.now) == []
-    clock.now = fire + ds.CLAIM_LEASE + timedelta(seconds=75)
-    await eventually(lambda: ds.get_post(db, guild.id, "2025-W13").lease_until > isotime(clock.now))
+    clock.now = fire + ledger.CLAIM_LEASE + timedelta(seconds=75)
+    await eventually(
+        lambda: ledger.get_post(db, guild.id, "2025-W13").lease_until > isotime(clock.now)
+    )
     assert await second.run_due(clock.now) == []
     assert not sending.done()
 

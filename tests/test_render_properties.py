@@ -16,9 +16,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from briefs import render
-from briefs.digest import Digest, SectorDeals, render_digest
-from briefs.digest_query import ChartPoint, Totals
-from briefs.digest_settings import DigestSettings, PostRecord
+from briefs.digest.content import Digest, SectorDeals, render_digest
+from briefs.digest.ledger import PostRecord
+from briefs.digest.query import ChartPoint, Totals
+from briefs.digest.settings import DigestSettings
 from briefs.errors import BadInput, NotFound
 from briefs.ingest.proposal import Party, Proposal, ProposedFigure
 from briefs.ingest.review import QueuedProposal
