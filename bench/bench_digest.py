@@ -24,6 +24,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import bot.format  # noqa: F401  (the digest posts in the "discord" flavour it registers)
 from briefs.changes import (
     Actor,
     FactIn,
@@ -261,7 +262,7 @@ async def schedule_many(db, servers: int, rng: random.Random) -> None:
         )
         # This week's digest is already in the ledger, so the sweep checks every server fully.
         key = timing.period_key(settings, timing.last_fire(settings, now))
-        ledger.mark_skipped(db, gid, key, "bench", now=now)
+        ledger.mark_skipped(db, gid, key, "bench", nonce=key, now=now)
 
     async def db_call(func, *args):
         return func(db, *args)

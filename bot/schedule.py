@@ -23,6 +23,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import functools
+import hashlib
 import io
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
@@ -283,7 +284,13 @@ class DigestScheduler:
         """Claim, send, record; servers queue behind one another here."""
         async with self._queue:
             claimed = await self._db(
-                dg.claim_period, settings, key, end=end, now=now, retry_failed=retry_failed
+                dg.claim_period,
+                settings,
+                key,
+                end=end,
+                nonce=make_nonce(settings.guild_id, key),
+                now=now,
+                retry_failed=retry_failed,
             )
             if not claimed.won:
                 return Outcome(settings.guild_id, key, "already", claimed.record)
@@ -342,6 +349,19 @@ def _renew(db, record: ledger.PostRecord, now: datetime) -> bool:
     return ledger.renew_lease(db, record, now=now)
 
 
+def make_nonce(guild_id: int, key: str) -> str:
+    """A deterministic nonce base for a server's period: 20 characters, room for a page number.
+
+    Discord limits a nonce to 25 characters; each message of a digest gets ``{base}.{n}``.
+    """
+    digest = hashlib.sha256(f"{guild_id}:{key}".encode()).hexdigest()
+    return f"d{digest[:19]}"
+
+
+def page_nonce(base: str, index: int) -> str:
+    return f"{base}.{index}"
+
+
 def _content(db, record: ledger.PostRecord) -> tuple[list[Page], bytes | None]:
     """Build, render and draw a claimed digest (in a worker thread: it is the slow part)."""
     digest = dg.digest_for_post(db, record)
@@ -349,7 +369,7 @@ def _content(db, record: ledger.PostRecord) -> tuple[list[Page], bytes | None]:
 
 
 def _skip(db, guild_id: int, key: str, now: datetime) -> None:
-    ledger.mark_skipped(db, guild_id, key, "late", now=now)
+    ledger.mark_skipped(db, guild_id, key, "late", nonce=make_nonce(guild_id, key), now=now)
 
 
 def _progress(db, record: ledger.PostRecord, ids: list[int]) -> None:
@@ -420,7 +440,7 @@ class DiscordSender:
                 extra.update(content=_mention(role), allowed_mentions=_allowed(role))
                 if chart:
                     extra["file"] = discord.File(io.BytesIO(chart), dg.CHART_FILENAME)
-            message = await _send_one(channel, embeds, ledger.page_nonce(nonce, index), extra)
+            message = await _send_one(channel, embeds, page_nonce(nonce, index), extra)
             ids.append(message.id)
             if on_sent is not None:
                 await on_sent(ids)

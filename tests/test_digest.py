@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from bot.format import DESCRIPTION_LIMIT, FIELD_VALUE_LIMIT, PAGE_TOTAL_LIMIT, group_messages
 from briefs.changes import (
     Actor,
     FactIn,
@@ -23,13 +24,7 @@ from briefs.digest import content as dg
 from briefs.digest import query as dq
 from briefs.errors import DealbriefError
 from briefs.queries import changes_since, fetch_facts, latest_audit_id
-from briefs.render import (
-    DESCRIPTION_LIMIT,
-    FIELD_VALUE_LIMIT,
-    PAGE_TOTAL_LIMIT,
-    group_messages,
-    to_text,
-)
+from briefs.render import to_text
 from briefs.store import open_db
 
 ADMIN = Actor("tester")

@@ -9,7 +9,14 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from discord_standin import GuildSpec, RoleSpec, StandIn, two_servers
 
-from bot.schedule import DigestScheduler, DiscordSender, cron_trigger, shard_filter
+from bot.schedule import (
+    DigestScheduler,
+    DiscordSender,
+    cron_trigger,
+    make_nonce,
+    page_nonce,
+    shard_filter,
+)
 from briefs.changes import Actor, FactIn, FigureIn, add_company, add_fact, add_source
 from briefs.digest import content as dg
 from briefs.digest import ledger
@@ -158,7 +165,9 @@ async def test_crash_between_send_and_record_is_healed_by_the_nonce(
     settings = enable(db, guild)
     fire = utc(2025, 3, 24, 9)
     # The process that died: it claimed and sent, but never marked the post as posted.
-    claimed = dg.claim_period(db, settings, "2025-W13", end=fire, now=fire)
+    claimed = dg.claim_period(
+        db, settings, "2025-W13", end=fire, nonce=make_nonce(guild.id, "2025-W13"), now=fire
+    )
     digest = dg.digest_for_post(db, claimed.record)
     sent = await DiscordSender(make_scheduler.bot).send(
         settings, dg.render_digest(digest), dg.chart_png(digest), claimed.record.nonce
@@ -244,6 +253,12 @@ async def test_mention_goes_only_to_the_chosen_role(db, facts, standin, make_sch
     allowed = payload["allowed_mentions"]
     assert allowed["parse"] == [] and [str(r) for r in allowed["roles"]] == [str(readers.id)]
     assert payload["enforce_nonce"] is True and len(payload["nonce"]) <= 25
+
+
+def test_a_period_has_one_nonce_with_room_for_page_numbers():
+    base = make_nonce(111, "2025-W13")
+    assert base == make_nonce(111, "2025-W13") != make_nonce(111, "2025-W14")
+    assert len(page_nonce(base, 99)) <= 25  # Discord's limit for a nonce
 
 
 def test_cron_trigger_fires_at_the_right_utc_instants():
@@ -394,7 +409,9 @@ async def test_a_stale_claim_from_yesterday_is_given_up_and_the_next_digest_cove
     guild = standin.guilds[0]
     settings = enable(db, guild)
     fire = utc(2025, 3, 24, 9)
-    dg.claim_period(db, settings, "2025-W13", end=fire, now=fire)
+    dg.claim_period(
+        db, settings, "2025-W13", end=fire, nonce=make_nonce(guild.id, "2025-W13"), now=fire
+    )
     [given_up] = await make_scheduler(Clock(fire)).run_due(fire + timedelta(days=1, minutes=5))
     assert (given_up.status, given_up.error) == ("failed", "late")
     assert digests(standin, guild) == []

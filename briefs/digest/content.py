@@ -283,6 +283,7 @@ def claim_period(
     key: str,
     *,
     end: datetime,
+    nonce: str,
     now: datetime,
     retry_failed: bool = False,
 ) -> Claim:
@@ -296,6 +297,7 @@ def claim_period(
         last_audit_id=until,
         period_start=start,
         period_end=end,
+        nonce=nonce,
         now=now,
         retry_failed=retry_failed,
     )

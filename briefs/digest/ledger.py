@@ -1,15 +1,14 @@
 """The post ledger: one row per server and period, so that each period posts once.
 
 A claim is an INSERT guarded by UNIQUE(guild_id, period_key), so however many triggers race, one
-wins; the nonce stored with the claim lets a retry after a crash be recognised by Discord as the
-same message. A claim is a lease: its sender renews it while it sends (:func:`renew_lease`), and
+wins; the nonce the sender gives with the claim (``bot.schedule.make_nonce``) is kept for every
+retry, so that Discord recognises a retry after a crash as the same message. A claim is a lease: its sender renews it while it sends (:func:`renew_lease`), and
 no one else takes the post over until the lease has run out, however long Discord makes the
 sender wait.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -49,19 +48,6 @@ class Claim:
 
     won: bool
     record: PostRecord
-
-
-def make_nonce(guild_id: int, key: str) -> str:
-    """A deterministic nonce base for a server's period: 20 characters, room for a page number.
-
-    Discord limits a nonce to 25 characters; each message of a digest gets ``{base}.{n}``.
-    """
-    digest = hashlib.sha256(f"{guild_id}:{key}".encode()).hexdigest()
-    return f"d{digest[:19]}"
-
-
-def page_nonce(base: str, index: int) -> str:
-    return f"{base}.{index}"
 
 
 def get_post(db: Database, guild_id: int, key: str) -> PostRecord | None:
@@ -107,6 +93,7 @@ def claim(
     last_audit_id: int,
     period_start: datetime,
     period_end: datetime,
+    nonce: str,
     now: datetime,
     retry_failed: bool = False,
 ) -> Claim:
@@ -117,7 +104,6 @@ def claim(
     failed; the retry keeps the original nonce and audit range so that Discord deduplicates and
     the content is the same.
     """
-    nonce = make_nonce(guild_id, key)
     lease_until = isotime(now + CLAIM_LEASE)
     with writing(db):
         cursor = db.execute(
@@ -196,14 +182,14 @@ def mark_failed(db: Database, record: PostRecord, error: str, *, now: datetime) 
 
 
 def mark_skipped(
-    db: Database, guild_id: int, key: str, reason: str, *, now: datetime
+    db: Database, guild_id: int, key: str, reason: str, *, nonce: str, now: datetime
 ) -> PostRecord | None:
     """Record a period that will not be posted (missed by too much); None if it had a row."""
     with writing(db):
         cursor = db.execute(
             "INSERT OR IGNORE INTO digest_posts (guild_id, period_key, status, nonce, claimed_at, "
             "error) VALUES (?, ?, 'skipped', ?, ?, ?)",
-            [int(guild_id), key, make_nonce(guild_id, key), isotime(now), reason[:500]],
+            [int(guild_id), key, nonce, isotime(now), reason[:500]],
         )
     return _must_get(db, guild_id, key) if cursor.rowcount == 1 else None
 
