@@ -27,6 +27,8 @@ from briefs.render import Page
 from briefs.search_filters import parse_filters
 from briefs.text import MAX_QUERY, clean
 
+from .format import group_messages
+
 COMMAND_STYLE = "slash"
 SEARCH_PAGE_SIZE = 8
 SEARCH_MAX_SCREENS = 5
@@ -36,7 +38,7 @@ Screens = list[list[Page]]
 
 
 def screens_of(pages: Sequence[Page]) -> Screens:
-    return render.group_messages(pages)
+    return group_messages(pages)
 
 
 def deal(db: Database, company: str, flavour: str = "discord") -> Screens:

@@ -6,7 +6,9 @@ from collections.abc import Sequence
 
 import discord
 
-from briefs.render import Page, group_messages
+from briefs.render import Page
+
+from .format import group_messages
 
 
 def page_to_embed(page: Page) -> discord.Embed:

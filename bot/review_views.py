@@ -21,11 +21,12 @@ from briefs.actions.facts import FactForm
 from briefs.actions.review import Approval, NewCompany, approve, reject
 from briefs.changes import Actor
 from briefs.ingest.review import QueuedProposal, count_pending, next_pending
-from briefs.render import Page, group_messages, render_template
+from briefs.render import Page, render_template
 from briefs.text import MAX_FIELD, MAX_NAME
 
 from .actors import actor_of
 from .embeds import to_embeds
+from .format import group_messages
 from .permissions import require_admin
 from .review_form import edits_from, form_fields
 from .views import NONE, VIEW_TIMEOUT, CheckedModal, OwnedView, in_time, respond

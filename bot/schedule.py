@@ -23,6 +23,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import functools
+import hashlib
 import io
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
@@ -37,8 +38,10 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from briefs import digest as dg
-from briefs import digest_settings as ds
+from briefs.digest import content as dg
+from briefs.digest import ledger
+from briefs.digest import schedule as timing
+from briefs.digest import settings as ds
 from briefs.errors import Conflict
 from briefs.render import Page
 from briefs.store import utcnow
@@ -94,7 +97,7 @@ class Outcome:
     guild_id: int
     key: str
     status: str
-    record: ds.PostRecord | None = None
+    record: ledger.PostRecord | None = None
     error: str | None = None
 
 
@@ -234,7 +237,7 @@ class DigestScheduler:
 
     async def _run_one(self, settings: ds.DigestSettings, now: datetime) -> Outcome | None:
         try:
-            due = await self.db_call(ds.due, settings, now)
+            due = await self.db_call(timing.due, settings, now)
             if due is None:
                 return None
             if due.action == "skip":
@@ -252,10 +255,10 @@ class DigestScheduler:
             await self._db(ds.record_error, settings.guild_id, "unexpected", now=now)
             return Outcome(settings.guild_id, "", "failed", error=type(err).__name__)
 
-    async def _expire(self, settings: ds.DigestSettings, due: ds.Due, now: datetime) -> Outcome:
+    async def _expire(self, settings: ds.DigestSettings, due: timing.Due, now: datetime) -> Outcome:
         """A claim whose sender died over a day ago: not posted this late (the next digest
         covers its changes, since only posted digests move the window on)."""
-        record = await self.db_call(ds.get_post, settings.guild_id, due.key)
+        record = await self.db_call(ledger.get_post, settings.guild_id, due.key)
         failed = await self.db_call(_failed, record, "late", now)
         log.warning("digest %s for guild %s given up: over a day late", due.key, settings.guild_id)
         return Outcome(settings.guild_id, due.key, "failed", failed, "late")
@@ -266,7 +269,7 @@ class DigestScheduler:
         settings = await self.db_call(ds.get_settings, guild_id)
         if settings.channel_id is None:
             raise Conflict("no digest channel is set", code="digest_no_channel")
-        key = ds.period_key(settings, now)
+        key = timing.period_key(settings, now)
         return await self.post(settings, key, end=now, now=now, retry_failed=True)
 
     async def post(
@@ -281,7 +284,13 @@ class DigestScheduler:
         """Claim, send, record; servers queue behind one another here."""
         async with self._queue:
             claimed = await self._db(
-                dg.claim_period, settings, key, end=end, now=now, retry_failed=retry_failed
+                dg.claim_period,
+                settings,
+                key,
+                end=end,
+                nonce=make_nonce(settings.guild_id, key),
+                now=now,
+                retry_failed=retry_failed,
             )
             if not claimed.won:
                 return Outcome(settings.guild_id, key, "already", claimed.record)
@@ -314,7 +323,7 @@ class DigestScheduler:
             return Outcome(settings.guild_id, key, "posted", posted)
 
     @contextlib.asynccontextmanager
-    async def _holding(self, record: ds.PostRecord) -> AsyncIterator[None]:
+    async def _holding(self, record: ledger.PostRecord) -> AsyncIterator[None]:
         """Renew the claim's lease every ``heartbeat`` seconds while the block sends."""
 
         async def beat() -> None:
@@ -336,30 +345,43 @@ class DigestScheduler:
                 await task
 
 
-def _renew(db, record: ds.PostRecord, now: datetime) -> bool:
-    return ds.renew_lease(db, record, now=now)
+def _renew(db, record: ledger.PostRecord, now: datetime) -> bool:
+    return ledger.renew_lease(db, record, now=now)
 
 
-def _content(db, record: ds.PostRecord) -> tuple[list[Page], bytes | None]:
+def make_nonce(guild_id: int, key: str) -> str:
+    """A deterministic nonce base for a server's period: 20 characters, room for a page number.
+
+    Discord limits a nonce to 25 characters; each message of a digest gets ``{base}.{n}``.
+    """
+    digest = hashlib.sha256(f"{guild_id}:{key}".encode()).hexdigest()
+    return f"d{digest[:19]}"
+
+
+def page_nonce(base: str, index: int) -> str:
+    return f"{base}.{index}"
+
+
+def _content(db, record: ledger.PostRecord) -> tuple[list[Page], bytes | None]:
     """Build, render and draw a claimed digest (in a worker thread: it is the slow part)."""
     digest = dg.digest_for_post(db, record)
     return dg.render_digest(digest), dg.chart_png(digest) if digest.chart else None
 
 
 def _skip(db, guild_id: int, key: str, now: datetime) -> None:
-    ds.mark_skipped(db, guild_id, key, "late", now=now)
+    ledger.mark_skipped(db, guild_id, key, "late", nonce=make_nonce(guild_id, key), now=now)
 
 
-def _progress(db, record: ds.PostRecord, ids: list[int]) -> None:
-    ds.record_progress(db, record, ids)
+def _progress(db, record: ledger.PostRecord, ids: list[int]) -> None:
+    ledger.record_progress(db, record, ids)
 
 
-def _failed(db, record: ds.PostRecord, code: str, now: datetime) -> ds.PostRecord:
-    return ds.mark_failed(db, record, code, now=now)
+def _failed(db, record: ledger.PostRecord, code: str, now: datetime) -> ledger.PostRecord:
+    return ledger.mark_failed(db, record, code, now=now)
 
 
-def _posted(db, record: ds.PostRecord, ids: list[int], now: datetime) -> ds.PostRecord:
-    return ds.mark_posted(db, record, ids, now=now)
+def _posted(db, record: ledger.PostRecord, ids: list[int], now: datetime) -> ledger.PostRecord:
+    return ledger.mark_posted(db, record, ids, now=now)
 
 
 # --- Sending on Discord -----------------------------------------------------------------------
@@ -418,7 +440,7 @@ class DiscordSender:
                 extra.update(content=_mention(role), allowed_mentions=_allowed(role))
                 if chart:
                     extra["file"] = discord.File(io.BytesIO(chart), dg.CHART_FILENAME)
-            message = await _send_one(channel, embeds, ds.page_nonce(nonce, index), extra)
+            message = await _send_one(channel, embeds, page_nonce(nonce, index), extra)
             ids.append(message.id)
             if on_sent is not None:
                 await on_sent(ids)

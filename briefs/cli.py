@@ -481,6 +481,6 @@ cli.add_command(review)
 
 # --- The weekly digest as text --------------------------------------------------------------
 
-from .digest_cli import digest_command  # noqa: E402
+from .digest.cli import digest_command  # noqa: E402
 
 cli.add_command(digest_command)

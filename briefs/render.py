@@ -1,14 +1,14 @@
-"""Turn read models into pages people read: on Discord (embeds) or as plain text (CLI, console).
+"""Turn read models into pages people read, in one of the registered flavours.
 
 Every word comes from a template in ``templates/``. A template writes its text in sections
-(``{{ section("field", "Deals") }}``) that become the parts of a :class:`Page`; the code then
-splits pages to Discord's limits, never cutting anything off.
+(``{{ section("field", "Deals") }}``) that become the parts of a :class:`Page`.
 
-Two flavours render the same templates:
-
-- ``discord``: every ``{{ }}`` output is escaped for Markdown and mentions, so stored text can
-  neither format nor ping; helpers such as :func:`bold` return :class:`Trusted` markup.
-- ``text``: no Markdown, control characters stripped; pages are not split.
+Each flavour is registered once (:func:`register_flavour`) with how it makes stored text inert,
+how it writes the markup the code adds (bold, links, timestamps) and whether pages are cut to a
+size. Every ``{{ }}`` output passes the flavour's escape; helpers such as ``bold`` return
+:class:`Trusted` markup. ``text`` is defined here: no markup, control characters stripped, pages
+not split. ``bot.format`` registers ``discord`` (Markdown and mentions escaped, pages split to
+Discord's limits) when the bot imports it.
 
 Hints that name a command (``Details: /source id:3``) follow the ``commands`` style: Discord
 pages default to slash commands, text to the command line; the console renders text with
@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache
 from pathlib import Path
@@ -48,22 +48,10 @@ TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 
 BRAND_COLOUR = 0x2E7D6B
 
-# Discord's embed limits (https://discord.com/developers/docs/resources/message#embed-object).
-TITLE_LIMIT = 256
-DESCRIPTION_LIMIT = 4096
-FIELD_NAME_LIMIT = 256
-FIELD_VALUE_LIMIT = 1024
-FIELDS_PER_PAGE = 25
-PAGE_TOTAL_LIMIT = 6000
-PAGES_PER_MESSAGE = 10
-FOOTER_LIMIT = 2048
-
-FLAVOURS = ("discord", "text")
 # How a hint spells a command: "cli" as typed in a shell (``dealbrief source 3``), "slash" as
 # typed on Discord or in the console that mirrors it (``/source id:3``).
 COMMAND_STYLES = ("cli", "slash")
-EMPTY = "\u200b"  # Discord refuses empty field names and values; a zero-width space is blank.
-ZWSP = "\u200b"
+EMPTY = "\u200b"  # a blank field name or value: a zero-width space, never empty
 
 
 @dataclass
@@ -75,7 +63,7 @@ class Field:
 
 @dataclass
 class Page:
-    """One Discord embed's worth of content, or one block of console text."""
+    """One screen of an answer: an embed on Discord, a block of text in a terminal."""
 
     title: str
     description: str = ""
@@ -86,7 +74,7 @@ class Page:
     url: str | None = None
 
     def total_chars(self) -> int:
-        """Characters Discord counts towards the 6000 per embed (and per message)."""
+        """Every character the page shows: what a size limit per page or message counts."""
         return (
             len(self.title)
             + len(self.description)
@@ -106,38 +94,12 @@ class Trusted(Markup):
 
 # --- Escaping ---------------------------------------------------------------------------------
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]")
-_MD_ANYWHERE = re.compile(r"([\\*_~`|\[\]])")
-_MD_LINE_START = re.compile(r"^(\s*)([#>+-])", re.MULTILINE)
-_MD_NUMBERED = re.compile(r"^(\s*\d+)(\.)", re.MULTILINE)
-_SCHEME = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*):(//)")
-# Anything one of the substitutions below would change. Most stored text has none of it, and a
-# single search is far cheaper than six substitutions on every value a brief prints.
-_NEEDS_ESCAPE = re.compile(
-    _CONTROL.pattern[:-1] + r"\\*_~`|\[\]@<]|^\s*([#>+-]|\d+\.)|://", re.MULTILINE
-)
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]")
 
 
 def strip_controls(text: str) -> str:
     """Drop control, zero-width and direction characters; keep newlines and tabs."""
-    return _CONTROL.sub("", text)
-
-
-def escape_discord(text: str) -> str:
-    """Make stored text inert on Discord: no Markdown, no links, no mentions, no pings.
-
-    Backslash escapes stop formatting; a zero-width space after ``@`` and ``<`` stops
-    ``@everyone``, ``<@id>``, ``<@&id>``, ``<#id>``, and one inside ``://`` stops auto-links.
-    """
-    if _NEEDS_ESCAPE.search(text) is None:
-        return text
-    text = strip_controls(text)
-    text = _MD_ANYWHERE.sub(r"\\\1", text)
-    text = _MD_LINE_START.sub(r"\1\\\2", text)
-    text = _MD_NUMBERED.sub(r"\1\\\2", text)
-    text = text.replace("@", "@" + ZWSP)
-    text = text.replace("<", "<" + ZWSP)  # even last: the next text may start "@123>"
-    return _SCHEME.sub(r"\1:" + ZWSP + r"\2", text)
+    return CONTROL.sub("", text)
 
 
 URL_LIMIT = 2048
@@ -153,7 +115,7 @@ def safe_url(url: str | None) -> str | None:
     address is not one, and an embed given an invalid ``url`` makes Discord refuse the whole
     message.
     """
-    if not url or _CONTROL.search(url) or re.search(r"\s", url):
+    if not url or CONTROL.search(url) or re.search(r"\s", url):
         return None
     try:
         parts = urlsplit(url)
@@ -173,12 +135,65 @@ def safe_url(url: str | None) -> str | None:
     return shown if len(shown) <= URL_LIMIT else None
 
 
-def _escaper(flavour: str) -> Callable[[str], str]:
-    return escape_discord if flavour == "discord" else strip_controls
+# --- Flavours ---------------------------------------------------------------------------------
 
 
-def _finalize(flavour: str) -> Callable[[Any], Trusted]:
-    escape = _escaper(flavour)
+def _as_is(text: str) -> str:
+    return text
+
+
+def _text_link(label: str, url: str) -> str:
+    return f"{label} <{url}>"
+
+
+@dataclass(frozen=True)
+class Flavour:
+    """One way of showing pages, registered once by name.
+
+    ``escape`` makes stored text inert; ``bold``, ``italic`` and ``code`` wrap one line the
+    code already escaped (``code`` gets it with backticks replaced); ``link`` gets an escaped
+    label and a :func:`safe_url`; ``timestamp`` writes an aware moment in a style ("d", "f")
+    or, when None, the moment is written as a UTC date; ``split`` cuts a page to the
+    flavour's limits (None: pages stay whole); ``commands`` is how hints spell commands.
+    """
+
+    name: str
+    escape: Callable[[str], str]
+    bold: Callable[[str], str] = _as_is
+    italic: Callable[[str], str] = _as_is
+    code: Callable[[str], str] = _as_is
+    link: Callable[[str, str], str] = _text_link
+    timestamp: Callable[[datetime, str], str] | None = None
+    split: Callable[[Page], list[Page]] | None = None
+    commands: str = "cli"
+
+
+_FLAVOURS: dict[str, Flavour] = {}
+
+
+def register_flavour(flavour: Flavour) -> Flavour:
+    """Make a flavour available to every renderer; each name is registered once."""
+    if flavour.name in _FLAVOURS:
+        raise ValueError(f"flavour {flavour.name!r} is already registered")
+    if flavour.commands not in COMMAND_STYLES:
+        raise ValueError(f"unknown command style {flavour.commands!r}")
+    _FLAVOURS[flavour.name] = flavour
+    return flavour
+
+
+def get_flavour(name: str) -> Flavour:
+    """A registered flavour; "discord" exists once ``bot.format`` is imported."""
+    try:
+        return _FLAVOURS[name]
+    except KeyError:
+        raise ValueError(f"unknown flavour {name!r}") from None
+
+
+TEXT = register_flavour(Flavour("text", escape=strip_controls))
+
+
+def _finalize(flavour: Flavour) -> Callable[[Any], Trusted]:
+    escape = flavour.escape
 
     def finalize(value: Any) -> Trusted:
         if value is None:
@@ -197,10 +212,9 @@ _PART = "\x1f"
 SECTION_KINDS = ("title", "description", "field", "footer")
 
 
-def _helpers(flavour: str) -> dict[str, Callable[..., Any]]:
+def _helpers(flavour: Flavour) -> dict[str, Callable[..., Any]]:
     """Functions templates call; each returns Trusted output already escaped for the flavour."""
-    escape = _escaper(flavour)
-    discord = flavour == "discord"
+    escape = flavour.escape
 
     def section(kind: str, name: Any = "", inline: bool = False) -> Trusted:
         if kind not in SECTION_KINDS:
@@ -215,19 +229,16 @@ def _helpers(flavour: str) -> dict[str, Callable[..., Any]]:
 
     def bold(value: Any) -> Trusted:
         text = inline(value)
-        return Trusted(f"**{text}**" if discord else text)
+        return Trusted(flavour.bold(text))
 
     def italic(value: Any) -> Trusted:
         text = inline(value)
-        return Trusted(f"*{text}*" if discord else text)
+        return Trusted(flavour.italic(text))
 
     def code(value: Any) -> Trusted:
-        """Something to type, such as a command: shown as code on Discord, on one line."""
+        """Something to type, such as a command: on one line, as code where the flavour has it."""
         text = " ".join(strip_controls(str(value)).replace("`", "'").split())
-        if not discord:
-            return Trusted(text)
-        # Backslashes show as typed inside code, so only zero-width spaces can break a mention.
-        return Trusted("`" + text.replace("@", "@" + ZWSP).replace("<", "<" + ZWSP) + "`")
+        return Trusted(flavour.code(text))
 
     def link(label: Any, url: str | None) -> Trusted:
         """A link only for http(s) addresses; anything else is shown as plain text."""
@@ -235,18 +246,18 @@ def _helpers(flavour: str) -> dict[str, Callable[..., Any]]:
         safe = safe_url(url)
         if not safe:
             return Trusted(text)
-        return Trusted(f"[{text}](<{safe}>)" if discord else f"{text} <{safe}>")
+        return Trusted(flavour.link(text, safe))
 
     def when(value: str | None, style: str = "d") -> Trusted:
-        """A stored ISO timestamp: Discord shows it in each reader's time zone."""
+        """A stored ISO timestamp, as the flavour writes moments (else a UTC date)."""
         if not value:
             return Trusted("")
         try:
             moment = datetime.fromisoformat(value)
         except ValueError:
             return Trusted(escape(value))
-        if discord and moment.tzinfo is not None:
-            return Trusted(f"<t:{int(moment.timestamp())}:{style}>")
+        if flavour.timestamp is not None and moment.tzinfo is not None:
+            return Trusted(flavour.timestamp(moment, style))
         shown = moment.strftime("%Y-%m-%d %H:%M UTC" if style != "d" else "%Y-%m-%d")
         return Trusted(shown)
 
@@ -393,16 +404,10 @@ _FILTERS: dict[str, Callable[..., Any]] = {
 }
 
 
-def default_commands(flavour: str) -> str:
-    """Slash commands on Discord, the command line for text, unless a caller says otherwise."""
-    return "slash" if flavour == "discord" else "cli"
-
-
 @cache
-def environment(flavour: str) -> Environment:
-    """The Jinja2 environment for one flavour; shared and built once."""
-    if flavour not in FLAVOURS:
-        raise ValueError(f"unknown flavour {flavour!r}")
+def environment(name: str) -> Environment:
+    """The Jinja2 environment for one registered flavour; shared and built once."""
+    flavour = get_flavour(name)
     env = Environment(
         loader=FileSystemLoader(TEMPLATES_DIR),
         undefined=StrictUndefined,
@@ -413,7 +418,7 @@ def environment(flavour: str) -> Environment:
         finalize=_finalize(flavour),
     )
     env.globals.update(_helpers(flavour))
-    env.globals["flavour"] = flavour
+    env.globals["flavour"] = name
     env.globals.update(
         fact_kinds=tuple(FACT_KINDS),
         deal_kinds=DEAL_KINDS,
@@ -421,7 +426,7 @@ def environment(flavour: str) -> Environment:
         figure_roles=FIGURE_ROLES,
         milestone_roles=VOCAB.milestone_roles,
     )
-    env.globals["commands"] = default_commands(flavour)
+    env.globals["commands"] = flavour.commands
     env.filters.update(_FILTERS)
     return env
 
@@ -456,7 +461,7 @@ def parse_sections(text: str) -> Page:
 def render_template(
     name: str, flavour: str = "discord", *, commands: str | None = None, **context: Any
 ) -> list[Page]:
-    """Render one template into pages: split to Discord's limits in the Discord flavour.
+    """Render one template into pages, split to the flavour's limits if it has any.
 
     ``commands`` ("cli" or "slash") overrides how command hints are spelled for this flavour.
     """
@@ -466,138 +471,8 @@ def render_template(
         context["commands"] = commands
     text = environment(flavour).get_template(name).render(**context)
     page = parse_sections(text)
-    return split_pages(page) if flavour == "discord" else [page]
-
-
-# --- Splitting to Discord's limits ------------------------------------------------------------
-
-
-def split_text(text: str, limit: int) -> list[str]:
-    """Cut ``text`` into chunks of at most ``limit`` characters, losing nothing.
-
-    Cuts fall between paragraphs when possible, else between lines, else between words; only a
-    single word longer than the limit is cut inside (never just after an escaping backslash).
-    """
-    if len(text) <= limit:
-        return [text]
-    for separator in ("\n\n", "\n"):
-        pieces = text.split(separator)
-        if len(pieces) > 1:
-            return _pack(pieces, separator, limit)
-    # Cuts inside a line: each later chunk starts a line of its own, so it keeps a character
-    # free for the escape that stops "# ", "> " or "1. " from becoming a heading, quote or list.
-    pieces = text.split(" ")
-    chunks = _pack(pieces, " ", limit - 1) if len(pieces) > 1 else _cut_word(text, limit - 1)
-    return [chunks[0], *(_escape_line_start(chunk) for chunk in chunks[1:])]
-
-
-def _escape_line_start(chunk: str) -> str:
-    """Escape a Markdown block marker that only became a line start by being cut there."""
-    chunk = re.sub(r"^(\s*)([#>+-])", r"\1\\\2", chunk, count=1)
-    return re.sub(r"^(\s*\d+)(\.)", r"\1\\\2", chunk, count=1)
-
-
-def _pack(pieces: list[str], separator: str, limit: int) -> list[str]:
-    chunks: list[str] = []
-    current = ""
-    for piece in pieces:
-        for part in split_text(piece, limit):
-            joined = f"{current}{separator}{part}" if current else part
-            if len(joined) <= limit:
-                current = joined
-            else:
-                if current:
-                    chunks.append(current)
-                current = part
-    if current:
-        chunks.append(current)
-    return [c.strip() or EMPTY for c in chunks]
-
-
-def _cut_word(text: str, limit: int) -> list[str]:
-    chunks = []
-    while len(text) > limit:
-        cut = limit
-        while cut > 1 and text[cut - 1] == "\\":
-            cut -= 1
-        chunks.append(text[:cut])
-        text = text[cut:]
-    return [*chunks, text] if text else chunks
-
-
-def _shorten(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1].rstrip("\\") + "…"
-
-
-# The widest "(n/N)" a continued title gets: room for it is kept on every page.
-PAGE_NUMBERS = " (9999/9999)"
-
-
-def split_pages(page: Page) -> list[Page]:
-    """Split one page into as many as needed so that none exceeds a Discord limit.
-
-    Long descriptions and field values continue on further fields and pages; a title too long
-    for the limit is shortened and given whole at the top of the description; an overlong footer
-    moves into fields. Continuation pages are titled "Title (2/3)".
-    """
-    title, description = page.title, page.description
-    if len(title) > TITLE_LIMIT - len(PAGE_NUMBERS):
-        description = f"{title}\n\n{description}".strip()
-        title = _shorten(title, TITLE_LIMIT - len(PAGE_NUMBERS))
-    footer, fields = page.footer, list(page.fields)
-    if len(footer) > FOOTER_LIMIT:
-        fields.append(Field(EMPTY, footer))
-        footer = ""
-    budget = PAGE_TOTAL_LIMIT - len(title) - len(PAGE_NUMBERS) - len(footer)
-    blocks = split_text(description, min(DESCRIPTION_LIMIT, budget)) if description else []
-    pieces = [piece for f in fields for piece in _split_field(f)]
-    pages: list[Page] = []
-    current = replace(page, title=title, description="", fields=[], footer=footer)
-    for block in blocks:
-        if current.description or current.fields:
-            pages.append(current)
-            current = replace(current, description="", fields=[])
-        current.description = block
-    for piece in pieces:
-        used = len(current.description) + sum(len(f.name) + len(f.value) for f in current.fields)
-        size = len(piece.name) + len(piece.value)
-        if len(current.fields) >= FIELDS_PER_PAGE or used + size > budget:
-            pages.append(current)
-            current = replace(current, description="", fields=[])
-        current.fields.append(piece)
-    pages.append(current)
-    if len(pages) > 1 and title:
-        for number, each in enumerate(pages, start=1):
-            each.title = f"{title} ({number}/{len(pages)})"
-    return pages
-
-
-def _split_field(item: Field) -> list[Field]:
-    """One field, or several when its value exceeds the limit ("Deals", "Deals (cont.)")."""
-    name = _shorten(item.name or EMPTY, FIELD_NAME_LIMIT - len(" (cont.)"))
-    value = f"{item.name}\n{item.value}" if len(item.name) > len(name) else item.value
-    chunks = split_text(value or EMPTY, FIELD_VALUE_LIMIT)
-    return [
-        Field(name if i == 0 else f"{name} (cont.)", chunk, item.inline)
-        for i, chunk in enumerate(chunks)
-    ]
-
-
-def group_messages(pages: Sequence[Page]) -> list[list[Page]]:
-    """Group pages into messages of at most 10 embeds and 6000 characters in all."""
-    messages: list[list[Page]] = []
-    current: list[Page] = []
-    size = 0
-    for page in pages:
-        chars = page.total_chars()
-        if current and (len(current) >= PAGES_PER_MESSAGE or size + chars > PAGE_TOTAL_LIMIT):
-            messages.append(current)
-            current, size = [], 0
-        current.append(page)
-        size += chars
-    if current:
-        messages.append(current)
-    return messages
+    split = get_flavour(flavour).split
+    return split(page) if split is not None else [page]
 
 
 # --- Plain text -------------------------------------------------------------------------------

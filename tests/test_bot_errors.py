@@ -14,7 +14,7 @@ from discord_standin import StandIn, two_servers
 
 from bot.cogs.digest import DigestCog
 from bot.errors import option_refusal
-from briefs import digest_settings as ds
+from briefs.digest import settings as ds
 from briefs.render import render_error, to_text
 
 NOW = datetime(2025, 3, 26, 10, tzinfo=UTC)

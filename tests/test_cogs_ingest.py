@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 
 import bot.review_views
 import bot.views
+from bot.format import ZWSP
 from bot.review_form import amount_text, edits_from
 from bot.words import word
 from briefs.actions.facts import FactForm
@@ -30,7 +31,6 @@ from briefs.ingest.read import MAX_BYTES, read_bytes
 from briefs.ingest.review import get_proposal, ingest_document
 from briefs.money import parse_amount
 from briefs.queries import get_fact
-from briefs.render import ZWSP
 
 INGEST = ["bot.cogs.ingest"]
 SEEDER = Actor("test:seed")

@@ -17,10 +17,10 @@ from discord_standin.interactions import (
 
 import bot.views
 from bot import answers
+from bot.format import ZWSP
 from bot.words import word
 from briefs.changes import edit_fact
 from briefs.charts import PNG_SIGNATURE
-from briefs.render import ZWSP
 from briefs.text import MAX_NAME, MAX_QUERY
 
 LOOKUP = ["bot.cogs.lookup"]

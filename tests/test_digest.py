@@ -7,8 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from briefs import digest as dg
-from briefs import digest_query as dq
+from bot.format import DESCRIPTION_LIMIT, FIELD_VALUE_LIMIT, PAGE_TOTAL_LIMIT, group_messages
 from briefs.changes import (
     Actor,
     FactIn,
@@ -21,15 +20,11 @@ from briefs.changes import (
     undo,
 )
 from briefs.charts import PNG_SIGNATURE
+from briefs.digest import content as dg
+from briefs.digest import query as dq
 from briefs.errors import DealbriefError
 from briefs.queries import changes_since, fetch_facts, latest_audit_id
-from briefs.render import (
-    DESCRIPTION_LIMIT,
-    FIELD_VALUE_LIMIT,
-    PAGE_TOTAL_LIMIT,
-    group_messages,
-    to_text,
-)
+from briefs.render import to_text
 from briefs.store import open_db
 
 ADMIN = Actor("tester")
@@ -97,7 +92,7 @@ def test_deals_grouped_by_sector_with_parties_value_and_source(db, world):
         "Oncology",
         "Cell and gene therapy",
     ]  # vocabulary labels
-    assert digest.totals == dg.Totals(deals=3, valued=2, value_usd=1.5e9, others=1, corrections=0)
+    assert digest.totals == dq.Totals(deals=3, valued=2, value_usd=1.5e9, others=1, corrections=0)
     assert [f.summary for f in digest.biggest] == ["Antibody deal", "Gene therapy deal"]
     text = to_text(dg.render_digest(digest, flavour="text"))
     assert "New deals · Oncology" in text
@@ -190,7 +185,7 @@ def test_previous_period_by_audit_range(db, world):
     digest = dg.load_digest(
         db, week_one, latest_audit_id(db), start=START, end=END, previous_range=(0, week_one)
     )
-    assert digest.previous == dg.Totals(deals=1, valued=1, value_usd=4e6, others=1, corrections=0)
+    assert digest.previous == dq.Totals(deals=1, valued=1, value_usd=4e6, others=1, corrections=0)
     text = to_text(dg.render_digest(digest, flavour="text"))
     assert "Previous period: 1 new deal (1 with a disclosed value, $4M), 1 other new fact" in text
 
@@ -206,7 +201,7 @@ def test_new_then_removed_is_no_news_and_restored_is_no_removal(db, world):
     digest = digest_between(db, mark)
     assert [f.id for s in digest.sectors for f in s.deals] == [renewed]
     assert digest.edited == [] and digest.removed == []
-    assert digest.totals == dg.Totals(deals=1, valued=1, value_usd=2e6, others=0, corrections=0)
+    assert digest.totals == dq.Totals(deals=1, valued=1, value_usd=2e6, others=0, corrections=0)
 
 
 def test_previous_period_counts_net_changes_like_the_current_one(db, world):
@@ -215,8 +210,8 @@ def test_previous_period_counts_net_changes_like_the_current_one(db, world):
     remove_fact(db, dropped, ADMIN)
     week_one = latest_audit_id(db)
     edit_fact(db, kept, ADMIN, territory="Europe")
-    assert dq.window_totals(db, 0, week_one) == dg.Totals(1, 1, 4e6, 0, 0)
-    assert dq.window_totals(db, week_one, latest_audit_id(db)) == dg.Totals(0, 0, 0.0, 0, 1)
+    assert dq.window_totals(db, 0, week_one) == dq.Totals(1, 1, 4e6, 0, 0)
+    assert dq.window_totals(db, week_one, latest_audit_id(db)) == dq.Totals(0, 0, 0.0, 0, 1)
 
 
 def random_history(db, world, rng: random.Random, steps: int, live: list[int]) -> None:
@@ -262,7 +257,7 @@ def picks_by_hydrating_everything(db, after: int, until: int, caps: dq.Caps) -> 
     largest = sorted(deals, key=lambda f: (-(f.value_usd or 0.0), f.id))
     corrections = [*changes.edited, *removed][: caps.corrections]
     return dq.WindowPicks(
-        totals=dg.Totals(
+        totals=dq.Totals(
             deals=len(deals),
             valued=len(valued),
             value_usd=pytest.approx(sum(f.value_usd for f in valued)),

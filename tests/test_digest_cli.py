@@ -9,7 +9,7 @@ from click.testing import CliRunner
 
 from briefs.changes import Actor, FactIn, add_company, add_fact, add_source
 from briefs.cli import EXIT_USER_ERROR, cli
-from briefs.digest_cli import parse_since
+from briefs.digest.cli import parse_since
 from briefs.errors import BadInput
 from briefs.queries import latest_audit_id
 

@@ -8,8 +8,10 @@ import pytest
 from discord_standin.models import ATTACH_FILES, EMBED_LINKS
 
 from bot.cogs.digest import DigestCog
-from briefs import digest_settings as ds
 from briefs.changes import Actor, FactIn, add_company, add_fact, add_source
+from briefs.digest import ledger
+from briefs.digest import schedule as timing
+from briefs.digest import settings as ds
 
 NOW = datetime(2025, 3, 26, 10, tzinfo=UTC)
 
@@ -127,7 +129,7 @@ async def test_status_history_and_preview_show_the_last_error(bot, standin, db, 
     failed = await answer(standin, "digest now")
     assert "no longer exists" in failed.text
     status = await answer(standin, "digest status")
-    next_fire = ds.next_fire(ds.get_settings(db, standin.guild.id), NOW)
+    next_fire = timing.next_fire(ds.get_settings(db, standin.guild.id), NOW)
     assert f"<t:{int(next_fire.timestamp())}:F>" in status.text
     assert f"<t:{int(next_fire.timestamp())}:R>" in status.text
     assert "no longer exists" in status.text
@@ -159,8 +161,8 @@ async def test_a_restart_after_the_fire_time_catches_up_once(standin, start_bot,
     first = await start_bot(cogs=[lambda bot: DigestCog(bot, clock=late)])
     await standin.wait_for_message(channel, timeout=15)
     await first.close()
-    later = Clock(late.now + ds.CLAIM_LEASE + timedelta(minutes=1))
+    later = Clock(late.now + ledger.CLAIM_LEASE + timedelta(minutes=1))
     second = await start_bot(cogs=[lambda bot: DigestCog(bot, clock=later)])
     await second.get_cog("DigestCog")._catch_up
     assert len(standin.channel_messages(channel)) == 1
-    assert [r.status for r in ds.history(db, guild.id)] == ["posted"]
+    assert [r.status for r in ledger.history(db, guild.id)] == ["posted"]

@@ -8,10 +8,11 @@ from pathlib import Path
 
 from old_schema import old_database
 
-from briefs import digest as dg
-from briefs import digest_settings as ds
 from briefs.changes import Actor, FactIn, FigureIn, add_fact
 from briefs.curated import load_curated
+from briefs.digest import content as dg
+from briefs.digest import schedule as timing
+from briefs.digest import settings as ds
 from briefs.model import DEAL_KINDS, FACT_KINDS
 from briefs.queries import latest_audit_id
 from briefs.render import to_text
@@ -75,7 +76,8 @@ def test_a_first_digest_after_the_curated_load_lists_only_what_came_after(db):
     text = to_text(dg.render_digest(digest, flavour="text"))
     assert not any(summary in text for summary in curated)
 
-    won = dg.claim_period(db, settings, ds.period_key(settings, fire), end=fire, now=fire)
+    key = timing.period_key(settings, fire)
+    won = dg.claim_period(db, settings, key, end=fire, nonce=key, now=fire)
     assert won.won and won.record.first_audit_id == settings.switched_on_audit_id + 1
     posted = dg.digest_for_post(db, won.record)
     assert listed(posted) == listed(digest) and posted.previous == digest.previous

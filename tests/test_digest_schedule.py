@@ -9,10 +9,19 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from discord_standin import GuildSpec, RoleSpec, StandIn, two_servers
 
-from bot.schedule import DigestScheduler, DiscordSender, cron_trigger, shard_filter
-from briefs import digest as dg
-from briefs import digest_settings as ds
+from bot.schedule import (
+    DigestScheduler,
+    DiscordSender,
+    cron_trigger,
+    make_nonce,
+    page_nonce,
+    shard_filter,
+)
 from briefs.changes import Actor, FactIn, FigureIn, add_company, add_fact, add_source
+from briefs.digest import content as dg
+from briefs.digest import ledger
+from briefs.digest import schedule as timing
+from briefs.digest import settings as ds
 from briefs.store import isotime
 
 ADMIN = Actor("tester")
@@ -156,14 +165,16 @@ async def test_crash_between_send_and_record_is_healed_by_the_nonce(
     settings = enable(db, guild)
     fire = utc(2025, 3, 24, 9)
     # The process that died: it claimed and sent, but never marked the post as posted.
-    claimed = dg.claim_period(db, settings, "2025-W13", end=fire, now=fire)
+    claimed = dg.claim_period(
+        db, settings, "2025-W13", end=fire, nonce=make_nonce(guild.id, "2025-W13"), now=fire
+    )
     digest = dg.digest_for_post(db, claimed.record)
     sent = await DiscordSender(make_scheduler.bot).send(
         settings, dg.render_digest(digest), dg.chart_png(digest), claimed.record.nonce
     )
     scheduler = make_scheduler(Clock(fire))
-    assert await scheduler.run_due(fire + ds.CLAIM_LEASE - timedelta(seconds=1)) == []
-    [retry] = await scheduler.run_due(fire + ds.CLAIM_LEASE)
+    assert await scheduler.run_due(fire + ledger.CLAIM_LEASE - timedelta(seconds=1)) == []
+    [retry] = await scheduler.run_due(fire + ledger.CLAIM_LEASE)
     assert retry.status == "posted"
     assert list(retry.record.message_ids) == sent
     assert len(digests(standin, guild)) == len(sent)
@@ -193,7 +204,7 @@ async def test_a_day_late_catch_up_posts_a_week_late_one_does_not(
     [skipped] = await make_scheduler(Clock(SET_UP)).run_due(utc(2025, 4, 8, 12))
     assert skipped.status == "skipped" and skipped.key == "2025-W15"
     assert len(digests(standin, guild)) == 1
-    assert [r.status for r in ds.history(db, guild.id)] == ["skipped", "posted"]
+    assert [r.status for r in ledger.history(db, guild.id)] == ["skipped", "posted"]
 
 
 async def test_two_servers_keep_their_own_schedules(db, facts, standin, make_scheduler):
@@ -244,12 +255,18 @@ async def test_mention_goes_only_to_the_chosen_role(db, facts, standin, make_sch
     assert payload["enforce_nonce"] is True and len(payload["nonce"]) <= 25
 
 
+def test_a_period_has_one_nonce_with_room_for_page_numbers():
+    base = make_nonce(111, "2025-W13")
+    assert base == make_nonce(111, "2025-W13") != make_nonce(111, "2025-W14")
+    assert len(page_nonce(base, 99)) <= 25  # Discord's limit for a nonce
+
+
 def test_cron_trigger_fires_at_the_right_utc_instants():
     settings = ds.DigestSettings(guild_id=1, channel_id=2, enabled=True, timezone="Europe/London")
     trigger = cron_trigger(settings)
     before = trigger.get_next_fire_time(None, utc(2025, 3, 25))
     after = trigger.get_next_fire_time(None, before + timedelta(seconds=1))
-    assert before == utc(2025, 3, 31, 8) == ds.next_fire(settings, utc(2025, 3, 25))
+    assert before == utc(2025, 3, 31, 8) == timing.next_fire(settings, utc(2025, 3, 25))
     assert after == utc(2025, 4, 7, 8)
     autumn = trigger.get_next_fire_time(None, utc(2025, 10, 21))
     assert autumn == utc(2025, 10, 27, 9)
@@ -392,7 +409,9 @@ async def test_a_stale_claim_from_yesterday_is_given_up_and_the_next_digest_cove
     guild = standin.guilds[0]
     settings = enable(db, guild)
     fire = utc(2025, 3, 24, 9)
-    dg.claim_period(db, settings, "2025-W13", end=fire, now=fire)
+    dg.claim_period(
+        db, settings, "2025-W13", end=fire, nonce=make_nonce(guild.id, "2025-W13"), now=fire
+    )
     [given_up] = await make_scheduler(Clock(fire)).run_due(fire + timedelta(days=1, minutes=5))
     assert (given_up.status, given_up.error) == ("failed", "late")
     assert digests(standin, guild) == []
@@ -442,8 +461,10 @@ async def test_a_second_bot_never_takes_over_a_digest_waiting_out_a_long_429(
 
     clock.now = fire + timedelta(seconds=75)
     assert await second.run_due(clock.now) == []
-    clock.now = fire + ds.CLAIM_LEASE + timedelta(seconds=75)
-    await eventually(lambda: ds.get_post(db, guild.id, "2025-W13").lease_until > isotime(clock.now))
+    clock.now = fire + ledger.CLAIM_LEASE + timedelta(seconds=75)
+    await eventually(
+        lambda: ledger.get_post(db, guild.id, "2025-W13").lease_until > isotime(clock.now)
+    )
     assert await second.run_due(clock.now) == []
     assert not sending.done()
 

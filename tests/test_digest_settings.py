@@ -7,7 +7,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from briefs import digest_settings as ds
+from briefs.digest import ledger
+from briefs.digest import schedule as timing
+from briefs.digest import settings as ds
 from briefs.errors import BadInput, Conflict
 
 GUILD = 111_222_333_444_555_666
@@ -91,62 +93,64 @@ def test_timezone_suggestions():
 )
 def test_fires_at_local_nine_across_dst(zone, now, expected_utc):
     settings = ds.DigestSettings(guild_id=GUILD, channel_id=1, enabled=True, timezone=zone)
-    fire = ds.last_fire(settings, now)
+    fire = timing.last_fire(settings, now)
     assert fire.astimezone(UTC) == expected_utc
     assert fire.astimezone(ZoneInfo(zone)).strftime("%a %H:%M") == "Mon 09:00"
-    assert ds.next_fire(settings, fire) == ds.last_fire(settings, fire + timedelta(days=7))
+    assert timing.next_fire(settings, fire) == timing.last_fire(settings, fire + timedelta(days=7))
 
 
 def test_a_time_skipped_by_dst_moves_forward():
     settings = ds.DigestSettings(
         guild_id=GUILD, weekday=6, time="01:30", timezone="Europe/London", enabled=True
     )
-    fire = ds.last_fire(settings, utc(2025, 3, 30, 12))
+    fire = timing.last_fire(settings, utc(2025, 3, 30, 12))
     assert fire.astimezone(UTC) == utc(2025, 3, 30, 1, 30)
 
 
 def test_due_only_after_the_fire_time_and_once(db):
     settings = ds.set_channel(db, GUILD, 42, actor="admin", now=utc(2025, 3, 20))
-    assert ds.due(db, settings, utc(2025, 3, 24, 8, 59)) is None
-    due = ds.due(db, settings, utc(2025, 3, 24, 9, 0))
+    assert timing.due(db, settings, utc(2025, 3, 24, 8, 59)) is None
+    due = timing.due(db, settings, utc(2025, 3, 24, 9, 0))
     assert due is not None and due.action == "post" and due.key == "2025-W13"
     won = _claim(db, due.key, utc(2025, 3, 24, 9))
     assert won.won
-    assert ds.due(db, settings, utc(2025, 3, 24, 9, 0, 30)) is None
-    ds.mark_posted(db, won.record, [1, 2], now=utc(2025, 3, 24, 9, 1))
-    assert ds.due(db, settings, utc(2025, 3, 24, 23)) is None
+    assert timing.due(db, settings, utc(2025, 3, 24, 9, 0, 30)) is None
+    ledger.mark_posted(db, won.record, [1, 2], now=utc(2025, 3, 24, 9, 1))
+    assert timing.due(db, settings, utc(2025, 3, 24, 23)) is None
 
 
 def test_a_fire_before_the_settings_existed_is_not_missed(db):
     settings = ds.set_channel(db, GUILD, 42, actor="admin", now=utc(2025, 3, 24, 10))
-    assert ds.due(db, settings, utc(2025, 3, 24, 11)) is None
-    assert ds.due(db, settings, utc(2025, 3, 31, 9)).action == "post"
+    assert timing.due(db, settings, utc(2025, 3, 24, 11)) is None
+    assert timing.due(db, settings, utc(2025, 3, 31, 9)).action == "post"
 
 
 def test_late_by_a_day_or_more_is_skipped(db):
     settings = ds.set_channel(db, GUILD, 42, actor="admin", now=utc(2025, 3, 20))
-    assert ds.due(db, settings, utc(2025, 3, 25, 8, 59)).action == "post"
-    due = ds.due(db, settings, utc(2025, 3, 25, 9, 0))
+    assert timing.due(db, settings, utc(2025, 3, 25, 8, 59)).action == "post"
+    due = timing.due(db, settings, utc(2025, 3, 25, 9, 0))
     assert due.action == "skip"
-    assert ds.mark_skipped(db, GUILD, due.key, "late", now=utc(2025, 3, 25, 9)).status == "skipped"
-    assert ds.due(db, settings, utc(2025, 3, 25, 10)) is None
+    assert (
+        ledger.mark_skipped(db, GUILD, due.key, "late", nonce="n", now=utc(2025, 3, 25, 9)).status
+        == "skipped"
+    )
+    assert timing.due(db, settings, utc(2025, 3, 25, 10)) is None
 
 
 def test_two_claims_for_one_period_one_wins(db):
     first = _claim(db, "2025-W13", utc(2025, 3, 24, 9))
     second = _claim(db, "2025-W13", utc(2025, 3, 24, 9, 0, 30))
     assert first.won and not second.won
-    assert first.record.nonce == second.record.nonce
-    assert len(first.record.nonce) <= 25 - 3
+    assert first.record.nonce == second.record.nonce  # the winner's, though each gave its own
 
 
 def test_a_stale_claim_is_retried_with_the_same_nonce_and_range(db):
     settings = ds.set_channel(db, GUILD, 42, actor="admin", now=utc(2025, 3, 20))
     first = _claim(db, "2025-W13", utc(2025, 3, 24, 9), last_audit_id=7)
-    expired = utc(2025, 3, 24, 9) + ds.CLAIM_LEASE
-    assert ds.due(db, settings, expired - timedelta(seconds=1)) is None
+    expired = utc(2025, 3, 24, 9) + ledger.CLAIM_LEASE
+    assert timing.due(db, settings, expired - timedelta(seconds=1)) is None
     assert not _claim(db, "2025-W13", expired - timedelta(seconds=1)).won
-    assert ds.due(db, settings, expired).action == "retry"
+    assert timing.due(db, settings, expired).action == "retry"
     retry = _claim(db, "2025-W13", expired, last_audit_id=99)
     assert retry.won
     assert (retry.record.nonce, retry.record.last_audit_id) == (first.record.nonce, 7)
@@ -155,11 +159,11 @@ def test_a_stale_claim_is_retried_with_the_same_nonce_and_range(db):
 def test_failed_posts_are_recorded_and_retried_only_on_request(db):
     ds.set_channel(db, GUILD, 42, actor="admin", now=utc(2025, 3, 20))
     claimed = _claim(db, "2025-W13", utc(2025, 3, 24, 9))
-    failed = ds.mark_failed(db, claimed.record, "channel was deleted", now=utc(2025, 3, 24, 9))
+    failed = ledger.mark_failed(db, claimed.record, "channel was deleted", now=utc(2025, 3, 24, 9))
     assert failed.status == "failed"
     assert ds.get_settings(db, GUILD).last_error == "channel was deleted"
     assert not _claim(db, "2025-W13", utc(2025, 3, 24, 10)).won
-    again = ds.claim(
+    again = ledger.claim(
         db,
         GUILD,
         "2025-W13",
@@ -167,25 +171,26 @@ def test_failed_posts_are_recorded_and_retried_only_on_request(db):
         last_audit_id=1,
         period_start=T0,
         period_end=T0,
+        nonce="retry",
         now=utc(2025, 3, 24, 10),
         retry_failed=True,
     )
     assert again.won
-    posted = ds.mark_posted(db, again.record, [5], now=utc(2025, 3, 24, 10))
+    posted = ledger.mark_posted(db, again.record, [5], now=utc(2025, 3, 24, 10))
     assert posted.message_ids == (5,)
     assert ds.get_settings(db, GUILD).last_error is None
-    assert ds.last_posted(db, GUILD) == posted
-    assert [r.period_key for r in ds.history(db, GUILD)] == ["2025-W13"]
+    assert ledger.last_posted(db, GUILD) == posted
+    assert [r.period_key for r in ledger.history(db, GUILD)] == ["2025-W13"]
 
 
 def test_period_keys_follow_the_local_iso_week():
     settings = ds.DigestSettings(guild_id=GUILD, timezone="Asia/Tokyo")
-    assert ds.period_key(settings, utc(2025, 3, 23, 14, 59)) == "2025-W12"
-    assert ds.period_key(settings, utc(2025, 3, 23, 15, 0)) == "2025-W13"
+    assert timing.period_key(settings, utc(2025, 3, 23, 14, 59)) == "2025-W12"
+    assert timing.period_key(settings, utc(2025, 3, 23, 15, 0)) == "2025-W13"
 
 
-def _claim(db, key: str, now: datetime, *, last_audit_id: int = 5) -> ds.Claim:
-    return ds.claim(
+def _claim(db, key: str, now: datetime, *, last_audit_id: int = 5) -> ledger.Claim:
+    return ledger.claim(
         db,
         GUILD,
         key,
@@ -193,6 +198,7 @@ def _claim(db, key: str, now: datetime, *, last_audit_id: int = 5) -> ds.Claim:
         last_audit_id=last_audit_id,
         period_start=now - timedelta(days=7),
         period_end=now,
+        nonce=f"{key}@{now:%H%M%S}",
         now=now,
     )
 
@@ -203,15 +209,15 @@ def test_a_stale_claim_is_retried_though_the_settings_changed_after_the_fire(db)
     ds.set_channel(db, GUILD, 42, actor="admin", now=utc(2025, 3, 20))
     _claim(db, "2025-W13", utc(2025, 3, 24, 9))
     settings = ds.set_mention_role(db, GUILD, 7, actor="admin", now=utc(2025, 3, 24, 9, 0, 30))
-    due = ds.due(db, settings, utc(2025, 3, 24, 9) + ds.CLAIM_LEASE)
+    due = timing.due(db, settings, utc(2025, 3, 24, 9) + ledger.CLAIM_LEASE)
     assert due is not None and (due.action, due.key) == ("retry", "2025-W13")
 
 
 def test_a_stale_claim_over_a_day_late_is_given_up_not_posted(db):
     settings = ds.set_channel(db, GUILD, 42, actor="admin", now=utc(2025, 3, 20))
     _claim(db, "2025-W13", utc(2025, 3, 24, 9))
-    assert ds.due(db, settings, utc(2025, 3, 25, 8, 59)).action == "retry"
-    assert ds.due(db, settings, utc(2025, 3, 25, 9)).action == "expire"
+    assert timing.due(db, settings, utc(2025, 3, 25, 8, 59)).action == "retry"
+    assert timing.due(db, settings, utc(2025, 3, 25, 9)).action == "expire"
 
 
 @pytest.mark.parametrize(
@@ -227,20 +233,20 @@ def test_a_stale_claim_over_a_day_late_is_given_up_not_posted(db):
 def test_only_passing_failures_are_retried_by_the_clock(db, error, retried):
     settings = ds.set_channel(db, GUILD, 42, actor="admin", now=utc(2025, 3, 20))
     claimed = _claim(db, "2025-W13", utc(2025, 3, 24, 9))
-    ds.mark_failed(db, claimed.record, error, now=utc(2025, 3, 24, 9))
-    assert ds.due(db, settings, utc(2025, 3, 24, 9, 5)) is None
-    later = ds.due(db, settings, utc(2025, 3, 24, 9, 10))
+    ledger.mark_failed(db, claimed.record, error, now=utc(2025, 3, 24, 9))
+    assert timing.due(db, settings, utc(2025, 3, 24, 9, 5)) is None
+    later = timing.due(db, settings, utc(2025, 3, 24, 9, 10))
     assert (later is not None and later.action == "retry") is retried
-    assert ds.due(db, settings, utc(2025, 3, 25, 9)) is None
+    assert timing.due(db, settings, utc(2025, 3, 25, 9)) is None
 
 
 def test_progress_is_kept_through_a_failure_and_its_retry(db):
     ds.set_channel(db, GUILD, 42, actor="admin", now=utc(2025, 3, 20))
     claimed = _claim(db, "2025-W13", utc(2025, 3, 24, 9))
-    ds.record_progress(db, claimed.record, [501])
-    failed = ds.mark_failed(db, claimed.record, "connection", now=utc(2025, 3, 24, 9))
+    ledger.record_progress(db, claimed.record, [501])
+    failed = ledger.mark_failed(db, claimed.record, "connection", now=utc(2025, 3, 24, 9))
     assert failed.message_ids == (501,)
-    again = ds.claim(
+    again = ledger.claim(
         db,
         GUILD,
         "2025-W13",
@@ -248,6 +254,7 @@ def test_progress_is_kept_through_a_failure_and_its_retry(db):
         last_audit_id=1,
         period_start=T0,
         period_end=T0,
+        nonce="retry",
         now=utc(2025, 3, 24, 9, 10),
         retry_failed=True,
     )

@@ -14,8 +14,8 @@ import pytest
 from jinja2 import nodes
 
 from bot.config import load_config, read_file
-from briefs.digest_cli import parse_since
-from briefs.digest_settings import parse_time, parse_timezone
+from briefs.digest.cli import parse_since
+from briefs.digest.settings import parse_time, parse_timezone
 from briefs.errors import BadInput, Conflict, DealbriefError, Forbidden, NotFound
 from briefs.render import environment, render_error, to_text
 

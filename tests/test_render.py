@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from dataclasses import replace
 
 import pytest
 
+from bot import format as fmt
 from briefs import render
 from briefs.errors import BadInput, Conflict, DealbriefError, NotFound
 from briefs.model import Alias, AuditEntry, Company, Fact, Figure, PartyRef, Source
@@ -74,14 +77,14 @@ def brief(deals: list[Fact], others: list[Fact], aliases: list[Alias] | None = N
 
 def assert_within_limits(pages: list[Page]) -> None:
     for page in pages:
-        assert len(page.title) <= render.TITLE_LIMIT
-        assert len(page.description) <= render.DESCRIPTION_LIMIT
-        assert len(page.footer) <= render.FOOTER_LIMIT
-        assert len(page.fields) <= render.FIELDS_PER_PAGE
-        assert page.total_chars() <= render.PAGE_TOTAL_LIMIT
+        assert len(page.title) <= fmt.TITLE_LIMIT
+        assert len(page.description) <= fmt.DESCRIPTION_LIMIT
+        assert len(page.footer) <= fmt.FOOTER_LIMIT
+        assert len(page.fields) <= fmt.FIELDS_PER_PAGE
+        assert page.total_chars() <= fmt.PAGE_TOTAL_LIMIT
         for item in page.fields:
-            assert 0 < len(item.name) <= render.FIELD_NAME_LIMIT
-            assert 0 < len(item.value) <= render.FIELD_VALUE_LIMIT
+            assert 0 < len(item.name) <= fmt.FIELD_NAME_LIMIT
+            assert 0 < len(item.value) <= fmt.FIELD_VALUE_LIMIT
 
 
 def page_text(pages: list[Page]) -> str:
@@ -128,16 +131,16 @@ def test_a_brief_with_200_facts_splits_within_limits_and_loses_nothing():
         assert f"\\#{fact_id}**" in text
     assert pages[0].title == f"Acme Bio (1/{len(pages)})"
     assert pages[-1].title == f"Acme Bio ({len(pages)}/{len(pages)})"
-    for message in render.group_messages(pages):
-        assert len(message) <= render.PAGES_PER_MESSAGE
-        assert sum(p.total_chars() for p in message) <= render.PAGE_TOTAL_LIMIT
-    assert [p for m in render.group_messages(pages) for p in m] == pages
+    for message in fmt.group_messages(pages):
+        assert len(message) <= fmt.PAGES_PER_MESSAGE
+        assert sum(p.total_chars() for p in message) <= fmt.PAGE_TOTAL_LIMIT
+    assert [p for m in fmt.group_messages(pages) for p in m] == pages
 
 
 def test_one_item_too_large_for_a_field_is_split_at_words_without_loss():
     words = [f"word{i}" for i in range(2000)]
     page = Page(title="Long", fields=[Field("Evidence", " ".join(words))])
-    pages = render.split_pages(page)
+    pages = fmt.split_pages(page)
     assert_within_limits(pages)
     values = [f.value for p in pages for f in p.fields]
     assert len(values) > 1
@@ -148,7 +151,7 @@ def test_one_item_too_large_for_a_field_is_split_at_words_without_loss():
 def test_long_description_and_long_title_are_kept_whole():
     title = "T" * 300
     description = "\n".join(f"line {i} " + "x" * 90 for i in range(200))
-    pages = render.split_pages(Page(title=title, description=description))
+    pages = fmt.split_pages(Page(title=title, description=description))
     assert_within_limits(pages)
     joined = "\n".join(p.description for p in pages)
     assert title in joined
@@ -158,16 +161,16 @@ def test_long_description_and_long_title_are_kept_whole():
 
 def test_a_word_longer_than_a_field_is_cut_but_kept_entire():
     blob = "y" * 3000
-    pages = render.split_pages(Page(title="Blob", fields=[Field("Data", blob)]))
+    pages = fmt.split_pages(Page(title="Blob", fields=[Field("Data", blob)]))
     assert_within_limits(pages)
     assert "".join(f.value for p in pages for f in p.fields) == blob
 
 
 def test_group_messages_respects_ten_embeds_and_6000_characters():
     small = [Page(title=f"p{i}", description="d") for i in range(23)]
-    assert [len(m) for m in render.group_messages(small)] == [10, 10, 3]
+    assert [len(m) for m in fmt.group_messages(small)] == [10, 10, 3]
     big = [Page(title="b", description="z" * 4000) for _ in range(3)]
-    assert [len(m) for m in render.group_messages(big)] == [1, 1, 1]
+    assert [len(m) for m in fmt.group_messages(big)] == [1, 1, 1]
 
 
 # --- Escaping --------------------------------------------------------------------------------
@@ -205,7 +208,7 @@ def test_stored_text_is_inert_on_discord(pattern):
 
 
 def test_escaped_text_still_reads_the_same():
-    escaped = render.escape_discord("Co-op_name *x* #1")
+    escaped = fmt.escape_discord("Co-op_name *x* #1")
     assert escaped.replace("\\", "") == "Co-op_name *x* #1"
 
 
@@ -419,19 +422,19 @@ def test_commands_shown_as_code_never_mention():
 def test_a_line_cut_between_words_never_starts_a_heading_quote_or_list():
     line = " ".join(["word"] * 200 + ["#", "head", ">", "quote", "1.", "item", "-#", "sub"] * 40)
     for limit in (50, 101, 1024):
-        for chunk in render.split_text(line, limit):
+        for chunk in fmt.split_text(line, limit):
             assert len(chunk) <= limit
             assert not re.match(r"\s*(#|>|-#|\d+\.)", chunk), chunk
 
 
 def test_a_stored_angle_bracket_cannot_join_the_text_after_it_into_a_mention():
-    assert render.escape_discord("a <") == "a <\u200b"
+    assert fmt.escape_discord("a <") == "a <\u200b"
 
 
 def test_over_a_hundred_pages_keep_titles_and_pages_within_limits():
     title = "T" * 300
     description = "\n".join("x" * 4000 for _ in range(150))
-    pages = render.split_pages(Page(title=title, description=description, footer="f" * 2000))
+    pages = fmt.split_pages(Page(title=title, description=description, footer="f" * 2000))
     assert len(pages) > 100
     assert_within_limits(pages)
 
@@ -446,3 +449,29 @@ def test_an_error_repeats_user_input_on_one_short_line():
         assert "\n" not in shown
         assert "first second" in shown
         assert len(shown) < ECHO_LIMIT + 200
+
+
+def test_each_flavour_is_registered_once_by_name():
+    assert render.get_flavour("text") is render.TEXT
+    assert render.get_flavour("discord") is fmt.DISCORD
+    with pytest.raises(ValueError, match="already registered"):
+        render.register_flavour(render.Flavour("discord", escape=str))
+    with pytest.raises(ValueError, match="unknown flavour"):
+        render.render_template("help.j2", "html", entries=[])
+
+
+def test_briefs_imports_neither_the_bot_nor_discord():
+    """Every module of briefs/ imported in a fresh interpreter: Discord stays in bot/."""
+    code = (
+        "import importlib, pkgutil, sys, briefs\n"
+        "for m in pkgutil.walk_packages(briefs.__path__, 'briefs.'):\n"
+        "    importlib.import_module(m.name)\n"
+        "print(sorted({n.split('.')[0] for n in sys.modules} & {'bot', 'discord'}))\n"
+        "from briefs import render\n"
+        "try:\n"
+        "    render.render_template('help.j2', 'discord', entries=[])\n"
+        "except ValueError as err:\n"
+        "    print(err)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.splitlines() == ["[]", "unknown flavour 'discord'"]

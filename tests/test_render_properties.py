@@ -15,10 +15,12 @@ from types import SimpleNamespace
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from bot import format as fmt
 from briefs import render
-from briefs.digest import Digest, SectorDeals, render_digest
-from briefs.digest_query import ChartPoint, Totals
-from briefs.digest_settings import DigestSettings, PostRecord
+from briefs.digest.content import Digest, SectorDeals, render_digest
+from briefs.digest.ledger import PostRecord
+from briefs.digest.query import ChartPoint, Totals
+from briefs.digest.settings import DigestSettings
 from briefs.errors import BadInput, NotFound
 from briefs.ingest.proposal import Party, Proposal, ProposedFigure
 from briefs.ingest.review import QueuedProposal
@@ -288,14 +290,14 @@ def parts(page: Page) -> list[str]:
 
 
 def assert_within_limits(page: Page) -> None:
-    assert len(page.title) <= render.TITLE_LIMIT
-    assert len(page.description) <= render.DESCRIPTION_LIMIT
-    assert len(page.footer) <= render.FOOTER_LIMIT
-    assert len(page.fields) <= render.FIELDS_PER_PAGE
-    assert page.total_chars() <= render.PAGE_TOTAL_LIMIT
+    assert len(page.title) <= fmt.TITLE_LIMIT
+    assert len(page.description) <= fmt.DESCRIPTION_LIMIT
+    assert len(page.footer) <= fmt.FOOTER_LIMIT
+    assert len(page.fields) <= fmt.FIELDS_PER_PAGE
+    assert page.total_chars() <= fmt.PAGE_TOTAL_LIMIT
     for item in page.fields:
-        assert 0 < len(item.name) <= render.FIELD_NAME_LIMIT
-        assert 0 < len(item.value) <= render.FIELD_VALUE_LIMIT
+        assert 0 < len(item.name) <= fmt.FIELD_NAME_LIMIT
+        assert 0 < len(item.value) <= fmt.FIELD_VALUE_LIMIT
 
 
 def assert_inert(page: Page, url: str | None) -> None:

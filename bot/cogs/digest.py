@@ -1,7 +1,7 @@
 """/digest: where and when the weekly digest posts, and what it would say now.
 
 Every command is for server managers: hidden from others by ``default_permissions`` and
-checked again here. Settings live in the database (``briefs.digest_settings``); after each
+checked again here. Settings live in the database (``briefs.digest.settings``); after each
 change the scheduler rebuilds that server's job. The scheduler itself starts once, when this
 cog loads during ``setup_hook``, never on (re)connect.
 """
@@ -18,8 +18,10 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from briefs import digest as dg
-from briefs import digest_settings as ds
+from briefs.digest import content as dg
+from briefs.digest import ledger
+from briefs.digest import schedule as timing
+from briefs.digest import settings as ds
 from briefs.render import Page, render_template
 from briefs.store import utcnow
 
@@ -199,7 +201,7 @@ class DigestCog(commands.Cog):
         await require_manage_guild(interaction)
         settings, last = await self.bot.db_call(_status, interaction.guild_id)
         # The same instant the server's CronTrigger computes, from the injected clock.
-        next_run = ds.next_fire(settings, self.clock()) if settings.active else None
+        next_run = timing.next_fire(settings, self.clock()) if settings.active else None
         await self._answer(
             interaction,
             "status",
@@ -288,11 +290,11 @@ def _preview(db, guild_id: int, now: datetime) -> tuple[list[Page], bytes | None
 
 
 def _history(db, guild_id: int):
-    return ds.get_settings(db, guild_id), ds.history(db, guild_id)
+    return ds.get_settings(db, guild_id), ledger.history(db, guild_id)
 
 
 def _status(db, guild_id: int):
-    return ds.get_settings(db, guild_id), ds.last_posted(db, guild_id)
+    return ds.get_settings(db, guild_id), ledger.last_posted(db, guild_id)
 
 
 async def setup(bot: commands.Bot) -> None:

@@ -1,7 +1,7 @@
 """What a period's digest holds, and how it reads.
 
 ``build_digest`` is pure: a window's picks and facts in, a :class:`Digest` out. ``load_digest``
-is the one function that reads the database for it (through ``briefs.digest_query``); "new" is decided by audit ids (``audit.id > after``), never by
+is the one function that reads the database for it (through ``briefs.digest.query``); "new" is decided by audit ids (``audit.id > after``), never by
 dates, so an edit made late on a Sunday can neither be missed nor told twice. Dates only frame
 the chart of the last twelve periods and the "period covered" line.
 
@@ -18,9 +18,15 @@ from datetime import datetime, timedelta
 
 from sqlite_utils import Database
 
-from .charts import stats_chart
-from .diffs import FieldChange, fact_changes
-from .digest_query import (
+from ..charts import stats_chart
+from ..diffs import FieldChange, fact_changes
+from ..model import Fact, Source
+from ..queries import fetch_facts, latest_audit_id
+from ..render import Page, render_template
+from ..store import reading
+from ..vocab import VOCAB
+from .ledger import Claim, PostRecord, claim, last_posted, posts_before
+from .query import (
     Caps,
     ChartPoint,
     Totals,
@@ -31,20 +37,8 @@ from .digest_query import (
     window_picks,
     window_totals,
 )
-from .digest_settings import (
-    FIRST_PERIOD,
-    Claim,
-    DigestSettings,
-    PostRecord,
-    claim,
-    last_posted,
-    posts_before,
-)
-from .model import Fact, Source
-from .queries import fetch_facts, latest_audit_id
-from .render import Page, render_template
-from .store import reading
-from .vocab import VOCAB
+from .schedule import FIRST_PERIOD
+from .settings import DigestSettings
 
 CHART_FILENAME = "digest-chart.png"
 MAX_DEALS = 30
@@ -177,7 +171,7 @@ def load_digest(
     """Gather the window (after, until] and build its digest.
 
     The window is counted and ranked in SQL and only the facts shown are hydrated: a few dozen
-    however busy the week (``briefs.digest_query``). All of it is read in one transaction, so
+    however busy the week (``briefs.digest.query``). All of it is read in one transaction, so
     the facts shown are in the state the picks judged, whatever other connections write:
     Python's ``sqlite3`` (before 3.12) begins a transaction only before a write, so each
     SELECT would otherwise see what is committed when it runs. ``store.reading()`` issues a
@@ -289,6 +283,7 @@ def claim_period(
     key: str,
     *,
     end: datetime,
+    nonce: str,
     now: datetime,
     retry_failed: bool = False,
 ) -> Claim:
@@ -302,6 +297,7 @@ def claim_period(
         last_audit_id=until,
         period_start=start,
         period_end=end,
+        nonce=nonce,
         now=now,
         retry_failed=retry_failed,
     )

@@ -15,8 +15,8 @@ from datetime import UTC, datetime, timedelta
 
 from sqlite_utils import Database
 
-from .model import DEAL_KINDS, DEAL_VALUE_SQL
-from .store import isotime
+from ..model import DEAL_KINDS, DEAL_VALUE_SQL
+from ..store import isotime
 
 CHART_PERIODS = 12
 

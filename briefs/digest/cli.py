@@ -13,11 +13,12 @@ from pathlib import Path
 
 import click
 
-from .digest import audit_id_before, chart_png, load_digest, render_digest
-from .errors import BadInput
-from .queries import latest_audit_id
-from .render import to_text
-from .store import open_db, utcnow
+from ..errors import BadInput
+from ..queries import latest_audit_id
+from ..render import to_text
+from ..store import open_db, utcnow
+from .content import chart_png, load_digest, render_digest
+from .query import audit_id_before
 
 _SPAN = re.compile(r"^(\d{1,4})([hdw])$")
 _UNITS = {"h": "hours", "d": "days", "w": "weeks"}
