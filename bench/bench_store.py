@@ -8,7 +8,13 @@ The load runs in a child process so that its memory is reported apart from servi
 workload is what people type: names, short names, tickers and Chinese names, in other case, cut
 short, and one in five with a typo; autocomplete prefixes of one to eight characters; searches of
 one or two words drawn from the same Zipf-like vocabulary as the facts, so common words are
-searched as often as people would search them.
+searched as often as people would search them; the same searches narrowed to a company, a deal
+kind and a span of years; and deal statistics by flow ("China → US").
+
+Each operation is also stated as a ratio to a floor measured in the same run on the same
+database: the bare SQLite statement at its core (the company's fact rows, an alias prefix, an
+FTS5 match of the same words ranked by bm25, the filtered facts of the company), so a busier or
+slower machine moves both and the ratio says what the application adds.
 """
 
 from __future__ import annotations
@@ -31,9 +37,37 @@ import synth
 
 from briefs import names, queries
 from briefs.errors import NotFound
+from briefs.search_filters import parse_filters
 from briefs.store import open_db
+from briefs.vocab import flow_choices
 
 TARGETS_MS = {"resolve+brief": 5.0, "autocomplete": 5.0, "search": 20.0}
+# The bare SQLite statement each operation is compared with (its floor).
+FLOORS = {
+    "resolve+brief": "facts of the company",
+    "autocomplete": "alias prefix",
+    "search": "FTS5 match",
+    "search, company + kind + years": "facts of the company, filtered",
+    "stats by flow": "deals counted by flow",
+}
+BARE_FACTS = (
+    "SELECT * FROM facts WHERE (subject_id = :c OR counterparty_id = :c OR licensor_id = :c "
+    "OR licensee_id = :c) AND deleted_at IS NULL ORDER BY period_end DESC"
+)
+BARE_FILTERED = (
+    "SELECT id FROM facts WHERE (subject_id = :c OR counterparty_id = :c OR licensor_id = :c "
+    "OR licensee_id = :c) AND kind = :kind AND period_end >= :since AND period_start <= :until "
+    "AND deleted_at IS NULL"
+)
+BARE_PREFIX = "SELECT company_id FROM aliases WHERE norm >= :p AND norm < :p || '\uffff' LIMIT 10"
+BARE_MATCH = (
+    "SELECT rowid FROM facts_fts WHERE facts_fts MATCH :q ORDER BY bm25(facts_fts) LIMIT 10"
+)
+BARE_FLOW = (
+    "SELECT lc.country, le.country, count(*) FROM facts f JOIN companies lc ON lc.id = "
+    "f.licensor_id JOIN companies le ON le.id = f.licensee_id WHERE f.deleted_at IS NULL "
+    "GROUP BY 1, 2"
+)
 TARGET_RSS_MB = 300
 TARGET_LOAD_S = 60
 
@@ -124,16 +158,52 @@ def run_queries(db_path: Path, count: int, companies: int, seed: int = 3) -> dic
     empty_ms = [timed(lambda: names.complete_companies(db, "")) for _ in range(5)]
     searches = [" ".join(vocab.sample(rng, int(rng.integers(1, 3)))) for _ in range(count)]
     search_ms = [timed(lambda q=q: queries.search(db, q)) for q in searches]
+    filtered = [_filtered_search(db, int(c), q, rng) for c, q in zip(picks, searches, strict=True)]
+    flows = flow_choices()
+    flow_ms = [timed(lambda f=f: queries.stats(db, flow=f)) for f in flows]
+    sql = db.conn.execute
+    floors = {
+        "resolve+brief": [
+            timed(lambda c=c: sql(BARE_FACTS, {"c": int(c)}).fetchall()) for c in picks
+        ],
+        "autocomplete": [
+            timed(lambda p=p: sql(BARE_PREFIX, {"p": p.casefold()}).fetchall()) for p in prefixes
+        ],
+        "search": [timed(lambda q=q: sql(BARE_MATCH, {"q": q}).fetchall()) for q in searches],
+        "search, company + kind + years": [
+            timed(lambda f=f: sql(BARE_FILTERED, f[2]).fetchall()) for f in filtered
+        ],
+        "stats by flow": [timed(lambda: sql(BARE_FLOW).fetchall()) for _ in flows],
+    }
     return {
         "resolve+brief": brief_ms,
         "resolve (not sure: suggestions)": resolve_ms,
         "autocomplete": complete_ms,
         "autocomplete, empty": empty_ms,
         "search": search_ms,
+        "search, company + kind + years": [f[1] for f in filtered],
+        "stats by flow": flow_ms,
+        "floors": floors,
         "outcome": outcome,
         "brief_facts": brief_sizes,
         "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
     }
+
+
+def _filtered_search(
+    db, company_id: int, query: str, rng: np.random.Generator
+) -> tuple[str, float, dict[str, object]]:
+    """A search narrowed to one company, one deal kind and a span of years, as ``/search``
+    takes them; returns the query, its milliseconds and the bare statement's parameters."""
+    kind = str(rng.choice(sorted(synth.DEALS)))
+    first = int(rng.integers(2016, 2025))
+    last = first + int(rng.integers(0, 3))
+    filters = parse_filters(
+        db, company=str(company_id), kind=kind, since=str(first), until=str(last)
+    )
+    ms = timed(lambda: queries.search(db, query, filters=filters))
+    bare = {"c": company_id, "kind": kind, "since": f"{first}-01-01", "until": f"{last}-12-31"}
+    return query, ms, bare
 
 
 def report(companies: int, facts: int, load: dict[str, float] | None, load_rss: float | None,
@@ -144,14 +214,23 @@ def report(companies: int, facts: int, load: dict[str, float] | None, load_rss: 
         phases = ", ".join(f"{k} {v:.1f} s" for k, v in load.items() if k != "total")
         print(f"load: {load['total']:.1f} s (target {TARGET_LOAD_S} s) {verdict}  [{phases}]")
         print(f"peak RSS while loading: {load_rss:.0f} MB")
-    print(f"\n{'operation':<42}{'n':>6}{'p50 ms':>9}{'p99 ms':>9}{'max ms':>9}  target p99")
+    floors = results["floors"]
+    print(
+        f"\n{'operation':<36}{'n':>6}{'p50 ms':>9}{'p99 ms':>9}{'max ms':>9}"
+        f"{'floor p50':>10}{'x floor':>8}  target p99"
+    )
     for name, samples in results.items():
         if not isinstance(samples, list) or name == "brief_facts" or len(samples) < 2:
             continue
         p50, p99, worst = percentiles(samples)
         target = TARGETS_MS.get(name)
         verdict = "" if target is None else f"{target:.0f} ms {'ok' if p99 <= target else 'OVER'}"
-        print(f"{name:<42}{len(samples):>6}{p50:>9.2f}{p99:>9.2f}{worst:>9.2f}  {verdict}")
+        floor = statistics.median(floors[name]) if name in floors else None
+        ratio = f"{floor:>10.3f}{p50 / floor:>8.1f}" if floor else f"{'':>10}{'':>8}"
+        print(f"{name:<36}{len(samples):>6}{p50:>9.2f}{p99:>9.2f}{worst:>9.2f}{ratio}  {verdict}")
+    print("floors (bare SQLite, same database, same inputs):")
+    for name, what in FLOORS.items():
+        print(f"  {name}: {what}")
     outcome = results["outcome"]
     sizes = results["brief_facts"]
     print(

@@ -4,6 +4,11 @@ Companies get a name ("Shanghai Rovakin Biosciences"), a short name ("Rovakin") 
 ticker or a Chinese name; facts get summaries and evidence drawn from a Zipf-like vocabulary
 (a few words are everywhere, most are rare, as in real text), dates over ten years and figures.
 A fifth of the facts go to the 1% most prominent companies, as attention does in the news.
+Sectors, stages, countries and territories are vocabulary entries (``briefs/vocab.py``), stored
+as the application stores them: sector and stage keys, country labels, territories with the
+places they include and exclude. Some deals split their milestones by kind, some facts cite a
+further source, some text is in British or American spelling and some in Chinese, so every
+search index and the deal-value SQL have real work.
 
 The load is a bulk load: the FTS and fact-count triggers and secondary indexes are dropped, rows
 are inserted in large transactions, then the FTS indexes are rebuilt, the companies' fact counts
@@ -30,6 +35,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from briefs.migrations import rebuild_search_index, recount_company_facts
 from briefs.store import open_db
 from briefs.text import normalize_name, slugify
+from briefs.vocab import VOCAB, territory_columns
 
 COMPANIES = 100_000
 FACTS = 1_000_000
@@ -182,16 +188,15 @@ SUFFIXES = [
     "Semiconductor",
     "Robotics",
 ]
-SECTORS = (
-    "biotech",
-    "pharma",
-    "medtech",
-    "semiconductors",
-    "batteries",
-    "chemicals",
-    "software",
-    "agritech",
-)
+SECTORS = VOCAB.sectors.keys  # parents and children, so a parent's filter takes in its children
+STAGES = VOCAB.stages.keys
+# Where companies are: mostly Greater China, as in the news this base follows; country labels.
+COUNTRIES = ("China",) * 12 + ("Hong Kong", "Taiwan", "United States", "United States")
+COUNTRIES += ("United Kingdom", "Germany", "Switzerland", "Japan", "South Korea", "Singapore")
+TERRITORIES = ("worldwide", "Greater China", "worldwide excluding Greater China", "US", "Japan")
+TERRITORY_COLUMNS = {t: tuple(territory_columns(t).values()) for t in (None, *TERRITORIES)}
+# Deal words in both spellings: search widens each to the other (data/spelling.toml).
+DEAL_WORDS = ("licence", "license", "licensing", "commercialisation", "commercialization")
 CJK = "君实生物恒瑞医药百济神州信达药业复星康方再鼎和黄石药集团科伦博泰翰森豪森正大天晴齐鲁绿叶海思华为宁德时代比亚迪中芯国际京东方联影迈瑞"
 KINDS = np.array(
     [
@@ -256,12 +261,14 @@ def _company_rows(companies: int, rng: np.random.Generator) -> Iterator[tuple[tu
         elif roll < 0.7:
             aliases.append(("".join(rng.choice(list(CJK), 4)), "chinese"))
         sector = SECTORS[cid % len(SECTORS)]
-        yield (cid, f"{slugify(name)}-{cid}", name, "CN", sector, "t", "t"), aliases
+        country = COUNTRIES[cid % len(COUNTRIES)]
+        yield (cid, f"{slugify(name)}-{cid}", name, country, sector, "t", "t"), aliases
 
 
 def _fact_rows(
     facts: int, companies: int, sources: int, vocab: Vocabulary, rng: np.random.Generator
-) -> Iterator[tuple[list, list]]:
+) -> Iterator[tuple[list, list, list]]:
+    """Batches of (fact rows, figure rows, further-source rows)."""
     weights = company_weights(companies)
     fid = 0
     while fid < facts:
@@ -271,7 +278,7 @@ def _fact_rows(
         partners = rng.integers(1, companies + 1, n)
         days = rng.integers(0, 3650, n)
         words = iter(vocab.sample(rng, n * 24))
-        fact_rows, figure_rows = [], []
+        fact_rows, figure_rows, cited_rows = [], [], []
         for i in range(n):
             fid += 1
             kind = str(kinds[i])
@@ -280,7 +287,13 @@ def _fact_rows(
             summary = " ".join(next(words) for _ in range(10))
             evidence = " ".join(next(words) for _ in range(14))
             deal = kind in DEALS
+            if deal:
+                summary = f"{DEAL_WORDS[fid % len(DEAL_WORDS)]} {summary}"
+            if fid % 100 == 0:
+                evidence += " " + "".join(rng.choice(list(CJK), 6))
             subject, partner = int(subjects[i]), int(partners[i])
+            territory = TERRITORIES[fid % len(TERRITORIES)] if deal and fid % 3 else None
+            source = int(rng.integers(1, sources + 1))
             fact_rows.append(
                 (
                     fid,
@@ -292,17 +305,22 @@ def _fact_rows(
                     partner if deal else None,
                     vocab.words[int(rng.integers(100, len(vocab.words)))],
                     SECTORS[subject % len(SECTORS)],
+                    STAGES[fid % len(STAGES)] if deal and fid % 2 else None,
+                    territory,
+                    *TERRITORY_COLUMNS[territory],
                     month,
                     f"{month}-01",
                     f"{month}-28",
-                    int(rng.integers(1, sources + 1)),
+                    source,
                     evidence,
                     "t",
                     "t",
                 )
             )
             figure_rows += _figures(fid, deal, rng)
-        yield fact_rows, figure_rows
+            if fid % 20 == 0:  # a further report of the same fact
+                cited_rows.append((fid, source % sources + 1, evidence, "t", "synth"))
+        yield fact_rows, figure_rows, cited_rows
 
 
 def _figures(fid: int, deal: bool, rng: np.random.Generator) -> list[tuple]:
@@ -314,8 +332,12 @@ def _figures(fid: int, deal: bool, rng: np.random.Generator) -> list[tuple]:
         rows.append((fid, "upfront", 1, upfront, "USD", upfront))
     else:
         rows.append((fid, "upfront", 0, None, "USD", None))
-    if rng.random() < 0.5:
+    roll = rng.random()
+    if roll < 0.35:
         rows.append((fid, "milestones", 1, upfront * 5, "USD", upfront * 5))
+    elif roll < 0.5:  # milestones only by kind: the deal value sums them
+        for share, role in zip((2, 2, 1), VOCAB.milestone_roles, strict=True):
+            rows.append((fid, role, 1, upfront * share, "USD", upfront * share))
     if rng.random() < 0.3:
         rows.append((fid, "total", 1, upfront * 7, "USD", upfront * 7))
     return rows
@@ -382,13 +404,19 @@ def build(
             _source_rows(sources, vocab, rng),
         )
     rows_done = time.perf_counter()
-    for fact_rows, figure_rows in _fact_rows(facts, companies, sources, vocab, rng):
+    for fact_rows, figure_rows, cited_rows in _fact_rows(facts, companies, sources, vocab, rng):
         with conn:
             conn.executemany(
                 "INSERT INTO facts (id, kind, summary, subject_id, counterparty_id, licensor_id, "
-                "licensee_id, asset, sector, period, period_start, period_end, source_id, "
-                "evidence, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                "licensee_id, asset, sector, stage, territory, territory_in, territory_out, "
+                "period, period_start, period_end, source_id, evidence, created_at, updated_at) "
+                "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 fact_rows,
+            )
+            conn.executemany(
+                "INSERT INTO fact_sources (fact_id, source_id, evidence, added_at, added_by) "
+                "VALUES (?,?,?,?,?)",
+                cited_rows,
             )
             conn.executemany(
                 "INSERT INTO figures (fact_id, role, disclosed, value, unit, value_usd) "

@@ -4,6 +4,7 @@ refusals, and the review buttons and forms down to the audited fact."""
 from __future__ import annotations
 
 import asyncio
+import itertools
 
 import pytest
 from cog_world import button, buttons
@@ -487,3 +488,38 @@ async def test_help_is_answered_while_a_large_html_upload_is_extracted(start_bot
     assert helped.text and answered_help == 1  # /help came back before the ingest's answer
     assert "deals.html" in done.text and count(db, "sources") == 1
     assert max(lags) < 1.0
+
+
+def one_long_match(groups: int = 3000) -> bytes:
+    """A deal sentence ending in a long comma-grouped number that is no amount: the amount
+    pattern tries it from every digit, seconds inside one regular-expression call, which holds
+    the GIL for all of that call."""
+    number = "1" + ",000" * groups
+    return (
+        f"Deals\n\nRiverbend Therapeutics licensed its antibody RB-1 to Northgate Pharma "
+        f"for {number}.\n"
+    ).encode()
+
+
+async def test_the_loop_turns_while_one_long_regex_call_extracts(start_bot, standin, db):
+    """A thread of the bot's process would hold the loop for the whole call, since the call
+    keeps the GIL; a worker process leaves the loop free. The longest pause is compared with
+    the ingest's own length, so a slower or busier machine stretches both alike."""
+    await start_bot(extensions=INGEST)
+    loop = asyncio.get_running_loop()
+    ticks = [loop.time()]
+
+    async def tick() -> None:
+        while True:
+            await asyncio.sleep(0.01)
+            ticks.append(loop.time())
+
+    ticking = asyncio.create_task(tick())
+    upload = UploadedFile("numbers.txt", one_long_match(), "text/plain")
+    ingest = await standin.slash("ingest", {"attachment": upload}, user=standin.admin)
+    done = await ingest.answer(timeout=120)
+    ticking.cancel()
+    assert "numbers.txt" in done.text and count(db, "proposals") == 1
+    took = ticks[-1] - ticks[0]
+    longest_pause = max(later - earlier for earlier, later in itertools.pairwise(ticks))
+    assert longest_pause < took / 4, (longest_pause, took)
