@@ -378,7 +378,7 @@ def shown_parts(fact: Fact) -> Figure | None:
 
 def headline(fact: Fact) -> tuple[Figure, str] | None:
     """A deal's size as stated, with what it is when not the stated total: the same choice as
-    ``digest.deal_value`` (the total, else upfront plus milestones, else the one disclosed)."""
+    ``Fact.value_usd`` (the total, else upfront plus milestones, else the one disclosed)."""
     total = fact.figure("total")
     if total is not None and total.value_usd:
         return total, ""
