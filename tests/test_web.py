@@ -19,8 +19,10 @@ from web_world import (
     running_web,
 )
 
+from briefs import queries
 from briefs.cli import cli
 from briefs.store import open_db, writing
+from briefs.vocab import VOCAB, flow_of
 
 PASSWORD = "correct horse"
 PAGES = "/dealbrief/web_deals.json?_shape=objects&_size=max"
@@ -283,3 +285,26 @@ def test_init_refreshes_the_labels_of_the_web_view(tmp_path):
     db.close()
     assert "Old name" not in sectors
     assert {"Oncology", "Memory"} <= sectors
+
+
+def test_the_deals_view_follows_the_read_models_rules(tmp_path):
+    """Each deal's value, flow, labels and parties in the view are those of its ``Fact``."""
+    path = tmp_path / "rules.db"
+    build_world(path)
+    assert run(path, "init").exit_code == 0  # the curated deals too
+    db = open_db(path)
+    try:
+        viewed = {row["id"]: row for row in db.query("SELECT * FROM web_deals")}
+        deals = [f for f in queries.fetch_facts(db, list(viewed)) if f.is_deal]
+        countries = dict(db.execute("SELECT id, country FROM companies").fetchall())
+    finally:
+        db.close()
+    assert {f.id for f in deals} == set(viewed)
+    for fact in deals:
+        row = viewed[fact.id]
+        assert row["value_usd"] == fact.value_usd
+        assert row["kind"] == fact.kind_label
+        assert row["sector"] == VOCAB.sectors.label(fact.sector)
+        assert row["licensor"] == (fact.licensor and fact.licensor.name)
+        licensor, licensee = (p and countries[p.id] for p in (fact.licensor, fact.licensee))
+        assert row["flow"] == flow_of(licensor, licensee)
