@@ -25,8 +25,11 @@ SETTINGS = {
     "allow_download": False,
     "allow_csv_stream": True,
     "default_page_size": 50,
-    # The canned queries read every deal; a large knowledge base needs more than a second.
+    # The canned queries and facets read every deal; a large knowledge base needs more than
+    # Datasette's defaults. Suggested facets would try every column on every page.
     "sql_time_limit_ms": 5000,
+    "facet_time_limit_ms": 2000,
+    "suggest_facets": False,
 }
 
 
