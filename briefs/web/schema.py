@@ -39,7 +39,11 @@ def refresh_labels(db: Database) -> None:
     """Replace the labels with those of the vocabulary files as they are now."""
     with writing(db):
         db.execute(f"DELETE FROM {LABELS_TABLE}")
-        db[LABELS_TABLE].insert_all(label_rows())
+        db.conn.executemany(
+            f"INSERT INTO {LABELS_TABLE} (vocabulary, key, label, region, deal) "
+            "VALUES (:vocabulary, :key, :label, :region, :deal)",
+            label_rows(),
+        )
 
 
 def _figure(role: str, column: str) -> str:
