@@ -575,3 +575,14 @@ def m012_fact_sources(db: Database) -> None:
         """
     )
     db.execute("CREATE INDEX fact_sources_source ON fact_sources(source_id, fact_id)")
+
+
+@migrations()
+def m017_web_views(db: Database) -> None:
+    """What the read-only web view shows: vocabulary labels and the views of deals and sources
+    (``briefs/web/schema.py``), made here because the web view may not write."""
+    from .web import schema
+
+    for statement in schema.statements():
+        db.execute(statement)
+    schema.refresh_labels(db)
