@@ -30,7 +30,7 @@ FIELDS = (
 )
 ROLE_FIELDS = ("licensor", "licensee")
 AMOUNT_FIELDS = ("upfront", "milestones", "total", "equity")
-HELDOUT_SPLITS = ("heldout", "blind", "blind2")  # subfolders holding held-out articles
+HELDOUT_SPLITS = ("heldout", "blind", "blind2", "blind3")  # subfolders holding held-out articles
 
 
 @dataclass

@@ -18,7 +18,7 @@ from .dates import dateline_date
 from .deal_rules import Draft, attach_terms, read_deal, settle_direction
 from .orgs import DocumentNames, KnownNames, Org
 from .other_rules import other_facts
-from .proposal import Proposal
+from .proposal import Party, Proposal
 from .sentences import cancelled, conditional, retracted, sentences
 
 MAX_TEXT = 2_000_000  # characters; read.py refuses larger files before they get here
@@ -48,7 +48,7 @@ def extract(
         )
     published = published or dateline_date(text)
     year = published.year if published else None
-    names = DocumentNames(known)
+    names = DocumentNames(known, text)
     drafts: list[Draft] = []
     others: list[Proposal] = []
     current: Draft | None = None
@@ -89,8 +89,47 @@ def extract(
                     stat_paragraph = paragraph
         if orgs:
             last_org, last_subject = orgs[-1], orgs[0]
-    finished = [replace(d.proposal, figures=tuple(d.figures)) for d in drafts]
+    finished = [replace(d.proposal, figures=tuple(d.figures)) for d in _one_per_deal(drafts, names)]
     return finished + others
+
+
+def _one_per_deal(drafts: list[Draft], names: DocumentNames) -> list[Draft]:
+    """Name each party by its fullest name in the document, then fold drafts of the same deal
+    (a headline's and the body's) into the one that says most."""
+    kept: list[Draft] = []
+    for draft in drafts:
+        draft.proposal = _fullest_parties(draft.proposal, names)
+        twin = next((k for k in kept if _same_deal(k, draft)), None)
+        if twin is None:
+            kept.append(draft)
+            continue
+        richer, poorer = (draft, twin) if len(draft.figures) > len(twin.figures) else (twin, draft)
+        if len(draft.figures) == len(twin.figures):
+            richer, poorer = draft, twin  # the body says it after the headline
+        _merge(richer, poorer)
+        kept[kept.index(twin)] = richer
+    return kept
+
+
+def _roles(proposal: Proposal) -> tuple[str, str] | None:
+    if proposal.licensor is None or proposal.licensee is None:
+        return None
+    return proposal.licensor.name, proposal.licensee.name
+
+
+def _fullest_parties(proposal: Proposal, names: DocumentNames) -> Proposal:
+    def fullest(party: Party | None) -> Party | None:
+        if party is None:
+            return None
+        org = names.fullest(Org(party.name, party.company_id))
+        return Party(org.name, org.company_id) if org.name != party.name else party
+
+    return replace(
+        proposal,
+        licensor=fullest(proposal.licensor),
+        licensee=fullest(proposal.licensee),
+        parties=tuple(fullest(p) for p in proposal.parties),
+    )
 
 
 def _involves(proposal: Proposal, orgs: list[Org]) -> bool:

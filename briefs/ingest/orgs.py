@@ -10,10 +10,11 @@ document a name's short forms ("Samsung" after "Samsung Electronics", "YMTC" aft
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from ..text import normalize_name
+from .bare_names import WORDS, bare_names, lower_words
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -332,6 +333,13 @@ _APPOSITION = re.compile(
     + r")\b"
 )
 _ABBREVIATION = re.compile(r"\s*\((?P<abbr>[A-Z][A-Za-z0-9&-]{1,9})\)")
+# A defined term after a name: 'Lumera Therapeutics B.V. ("Lumera")', '(the "Company")'.
+_DEFINITION = re.compile(r"\s*\((?P<inside>[^()]{0,160}?[\"“][^()]{0,160}?)\)")
+_QUOTED = re.compile(r"[\"“](?P<term>[A-Z][^\"”]{1,40})[\"”]")
+# "the Swiss drugmaker", "the Leiden-based company": a description standing for a company.
+_DESCRIPTION = re.compile(
+    r"\b[Tt]he\s+(?P<words>(?:[\w-]+\s+){0,2}?)(?P<noun>" + "|".join(DESCRIPTORS) + r")\b"
+)
 _TRAILING_DOT = ("Inc", "Co", "Corp", "Ltd")
 
 
@@ -405,6 +413,7 @@ class _Index:
 
     def __init__(self) -> None:
         self.by_first: dict[str, list[tuple[tuple[str, ...], str | None, Org]]] = {}
+        self.fuller_of: dict[Org, Org] = {}  # a short name read first -> the name spelled out
 
     def add(self, spelling: str, org: Org) -> None:
         tokens = tuple(normalize_name(spelling).split())
@@ -416,6 +425,8 @@ class _Index:
             if entry[0] == tokens:
                 if _fuller(org.name, entry[2].name):
                     entries[i] = (tokens, exact, org)  # the fuller name's short form now
+                    if entry[2].name == spelling:
+                        self.fuller_of[entry[2]] = org
                 return
         entries.append((tokens, exact, org))
         entries.sort(key=lambda entry: -len(entry[0]))
@@ -454,16 +465,19 @@ def _case_sensitive(spelling: str) -> bool:
 class DocumentNames:
     """The organisations named so far in one document, growing as sentences are read."""
 
-    def __init__(self, known: KnownNames | None) -> None:
+    def __init__(self, known: KnownNames | None, text: str = "") -> None:
         self.known = known or KnownNames()
         self.local = _Index()
         self._known_index = self.known.index()
+        self._common = lower_words(text)
+        self._described: list[tuple[Org, frozenset[str]]] = []  # what each name was called
 
     def find(self, sentence: str) -> list[Mention]:
         """Mentions in ``sentence``, longest first on overlap, in reading order."""
         words = list(_TOKEN.finditer(sentence))
         candidates = self._named(words, sentence)
         candidates.extend(_shaped(words, sentence))
+        candidates.extend((s, e, 0, None) for s, e in bare_names(sentence, self._common))
         for pattern in (_DESCRIBED, _APPOSITION):
             for match in pattern.finditer(sentence):
                 name = _trim_name(match["name"])
@@ -475,7 +489,37 @@ class DocumentNames:
             # Names first seen here teach short forms that the same sentence may already use.
             again = [(m.start, m.end, 4, m.org) for m in mentions] + self._named(words, sentence)
             mentions = self._settle(again, sentence)
-        return mentions
+        mentions = [replace(m, org=self.fullest(m.org)) for m in mentions]
+        self._remember_descriptions(sentence, mentions)
+        return self._with_descriptions(sentence, mentions)
+
+    def _remember_descriptions(self, sentence: str, mentions: list[Mention]) -> None:
+        """What the article calls each company ("Swiss drugmaker Novexa", "Novexa, a Basel-based
+        biotech"), so a later "the Swiss drugmaker" can stand for it."""
+        for mention in mentions:
+            head = sentence[max(0, mention.start - 40) : mention.start]
+            tail = sentence[mention.end : mention.end + 60]
+            lead = re.search(r"((?:[\w-]+\s+){0,2})(" + "|".join(DESCRIPTORS) + r")\s+$", head)
+            apposition = re.match(
+                r",\s+(?:a|an|the)\s+((?:[\w,-]+\s+){0,3}?)(" + "|".join(DESCRIPTORS) + r")\b",
+                tail,
+            )
+            for found in (lead, apposition):
+                if found:
+                    words = re.findall(r"[\w-]+", found[1].casefold()) + [found[2]]
+                    self._described.append((mention.org, frozenset(words)))
+
+    def _with_descriptions(self, sentence: str, mentions: list[Mention]) -> list[Mention]:
+        """Add "the Swiss drugmaker" as a mention of the company last described that way."""
+        added = []
+        for match in _DESCRIPTION.finditer(sentence):
+            if any(m.start < match.end() and match.start() < m.end for m in mentions):
+                continue
+            wanted = set(re.findall(r"[\w-]+", match["words"].casefold())) | {match["noun"]}
+            org = next((o for o, words in reversed(self._described) if wanted <= words), None)
+            if org is not None:
+                added.append(Mention(match.start(), match.end(), org))
+        return sorted([*mentions, *added], key=lambda m: m.start) if added else mentions
 
     def _named(
         self, words: list[re.Match[str]], sentence: str
@@ -504,13 +548,42 @@ class DocumentNames:
             if any(start < m.end and m.start < end for m in chosen):
                 continue
             text = sentence[start:end]
-            resolved = org or self._register(text)
+            resolved = org or self._seen(text) or self._register(text)
             abbreviation = _ABBREVIATION.match(sentence, end)
             if abbreviation and not any(m.start == abbreviation.start("abbr") for m in chosen):
                 self.local.add(abbreviation["abbr"], resolved)
                 end = abbreviation.end()
+            else:
+                end = self._define(sentence, end, resolved)
             chosen.append(Mention(start, end, resolved))
         return sorted(chosen, key=lambda m: m.start)
+
+    def fullest(self, org: Org) -> Org:
+        """The fullest name the document gives this company: a headline's "Helio" is the
+        "Helio Biotech" of the body."""
+        seen = {org}
+        while org in self.local.fuller_of and self.local.fuller_of[org] not in seen:
+            org = self.local.fuller_of[org]
+            seen.add(org)
+        return org
+
+    def _define(self, sentence: str, end: int, org: Org) -> int:
+        """Learn the defined terms that follow a name ('("Lumera")', '(the "Company")', '(as
+        licensee, the "Licensee")'); the mention then reaches over them. Returns its new end."""
+        definition = _DEFINITION.match(sentence, end)
+        if definition is None:
+            return end
+        terms = [m["term"] for m in _QUOTED.finditer(definition["inside"])]
+        terms = [t for t in terms if t.split()[-1].casefold() not in WORDS.not_party_terms]
+        for term in terms:
+            self.local.add(term, org)
+        return definition.end() if terms else end
+
+    def _seen(self, text: str) -> Org | None:
+        """The company already known by exactly this name in the document, if any."""
+        tokens = tuple(normalize_name(text).split())
+        entries = self.local.by_first.get(tokens[0], ()) if tokens else ()
+        return next((org for entry_tokens, _e, org in entries if entry_tokens == tokens), None)
 
     def _register(self, text: str) -> Org:
         """A new name: link it to a known company if it is one, and learn its short forms."""

@@ -1,0 +1,142 @@
+"""Companies named bare ("Bayer will pay ...", "... licensed to Incyte by Zai Lab"): a capitalised
+name in an argument position of a deal predicate, found with no known name and no company word.
+
+A run of capitalised words counts as a company only where a deal sentence puts a party: before a
+deal verb or auxiliary, after a preposition or verb that introduces the other party, before a
+possessive, or before a defined term. Places, months, titles, regulators, exchanges, drug codes
+and common words capitalised at the start of a sentence are refused (``data/ingest/names.toml``).
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+NAMES_FILE = Path(__file__).resolve().parents[2] / "data" / "ingest" / "names.toml"
+
+_WORD = r"[A-Z][\w&]*(?:[-.][\w&]+)*"
+_RUN = re.compile(r"(?<![\w.@/-])" + _WORD + r"(?:\s+(?:&\s+|de\s+|von\s+)?" + _WORD + r")*")
+_CODE = re.compile(r"\d")  # a word with a digit is a drug or product code ("HM-331", "QB-88")
+# Sentences that can state a deal: the bare-name reading runs only on these.
+DEAL_WORDS = re.compile(
+    r"licen[cs]|\brights?\b|option|agreement|\bdeal\b|up-?front|milestone|royalt|\bpa(?:y|ys|id)\b|"
+    r"acqui|collaborat|partner|patent|technolog|know-how|commerciali[sz]",
+    re.I,
+)
+_DEFINITION = re.compile(r"\s*\((?:the\s+)?[\"“]")
+_POSSESSIVE = re.compile(r"['’]s?\s")
+
+
+@dataclass(frozen=True)
+class NameWords:
+    """The word lists of ``data/ingest/names.toml``, loaded once."""
+
+    subject_verbs: frozenset[str]
+    object_cues: frozenset[str]
+    not_companies: frozenset[str]
+    titles: frozenset[str]
+    places: frozenset[str]
+    not_party_terms: frozenset[str]
+
+    @classmethod
+    def load(cls, path: Path = NAMES_FILE) -> NameWords:
+        with open(path, "rb") as fh:
+            data = tomllib.load(fh)
+        return cls(
+            *(
+                frozenset(w.casefold() for w in data[key])
+                for key in (
+                    "subject_verbs",
+                    "object_cues",
+                    "not_companies",
+                    "titles",
+                    "places",
+                    "not_party_terms",
+                )
+            )
+        )
+
+
+WORDS = NameWords.load()
+
+
+def lower_words(text: str) -> frozenset[str]:
+    """Words the document writes in lower case: such a word capitalised at a sentence's start
+    ("Royalties will be paid") is an ordinary word, not a company."""
+    return frozenset(re.findall(r"(?<![\w-])[a-z][a-z]+(?![\w-])", text))
+
+
+def bare_names(sentence: str, common: frozenset[str]) -> list[tuple[int, int]]:
+    """(start, end) of each capitalised run that stands where a deal puts a party."""
+    if not DEAL_WORDS.search(sentence) or _title_case(sentence):
+        return []
+    found = []
+    for run in _RUN.finditer(sentence):
+        span = _trim(sentence, run.start(), run.end())
+        if span is None:
+            continue
+        start, end = span
+        if _is_party_position(sentence, start, end, common):
+            found.append((start, end))
+    return found
+
+
+def _trim(sentence: str, start: int, end: int) -> tuple[int, int] | None:
+    """The run without the place, descriptor or ordinary words at its edges; None when nothing
+    that could be a name is left."""
+    words = list(re.finditer(_WORD, sentence[start:end]))
+    while words and _not_name(words[0][0]):
+        words.pop(0)
+    while words and _not_name(words[-1][0]):
+        words.pop()
+    if not words or any(_CODE.search(w[0]) for w in words):
+        return None
+    if all(w[0].casefold() in WORDS.places for w in words):
+        return None
+    first, last = words[0], words[-1]
+    text = sentence[start + first.start() : start + last.end()].rstrip(".")
+    if len(text) < 2 or (text.isupper() and len(text) > 5):
+        return None
+    return start + first.start(), start + first.start() + len(text)
+
+
+def _not_name(word: str) -> bool:
+    folded = word.casefold().rstrip(".")
+    return (
+        folded in WORDS.not_companies
+        or folded in WORDS.places
+        or folded.endswith("-based")
+        or len(folded) < 2
+    )
+
+
+def _is_party_position(sentence: str, start: int, end: int, common: frozenset[str]) -> bool:
+    before = sentence[:start].rstrip()
+    after = sentence[end:]
+    previous = before.rsplit(None, 1)[-1].casefold() if before else ""
+    if previous.rstrip(".") in WORDS.titles:
+        return False  # "Dr Kessler": a person
+    following = after.split(None, 1)[0].casefold().strip(",;:") if after.strip() else ""
+    name = sentence[start:end]
+    if " " not in name and name.casefold() in common and _opens_sentence(before):
+        return False  # an ordinary word at the start of a sentence
+    if _DEFINITION.match(after) or (_POSSESSIVE.match(after) and not after.startswith("'s own")):
+        return True
+    if after.startswith(" ") and following in WORDS.subject_verbs:
+        return True
+    return previous in WORDS.object_cues
+
+
+def _opens_sentence(before: str) -> bool:
+    return not before or before.endswith((".", ":", '"', "“", "-", "—", "–", ")"))
+
+
+def _title_case(sentence: str) -> bool:
+    """A headline in Title Case or CAPITALS: every word capitalised, so shape says nothing."""
+    words = re.findall(r"[A-Za-z][\w'-]*", sentence)
+    if len(words) < 4:
+        return False
+    capitalised = sum(w[0].isupper() for w in words)
+    return capitalised / len(words) > 0.6
