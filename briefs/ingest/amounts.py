@@ -33,11 +33,15 @@ ROLE_WORDS: tuple[tuple[str, re.Pattern[str]], ...] = (
         "upfront",
         re.compile(
             r"up[- ]?front|initial (?:payment|fee)|signing (?:fee|payment|bonus)|one-?time (?:fee|payment)"
+            r"|one-?time (?:[\w-]+ )?(?:fee|payment)|(?:technology|access) fee"
             r"|down payment|(?:up)?on signing|at signing|at closing|option fee|for an option\b",
             re.I,
         ),
     ),
-    ("milestones", re.compile(r"milestones?|contingent|success-based", re.I)),
+    (
+        "milestones",
+        re.compile(r"milestones?|contingent|success-based|biobucks|\ba further\b", re.I),
+    ),
     ("equity", re.compile(r"equity|shares|\bstake\b", re.I)),
     ("total", re.compile(r"\btotal|\bin all\b|aggregate|overall|combined", re.I)),
     # Paid only if an option is taken up: a term the figure roles have no place for.
@@ -118,6 +122,25 @@ def _amount(match: re.Match[str]) -> Amount | None:
     return Amount(match.start(), match.end(), value, currency, approx)
 
 
+_MILESTONE_KIND = re.compile(
+    r"\b(?P<kind>development|clinical|regulatory|approval|commercial|sales)\b[\w\s-]{0,30}?"
+    r"\bmilestones?",
+    re.I,
+)
+MILESTONE_KINDS = {"clinical": "development", "approval": "regulatory", "sales": "commercial"}
+
+
+def milestone_kind(sentence: str, amount: Amount) -> str | None:
+    """'development', 'regulatory' or 'commercial' when the words right after the amount name
+    one kind of milestone ("$300 million in regulatory milestones"), else None."""
+    after = sentence[amount.end : amount.end + 50]
+    match = _MILESTONE_KIND.match(after.lstrip(" in of for").lstrip())
+    if match is None or re.search(r"\band\b|,", match.group(0)):
+        return None
+    kind = match["kind"].lower()
+    return MILESTONE_KINDS.get(kind, kind)
+
+
 def role_of(sentence: str, amounts: list[Amount], index: int) -> str | None:
     """The deal role of ``amounts[index]`` from the nearest role word in its own clause.
 
@@ -149,6 +172,8 @@ def role_of(sentence: str, amounts: list[Amount], index: int) -> str | None:
                 best = (distance, role)
     if best is not None and best[1] == "exercise":
         return None
+    if amount.value < 1000 and not re.search(_SCALE, sentence[amount.start : amount.end], re.I):
+        return None  # "$31.5 a share", a price: too small to be a deal term
     if best is not None and best[1] != "total":
         return best[1]
     if NOT_DEAL.search(before) or NOT_DEAL.search(after):

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field, replace
 from datetime import date
 
-from .amounts import find_amounts, role_of
+from .amounts import Amount, find_amounts, milestone_kind, role_of
 from .dates import find_period
 from .orgs import DESCRIPTORS, Mention, Org
 from .proposal import Party, Proposal, ProposedFigure, proposed_figure
@@ -202,7 +202,7 @@ ROLE_RULES: tuple[tuple[str, str, float, re.Pattern[str]], ...] = (
         0.9,
         re.compile(
             _active(r"granted|grants|gave|gives|awarded|awards|handed|hands|hand|will grant")
-            + r"\s+(?:[A-Z][\w.-]*['’]s\s+)?"
+            + r"\s+(?:to\s+)?(?:[A-Z][\w.-]*['’]s\s+)?"
             + E.format("b")
             + r"\s+(?P<asset>"
             + GAP
@@ -315,7 +315,7 @@ _AGREEMENT = re.compile(
     r"(?:an?\s+|the\s+|its\s+)?(?P<terms>[\w\s$.,-]{0,60}?)"
     r"(?P<what>(?:" + _DEAL_NOUN + r"\s+and\s+)?(?:" + _LICENCE_WHAT + r")"
     r"(?:\s+(?:and\s+\w+\s+)?" + _DEAL_NOUN + r"s?)?"
-    r"|" + _DEAL_NOUN + r"s?)\b"
+    r"|" + _DEAL_NOUN + r"s?)\b(?:\s*\([^()⟨⟩]{0,80}\))?"
     r"(?:(?:\s+(?:worth|valued at)\s+[^⟨⟩,;]{0,40}?)?"
     r"\s+with\s+(?P<pre>[^⟨⟩]{0,30}?)" + E.format("b") + r")?",
     re.I,
@@ -329,7 +329,7 @@ _BETWEEN = re.compile(
 _TAKER = r"(?:will|would|is to|shall|can|may|is set to|to)?\s*(?:also\s+)?"
 _NAMED_LICENSEE = re.compile(
     r"\b(?:giving|granting|gives|grants|gave|granted|offering|providing|allowing|letting|enabling|"
-    r"permitting)\s+⟨(?P<x>\d+)⟩"
+    r"permitting)\s+(?:to\s+)?⟨(?P<x>\d+)⟩"
     r"|⟨(?P<y>\d+)⟩\s+" + _TAKER + r"(?:receive|get|gain|obtain|acquire|take|have|hold)s?\s+"
     r"(?:the\s+|an?\s+)?(?:[\w-]+\s+){0,3}?(?:rights?|licen[cs]e|access)\b"
     r"|⟨(?P<z>\d+)⟩\s+" + _TAKER + r"(?:\w+\s+)?(?:develop|sell|commerciali[sz]e|market|"
@@ -611,6 +611,12 @@ def _party(mentions: list[Mention], index: str | None) -> Party | None:
 
 def _kind(what: str) -> str:
     lowered = what.lower()
+    if re.search(r"\boption\b", lowered) and not re.search(r"exercised", lowered):
+        return "option"
+    if re.search(r"co-develop|co-commerciali|jointly develop|co-promot", lowered):
+        return "co_development"
+    if re.search(r"\bnewco\b|new company|spin-?out|launch(?:ed|es)? [\w\s]{0,30}compan", lowered):
+        return "newco"
     if "patent" in lowered:
         return "patent_licence"
     if re.search(r"out-?licen", lowered):
@@ -656,6 +662,31 @@ def _the(place: str) -> str:
     return re.sub(r"^the\s+", "", place)
 
 
+def _add_milestone_parts(
+    draft: Draft, parts: list[tuple[str, Amount]], taken: set[str], year: int | None
+) -> None:
+    """Milestones stated by kind ("$140 million in development milestones, $300 million in
+    regulatory milestones") are kept by kind, and add up to the milestones figure when the
+    article gives no total of its own."""
+    for kind, amount in parts:
+        draft.figures.append(proposed_figure(f"milestones_{kind}", amount, year))
+        taken.add(f"milestones_{kind}")
+    currencies = {amount.currency for _kind, amount in parts}
+    if len(parts) > 1 and len(currencies) == 1 and "milestones" not in taken:
+        first = parts[0][1]
+        summed = replace(
+            first,
+            value=sum(a.value for _k, a in parts),
+            stated_usd=None,
+            approx=first.approx,
+        )
+        draft.figures.append(proposed_figure("milestones", summed, year))
+        taken.add("milestones")
+    elif len(parts) == 1 and "milestones" not in taken:
+        draft.figures.append(proposed_figure("milestones", parts[0][1], year))
+        taken.add("milestones")
+
+
 def attach_terms(
     draft: Draft,
     sentence: str,
@@ -673,11 +704,17 @@ def attach_terms(
             return
     amounts = find_amounts(sentence)
     taken = {f.role for f in draft.figures}
+    parts: list[tuple[str, Amount]] = []
     for index, amount in enumerate(amounts):
         role = role_of(sentence, amounts, index)
+        kind = milestone_kind(sentence, amount) if role == "milestones" else None
+        if kind is not None and f"milestones_{kind}" not in taken:
+            parts.append((kind, amount))
+            continue
         if role is None or role in taken:
             continue
         draft.figures.append(proposed_figure(role, amount, year))
         taken.add(role)
+    _add_milestone_parts(draft, parts, taken, year)
     if not amounts and _UNDISCLOSED.search(sentence) and not draft.figures:
         draft.figures.append(ProposedFigure("total", None, "USD", disclosed=False))

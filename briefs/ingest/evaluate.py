@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..money import parse_amount
+from ..vocab import VOCAB
 from ..text import normalize_name
 from .extract import extract
 from .proposal import Proposal
@@ -30,6 +31,7 @@ FIELDS = (
 )
 ROLE_FIELDS = ("licensor", "licensee")
 AMOUNT_FIELDS = ("upfront", "milestones", "total", "equity")
+DEAL_KINDS = frozenset(VOCAB.deal_kinds)
 HELDOUT_SPLITS = ("heldout", "blind", "blind2", "blind3")  # subfolders holding held-out articles
 
 
@@ -123,7 +125,7 @@ def _fold(name: str) -> str:
 
 def _affinity(pred: dict, want: dict) -> int:
     """How well a prediction fits a label: 0 means they are about different things."""
-    deal = {"licence", "out_licence", "patent_licence"}
+    deal = DEAL_KINDS  # a deal read as the wrong kind of deal still pairs: its roles are scored
     if (pred["kind"] in deal) != (want["kind"] in deal):
         return 0
     if want["kind"] not in deal and pred["kind"] != want["kind"]:

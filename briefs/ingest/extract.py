@@ -89,8 +89,16 @@ def extract(
                     stat_paragraph = paragraph
         if orgs:
             last_org, last_subject = orgs[-1], orgs[0]
-    finished = [replace(d.proposal, figures=tuple(d.figures)) for d in _one_per_deal(drafts, names)]
+    deals = [d for d in _one_per_deal(drafts, names) if not _background(d.proposal, published)]
+    finished = [replace(d.proposal, figures=tuple(d.figures)) for d in deals]
     return finished + others
+
+
+def _background(proposal: Proposal, published: date | None) -> bool:
+    """A deal the text dates years before the article ("In 2021 the company licensed ...") is
+    history told as background, not news to record."""
+    year = proposal.period[:4] if proposal.period else ""
+    return published is not None and year.isdigit() and int(year) < published.year - 1
 
 
 def _one_per_deal(drafts: list[Draft], names: DocumentNames) -> list[Draft]:
@@ -121,7 +129,7 @@ def _fullest_parties(proposal: Proposal, names: DocumentNames) -> Proposal:
     def fullest(party: Party | None) -> Party | None:
         if party is None:
             return None
-        org = names.fullest(Org(party.name, party.company_id))
+        org = names.spelled_out(Org(party.name, party.company_id))
         return Party(org.name, org.company_id) if org.name != party.name else party
 
     return replace(

@@ -567,6 +567,16 @@ class DocumentNames:
             seen.add(org)
         return org
 
+    def spelled_out(self, org: Org) -> Org:
+        """Like :meth:`fullest`, also finding a longer name that holds this one's words when
+        no short form linked them ("Ronghe" and "Zhuhai Ronghe Pharmaceutical")."""
+        org = self.fullest(org)
+        for entries in self.local.by_first.values():
+            for _tokens, _exact, candidate in entries:
+                if _fuller(candidate.name, org.name):
+                    org = candidate
+        return org
+
     def _define(self, sentence: str, end: int, org: Org) -> int:
         """Learn the defined terms that follow a name ('("Lumera")', '(the "Company")', '(as
         licensee, the "Licensee")'); the mention then reaches over them. Returns its new end."""
