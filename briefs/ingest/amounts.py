@@ -134,7 +134,7 @@ def milestone_kind(sentence: str, amount: Amount) -> str | None:
     """'development', 'regulatory' or 'commercial' when the words right after the amount name
     one kind of milestone ("$300 million in regulatory milestones"), else None."""
     after = sentence[amount.end : amount.end + 50]
-    match = _MILESTONE_KIND.match(after.lstrip(" in of for").lstrip())
+    match = _MILESTONE_KIND.match(re.sub(r"^\s*(?:in|of|for)?\s*", "", after))
     if match is None or re.search(r"\band\b|,", match.group(0)):
         return None
     kind = match["kind"].lower()

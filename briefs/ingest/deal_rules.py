@@ -36,11 +36,12 @@ DESCRIBED = r"(?:[A-Z][\w-]*\s+)?(?:" + "|".join(DESCRIPTORS) + r")\s+"
 # What may stand between a subject and its verb: a name in brackets ("(浙江华信药业)"), a relative
 # clause about the subject (", which raised $90 million in March,"), a reporting verb ("said it").
 SUBJECT_TAIL = (
-    r"(?:\s*\([^()⟨⟩]{1,40}\))?(?:,\s+(?:which|who|whose)\b[^⟨⟩;]{0,100}?,)?,?\s+"
-    r"(?:" + REPORTED + r"(?:it|they)\s+)?"
+    r"(?:\s*\([^()⟨⟩]{1,40}\))?(?:,\s+(?:which|who|whose)\b[^⟨⟩;]{0,100}?,)?"
+    r"(?:,\s+(?:a|an|the)\s+[^⟨⟩;,]{0,150}?,)?,?\s+"
+    r"(?:(?:today|yesterday)\s+)?(?:" + REPORTED + r"(?:it|they)\s+)?"
 )
 _RELATIVE_CLAUSE = re.compile(r",\s+(?:which|who|whose)\b[^;,]{0,100},")
-_RIGHTS = r"(?:rights?|licen[cs]e|sublicen[cs]e|access)"
+_RIGHTS = r"(?:rights?|licen[cs]e|sublicen[cs]e|access|option)"
 
 
 def _active(verbs: str) -> str:
@@ -97,6 +98,22 @@ ROLE_RULES: tuple[tuple[str, str, float, re.Pattern[str]], ...] = (
             + _RIGHTS
             + r"\s+(?:to|for|over|on)\s+(?:use\s+)?)"
             + OWNER.format("b"),
+            re.I,
+        ),
+    ),
+    (
+        "rights-developed-by",  # "A obtained rights to X, a drug discovered and developed by B"
+        "licensee-first",
+        0.8,
+        re.compile(
+            _active(
+                r"acquired|acquires|obtained|obtains|secured|secures|took|takes|gained|gains|won|"
+                r"received|receives|will (?:acquire|obtain|secure|take|gain|receive)"
+            )
+            + r"\s+(?P<asset>[^⟨⟩.;]{0,60}?\b"
+            + _RIGHTS
+            + r"\b[^⟨⟩;]{0,140}?)\b(?:discovered|developed|owned|held|created|invented)\s+by\s+"
+            + E.format("b"),
             re.I,
         ),
     ),

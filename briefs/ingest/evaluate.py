@@ -15,6 +15,7 @@ from ..money import parse_amount
 from ..vocab import VOCAB
 from ..text import normalize_name
 from .extract import extract
+from .orgs import LEGAL_TAIL
 from .proposal import Proposal
 from .read import read_document
 
@@ -120,7 +121,11 @@ def values_of_label(label: dict) -> dict[str, object]:
 
 
 def _fold(name: str) -> str:
-    return normalize_name(name)
+    """A name without its legal tail: "Quillon Bio B.V." and "Quillon Bio" are one company."""
+    words = normalize_name(name).split()
+    while len(words) > 1 and words[-1] in LEGAL_TAIL | {"b", "v", "n", "s", "a", "ab", "as"}:
+        words.pop()
+    return " ".join(words)
 
 
 def _affinity(pred: dict, want: dict) -> int:

@@ -334,7 +334,7 @@ _APPOSITION = re.compile(
 )
 _ABBREVIATION = re.compile(r"\s*\((?P<abbr>[A-Z][A-Za-z0-9&-]{1,9})\)")
 # A defined term after a name: 'Lumera Therapeutics B.V. ("Lumera")', '(the "Company")'.
-_DEFINITION = re.compile(r"\s*\((?P<inside>[^()]{0,160}?[\"“][^()]{0,160}?)\)")
+_DEFINITION = re.compile(r"\.?\s*\((?P<inside>[^()]{0,160}?[\"“][^()]{0,160}?)\)")
 _QUOTED = re.compile(r"[\"“](?P<term>[A-Z][^\"”]{1,40})[\"”]")
 # "the Swiss drugmaker", "the Leiden-based company": a description standing for a company.
 _DESCRIPTION = re.compile(

@@ -55,6 +55,10 @@ def sentences(text: str) -> list[tuple[int, str]]:
                 continue
             if re.search(r"\b(?:Inc|Co|Corp|Ltd)\.$", head) and following in ("Ltd", "Ltd."):
                 continue
+            if re.search(r"\b(?:Inc|Co|Corp|Ltd|B\.V|N\.V|S\.A|A\.G)\.$", head) and paragraph[
+                boundary.end() : boundary.end() + 1
+            ] in ("(", "“", '"'):
+                continue  # 'Asterra Pharma, Inc. (Nasdaq: ASTR)': the name's bracket follows
             out.append((number, paragraph[start : boundary.start() + 1].strip()))
             start = boundary.end()
         tail = paragraph[start:].strip()
@@ -82,14 +86,17 @@ NEGATION = re.compile(
     r"(?:expected|expects|plans?|planning|intends?|hopes?|aims?|seeks?|seeking|wants?|set) to "
     r"(?:sign|licen|grant|acquire|announce|reach|finali[sz]e|conclude|enter|strike|out-licen)|"
     r"(?:potential|possible|proposed|prospective) (?:deal|agreement|licen|partner|tie-up)|"
-    r"whether|if)\b",
+    r"whether|if|reference is made to)\b",
     re.I,
 )
 _MODAL = re.compile(
     r"\b(?:may|might|could|would|should)\s+(?:\w+\s+){0,2}?(?:licen|sign|grant|acquire|agree)"
 )
 _RETRACTION = re.compile(
-    r"\b(?:denied|denies|dismissed|rejected) (?:the |those |these |media )?reports?\b", re.I
+    r"\b(?:denied|denies|dismissed|rejected) (?:the |those |these |media )?reports?\b"
+    r"|\bterminat(?:e|es|ed|ing|ion of)\s+(?:the\s+|its\s+|their\s+)?(?:[\w-]+\s+){0,2}?"
+    r"(?:agreement|licen[cs]e|deal|collaboration|partnership)\b",
+    re.I,
 )
 
 
