@@ -223,9 +223,8 @@ ROLE_RULES: tuple[tuple[str, str, float, re.Pattern[str]], ...] = (
             + E.format("b")
             + r"\s+(?P<asset>"
             + GAP
-            + r"(?:licen[cs]e|rights|sublicen[cs]e)"
-            + GAP
-            + r")(?:[.,;]|$)",
+            + r"(?:licen[cs]e|rights|sublicen[cs]e|option)"
+            + r"[^⟨⟩.;]{0,120}?)(?:[.,;]|$|\s+(?:controlled|owned|held)\s+by\b)",
             re.I,
         ),
     ),

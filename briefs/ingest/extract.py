@@ -23,6 +23,8 @@ from .sentences import cancelled, conditional, retracted, sentences
 
 MAX_TEXT = 2_000_000  # characters; read.py refuses larger files before they get here
 FOLLOW_SENTENCES = 3  # deal terms are looked for this many sentences after the deal
+FOCUS_SENTENCES = 15  # ... and further on, when the sentence names the deal's parties
+FOCUS_DEALS = 3  # the latest deals a sentence naming their parties may still add terms to
 
 # A sentence without a company must mention one of these for any rule to apply to it.
 _TOPIC = re.compile(
@@ -58,8 +60,8 @@ def extract(
     for paragraph, sentence in sentences(text):
         mentions = names.find(sentence)
         orgs = [m.org for m in mentions]
-        if current is not None:
-            current.age += 1
+        for draft in drafts[-FOCUS_DEALS:]:
+            draft.age += 1
         if not mentions and not _TOPIC.search(sentence):
             continue  # no company and nothing a rule looks for: skip the costlier checks
         if retracted(sentence):
@@ -78,9 +80,9 @@ def extract(
             elif deal is not None:
                 current = deal
                 drafts.append(deal)
-            elif current is not None and current.age <= FOLLOW_SENTENCES:
-                settle_direction(current, sentence, mentions)
-                attach_terms(current, sentence, mentions, year)
+            elif (focus := _in_focus(drafts, current, orgs)) is not None:
+                settle_direction(focus, sentence, mentions)
+                attach_terms(focus, sentence, mentions, year)
             if deal is None:
                 earlier = others[-1] if others and others[-1].kind == "market_stat" else None
                 carried = earlier.period if earlier and stat_paragraph == paragraph else None
@@ -138,6 +140,20 @@ def _fullest_parties(proposal: Proposal, names: DocumentNames) -> Proposal:
         licensee=fullest(proposal.licensee),
         parties=tuple(fullest(p) for p in proposal.parties),
     )
+
+
+def _in_focus(drafts: list[Draft], current: Draft | None, orgs: list[Org]) -> Draft | None:
+    """The deal a sentence's terms belong to: the deal just read, for a few sentences; further on
+    (a later paragraph of terms), the latest deal whose parties are the companies it names."""
+    if current is not None and current.age <= FOLLOW_SENTENCES:
+        return current
+    if not orgs:
+        return None
+    names = {o.name for o in orgs}
+    for draft in reversed(drafts[-FOCUS_DEALS:]):
+        if draft.age <= FOCUS_SENTENCES and names <= {p.name for p in draft.proposal.parties}:
+            return draft
+    return None
 
 
 def _involves(proposal: Proposal, orgs: list[Org]) -> bool:

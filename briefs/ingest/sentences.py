@@ -86,7 +86,8 @@ NEGATION = re.compile(
     r"(?:expected|expects|plans?|planning|intends?|hopes?|aims?|seeks?|seeking|wants?|set) to "
     r"(?:sign|licen|grant|acquire|announce|reach|finali[sz]e|conclude|enter|strike|out-licen)|"
     r"(?:potential|possible|proposed|prospective) (?:deal|agreement|licen|partner|tie-up)|"
-    r"whether|if|reference is made to)\b",
+    r"whether|if|reference is made to|revert|reverts|reverted|regain|regains|regained|"
+    r"(?:returned|return|returns) to)\b",
     re.I,
 )
 _MODAL = re.compile(
@@ -122,11 +123,17 @@ def retracted(sentence: str) -> bool:
 # --- Marking the companies in a sentence ----------------------------------------------------
 
 
+_THE_BEFORE = re.compile(r"\b[Tt]he\s+$")
+
+
 def mark(sentence: str, mentions: list[Mention]) -> str:
     """Replace each mention with ⟨index⟩ so rules can say where the parties stand."""
     out, last = [], 0
     for index, mention in enumerate(mentions):
-        out.append(sentence[last : mention.start])
+        before = sentence[last : mention.start]
+        if sentence[mention.start : mention.start + 3].lower() != "the":
+            before = _THE_BEFORE.sub("", before)  # 'the Company', 'the Licensee': a defined term
+        out.append(before)
         out.append(f"⟨{index}⟩")
         last = mention.end
     out.append(sentence[last:])
