@@ -26,6 +26,7 @@ DEAL_WORDS = re.compile(
     re.I,
 )
 _DEFINITION = re.compile(r"\s*\((?:the\s+)?[\"“]")
+_APPOSITION_THEN_VERB = re.compile(r",\s+(?:a|an|one|the)\b[^,;()]{1,120},\s+([\w-]+)")
 _POSSESSIVE = re.compile(r"['’]s?\s")
 
 
@@ -107,7 +108,7 @@ def _not_name(word: str) -> bool:
     return (
         folded in WORDS.not_companies
         or folded in WORDS.places
-        or folded.endswith("-based")
+        or folded.endswith(("-based", "-listed", "-headquartered"))
         or len(folded) < 2
     )
 
@@ -126,6 +127,9 @@ def _is_party_position(sentence: str, start: int, end: int, common: frozenset[st
         return True
     if after.startswith(" ") and following in WORDS.subject_verbs:
         return True
+    apposition = _APPOSITION_THEN_VERB.match(after)
+    if apposition and apposition[1].casefold() in WORDS.subject_verbs:
+        return True  # "Samudra Digital, one of Indonesia's largest ..., will deploy"
     return previous in WORDS.object_cues
 
 

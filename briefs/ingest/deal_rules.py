@@ -74,12 +74,12 @@ ROLE_RULES: tuple[tuple[str, str, float, re.Pattern[str]], ...] = (
         re.compile(
             _active(
                 r"in-?licen[cs]ed|licen[cs]ed|in-?licen[cs]es?|licen[cs]es?|acquired|acquires|obtained|"
-                r"obtains|secured|secures|bought|buys|took|takes|received|receives|gained|gains|"
-                r"will (?:acquire|obtain|receive|gain|in-?licen[cs]e|licen[cs]e)"
+                r"obtains|secured|secures|bought|buys|took|takes|taken|received|receives|gained|gains|"
+                r"(?:will|would|to) (?:acquire|obtain|receive|gain|take|secure|in-?licen[cs]e|licen[cs]e)"
             )
             + r"(?P<asset>"
             + GAP
-            + r")\bfrom\s+(?:[A-Z][\w.-]*['’]s\s+)?"
+            + r")\bfrom\s+(?:(?:[A-Z][\w.-]*\s+){0,2}?[A-Z][\w.-]*['’]s\s+)?"
             + E.format("b"),
             re.I,
         ),
@@ -96,7 +96,7 @@ ROLE_RULES: tuple[tuple[str, str, float, re.Pattern[str]], ...] = (
             )
             + r"\s+(?P<asset>[^⟨⟩.;]{0,60}?\b"
             + _RIGHTS
-            + r"\s+(?:to|for|over|on)\s+(?:use\s+)?)"
+            + r"\b[^⟨⟩.;]{0,60}?\s(?:to|for|over|on)\s+(?:[a-z]+\s+){0,2}?)"
             + OWNER.format("b"),
             re.I,
         ),
@@ -108,12 +108,30 @@ ROLE_RULES: tuple[tuple[str, str, float, re.Pattern[str]], ...] = (
         re.compile(
             _active(
                 r"acquired|acquires|obtained|obtains|secured|secures|took|takes|gained|gains|won|"
-                r"received|receives|will (?:acquire|obtain|secure|take|gain|receive)"
+                r"received|receives|will (?:acquire|obtain|secure|take|gain|receive)|"
+                r"(?:agreed to |will )?pay(?:s|ing)?|paid"
             )
-            + r"\s+(?P<asset>[^⟨⟩.;]{0,60}?\b"
+            + r"\s+(?P<asset>[^⟨⟩.;]{0,80}?\b"
             + _RIGHTS
             + r"\b[^⟨⟩;]{0,140}?)\b(?:discovered|developed|owned|held|created|invented)\s+by\s+"
             + E.format("b"),
+            re.I,
+        ),
+    ),
+    (
+        "signed-for-owner",  # "A has signed a patent licence covering B's portfolio"
+        "passive",  # taker ⟨a⟩ or ⟨c⟩, owner ⟨b⟩ or ⟨d⟩
+        0.8,
+        re.compile(
+            _active(r"signed|signs|took|takes|taken|has taken|inked|obtained|secured")
+            + r"\s+(?:up\s+)?(?P<asset>(?:an?\s+|the\s+)?(?:[\w-]+\s+){0,3}?(?:licen[cs]e|option)"
+            r"(?:\s+(?:agreement|deal|contract))?\s+(?:for|covering|to|on|over|under)\s+"
+            r"(?:the\s+)?)" + OWNER.format("b") + r"|"
+            + E.format("c")
+            + SUBJECT_TAIL
+            + AUX
+            + r"signed\s+up\s+(?P<asset2>for\s+)"
+            + OWNER.format("d"),
             re.I,
         ),
     ),
@@ -262,12 +280,14 @@ ROLE_RULES: tuple[tuple[str, str, float, re.Pattern[str]], ...] = (
         0.8,
         re.compile(
             E.format("b")
-            + r"(?:\s*\([^()⟨⟩]{1,40}\))?,?\s+(?:said|says|announced|confirmed)\s+(?:that\s+)?"
+            + r"(?:\s*\([^()⟨⟩]{1,40}\))?,?\s+(?:also\s+)?(?:said|says|announced|confirmed|disclosed)"
+            r"\s+(?:that\s+)?(?:[\w-]+-based\s+)?"
             + E.format("a")
             + r"\s+"
             + AUX
             + r"(?:taken|took|acquired|obtained|secured|received|gained|licen[cs]ed|in-?licen[cs]ed)"
-            r"\s+(?P<asset>[^⟨⟩.;]{0,40}?\b(?:rights?|licen[cs]e)\s+(?:to|for|over|on)\s+its\b[^⟨⟩.;]{0,60})",
+            r"\s+(?P<asset>[^⟨⟩.;]{0,40}?\b(?:rights?|licen[cs]e)\s+(?:to|for|over|on|under)\s+"
+            r"(?:its|the same)\b[^⟨⟩.;]{0,60})",
             re.I,
         ),
     ),
@@ -347,7 +367,7 @@ _NAMED_LICENSEE = re.compile(
     r"\b(?:giving|granting|gives|grants|gave|granted|offering|providing|allowing|letting|enabling|"
     r"permitting)\s+(?:to\s+)?⟨(?P<x>\d+)⟩"
     r"|⟨(?P<y>\d+)⟩\s+" + _TAKER + r"(?:receive|get|gain|obtain|acquire|take|have|hold)s?\s+"
-    r"(?:the\s+|an?\s+)?(?:[\w-]+\s+){0,3}?(?:rights?|licen[cs]e|access)\b"
+    r"(?:the\s+|an?\s+)?(?:[\w-]+,?\s+){0,3}?(?:rights?|licen[cs]e|access|option)\b"
     r"|⟨(?P<z>\d+)⟩\s+" + _TAKER + r"(?:\w+\s+)?(?:develop|sell|commerciali[sz]e|market|"
     r"manufacture|produce|use|distribute|pay|pays|paid|make\s+(?:an?\s+)?(?:[\w-]+\s+)?payments?)\b",
     re.I,

@@ -90,6 +90,13 @@ COMPANY_WORDS = frozenset(
         "Mining",
         "Metals",
         "Resources",
+        "AB",
+        "ASA",
+        "Oy",
+        "Oyj",
+        "SpA",
+        "KGaA",
+        "SAS",
     ]
 )
 # Folded trailing words dropped when comparing a new name with the known ones.
@@ -113,6 +120,13 @@ LEGAL_TAIL = frozenset(
         "kk",
         "holdings",
         "company",
+        "ab",
+        "asa",
+        "oy",
+        "oyj",
+        "spa",
+        "kgaa",
+        "sas",
     ]
 )
 # Capitalised words that start sentences or name places, never the first word of a company here.
@@ -515,6 +529,8 @@ class DocumentNames:
         for match in _DESCRIPTION.finditer(sentence):
             if any(m.start < match.end() and match.start() < m.end for m in mentions):
                 continue
+            if any(sentence[m.end : match.start()].strip() == "," for m in mentions):
+                continue  # "Veltrix, the Dutch company that ...": an apposition, not a mention
             wanted = set(re.findall(r"[\w-]+", match["words"].casefold())) | {match["noun"]}
             org = next((o for o, words in reversed(self._described) if wanted <= words), None)
             if org is not None:

@@ -95,7 +95,8 @@ _MODAL = re.compile(
 )
 _RETRACTION = re.compile(
     r"\b(?:denied|denies|dismissed|rejected) (?:the |those |these |media )?reports?\b"
-    r"|\bterminat(?:e|es|ed|ing|ion of)\s+(?:the\s+|its\s+|their\s+)?(?:[\w-]+\s+){0,2}?"
+    r"|\b(?:terminated|terminates|notice (?:[\w-]+\s+){0,4}?to terminate|termination of)\s+"
+    r"(?:the\s+|its\s+|their\s+)?(?:[\w-]+\s+){0,2}?"
     r"(?:agreement|licen[cs]e|deal|collaboration|partnership)\b",
     re.I,
 )
