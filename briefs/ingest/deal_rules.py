@@ -33,6 +33,14 @@ REPORTED = (
 )
 # A describing noun in front of a name ("to Indian carmaker B"), which orgs.py leaves outside it.
 DESCRIBED = r"(?:[A-Z][\w-]*\s+)?(?:" + "|".join(DESCRIPTORS) + r")\s+"
+# What may stand between a preposition and a name: "from Tokyo-listed B", "to South Korea's B",
+# "pay Chinese biotech B".
+LEAD = (
+    r"(?:(?:(?:[A-Z][\w.-]*\s+){0,2}?[A-Z][\w.-]*['’]s\s+)|(?:[\w-]+-(?:based|listed|headquartered)\s+))?"
+    + r"(?:"
+    + DESCRIBED
+    + r")?"
+)
 # What may stand between a subject and its verb: a name in brackets ("(浙江华信药业)"), a relative
 # clause about the subject (", which raised $90 million in March,"), a reporting verb ("said it").
 SUBJECT_TAIL = (
@@ -79,7 +87,8 @@ ROLE_RULES: tuple[tuple[str, str, float, re.Pattern[str]], ...] = (
             )
             + r"(?P<asset>"
             + GAP
-            + r")\bfrom\s+(?:(?:[A-Z][\w.-]*\s+){0,2}?[A-Z][\w.-]*['’]s\s+)?"
+            + r")\bfrom\s+"
+            + LEAD
             + E.format("b"),
             re.I,
         ),
@@ -91,7 +100,7 @@ ROLE_RULES: tuple[tuple[str, str, float, re.Pattern[str]], ...] = (
         re.compile(
             _active(
                 r"acquired|acquires|acquire|obtained|obtains|obtain|secured|secures|secure|took|"
-                r"takes|take|gained|gains|gain|won|wins|received|receives|receive|bought|buys|buy|"
+                r"takes|take|taken|gained|gains|gain|won|wins|received|receives|receive|bought|buys|buy|"
                 r"in-?licen[cs]ed|licen[cs]ed|in-?licen[cs]es?|licen[cs]es?"
             )
             + r"\s+(?P<asset>[^⟨⟩.;]{0,60}?\b"
@@ -192,6 +201,7 @@ ROLE_RULES: tuple[tuple[str, str, float, re.Pattern[str]], ...] = (
         re.compile(
             _active(r"(?:is|are)\s+paying|agreed to pay|pay|pays|paid|paying")
             + r"\s+"
+            + LEAD
             + E.format("b")
             + r"\s+(?P<asset>(?:[^⟨⟩.;]|(?<=\d)\.(?=\d)){0,80}?\b(?:for|in exchange for|in return for)\b"
             r"[^⟨⟩.;]{0,40}?"
@@ -368,8 +378,8 @@ _NAMED_LICENSEE = re.compile(
     r"permitting)\s+(?:to\s+)?⟨(?P<x>\d+)⟩"
     r"|⟨(?P<y>\d+)⟩\s+" + _TAKER + r"(?:receive|get|gain|obtain|acquire|take|have|hold)s?\s+"
     r"(?:the\s+|an?\s+)?(?:[\w-]+,?\s+){0,3}?(?:rights?|licen[cs]e|access|option)\b"
-    r"|⟨(?P<z>\d+)⟩\s+" + _TAKER + r"(?:\w+\s+)?(?:develop|sell|commerciali[sz]e|market|"
-    r"manufacture|produce|use|distribute|pay|pays|paid|make\s+(?:an?\s+)?(?:[\w-]+\s+)?payments?)\b",
+    r"|⟨(?P<z>\d+)⟩(?:,[^,⟨⟩;]{1,120},)?\s+" + _TAKER + r"(?:\w+\s+)?(?:develop|sell|"
+    r"commerciali[sz]e|market|manufacture|produce|use|deploy|distribute|pay|pays|paid|make\s+(?:an?\s+)?(?:[\w-]+\s+)?payments?)\b",
     re.I,
 )
 _NAMED_LICENSOR = re.compile(
@@ -573,6 +583,11 @@ def _agreement_rule(marked: str, mentions: list[Mention]) -> _Found | None:
         if second is None:  # "A signed a licence agreement giving B access to its tools"
             taker = _NAMED_LICENSEE.match(rest.lstrip(" ,"))
             second = _party(mentions, taker["x"]) if taker else None
+        if second is None:  # "... a licensing agreement under which B, a ..., will deploy A's"
+            clause = re.match(r"\s*(?:,\s*)?under which\s+[^.;]*", rest)
+            taker = _NAMED_LICENSEE.search(clause.group(0)) if clause else None
+            index = next((g for g in taker.groups() if g is not None), None) if taker else None
+            second = _party(mentions, index)
     else:
         first, second = _party(mentions, between["a"]), _party(mentions, between["b"])
         rest, what = marked[between.end() :], between["what"]
