@@ -122,23 +122,37 @@ def _amount(match: re.Match[str]) -> Amount | None:
     return Amount(match.start(), match.end(), value, currency, approx)
 
 
-_MILESTONE_KIND = re.compile(
-    r"\b(?P<kind>development|clinical|regulatory|approval|commercial|sales)\b[\w\s-]{0,30}?"
-    r"\bmilestones?",
-    re.I,
-)
+_MILESTONE_WORD = re.compile(r"milestones?", re.I)
+_MILESTONE_KINDS = re.compile(r"\b(development|clinical|regulatory|approval|commercial|sales)\b", re.I)
 MILESTONE_KINDS = {"clinical": "development", "approval": "regulatory", "sales": "commercial"}
 
 
-def milestone_kind(sentence: str, amount: Amount) -> str | None:
-    """'development', 'regulatory' or 'commercial' when the words right after the amount name
-    one kind of milestone ("$300 million in regulatory milestones"), else None."""
-    after = sentence[amount.end : amount.end + 50]
-    match = _MILESTONE_KIND.match(re.sub(r"^\s*(?:in|of|for)?\s*", "", after))
-    if match is None or re.search(r"\band\b|,", match.group(0)):
-        return None
-    kind = match["kind"].lower()
-    return MILESTONE_KINDS.get(kind, kind)
+# Between "milestone" and its amount: "milestone payments of up to US$180 million".
+_LINK = re.compile(
+    r"\s*(?:payments?|fees?)?\s*(?:of|worth|totall?ing|amounting to|valued at)?\s*"
+    r"(?:up to|as much as)?\s*(?:an? aggregate of)?\s*",
+    re.I,
+)
+
+
+def milestone_kinds(sentence: str, amounts: list[Amount], index: int) -> frozenset[str]:
+    """The kinds of milestone an amount is for ("$300 million in regulatory milestones",
+    "sales milestone payments of up to US$440 million"): development, regulatory, commercial;
+    empty when the article does not say."""
+    amount = amounts[index]
+    right_edge = amounts[index + 1].start if index + 1 < len(amounts) else len(sentence)
+    left_edge = amounts[index - 1].end if index else 0
+    after = sentence[amount.end : min(right_edge, amount.end + 100)].split(";")[0]
+    before = sentence[max(left_edge, amount.start - 80) : amount.start].split(";")[-1]
+    word = _MILESTONE_WORD.search(after)
+    hits = list(_MILESTONE_WORD.finditer(before))
+    linked = bool(hits) and bool(_LINK.fullmatch(before[hits[-1].end() :]))
+    if linked and (word is None or len(before) - hits[-1].end() < word.start()):
+        words = before[max(0, hits[-1].start() - 50) : hits[-1].start()]  # "sales milestones of"
+    else:
+        words = after[: word.start()] if word else ""  # "$300 million in regulatory milestones"
+    found = (k.lower() for k in _MILESTONE_KINDS.findall(words))
+    return frozenset(MILESTONE_KINDS.get(k, k) for k in found)
 
 
 def role_of(sentence: str, amounts: list[Amount], index: int) -> str | None:
@@ -176,6 +190,11 @@ def role_of(sentence: str, amounts: list[Amount], index: int) -> str | None:
         return None  # "$31.5 a share", a price: too small to be a deal term
     if best is not None and best[1] != "total":
         return best[1]
+    if best is not None and re.search(r"aggregate", before + after, re.I):
+        if _MILESTONE_WORD.search(sentence, amount.end, min(right_edge, amount.end + 120)) or (
+            _MILESTONE_WORD.search(before)
+        ):
+            return "milestones"  # "up to an aggregate of $42.5 million upon ... milestones"
     if NOT_DEAL.search(before) or NOT_DEAL.search(after):
         return None
     return "total"

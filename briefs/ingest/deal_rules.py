@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field, replace
 from datetime import date
 
-from .amounts import Amount, find_amounts, milestone_kind, role_of
+from .amounts import find_amounts, milestone_kinds, role_of
 from .dates import find_period
 from .orgs import DESCRIPTORS, Mention, Org
 from .proposal import Party, Proposal, ProposedFigure, proposed_figure
@@ -441,9 +441,20 @@ _ASSET_TAIL = re.compile(
 
 _UNDISCLOSED = re.compile(
     r"\b(?:undisclosed|not disclosed|did not disclose|didn't disclose|declined to disclose|"
-    r"were not revealed|not made public|no financial (?:details|terms))\b",
+    r"were not revealed|not made public|no financial (?:details|terms)|"
+    r"no (?:money|financial|deal) terms were (?:given|disclosed|released)|"
+    r"neither (?:side|company|party|firm) disclosed)\b",
     re.I,
 )
+_PLURAL_DEALS = re.compile(r"\b(?:agreements|deals|licen[cs]es|transactions|both)\b", re.I)
+
+
+def undisclosed_for(sentence: str) -> str | None:
+    """'one' when the sentence says a deal's terms were not disclosed, 'all' when it says so of
+    several deals ("terms of the agreements were not disclosed"), else None."""
+    if not _UNDISCLOSED.search(sentence):
+        return None
+    return "all" if _PLURAL_DEALS.search(sentence) else "one"
 _TERMS_SENTENCE = re.compile(
     r"up-?front|milestone|equity|royalt|the (?:deal|agreement|terms|licen[cs]e|transaction)|"
     r"under the|\bpa(?:y|ys|id|ying)\b|payments?|\b(?:receive|receives|gets?|earns?)\b|shares|"
@@ -462,6 +473,34 @@ class Draft:
     proposal: Proposal
     figures: list[ProposedFigure] = field(default_factory=list)
     age: int = 0
+    # Milestone amounts by the kinds they are for (empty: not said), in the order read.
+    milestones: dict[frozenset[str], ProposedFigure] = field(default_factory=dict)
+
+    def all_figures(self) -> tuple[ProposedFigure, ...]:
+        """The figures with the milestones: a stated total of milestones if there is one, else
+        the parts added up (kept by kind too: "$140 million in development milestones, $300
+        million in regulatory milestones")."""
+        parts = self.milestones
+        by_kind = [
+            replace(figure, role=f"milestones_{next(iter(kinds))}")
+            for kinds, figure in parts.items()
+            if len(kinds) == 1
+        ]
+        if frozenset() in parts or len(parts) == 1:
+            whole = parts.get(frozenset()) or next(iter(parts.values()))
+            return (*self.figures, whole, *by_kind)
+        if not parts:
+            return tuple(self.figures)
+        figures = list(parts.values())
+        if len({f.unit for f in figures}) > 1:
+            return (*self.figures, figures[0], *by_kind)
+        whole = replace(
+            figures[0],
+            value=sum(f.value or 0 for f in figures),
+            value_usd=sum(f.value_usd for f in figures) if all(f.value_usd for f in figures) else None,
+            approx=next((f.approx for f in figures if f.approx), None),
+        )
+        return (*self.figures, whole, *by_kind)
 
 
 _DEAL_TOPIC = re.compile(
@@ -713,31 +752,6 @@ def _the(place: str) -> str:
     return re.sub(r"^the\s+", "", place)
 
 
-def _add_milestone_parts(
-    draft: Draft, parts: list[tuple[str, Amount]], taken: set[str], year: int | None
-) -> None:
-    """Milestones stated by kind ("$140 million in development milestones, $300 million in
-    regulatory milestones") are kept by kind, and add up to the milestones figure when the
-    article gives no total of its own."""
-    for kind, amount in parts:
-        draft.figures.append(proposed_figure(f"milestones_{kind}", amount, year))
-        taken.add(f"milestones_{kind}")
-    currencies = {amount.currency for _kind, amount in parts}
-    if len(parts) > 1 and len(currencies) == 1 and "milestones" not in taken:
-        first = parts[0][1]
-        summed = replace(
-            first,
-            value=sum(a.value for _k, a in parts),
-            stated_usd=None,
-            approx=first.approx,
-        )
-        draft.figures.append(proposed_figure("milestones", summed, year))
-        taken.add("milestones")
-    elif len(parts) == 1 and "milestones" not in taken:
-        draft.figures.append(proposed_figure("milestones", parts[0][1], year))
-        taken.add("milestones")
-
-
 def attach_terms(
     draft: Draft,
     sentence: str,
@@ -755,17 +769,16 @@ def attach_terms(
             return
     amounts = find_amounts(sentence)
     taken = {f.role for f in draft.figures}
-    parts: list[tuple[str, Amount]] = []
     for index, amount in enumerate(amounts):
         role = role_of(sentence, amounts, index)
-        kind = milestone_kind(sentence, amount) if role == "milestones" else None
-        if kind is not None and f"milestones_{kind}" not in taken:
-            parts.append((kind, amount))
+        if role == "milestones":
+            kinds = milestone_kinds(sentence, amounts, index)
+            if kinds not in draft.milestones:
+                draft.milestones[kinds] = proposed_figure(role, amount, year)
             continue
         if role is None or role in taken:
             continue
         draft.figures.append(proposed_figure(role, amount, year))
         taken.add(role)
-    _add_milestone_parts(draft, parts, taken, year)
-    if not amounts and _UNDISCLOSED.search(sentence) and not draft.figures:
+    if not amounts and _UNDISCLOSED.search(sentence) and not draft.all_figures():
         draft.figures.append(ProposedFigure("total", None, "USD", disclosed=False))

@@ -15,14 +15,14 @@ from datetime import date
 
 from ..errors import BadInput
 from .dates import dateline_date
-from .deal_rules import Draft, attach_terms, read_deal, settle_direction
+from .deal_rules import Draft, attach_terms, read_deal, settle_direction, undisclosed_for
 from .orgs import DocumentNames, KnownNames, Org
 from .other_rules import other_facts
 from .proposal import Party, Proposal
 from .sentences import cancelled, conditional, retracted, sentences
 
 MAX_TEXT = 2_000_000  # characters; read.py refuses larger files before they get here
-FOLLOW_SENTENCES = 3  # deal terms are looked for this many sentences after the deal
+FOLLOW_SENTENCES = 5  # deal terms are looked for this many sentences after the deal
 FOCUS_SENTENCES = 15  # ... and further on, when the sentence names the deal's parties
 FOCUS_DEALS = 3  # the latest deals a sentence naming their parties may still add terms to
 
@@ -83,6 +83,11 @@ def extract(
             elif (focus := _in_focus(drafts, current, orgs)) is not None:
                 settle_direction(focus, sentence, mentions)
                 attach_terms(focus, sentence, mentions, year)
+            elif not mentions and (which := undisclosed_for(sentence)) is not None:
+                # "Financial terms were not disclosed", a paragraph or two after the deal
+                recent = [d for d in drafts if d.age <= FOCUS_SENTENCES]
+                for draft in recent if which == "all" else recent[-1:]:
+                    attach_terms(draft, sentence, mentions, year)
             if deal is None:
                 earlier = others[-1] if others and others[-1].kind == "market_stat" else None
                 carried = earlier.period if earlier and stat_paragraph == paragraph else None
@@ -92,7 +97,7 @@ def extract(
         if orgs:
             last_org, last_subject = orgs[-1], orgs[0]
     deals = [d for d in _one_per_deal(drafts, names) if not _background(d.proposal, published)]
-    finished = [replace(d.proposal, figures=tuple(d.figures)) for d in deals]
+    finished = [replace(d.proposal, figures=d.all_figures()) for d in deals]
     return finished + others
 
 
@@ -113,8 +118,9 @@ def _one_per_deal(drafts: list[Draft], names: DocumentNames) -> list[Draft]:
         if twin is None:
             kept.append(draft)
             continue
-        richer, poorer = (draft, twin) if len(draft.figures) > len(twin.figures) else (twin, draft)
-        if len(draft.figures) == len(twin.figures):
+        mine, theirs = len(draft.all_figures()), len(twin.all_figures())
+        richer, poorer = (draft, twin) if mine > theirs else (twin, draft)
+        if mine == theirs:
             richer, poorer = draft, twin  # the body says it after the headline
         _merge(richer, poorer)
         kept[kept.index(twin)] = richer
@@ -187,4 +193,6 @@ def _merge(draft: Draft, new: Draft) -> None:
     )
     taken = {f.role for f in draft.figures}
     draft.figures.extend(f for f in new.figures if f.role not in taken)
+    for kinds, figure in new.milestones.items():
+        draft.milestones.setdefault(kinds, figure)
     draft.age = 0
