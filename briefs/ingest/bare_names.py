@@ -27,6 +27,7 @@ DEAL_WORDS = re.compile(
 )
 _DEFINITION = re.compile(r"\s*\((?:the\s+)?[\"“]")
 _APPOSITION_THEN_VERB = re.compile(r",\s+(?:a|an|one|the)\b[^,;()]{1,120},\s+([\w-]+)")
+_NOT_OWNED = re.compile(r"['’]s?\s+(?:own|disease|syndrome|republic|law)\b", re.I)
 _POSSESSIVE = re.compile(r"['’]s?\s")
 
 
@@ -123,8 +124,12 @@ def _is_party_position(sentence: str, start: int, end: int, common: frozenset[st
     name = sentence[start:end]
     if " " not in name and name.casefold() in common and _opens_sentence(before):
         return False  # an ordinary word at the start of a sentence
-    if _DEFINITION.match(after) or (_POSSESSIVE.match(after) and not after.startswith("'s own")):
+    if _DEFINITION.match(after):
         return True
+    if _POSSESSIVE.match(after) and not _NOT_OWNED.match(after):
+        return True
+    if re.search(r"(?:['’]s|(?:developed|discovered|invented|created)\s+at)$", before):
+        return True  # "Brazil's Campo Alto", "developed at Harrowgate University"
     if after.startswith(" ") and following in WORDS.subject_verbs:
         return True
     apposition = _APPOSITION_THEN_VERB.match(after)

@@ -24,7 +24,7 @@ OWNER = r"⟨(?P<{}>\d+)⟩['’]s?"  # a possessive: the party that owns what f
 GAP = r"[^⟨⟩]{0,120}?"
 AUX = (
     r"(?:(?:has|have|had|will|would|recently|also|officially|formally|exclusively|agreed to|"
-    r"signed on to|today|yesterday)\s+)*"
+    r"signed on to|today|yesterday|on\s+\w+day|itself)\s+)*"
 )
 # "said", "said on Monday", "announced today": a reporting verb and when it was said.
 REPORTED = (
@@ -32,7 +32,7 @@ REPORTED = (
     r"(?:\s+(?:today|yesterday|on\s+\w+day|in a statement))?\s+(?:that\s+)?"
 )
 # A describing noun in front of a name ("to Indian carmaker B"), which orgs.py leaves outside it.
-DESCRIBED = r"(?:[A-Z][\w-]*\s+)?(?:" + "|".join(DESCRIPTORS) + r")\s+"
+DESCRIBED = r"(?:[\w-]+\s+){0,3}?(?:" + "|".join(DESCRIPTORS) + r")\s+"
 # What may stand between a preposition and a name: "from Tokyo-listed B", "to South Korea's B",
 # "pay Chinese biotech B".
 LEAD = (
@@ -45,7 +45,7 @@ LEAD = (
 # clause about the subject (", which raised $90 million in March,"), a reporting verb ("said it").
 SUBJECT_TAIL = (
     r"(?:\s*\([^()⟨⟩]{1,40}\))?(?:,\s+(?:which|who|whose)\b[^⟨⟩;]{0,100}?,)?"
-    r"(?:,\s+(?:a|an|the)\s+[^⟨⟩;,]{0,150}?,)?,?\s+"
+    r"(?:,\s+(?:a|an|the)\s+[^⟨⟩;]{0,150}?,)?(?:\s+of\s+[A-Z][\w-]+)?,?\s+"
     r"(?:(?:today|yesterday)\s+)?(?:" + REPORTED + r"(?:it|they)\s+)?"
 )
 _RELATIVE_CLAUSE = re.compile(r",\s+(?:which|who|whose)\b[^;,]{0,100},")
@@ -100,7 +100,7 @@ ROLE_RULES: tuple[tuple[str, str, float, re.Pattern[str]], ...] = (
         re.compile(
             _active(
                 r"acquired|acquires|acquire|obtained|obtains|obtain|secured|secures|secure|took|"
-                r"takes|take|taken|gained|gains|gain|won|wins|received|receives|receive|bought|buys|buy|"
+                r"takes|take|taken|gets|get|got|gained|gains|gain|won|wins|received|receives|receive|bought|buys|buy|"
                 r"in-?licen[cs]ed|licen[cs]ed|in-?licen[cs]es?|licen[cs]es?"
             )
             + r"\s+(?P<asset>[^⟨⟩.;]{0,60}?\b"
@@ -112,18 +112,23 @@ ROLE_RULES: tuple[tuple[str, str, float, re.Pattern[str]], ...] = (
     ),
     (
         "rights-developed-by",  # "A obtained rights to X, a drug discovered and developed by B"
-        "licensee-first",
+        "passive",
         0.8,
         re.compile(
             _active(
-                r"acquired|acquires|obtained|obtains|secured|secures|took|takes|gained|gains|won|"
+                r"acquired|acquires|obtained|obtains|secured|secures|took|takes|taken|gained|gains|won|"
+                r"gets|got|gain|"
                 r"received|receives|will (?:acquire|obtain|secure|take|gain|receive)|"
                 r"(?:agreed to |will )?pay(?:s|ing)?|paid"
             )
             + r"\s+(?P<asset>[^⟨⟩.;]{0,80}?\b"
             + _RIGHTS
-            + r"\b[^⟨⟩;]{0,140}?)\b(?:discovered|developed|owned|held|created|invented)\s+by\s+"
-            + E.format("b"),
+            + r"\b[^⟨⟩;]{0,140}?)\b(?:(?:discovered|developed|owned|held|created|invented)\s+"
+            r"(?:by|at)\s+"
+            + E.format("b")
+            + r"|that\s+"
+            + E.format("d")
+            + r"\s+(?:launched|developed|discovered|owns|markets|sells|invented|created))",
             re.I,
         ),
     ),
@@ -158,13 +163,22 @@ ROLE_RULES: tuple[tuple[str, str, float, re.Pattern[str]], ...] = (
         ),
     ),
     (
-        "licensed-of",  # "A licensed the battery software of B"
-        "licensee-first",
+        "licensed-of",  # "A licensed the battery software of B", "A acquired the platform of B"
+        "passive",
         0.8,
         re.compile(
             _active(r"in-?licen[cs]ed|licen[cs]ed|will (?:in-?)?licen[cs]e")
             + r"\s+(?P<asset>(?:the|a|an)\s+[^⟨⟩.;,]{0,60}?)\s+of\s+"
-            + E.format("b"),
+            + E.format("b")
+            + r"|"
+            + E.format("c")
+            + SUBJECT_TAIL
+            + AUX
+            + r"(?:acquired|acquires|bought|buys|purchased|purchases|will (?:acquire|buy|purchase))"
+            r"\s+(?P<asset2>(?:the|a|an)\s+[^⟨⟩.;,]{0,60}?\b(?:platform|assets?|portfolio|"
+            r"programmes?|programs?|patents|technology|product lines?|business)(?:\s+\w+){0,2}?)"
+            r"\s+of\s+"
+            + E.format("d"),
             re.I,
         ),
     ),
@@ -330,6 +344,60 @@ ROLE_RULES: tuple[tuple[str, str, float, re.Pattern[str]], ...] = (
         ),
     ),
     (
+        "owner-licensed-by",  # "B's compiler IP has been licensed by A": the one licensing it in
+        "licensee-first",
+        0.8,
+        re.compile(
+            OWNER.format("b")
+            + r"\s+(?P<asset>[^⟨⟩]{0,200}?)\s+(?:was|were|has been|have been|had been|is|are)\s+"
+            r"(?:exclusively\s+)?(?:in-?)?licen[cs]ed\s+by\s+"
+            + LEAD
+            + E.format("a")
+            + r"(?!\s+to\b)",
+            re.I,
+        ),
+    ),
+    (
+        "in-licensed-by-from",  # "X-12 was in-licensed by A from B"
+        "licensee-first",
+        0.85,
+        re.compile(
+            r"(?P<asset>" + GAP + r")\b(?:was|were|has been|have been|had been|is|are)\s+"
+            r"(?:exclusively\s+)?(?:in-?)?licen[cs]ed\s+by\s+"
+            + LEAD
+            + E.format("a")
+            + r"\s+from\s+"
+            + LEAD
+            + E.format("b"),
+            re.I,
+        ),
+    ),
+    (
+        "added-licensee",  # "A has added B to its licensees"
+        "licensor-first",
+        0.8,
+        re.compile(
+            _active(r"added|adds|will add")
+            + r"\s+"
+            + LEAD
+            + E.format("b")
+            + r"\s+to\s+(?:its|the)\s+(?:list of\s+|roster of\s+|growing\s+)?(?P<asset>licensees)",
+            re.I,
+        ),
+    ),
+    (
+        "licensing-of-to",  # "A's licensing of its candidate to B"
+        "licensor-first",
+        0.8,
+        re.compile(
+            OWNER.format("a")
+            + r"\s+(?:out-?)?licen[cs]ing\s+of\s+(?P<asset>[^⟨⟩.;]{0,80}?)\s+to\s+"
+            + LEAD
+            + E.format("b"),
+            re.I,
+        ),
+    ),
+    (
         "passive-licensed-to",  # "B's X was licensed to A"
         "owner-passive",
         0.8,
@@ -376,8 +444,8 @@ _TAKER = r"(?:will|would|is to|shall|can|may|is set to|to)?\s*(?:also\s+)?"
 _NAMED_LICENSEE = re.compile(
     r"\b(?:giving|granting|gives|grants|gave|granted|offering|providing|allowing|letting|enabling|"
     r"permitting)\s+(?:to\s+)?⟨(?P<x>\d+)⟩"
-    r"|⟨(?P<y>\d+)⟩\s+" + _TAKER + r"(?:receive|get|gain|obtain|acquire|take|have|hold)s?\s+"
-    r"(?:the\s+|an?\s+)?(?:[\w-]+,?\s+){0,3}?(?:rights?|licen[cs]e|access|option)\b"
+    r"|⟨(?P<y>\d+)⟩[^⟨⟩;.]{0,80}?\b(?:receive|get|gain|obtain|acquire|take|have|hold)s?\s+"
+    r"(?:the\s+|an?\s+)?(?:[\w-]+,?\s+){0,4}?(?:rights?|licen[cs]e|access|option)\b"
     r"|⟨(?P<z>\d+)⟩(?:,[^,⟨⟩;]{1,120},)?\s+" + _TAKER + r"(?:\w+\s+)?(?:develop|sell|"
     r"commerciali[sz]e|market|manufacture|produce|use|deploy|distribute|pay|pays|paid|make\s+(?:an?\s+)?(?:[\w-]+\s+)?payments?)\b",
     re.I,
@@ -504,7 +572,8 @@ class Draft:
 
 
 _DEAL_TOPIC = re.compile(
-    r"licen[cs]|\brights?\b|technolog|patent|know-how|access to|\bunder which\b|commerciali[sz]",
+    r"licen[cs]|\brights?\b|technolog|patent|know-how|access to|\bunder which\b|commerciali[sz]|"
+    r"co-develop|jointly develop|\boption\b|platform|assets",
     re.I,
 )
 
@@ -528,7 +597,11 @@ def read_deal(
     if len(mentions) < 2 or not _DEAL_TOPIC.search(sentence):
         return None
     marked = mark(sentence, mentions)
-    found = _role_rule(marked, mentions) or _agreement_rule(marked, mentions)
+    found = (
+        _role_rule(marked, mentions)
+        or _agreement_rule(marked, mentions)
+        or _joint_rule(marked, mentions)
+    )
     if found is None:
         return None
     licensor, licensee, parties, rule, confidence, asset_text, what = found
@@ -608,6 +681,44 @@ def _role_rule(marked: str, mentions: list[Mention]) -> _Found | None:
             + clause,  # "licensed B's laser patents": the kind reads to the clause end
         )
     return None
+
+
+_JOINT = re.compile(
+    E.format("a")
+    + r"(?:\s*\([^()⟨⟩]{1,40}\))?\s+and\s+(?:[\w-]+\s+){0,3}?"
+    + E.format("c")
+    + r"(?:,[^⟨⟩;]{1,80}?,)?\s+"
+    + AUX
+    + r"(?:have\s+|has\s+)?(?:agreed|plan|will|to)?\s*(?:to\s+)?(?P<what>co-develop|jointly develop|"
+    r"co-commerciali[sz]e)"
+    r"|"
+    + E.format("b")
+    + SUBJECT_TAIL
+    + AUX
+    + r"(?:(?:said|announced)\s+(?:on\s+\w+\s+)?(?:that\s+)?it\s+will\s+)?"
+    r"(?P<what2>co-develop|jointly develop)[^⟨⟩.;]{0,120}?\bwith\s+"
+    + LEAD
+    + E.format("d"),
+    re.I,
+)
+
+
+def _joint_rule(marked: str, mentions: list[Mention]) -> _Found | None:
+    """'A and B will jointly develop X': a co-development whose licensee a later sentence names
+    ("B receives a licence to commercialise it in Asia")."""
+    match = _JOINT.search(marked)
+    if match is None:
+        return None
+    first = _party(mentions, match["a"] or match["b"])
+    second = _party(mentions, match["c"] or match["d"])
+    if first is None or second is None or first.name == second.name:
+        return None
+    rest = marked[match.end() :]
+    named = _named_direction(rest, mentions, first, second)
+    what = f"{match['what'] or match['what2']} {re.split(r'[.;]', rest, maxsplit=1)[0]}"
+    if named is not None:
+        return (*named, (first, second), "rule joint development (named)", 0.75, None, what)
+    return (None, None, (first, second), "rule joint development", 0.45, None, what)
 
 
 def _agreement_rule(marked: str, mentions: list[Mention]) -> _Found | None:
@@ -707,6 +818,9 @@ def _kind(what: str) -> str:
         return "co_development"
     if re.search(r"\bnewco\b|new company|spin-?out|launch(?:ed|es)? [\w\s]{0,30}compan", lowered):
         return "newco"
+    if re.search(r"\b(?:sell|sells|sold|selling)\b|\b(?:acquired|acquires|bought|purchased)\b(?!"
+                 r"[^.;]{0,40}\b(?:rights?|licen[cs]e)\b)", lowered):
+        return "asset_purchase"
     if "patent" in lowered:
         return "patent_licence"
     if re.search(r"out-?licen", lowered):

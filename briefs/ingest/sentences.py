@@ -84,7 +84,7 @@ NEGATION = re.compile(
     r"exploring|mulling|evaluating|rumou?r|speculat|reportedly|is said to|are said to|"
     r"people familiar|sources said|according to sources|unnamed sources|"
     r"(?:expected|expects|plans?|planning|intends?|hopes?|aims?|seeks?|seeking|wants?|set) to "
-    r"(?:sign|licen|grant|acquire|announce|reach|finali[sz]e|conclude|enter|strike|out-licen)|"
+    r"(?:sign|licen|grant|acquire|announce|reach|finali[sz]e|conclude|enter into|strike|out-licen)|"
     r"(?:potential|possible|proposed|prospective) (?:deal|agreement|licen|partner|tie-up)|"
     r"whether|if|reference is made to|revert|reverts|reverted|regain|regains|regained|"
     r"(?:returned|return|returns) to)\b",
