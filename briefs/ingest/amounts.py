@@ -135,6 +135,11 @@ _LINK = re.compile(
 )
 
 
+_SHARE_PURCHASE = re.compile(
+    r"\b(?:purchase|subscribe|buy|acquire)[sd]?\b[^.;]{0,80}\b(?:shares|stock|stake)\b", re.I
+)
+
+
 def milestone_kinds(sentence: str, amounts: list[Amount], index: int) -> frozenset[str]:
     """The kinds of milestone an amount is for ("$300 million in regulatory milestones",
     "sales milestone payments of up to US$440 million"): development, regulatory, commercial;
@@ -197,4 +202,6 @@ def role_of(sentence: str, amounts: list[Amount], index: int) -> str | None:
             return "milestones"  # "up to an aggregate of $42.5 million upon ... milestones"
     if NOT_DEAL.search(before) or NOT_DEAL.search(after):
         return None
+    if _SHARE_PURCHASE.search(sentence):
+        return "equity"  # "agreed to purchase 1,250,000 shares ..., for gross proceeds of $5 million"
     return "total"

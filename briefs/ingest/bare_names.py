@@ -72,7 +72,7 @@ def lower_words(text: str) -> frozenset[str]:
 
 def bare_names(sentence: str, common: frozenset[str]) -> list[tuple[int, int]]:
     """(start, end) of each capitalised run that stands where a deal puts a party."""
-    if not DEAL_WORDS.search(sentence) or _title_case(sentence):
+    if not DEAL_WORDS.search(sentence) or title_case(sentence):
         return []
     found = []
     for run in _RUN.finditer(sentence):
@@ -142,7 +142,7 @@ def _opens_sentence(before: str) -> bool:
     return not before or before.endswith((".", ":", '"', "“", "-", "—", "–", ")"))
 
 
-def _title_case(sentence: str) -> bool:
+def title_case(sentence: str) -> bool:
     """A headline in Title Case or CAPITALS: every word capitalised, so shape says nothing."""
     words = re.findall(r"[A-Za-z][\w'-]*", sentence)
     if len(words) < 4:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from ..text import normalize_name
-from .bare_names import WORDS, bare_names, lower_words
+from .bare_names import WORDS, bare_names, lower_words, title_case
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -275,6 +275,9 @@ STOP_CAPS = frozenset(
         "Ms",
         "Mrs",
         "Professor",
+        "About",
+        "Launch",
+        "Launches",
     ]
 )
 PLACE_WORDS = frozenset(
@@ -490,7 +493,8 @@ class DocumentNames:
         """Mentions in ``sentence``, longest first on overlap, in reading order."""
         words = list(_TOKEN.finditer(sentence))
         candidates = self._named(words, sentence)
-        candidates.extend(_shaped(words, sentence))
+        if not title_case(sentence):  # a headline's capitals say nothing about where names end
+            candidates.extend(_shaped(words, sentence))
         candidates.extend((s, e, 0, None) for s, e in bare_names(sentence, self._common))
         for pattern in (_DESCRIBED, _APPOSITION):
             for match in pattern.finditer(sentence):
