@@ -24,7 +24,8 @@ from .sentences import cancelled, conditional, retracted, sentences
 MAX_TEXT = 2_000_000  # characters; read.py refuses larger files before they get here
 FOLLOW_SENTENCES = 5  # deal terms are looked for this many sentences after the deal
 FOCUS_SENTENCES = 15  # ... and further on, when the sentence names the deal's parties
-FOCUS_DEALS = 3  # the latest deals a sentence naming their parties may still add terms to
+FOCUS_DEALS = 3
+_LIST_ITEM = re.compile(r"\s*(?:\(?(?:[ivx]{1,4}|[a-h]|\d{1,2})\)|[-•*–]\s)")  # the latest deals a sentence naming their parties may still add terms to
 
 # A sentence without a company must mention one of these for any rule to apply to it.
 _TOPIC = re.compile(
@@ -60,8 +61,9 @@ def extract(
     for paragraph, sentence in sentences(text):
         mentions = names.find(sentence)
         orgs = [m.org for m in mentions]
-        for draft in drafts[-FOCUS_DEALS:]:
-            draft.age += 1
+        if not _LIST_ITEM.match(sentence):  # "(ii) milestone payments of ...": the same sentence
+            for draft in drafts[-FOCUS_DEALS:]:
+                draft.age += 1
         if not mentions and not _TOPIC.search(sentence):
             continue  # no company and nothing a rule looks for: skip the costlier checks
         if retracted(sentence):

@@ -619,6 +619,10 @@ class DocumentNames:
         """A new name: link it to a known company if it is one, and learn its short forms."""
         company_id = self.known.lookup(text)
         org = Org(text.rstrip(",. "), company_id)
+        for entries in list(self.local.by_first.values()):
+            for _tokens, _exact, earlier in entries:
+                if earlier not in self.local.fuller_of and _fuller(org.name, earlier.name):
+                    self.local.fuller_of[earlier] = org  # "Jinlong" of the headline, spelled out
         self.local.add(text, org)
         for short in short_forms(text):
             self.local.add(short, org)
