@@ -143,9 +143,8 @@ def _opens_sentence(before: str) -> bool:
 
 
 def title_case(sentence: str) -> bool:
-    """A headline in Title Case or CAPITALS: every word capitalised, so shape says nothing."""
+    """A headline in Title Case or CAPITALS ("Asterra Pharma Secures Option to ..."): every word
+    longer than a short function word is capitalised, so shape says nothing about names."""
     words = re.findall(r"[A-Za-z][\w'-]*", sentence)
-    if len(words) < 4:
-        return False
-    capitalised = sum(w[0].isupper() for w in words)
-    return capitalised / len(words) > 0.6
+    long_words = [w for w in words if len(w) > 3]
+    return len(words) >= 4 and len(long_words) >= 3 and all(w[0].isupper() for w in long_words)
