@@ -123,7 +123,9 @@ def _amount(match: re.Match[str]) -> Amount | None:
 
 
 _MILESTONE_WORD = re.compile(r"milestones?", re.I)
-_MILESTONE_KINDS = re.compile(r"\b(development|clinical|regulatory|approval|commercial|sales)\b", re.I)
+_MILESTONE_KINDS = re.compile(
+    r"\b(development|clinical|regulatory|approval|commercial|sales)\b", re.I
+)
 MILESTONE_KINDS = {"clinical": "development", "approval": "regulatory", "sales": "commercial"}
 
 
@@ -203,5 +205,7 @@ def role_of(sentence: str, amounts: list[Amount], index: int) -> str | None:
     if NOT_DEAL.search(before) or NOT_DEAL.search(after):
         return None
     if _SHARE_PURCHASE.search(sentence):
-        return "equity"  # "agreed to purchase 1,250,000 shares ..., for gross proceeds of $5 million"
+        return (
+            "equity"  # "agreed to purchase 1,250,000 shares ..., for gross proceeds of $5 million"
+        )
     return "total"

@@ -70,8 +70,33 @@ def lower_words(text: str) -> frozenset[str]:
     return frozenset(re.findall(r"(?<![\w-])[a-z][a-z]+(?![\w-])", text))
 
 
+# Cheap literal stems of DEAL_WORDS, checked first: most sentences have none of them.
+_DEAL_STEMS = (
+    "licen",
+    "right",
+    "option",
+    "agreement",
+    "deal",
+    "front",
+    "milestone",
+    "royalt",
+    "pay",
+    "paid",
+    "acqui",
+    "collaborat",
+    "partner",
+    "patent",
+    "technolog",
+    "know-how",
+    "commerciali",
+)
+
+
 def bare_names(sentence: str, common: frozenset[str]) -> list[tuple[int, int]]:
     """(start, end) of each capitalised run that stands where a deal puts a party."""
+    lowered = sentence.lower()
+    if not any(stem in lowered for stem in _DEAL_STEMS):
+        return []
     if not DEAL_WORDS.search(sentence) or title_case(sentence):
         return []
     found = []
@@ -142,9 +167,13 @@ def _opens_sentence(before: str) -> bool:
     return not before or before.endswith((".", ":", '"', "“", "-", "—", "–", ")"))
 
 
+_LOWER_WORD = re.compile(r"(?<![\w'-])[a-z][\w'-]{3,}")
+
+
 def title_case(sentence: str) -> bool:
     """A headline in Title Case or CAPITALS ("Asterra Pharma Secures Option to ..."): every word
     longer than a short function word is capitalised, so shape says nothing about names."""
-    words = re.findall(r"[A-Za-z][\w'-]*", sentence)
-    long_words = [w for w in words if len(w) > 3]
-    return len(words) >= 4 and len(long_words) >= 3 and all(w[0].isupper() for w in long_words)
+    if _LOWER_WORD.search(sentence):
+        return False
+    long_words = re.findall(r"(?<![\w'-])[A-Za-z][\w'-]{3,}", sentence)
+    return len(long_words) >= 3

@@ -140,7 +140,9 @@ ROLE_RULES: tuple[tuple[str, str, float, re.Pattern[str]], ...] = (
             _active(r"signed|signs|took|takes|taken|has taken|inked|obtained|secured")
             + r"\s+(?:up\s+)?(?P<asset>(?:an?\s+|the\s+)?(?:[\w-]+\s+){0,3}?(?:licen[cs]e|option)"
             r"(?:\s+(?:agreement|deal|contract))?\s+(?:for|covering|to|on|over|under)\s+"
-            r"(?:the\s+)?)" + OWNER.format("b") + r"|"
+            r"(?:the\s+)?)"
+            + OWNER.format("b")
+            + r"|"
             + E.format("c")
             + SUBJECT_TAIL
             + AUX
@@ -177,8 +179,7 @@ ROLE_RULES: tuple[tuple[str, str, float, re.Pattern[str]], ...] = (
             + r"(?:acquired|acquires|bought|buys|purchased|purchases|will (?:acquire|buy|purchase))"
             r"\s+(?P<asset2>(?:the|a|an)\s+[^⟨⟩.;,]{0,60}?\b(?:platform|assets?|portfolio|"
             r"programmes?|programs?|patents|technology|product lines?|business)(?:\s+\w+){0,2}?)"
-            r"\s+of\s+"
-            + E.format("d"),
+            r"\s+of\s+" + E.format("d"),
             re.I,
         ),
     ),
@@ -523,6 +524,8 @@ def undisclosed_for(sentence: str) -> str | None:
     if not _UNDISCLOSED.search(sentence):
         return None
     return "all" if _PLURAL_DEALS.search(sentence) else "one"
+
+
 _TERMS_SENTENCE = re.compile(
     r"up-?front|milestone|equity|royalt|the (?:deal|agreement|terms|licen[cs]e|transaction)|"
     r"under the|\bpa(?:y|ys|id|ying)\b|payments?|\b(?:receive|receives|gets?|earns?)\b|shares|"
@@ -565,7 +568,9 @@ class Draft:
         whole = replace(
             figures[0],
             value=sum(f.value or 0 for f in figures),
-            value_usd=sum(f.value_usd for f in figures) if all(f.value_usd for f in figures) else None,
+            value_usd=sum(f.value_usd for f in figures)
+            if all(f.value_usd for f in figures)
+            else None,
             approx=next((f.approx for f in figures if f.approx), None),
         )
         return (*self.figures, whole, *by_kind)
@@ -696,9 +701,7 @@ _JOINT = re.compile(
     + SUBJECT_TAIL
     + AUX
     + r"(?:(?:said|announced)\s+(?:on\s+\w+\s+)?(?:that\s+)?it\s+will\s+)?"
-    r"(?P<what2>co-develop|jointly develop)[^⟨⟩.;]{0,120}?\bwith\s+"
-    + LEAD
-    + E.format("d"),
+    r"(?P<what2>co-develop|jointly develop)[^⟨⟩.;]{0,120}?\bwith\s+" + LEAD + E.format("d"),
     re.I,
 )
 
@@ -818,8 +821,11 @@ def _kind(what: str) -> str:
         return "co_development"
     if re.search(r"\bnewco\b|new company|spin-?out|launch(?:ed|es)? [\w\s]{0,30}compan", lowered):
         return "newco"
-    if re.search(r"\b(?:sell|sells|sold|selling)\b|\b(?:acquired|acquires|bought|purchased)\b(?!"
-                 r"[^.;]{0,40}\b(?:rights?|licen[cs]e)\b)", lowered):
+    if re.search(
+        r"\b(?:sell|sells|sold|selling)\b|\b(?:acquired|acquires|bought|purchased)\b(?!"
+        r"[^.;]{0,40}\b(?:rights?|licen[cs]e)\b)",
+        lowered,
+    ):
         return "asset_purchase"
     if "patent" in lowered:
         return "patent_licence"

@@ -25,7 +25,9 @@ MAX_TEXT = 2_000_000  # characters; read.py refuses larger files before they get
 FOLLOW_SENTENCES = 5  # deal terms are looked for this many sentences after the deal
 FOCUS_SENTENCES = 15  # ... and further on, when the sentence names the deal's parties
 FOCUS_DEALS = 3
-_LIST_ITEM = re.compile(r"\s*(?:\(?(?:[ivx]{1,4}|[a-h]|\d{1,2})\)|[-•*–]\s)")  # the latest deals a sentence naming their parties may still add terms to
+_LIST_ITEM = re.compile(
+    r"\s*(?:\(?(?:[ivx]{1,4}|[a-h]|\d{1,2})\)|[-•*–]\s)"
+)  # the latest deals a sentence naming their parties may still add terms to
 
 # A sentence without a company must mention one of these for any rule to apply to it.
 _TOPIC = re.compile(
@@ -34,6 +36,37 @@ _TOPIC = re.compile(
     r"listed",
     re.I,
 )
+
+
+# Literal stems of _TOPIC: a sentence with none of them cannot match it (checked first, cheaply).
+_TOPIC_STEMS = (
+    "licen",
+    "patent",
+    "transaction",
+    "technolog",
+    "export",
+    "approv",
+    "authori",
+    "sales",
+    "disclos",
+    "terms",
+    "front",
+    "milestone",
+    "equity",
+    "shares",
+    "payment",
+    "worth",
+    "valued",
+    "deal",
+    "agreement",
+    "report",
+    "listed",
+)
+
+
+def _on_topic(sentence: str) -> bool:
+    lowered = sentence.lower()
+    return any(stem in lowered for stem in _TOPIC_STEMS) and bool(_TOPIC.search(sentence))
 
 
 def extract(
@@ -64,7 +97,7 @@ def extract(
         if not _LIST_ITEM.match(sentence):  # "(ii) milestone payments of ...": the same sentence
             for draft in drafts[-FOCUS_DEALS:]:
                 draft.age += 1
-        if not mentions and not _TOPIC.search(sentence):
+        if not mentions and not _on_topic(sentence):
             continue  # no company and nothing a rule looks for: skip the costlier checks
         if retracted(sentence):
             drafts = [d for d in drafts if not _involves(d.proposal, orgs)]

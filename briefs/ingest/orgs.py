@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from ..text import normalize_name
@@ -353,6 +354,11 @@ _ABBREVIATION = re.compile(r"\s*\((?P<abbr>[A-Z][A-Za-z0-9&-]{1,9})\)")
 # A defined term after a name: 'Lumera Therapeutics B.V. ("Lumera")', '(the "Company")'.
 _DEFINITION = re.compile(r"\.?\s*\((?P<inside>[^()]{0,160}?[\"“][^()]{0,160}?)\)")
 _QUOTED = re.compile(r"[\"“](?P<term>[A-Z][^\"”]{1,40})[\"”]")
+_HAS_DESCRIPTOR = re.compile("|".join(DESCRIPTORS))
+_DESCRIBED_BEFORE = re.compile(r"((?:[\w-]+\s+){0,2})(" + "|".join(DESCRIPTORS) + r")\s+$")
+_DESCRIBED_AFTER = re.compile(
+    r",\s+(?:a|an|the)\s+((?:[\w,-]+\s+){0,3}?)(" + "|".join(DESCRIPTORS) + r")\b"
+)
 # "the Swiss drugmaker", "the Leiden-based company": a description standing for a company.
 _DESCRIPTION = re.compile(
     r"\b[Tt]he\s+(?P<words>(?:[\w-]+\s+){0,2}?)(?P<noun>" + "|".join(DESCRIPTORS) + r")\b"
@@ -466,11 +472,17 @@ def _fuller(name: str, earlier: str) -> bool:
     """True when ``name`` spells out ``earlier`` with more words ("Shanghai Jinqiao Biopharma"
     after a headline's "Jinqiao Biopharma"): the two are one company, and a short form such as
     "Jinqiao" should point to the fuller name the article goes on to use."""
-    longer, shorter = normalize_name(name).split(), normalize_name(earlier).split()
+    longer, shorter = _words(name), _words(earlier)
     if len(shorter) >= len(longer):
         return False
     n = len(shorter)
     return any(longer[i : i + n] == shorter for i in range(len(longer) - n + 1))
+
+
+@lru_cache(maxsize=4096)
+def _words(name: str) -> tuple[str, ...]:
+    """A name's folded words, kept: the same few names are compared again and again."""
+    return tuple(normalize_name(name).split())
 
 
 def _case_sensitive(spelling: str) -> bool:
@@ -488,6 +500,7 @@ class DocumentNames:
         self._known_index = self.known.index()
         self._common = lower_words(text)
         self._described: list[tuple[Org, frozenset[str]]] = []  # what each name was called
+        self._orgs: list[Org] = []  # every company the document named, in order
 
     def find(self, sentence: str) -> list[Mention]:
         """Mentions in ``sentence``, longest first on overlap, in reading order."""
@@ -514,22 +527,21 @@ class DocumentNames:
     def _remember_descriptions(self, sentence: str, mentions: list[Mention]) -> None:
         """What the article calls each company ("Swiss drugmaker Novexa", "Novexa, a Basel-based
         biotech"), so a later "the Swiss drugmaker" can stand for it."""
+        if not _HAS_DESCRIPTOR.search(sentence):
+            return
         for mention in mentions:
             head = sentence[max(0, mention.start - 40) : mention.start]
             tail = sentence[mention.end : mention.end + 60]
-            lead = re.search(r"((?:[\w-]+\s+){0,2})(" + "|".join(DESCRIPTORS) + r")\s+$", head)
-            apposition = re.match(
-                r",\s+(?:a|an|the)\s+((?:[\w,-]+\s+){0,3}?)(" + "|".join(DESCRIPTORS) + r")\b",
-                tail,
-            )
-            for found in (lead, apposition):
+            for found in (_DESCRIBED_BEFORE.search(head), _DESCRIBED_AFTER.match(tail)):
                 if found:
                     words = re.findall(r"[\w-]+", found[1].casefold()) + [found[2]]
                     self._described.append((mention.org, frozenset(words)))
 
     def _with_descriptions(self, sentence: str, mentions: list[Mention]) -> list[Mention]:
         """Add "the Swiss drugmaker" as a mention of the company last described that way."""
-        added = []
+        added: list[Mention] = []
+        if not self._described or not _HAS_DESCRIPTOR.search(sentence):
+            return mentions
         for match in _DESCRIPTION.finditer(sentence):
             if any(m.start < match.end() and match.start() < m.end for m in mentions):
                 continue
@@ -591,10 +603,9 @@ class DocumentNames:
         """Like :meth:`fullest`, also finding a longer name that holds this one's words when
         no short form linked them ("Ronghe" and "Zhuhai Ronghe Pharmaceutical")."""
         org = self.fullest(org)
-        for entries in self.local.by_first.values():
-            for _tokens, _exact, candidate in entries:
-                if _fuller(candidate.name, org.name):
-                    org = candidate
+        for candidate in self._orgs:
+            if _fuller(candidate.name, org.name):
+                org = candidate
         return org
 
     def _define(self, sentence: str, end: int, org: Org) -> int:
@@ -619,10 +630,10 @@ class DocumentNames:
         """A new name: link it to a known company if it is one, and learn its short forms."""
         company_id = self.known.lookup(text)
         org = Org(text.rstrip(",. "), company_id)
-        for entries in list(self.local.by_first.values()):
-            for _tokens, _exact, earlier in entries:
-                if earlier not in self.local.fuller_of and _fuller(org.name, earlier.name):
-                    self.local.fuller_of[earlier] = org  # "Jinlong" of the headline, spelled out
+        for earlier in self._orgs:
+            if earlier not in self.local.fuller_of and _fuller(org.name, earlier.name):
+                self.local.fuller_of[earlier] = org  # "Jinlong" of the headline, spelled out
+        self._orgs.append(org)
         self.local.add(text, org)
         for short in short_forms(text):
             self.local.add(short, org)
