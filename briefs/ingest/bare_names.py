@@ -101,6 +101,8 @@ def bare_names(sentence: str, common: frozenset[str]) -> list[tuple[int, int]]:
         return []
     found = []
     for run in _RUN.finditer(sentence):
+        if not _is_party_position(sentence, run.start(), run.end(), frozenset()):
+            continue  # its edges, trimmed or not, are where no party stands
         span = _trim(sentence, run.start(), run.end())
         if span is None:
             continue

@@ -10,7 +10,7 @@ document a name's short forms ("Samsung" after "Samsung Electronics", "YMTC" aft
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -473,10 +473,14 @@ def _fuller(name: str, earlier: str) -> bool:
     after a headline's "Jinqiao Biopharma"): the two are one company, and a short form such as
     "Jinqiao" should point to the fuller name the article goes on to use."""
     longer, shorter = _words(name), _words(earlier)
-    if len(shorter) >= len(longer):
+    if len(shorter) >= len(longer) or not shorter or shorter[0] not in longer:
         return False
     n = len(shorter)
     return any(longer[i : i + n] == shorter for i in range(len(longer) - n + 1))
+
+
+def _spelled_mention(mention: Mention, org: Org) -> Mention:
+    return mention if org is mention.org else Mention(mention.start, mention.end, org)
 
 
 @lru_cache(maxsize=4096)
@@ -501,6 +505,7 @@ class DocumentNames:
         self._common = lower_words(text)
         self._described: list[tuple[Org, frozenset[str]]] = []  # what each name was called
         self._orgs: list[Org] = []  # every company the document named, in order
+        self._spelled: dict[Org, Org] = {}  # spelled_out's answers, asked once the text is read
 
     def find(self, sentence: str) -> list[Mention]:
         """Mentions in ``sentence``, longest first on overlap, in reading order."""
@@ -520,7 +525,8 @@ class DocumentNames:
             # Names first seen here teach short forms that the same sentence may already use.
             again = [(m.start, m.end, 4, m.org) for m in mentions] + self._named(words, sentence)
             mentions = self._settle(again, sentence)
-        mentions = [replace(m, org=self.fullest(m.org)) for m in mentions]
+        if self.local.fuller_of:
+            mentions = [_spelled_mention(m, self.fullest(m.org)) for m in mentions]
         self._remember_descriptions(sentence, mentions)
         return self._with_descriptions(sentence, mentions)
 
@@ -603,10 +609,13 @@ class DocumentNames:
         """Like :meth:`fullest`, also finding a longer name that holds this one's words when
         no short form linked them ("Ronghe" and "Zhuhai Ronghe Pharmaceutical")."""
         org = self.fullest(org)
-        for candidate in self._orgs:
-            if _fuller(candidate.name, org.name):
-                org = candidate
-        return org
+        if org not in self._spelled:
+            found = org
+            for candidate in self._orgs:
+                if _fuller(candidate.name, found.name):
+                    found = candidate
+            self._spelled[org] = found
+        return self._spelled[org]
 
     def _define(self, sentence: str, end: int, org: Org) -> int:
         """Learn the defined terms that follow a name ('("Lumera")', '(the "Company")', '(as
