@@ -16,7 +16,7 @@ _AMOUNT = re.compile(
     r"close to|at least|less than|under)\s+)?"
     r"(?:(?P<pre>US\$|HK\$|USD|RMB|CNY|EUR|GBP|[$€£¥])\s?(?P<num>" + _NUMBER + r")"
     r"(?:\s?(?P<scale>" + _SCALE + r"|[mbk])\b)?"
-    r"|(?P<num2>" + _NUMBER + r")\s?(?P<scale2>" + _SCALE + r"|m|b)?\s+"
+    r"|(?<!\d)(?<!\d,)(?<!\d\.)(?P<num2>" + _NUMBER + r")\s?(?P<scale2>" + _SCALE + r"|m|b)?\s+"
     r"(?P<post>U\.S\. dollars|US dollars|dollars|yuan|RMB|renminbi|euros?|pounds sterling|pounds|"
     r"sterling|won|yen|USD|CNY|EUR|GBP|JPY|KRW|HKD)\b)",
     re.IGNORECASE,
