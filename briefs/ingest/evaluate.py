@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..money import parse_amount
-from ..vocab import VOCAB
 from ..text import normalize_name
+from ..vocab import VOCAB
 from .extract import extract
 from .orgs import LEGAL_TAIL
 from .proposal import Proposal
