@@ -197,11 +197,11 @@ def role_of(sentence: str, amounts: list[Amount], index: int) -> str | None:
         return None  # "$31.5 a share", a price: too small to be a deal term
     if best is not None and best[1] != "total":
         return best[1]
-    if best is not None and re.search(r"aggregate", before + after, re.I):
-        if _MILESTONE_WORD.search(sentence, amount.end, min(right_edge, amount.end + 120)) or (
-            _MILESTONE_WORD.search(before)
-        ):
-            return "milestones"  # "up to an aggregate of $42.5 million upon ... milestones"
+    milestone_near = _MILESTONE_WORD.search(
+        sentence, amount.end, min(right_edge, amount.end + 120)
+    ) or _MILESTONE_WORD.search(before)
+    if best is not None and milestone_near and re.search(r"aggregate", before + after, re.I):
+        return "milestones"  # "up to an aggregate of $42.5 million upon ... milestones"
     if NOT_DEAL.search(before) or NOT_DEAL.search(after):
         return None
     if _SHARE_PURCHASE.search(sentence):

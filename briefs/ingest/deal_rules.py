@@ -625,11 +625,20 @@ def read_deal(
         parties=parties,
         asset=_asset(asset_text, mentions),
         territory=_territory(sentence),
-        period=find_period(own, published) or (published.isoformat() if published else None),
+        period=_deal_period(own, published),
     )
     draft = Draft(proposal)
     attach_terms(draft, own, mentions, year, in_deal_sentence=True)
     return draft
+
+
+def _deal_period(sentence: str, published: date | None) -> str | None:
+    """The date the sentence gives the deal, else the article's. A bare year that is the
+    article's own ("later this year", a plan dated "2025") says less than the article's date."""
+    period = find_period(sentence, published)
+    if published is not None and period in (None, str(published.year)):
+        return published.isoformat()
+    return period
 
 
 # Between "A will receive" and "from B": money, not rights (that would make A the licensee).

@@ -132,8 +132,26 @@ def extract(
         if orgs:
             last_org, last_subject = orgs[-1], orgs[0]
     deals = [d for d in _one_per_deal(drafts, names) if not _background(d.proposal, published)]
+    for draft in deals:
+        if _founded_for(draft.proposal, text):
+            draft.proposal = replace(draft.proposal, kind="newco")
     finished = [replace(d.proposal, figures=d.all_figures()) for d in deals]
     return finished + others
+
+
+def _founded_for(proposal: Proposal, text: str) -> bool:
+    """True when the licensee is a company launched for the deal ("the launch of Tessaly, a new
+    company"): the licence is what a NewCo starts with."""
+    if proposal.licensee is None or proposal.kind not in ("licence", "out_licence"):
+        return False
+    name = re.escape(proposal.licensee.name.split()[0])
+    return bool(
+        re.search(
+            r"\blaunch(?:es|ed|ing)?\s+(?:of\s+)?" + name + r"|\b" + name + r"\b[^.]{0,60}?,\s+"
+            r"(?:a|the)\s+(?:newly\s+(?:formed|created)\s+|new\s+)company",
+            text,
+        )
+    )
 
 
 def _background(proposal: Proposal, published: date | None) -> bool:

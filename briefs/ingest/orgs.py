@@ -540,7 +540,7 @@ class DocumentNames:
             tail = sentence[mention.end : mention.end + 60]
             for found in (_DESCRIBED_BEFORE.search(head), _DESCRIBED_AFTER.match(tail)):
                 if found:
-                    words = re.findall(r"[\w-]+", found[1].casefold()) + [found[2]]
+                    words = [*re.findall(r"[\w-]+", found[1].casefold()), found[2]]
                     self._described.append((mention.org, frozenset(words)))
 
     def _with_descriptions(self, sentence: str, mentions: list[Mention]) -> list[Mention]:
