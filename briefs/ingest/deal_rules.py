@@ -546,6 +546,24 @@ class Draft:
     age: int = 0
     # Milestone amounts by the kinds they are for (empty: not said), in the order read.
     milestones: dict[frozenset[str], ProposedFigure] = field(default_factory=dict)
+    royalty: str | None = None
+    stage: str | None = None
+    evidence_of: dict[str, str] = field(default_factory=dict)  # field -> the sentence it is from
+
+    def finished(self) -> Proposal:
+        """The proposal with everything read for it: figures, royalty, stage, evidence."""
+        return replace(
+            self.proposal,
+            figures=self.all_figures(),
+            royalty=self.royalty,
+            stage=self.stage,
+            evidence_of=dict(self.evidence_of),
+        )
+
+    def note(self, fields: tuple[str, ...], sentence: str) -> None:
+        """Record the sentence these fields were read from, unless an earlier one gave them."""
+        for name in fields:
+            self.evidence_of.setdefault(name, sentence)
 
     def all_figures(self) -> tuple[ProposedFigure, ...]:
         """The figures with the milestones: a stated total of milestones if there is one, else
@@ -628,6 +646,9 @@ def read_deal(
         period=_deal_period(own, published),
     )
     draft = Draft(proposal)
+    read = ("licensor", "licensee") if licensor is not None else ("parties",)
+    read += tuple(name for name in ("asset", "territory") if getattr(proposal, name))
+    draft.note((*read, "date"), sentence)
     attach_terms(draft, own, mentions, year, in_deal_sentence=True)
     return draft
 
@@ -813,6 +834,7 @@ def settle_direction(draft: Draft, sentence: str, mentions: list[Mention]) -> No
             why=f"{old.why}; direction from the terms",
             evidence=f"{old.evidence} {sentence}",
         )
+        draft.note(("licensor", "licensee"), sentence)
 
 
 def _party(mentions: list[Mention], index: str | None) -> Party | None:
@@ -904,10 +926,52 @@ def attach_terms(
             kinds = milestone_kinds(sentence, amounts, index)
             if kinds not in draft.milestones:
                 draft.milestones[kinds] = proposed_figure(role, amount, year)
+                draft.note(("milestones", *(f"milestones_{k}" for k in kinds)), sentence)
             continue
         if role is None or role in taken:
             continue
         draft.figures.append(proposed_figure(role, amount, year))
+        draft.note((role,), sentence)
         taken.add(role)
+    _read_royalty_and_stage(draft, sentence)
     if not amounts and _UNDISCLOSED.search(sentence) and not draft.all_figures():
         draft.figures.append(ProposedFigure("total", None, "USD", disclosed=False))
+        draft.note(("total",), sentence)
+
+
+_ROYALTY = re.compile(
+    r"\b(?:(?:tiered|running|single-digit|double-digit|low|mid|high)[\w-]*\s+)*royalt(?:y|ies)\b"
+    r"[^;.]{0,100}?(?=\s+on\b|[,;.]|$)",
+    re.I,
+)
+_STAGE = re.compile(
+    r"\b(?:phase\s*(?P<phase>[123]|i{1,3})[ab]?\b|(?P<pre>pre-?clinical|ind-enabling)|"
+    r"(?P<pivotal>pivotal)|(?P<fih>first-in-human))",
+    re.I,
+)
+_PHASES = {
+    "1": "phase_1",
+    "i": "phase_1",
+    "2": "phase_2",
+    "ii": "phase_2",
+    "3": "phase_3",
+    "iii": "phase_3",
+}
+
+
+def _read_royalty_and_stage(draft: Draft, sentence: str) -> None:
+    """The royalty as worded ("tiered royalties ranging from the high single digits to the
+    mid-teens") and the asset's stage as a vocabulary key, from the first sentence giving each."""
+    if draft.royalty is None and (royalty := _ROYALTY.search(sentence)):
+        draft.royalty = royalty.group(0).strip()
+        draft.note(("royalty",), sentence)
+    if draft.stage is None and (stage := _STAGE.search(sentence)):
+        if stage["phase"]:
+            draft.stage = _PHASES[stage["phase"].lower()]
+        elif stage["pivotal"]:
+            draft.stage = "phase_3"
+        elif stage["fih"]:
+            draft.stage = "phase_1"
+        else:
+            draft.stage = "preclinical"
+        draft.note(("stage",), sentence)

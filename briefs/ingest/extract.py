@@ -135,7 +135,7 @@ def extract(
     for draft in deals:
         if _founded_for(draft.proposal, text):
             draft.proposal = replace(draft.proposal, kind="newco")
-    finished = [replace(d.proposal, figures=d.all_figures()) for d in deals]
+    finished = [d.finished() for d in deals]
     return finished + others
 
 
@@ -248,4 +248,8 @@ def _merge(draft: Draft, new: Draft) -> None:
     draft.figures.extend(f for f in new.figures if f.role not in taken)
     for kinds, figure in new.milestones.items():
         draft.milestones.setdefault(kinds, figure)
+    draft.royalty = draft.royalty or new.royalty
+    draft.stage = draft.stage or new.stage
+    for name, sentence in new.evidence_of.items():
+        draft.evidence_of.setdefault(name, sentence)
     draft.age = 0
