@@ -116,6 +116,8 @@ def _trim(sentence: str, start: int, end: int) -> tuple[int, int] | None:
     """The run without the place, descriptor or ordinary words at its edges; None when nothing
     that could be a name is left."""
     words = list(re.finditer(_WORD, sentence[start:end]))
+    if words and words[0][0].casefold().rstrip(".") in WORDS.titles:
+        return None  # "Dr Halvey": a person
     while words and _not_name(words[0][0]):
         words.pop(0)
     while words and _not_name(words[-1][0]):

@@ -138,16 +138,17 @@ ROLE_RULES: tuple[tuple[str, str, float, re.Pattern[str]], ...] = (
         0.8,
         re.compile(
             _active(r"signed|signs|took|takes|taken|has taken|inked|obtained|secured")
-            + r"\s+(?:up\s+)?(?P<asset>(?:an?\s+|the\s+)?(?:[\w-]+\s+){0,3}?(?:licen[cs]e|option)"
+            + r"\s+(?:an?\s+|the\s+)?(?:[\w-]+\s+){0,3}?(?:licen[cs]e|option)"
             r"(?:\s+(?:agreement|deal|contract))?\s+(?:for|covering|to|on|over|under)\s+"
-            r"(?:the\s+)?)"
+            r"(?:the\s+)?"
             + OWNER.format("b")
-            + r"|"
+            + r"(?P<asset>[^⟨⟩.;,]{0,60})|"
             + E.format("c")
             + SUBJECT_TAIL
             + AUX
-            + r"signed\s+up\s+(?P<asset2>for\s+)"
-            + OWNER.format("d"),
+            + r"signed\s+up\s+for\s+"
+            + OWNER.format("d")
+            + r"(?P<asset2>[^⟨⟩.;,]{0,60})",
             re.I,
         ),
     ),

@@ -104,8 +104,9 @@ def extract(
             others = [p for p in others if not _involves(p, orgs)]
             current = None
         elif cancelled(sentence):
-            if current is not None and current.age <= FOLLOW_SENTENCES and conditional(sentence):
-                attach_terms(current, sentence, mentions, year)  # "... if milestones are met"
+            focus = _in_focus(drafts, current, orgs) if conditional(sentence) else None
+            if focus is not None:
+                attach_terms(focus, sentence, mentions, year)  # "... if milestones are met"
             else:
                 current = None
         else:
