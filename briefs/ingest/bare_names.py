@@ -22,7 +22,7 @@ _CODE = re.compile(r"\d")  # a word with a digit is a drug or product code ("HM-
 # Sentences that can state a deal: the bare-name reading runs only on these.
 DEAL_WORDS = re.compile(
     r"licen[cs]|\brights?\b|option|agreement|\bdeal\b|up-?front|milestone|royalt|\bpa(?:y|ys|id)\b|"
-    r"acqui|collaborat|partner|patent|technolog|know-how|commerciali[sz]",
+    r"acqui|collaborat|partner|patent|technolog|know-how|commerciali[sz]|co-develop|jointly",
     re.I,
 )
 _DEFINITION = re.compile(r"\s*\((?:the\s+)?[\"“]")
@@ -89,6 +89,8 @@ _DEAL_STEMS = (
     "technolog",
     "know-how",
     "commerciali",
+    "co-develop",
+    "jointly",
 )
 
 

@@ -48,7 +48,11 @@ SUBJECT_TAIL = (
     r"(?:,\s+(?:a|an|the)\s+[^⟨⟩;]{0,150}?,)?(?:\s+of\s+[A-Z][\w-]+)?,?\s+"
     r"(?:(?:today|yesterday)\s+)?(?:" + REPORTED + r"(?:it|they)\s+)?"
 )
-_RELATIVE_CLAUSE = re.compile(r",\s+(?:which|who|whose)\b[^;,]{0,100},")
+_RELATIVE_CLAUSE = re.compile(
+    r",\s+(?:which|who|whose)\b[^;,]{0,100},"
+    r"|\b(?:that|which)\s+[^,;]{0,60}?\b(?:launched|developed|discovered|approved|filed|"
+    r"founded|introduced|invented)\b[^,;]{0,60}"  # "a cream that B launched in Japan in 2023"
+)
 _RIGHTS = r"(?:rights?|licen[cs]e|sublicen[cs]e|access|option)"
 
 
@@ -722,6 +726,7 @@ def _role_rule(marked: str, mentions: list[Mention]) -> _Found | None:
 _JOINT = re.compile(
     E.format("a")
     + r"(?:\s*\([^()⟨⟩]{1,40}\))?\s+and\s+(?:[\w-]+\s+){0,3}?"
+    + LEAD
     + E.format("c")
     + r"(?:,[^⟨⟩;]{1,80}?,)?\s+"
     + AUX
