@@ -235,8 +235,8 @@ ROLE_RULES: tuple[tuple[str, str, float, re.Pattern[str]], ...] = (
         0.9,
         re.compile(
             _active(
-                r"out-?licen[cs]ed|licen[cs]ed|out-?licen[cs]es?|licen[cs]es?|sold|sells|transferred|"
-                r"transfers|sublicen[cs]ed|will (?:out-?licen[cs]e|licen[cs]e|transfer|sell)"
+                r"out-?licen[cs]ed|licen[cs]ed|out-?licen[cs]es?|licen[cs]es?|sold|sells|sell|"
+                r"transferred|transfers|transfer|sublicen[cs]ed|will (?:out-?licen[cs]e|licen[cs]e)"
             )
             + r"(?P<asset>"
             + GAP
@@ -601,7 +601,7 @@ class Draft:
 
 _DEAL_TOPIC = re.compile(
     r"licen[cs]|\brights?\b|technolog|patent|know-how|access to|\bunder which\b|commerciali[sz]|"
-    r"co-develop|jointly develop|\boption\b|platform|assets",
+    r"co-develop|jointly develop|\boption\b|platform|assets|signed up for",
     re.I,
 )
 

@@ -517,7 +517,7 @@ class DocumentNames:
         for pattern in (_DESCRIBED, _APPOSITION):
             for match in pattern.finditer(sentence):
                 name = _trim_name(match["name"])
-                if name:
+                if name and name.split()[0].casefold() not in WORDS.not_companies:
                     start = match.start("name")
                     candidates.append((start, start + len(name), 0, None))
         mentions = self._settle(candidates, sentence)
@@ -633,7 +633,9 @@ class DocumentNames:
         """The company already known by exactly this name in the document, if any."""
         tokens = tuple(normalize_name(text).split())
         entries = self.local.by_first.get(tokens[0], ()) if tokens else ()
-        return next((org for entry_tokens, _e, org in entries if entry_tokens == tokens), None)
+        same = next((org for entry_tokens, _e, org in entries if entry_tokens == tokens), None)
+        # A shorter form of a name read before ("Mitsuru" after "Mitsuru Agri").
+        return same or next((o for o in reversed(self._orgs) if _fuller(o.name, text)), None)
 
     def _register(self, text: str) -> Org:
         """A new name: link it to a known company if it is one, and learn its short forms."""
