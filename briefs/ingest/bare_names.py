@@ -17,6 +17,7 @@ from pathlib import Path
 NAMES_FILE = Path(__file__).resolve().parents[2] / "data" / "ingest" / "names.toml"
 
 _WORD = r"[A-Z][\w&]*(?:[-.][\w&]+)*"
+_WORD_RE = re.compile(_WORD)
 _RUN = re.compile(r"(?<![\w.@/-])" + _WORD + r"(?:\s+(?:&\s+|de\s+|von\s+)?" + _WORD + r")*")
 _CODE = re.compile(r"\d")  # a word with a digit is a drug or product code ("HM-331", "QB-88")
 # Sentences that can state a deal: the bare-name reading runs only on these.
@@ -27,6 +28,7 @@ DEAL_WORDS = re.compile(
 )
 _DEFINITION = re.compile(r"\s*\((?:the\s+)?[\"“]")
 _APPOSITION_THEN_VERB = re.compile(r",\s+(?:a|an|one|the)\b[^,;()]{1,120},\s+([\w-]+)")
+_OWNER_OR_ORIGIN_BEFORE = re.compile(r"(?:['’]s|(?:developed|discovered|invented|created)\s+at)$")
 _NOT_OWNED = re.compile(r"['’]s?\s+(?:own|disease|syndrome|republic|law)\b", re.I)
 _POSSESSIVE = re.compile(r"['’]s?\s")
 
@@ -117,7 +119,7 @@ def bare_names(sentence: str, common: frozenset[str]) -> list[tuple[int, int]]:
 def _trim(sentence: str, start: int, end: int) -> tuple[int, int] | None:
     """The run without the place, descriptor or ordinary words at its edges; None when nothing
     that could be a name is left."""
-    words = list(re.finditer(_WORD, sentence[start:end]))
+    words = list(_WORD_RE.finditer(sentence, start, end))
     if words and words[0][0].casefold().rstrip(".") in WORDS.titles:
         return None  # "Dr Halvey": a person
     while words and _not_name(words[0][0]):
@@ -129,10 +131,10 @@ def _trim(sentence: str, start: int, end: int) -> tuple[int, int] | None:
     if all(w[0].casefold() in WORDS.places for w in words):
         return None
     first, last = words[0], words[-1]
-    text = sentence[start + first.start() : start + last.end()].rstrip(".")
+    text = sentence[first.start() : last.end()].rstrip(".")
     if len(text) < 2 or (text.isupper() and len(text) > 5):
         return None
-    return start + first.start(), start + first.start() + len(text)
+    return first.start(), first.start() + len(text)
 
 
 def _not_name(word: str) -> bool:
@@ -159,7 +161,7 @@ def _is_party_position(sentence: str, start: int, end: int, common: frozenset[st
         return True
     if _POSSESSIVE.match(after) and not _NOT_OWNED.match(after):
         return True
-    if re.search(r"(?:['’]s|(?:developed|discovered|invented|created)\s+at)$", before):
+    if _OWNER_OR_ORIGIN_BEFORE.search(before):
         return True  # "Brazil's Campo Alto", "developed at Harrowgate University"
     if after.startswith(" ") and following in WORDS.subject_verbs:
         return True

@@ -133,11 +133,15 @@ def extract(
         if orgs:
             last_org, last_subject = orgs[-1], orgs[0]
     deals = [d for d in _one_per_deal(drafts, names) if not _background(d.proposal, published)]
+    launched = bool(_LAUNCH.search(text))
     for draft in deals:
-        if _founded_for(draft.proposal, text):
+        if launched and _founded_for(draft.proposal, text):
             draft.proposal = replace(draft.proposal, kind="newco")
     finished = [d.finished() for d in deals]
     return finished + others
+
+
+_LAUNCH = re.compile(r"launch|new company|newly (?:formed|created)", re.I)
 
 
 def _founded_for(proposal: Proposal, text: str) -> bool:
