@@ -20,15 +20,9 @@ _WORD = r"[A-Z][\w&]*(?:[-.][\w&]+)*"
 _WORD_RE = re.compile(_WORD)
 _RUN = re.compile(r"(?<![\w.@/-])" + _WORD + r"(?:\s+(?:&\s+|de\s+|von\s+)?" + _WORD + r")*")
 _CODE = re.compile(r"\d")  # a word with a digit is a drug or product code ("HM-331", "QB-88")
-# Sentences that can state a deal: the bare-name reading runs only on these.
-DEAL_WORDS = re.compile(
-    r"licen[cs]|\brights?\b|option|agreement|\bdeal\b|up-?front|milestone|royalt|\bpa(?:y|ys|id)\b|"
-    r"acqui|collaborat|partner|patent|technolog|know-how|commerciali[sz]|co-develop|jointly",
-    re.I,
-)
 _DEFINITION = re.compile(r"\s*\((?:the\s+)?[\"“]")
 _APPOSITION_THEN_VERB = re.compile(r",\s+(?:a|an|one|the)\b[^,;()]{1,120},\s+([\w-]+)")
-_OWNER_OR_ORIGIN_BEFORE = re.compile(r"(?:['’]s|(?:developed|discovered|invented|created)\s+at)$")
+_OWNER_OR_ORIGIN_BEFORE = re.compile(r"(?:['’]s|(?:developed|discovered|invented|created)\s+at)\Z")
 _NOT_OWNED = re.compile(r"['’]s?\s+(?:own|disease|syndrome|republic|law)\b", re.I)
 _POSSESSIVE = re.compile(r"['’]s?\s")
 
@@ -66,14 +60,23 @@ class NameWords:
 WORDS = NameWords.load()
 
 
-def lower_words(text: str) -> frozenset[str]:
+class LowerWords:
     """Words the document writes in lower case: such a word capitalised at a sentence's start
-    ("Royalties will be paid") is an ordinary word, not a company."""
-    return frozenset(re.findall(r"(?<![\w-])[a-z][a-z]+(?![\w-])", text))
+    ("Royalties will be paid") is an ordinary word, not a company. Read from the text only when
+    first asked, since most documents never ask."""
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        self._words: frozenset[str] | None = None
+
+    def __contains__(self, word: object) -> bool:
+        if self._words is None:
+            self._words = frozenset(re.findall(r"(?<![\w-])[a-z][a-z]+(?![\w-])", self._text))
+        return word in self._words
 
 
-# Cheap literal stems of DEAL_WORDS, checked first: most sentences have none of them.
-_DEAL_STEMS = (
+# Words a sentence that can state a deal has one of: the bare-name reading runs only on these.
+DEAL_STEMS = (
     "licen",
     "right",
     "option",
@@ -96,16 +99,17 @@ _DEAL_STEMS = (
 )
 
 
-def bare_names(sentence: str, common: frozenset[str]) -> list[tuple[int, int]]:
-    """(start, end) of each capitalised run that stands where a deal puts a party."""
-    lowered = sentence.lower()
-    if not any(stem in lowered for stem in _DEAL_STEMS):
-        return []
-    if not DEAL_WORDS.search(sentence) or title_case(sentence):
+_DEAL_STEM = re.compile("|".join(re.escape(stem) for stem in DEAL_STEMS))
+
+
+def bare_names(sentence: str, common: LowerWords) -> list[tuple[int, int]]:
+    """(start, end) of each capitalised run that stands where a deal puts a party; the caller
+    leaves out headlines in Title Case, where capitals say nothing (:func:`title_case`)."""
+    if not _DEAL_STEM.search(sentence.lower()):
         return []
     found = []
     for run in _RUN.finditer(sentence):
-        if not _is_party_position(sentence, run.start(), run.end(), frozenset()):
+        if not _is_party_position(sentence, run.start(), run.end(), None):
             continue  # its edges, trimmed or not, are where no party stands
         span = _trim(sentence, run.start(), run.end())
         if span is None:
@@ -147,15 +151,20 @@ def _not_name(word: str) -> bool:
     )
 
 
-def _is_party_position(sentence: str, start: int, end: int, common: frozenset[str]) -> bool:
-    before = sentence[:start].rstrip()
-    after = sentence[end:]
+def _is_party_position(sentence: str, start: int, end: int, common: LowerWords | None) -> bool:
+    before = sentence[max(0, start - 60) : start].rstrip()  # near words only: runs are many
+    after = sentence[end : end + 160]
     previous = before.rsplit(None, 1)[-1].casefold() if before else ""
     if previous.rstrip(".") in WORDS.titles:
         return False  # "Dr Kessler": a person
     following = after.split(None, 1)[0].casefold().strip(",;:") if after.strip() else ""
     name = sentence[start:end]
-    if " " not in name and name.casefold() in common and _opens_sentence(before):
+    if (
+        common is not None
+        and " " not in name
+        and _opens_sentence(before, start)
+        and name.casefold() in common
+    ):
         return False  # an ordinary word at the start of a sentence
     if _DEFINITION.match(after):
         return True
@@ -171,8 +180,10 @@ def _is_party_position(sentence: str, start: int, end: int, common: frozenset[st
     return previous in WORDS.object_cues
 
 
-def _opens_sentence(before: str) -> bool:
-    return not before or before.endswith((".", ":", '"', "“", "-", "—", "–", ")"))
+def _opens_sentence(before: str, start: int) -> bool:
+    if not before:
+        return start <= 60
+    return before.endswith((".", ":", '"', "“", "-", "—", "–", ")"))
 
 
 _LOWER_WORD = re.compile(r"(?<![\w'-])[a-z][\w'-]{3,}")

@@ -415,6 +415,35 @@ ROLE_RULES: tuple[tuple[str, str, float, re.Pattern[str]], ...] = (
     ),
 )
 
+# For each role rule, words one of which its pattern cannot match without (lower case): a cheap
+# test before the costlier pattern.
+_OWNED = ("'", "’")
+_RULE_NEEDS: dict[str, tuple[str, ...]] = {
+    "paid-by": ("from",),
+    "licensed-from": ("from",),
+    "rights-to-owner": _OWNED,
+    "rights-developed-by": (" by ", " at ", "that "),
+    "signed-for-owner": _OWNED,
+    "licensed-owner": _OWNED,
+    "licensed-of": (" of ",),
+    "passive-granted-owner": _OWNED,
+    "joint-owner": ("co-", "jointly"),
+    "pays-for-rights": ("pa",),
+    "licensed-to": (" to ",),
+    "granted-rights-to": (" to ",),
+    "granted": ("grant", "gave", "give", "award", "hand"),
+    "deal-gives": ("give", "grant", "provide", "offer"),
+    "passive-acquired": (" by ",),
+    "reported-taker": ("said", "says", "announced", "confirmed", "disclosed"),
+    "passive-granted": (" by ",),
+    "passive-licensed-by": (" by ",),
+    "owner-licensed-by": (" by ",),
+    "in-licensed-by-from": (" by ",),
+    "added-licensee": ("licensees",),
+    "licensing-of-to": ("licensing of", "licencing of"),
+    "passive-licensed-to": ("licensed to", "licenced to"),
+}
+
 _DEAL_NOUN = (
     r"(?:agreement|deal|pact|contract|partnership|collaboration|arrangement|alliance|tie-up|"
     r"term sheet|terms)"
@@ -678,7 +707,11 @@ _Found = tuple[Party | None, Party | None, tuple[Party, ...], str, float, str | 
 
 
 def _role_rule(marked: str, mentions: list[Mention]) -> _Found | None:
+    lowered = marked.lower()
     for name, shape, confidence, pattern in ROLE_RULES:
+        needs = _RULE_NEEDS.get(name)
+        if needs and not any(word in lowered for word in needs):
+            continue  # a word the rule cannot match without is missing: skip the pattern
         match = pattern.search(marked)
         if not match:
             continue

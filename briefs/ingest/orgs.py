@@ -15,7 +15,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from ..text import normalize_name
-from .bare_names import WORDS, bare_names, lower_words, title_case
+from .bare_names import WORDS, LowerWords, bare_names, title_case
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -502,7 +502,7 @@ class DocumentNames:
         self.known = known or KnownNames()
         self.local = _Index()
         self._known_index = self.known.index()
-        self._common = lower_words(text)
+        self._common = LowerWords(text)
         self._described: list[tuple[Org, frozenset[str]]] = []  # what each name was called
         self._orgs: list[Org] = []  # every company the document named, in order
         self._spelled: dict[Org, Org] = {}  # spelled_out's answers, asked once the text is read
@@ -513,8 +513,9 @@ class DocumentNames:
         candidates = self._named(words, sentence)
         if not title_case(sentence):  # a headline's capitals say nothing about where names end
             candidates.extend(_shaped(words, sentence))
-        candidates.extend((s, e, 0, None) for s, e in bare_names(sentence, self._common))
-        for pattern in (_DESCRIBED, _APPOSITION):
+            candidates.extend((s, e, 0, None) for s, e in bare_names(sentence, self._common))
+        described = bool(_HAS_DESCRIPTOR.search(sentence))
+        for pattern in (_DESCRIBED, _APPOSITION) if described else ():
             for match in pattern.finditer(sentence):
                 name = _trim_name(match["name"])
                 if name and name.split()[0].casefold() not in WORDS.not_companies:
@@ -527,13 +528,15 @@ class DocumentNames:
             mentions = self._settle(again, sentence)
         if self.local.fuller_of:
             mentions = [_spelled_mention(m, self.fullest(m.org)) for m in mentions]
+        if not described:
+            return mentions
         self._remember_descriptions(sentence, mentions)
         return self._with_descriptions(sentence, mentions)
 
     def _remember_descriptions(self, sentence: str, mentions: list[Mention]) -> None:
         """What the article calls each company ("Swiss drugmaker Novexa", "Novexa, a Basel-based
         biotech"), so a later "the Swiss drugmaker" can stand for it."""
-        if not _HAS_DESCRIPTOR.search(sentence):
+        if not mentions:
             return
         for mention in mentions:
             head = sentence[max(0, mention.start - 40) : mention.start]
@@ -546,7 +549,7 @@ class DocumentNames:
     def _with_descriptions(self, sentence: str, mentions: list[Mention]) -> list[Mention]:
         """Add "the Swiss drugmaker" as a mention of the company last described that way."""
         added: list[Mention] = []
-        if not self._described or not _HAS_DESCRIPTOR.search(sentence):
+        if not self._described:
             return mentions
         for match in _DESCRIPTION.finditer(sentence):
             if any(m.start < match.end() and match.start() < m.end for m in mentions):
