@@ -230,6 +230,11 @@ def test_a_year_the_sentence_gives_yields_to_the_article_date() -> None:
     assert deal.period == PUBLISHED.isoformat()
 
 
+def test_a_later_year_in_the_deal_sentence_is_a_plan_not_the_deal_date() -> None:
+    [deal] = deals("Ormond licensed OR-5 from Kestrin Bio and plans a plant that opens in 2027.")
+    assert deal.period == PUBLISHED.isoformat()
+
+
 def test_deals_dated_years_back_are_background() -> None:
     text = "In 2019 Ormond licensed OR-5 from Kestrin Bio. Ormond now sells it in Europe."
     assert deals(text) == []

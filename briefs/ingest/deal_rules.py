@@ -689,10 +689,18 @@ def read_deal(
 
 def _deal_period(sentence: str, published: date | None) -> str | None:
     """The date the sentence gives the deal, else the article's. A bare year that is the
-    article's own ("later this year", a plan dated "2025") says less than the article's date."""
+    article's own ("later this year") says less than the article's date, and a later bare year
+    is a plan's, not the deal's."""
     period = find_period(sentence, published)
     if published is not None and period in (None, str(published.year)):
         return published.isoformat()
+    if (
+        published is not None
+        and period
+        and period[:4].isdigit()
+        and int(period[:4]) > published.year
+    ):
+        return published.isoformat()  # "with a launch planned for 2027": a plan, not the deal
     return period
 
 
