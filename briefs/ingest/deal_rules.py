@@ -694,13 +694,8 @@ def _deal_period(sentence: str, published: date | None) -> str | None:
     period = find_period(sentence, published)
     if published is not None and period in (None, str(published.year)):
         return published.isoformat()
-    if (
-        published is not None
-        and period
-        and period[:4].isdigit()
-        and int(period[:4]) > published.year
-    ):
-        return published.isoformat()  # "with a launch planned for 2027": a plan, not the deal
+    if published is not None and period and period.isdigit() and int(period) > published.year:
+        return published.isoformat()  # "a plant that opens in 2027": a plan, not the deal
     return period
 
 
