@@ -1,8 +1,9 @@
 """Precision and recall of the extractor on the labelled articles in tests/ingest_eval/.
 
 Run: .venv/bin/python bench/extract_eval.py [--verbose]
-Prints the original set, the held-out splits (tests/ingest_eval/heldout/, blind/ and blind2/, written in
-phrasings the rules were not built against) and all of them together. --verbose lists each article's misses.
+Prints the original set, the held-out splits (tests/ingest_eval/heldout/, blind/, blind2/ and blind3/,
+each written in phrasings the rules were not built against and scored once before being used as
+a development set) and all of them together. --verbose lists each article's misses.
 """
 
 from __future__ import annotations

@@ -490,14 +490,14 @@ async def test_help_is_answered_while_a_large_html_upload_is_extracted(start_bot
     assert max(lags) < 1.0
 
 
-def one_long_match(groups: int = 3000) -> bytes:
-    """A deal sentence ending in a long comma-grouped number that is no amount: the amount
-    pattern tries it from every digit, seconds inside one regular-expression call, which holds
-    the GIL for all of that call."""
+def one_long_match(groups: int = 6000) -> bytes:
+    """A deal, then a market figure ending in a long comma-grouped number that counts nothing:
+    the pattern for counts of deals tries it from every digit group, seconds inside one
+    regular-expression call, which holds the GIL for all of that call."""
     number = "1" + ",000" * groups
     return (
-        f"Deals\n\nRiverbend Therapeutics licensed its antibody RB-1 to Northgate Pharma "
-        f"for {number}.\n"
+        "Deals\n\nRiverbend Therapeutics licensed its antibody RB-1 to Northgate Pharma.\n\n"
+        f"Analysts said the licensing market reached {number} last year.\n"
     ).encode()
 
 

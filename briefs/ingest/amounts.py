@@ -16,7 +16,7 @@ _AMOUNT = re.compile(
     r"close to|at least|less than|under)\s+)?"
     r"(?:(?P<pre>US\$|HK\$|USD|RMB|CNY|EUR|GBP|[$€£¥])\s?(?P<num>" + _NUMBER + r")"
     r"(?:\s?(?P<scale>" + _SCALE + r"|[mbk])\b)?"
-    r"|(?P<num2>" + _NUMBER + r")\s?(?P<scale2>" + _SCALE + r"|m|b)?\s+"
+    r"|(?<!\d)(?<!\d,)(?<!\d\.)(?P<num2>" + _NUMBER + r")\s?(?P<scale2>" + _SCALE + r"|m|b)?\s+"
     r"(?P<post>U\.S\. dollars|US dollars|dollars|yuan|RMB|renminbi|euros?|pounds sterling|pounds|"
     r"sterling|won|yen|USD|CNY|EUR|GBP|JPY|KRW|HKD)\b)",
     re.IGNORECASE,
@@ -33,11 +33,15 @@ ROLE_WORDS: tuple[tuple[str, re.Pattern[str]], ...] = (
         "upfront",
         re.compile(
             r"up[- ]?front|initial (?:payment|fee)|signing (?:fee|payment|bonus)|one-?time (?:fee|payment)"
+            r"|one-?time (?:[\w-]+ )?(?:fee|payment)|(?:technology|access) fee"
             r"|down payment|(?:up)?on signing|at signing|at closing|option fee|for an option\b",
             re.I,
         ),
     ),
-    ("milestones", re.compile(r"milestones?|contingent|success-based", re.I)),
+    (
+        "milestones",
+        re.compile(r"milestones?|contingent|success-based|biobucks|\ba further\b", re.I),
+    ),
     ("equity", re.compile(r"equity|shares|\bstake\b", re.I)),
     ("total", re.compile(r"\btotal|\bin all\b|aggregate|overall|combined", re.I)),
     # Paid only if an option is taken up: a term the figure roles have no place for.
@@ -118,6 +122,46 @@ def _amount(match: re.Match[str]) -> Amount | None:
     return Amount(match.start(), match.end(), value, currency, approx)
 
 
+_MILESTONE_WORD = re.compile(r"milestones?", re.I)
+_MILESTONE_KINDS = re.compile(
+    r"\b(development|clinical|regulatory|approval|commercial|sales)\b", re.I
+)
+MILESTONE_KINDS = {"clinical": "development", "approval": "regulatory", "sales": "commercial"}
+
+
+# Between "milestone" and its amount: "milestone payments of up to US$180 million".
+_LINK = re.compile(
+    r"\s*(?:payments?|fees?)?\s*(?:of|worth|totall?ing|amounting to|valued at)?\s*"
+    r"(?:up to|as much as)?\s*(?:an? aggregate of)?\s*",
+    re.I,
+)
+
+
+_SHARE_PURCHASE = re.compile(
+    r"\b(?:purchase|subscribe|buy|acquire)[sd]?\b[^.;]{0,80}\b(?:shares|stock|stake)\b", re.I
+)
+
+
+def milestone_kinds(sentence: str, amounts: list[Amount], index: int) -> frozenset[str]:
+    """The kinds of milestone an amount is for ("$300 million in regulatory milestones",
+    "sales milestone payments of up to US$440 million"): development, regulatory, commercial;
+    empty when the article does not say."""
+    amount = amounts[index]
+    right_edge = amounts[index + 1].start if index + 1 < len(amounts) else len(sentence)
+    left_edge = amounts[index - 1].end if index else 0
+    after = sentence[amount.end : min(right_edge, amount.end + 100)].split(";")[0]
+    before = sentence[max(left_edge, amount.start - 80) : amount.start].split(";")[-1]
+    word = _MILESTONE_WORD.search(after)
+    hits = list(_MILESTONE_WORD.finditer(before))
+    linked = bool(hits) and bool(_LINK.fullmatch(before[hits[-1].end() :]))
+    if linked and (word is None or len(before) - hits[-1].end() < word.start()):
+        words = before[max(0, hits[-1].start() - 50) : hits[-1].start()]  # "sales milestones of"
+    else:
+        words = after[: word.start()] if word else ""  # "$300 million in regulatory milestones"
+    found = (k.lower() for k in _MILESTONE_KINDS.findall(words))
+    return frozenset(MILESTONE_KINDS.get(k, k) for k in found)
+
+
 def role_of(sentence: str, amounts: list[Amount], index: int) -> str | None:
     """The deal role of ``amounts[index]`` from the nearest role word in its own clause.
 
@@ -149,8 +193,19 @@ def role_of(sentence: str, amounts: list[Amount], index: int) -> str | None:
                 best = (distance, role)
     if best is not None and best[1] == "exercise":
         return None
+    if amount.value < 1000 and not re.search(_SCALE, sentence[amount.start : amount.end], re.I):
+        return None  # "$31.5 a share", a price: too small to be a deal term
     if best is not None and best[1] != "total":
         return best[1]
+    milestone_near = _MILESTONE_WORD.search(
+        sentence, amount.end, min(right_edge, amount.end + 120)
+    ) or _MILESTONE_WORD.search(before)
+    if best is not None and milestone_near and re.search(r"aggregate", before + after, re.I):
+        return "milestones"  # "up to an aggregate of $42.5 million upon ... milestones"
     if NOT_DEAL.search(before) or NOT_DEAL.search(after):
         return None
+    if _SHARE_PURCHASE.search(sentence):
+        return (
+            "equity"  # "agreed to purchase 1,250,000 shares ..., for gross proceeds of $5 million"
+        )
     return "total"

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field, replace
 from datetime import date
 
-from .amounts import find_amounts, role_of
+from .amounts import find_amounts, milestone_kinds, role_of
 from .dates import find_period
 from .orgs import DESCRIPTORS, Mention, Org
 from .proposal import Party, Proposal, ProposedFigure, proposed_figure
@@ -24,7 +24,7 @@ OWNER = r"⟨(?P<{}>\d+)⟩['’]s?"  # a possessive: the party that owns what f
 GAP = r"[^⟨⟩]{0,120}?"
 AUX = (
     r"(?:(?:has|have|had|will|would|recently|also|officially|formally|exclusively|agreed to|"
-    r"signed on to|today|yesterday)\s+)*"
+    r"signed on to|today|yesterday|on\s+\w+day|itself)\s+)*"
 )
 # "said", "said on Monday", "announced today": a reporting verb and when it was said.
 REPORTED = (
@@ -32,15 +32,28 @@ REPORTED = (
     r"(?:\s+(?:today|yesterday|on\s+\w+day|in a statement))?\s+(?:that\s+)?"
 )
 # A describing noun in front of a name ("to Indian carmaker B"), which orgs.py leaves outside it.
-DESCRIBED = r"(?:[A-Z][\w-]*\s+)?(?:" + "|".join(DESCRIPTORS) + r")\s+"
+DESCRIBED = r"(?:[\w-]+\s+){0,3}?(?:" + "|".join(DESCRIPTORS) + r")\s+"
+# What may stand between a preposition and a name: "from Tokyo-listed B", "to South Korea's B",
+# "pay Chinese biotech B".
+LEAD = (
+    r"(?:(?:(?:[A-Z][\w.-]*\s+){0,2}?[A-Z][\w.-]*['’]s\s+)|(?:[\w-]+-(?:based|listed|headquartered)\s+))?"
+    + r"(?:"
+    + DESCRIBED
+    + r")?"
+)
 # What may stand between a subject and its verb: a name in brackets ("(浙江华信药业)"), a relative
 # clause about the subject (", which raised $90 million in March,"), a reporting verb ("said it").
 SUBJECT_TAIL = (
-    r"(?:\s*\([^()⟨⟩]{1,40}\))?(?:,\s+(?:which|who|whose)\b[^⟨⟩;]{0,100}?,)?,?\s+"
-    r"(?:" + REPORTED + r"(?:it|they)\s+)?"
+    r"(?:\s*\([^()⟨⟩]{1,40}\))?(?:,\s+(?:which|who|whose)\b[^⟨⟩;]{0,100}?,)?"
+    r"(?:,\s+(?:a|an|the)\s+[^⟨⟩;]{0,150}?,)?(?:\s+of\s+[A-Z][\w-]+)?,?\s+"
+    r"(?:(?:today|yesterday)\s+)?(?:" + REPORTED + r"(?:it|they)\s+)?"
 )
-_RELATIVE_CLAUSE = re.compile(r",\s+(?:which|who|whose)\b[^;,]{0,100},")
-_RIGHTS = r"(?:rights?|licen[cs]e|sublicen[cs]e|access)"
+_RELATIVE_CLAUSE = re.compile(
+    r",\s+(?:which|who|whose)\b[^;,]{0,100},"
+    r"|\b(?:that|which)\s+[^,;]{0,60}?\b(?:launched|developed|discovered|approved|filed|"
+    r"founded|introduced|invented)\b[^,;]{0,60}"  # "a cream that B launched in Japan in 2023"
+)
+_RIGHTS = r"(?:rights?|licen[cs]e|sublicen[cs]e|access|option)"
 
 
 def _active(verbs: str) -> str:
@@ -73,12 +86,13 @@ ROLE_RULES: tuple[tuple[str, str, float, re.Pattern[str]], ...] = (
         re.compile(
             _active(
                 r"in-?licen[cs]ed|licen[cs]ed|in-?licen[cs]es?|licen[cs]es?|acquired|acquires|obtained|"
-                r"obtains|secured|secures|bought|buys|took|takes|received|receives|gained|gains|"
-                r"will (?:acquire|obtain|receive|gain|in-?licen[cs]e|licen[cs]e)"
+                r"obtains|secured|secures|bought|buys|took|takes|taken|received|receives|gained|gains|"
+                r"(?:will|would|to) (?:acquire|obtain|receive|gain|take|secure|in-?licen[cs]e|licen[cs]e)"
             )
             + r"(?P<asset>"
             + GAP
-            + r")\bfrom\s+(?:[A-Z][\w.-]*['’]s\s+)?"
+            + r")\bfrom\s+"
+            + LEAD
             + E.format("b"),
             re.I,
         ),
@@ -90,13 +104,55 @@ ROLE_RULES: tuple[tuple[str, str, float, re.Pattern[str]], ...] = (
         re.compile(
             _active(
                 r"acquired|acquires|acquire|obtained|obtains|obtain|secured|secures|secure|took|"
-                r"takes|take|gained|gains|gain|won|wins|received|receives|receive|bought|buys|buy|"
+                r"takes|take|taken|gets|get|got|gained|gains|gain|won|wins|received|receives|receive|bought|buys|buy|"
                 r"in-?licen[cs]ed|licen[cs]ed|in-?licen[cs]es?|licen[cs]es?"
             )
             + r"\s+(?P<asset>[^⟨⟩.;]{0,60}?\b"
             + _RIGHTS
-            + r"\s+(?:to|for|over|on)\s+(?:use\s+)?)"
+            + r"\b[^⟨⟩.;]{0,60}?\s(?:to|for|over|on)\s+(?:[a-z]+\s+){0,2}?)"
             + OWNER.format("b"),
+            re.I,
+        ),
+    ),
+    (
+        "rights-developed-by",  # "A obtained rights to X, a drug discovered and developed by B"
+        "passive",
+        0.8,
+        re.compile(
+            _active(
+                r"acquired|acquires|obtained|obtains|secured|secures|took|takes|taken|gained|gains|won|"
+                r"gets|got|gain|"
+                r"received|receives|will (?:acquire|obtain|secure|take|gain|receive)|"
+                r"(?:agreed to |will )?pay(?:s|ing)?|paid"
+            )
+            + r"\s+(?P<asset>[^⟨⟩.;]{0,80}?\b"
+            + _RIGHTS
+            + r"\b[^⟨⟩;]{0,140}?)\b(?:(?:discovered|developed|owned|held|created|invented)\s+"
+            r"(?:by|at)\s+"
+            + E.format("b")
+            + r"|that\s+"
+            + E.format("d")
+            + r"\s+(?:launched|developed|discovered|owns|markets|sells|invented|created))",
+            re.I,
+        ),
+    ),
+    (
+        "signed-for-owner",  # "A has signed a patent licence covering B's portfolio"
+        "passive",  # taker ⟨a⟩ or ⟨c⟩, owner ⟨b⟩ or ⟨d⟩
+        0.8,
+        re.compile(
+            _active(r"signed|signs|took|takes|taken|has taken|inked|obtained|secured")
+            + r"\s+(?:an?\s+|the\s+)?(?:[\w-]+\s+){0,3}?(?:licen[cs]e|option)"
+            r"(?:\s+(?:agreement|deal|contract))?\s+(?:for|covering|to|on|over|under)\s+"
+            r"(?:the\s+)?"
+            + OWNER.format("b")
+            + r"(?P<asset>[^⟨⟩.;,]{0,60})|"
+            + E.format("c")
+            + SUBJECT_TAIL
+            + AUX
+            + r"signed\s+up\s+for\s+"
+            + OWNER.format("d")
+            + r"(?P<asset2>[^⟨⟩.;,]{0,60})",
             re.I,
         ),
     ),
@@ -114,13 +170,21 @@ ROLE_RULES: tuple[tuple[str, str, float, re.Pattern[str]], ...] = (
         ),
     ),
     (
-        "licensed-of",  # "A licensed the battery software of B"
-        "licensee-first",
+        "licensed-of",  # "A licensed the battery software of B", "A acquired the platform of B"
+        "passive",
         0.8,
         re.compile(
             _active(r"in-?licen[cs]ed|licen[cs]ed|will (?:in-?)?licen[cs]e")
             + r"\s+(?P<asset>(?:the|a|an)\s+[^⟨⟩.;,]{0,60}?)\s+of\s+"
-            + E.format("b"),
+            + E.format("b")
+            + r"|"
+            + E.format("c")
+            + SUBJECT_TAIL
+            + AUX
+            + r"(?:acquired|acquires|bought|buys|purchased|purchases|will (?:acquire|buy|purchase))"
+            r"\s+(?P<asset2>(?:the|a|an)\s+[^⟨⟩.;,]{0,60}?\b(?:platform|assets?|portfolio|"
+            r"programmes?|programs?|patents|technology|product lines?|business)(?:\s+\w+){0,2}?)"
+            r"\s+of\s+" + E.format("d"),
             re.I,
         ),
     ),
@@ -157,6 +221,7 @@ ROLE_RULES: tuple[tuple[str, str, float, re.Pattern[str]], ...] = (
         re.compile(
             _active(r"(?:is|are)\s+paying|agreed to pay|pay|pays|paid|paying")
             + r"\s+"
+            + LEAD
             + E.format("b")
             + r"\s+(?P<asset>(?:[^⟨⟩.;]|(?<=\d)\.(?=\d)){0,80}?\b(?:for|in exchange for|in return for)\b"
             r"[^⟨⟩.;]{0,40}?"
@@ -170,8 +235,8 @@ ROLE_RULES: tuple[tuple[str, str, float, re.Pattern[str]], ...] = (
         0.9,
         re.compile(
             _active(
-                r"out-?licen[cs]ed|licen[cs]ed|out-?licen[cs]es?|licen[cs]es?|sold|sells|transferred|"
-                r"transfers|sublicen[cs]ed|will (?:out-?licen[cs]e|licen[cs]e|transfer|sell)"
+                r"out-?licen[cs]ed|licen[cs]ed|out-?licen[cs]es?|licen[cs]es?|sold|sells|sell|"
+                r"transferred|transfers|transfer|sublicen[cs]ed|will (?:out-?licen[cs]e|licen[cs]e)"
             )
             + r"(?P<asset>"
             + GAP
@@ -202,13 +267,12 @@ ROLE_RULES: tuple[tuple[str, str, float, re.Pattern[str]], ...] = (
         0.9,
         re.compile(
             _active(r"granted|grants|gave|gives|awarded|awards|handed|hands|hand|will grant")
-            + r"\s+(?:[A-Z][\w.-]*['’]s\s+)?"
+            + r"\s+(?:to\s+)?(?:[A-Z][\w.-]*['’]s\s+)?"
             + E.format("b")
             + r"\s+(?P<asset>"
             + GAP
-            + r"(?:licen[cs]e|rights|sublicen[cs]e)"
-            + GAP
-            + r")(?:[.,;]|$)",
+            + r"(?:licen[cs]e|rights|sublicen[cs]e|option)"
+            + r"[^⟨⟩.;]{0,120}?)(?:[.,;]|$|\s+(?:controlled|owned|held)\s+by\b)",
             re.I,
         ),
     ),
@@ -246,12 +310,14 @@ ROLE_RULES: tuple[tuple[str, str, float, re.Pattern[str]], ...] = (
         0.8,
         re.compile(
             E.format("b")
-            + r"(?:\s*\([^()⟨⟩]{1,40}\))?,?\s+(?:said|says|announced|confirmed)\s+(?:that\s+)?"
+            + r"(?:\s*\([^()⟨⟩]{1,40}\))?,?\s+(?:also\s+)?(?:said|says|announced|confirmed|disclosed)"
+            r"\s+(?:that\s+)?(?:[\w-]+-based\s+)?"
             + E.format("a")
             + r"\s+"
             + AUX
             + r"(?:taken|took|acquired|obtained|secured|received|gained|licen[cs]ed|in-?licen[cs]ed)"
-            r"\s+(?P<asset>[^⟨⟩.;]{0,40}?\b(?:rights?|licen[cs]e)\s+(?:to|for|over|on)\s+its\b[^⟨⟩.;]{0,60})",
+            r"\s+(?P<asset>[^⟨⟩.;]{0,40}?\b(?:rights?|licen[cs]e)\s+(?:to|for|over|on|under)\s+"
+            r"(?:its|the same)\b[^⟨⟩.;]{0,60})",
             re.I,
         ),
     ),
@@ -284,6 +350,60 @@ ROLE_RULES: tuple[tuple[str, str, float, re.Pattern[str]], ...] = (
         ),
     ),
     (
+        "owner-licensed-by",  # "B's compiler IP has been licensed by A": the one licensing it in
+        "licensee-first",
+        0.8,
+        re.compile(
+            OWNER.format("b")
+            + r"\s+(?P<asset>[^⟨⟩]{0,200}?)\s+(?:was|were|has been|have been|had been|is|are)\s+"
+            r"(?:exclusively\s+)?(?:in-?)?licen[cs]ed\s+by\s+"
+            + LEAD
+            + E.format("a")
+            + r"(?!\s+to\b)",
+            re.I,
+        ),
+    ),
+    (
+        "in-licensed-by-from",  # "X-12 was in-licensed by A from B"
+        "licensee-first",
+        0.85,
+        re.compile(
+            r"(?P<asset>" + GAP + r")\b(?:was|were|has been|have been|had been|is|are)\s+"
+            r"(?:exclusively\s+)?(?:in-?)?licen[cs]ed\s+by\s+"
+            + LEAD
+            + E.format("a")
+            + r"\s+from\s+"
+            + LEAD
+            + E.format("b"),
+            re.I,
+        ),
+    ),
+    (
+        "added-licensee",  # "A has added B to its licensees"
+        "licensor-first",
+        0.8,
+        re.compile(
+            _active(r"added|adds|will add")
+            + r"\s+"
+            + LEAD
+            + E.format("b")
+            + r"\s+to\s+(?:its|the)\s+(?:list of\s+|roster of\s+|growing\s+)?(?P<asset>licensees)",
+            re.I,
+        ),
+    ),
+    (
+        "licensing-of-to",  # "A's licensing of its candidate to B"
+        "licensor-first",
+        0.8,
+        re.compile(
+            OWNER.format("a")
+            + r"\s+(?:out-?)?licen[cs]ing\s+of\s+(?P<asset>[^⟨⟩.;]{0,80}?)\s+to\s+"
+            + LEAD
+            + E.format("b"),
+            re.I,
+        ),
+    ),
+    (
         "passive-licensed-to",  # "B's X was licensed to A"
         "owner-passive",
         0.8,
@@ -294,6 +414,35 @@ ROLE_RULES: tuple[tuple[str, str, float, re.Pattern[str]], ...] = (
         ),
     ),
 )
+
+# For each role rule, words one of which its pattern cannot match without (lower case): a cheap
+# test before the costlier pattern.
+_OWNED = ("'", "’")
+_RULE_NEEDS: dict[str, tuple[str, ...]] = {
+    "paid-by": ("from",),
+    "licensed-from": ("from",),
+    "rights-to-owner": _OWNED,
+    "rights-developed-by": (" by ", " at ", "that "),
+    "signed-for-owner": _OWNED,
+    "licensed-owner": _OWNED,
+    "licensed-of": (" of ",),
+    "passive-granted-owner": _OWNED,
+    "joint-owner": ("co-", "jointly"),
+    "pays-for-rights": ("pa",),
+    "licensed-to": (" to ",),
+    "granted-rights-to": (" to ",),
+    "granted": ("grant", "gave", "give", "award", "hand"),
+    "deal-gives": ("give", "grant", "provide", "offer"),
+    "passive-acquired": (" by ",),
+    "reported-taker": ("said", "says", "announced", "confirmed", "disclosed"),
+    "passive-granted": (" by ",),
+    "passive-licensed-by": (" by ",),
+    "owner-licensed-by": (" by ",),
+    "in-licensed-by-from": (" by ",),
+    "added-licensee": ("licensees",),
+    "licensing-of-to": ("licensing of", "licencing of"),
+    "passive-licensed-to": ("licensed to", "licenced to"),
+}
 
 _DEAL_NOUN = (
     r"(?:agreement|deal|pact|contract|partnership|collaboration|arrangement|alliance|tie-up|"
@@ -315,7 +464,7 @@ _AGREEMENT = re.compile(
     r"(?:an?\s+|the\s+|its\s+)?(?P<terms>[\w\s$.,-]{0,60}?)"
     r"(?P<what>(?:" + _DEAL_NOUN + r"\s+and\s+)?(?:" + _LICENCE_WHAT + r")"
     r"(?:\s+(?:and\s+\w+\s+)?" + _DEAL_NOUN + r"s?)?"
-    r"|" + _DEAL_NOUN + r"s?)\b"
+    r"|" + _DEAL_NOUN + r"s?)\b(?:\s*\([^()⟨⟩]{0,80}\))?"
     r"(?:(?:\s+(?:worth|valued at)\s+[^⟨⟩,;]{0,40}?)?"
     r"\s+with\s+(?P<pre>[^⟨⟩]{0,30}?)" + E.format("b") + r")?",
     re.I,
@@ -329,11 +478,11 @@ _BETWEEN = re.compile(
 _TAKER = r"(?:will|would|is to|shall|can|may|is set to|to)?\s*(?:also\s+)?"
 _NAMED_LICENSEE = re.compile(
     r"\b(?:giving|granting|gives|grants|gave|granted|offering|providing|allowing|letting|enabling|"
-    r"permitting)\s+⟨(?P<x>\d+)⟩"
-    r"|⟨(?P<y>\d+)⟩\s+" + _TAKER + r"(?:receive|get|gain|obtain|acquire|take|have|hold)s?\s+"
-    r"(?:the\s+|an?\s+)?(?:[\w-]+\s+){0,3}?(?:rights?|licen[cs]e|access)\b"
-    r"|⟨(?P<z>\d+)⟩\s+" + _TAKER + r"(?:\w+\s+)?(?:develop|sell|commerciali[sz]e|market|"
-    r"manufacture|produce|use|distribute|pay|pays|paid|make\s+(?:an?\s+)?(?:[\w-]+\s+)?payments?)\b",
+    r"permitting)\s+(?:to\s+)?⟨(?P<x>\d+)⟩"
+    r"|⟨(?P<y>\d+)⟩[^⟨⟩;.]{0,80}?\b(?:receive|get|gain|obtain|acquire|take|have|hold)s?\s+"
+    r"(?:the\s+|an?\s+)?(?:[\w-]+,?\s+){0,4}?(?:rights?|licen[cs]e|access|option)\b"
+    r"|⟨(?P<z>\d+)⟩(?:,[^,⟨⟩;]{1,120},)?\s+" + _TAKER + r"(?:\w+\s+)?(?:develop|sell|"
+    r"commerciali[sz]e|market|manufacture|produce|use|deploy|distribute|pay|pays|paid|make\s+(?:an?\s+)?(?:[\w-]+\s+)?payments?)\b",
     re.I,
 )
 _NAMED_LICENSOR = re.compile(
@@ -395,9 +544,22 @@ _ASSET_TAIL = re.compile(
 
 _UNDISCLOSED = re.compile(
     r"\b(?:undisclosed|not disclosed|did not disclose|didn't disclose|declined to disclose|"
-    r"were not revealed|not made public|no financial (?:details|terms))\b",
+    r"were not revealed|not made public|no financial (?:details|terms)|"
+    r"no (?:money|financial|deal) terms were (?:given|disclosed|released)|"
+    r"neither (?:side|company|party|firm) disclosed)\b",
     re.I,
 )
+_PLURAL_DEALS = re.compile(r"\b(?:agreements|deals|licen[cs]es|transactions|both)\b", re.I)
+
+
+def undisclosed_for(sentence: str) -> str | None:
+    """'one' when the sentence says a deal's terms were not disclosed, 'all' when it says so of
+    several deals ("terms of the agreements were not disclosed"), else None."""
+    if not _UNDISCLOSED.search(sentence):
+        return None
+    return "all" if _PLURAL_DEALS.search(sentence) else "one"
+
+
 _TERMS_SENTENCE = re.compile(
     r"up-?front|milestone|equity|royalt|the (?:deal|agreement|terms|licen[cs]e|transaction)|"
     r"under the|\bpa(?:y|ys|id|ying)\b|payments?|\b(?:receive|receives|gets?|earns?)\b|shares|"
@@ -416,10 +578,59 @@ class Draft:
     proposal: Proposal
     figures: list[ProposedFigure] = field(default_factory=list)
     age: int = 0
+    # Milestone amounts by the kinds they are for (empty: not said), in the order read.
+    milestones: dict[frozenset[str], ProposedFigure] = field(default_factory=dict)
+    royalty: str | None = None
+    stage: str | None = None
+    evidence_of: dict[str, str] = field(default_factory=dict)  # field -> the sentence it is from
+
+    def finished(self) -> Proposal:
+        """The proposal with everything read for it: figures, royalty, stage, evidence."""
+        return replace(
+            self.proposal,
+            figures=self.all_figures(),
+            royalty=self.royalty,
+            stage=self.stage,
+            evidence_of=dict(self.evidence_of),
+        )
+
+    def note(self, fields: tuple[str, ...], sentence: str) -> None:
+        """Record the sentence these fields were read from, unless an earlier one gave them."""
+        for name in fields:
+            self.evidence_of.setdefault(name, sentence)
+
+    def all_figures(self) -> tuple[ProposedFigure, ...]:
+        """The figures with the milestones: a stated total of milestones if there is one, else
+        the parts added up (kept by kind too: "$140 million in development milestones, $300
+        million in regulatory milestones")."""
+        parts = self.milestones
+        by_kind = [
+            replace(figure, role=f"milestones_{next(iter(kinds))}")
+            for kinds, figure in parts.items()
+            if len(kinds) == 1
+        ]
+        if frozenset() in parts or len(parts) == 1:
+            whole = parts.get(frozenset()) or next(iter(parts.values()))
+            return (*self.figures, whole, *by_kind)
+        if not parts:
+            return tuple(self.figures)
+        figures = list(parts.values())
+        if len({f.unit for f in figures}) > 1:
+            return (*self.figures, figures[0], *by_kind)
+        whole = replace(
+            figures[0],
+            value=sum(f.value or 0 for f in figures),
+            value_usd=sum(f.value_usd for f in figures)
+            if all(f.value_usd for f in figures)
+            else None,
+            approx=next((f.approx for f in figures if f.approx), None),
+        )
+        return (*self.figures, whole, *by_kind)
 
 
 _DEAL_TOPIC = re.compile(
-    r"licen[cs]|\brights?\b|technolog|patent|know-how|access to|\bunder which\b|commerciali[sz]",
+    r"licen[cs]|\brights?\b|technolog|patent|know-how|access to|\bunder which\b|commerciali[sz]|"
+    r"co-develop|jointly develop|\boption\b|platform|assets|signed up for",
     re.I,
 )
 
@@ -443,7 +654,11 @@ def read_deal(
     if len(mentions) < 2 or not _DEAL_TOPIC.search(sentence):
         return None
     marked = mark(sentence, mentions)
-    found = _role_rule(marked, mentions) or _agreement_rule(marked, mentions)
+    found = (
+        _role_rule(marked, mentions)
+        or _agreement_rule(marked, mentions)
+        or _joint_rule(marked, mentions)
+    )
     if found is None:
         return None
     licensor, licensee, parties, rule, confidence, asset_text, what = found
@@ -462,11 +677,26 @@ def read_deal(
         parties=parties,
         asset=_asset(asset_text, mentions),
         territory=_territory(sentence),
-        period=find_period(own, published) or (published.isoformat() if published else None),
+        period=_deal_period(own, published),
     )
     draft = Draft(proposal)
+    read = ("licensor", "licensee") if licensor is not None else ("parties",)
+    read += tuple(name for name in ("asset", "territory") if getattr(proposal, name))
+    draft.note((*read, "date"), sentence)
     attach_terms(draft, own, mentions, year, in_deal_sentence=True)
     return draft
+
+
+def _deal_period(sentence: str, published: date | None) -> str | None:
+    """The date the sentence gives the deal, else the article's. A bare year that is the
+    article's own ("later this year") says less than the article's date, and a later bare year
+    is a plan's, not the deal's."""
+    period = find_period(sentence, published)
+    if published is not None and period in (None, str(published.year)):
+        return published.isoformat()
+    if published is not None and period and period.isdigit() and int(period) > published.year:
+        return published.isoformat()  # "a plant that opens in 2027": a plan, not the deal
+    return period
 
 
 # Between "A will receive" and "from B": money, not rights (that would make A the licensee).
@@ -480,7 +710,11 @@ _Found = tuple[Party | None, Party | None, tuple[Party, ...], str, float, str | 
 
 
 def _role_rule(marked: str, mentions: list[Mention]) -> _Found | None:
+    lowered = marked.lower()
     for name, shape, confidence, pattern in ROLE_RULES:
+        needs = _RULE_NEEDS.get(name)
+        if needs and not any(word in lowered for word in needs):
+            continue  # a word the rule cannot match without is missing: skip the pattern
         match = pattern.search(marked)
         if not match:
             continue
@@ -525,6 +759,43 @@ def _role_rule(marked: str, mentions: list[Mention]) -> _Found | None:
     return None
 
 
+_JOINT = re.compile(
+    E.format("a")
+    + r"(?:\s*\([^()⟨⟩]{1,40}\))?\s+and\s+(?:[\w-]+\s+){0,3}?"
+    + LEAD
+    + E.format("c")
+    + r"(?:,[^⟨⟩;]{1,80}?,)?\s+"
+    + AUX
+    + r"(?:have\s+|has\s+)?(?:agreed|plan|will|to)?\s*(?:to\s+)?(?P<what>co-develop|jointly develop|"
+    r"co-commerciali[sz]e)"
+    r"|"
+    + E.format("b")
+    + SUBJECT_TAIL
+    + AUX
+    + r"(?:(?:said|announced)\s+(?:on\s+\w+\s+)?(?:that\s+)?it\s+will\s+)?"
+    r"(?P<what2>co-develop|jointly develop)[^⟨⟩.;]{0,120}?\bwith\s+" + LEAD + E.format("d"),
+    re.I,
+)
+
+
+def _joint_rule(marked: str, mentions: list[Mention]) -> _Found | None:
+    """'A and B will jointly develop X': a co-development whose licensee a later sentence names
+    ("B receives a licence to commercialise it in Asia")."""
+    match = _JOINT.search(marked)
+    if match is None:
+        return None
+    first = _party(mentions, match["a"] or match["b"])
+    second = _party(mentions, match["c"] or match["d"])
+    if first is None or second is None or first.name == second.name:
+        return None
+    rest = marked[match.end() :]
+    named = _named_direction(rest, mentions, first, second)
+    what = f"{match['what'] or match['what2']} {re.split(r'[.;]', rest, maxsplit=1)[0]}"
+    if named is not None:
+        return (*named, (first, second), "rule joint development (named)", 0.75, None, what)
+    return (None, None, (first, second), "rule joint development", 0.45, None, what)
+
+
 def _agreement_rule(marked: str, mentions: list[Mention]) -> _Found | None:
     match = _AGREEMENT.search(marked)
     between = _BETWEEN.search(marked) if match is None else None
@@ -537,6 +808,11 @@ def _agreement_rule(marked: str, mentions: list[Mention]) -> _Found | None:
         if second is None:  # "A signed a licence agreement giving B access to its tools"
             taker = _NAMED_LICENSEE.match(rest.lstrip(" ,"))
             second = _party(mentions, taker["x"]) if taker else None
+        if second is None:  # "... a licensing agreement under which B, a ..., will deploy A's"
+            clause = re.match(r"\s*(?:,\s*)?under which\s+[^.;]*", rest)
+            taker = _NAMED_LICENSEE.search(clause.group(0)) if clause else None
+            index = next((g for g in taker.groups() if g is not None), None) if taker else None
+            second = _party(mentions, index)
     else:
         first, second = _party(mentions, between["a"]), _party(mentions, between["b"])
         rest, what = marked[between.end() :], between["what"]
@@ -600,6 +876,7 @@ def settle_direction(draft: Draft, sentence: str, mentions: list[Mention]) -> No
             why=f"{old.why}; direction from the terms",
             evidence=f"{old.evidence} {sentence}",
         )
+        draft.note(("licensor", "licensee"), sentence)
 
 
 def _party(mentions: list[Mention], index: str | None) -> Party | None:
@@ -611,6 +888,18 @@ def _party(mentions: list[Mention], index: str | None) -> Party | None:
 
 def _kind(what: str) -> str:
     lowered = what.lower()
+    if re.search(r"\boption\b", lowered) and not re.search(r"exercised", lowered):
+        return "option"
+    if re.search(r"co-develop|co-commerciali|jointly develop|co-promot", lowered):
+        return "co_development"
+    if re.search(r"\bnewco\b|new company|spin-?out|launch(?:ed|es)? [\w\s]{0,30}compan", lowered):
+        return "newco"
+    if re.search(
+        r"\b(?:sell|sells|sold|selling)\b|\b(?:acquired|acquires|bought|purchased)\b(?!"
+        r"[^.;]{0,40}\b(?:rights?|licen[cs]e)\b)",
+        lowered,
+    ):
+        return "asset_purchase"
     if "patent" in lowered:
         return "patent_licence"
     if re.search(r"out-?licen", lowered):
@@ -675,9 +964,56 @@ def attach_terms(
     taken = {f.role for f in draft.figures}
     for index, amount in enumerate(amounts):
         role = role_of(sentence, amounts, index)
+        if role == "milestones":
+            kinds = milestone_kinds(sentence, amounts, index)
+            if kinds not in draft.milestones:
+                draft.milestones[kinds] = proposed_figure(role, amount, year)
+                draft.note(("milestones", *(f"milestones_{k}" for k in kinds)), sentence)
+            continue
         if role is None or role in taken:
             continue
         draft.figures.append(proposed_figure(role, amount, year))
+        draft.note((role,), sentence)
         taken.add(role)
-    if not amounts and _UNDISCLOSED.search(sentence) and not draft.figures:
+    _read_royalty_and_stage(draft, sentence)
+    if not amounts and _UNDISCLOSED.search(sentence) and not draft.all_figures():
         draft.figures.append(ProposedFigure("total", None, "USD", disclosed=False))
+        draft.note(("total",), sentence)
+
+
+_ROYALTY = re.compile(
+    r"\b(?:(?:tiered|running|single-digit|double-digit|low|mid|high)[\w-]*\s+)*royalt(?:y|ies)\b"
+    r"[^;.]{0,100}?(?=\s+on\b|[,;.]|$)",
+    re.I,
+)
+_STAGE = re.compile(
+    r"\b(?:phase\s*(?P<phase>[123]|i{1,3})[ab]?\b|(?P<pre>pre-?clinical|ind-enabling)|"
+    r"(?P<pivotal>pivotal)|(?P<fih>first-in-human))",
+    re.I,
+)
+_PHASES = {
+    "1": "phase_1",
+    "i": "phase_1",
+    "2": "phase_2",
+    "ii": "phase_2",
+    "3": "phase_3",
+    "iii": "phase_3",
+}
+
+
+def _read_royalty_and_stage(draft: Draft, sentence: str) -> None:
+    """The royalty as worded ("tiered royalties ranging from the high single digits to the
+    mid-teens") and the asset's stage as a vocabulary key, from the first sentence giving each."""
+    if draft.royalty is None and (royalty := _ROYALTY.search(sentence)):
+        draft.royalty = royalty.group(0).strip()
+        draft.note(("royalty",), sentence)
+    if draft.stage is None and (stage := _STAGE.search(sentence)):
+        if stage["phase"]:
+            draft.stage = _PHASES[stage["phase"].lower()]
+        elif stage["pivotal"]:
+            draft.stage = "phase_3"
+        elif stage["fih"]:
+            draft.stage = "phase_1"
+        else:
+            draft.stage = "preclinical"
+        draft.note(("stage",), sentence)

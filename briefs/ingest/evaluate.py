@@ -13,7 +13,9 @@ from pathlib import Path
 
 from ..money import parse_amount
 from ..text import normalize_name
+from ..vocab import VOCAB
 from .extract import extract
+from .orgs import LEGAL_TAIL
 from .proposal import Proposal
 from .read import read_document
 
@@ -30,7 +32,8 @@ FIELDS = (
 )
 ROLE_FIELDS = ("licensor", "licensee")
 AMOUNT_FIELDS = ("upfront", "milestones", "total", "equity")
-HELDOUT_SPLITS = ("heldout", "blind", "blind2")  # subfolders holding held-out articles
+DEAL_KINDS = frozenset(VOCAB.deal_kinds)
+HELDOUT_SPLITS = ("heldout", "blind", "blind2", "blind3")  # subfolders holding held-out articles
 
 
 @dataclass
@@ -118,12 +121,16 @@ def values_of_label(label: dict) -> dict[str, object]:
 
 
 def _fold(name: str) -> str:
-    return normalize_name(name)
+    """A name without its legal tail: "Quillon Bio B.V." and "Quillon Bio" are one company."""
+    words = normalize_name(name).split()
+    while len(words) > 1 and words[-1] in LEGAL_TAIL | {"b", "v", "n", "s", "a", "ab", "as"}:
+        words.pop()
+    return " ".join(words)
 
 
 def _affinity(pred: dict, want: dict) -> int:
     """How well a prediction fits a label: 0 means they are about different things."""
-    deal = {"licence", "out_licence", "patent_licence"}
+    deal = DEAL_KINDS  # a deal read as the wrong kind of deal still pairs: its roles are scored
     if (pred["kind"] in deal) != (want["kind"] in deal):
         return 0
     if want["kind"] not in deal and pred["kind"] != want["kind"]:

@@ -15,14 +15,19 @@ from datetime import date
 
 from ..errors import BadInput
 from .dates import dateline_date
-from .deal_rules import Draft, attach_terms, read_deal, settle_direction
+from .deal_rules import Draft, attach_terms, read_deal, settle_direction, undisclosed_for
 from .orgs import DocumentNames, KnownNames, Org
 from .other_rules import other_facts
-from .proposal import Proposal
+from .proposal import Party, Proposal
 from .sentences import cancelled, conditional, retracted, sentences
 
 MAX_TEXT = 2_000_000  # characters; read.py refuses larger files before they get here
-FOLLOW_SENTENCES = 3  # deal terms are looked for this many sentences after the deal
+FOLLOW_SENTENCES = 5  # deal terms are looked for this many sentences after the deal
+FOCUS_SENTENCES = 15  # ... and further on, when the sentence names the deal's parties
+FOCUS_DEALS = 3
+_LIST_ITEM = re.compile(
+    r"\s*(?:\(?(?:[ivx]{1,4}|[a-h]|\d{1,2})\)|[-•*–]\s)"
+)  # the latest deals a sentence naming their parties may still add terms to
 
 # A sentence without a company must mention one of these for any rule to apply to it.
 _TOPIC = re.compile(
@@ -31,6 +36,37 @@ _TOPIC = re.compile(
     r"listed",
     re.I,
 )
+
+
+# Literal stems of _TOPIC: a sentence with none of them cannot match it (checked first, cheaply).
+_TOPIC_STEMS = (
+    "licen",
+    "patent",
+    "transaction",
+    "technolog",
+    "export",
+    "approv",
+    "authori",
+    "sales",
+    "disclos",
+    "terms",
+    "front",
+    "milestone",
+    "equity",
+    "shares",
+    "payment",
+    "worth",
+    "valued",
+    "deal",
+    "agreement",
+    "report",
+    "listed",
+)
+
+
+def _on_topic(sentence: str) -> bool:
+    lowered = sentence.lower()
+    return any(stem in lowered for stem in _TOPIC_STEMS) and bool(_TOPIC.search(sentence))
 
 
 def extract(
@@ -48,7 +84,7 @@ def extract(
         )
     published = published or dateline_date(text)
     year = published.year if published else None
-    names = DocumentNames(known)
+    names = DocumentNames(known, text)
     drafts: list[Draft] = []
     others: list[Proposal] = []
     current: Draft | None = None
@@ -58,17 +94,19 @@ def extract(
     for paragraph, sentence in sentences(text):
         mentions = names.find(sentence)
         orgs = [m.org for m in mentions]
-        if current is not None:
-            current.age += 1
-        if not mentions and not _TOPIC.search(sentence):
+        if not _LIST_ITEM.match(sentence):  # "(ii) milestone payments of ...": the same sentence
+            for draft in drafts[-FOCUS_DEALS:]:
+                draft.age += 1
+        if not mentions and not _on_topic(sentence):
             continue  # no company and nothing a rule looks for: skip the costlier checks
         if retracted(sentence):
             drafts = [d for d in drafts if not _involves(d.proposal, orgs)]
             others = [p for p in others if not _involves(p, orgs)]
             current = None
         elif cancelled(sentence):
-            if current is not None and current.age <= FOLLOW_SENTENCES and conditional(sentence):
-                attach_terms(current, sentence, mentions, year)  # "... if milestones are met"
+            focus = _in_focus(drafts, current, orgs) if conditional(sentence) else None
+            if focus is not None:
+                attach_terms(focus, sentence, mentions, year)  # "... if milestones are met"
             else:
                 current = None
         else:
@@ -78,9 +116,14 @@ def extract(
             elif deal is not None:
                 current = deal
                 drafts.append(deal)
-            elif current is not None and current.age <= FOLLOW_SENTENCES:
-                settle_direction(current, sentence, mentions)
-                attach_terms(current, sentence, mentions, year)
+            elif (focus := _in_focus(drafts, current, orgs)) is not None:
+                settle_direction(focus, sentence, mentions)
+                attach_terms(focus, sentence, mentions, year)
+            elif not mentions and (which := undisclosed_for(sentence)) is not None:
+                # "Financial terms were not disclosed", a paragraph or two after the deal
+                recent = [d for d in drafts if d.age <= FOCUS_SENTENCES]
+                for draft in recent if which == "all" else recent[-1:]:
+                    attach_terms(draft, sentence, mentions, year)
             if deal is None:
                 earlier = others[-1] if others and others[-1].kind == "market_stat" else None
                 carried = earlier.period if earlier and stat_paragraph == paragraph else None
@@ -89,8 +132,92 @@ def extract(
                     stat_paragraph = paragraph
         if orgs:
             last_org, last_subject = orgs[-1], orgs[0]
-    finished = [replace(d.proposal, figures=tuple(d.figures)) for d in drafts]
+    deals = [d for d in _one_per_deal(drafts, names) if not _background(d.proposal, published)]
+    launched = bool(_LAUNCH.search(text))
+    for draft in deals:
+        if launched and _founded_for(draft.proposal, text):
+            draft.proposal = replace(draft.proposal, kind="newco")
+    finished = [d.finished() for d in deals]
     return finished + others
+
+
+_LAUNCH = re.compile(r"launch|new company|newly (?:formed|created)", re.I)
+
+
+def _founded_for(proposal: Proposal, text: str) -> bool:
+    """True when the licensee is a company launched for the deal ("the launch of Tessaly, a new
+    company"): the licence is what a NewCo starts with."""
+    if proposal.licensee is None or proposal.kind not in ("licence", "out_licence"):
+        return False
+    name = re.escape(proposal.licensee.name.split()[0])
+    return bool(
+        re.search(
+            r"\blaunch(?:es|ed|ing)?\s+(?:of\s+)?" + name + r"|\b" + name + r"\b[^.]{0,60}?,\s+"
+            r"(?:a|the)\s+(?:newly\s+(?:formed|created)\s+|new\s+)company",
+            text,
+        )
+    )
+
+
+def _background(proposal: Proposal, published: date | None) -> bool:
+    """A deal the text dates years before the article ("In 2021 the company licensed ...") is
+    history told as background, not news to record."""
+    year = proposal.period[:4] if proposal.period else ""
+    return published is not None and year.isdigit() and int(year) < published.year - 1
+
+
+def _one_per_deal(drafts: list[Draft], names: DocumentNames) -> list[Draft]:
+    """Name each party by its fullest name in the document, then fold drafts of the same deal
+    (a headline's and the body's) into the one that says most."""
+    kept: list[Draft] = []
+    for draft in drafts:
+        draft.proposal = _fullest_parties(draft.proposal, names)
+        twin = next((k for k in kept if _same_deal(k, draft)), None)
+        if twin is None:
+            kept.append(draft)
+            continue
+        mine, theirs = len(draft.all_figures()), len(twin.all_figures())
+        richer, poorer = (draft, twin) if mine > theirs else (twin, draft)
+        if mine == theirs:
+            richer, poorer = draft, twin  # the body says it after the headline
+        _merge(richer, poorer)
+        kept[kept.index(twin)] = richer
+    return kept
+
+
+def _roles(proposal: Proposal) -> tuple[str, str] | None:
+    if proposal.licensor is None or proposal.licensee is None:
+        return None
+    return proposal.licensor.name, proposal.licensee.name
+
+
+def _fullest_parties(proposal: Proposal, names: DocumentNames) -> Proposal:
+    def fullest(party: Party | None) -> Party | None:
+        if party is None:
+            return None
+        org = names.spelled_out(Org(party.name, party.company_id))
+        return Party(org.name, org.company_id) if org.name != party.name else party
+
+    return replace(
+        proposal,
+        licensor=fullest(proposal.licensor),
+        licensee=fullest(proposal.licensee),
+        parties=tuple(fullest(p) for p in proposal.parties),
+    )
+
+
+def _in_focus(drafts: list[Draft], current: Draft | None, orgs: list[Org]) -> Draft | None:
+    """The deal a sentence's terms belong to: the deal just read, for a few sentences; further on
+    (a later paragraph of terms), the latest deal whose parties are the companies it names."""
+    if current is not None and current.age <= FOLLOW_SENTENCES:
+        return current
+    if not orgs:
+        return None
+    names = {o.name for o in orgs}
+    for draft in reversed(drafts[-FOCUS_DEALS:]):
+        if draft.age <= FOCUS_SENTENCES and names <= {p.name for p in draft.proposal.parties}:
+            return draft
+    return None
 
 
 def _involves(proposal: Proposal, orgs: list[Org]) -> bool:
@@ -124,4 +251,10 @@ def _merge(draft: Draft, new: Draft) -> None:
     )
     taken = {f.role for f in draft.figures}
     draft.figures.extend(f for f in new.figures if f.role not in taken)
+    for kinds, figure in new.milestones.items():
+        draft.milestones.setdefault(kinds, figure)
+    draft.royalty = draft.royalty or new.royalty
+    draft.stage = draft.stage or new.stage
+    for name, sentence in new.evidence_of.items():
+        draft.evidence_of.setdefault(name, sentence)
     draft.age = 0

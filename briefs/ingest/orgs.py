@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from ..text import normalize_name
+from .bare_names import WORDS, LowerWords, bare_names, title_case
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -89,6 +91,13 @@ COMPANY_WORDS = frozenset(
         "Mining",
         "Metals",
         "Resources",
+        "AB",
+        "ASA",
+        "Oy",
+        "Oyj",
+        "SpA",
+        "KGaA",
+        "SAS",
     ]
 )
 # Folded trailing words dropped when comparing a new name with the known ones.
@@ -112,6 +121,13 @@ LEGAL_TAIL = frozenset(
         "kk",
         "holdings",
         "company",
+        "ab",
+        "asa",
+        "oy",
+        "oyj",
+        "spa",
+        "kgaa",
+        "sas",
     ]
 )
 # Capitalised words that start sentences or name places, never the first word of a company here.
@@ -260,6 +276,9 @@ STOP_CAPS = frozenset(
         "Ms",
         "Mrs",
         "Professor",
+        "About",
+        "Launch",
+        "Launches",
     ]
 )
 PLACE_WORDS = frozenset(
@@ -332,6 +351,18 @@ _APPOSITION = re.compile(
     + r")\b"
 )
 _ABBREVIATION = re.compile(r"\s*\((?P<abbr>[A-Z][A-Za-z0-9&-]{1,9})\)")
+# A defined term after a name: 'Lumera Therapeutics B.V. ("Lumera")', '(the "Company")'.
+_DEFINITION = re.compile(r"\.?\s*\((?P<inside>[^()]{0,160}?[\"“][^()]{0,160}?)\)")
+_QUOTED = re.compile(r"[\"“](?P<term>[A-Z][^\"”]{1,40})[\"”]")
+_HAS_DESCRIPTOR = re.compile("|".join(DESCRIPTORS))
+_DESCRIBED_BEFORE = re.compile(r"((?:[\w-]+\s+){0,2})(" + "|".join(DESCRIPTORS) + r")\s+$")
+_DESCRIBED_AFTER = re.compile(
+    r",\s+(?:a|an|the)\s+((?:[\w,-]+\s+){0,3}?)(" + "|".join(DESCRIPTORS) + r")\b"
+)
+# "the Swiss drugmaker", "the Leiden-based company": a description standing for a company.
+_DESCRIPTION = re.compile(
+    r"\b[Tt]he\s+(?P<words>(?:[\w-]+\s+){0,2}?)(?P<noun>" + "|".join(DESCRIPTORS) + r")\b"
+)
 _TRAILING_DOT = ("Inc", "Co", "Corp", "Ltd")
 
 
@@ -405,6 +436,7 @@ class _Index:
 
     def __init__(self) -> None:
         self.by_first: dict[str, list[tuple[tuple[str, ...], str | None, Org]]] = {}
+        self.fuller_of: dict[Org, Org] = {}  # a short name read first -> the name spelled out
 
     def add(self, spelling: str, org: Org) -> None:
         tokens = tuple(normalize_name(spelling).split())
@@ -416,6 +448,8 @@ class _Index:
             if entry[0] == tokens:
                 if _fuller(org.name, entry[2].name):
                     entries[i] = (tokens, exact, org)  # the fuller name's short form now
+                    if entry[2].name == spelling:
+                        self.fuller_of[entry[2]] = org
                 return
         entries.append((tokens, exact, org))
         entries.sort(key=lambda entry: -len(entry[0]))
@@ -438,11 +472,21 @@ def _fuller(name: str, earlier: str) -> bool:
     """True when ``name`` spells out ``earlier`` with more words ("Shanghai Jinqiao Biopharma"
     after a headline's "Jinqiao Biopharma"): the two are one company, and a short form such as
     "Jinqiao" should point to the fuller name the article goes on to use."""
-    longer, shorter = normalize_name(name).split(), normalize_name(earlier).split()
-    if len(shorter) >= len(longer):
+    longer, shorter = _words(name), _words(earlier)
+    if len(shorter) >= len(longer) or not shorter or shorter[0] not in longer:
         return False
     n = len(shorter)
     return any(longer[i : i + n] == shorter for i in range(len(longer) - n + 1))
+
+
+def _spelled_mention(mention: Mention, org: Org) -> Mention:
+    return mention if org is mention.org else Mention(mention.start, mention.end, org)
+
+
+@lru_cache(maxsize=4096)
+def _words(name: str) -> tuple[str, ...]:
+    """A name's folded words, kept: the same few names are compared again and again."""
+    return tuple(normalize_name(name).split())
 
 
 def _case_sensitive(spelling: str) -> bool:
@@ -454,20 +498,27 @@ def _case_sensitive(spelling: str) -> bool:
 class DocumentNames:
     """The organisations named so far in one document, growing as sentences are read."""
 
-    def __init__(self, known: KnownNames | None) -> None:
+    def __init__(self, known: KnownNames | None, text: str = "") -> None:
         self.known = known or KnownNames()
         self.local = _Index()
         self._known_index = self.known.index()
+        self._common = LowerWords(text)
+        self._described: list[tuple[Org, frozenset[str]]] = []  # what each name was called
+        self._orgs: list[Org] = []  # every company the document named, in order
+        self._spelled: dict[Org, Org] = {}  # spelled_out's answers, asked once the text is read
 
     def find(self, sentence: str) -> list[Mention]:
         """Mentions in ``sentence``, longest first on overlap, in reading order."""
         words = list(_TOKEN.finditer(sentence))
         candidates = self._named(words, sentence)
-        candidates.extend(_shaped(words, sentence))
-        for pattern in (_DESCRIBED, _APPOSITION):
+        if not title_case(sentence):  # a headline's capitals say nothing about where names end
+            candidates.extend(_shaped(words, sentence))
+            candidates.extend((s, e, 0, None) for s, e in bare_names(sentence, self._common))
+        described = bool(_HAS_DESCRIPTOR.search(sentence))
+        for pattern in (_DESCRIBED, _APPOSITION) if described else ():
             for match in pattern.finditer(sentence):
                 name = _trim_name(match["name"])
-                if name:
+                if name and name.split()[0].casefold() not in WORDS.not_companies:
                     start = match.start("name")
                     candidates.append((start, start + len(name), 0, None))
         mentions = self._settle(candidates, sentence)
@@ -475,7 +526,41 @@ class DocumentNames:
             # Names first seen here teach short forms that the same sentence may already use.
             again = [(m.start, m.end, 4, m.org) for m in mentions] + self._named(words, sentence)
             mentions = self._settle(again, sentence)
-        return mentions
+        if self.local.fuller_of:
+            mentions = [_spelled_mention(m, self.fullest(m.org)) for m in mentions]
+        if not described:
+            return mentions
+        self._remember_descriptions(sentence, mentions)
+        return self._with_descriptions(sentence, mentions)
+
+    def _remember_descriptions(self, sentence: str, mentions: list[Mention]) -> None:
+        """What the article calls each company ("Swiss drugmaker Novexa", "Novexa, a Basel-based
+        biotech"), so a later "the Swiss drugmaker" can stand for it."""
+        if not mentions:
+            return
+        for mention in mentions:
+            head = sentence[max(0, mention.start - 40) : mention.start]
+            tail = sentence[mention.end : mention.end + 60]
+            for found in (_DESCRIBED_BEFORE.search(head), _DESCRIBED_AFTER.match(tail)):
+                if found:
+                    words = [*re.findall(r"[\w-]+", found[1].casefold()), found[2]]
+                    self._described.append((mention.org, frozenset(words)))
+
+    def _with_descriptions(self, sentence: str, mentions: list[Mention]) -> list[Mention]:
+        """Add "the Swiss drugmaker" as a mention of the company last described that way."""
+        added: list[Mention] = []
+        if not self._described:
+            return mentions
+        for match in _DESCRIPTION.finditer(sentence):
+            if any(m.start < match.end() and match.start() < m.end for m in mentions):
+                continue
+            if any(sentence[m.end : match.start()].strip() == "," for m in mentions):
+                continue  # "Veltrix, the Dutch company that ...": an apposition, not a mention
+            wanted = set(re.findall(r"[\w-]+", match["words"].casefold())) | {match["noun"]}
+            org = next((o for o, words in reversed(self._described) if wanted <= words), None)
+            if org is not None:
+                added.append(Mention(match.start(), match.end(), org))
+        return sorted([*mentions, *added], key=lambda m: m.start) if added else mentions
 
     def _named(
         self, words: list[re.Match[str]], sentence: str
@@ -504,18 +589,65 @@ class DocumentNames:
             if any(start < m.end and m.start < end for m in chosen):
                 continue
             text = sentence[start:end]
-            resolved = org or self._register(text)
+            resolved = org or self._seen(text) or self._register(text)
             abbreviation = _ABBREVIATION.match(sentence, end)
             if abbreviation and not any(m.start == abbreviation.start("abbr") for m in chosen):
                 self.local.add(abbreviation["abbr"], resolved)
                 end = abbreviation.end()
+            else:
+                end = self._define(sentence, end, resolved)
             chosen.append(Mention(start, end, resolved))
         return sorted(chosen, key=lambda m: m.start)
+
+    def fullest(self, org: Org) -> Org:
+        """The fullest name the document gives this company: a headline's "Helio" is the
+        "Helio Biotech" of the body."""
+        seen = {org}
+        while org in self.local.fuller_of and self.local.fuller_of[org] not in seen:
+            org = self.local.fuller_of[org]
+            seen.add(org)
+        return org
+
+    def spelled_out(self, org: Org) -> Org:
+        """Like :meth:`fullest`, also finding a longer name that holds this one's words when
+        no short form linked them ("Ronghe" and "Zhuhai Ronghe Pharmaceutical")."""
+        org = self.fullest(org)
+        if org not in self._spelled:
+            found = org
+            for candidate in self._orgs:
+                if _fuller(candidate.name, found.name):
+                    found = candidate
+            self._spelled[org] = found
+        return self._spelled[org]
+
+    def _define(self, sentence: str, end: int, org: Org) -> int:
+        """Learn the defined terms that follow a name ('("Lumera")', '(the "Company")', '(as
+        licensee, the "Licensee")'); the mention then reaches over them. Returns its new end."""
+        definition = _DEFINITION.match(sentence, end)
+        if definition is None:
+            return end
+        terms = [m["term"] for m in _QUOTED.finditer(definition["inside"])]
+        terms = [t for t in terms if t.split()[-1].casefold() not in WORDS.not_party_terms]
+        for term in terms:
+            self.local.add(term, org)
+        return definition.end() if terms else end
+
+    def _seen(self, text: str) -> Org | None:
+        """The company already known by exactly this name in the document, if any."""
+        tokens = tuple(normalize_name(text).split())
+        entries = self.local.by_first.get(tokens[0], ()) if tokens else ()
+        same = next((org for entry_tokens, _e, org in entries if entry_tokens == tokens), None)
+        # A shorter form of a name read before ("Mitsuru" after "Mitsuru Agri").
+        return same or next((o for o in reversed(self._orgs) if _fuller(o.name, text)), None)
 
     def _register(self, text: str) -> Org:
         """A new name: link it to a known company if it is one, and learn its short forms."""
         company_id = self.known.lookup(text)
         org = Org(text.rstrip(",. "), company_id)
+        for earlier in self._orgs:
+            if earlier not in self.local.fuller_of and _fuller(org.name, earlier.name):
+                self.local.fuller_of[earlier] = org  # "Jinlong" of the headline, spelled out
+        self._orgs.append(org)
         self.local.add(text, org)
         for short in short_forms(text):
             self.local.add(short, org)

@@ -6,7 +6,7 @@ The review queue stores a proposal as JSON (:meth:`Proposal.to_payload`) and rea
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ..errors import BadInput
 from ..money import Money, to_usd
@@ -62,6 +62,11 @@ class Proposal:
     territory: str | None = None
     period: str | None = None
     figures: tuple[ProposedFigure, ...] = ()
+    royalty: str | None = None  # as the article words it ("tiered royalties up to the mid-teens")
+    stage: str | None = None  # a stage vocabulary key
+    # The sentence each field was read from (parties, asset, territory, royalty, stage, date and
+    # each figure role), for the reviewer to check it against.
+    evidence_of: dict[str, str] = field(default_factory=dict)
 
     def figure(self, role: str) -> ProposedFigure | None:
         return next((f for f in self.figures if f.role == role), None)
@@ -81,6 +86,9 @@ class Proposal:
             "evidence": self.evidence,
             "confidence": self.confidence,
             "why": self.why,
+            "royalty": self.royalty,
+            "stage": self.stage,
+            "evidence_of": dict(self.evidence_of),
         }
 
 
@@ -101,6 +109,9 @@ def proposal_from_payload(payload: dict) -> Proposal:
         territory=payload.get("territory"),
         period=payload.get("period"),
         figures=tuple(ProposedFigure(**f) for f in payload.get("figures", [])),
+        royalty=payload.get("royalty"),
+        stage=payload.get("stage"),
+        evidence_of=dict(payload.get("evidence_of") or {}),
     )
 
 

@@ -7,6 +7,7 @@ stored: binary data, empty files, files over the size limit, HTML with nothing r
 from __future__ import annotations
 
 import hashlib
+import html
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -210,12 +211,45 @@ def _from_html(raw: str, filename: str, path: str | None) -> Document:
         title=title[:300],
         text=body,
         content_hash=content_hash(body),
-        outlet=_meta(extracted, "sitename"),
+        outlet=_html_outlet(raw, _meta(extracted, "sitename"), _meta(extracted, "author"), title),
         published=_meta(extracted, "date"),
         url=_meta(extracted, "url"),
         author=_meta(extracted, "author"),
         path=path,
     )
+
+
+_SITE_NAME = re.compile(
+    r"<meta\s+[^>]*(?:property|name)=[\"'](?:og:site_name|application-name)[\"'][^>]*"
+    r"content=[\"'](?P<name>[^\"'<>]{2,80})[\"']",
+    re.I,
+)
+_TITLE = re.compile(r"<title[^>]*>(?P<title>[^<]{3,300})</title>", re.I)
+_TITLE_SEPARATOR = re.compile(r"\s+[|–—-]\s+")
+_BRAND = re.compile(
+    r"class=[\"'][^\"']*\b(?:brand|logo|site-name|sitename|masthead)\b[^\"']*[\"'][^>]*>"
+    r"(?:\s*<a\b[^>]*>)?\s*(?P<name>[^<]{2,80}?)\s*<",
+    re.I,
+)
+
+
+def _html_outlet(raw: str, sitename: str | None, author: str | None, title: str) -> str | None:
+    """The publication: the page's site name, else the end of its <title> ("... | AgriGene
+    Today"), else its brand or logo text; never the byline and never the headline."""
+    found = _SITE_NAME.search(raw)
+    if found:
+        return html.unescape(found["name"]).strip()
+    page_title = _TITLE.search(raw)
+    if page_title:
+        parts = _TITLE_SEPARATOR.split(html.unescape(page_title["title"]).strip())
+        if len(parts) > 1 and len(parts[-1]) <= 60:
+            return parts[-1]
+    brand = _BRAND.search(raw)
+    if brand:
+        return html.unescape(brand["name"]).strip()
+    if sitename and sitename not in (author, title) and not title.startswith(sitename):
+        return sitename
+    return None
 
 
 def _from_plain(raw: str, filename: str, path: str | None) -> Document:

@@ -55,6 +55,10 @@ def sentences(text: str) -> list[tuple[int, str]]:
                 continue
             if re.search(r"\b(?:Inc|Co|Corp|Ltd)\.$", head) and following in ("Ltd", "Ltd."):
                 continue
+            if re.search(r"\b(?:Inc|Co|Corp|Ltd|B\.V|N\.V|S\.A|A\.G)\.$", head) and paragraph[
+                boundary.end() : boundary.end() + 1
+            ] in ("(", "“", '"'):
+                continue  # 'Asterra Pharma, Inc. (Nasdaq: ASTR)': the name's bracket follows
             out.append((number, paragraph[start : boundary.start() + 1].strip()))
             start = boundary.end()
         tail = paragraph[start:].strip()
@@ -76,20 +80,25 @@ NEGATION = re.compile(
     r"had not|never|declined to (?:discuss|comment|confirm|say)|refused|denied|denies|deny|"
     r"dismissed|rejected reports?|no (?:deal|agreement|licen[cs]e)|not (?:licen|sign|grant|acquir|"
     r"reach|enter)|terminated|terminate|called off|scrapped|walked away|ended (?:its|the|a)|"
-    r"in talks|in discussions|in negotiations|negotiating|considering|consider|weighing|"
-    r"exploring|mulling|evaluating|rumou?r|speculat|reportedly|is said to|are said to|"
+    r"in talks|in discussions|in negotiations|negotiating|considering|consider|"
+    r"exploring|mulling|evaluating|weighing (?:a|an|the|whether|options|offers?|bids?)|rumou?r|speculat|reportedly|is said to|are said to|"
     r"people familiar|sources said|according to sources|unnamed sources|"
     r"(?:expected|expects|plans?|planning|intends?|hopes?|aims?|seeks?|seeking|wants?|set) to "
-    r"(?:sign|licen|grant|acquire|announce|reach|finali[sz]e|conclude|enter|strike|out-licen)|"
+    r"(?:sign|licen|grant|acquire|announce|reach|finali[sz]e|conclude|enter into|strike|out-licen)|"
     r"(?:potential|possible|proposed|prospective) (?:deal|agreement|licen|partner|tie-up)|"
-    r"whether|if)\b",
+    r"whether|if|reference is made to|revert|reverts|reverted|regain|regains|regained|"
+    r"(?:returned|return|returns) to)\b",
     re.I,
 )
 _MODAL = re.compile(
     r"\b(?:may|might|could|would|should)\s+(?:\w+\s+){0,2}?(?:licen|sign|grant|acquire|agree)"
 )
 _RETRACTION = re.compile(
-    r"\b(?:denied|denies|dismissed|rejected) (?:the |those |these |media )?reports?\b", re.I
+    r"\b(?:denied|denies|dismissed|rejected) (?:the |those |these |media )?reports?\b"
+    r"|\b(?:terminated|terminates|notice (?:[\w-]+\s+){0,4}?to terminate|termination of)\s+"
+    r"(?:the\s+|its\s+|their\s+)?(?:[\w-]+\s+){0,2}?"
+    r"(?:agreement|licen[cs]e|deal|collaboration|partnership)\b",
+    re.I,
 )
 
 
@@ -115,11 +124,17 @@ def retracted(sentence: str) -> bool:
 # --- Marking the companies in a sentence ----------------------------------------------------
 
 
+_THE_BEFORE = re.compile(r"\b[Tt]he\s+$")
+
+
 def mark(sentence: str, mentions: list[Mention]) -> str:
     """Replace each mention with ⟨index⟩ so rules can say where the parties stand."""
     out, last = [], 0
     for index, mention in enumerate(mentions):
-        out.append(sentence[last : mention.start])
+        before = sentence[last : mention.start]
+        if sentence[mention.start : mention.start + 3].lower() != "the":
+            before = _THE_BEFORE.sub("", before)  # 'the Company', 'the Licensee': a defined term
+        out.append(before)
         out.append(f"⟨{index}⟩")
         last = mention.end
     out.append(sentence[last:])

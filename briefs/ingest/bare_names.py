@@ -1,0 +1,198 @@
+"""Companies named bare ("Bayer will pay ...", "... licensed to Incyte by Zai Lab"): a capitalised
+name in an argument position of a deal predicate, found with no known name and no company word.
+
+A run of capitalised words counts as a company only where a deal sentence puts a party: before a
+deal verb or auxiliary, after a preposition or verb that introduces the other party, before a
+possessive, or before a defined term. Places, months, titles, regulators, exchanges, drug codes
+and common words capitalised at the start of a sentence are refused (``data/ingest/names.toml``).
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+NAMES_FILE = Path(__file__).resolve().parents[2] / "data" / "ingest" / "names.toml"
+
+_WORD = r"[A-Z][\w&]*(?:[-.][\w&]+)*"
+_WORD_RE = re.compile(_WORD)
+_RUN = re.compile(r"(?<![\w.@/-])" + _WORD + r"(?:\s+(?:&\s+|de\s+|von\s+)?" + _WORD + r")*")
+_CODE = re.compile(r"\d")  # a word with a digit is a drug or product code ("HM-331", "QB-88")
+_DEFINITION = re.compile(r"\s*\((?:the\s+)?[\"“]")
+_APPOSITION_THEN_VERB = re.compile(r",\s+(?:a|an|one|the)\b[^,;()]{1,120},\s+([\w-]+)")
+_OWNER_OR_ORIGIN_BEFORE = re.compile(r"(?:['’]s|(?:developed|discovered|invented|created)\s+at)\Z")
+_NOT_OWNED = re.compile(r"['’]s?\s+(?:own|disease|syndrome|republic|law)\b", re.I)
+_POSSESSIVE = re.compile(r"['’]s?\s")
+
+
+@dataclass(frozen=True)
+class NameWords:
+    """The word lists of ``data/ingest/names.toml``, loaded once."""
+
+    subject_verbs: frozenset[str]
+    object_cues: frozenset[str]
+    not_companies: frozenset[str]
+    titles: frozenset[str]
+    places: frozenset[str]
+    not_party_terms: frozenset[str]
+
+    @classmethod
+    def load(cls, path: Path = NAMES_FILE) -> NameWords:
+        with open(path, "rb") as fh:
+            data = tomllib.load(fh)
+        return cls(
+            *(
+                frozenset(w.casefold() for w in data[key])
+                for key in (
+                    "subject_verbs",
+                    "object_cues",
+                    "not_companies",
+                    "titles",
+                    "places",
+                    "not_party_terms",
+                )
+            )
+        )
+
+
+WORDS = NameWords.load()
+
+
+class LowerWords:
+    """Words the document writes in lower case: such a word capitalised at a sentence's start
+    ("Royalties will be paid") is an ordinary word, not a company. Read from the text only when
+    first asked, since most documents never ask."""
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        self._words: frozenset[str] | None = None
+
+    def __contains__(self, word: object) -> bool:
+        if self._words is None:
+            self._words = frozenset(re.findall(r"(?<![\w-])[a-z][a-z]+(?![\w-])", self._text))
+        return word in self._words
+
+
+# Words a sentence that can state a deal has one of: the bare-name reading runs only on these.
+DEAL_STEMS = (
+    "licen",
+    "right",
+    "option",
+    "agreement",
+    "deal",
+    "front",
+    "milestone",
+    "royalt",
+    "pay",
+    "paid",
+    "acqui",
+    "collaborat",
+    "partner",
+    "patent",
+    "technolog",
+    "know-how",
+    "commerciali",
+    "co-develop",
+    "jointly",
+)
+
+
+_DEAL_STEM = re.compile("|".join(re.escape(stem) for stem in DEAL_STEMS))
+
+
+def bare_names(sentence: str, common: LowerWords) -> list[tuple[int, int]]:
+    """(start, end) of each capitalised run that stands where a deal puts a party; the caller
+    leaves out headlines in Title Case, where capitals say nothing (:func:`title_case`)."""
+    if not _DEAL_STEM.search(sentence.lower()):
+        return []
+    found = []
+    for run in _RUN.finditer(sentence):
+        if not _is_party_position(sentence, run.start(), run.end(), None):
+            continue  # its edges, trimmed or not, are where no party stands
+        span = _trim(sentence, run.start(), run.end())
+        if span is None:
+            continue
+        start, end = span
+        if _is_party_position(sentence, start, end, common):
+            found.append((start, end))
+    return found
+
+
+def _trim(sentence: str, start: int, end: int) -> tuple[int, int] | None:
+    """The run without the place, descriptor or ordinary words at its edges; None when nothing
+    that could be a name is left."""
+    words = list(_WORD_RE.finditer(sentence, start, end))
+    if words and words[0][0].casefold().rstrip(".") in WORDS.titles:
+        return None  # "Dr Halvey": a person
+    while words and _not_name(words[0][0]):
+        words.pop(0)
+    while words and _not_name(words[-1][0]):
+        words.pop()
+    if not words or any(_CODE.search(w[0]) for w in words):
+        return None
+    if all(w[0].casefold() in WORDS.places for w in words):
+        return None
+    first, last = words[0], words[-1]
+    text = sentence[first.start() : last.end()].rstrip(".")
+    if len(text) < 2 or (text.isupper() and len(text) > 5):
+        return None
+    return first.start(), first.start() + len(text)
+
+
+def _not_name(word: str) -> bool:
+    folded = word.casefold().rstrip(".")
+    return (
+        folded in WORDS.not_companies
+        or folded in WORDS.places
+        or folded.endswith(("-based", "-listed", "-headquartered"))
+        or len(folded) < 2
+    )
+
+
+def _is_party_position(sentence: str, start: int, end: int, common: LowerWords | None) -> bool:
+    before = sentence[max(0, start - 60) : start].rstrip()  # near words only: runs are many
+    after = sentence[end : end + 160]
+    previous = before.rsplit(None, 1)[-1].casefold() if before else ""
+    if previous.rstrip(".") in WORDS.titles:
+        return False  # "Dr Kessler": a person
+    following = after.split(None, 1)[0].casefold().strip(",;:") if after.strip() else ""
+    name = sentence[start:end]
+    if (
+        common is not None
+        and " " not in name
+        and _opens_sentence(before, start)
+        and name.casefold() in common
+    ):
+        return False  # an ordinary word at the start of a sentence
+    if _DEFINITION.match(after):
+        return True
+    if _POSSESSIVE.match(after) and not _NOT_OWNED.match(after):
+        return True
+    if _OWNER_OR_ORIGIN_BEFORE.search(before):
+        return True  # "Brazil's Campo Alto", "developed at Harrowgate University"
+    if after.startswith(" ") and following in WORDS.subject_verbs:
+        return True
+    apposition = _APPOSITION_THEN_VERB.match(after)
+    if apposition and apposition[1].casefold() in WORDS.subject_verbs:
+        return True  # "Samudra Digital, one of Indonesia's largest ..., will deploy"
+    return previous in WORDS.object_cues
+
+
+def _opens_sentence(before: str, start: int) -> bool:
+    if not before:
+        return start <= 60
+    return before.endswith((".", ":", '"', "“", "-", "—", "–", ")"))
+
+
+_LOWER_WORD = re.compile(r"(?<![\w'-])[a-z][\w'-]{3,}")
+
+
+def title_case(sentence: str) -> bool:
+    """A headline in Title Case or CAPITALS ("Asterra Pharma Secures Option to ..."): every word
+    longer than a short function word is capitalised, so shape says nothing about names."""
+    if _LOWER_WORD.search(sentence):
+        return False
+    long_words = re.findall(r"(?<![\w'-])[A-Za-z][\w'-]{3,}", sentence)
+    return len(long_words) >= 3
