@@ -57,6 +57,8 @@ def proposal_form(queued: queue.QueuedProposal) -> FactForm:
         subject=name(proposal.subject),
         asset=proposal.asset,
         territory=proposal.territory,
+        stage=proposal.stage,
+        royalty=proposal.royalty,
         period=proposal.period,
         evidence=proposal.evidence,
     )

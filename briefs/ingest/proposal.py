@@ -46,6 +46,25 @@ class ProposedFigure:
         }
 
 
+ORIGINS = ("rules", "model", "rules+model")  # which extractors proposed it
+
+
+@dataclass(frozen=True)
+class Note:
+    """What a reviewer should know about a proposal beyond its fields: a part of the model's
+    reading that was dropped and why (``code``), or a field on which the extractors disagree
+    (``code`` "disagree": ``value`` from the model, ``other`` from the rules).
+    ``templates/extraction_notes.j2`` says it in words."""
+
+    code: str
+    field: str | None = None
+    value: str | None = None
+    other: str | None = None
+
+    def to_dict(self) -> dict:
+        return {"code": self.code, "field": self.field, "value": self.value, "other": self.other}
+
+
 @dataclass(frozen=True)
 class Proposal:
     """A fact the text seems to state, waiting for a person to approve it."""
@@ -62,6 +81,10 @@ class Proposal:
     territory: str | None = None
     period: str | None = None
     figures: tuple[ProposedFigure, ...] = ()
+    stage: str | None = None  # a key of the stages vocabulary
+    royalty: str | None = None
+    origin: str = "rules"
+    notes: tuple[Note, ...] = ()
 
     def figure(self, role: str) -> ProposedFigure | None:
         return next((f for f in self.figures if f.role == role), None)
@@ -81,6 +104,10 @@ class Proposal:
             "evidence": self.evidence,
             "confidence": self.confidence,
             "why": self.why,
+            "stage": self.stage,
+            "royalty": self.royalty,
+            "origin": self.origin,
+            "notes": [n.to_dict() for n in self.notes],
         }
 
 
@@ -101,6 +128,10 @@ def proposal_from_payload(payload: dict) -> Proposal:
         territory=payload.get("territory"),
         period=payload.get("period"),
         figures=tuple(ProposedFigure(**f) for f in payload.get("figures", [])),
+        stage=payload.get("stage"),
+        royalty=payload.get("royalty"),
+        origin=payload.get("origin") or "rules",
+        notes=tuple(Note(**n) for n in payload.get("notes", [])),
     )
 
 
