@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+import pytest
+
 FIELDS = (
     "licensor",
     "licensee",
@@ -157,3 +159,10 @@ def closed_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+@pytest.fixture
+def openai_standin() -> Iterator[OpenAIStandIn]:
+    """A running loopback chat-completions server (``base_url``, ``answer``, ``requests``)."""
+    with running_standin() as standin:
+        yield standin

@@ -31,6 +31,15 @@ _QUOTES = str.maketrans(
     {"‘": "'", "’": "'", "‚": "'", "“": '"', "”": '"', "„": '"', "–": "-", "—": "-"}
 )
 _SPACE = re.compile(r"\s+")
+# A sentence that speaks to a model instead of reporting news: what it "states" is an instruction
+# planted in the document, so it is no evidence, whatever words it quotes.
+_INSTRUCTION = re.compile(
+    r"\b(?:ignore|disregard|forget|override)\b[^.!?]{0,40}\b(?:instructions?|prompts?|rules)\b"
+    r"|\b(?:system|developer) (?:prompt|note|message)\b"
+    r"|\b(?:to|for) the (?:assistant|ai|model|language model|llm)\b"
+    r"|\byou are (?:now )?(?:an?|the) (?:assistant|ai|model|language model)\b"
+)
+_SENTENCE_END = re.compile(r"[.!?](?=\s|$)")
 _SAME_AMOUNT = 1e-9  # relative: a re-read amount must be the stated one, not a rounding of it
 
 
@@ -142,10 +151,21 @@ def _quote(deal: ModelDeal, name: str, document: str, notes: list[Note]) -> str 
     if flat(quote) not in document:
         notes.append(Note("evidence_not_found", name, quote))
         return None
+    if _INSTRUCTION.search(_sentence_around(document, flat(quote))):
+        notes.append(Note("instruction_quoted", name, quote))
+        return None
     if name not in AMOUNT_FIELDS and name != "stage" and not contains(flat(quote), flat(value)):
         notes.append(Note("value_not_in_evidence", name, value))
         return None
     return _SPACE.sub(" ", quote).strip()
+
+
+def _sentence_around(document: str, quote: str) -> str:
+    """The sentences of ``document`` (flat) that hold the first occurrence of ``quote``."""
+    start = document.find(quote)
+    ends = [m.end() for m in _SENTENCE_END.finditer(document, 0, start)]
+    stop = _SENTENCE_END.search(document, start + len(quote))
+    return document[ends[-1] if ends else 0 : stop.end() if stop else len(document)]
 
 
 def _text_field(
