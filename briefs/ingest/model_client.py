@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Any
-
-import openai
+from typing import TYPE_CHECKING, Any
 
 from ..render import environment
 from ..vocab import VOCAB
 from .settings import ExtractorSettings
+
+if TYPE_CHECKING:
+    import openai
 
 RETRIES = 1
 # Local servers (Ollama, llama.cpp, vLLM) ask for no key, but the client refuses to start without
@@ -101,6 +102,8 @@ def system_prompt() -> str:
 
 def ask_model(text: str, settings: ExtractorSettings) -> list[ModelDeal]:
     """The deals the model reads in ``text``; raise ModelUnavailable if it gives no usable answer."""
+    import openai  # here, not at the top: it takes longer to import than the CLI takes to answer
+
     client = openai.OpenAI(
         base_url=settings.base_url,
         api_key=settings.api_key or NO_KEY,
@@ -131,6 +134,7 @@ def ask_model(text: str, settings: ExtractorSettings) -> list[ModelDeal]:
 def _complete(client: openai.OpenAI, model: str, text: str) -> str | None:
     """One chat completion asking for the schema; a server that refuses structured output
     (400) is asked once more for plain JSON, which the same checks then read."""
+    import openai
     messages = [
         {"role": "system", "content": system_prompt()},
         {"role": "user", "content": f"<document>\n{text}\n</document>"},
