@@ -17,6 +17,9 @@ from briefs.ingest.settings import ExtractorSettings
 from briefs.queries import get_fact
 
 INGEST = ["bot.cogs.ingest"]
+# A first upload starts the worker process, which imports the openai client: on a busy machine
+# that can take longer than the stand-in's default wait.
+WORKER_START = 60.0
 ARTICLE = (
     "Two deals this week\n"
     "Biotech Ledger Published: 2025-02-11\n\n"
@@ -54,7 +57,8 @@ def model_settings(openai_standin) -> ExtractorSettings:
 
 async def upload(standin):
     file = UploadedFile("deals.txt", ARTICLE.encode(), "text/plain")
-    return await (await standin.slash("ingest", {"attachment": file}, user=standin.admin)).answer()
+    handle = await standin.slash("ingest", {"attachment": file}, user=standin.admin)
+    return await handle.answer(timeout=WORKER_START)
 
 
 async def approve_shown(standin, reply):
