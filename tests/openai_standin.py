@@ -67,6 +67,7 @@ def document_of(request: dict[str, Any]) -> str:
 class OpenAIStandIn:
     def __init__(self) -> None:
         self.requests: list[dict[str, Any]] = []
+        self.keys: list[str] = []  # the bearer token of each request
         self.answer: Answer = deals_reply([])
         self.refuse_schema = False  # answer 400 to response_format json_schema
         self.released = threading.Event()
@@ -105,6 +106,7 @@ class OpenAIStandIn:
             def do_POST(self) -> None:
                 length = int(self.headers.get("content-length") or 0)
                 request = json.loads(self.rfile.read(length) or b"{}")
+                standin.keys.append(self.headers.get("authorization", "").removeprefix("Bearer "))
                 if self.path.rstrip("/") != "/v1/chat/completions":
                     self._send(404, {"error": {"message": "not found"}})
                     return
