@@ -135,6 +135,7 @@ def _complete(client: openai.OpenAI, model: str, text: str) -> str | None:
     """One chat completion asking for the schema; a server that refuses structured output
     (400) is asked once more for plain JSON, which the same checks then read."""
     import openai
+
     messages = [
         {"role": "system", "content": system_prompt()},
         {"role": "user", "content": f"<document>\n{text}\n</document>"},
