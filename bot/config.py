@@ -8,14 +8,14 @@ same names as :class:`BotConfig`'s fields.
 from __future__ import annotations
 
 import os
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
+from briefs.config_file import CONFIG_FILE, read_table
 from briefs.errors import BadInput
-from briefs.ingest.settings import CONFIG_FILE, ExtractorSettings, load_extractor_settings
+from briefs.ingest.settings import ExtractorSettings, load_extractor_settings
 from briefs.store import resolve_path
 
 DEFAULT_CONFIG_FILE = CONFIG_FILE
@@ -100,18 +100,7 @@ def _convert(name: str, value: Any) -> Any:
 
 def read_file(path: Path) -> dict[str, Any]:
     """The ``[bot]`` table of a TOML file; other tables belong to other parts of the project."""
-    try:
-        with path.open("rb") as handle:
-            table = tomllib.load(handle).get("bot", {})
-    except tomllib.TOMLDecodeError as err:
-        raise BadInput(str(err), code="bad_config_file", value=str(path), detail=str(err)) from None
-    known = {f.name for f in fields(BotConfig)} - {"ingest"}
-    unknown = sorted(set(table) - known)
-    if unknown:
-        raise BadInput(
-            f"unknown settings {unknown} in {path}", code="unknown_setting", value=unknown[0]
-        )
-    return table
+    return read_table(path, "bot", {f.name for f in fields(BotConfig)} - {"ingest"})
 
 
 def load_config(

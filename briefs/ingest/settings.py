@@ -8,15 +8,14 @@ Rules are the default: no document leaves the machine unless an endpoint is conf
 from __future__ import annotations
 
 import os
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
+from ..config_file import CONFIG_FILE, read_table
 from ..errors import BadInput
 
-CONFIG_FILE = Path("dealbrief.toml")
 EXTRACTORS = ("rules", "model")
 # A local model reading a long article takes a while; a dead endpoint should not take longer.
 DEFAULT_TIMEOUT = 60.0
@@ -58,7 +57,7 @@ def load_extractor_settings(
     a model extractor knows where to go; raise BadInput with one clear line otherwise."""
     environ = os.environ if environ is None else environ
     path = Path(config_file) if config_file else CONFIG_FILE
-    merged: dict[str, Any] = _file_table(path) if path.exists() else {}
+    merged = read_table(path, "ingest", FILE_KEYS) if path.exists() else {}
     merged.update({name: environ[var] for var, name in ENVIRONMENT.items() if environ.get(var)})
     merged.update({k: v for k, v in (overrides or {}).items() if v is not None})
     key = next((environ[var] for var in KEY_VARIABLES if environ.get(var)), None)
@@ -78,24 +77,6 @@ def load_extractor_settings(
                     field=needed,
                 )
     return settings
-
-
-def _file_table(path: Path) -> dict[str, Any]:
-    """The ``[ingest]`` table; the file's other tables belong to other parts of the project."""
-    try:
-        with path.open("rb") as handle:
-            table = tomllib.load(handle).get("ingest", {})
-    except tomllib.TOMLDecodeError as err:
-        raise BadInput(str(err), code="bad_config_file", value=str(path), detail=str(err)) from None
-    unknown = sorted(set(table) - FILE_KEYS)
-    if unknown:
-        raise BadInput(
-            f"unknown settings {unknown} in {path}",
-            code="unknown_setting",
-            value=unknown[0],
-            table="ingest",
-        )
-    return table
 
 
 def _text(value: Any) -> str | None:
