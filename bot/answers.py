@@ -19,7 +19,7 @@ from briefs.actions import companies, facts
 from briefs.actions.facts import FactForm
 from briefs.changes import Actor
 from briefs.ingest.commands import FileLine, IngestReport
-from briefs.ingest.extract import Proposal
+from briefs.ingest.extractors import Extraction
 from briefs.ingest.read import Document
 from briefs.ingest.review import ingest_document
 from briefs.model import AuditEntry
@@ -213,22 +213,25 @@ def add_alias(
 def store_upload(
     db: Database,
     document: Document,
-    proposals: list[Proposal],
+    extraction: Extraction,
     actor: Actor,
     label: str,
 ) -> list[Page]:
     """Store a document read and extracted (``review.read_and_extract``) and queue its
-    proposals; the report says how many now wait (none for a document already stored).
+    proposals; the report says how many now wait (none for a document already stored), what
+    of the model's reading was dropped and why the model was not used, if it was not.
     ``label`` names it in the report."""
-    result = ingest_document(db, document, actor, proposals=proposals)
+    result = ingest_document(db, document, actor, proposals=extraction.proposals)
     line = FileLine(
         name=label,
         proposals=len(result.proposals),
         source_id=result.source_id,
         duplicate=result.duplicate_document,
+        dropped=extraction.dropped,
+        fallback=extraction.fallback,
     )
     return render.render_template(
-        "ingest_report.j2", report=IngestReport(stored=True, lines=[line])
+        "ingest_report.j2", report=IngestReport(stored=True, lines=[line]), fallback_lines=True
     )
 
 

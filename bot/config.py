@@ -8,16 +8,17 @@ same names as :class:`BotConfig`'s fields.
 from __future__ import annotations
 
 import os
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
+from briefs.config_file import CONFIG_FILE, read_table
 from briefs.errors import BadInput
+from briefs.ingest.settings import ExtractorSettings, load_extractor_settings
 from briefs.store import resolve_path
 
-DEFAULT_CONFIG_FILE = Path("dealbrief.toml")
+DEFAULT_CONFIG_FILE = CONFIG_FILE
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 # environment variable -> field
@@ -54,6 +55,7 @@ class BotConfig:
     cogs: list[str] | None = None
     log_level: str = "INFO"
     load_curated: bool = True
+    ingest: ExtractorSettings = field(default_factory=ExtractorSettings)  # the [ingest] table
 
     @property
     def sharded(self) -> bool:
@@ -98,18 +100,7 @@ def _convert(name: str, value: Any) -> Any:
 
 def read_file(path: Path) -> dict[str, Any]:
     """The ``[bot]`` table of a TOML file; other tables belong to other parts of the project."""
-    try:
-        with path.open("rb") as handle:
-            table = tomllib.load(handle).get("bot", {})
-    except tomllib.TOMLDecodeError as err:
-        raise BadInput(str(err), code="bad_config_file", value=str(path), detail=str(err)) from None
-    known = {f.name for f in fields(BotConfig)}
-    unknown = sorted(set(table) - known)
-    if unknown:
-        raise BadInput(
-            f"unknown settings {unknown} in {path}", code="unknown_setting", value=unknown[0]
-        )
-    return table
+    return read_table(path, "bot", {f.name for f in fields(BotConfig)} - {"ingest"})
 
 
 def load_config(
@@ -130,6 +121,7 @@ def load_config(
     merged.update({k: v for k, v in (overrides or {}).items() if v is not None and v != ()})
     settings = {name: _convert(name, value) for name, value in merged.items()}
     config = BotConfig(**{k: v for k, v in settings.items() if v is not None})
+    config.ingest = load_extractor_settings(config_file=path, environ=environ)
     if config.shard_ids is not None and config.shard_count is None:
         # discord.py cannot tell which shards these are without the total.
         raise BadInput("shard ids need a shard count", code="bad_setting", field="shard_count")

@@ -31,3 +31,6 @@ def db(db_path: Path) -> Database:
 
 # The real bot against a loopback Discord: standin, start_bot, running_bot, gate (tests/bot_fixtures.py).
 from bot_fixtures import gate, running_bot, standin, start_bot  # noqa: E402, F401
+
+# A loopback OpenAI-compatible endpoint for model extraction: openai_standin (tests/openai_standin.py).
+from openai_standin import openai_standin  # noqa: E402, F401

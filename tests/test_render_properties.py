@@ -22,7 +22,9 @@ from briefs.digest.ledger import PostRecord
 from briefs.digest.query import ChartPoint, Totals
 from briefs.digest.settings import DigestSettings
 from briefs.errors import BadInput, NotFound
-from briefs.ingest.proposal import Party, Proposal, ProposedFigure
+from briefs.ingest.commands import FileLine
+from briefs.ingest.grounding import DroppedDeal
+from briefs.ingest.proposal import Note, Party, Proposal, ProposedFigure
 from briefs.ingest.review import QueuedProposal
 from briefs.model import Alias, AuditEntry, Company, Fact, Figure, PartyRef, Source
 from briefs.names import Candidate
@@ -158,7 +160,15 @@ def make_world(draw) -> SimpleNamespace:
         territory=text(),
         period=text(),
         figures=(ProposedFigure(text(), 5e6, "USD", 5e6, approx=text()),),
+        stage=text(),
+        royalty=text(),
+        origin="rules+model",
+        notes=(
+            Note("disagree", "asset", text(), text()),
+            Note("amount_mismatch", "total", text(), text()),
+        ),
     )
+    dropped = DroppedDeal(text(), text(), "licence", [Note("party_not_found", "licensor", text())])
     return SimpleNamespace(
         text=text,
         source=source,
@@ -166,6 +176,7 @@ def make_world(draw) -> SimpleNamespace:
         company=company,
         aliases=[Alias(text(), text(), 3, text()), Alias(company.name, "name")],
         queued=QueuedProposal(7, 3, text(), "proposed", proposal, "2025-01-01", 4),
+        dropped=dropped,
     )
 
 
@@ -213,9 +224,9 @@ def answers(w: SimpleNamespace, flavour: str) -> list[list[Page]]:
     )
     report = SimpleNamespace(
         lines=[
-            SimpleNamespace(name=text(), error=text(), duplicate=False, source_id=3, proposals=1),
-            SimpleNamespace(name=text(), error=None, duplicate=True, source_id=3, proposals=0),
-            SimpleNamespace(name=text(), error=None, duplicate=False, source_id=3, proposals=2),
+            FileLine(text(), 1, 3, error=text()),
+            FileLine(text(), 0, 3, duplicate=True),
+            FileLine(text(), 2, 3, dropped=[w.dropped], fallback="timeout"),
         ],
         read=3,
         duplicates=1,
@@ -246,7 +257,7 @@ def answers(w: SimpleNamespace, flavour: str) -> list[list[Page]]:
         render_digest(digest, flavour=flavour, last_error=text()),
         tpl("proposal.j2", queued=w.queued),
         tpl("review_list.j2", items=[w.queued], total=1),
-        tpl("ingest_report.j2", report=report),
+        tpl("ingest_report.j2", report=report, fallback_lines=True),
         tpl("bot/admin_role.j2", role=text()),
         tpl("bot/permission_refused.j2", missing=[text()]),
         tpl("digest_admin.j2", what="mention", settings=settings_, role=text(), record=None),

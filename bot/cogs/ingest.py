@@ -2,12 +2,14 @@
 
 Like the other admin commands, Discord shows them only to members with Manage Server and every
 call is checked again (:func:`require_admin`). A file is refused by its name and size before a
-byte is downloaded; reading and extracting run in a worker process, storing in a database thread. Nothing here
+byte is downloaded; reading and extracting (and asking the model, when ``[ingest]`` configures one) run in a
+worker process, storing in a database thread. Nothing here
 becomes a fact until an admin approves it in /review.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable
 
 import discord
@@ -27,6 +29,7 @@ from ..review_views import ReviewView, embeds_of, review_screen
 from ..views import MODAL_TEXT_LIMIT, NONE, VIEW_TIMEOUT, CheckedModal, in_time, respond
 from ..words import word
 
+log = logging.getLogger(__name__)
 TITLE_LIMIT = 300  # the reader keeps this much of a title
 PASTED_NAME = "pasted.txt"  # read as plain text: the first line is the title
 
@@ -44,9 +47,16 @@ class Ingest(commands.Cog):
         if not interaction.response.is_done():
             await interaction.response.defer(ephemeral=True, thinking=True)
         known = await self.bot.db_call(KnownNames.from_db)
-        document, proposals = await self.bot.run_in_worker(read_and_extract, data, filename, known)
+        settings = self.bot.config.ingest
+        document, extraction = await self.bot.run_in_worker(
+            read_and_extract, data, filename, known, settings
+        )
+        if extraction.fallback:
+            log.warning(
+                "model extraction fell back to the rules for %s: %s", filename, extraction.fallback
+            )
         pages = await self.bot.db_call(
-            answers.store_upload, document, proposals, actor_of(interaction), label or filename
+            answers.store_upload, document, extraction, actor_of(interaction), label or filename
         )
         await interaction.edit_original_response(
             embeds=to_embeds(pages[:10]), allowed_mentions=NONE

@@ -27,11 +27,13 @@ from ..cli_options import fact_options
 from ..errors import BadInput, DealbriefError
 from ..store import is_initialised, open_db
 from ..text import parse_id
-from .extract import extract
+from .extractors import Extraction, extract_document
+from .grounding import DroppedDeal
 from .orgs import KnownNames
 from .proposal import Proposal
 from .read import SUPPORTED_SUFFIXES, Document, read_document
 from .review import count_pending, find_duplicate, get_proposal, ingest_document, pending
+from .settings import EXTRACTORS, ExtractorSettings, load_extractor_settings
 
 PROGRESS_FROM = 5  # files; fewer finish before a bar would be worth drawing
 JSON_KEYS = (
@@ -49,6 +51,7 @@ JSON_KEYS = (
     "evidence",
     "confidence",
     "source",
+    "origin",
 )
 
 
@@ -59,6 +62,8 @@ class FileLine:
     source_id: int | None = None
     duplicate: bool = False
     error: str | None = None
+    dropped: list[DroppedDeal] = field(default_factory=list)  # the model's deals that failed
+    fallback: str | None = None  # why the model was not used, when it was asked
 
 
 @dataclass
@@ -106,6 +111,7 @@ def proposal_json(proposal: Proposal, source: str) -> dict[str, Any]:
         "evidence": proposal.evidence,
         "confidence": proposal.confidence,
         "source": source,
+        "origin": proposal.origin,
     }
 
 
@@ -128,9 +134,26 @@ def _error_line(err: DealbriefError) -> str:
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per proposal on stdout.")
 @click.option("--dry-run", is_flag=True, help="Read and extract only; store nothing.")
+@click.option(
+    "--extractor",
+    type=click.Choice(EXTRACTORS),
+    help="rules (the default) or model: also ask the model of the [ingest] settings.",
+)
+@click.option(
+    "--base-url", help="The model's OpenAI-compatible endpoint, e.g. http://127.0.0.1:11434/v1."
+)
+@click.option("--model", help="The model's name at that endpoint.")
+@click.option("--timeout", type=float, help="Seconds to wait for the model before using the rules.")
 @click.pass_context
-def ingest(ctx: click.Context, paths: tuple[Path, ...], as_json: bool, dry_run: bool) -> None:
+def ingest(
+    ctx: click.Context,
+    paths: tuple[Path, ...],
+    as_json: bool,
+    dry_run: bool,
+    **model_flags: str | float | None,
+) -> None:
     """Read .txt, .md and .html documents (or folders of them) and queue what they state."""
+    settings = load_extractor_settings(model_flags)
     db_path: Path = ctx.find_root().obj["db_path"]
     db = None if dry_run and not db_path.exists() else open_db(db_path, migrate=not dry_run)
     known = KnownNames.from_db(db) if db is not None else KnownNames()
@@ -141,8 +164,10 @@ def ingest(ctx: click.Context, paths: tuple[Path, ...], as_json: bool, dry_run: 
     with Progress(console=console, transient=True, disable=len(files) < PROGRESS_FROM) as bar:
         task = bar.add_task("Reading", total=len(files))
         for path in files:
-            line, found = _ingest_one(db, path, known, actor, dry_run)
+            line, found = _ingest_one(db, path, known, actor, dry_run, settings)
             report.lines.append(line)
+            if line.fallback:
+                click.echo(_fallback_line(line), err=True)
             if as_json:
                 for item in found:
                     click.echo(json.dumps(item.json(str(path)), ensure_ascii=False))
@@ -172,14 +197,30 @@ class Found:
         }
 
 
+def _fallback_line(line: FileLine) -> str:
+    pages = render.render_template(
+        "model_fallback.j2", "text", reason=line.fallback, document=line.name
+    )
+    return render.to_text(pages).strip()
+
+
 def _ingest_one(
-    db: Database | None, path: Path, known: KnownNames, actor: Actor, dry_run: bool
+    db: Database | None,
+    path: Path,
+    known: KnownNames,
+    actor: Actor,
+    dry_run: bool,
+    settings: ExtractorSettings,
 ) -> tuple[FileLine, list[Found]]:
     """One file: a report line and its proposals; a bad file becomes an error line, not a stop."""
     line = FileLine(path.name)
     try:
         doc: Document = read_document(path)
-        proposals = extract(doc.text, known=known, published=doc.published_date)
+        extraction: Extraction = extract_document(
+            doc.text, known=known, published=doc.published_date, settings=settings
+        )
+        line.dropped, line.fallback = extraction.dropped, extraction.fallback
+        proposals = extraction.proposals
         if not dry_run and db is not None:
             result = ingest_document(db, doc, actor, proposals=proposals)
             line.source_id, line.duplicate = result.source_id, result.duplicate_document

@@ -46,6 +46,25 @@ class ProposedFigure:
         }
 
 
+ORIGINS = ("rules", "model", "rules+model")  # which extractors proposed it
+
+
+@dataclass(frozen=True)
+class Note:
+    """What a reviewer should know about a proposal beyond its fields: a part of the model's
+    reading that was dropped and why (``code``), or a field on which the extractors disagree
+    (``code`` "disagree": ``value`` from the model, ``other`` from the rules).
+    ``templates/extraction_notes.j2`` says it in words."""
+
+    code: str
+    field: str | None = None
+    value: str | None = None
+    other: str | None = None
+
+    def to_dict(self) -> dict:
+        return {"code": self.code, "field": self.field, "value": self.value, "other": self.other}
+
+
 @dataclass(frozen=True)
 class Proposal:
     """A fact the text seems to state, waiting for a person to approve it."""
@@ -67,6 +86,8 @@ class Proposal:
     # The sentence each field was read from (parties, asset, territory, royalty, stage, date and
     # each figure role), for the reviewer to check it against.
     evidence_of: dict[str, str] = field(default_factory=dict)
+    origin: str = "rules"
+    notes: tuple[Note, ...] = ()
 
     def figure(self, role: str) -> ProposedFigure | None:
         return next((f for f in self.figures if f.role == role), None)
@@ -89,6 +110,8 @@ class Proposal:
             "royalty": self.royalty,
             "stage": self.stage,
             "evidence_of": dict(self.evidence_of),
+            "origin": self.origin,
+            "notes": [n.to_dict() for n in self.notes],
         }
 
 
@@ -112,6 +135,8 @@ def proposal_from_payload(payload: dict) -> Proposal:
         royalty=payload.get("royalty"),
         stage=payload.get("stage"),
         evidence_of=dict(payload.get("evidence_of") or {}),
+        origin=payload.get("origin") or "rules",
+        notes=tuple(Note(**n) for n in payload.get("notes", [])),
     )
 
 

@@ -23,9 +23,11 @@ from ..repeats import Claim, repeated_fact
 from ..store import isotime, writing
 from ..text import MAX_FIELD, MAX_NAME, clean
 from .extract import extract
+from .extractors import RULES, Extraction, extract_document
 from .orgs import KnownNames
 from .proposal import Party, Proposal, proposal_from_payload
 from .read import Document, read_bytes
+from .settings import ExtractorSettings
 
 STATUSES = ("proposed", "approved", "rejected")
 
@@ -55,12 +57,16 @@ class QueuedProposal:
 
 
 def read_and_extract(
-    data: bytes, filename: str, known: KnownNames
-) -> tuple[Document, list[Proposal]]:
-    """Read a document and run the extraction rules: the slow part of an ingest, touching no
-    database, so the bot can run it in a worker process while its event loop keeps going."""
+    data: bytes, filename: str, known: KnownNames, settings: ExtractorSettings = RULES
+) -> tuple[Document, Extraction]:
+    """Read a document and extract its proposals (asking the model too if ``settings`` say so):
+    the slow part of an ingest, touching no database, so the bot can run it in a worker
+    process while its event loop keeps going."""
     doc = read_bytes(data, filename)
-    return doc, extract(doc.text, known=known, published=doc.published_date)
+    extraction = extract_document(
+        doc.text, known=known, published=doc.published_date, settings=settings
+    )
+    return doc, extraction
 
 
 def ingest_document(
