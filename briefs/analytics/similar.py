@@ -1,0 +1,214 @@
+"""Comparables: the stored deals most like one deal, each with why it matched.
+
+A candidate scores for the same sector (less for a sibling under the same parent), the same
+or a neighbouring stage, the same kind, the same flow (licensor's region to licensee's), a
+shared territory, and an announcement close in time to the deal's. SQL scores the sector,
+stage, kind and date of every candidate and hands them over best first; flow and territory
+are added here, and candidates are read until no unread one could still make the list.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlite_utils import Database
+
+from .. import vocab
+from ..errors import BadInput
+from ..model import Fact
+from ..queries import fetch_facts, get_fact
+
+DEFAULT_LIMIT = 5
+MAX_LIMIT = 20
+WEIGHTS = {
+    "sector": 3.0,
+    "parent_sector": 1.5,
+    "stage": 2.0,
+    "near_stage": 1.0,
+    "kind": 1.0,
+    "flow": 2.0,
+    "territory": 1.0,
+    "recency": 1.0,
+}
+RECENCY_DAYS = 5 * 365  # a deal this far apart in time gets nothing for recency
+LATE_BONUS = WEIGHTS["flow"] + WEIGHTS["territory"]  # what Python may still add to SQL's score
+BATCH = 200
+STAGES = vocab.VOCAB.stages.keys
+
+
+@dataclass(frozen=True)
+class Reason:
+    """Why a deal matched: ``what`` is a key of ``WEIGHTS``, ``detail`` what they share."""
+
+    what: str
+    detail: str
+
+
+@dataclass(frozen=True)
+class Match:
+    fact: Fact
+    score: float
+    reasons: tuple[Reason, ...]
+
+
+@dataclass(frozen=True)
+class Similar:
+    fact: Fact
+    matches: list[Match]
+
+
+@dataclass(frozen=True)
+class _Deal:
+    """The columns a deal is compared on."""
+
+    id: int
+    kind: str
+    sector: str | None
+    stage: str | None
+    period_start: str | None
+    places: frozenset[str]
+    flow: str | None
+
+
+_COLUMNS = """
+    f.id, f.kind, f.sector, f.stage, f.period_start, f.territory_in,
+    (SELECT country FROM companies WHERE id = f.licensor_id),
+    (SELECT country FROM companies WHERE id = f.licensee_id)
+"""
+
+
+def similar(db: Database, fact_id: int, limit: int = DEFAULT_LIMIT) -> Similar:
+    """The ``limit`` deals most like fact ``fact_id``, best first (newer first on a tie)."""
+    if not 1 <= limit <= MAX_LIMIT:
+        raise BadInput("limit out of range", code="bad_page", limit=limit, offset=0)
+    fact = get_fact(db, fact_id)
+    if not fact.is_deal:
+        raise BadInput("not a deal", code="not_a_deal", fact_id=fact_id, kind=fact.kind)
+    target = _deal(
+        db.execute(f"SELECT {_COLUMNS} FROM facts f WHERE f.id = ?", [fact_id]).fetchone()
+    )
+    sql, params = _scored_sql(target)
+    best: list[tuple[float, str, int, tuple[Reason, ...]]] = []
+    offset = 0
+    while True:
+        rows = db.execute(sql, {**params, "limit": BATCH, "offset": offset}).fetchall()
+        for row in rows:
+            deal = _deal(row[:8])
+            reasons = _reasons(target, deal)
+            score = sum(WEIGHTS[r.what] for r in reasons if r.what != "recency") + row[8]
+            best.append((score, deal.period_start or "", deal.id, reasons))
+        best.sort(key=lambda m: (-m[0], _newest(m[1]), -m[2]))
+        del best[limit:]
+        offset += BATCH
+        # Unread candidates score at most the last read one's SQL score plus flow and territory.
+        if len(rows) < BATCH or (len(best) == limit and best[-1][0] > rows[-1][9] + LATE_BONUS):
+            break
+    facts = {f.id: f for f in fetch_facts(db, [m[2] for m in best])}
+    return Similar(fact, [Match(facts[i], round(s, 2), r) for s, _, i, r in best if i in facts])
+
+
+def _newest(day: str) -> str:
+    """A sort key putting later dates first."""
+    return "".join(chr(0x10FFFF - ord(c)) for c in day)
+
+
+def _deal(row: tuple) -> _Deal:
+    places = frozenset(p for p in (row[5] or "").split(",") if p)
+    return _Deal(row[0], row[1], row[2], row[3], row[4], places, vocab.flow_of(row[6], row[7]))
+
+
+def _scored_sql(target: _Deal) -> tuple[str, dict]:
+    """Candidates with the recency SQL gave them (column 8) and their SQL score (9), best first."""
+    parent = _parent(target.sector)
+    stage_at = STAGES.index(target.stage) if target.stage in STAGES else None
+    stage_cases = " ".join(f"WHEN '{key}' THEN {i}" for i, key in enumerate(STAGES))
+    recency = (
+        f"max(0.0, 1.0 - abs(julianday(f.period_start) - julianday(:day)) / {RECENCY_DAYS}.0)"
+        f" * {WEIGHTS['recency']}"
+        if target.period_start
+        else "0.0"
+    )
+    siblings = vocab.VOCAB.sectors.within(parent) if parent else ()
+    sibling_list = ", ".join(f"'{key}'" for key in siblings) or "NULL"
+    scored = f"""
+        coalesce({recency}, 0.0)
+        + (CASE WHEN f.sector = :sector THEN {WEIGHTS["sector"]}
+            WHEN f.sector IN ({sibling_list}) THEN {WEIGHTS["parent_sector"]} ELSE 0 END)
+        + (CASE WHEN f.stage = :stage THEN {WEIGHTS["stage"]}
+            WHEN abs((CASE f.stage {stage_cases} END) - :stage_at) = 1
+            THEN {WEIGHTS["near_stage"]} ELSE 0 END)
+        + (CASE WHEN f.kind = :kind THEN {WEIGHTS["kind"]} ELSE 0 END)
+    """
+    kinds = ", ".join(f"'{key}'" for key in vocab.VOCAB.deal_kinds)
+    # Scored and cut first; the parties' countries are read for the rows kept only.
+    sql = f"""
+        SELECT {_COLUMNS}, c.recency, c.score FROM (
+            SELECT f.id, coalesce({recency}, 0.0) AS recency, {scored} AS score,
+                f.period_start AS day
+            FROM facts f
+            WHERE f.deleted_at IS NULL AND f.kind IN ({kinds}) AND f.id != :id
+            ORDER BY score DESC, day DESC, f.id DESC LIMIT :limit OFFSET :offset
+        ) c JOIN facts f ON f.id = c.id
+        ORDER BY c.score DESC, c.day DESC, c.id DESC
+    """
+    params = {
+        "id": target.id,
+        "day": target.period_start,
+        "sector": target.sector,
+        "stage": target.stage,
+        "stage_at": stage_at,
+        "kind": target.kind,
+    }
+    return sql, params
+
+
+def _parent(sector: str | None) -> str | None:
+    """The broader sector a sector sits under, or the sector itself when it is a parent."""
+    if sector is None or sector not in vocab.VOCAB.sectors:
+        return None
+    entry = vocab.VOCAB.sectors.entries[sector]
+    return entry.parent or sector
+
+
+def _reasons(target: _Deal, deal: _Deal) -> tuple[Reason, ...]:
+    """What ``deal`` shares with ``target``, in the order of ``WEIGHTS``."""
+    found: list[Reason] = []
+    sectors = vocab.VOCAB.sectors
+    if target.sector and deal.sector == target.sector:
+        found.append(Reason("sector", sectors.label(deal.sector) or deal.sector))
+    elif target.sector and _parent(deal.sector) and _parent(deal.sector) == _parent(target.sector):
+        parent = _parent(target.sector)
+        found.append(Reason("parent_sector", sectors.label(parent) or parent))
+    stages = vocab.VOCAB.stages
+    if target.stage and deal.stage == target.stage:
+        found.append(Reason("stage", stages.label(deal.stage) or deal.stage))
+    elif _near(target.stage, deal.stage):
+        found.append(Reason("near_stage", stages.label(deal.stage) or deal.stage))
+    if deal.kind == target.kind:
+        found.append(Reason("kind", vocab.VOCAB.kinds.label(deal.kind) or deal.kind))
+    if target.flow and deal.flow == target.flow:
+        found.append(Reason("flow", deal.flow))
+    shared = sorted(target.places & deal.places)
+    if shared:
+        found.append(
+            Reason("territory", ", ".join(vocab.VOCAB.places.label(p) or p for p in shared))
+        )
+    months = _months_apart(target.period_start, deal.period_start)
+    if months is not None and months * 30.44 < RECENCY_DAYS:
+        found.append(Reason("recency", str(months)))
+    return tuple(found)
+
+
+def _near(first: str | None, second: str | None) -> bool:
+    """Neighbouring stages of one ladder (Phase 1 and Phase 2), not the same one."""
+    if first not in STAGES or second not in STAGES:
+        return False
+    return abs(STAGES.index(first) - STAGES.index(second)) == 1
+
+
+def _months_apart(first: str | None, second: str | None) -> int | None:
+    if not first or not second:
+        return None
+    a, b = date.fromisoformat(first[:10]), date.fromisoformat(second[:10])
+    return round(abs((a - b).days) / 30.44)
