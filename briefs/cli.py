@@ -484,3 +484,10 @@ cli.add_command(review)
 from .digest.cli import digest_command  # noqa: E402
 
 cli.add_command(digest_command)
+
+# --- League tables, term benchmarks and comparables ---------------------------------------------
+
+from .analytics.cli import COMMANDS as ANALYTICS_COMMANDS  # noqa: E402
+
+for command in ANALYTICS_COMMANDS:
+    cli.add_command(command)
