@@ -55,7 +55,7 @@ def test_licensees_and_flows(db, world):
 
 def test_league_follows_period_sector_and_kind(db, world):
     assert _rows(db, "licensors", period="2025-H1") == [
-        (1, "Junshi Biosciences", 2, 2, 175, 1500, 1)
+        (1, "Junshi Biosciences", 3, 2, 175, 1500, 1)
     ]
     assert [r[1:3] for r in _rows(db, "licensors", sector="Oncology")] == [
         ("Junshi Biosciences", 3), ("Jiangsu Hengrui", 2),
