@@ -135,3 +135,16 @@ def test_bad_input_is_refused(db, world, call, code):
 def test_similar_of_a_missing_fact_is_not_found(db, world):
     with pytest.raises(NotFound):
         similar(db, 999)
+
+
+def test_similar_reads_on_into_related_sectors_when_its_own_has_too_few(db, world):
+    result = similar(db, world["d6"], limit=6)
+    assert len(result.matches) == 6
+    assert all(m.reasons[0].what == "parent_sector" for m in result.matches)
+
+
+def test_the_sector_index_serves_the_comparables_of_a_sector(db, world):
+    plan = db.execute(
+        "EXPLAIN QUERY PLAN SELECT id FROM facts f WHERE f.sector = 'oncology' AND f.kind = 'licence'"
+    ).fetchall()
+    assert any("facts_sector_kind" in row[-1] for row in plan)

@@ -9,6 +9,7 @@ are added here, and candidates are read until no unread one could still make the
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import date
 
@@ -34,6 +35,7 @@ WEIGHTS = {
 RECENCY_DAYS = 5 * 365  # a deal this far apart in time gets nothing for recency
 LATE_BONUS = WEIGHTS["flow"] + WEIGHTS["territory"]  # what Python may still add to SQL's score
 BATCH = 200
+_TIER = "/* tier */"  # where each tier's condition goes in the scoring query
 STAGES = vocab.VOCAB.stages.keys
 
 
@@ -56,6 +58,10 @@ class Match:
 class Similar:
     fact: Fact
     matches: list[Match]
+
+
+# A candidate as scored: (score, announced, fact id, reasons).
+_Scored = tuple[float, str, int, tuple[Reason, ...]]
 
 
 @dataclass(frozen=True)
@@ -89,7 +95,20 @@ def similar(db: Database, fact_id: int, limit: int = DEFAULT_LIMIT) -> Similar:
         db.execute(f"SELECT {_COLUMNS} FROM facts f WHERE f.id = ?", [fact_id]).fetchone()
     )
     sql, params = _scored_sql(target)
-    best: list[tuple[float, str, int, tuple[Reason, ...]]] = []
+    best: list[_Scored] = []
+    for tier, ceiling in _tiers(target):
+        best = _read(db, target, sql.replace(_TIER, tier), params, best, limit)
+        if len(best) == limit and best[-1][0] > ceiling:
+            break
+    facts = {f.id: f for f in fetch_facts(db, [m[2] for m in best])}
+    return Similar(fact, [Match(facts[i], round(s, 2), r) for s, _, i, r in best if i in facts])
+
+
+def _read(
+    db: Database, target: _Deal, sql: str, params: dict, best: list[_Scored], limit: int
+) -> list[_Scored]:
+    """``best`` with the candidates of one tier merged in, read best first in batches until
+    no unread one can score above the list's last (SQL's score plus flow and territory)."""
     offset = 0
     while True:
         rows = db.execute(sql, {**params, "limit": BATCH, "offset": offset}).fetchall()
@@ -101,11 +120,26 @@ def similar(db: Database, fact_id: int, limit: int = DEFAULT_LIMIT) -> Similar:
         best.sort(key=lambda m: (-m[0], _newest(m[1]), -m[2]))
         del best[limit:]
         offset += BATCH
-        # Unread candidates score at most the last read one's SQL score plus flow and territory.
         if len(rows) < BATCH or (len(best) == limit and best[-1][0] > rows[-1][9] + LATE_BONUS):
-            break
-    facts = {f.id: f for f in fetch_facts(db, [m[2] for m in best])}
-    return Similar(fact, [Match(facts[i], round(s, 2), r) for s, _, i, r in best if i in facts])
+            return best
+
+
+def _tiers(target: _Deal) -> list[tuple[str, float]]:
+    """Where candidates are read from, in turn, and the best score any later one can reach:
+    the deal's own sector (an index finds it), the sectors beside it, then every other deal.
+    Most lists are full of same-sector deals that no later tier can beat."""
+    rest = sum(WEIGHTS[w] for w in ("stage", "kind", "flow", "territory", "recency"))
+    parent = _parent(target.sector)
+    if parent is None:
+        return [("1", -math.inf)]
+    family = [key for key in vocab.VOCAB.sectors.within(parent) if key != target.sector]
+    quoted = [f"'{key}'" for key in family]
+    listed = ", ".join([*quoted, f"'{target.sector}'"])
+    tiers = [("f.sector = :sector", rest + (WEIGHTS["parent_sector"] if family else 0.0))]
+    if family:
+        tiers.append((f"f.sector IN ({', '.join(quoted)})", rest))
+    tiers.append((f"(f.sector IS NULL OR f.sector NOT IN ({listed}))", -math.inf))
+    return tiers
 
 
 def _newest(day: str) -> str:
@@ -147,7 +181,7 @@ def _scored_sql(target: _Deal) -> tuple[str, dict]:
             SELECT f.id, coalesce({recency}, 0.0) AS recency, {scored} AS score,
                 f.period_start AS day
             FROM facts f
-            WHERE f.deleted_at IS NULL AND f.kind IN ({kinds}) AND f.id != :id
+            WHERE f.deleted_at IS NULL AND f.kind IN ({kinds}) AND f.id != :id AND {_TIER}
             ORDER BY score DESC, day DESC, f.id DESC LIMIT :limit OFFSET :offset
         ) c JOIN facts f ON f.id = c.id
         ORDER BY c.score DESC, c.day DESC, c.id DESC
