@@ -9,6 +9,7 @@ are added here, and candidates are read until no unread one could still make the
 
 from __future__ import annotations
 
+import json
 import math
 from dataclasses import dataclass
 from datetime import date
@@ -107,21 +108,27 @@ def similar(db: Database, fact_id: int, limit: int = DEFAULT_LIMIT) -> Similar:
 def _read(
     db: Database, target: _Deal, sql: str, params: dict, best: list[_Scored], limit: int
 ) -> list[_Scored]:
-    """``best`` with the candidates of one tier merged in, read best first in batches until
-    no unread one can score above the list's last (SQL's score plus flow and territory)."""
-    offset = 0
-    while True:
-        rows = db.execute(sql, {**params, "limit": BATCH, "offset": offset}).fetchall()
-        for row in rows:
-            deal = _deal(row[:8])
+    """``best`` with the candidates of one tier merged in, read best first in batches from one
+    sorted cursor until no unread one can score above the list's last (SQL's score plus flow
+    and territory)."""
+    cursor = db.execute(sql, params)
+    while rows := cursor.fetchmany(BATCH):
+        scored = {fact_id: (recency, score) for fact_id, recency, score in rows}
+        compared = db.execute(
+            f"SELECT {_COLUMNS} FROM facts f WHERE f.id IN (SELECT value FROM json_each(?))",
+            [json.dumps(list(scored))],
+        )
+        for row in compared:
+            deal = _deal(row)
             reasons = _reasons(target, deal)
-            score = sum(WEIGHTS[r.what] for r in reasons if r.what != "recency") + row[8]
-            best.append((score, deal.period_start or "", deal.id, reasons))
+            score = sum(WEIGHTS[r.what] for r in reasons if r.what != "recency")
+            best.append((score + scored[deal.id][0], deal.period_start or "", deal.id, reasons))
         best.sort(key=lambda m: (-m[0], _newest(m[1]), -m[2]))
         del best[limit:]
-        offset += BATCH
-        if len(rows) < BATCH or (len(best) == limit and best[-1][0] > rows[-1][9] + LATE_BONUS):
-            return best
+        if len(best) == limit and best[-1][0] > rows[-1][2] + LATE_BONUS:
+            break
+    cursor.close()
+    return best
 
 
 def _tiers(target: _Deal) -> list[tuple[str, float]]:
@@ -153,7 +160,7 @@ def _deal(row: tuple) -> _Deal:
 
 
 def _scored_sql(target: _Deal) -> tuple[str, dict]:
-    """Candidates with the recency SQL gave them (column 8) and their SQL score (9), best first."""
+    """Candidates' ids with the recency SQL gave them and their SQL score, best first."""
     parent = _parent(target.sector)
     stage_at = STAGES.index(target.stage) if target.stage in STAGES else None
     stage_cases = " ".join(f"WHEN '{key}' THEN {i}" for i, key in enumerate(STAGES))
@@ -175,16 +182,12 @@ def _scored_sql(target: _Deal) -> tuple[str, dict]:
         + (CASE WHEN f.kind = :kind THEN {WEIGHTS["kind"]} ELSE 0 END)
     """
     kinds = ", ".join(f"'{key}'" for key in vocab.VOCAB.deal_kinds)
-    # Scored and cut first; the parties' countries are read for the rows kept only.
+    # Only ids and scores are sorted; the columns compared in Python are read per batch.
     sql = f"""
-        SELECT {_COLUMNS}, c.recency, c.score FROM (
-            SELECT f.id, coalesce({recency}, 0.0) AS recency, {scored} AS score,
-                f.period_start AS day
-            FROM facts f
-            WHERE f.deleted_at IS NULL AND f.kind IN ({kinds}) AND f.id != :id AND {_TIER}
-            ORDER BY score DESC, day DESC, f.id DESC LIMIT :limit OFFSET :offset
-        ) c JOIN facts f ON f.id = c.id
-        ORDER BY c.score DESC, c.day DESC, c.id DESC
+        SELECT f.id, coalesce({recency}, 0.0) AS recency, {scored} AS score
+        FROM facts f
+        WHERE f.deleted_at IS NULL AND f.kind IN ({kinds}) AND f.id != :id AND {_TIER}
+        ORDER BY score DESC, f.period_start DESC, f.id DESC
     """
     params = {
         "id": target.id,
