@@ -157,13 +157,18 @@ def stats(
     """Deals counted and summed by period, beside the figures articles report."""
     db = ready_db(ctx)
     result = queries.stats(db, granularity=granularity, period=period, sector=sector, flow=flow)
-    header, rows = render.stats_table(result)
+    rows = print_table(*render.stats_table(result))
+    echo(render.render_stats(result, flavour="text", with_rows=not rows))
+
+
+def print_table(header: list[str], rows: list[list[str]]) -> list[list[str]]:
+    """Print rows of plain-text cells as a terminal table (nothing when there are none)."""
     if rows:
         table = Table(*header)
         for row in rows:
             table.add_row(*(Text(cell) for cell in row))  # Text: no rich markup from data
         Console(soft_wrap=True).print(table)
-    echo(render.render_stats(result, flavour="text", with_rows=not rows))
+    return rows
 
 
 @cli.command()

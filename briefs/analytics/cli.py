@@ -5,9 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-from rich.console import Console
-from rich.table import Table
-from rich.text import Text
 
 from .. import cli as core
 from ..errors import BadInput
@@ -47,12 +44,7 @@ def top_command(
     """The most active licensors, licensees or flows: deals, upfronts, values, undisclosed."""
     db = core.ready_db(ctx)
     result = league(db, by, parse_scope(period=period, sector=sector, kind=kind), limit)
-    header, rows = top_table(result)
-    if rows:
-        table = Table(*header)
-        for row in rows:
-            table.add_row(*(Text(cell) for cell in row))  # Text: no rich markup from data
-        Console(soft_wrap=True).print(table)
+    core.print_table(*top_table(result))
     core.echo(render_top(result, flavour="text"))
 
 

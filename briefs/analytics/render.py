@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..render import Page, environment, render_template
+from ..render import Page, render_template, tab_rows
 from .benchmark import MIN_DEALS, Benchmark
 from .league import League
 from .similar import Similar
@@ -14,9 +14,7 @@ def render_top(league: League, *, flavour: str = "discord") -> list[Page]:
 
 def top_table(league: League) -> tuple[list[str], list[list[str]]]:
     """A league table as a header and rows of plain-text cells, for a terminal table."""
-    text = environment("text").get_template("analytics/top_table.j2").render(league=league)
-    lines = [line.split("\t") for line in text.splitlines() if line.strip()]
-    return lines[0], lines[1:]
+    return tab_rows("analytics/top_table.j2", league=league)
 
 
 def render_benchmark(result: Benchmark, *, flavour: str = "discord") -> list[Page]:
