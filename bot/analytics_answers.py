@@ -22,6 +22,8 @@ from briefs.text import clean
 from .answers import COMMAND_STYLE, Screens, screens_of
 
 EXPORTED_TEMPLATE = "analytics/exported.j2"
+# Discord refuses an attachment above its upload limit (10 MiB for a bot in any server).
+UPLOAD_LIMIT = 10 * 1024 * 1024
 
 
 def top(
@@ -65,5 +67,10 @@ def export(
         raise BadInput(f"{chosen!r} is not a format", code="bad_format", value=chosen)
     narrowed = parse_filters(db, **filters)
     body, count = export_text(db, chosen, narrowed)
+    data = body.encode("utf-8")
+    if len(data) > UPLOAD_LIMIT:
+        raise BadInput(
+            "export too large to attach", code="export_too_large", count=count, size=len(data)
+        )
     pages = render_template(EXPORTED_TEMPLATE, flavour, count=count, fmt=chosen, filters=narrowed)
-    return body.encode("utf-8"), pages
+    return data, pages

@@ -82,3 +82,12 @@ async def test_export_attaches_the_facts_narrowed_like_search(world, standin):
     ).response()
     exported = json.loads(as_json.files[0].content)
     assert [fact["id"] for fact in exported] == [world["d6"]]
+
+
+async def test_an_export_too_large_to_attach_asks_for_filters(world, standin, monkeypatch):
+    from bot import analytics_answers
+
+    monkeypatch.setattr(analytics_answers, "UPLOAD_LIMIT", 100)
+    reply = await (await standin.slash("export", {}, user=standin.admin)).response()
+    assert reply.ephemeral and not reply.files
+    assert "too large to attach" in reply.text and "dealbrief export" in reply.text
