@@ -3,8 +3,9 @@
 A candidate scores for the same sector (less for a sibling under the same parent), the same
 or a neighbouring stage, the same kind, the same flow (licensor's region to licensee's), a
 shared territory, and an announcement close in time to the deal's. SQL scores the sector,
-stage, kind and date of every candidate and hands them over best first; flow and territory
-are added here, and candidates are read until no unread one could still make the list.
+stage, kind and date of the candidates and sorts them; flow and territory are added here.
+Candidates are read from the deal's own sector first (through an index), then the sectors
+beside it, then the rest, and only while an unread one could still make the list.
 """
 
 from __future__ import annotations
