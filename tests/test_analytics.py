@@ -148,3 +148,24 @@ def test_the_sector_index_serves_the_comparables_of_a_sector(db, world):
         "EXPLAIN QUERY PLAN SELECT id FROM facts f WHERE f.sector = 'oncology' AND f.kind = 'licence'"
     ).fetchall()
     assert any("facts_sector_kind" in row[-1] for row in plan)
+
+
+def test_parties_tied_at_the_last_place_are_all_weighed(db, world):
+    top = league(db, "licensors", EVERY_DEAL, limit=1).rows
+    assert [(r.name, r.deals) for r in top] == [("Jiangsu Hengrui", 3)]  # by value over Junshi
+    two = league(db, "licensees", EVERY_DEAL, limit=2).rows
+    assert [(r.name, r.value_usd / M) for r in two] == [
+        ("Merck", 2500),
+        ("Coherus BioSciences", 1400),
+    ]
+
+
+def test_a_league_counts_deals_from_the_party_index_alone(db, world):
+    from briefs.analytics.scope import deal_conditions
+
+    where, params = deal_conditions(EVERY_DEAL)
+    plan = db.execute(
+        f"EXPLAIN QUERY PLAN SELECT count(*) FROM facts f WHERE {where} GROUP BY f.licensor_id",
+        params,
+    ).fetchall()
+    assert any("COVERING INDEX facts_licensor_deals" in row[-1] for row in plan)

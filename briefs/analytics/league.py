@@ -64,6 +64,8 @@ def league(db: Database, by: str, scope: DealScope, limit: int = DEFAULT_LIMIT) 
     if not 1 <= limit <= MAX_LIMIT:
         raise BadInput("limit out of range", code="bad_page", limit=limit, offset=0)
     where, params = deal_conditions(scope)
+    if by != "flows":
+        where, params = _contenders(db, by, where, params, limit)
     named = "(SELECT name FROM companies WHERE id = party)" if by != "flows" else "party"
     rows = db.execute(
         f"""
@@ -87,6 +89,28 @@ def league(db: Database, by: str, scope: DealScope, limit: int = DEFAULT_LIMIT) 
         by=by,
         scope=scope,
         rows=[LeagueRow(rank, *row) for rank, row in enumerate(rows[:limit], start=1)],
+    )
+
+
+def _contenders(db: Database, by: str, where: str, params: dict, limit: int) -> tuple[str, dict]:
+    """``where`` narrowed to the parties that can make the table: those with at least as many
+    deals as the ``limit``-th most active (ties are broken by value, so all of them stay).
+
+    Counting deals reads no figures, so the terms are summed only for the contenders' deals:
+    a table over every deal costs a count, not a look at each deal's figures.
+    """
+    column = _GROUP[by]
+    counts = db.execute(
+        f"SELECT count(*) AS deals FROM facts f WHERE {where} AND {column} IS NOT NULL "
+        f"GROUP BY {column} ORDER BY deals DESC LIMIT 1 OFFSET :last",
+        {**params, "last": limit - 1},
+    ).fetchone()
+    if counts is None:  # fewer parties than places: every one of them is in
+        return where, params
+    return (
+        f"{where} AND {column} IN (SELECT {column} FROM facts f WHERE {where} "
+        f"GROUP BY {column} HAVING count(*) >= :fewest)",
+        {**params, "fewest": counts[0]},
     )
 
 
