@@ -44,7 +44,9 @@ YEARS = range(2016, 2026)
 _DEALS = "f.kind IN ({}) AND f.deleted_at IS NULL".format(", ".join(f"'{k}'" for k in DEAL_KINDS))
 _YEAR = " AND f.period_start >= :first AND f.period_start <= :last"
 _UPFRONT = "LEFT JOIN figures g ON g.fact_id = f.id AND g.role = 'upfront'"
-FLOOR_PARTIES = f"SELECT f.licensor_id, count(*) FROM facts f WHERE {_DEALS}{{year}} GROUP BY 1"
+FLOOR_PARTIES = (
+    f"SELECT f.licensor_id, count(*) FROM facts f WHERE {_DEALS}{{year}} GROUP BY +f.licensor_id"
+)
 FLOOR_FLOWS = (
     f"SELECT {region_sql('lc.country')}, {region_sql('le.country')}, count(*), total(g.value_usd) "
     "FROM facts f JOIN companies lc ON lc.id = f.licensor_id "
