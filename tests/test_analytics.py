@@ -169,3 +169,12 @@ def test_a_league_counts_deals_from_the_party_index_alone(db, world):
         params,
     ).fetchall()
     assert any("COVERING INDEX facts_licensor_deals" in row[-1] for row in plan)
+
+
+def test_stopping_early_finds_what_reading_every_deal_finds(db, world, monkeypatch):
+    from briefs.analytics import similar as module
+
+    monkeypatch.setattr(module, "BATCH", 1)
+    for deal in ("d1", "d2", "d3", "d4", "d5", "d6", "d7"):
+        everything = similar(db, world[deal], limit=module.MAX_LIMIT).matches  # never full
+        assert similar(db, world[deal], limit=2).matches == everything[:2], deal

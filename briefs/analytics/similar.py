@@ -35,8 +35,8 @@ WEIGHTS = {
     "recency": 1.0,
 }
 RECENCY_DAYS = 5 * 365  # a deal this far apart in time gets nothing for recency
-LATE_BONUS = WEIGHTS["flow"] + WEIGHTS["territory"]  # what Python may still add to SQL's score
 BATCH = 200
+_LATE = ("flow", "territory")  # the parts Python adds to SQL's score
 _TIER = "/* tier */"  # where each tier's condition goes in the scoring query
 STAGES = vocab.VOCAB.stages.keys
 
@@ -126,7 +126,7 @@ def _read(
             best.append((score + scored[deal.id][0], deal.period_start or "", deal.id, reasons))
         best.sort(key=lambda m: (-m[0], _newest(m[1]), -m[2]))
         del best[limit:]
-        if len(best) == limit and best[-1][0] > rows[-1][2] + LATE_BONUS:
+        if len(best) == limit and best[-1][0] > rows[-1][2] + _reachable(target, _LATE):
             break
     cursor.close()
     return best
@@ -136,7 +136,7 @@ def _tiers(target: _Deal) -> list[tuple[str, float]]:
     """Where candidates are read from, in turn, and the best score any later one can reach:
     the deal's own sector (an index finds it), the sectors beside it, then every other deal.
     Most lists are full of same-sector deals that no later tier can beat."""
-    rest = sum(WEIGHTS[w] for w in ("stage", "kind", "flow", "territory", "recency"))
+    rest = _reachable(target, ("stage", "kind", "flow", "territory", "recency"))
     parent = _parent(target.sector)
     if parent is None:
         return [("1", -math.inf)]
@@ -148,6 +148,18 @@ def _tiers(target: _Deal) -> list[tuple[str, float]]:
         tiers.append((f"f.sector IN ({', '.join(quoted)})", rest))
     tiers.append((f"(f.sector IS NULL OR f.sector NOT IN ({listed}))", -math.inf))
     return tiers
+
+
+def _reachable(target: _Deal, what: tuple[str, ...]) -> float:
+    """The most these parts of the score can add for ``target``: nothing for what it lacks (a
+    deal without a stage matches no stage), which lets the reading stop sooner."""
+    lacks = {
+        "stage": target.stage is None,
+        "flow": target.flow is None,
+        "territory": not target.places,
+        "recency": target.period_start is None,
+    }
+    return sum(WEIGHTS[w] for w in what if not lacks.get(w, False))
 
 
 def _newest(day: str) -> str:
