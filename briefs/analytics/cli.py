@@ -6,7 +6,6 @@ from pathlib import Path
 
 import click
 
-from .. import cli as core
 from ..errors import BadInput
 from ..render import notice
 from ..text import parse_id
@@ -22,6 +21,15 @@ from .similar import similar
 PERIOD_HELP = "Deals announced in this period: 2025, 2025-H1, 2025-Q3 or 2025-07."
 SECTOR_HELP = "Only deals in this sector or beneath it."
 KIND_HELP = "Only this kind of deal: licence, option, newco..."
+FLOW_HELP = "Only deals from the licensor's region to the licensee's, e.g. \"China → US\"."
+
+
+def _core():
+    """``briefs.cli``, imported when a command runs: it imports this module to register the
+    commands, so importing it here first would find this module half made."""
+    from .. import cli
+
+    return cli
 
 
 @click.command("top")
@@ -42,6 +50,7 @@ def top_command(
     limit: int,
 ) -> None:
     """The most active licensors, licensees or flows: deals, upfronts, values, undisclosed."""
+    core = _core()
     db = core.ready_db(ctx)
     result = league(db, by, parse_scope(period=period, sector=sector, kind=kind), limit)
     core.print_table(*top_table(result))
@@ -51,12 +60,13 @@ def top_command(
 @click.command("benchmark")
 @click.option("--sector", help=SECTOR_HELP)
 @click.option("--stage", help="Only deals signed at this stage: Phase 2, preclinical...")
-@click.option("--flow", help=core.FLOW_HELP)
+@click.option("--flow", help=FLOW_HELP)
 @click.option("--period", help=PERIOD_HELP)
 @click.option("--chart", type=click.Path(dir_okay=False, path_type=Path), help="Write the PNG.")
 @click.pass_context
 def benchmark_command(ctx: click.Context, chart: Path | None, **typed: str | None) -> None:
     """Median and quartiles of upfronts, totals and upfront shares, with how many deals."""
+    core = _core()
     db = core.ready_db(ctx)
     result = benchmark(db, parse_scope(**typed))
     core.echo(render_benchmark(result, flavour="text"))
@@ -78,6 +88,7 @@ def benchmark_command(ctx: click.Context, chart: Path | None, **typed: str | Non
 @click.pass_context
 def similar_command(ctx: click.Context, fact_id: str, limit: int) -> None:
     """The stored deals most like one deal, each with why it matched."""
+    core = _core()
     db = core.ready_db(ctx)
     result = similar(db, parse_id(fact_id, "fact"), limit)
     core.echo(render_similar(result, flavour="text", commands="cli"))
