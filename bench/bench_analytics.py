@@ -57,7 +57,8 @@ FLOOR_TERMS = (
     f"WHERE {_DEALS}{{sector}} GROUP BY g.role"
 )
 FLOOR_CANDIDATES = (
-    f"SELECT f.sector, f.stage, f.kind, count(*) FROM facts f WHERE {_DEALS} GROUP BY 1, 2, 3"
+    f"SELECT f.stage, f.kind, count(*) FROM facts f WHERE {_DEALS} AND f.sector = :sector "
+    "GROUP BY 1, 2"
 )
 
 
@@ -129,12 +130,16 @@ def operations(
     return pairs
 
 
-def run(db_path: Path, runs: int, seed: int = 5) -> dict[str, tuple[list[float], list[float]]]:
+def run(
+    db_path: Path, runs: int, only: str = "", seed: int = 5
+) -> dict[str, tuple[list[float], list[float]]]:
     """Milliseconds of each answer and of its floor, interleaved so both see the same machine."""
     db = open_db(db_path)
     rng = np.random.default_rng(seed)
     results: dict[str, tuple[list[float], list[float]]] = {}
     for name, pairs in operations(db, rng, runs).items():
+        if only not in name:
+            continue
         answers, floors = [], []
         for answer, floor in pairs:
             floors.append(timed(floor))
@@ -166,6 +171,7 @@ def main() -> None:
     parser.add_argument("--out", type=Path, help="build the database here and keep it")
     parser.add_argument("--small", action="store_true", help="5,000 companies, 50,000 facts")
     parser.add_argument("--runs", type=int, default=40, help="inputs drawn per operation")
+    parser.add_argument("--only", default="", help="only the operations whose name holds this")
     args = parser.parse_args()
     build_s = None
     if args.db is None:
@@ -181,7 +187,7 @@ def main() -> None:
     db = open_db(path)
     facts = db.execute("SELECT count(*) FROM facts").fetchone()[0]
     db.close()
-    report(facts, build_s, run(path, args.runs))
+    report(facts, build_s, run(path, args.runs, args.only))
 
 
 if __name__ == "__main__":
