@@ -35,7 +35,7 @@ from briefs.errors import BadInput, DealbriefError, NotFound
 from briefs.store import is_initialised, open_db
 from briefs.text import MAX_LONG_FIELD, clean, parse_id
 
-from . import answers
+from . import analytics_answers, answers
 from .errors import UNEXPECTED_TEMPLATE, new_error_id
 from .help import command_list
 
@@ -70,6 +70,9 @@ COMMANDS: dict[str, Spec] = {
     "deal": Spec(("company",)),
     "search": Spec(("query", *SEARCH_FILTERS)),
     "stats": Spec(("period", "sector", "by", "flow")),
+    "top": Spec(("by", "period", "sector", "kind")),
+    "benchmark": Spec(("sector", "stage", "flow", "period")),
+    "similar": Spec(("fact",), frozenset({"fact"})),
     "source": Spec(("id",), frozenset({"id"})),
     "sources": Spec(),
     "help": Spec(),
@@ -91,6 +94,7 @@ DISCORD_ONLY: dict[str, str | None] = {
     "review": "dealbrief review",
     "digest": "dealbrief digest --since 7d",
     "admin": None,
+    "export": "dealbrief export --format csv",
 }
 ELSEWHERE_TEMPLATE = "bot/console_elsewhere.j2"
 
@@ -220,6 +224,16 @@ _HANDLERS: dict[str, Handler] = {
         answers.stats(db, o.get("period"), o.get("sector"), o.get("by") or "year", o.get("flow")),
         FLAVOUR,
     ),
+    "top": lambda db, o: analytics_answers.top(
+        db, o.get("by"), o.get("period"), o.get("sector"), o.get("kind"), FLAVOUR
+    ),
+    "benchmark": lambda db, o: analytics_answers.terms_pages(
+        analytics_answers.terms(
+            db, o.get("sector"), o.get("stage"), o.get("flow"), o.get("period")
+        ),
+        FLAVOUR,
+    ),
+    "similar": lambda db, o: analytics_answers.comparables(db, _required(o, "fact"), FLAVOUR),
     "source": lambda db, o: answers.source(db, _required(o, "id"), FLAVOUR),
     "sources": lambda db, o: answers.sources(db, FLAVOUR),
     "help": lambda db, o: answers.help_screens(command_list(), FLAVOUR),

@@ -12,6 +12,9 @@ COMMANDS = (
     ("/deal COMPANY", "cmd.deal"),
     ("/search [words] [company] [kind] [sector] [since] [until] [flow]", "cmd.search"),
     ("/stats [period] [sector] [by] [flow]", "cmd.stats"),
+    ("/top [by] [period] [sector] [kind]", "cmd.top"),
+    ("/benchmark [sector] [stage] [flow] [period]", "cmd.benchmark"),
+    ("/similar FACT", "cmd.similar"),
     ("/source ID", "cmd.source"),
     ("/sources", "cmd.sources"),
     ("/fact add|source|edit|remove|undo|history", "grp.fact"),
@@ -19,6 +22,7 @@ COMMANDS = (
     ("/ingest [file]", "cmd.ingest"),
     ("/review", "cmd.review"),
     ("/digest channel|schedule|on|off|mention|preview|now|status|history", "grp.digest"),
+    ("/export [format] [company] [kind] [sector] [since] [until] [flow]", "cmd.export"),
     ("/admin role", "cmd.admin.role"),
     ("/help", "cmd.help"),
 )

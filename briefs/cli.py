@@ -6,13 +6,8 @@ no side effects. Every :class:`DealbriefError` becomes one line on stderr and ex
 
 from __future__ import annotations
 
-import csv
-import dataclasses
-import io
-import json
 import sqlite3
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +24,7 @@ from .changes import Actor
 from .cli_options import ALIAS_KIND, fact_options, source_options
 from .curated import load_curated
 from .errors import BadInput, DealbriefError, NotFound
-from .model import FIGURE_ROLES, Fact
+from .export import FORMATS, export_text
 from .search_filters import parse_filters
 from .store import database_problem, is_initialised, open_db, resolve_path
 from .text import parse_id
@@ -164,13 +159,18 @@ def stats(
     """Deals counted and summed by period, beside the figures articles report."""
     db = ready_db(ctx)
     result = queries.stats(db, granularity=granularity, period=period, sector=sector, flow=flow)
-    header, rows = render.stats_table(result)
+    rows = print_table(*render.stats_table(result))
+    echo(render.render_stats(result, flavour="text", with_rows=not rows))
+
+
+def print_table(header: list[str], rows: list[list[str]]) -> list[list[str]]:
+    """Print rows of plain-text cells as a terminal table (nothing when there are none)."""
     if rows:
         table = Table(*header)
         for row in rows:
             table.add_row(*(Text(cell) for cell in row))  # Text: no rich markup from data
         Console(soft_wrap=True).print(table)
-    echo(render.render_stats(result, flavour="text", with_rows=not rows))
+    return rows
 
 
 @cli.command()
@@ -352,9 +352,7 @@ def company_alias(
 
 
 @cli.command()
-@click.option(
-    "--format", "fmt", type=click.Choice(["csv", "json"]), default="csv", show_default=True
-)
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="csv", show_default=True)
 @click.option(
     "--output", type=click.Path(dir_okay=False, writable=True), help="File (default: stdout)."
 )
@@ -362,8 +360,7 @@ def company_alias(
 def export(ctx: click.Context, fmt: str, output: str | None) -> None:
     """Every fact with its parties, source and figures."""
     db = ready_db(ctx)
-    facts = list(all_facts(db))
-    body = facts_csv(facts) if fmt == "csv" else facts_json(facts)
+    body, count = export_text(db, fmt)
     if output is None:
         click.echo(body, nl=False)
         return
@@ -373,105 +370,7 @@ def export(ctx: click.Context, fmt: str, output: str | None) -> None:
         raise BadInput(
             str(err), code="unwritable_file", file=output, reason=err.strerror or str(err)
         ) from err
-    click.echo(render.notice("exported", count=len(facts), path=output), err=True)
-
-
-def all_facts(db: Database, batch: int = 500) -> Iterator[Fact]:
-    """Every live fact in id order, hydrated a batch at a time."""
-    last = 0
-    while True:
-        ids = [
-            row[0]
-            for row in db.execute(
-                "SELECT id FROM facts WHERE deleted_at IS NULL AND id > ? ORDER BY id LIMIT ?",
-                [last, batch],
-            )
-        ]
-        if not ids:
-            return
-        yield from queries.fetch_facts(db, ids)
-        last = ids[-1]
-
-
-def facts_json(facts: list[Fact]) -> str:
-    return json.dumps([fact_json(f) for f in facts], ensure_ascii=False, indent=2) + "\n"
-
-
-def fact_json(fact: Fact) -> dict[str, Any]:
-    """The fact's fields, with every source reporting it in ``sources`` (the first one first,
-    each with what it says); ``source`` stays the first, as before."""
-    data = dataclasses.asdict(fact)
-    further = data.pop("more_sources")
-    data["sources"] = [
-        {**data["source"], "evidence": fact.evidence},
-        *({**c["source"], "evidence": c["evidence"]} for c in further),
-    ]
-    return data
-
-
-FACT_COLUMNS = (
-    "id", "key", "kind", "summary", "asset", "sector", "territory", "stage", "royalty", "period",
-    "period_start", "period_end", "status", "evidence", "note", "origin", "revision",
-    "created_at", "updated_at",
-)  # fmt: skip
-PARTY_COLUMNS = ("subject", "counterparty", "licensor", "licensee")
-SOURCE_COLUMNS = ("id", "key", "title", "outlet", "published", "url")
-FIGURE_COLUMNS = ("disclosed", "value", "unit", "usd", "approx")
-
-
-def csv_header() -> list[str]:
-    return [
-        *FACT_COLUMNS,
-        *PARTY_COLUMNS,
-        *(f"source_{c}" for c in SOURCE_COLUMNS),
-        "source_count",
-        "sources",
-        *(f"{role}_{c}" for role in FIGURE_ROLES for c in FIGURE_COLUMNS),
-    ]
-
-
-def csv_row(fact: Fact) -> dict[str, Any]:
-    """One flat row; a role given twice keeps its values joined by "; ", and so do the keys of
-    every source reporting the fact (``sources``; ``source_*`` describe the first)."""
-    row: dict[str, Any] = {c: getattr(fact, c) for c in FACT_COLUMNS}
-    row.update({p: getattr(fact, p).name if getattr(fact, p) else None for p in PARTY_COLUMNS})
-    row.update({f"source_{c}": getattr(fact.source, c) for c in SOURCE_COLUMNS})
-    row["source_count"] = len(fact.sources)
-    row["sources"] = "; ".join(source.key for source in fact.sources)
-    for figure in fact.figures:
-        values = {
-            "disclosed": int(figure.disclosed),
-            "value": figure.value,
-            "unit": figure.unit,
-            "usd": figure.value_usd,
-            "approx": figure.approx,
-        }
-        for column, value in values.items():
-            name = f"{figure.role}_{column}"
-            row[name] = value if row.get(name) is None else f"{row[name]}; {value}"
-    return {name: defuse(value) for name, value in row.items()}
-
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
-
-
-def defuse(value: Any) -> Any:
-    """Text that a spreadsheet would run as a formula gets a leading apostrophe.
-
-    Text that already starts with one gets another, so a reader that drops exactly one leading
-    apostrophe always gets the stored text back.
-    """
-    if isinstance(value, str) and value[:1] in (*FORMULA_STARTS, "'"):
-        return "'" + value
-    return value
-
-
-def facts_csv(facts: list[Fact]) -> str:
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=csv_header(), lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(csv_row(f) for f in facts)
-    return buffer.getvalue()
+    click.echo(render.notice("exported", count=count, path=output), err=True)
 
 
 # --- Ingestion: documents in, proposals to review ----------------------------------------------
@@ -492,3 +391,10 @@ cli.add_command(digest_command)
 from .web.cli import web_command  # noqa: E402
 
 cli.add_command(web_command)
+
+# --- League tables, term benchmarks and comparables ---------------------------------------------
+
+from .analytics.cli import COMMANDS as ANALYTICS_COMMANDS  # noqa: E402
+
+for command in ANALYTICS_COMMANDS:
+    cli.add_command(command)

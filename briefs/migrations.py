@@ -578,6 +578,22 @@ def m012_fact_sources(db: Database) -> None:
 
 
 @migrations()
+def m015_analytics_indexes(db: Database) -> None:
+    """Deals by sector and by party, for league tables, benchmarks and comparables.
+
+    Comparables read a deal's own sector first, and tables narrowed to a sector read only its
+    deals (``facts_sector_kind``). A league table counts each party's deals before it sums any
+    terms; the party indexes hold every column that count reads (kind, party, removal, date),
+    so it never visits the table's rows.
+    """
+    db.execute("CREATE INDEX facts_sector_kind ON facts(sector, kind)")
+    for party in ("licensor", "licensee"):
+        db.execute(
+            f"CREATE INDEX facts_{party}_deals ON facts(kind, {party}_id, deleted_at, period_start)"
+        )
+
+
+@migrations()
 def m017_web_views(db: Database) -> None:
     """What the read-only web view shows: vocabulary labels and the views of deals and sources
     (``briefs/web/schema.py``), made here because the web view may not write."""

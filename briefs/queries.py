@@ -532,6 +532,9 @@ _BUCKETS = {
     "month": "substr(period_start, 1, 7)",
 }
 UNDATED = "undated"
+# Periods from the shortest to the longest: grouping a period by one as long or longer gives
+# one bucket, which is named as the period asked for ("2025-H1", not "2025").
+_LENGTHS = ("day", "month", "quarter", "half", "year")
 
 
 def stats(
@@ -559,17 +562,20 @@ def stats(
     where, params = _stat_filter(span, sector_entry and sector_entry.key)
     kinds = ",".join(f"'{k}'" for k in DEAL_KINDS)
     flow_where, flow_params = _flow_filter(deal_flow)
+    bucket, label = _BUCKETS[granularity], []
+    if span and _LENGTHS.index(granularity) >= _LENGTHS.index(span.granularity):
+        bucket, label = "?", [span.text]
     rows = db.execute(
         f"""
         WITH deal AS (
             SELECT f.kind, f.sector, f.period_start, {DEAL_VALUE_SQL} AS value_usd
             FROM facts f WHERE f.deleted_at IS NULL AND f.kind IN ({kinds}){where}{flow_where}
         )
-        SELECT coalesce({_BUCKETS[granularity]}, '{UNDATED}') AS bucket, kind, sector,
+        SELECT coalesce({bucket}, '{UNDATED}') AS bucket, kind, sector,
             count(*), count(value_usd), total(value_usd)
         FROM deal GROUP BY 1, 2, 3 ORDER BY bucket = '{UNDATED}', 1, 2, 3
         """,
-        [*params, *flow_params],
+        [*params, *flow_params, *label],
     ).fetchall()
     return Stats(
         granularity=granularity,

@@ -538,7 +538,12 @@ def render_stats(stats: Any, *, flavour: str = "discord", with_rows: bool = True
 
 def stats_table(stats: Any) -> tuple[list[str], list[list[str]]]:
     """Deal statistics as a header and rows of plain-text cells, for a terminal table."""
-    text = environment("text").get_template("stats_table.j2").render(stats=stats)
+    return tab_rows("stats_table.j2", stats=stats)
+
+
+def tab_rows(name: str, **context: Any) -> tuple[list[str], list[list[str]]]:
+    """A template of tab-separated lines, the header first, as cells for a terminal table."""
+    text = environment("text").get_template(name).render(**context)
     lines = [line.split("\t") for line in text.splitlines() if line.strip()]
     return lines[0], lines[1:]
 

@@ -232,7 +232,9 @@ def chart_png(digest: Digest) -> bytes:
     """The last twelve periods' new deals and value, drawn by the same chart as /stats."""
     rows = [_ChartRow(p.start.strftime("%m-%d"), p.deals, p.value_usd) for p in digest.chart]
     weekly = abs(digest.end - digest.start - timedelta(days=7)) < timedelta(hours=2)
-    return stats_chart(_ChartStats(rows, granularity="week" if weekly else "period"))
+    return stats_chart(
+        _ChartStats(rows, granularity="week" if weekly else "period"), counts="added"
+    )
 
 
 # --- Rendering --------------------------------------------------------------------------------
