@@ -20,6 +20,7 @@ COMMANDS = (
     ("/review", "cmd.review"),
     ("/digest channel|schedule|on|off|mention|preview|now|status|history", "grp.digest"),
     ("/admin role", "cmd.admin.role"),
+    ("/watch add|list|remove", "grp.watch"),
     ("/help", "cmd.help"),
 )
 

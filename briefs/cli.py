@@ -484,3 +484,9 @@ cli.add_command(review)
 from .digest.cli import digest_command  # noqa: E402
 
 cli.add_command(digest_command)
+
+# --- Watches ------------------------------------------------------------------------------------
+
+from .watch.cli import watch_group  # noqa: E402
+
+cli.add_command(watch_group)
