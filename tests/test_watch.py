@@ -10,7 +10,7 @@ from cog_world import SEEDER, seed_deal
 
 from briefs import changes
 from briefs.actions.facts import FactForm, add
-from briefs.changes import Actor, FactIn, FigureIn, add_fact
+from briefs.changes import Actor, FactIn, add_fact
 from briefs.curated import load_curated
 from briefs.errors import BadInput, Forbidden, NotFound
 from briefs.watch import ledger, trail
