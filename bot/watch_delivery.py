@@ -30,6 +30,7 @@ from briefs.watch import ledger, trail
 from briefs.watch.content import render_batch
 from briefs.watch.watches import Target
 
+from .app import ShuttingDown
 from .embeds import embed_messages
 
 log = logging.getLogger("dealbrief.bot.watch")
@@ -117,6 +118,8 @@ class WatchDelivery:
         """The interval job: it never raises (APScheduler would only log it)."""
         try:
             await self.run_once()
+        except ShuttingDown:
+            return  # the bot is closing; the next start picks up where this left off
         except Exception:
             log.exception("watch delivery failed")
 

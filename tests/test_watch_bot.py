@@ -8,6 +8,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from cog_world import SEEDER, seed_deal
 
+from test_watch_processes import told
+
 from bot.cogs.watch import WatchCog
 from briefs.changes import FactIn, add_company, add_fact
 from briefs.watch.watches import FAILURES_TO_PAUSE, Requester, WatchForm, add_watch, get_watch
@@ -69,10 +71,10 @@ async def test_a_member_adds_a_watch_and_is_told_by_direct_message(watch_bot, st
     fact_id = approval(db, world, "Northgate won approval for @everyone zorbamab.")
     assert await deliver(cog, clock) != []
     [message] = standin.dm_messages(standin.member)
-    assert f"#{fact_id}" in message["embeds"][0]["description"]
+    assert f"**#{fact_id}**" in told(message)
     request = standin.find_requests("POST /channels/{id}/messages")[-1]
     assert request.json["allowed_mentions"] == {"parse": []}
-    assert "@\u200beveryone" in message["embeds"][0]["description"]  # escaped, never a ping
+    assert "@\u200beveryone" in told(message)  # escaped, never a ping
 
 
 async def test_facts_within_the_window_go_out_as_one_message(watch_bot, standin, db, clock):
@@ -85,8 +87,8 @@ async def test_facts_within_the_window_go_out_as_one_message(watch_bot, standin,
     assert standin.dm_messages(standin.member) == []
     await cog.delivery.run_once(clock.advance(WINDOW))
     [message] = standin.dm_messages(standin.member)
-    text = message["embeds"][0]["description"]
-    assert f"#{first}" in text and f"#{second}" in text
+    text = told(message)
+    assert f"**#{first}**" in text and f"**#{second}**" in text
 
 
 async def test_an_admin_sends_a_watch_to_a_channel(watch_bot, standin, db, clock):
@@ -98,7 +100,7 @@ async def test_an_admin_sends_a_watch_to_a_channel(watch_bot, standin, db, clock
     fact_id = approval(db, world, "Northgate won approval for zorbamab.")
     await deliver(cog, clock)
     [message] = standin.channel_messages(deals)
-    assert f"#{fact_id}" in message["embeds"][0]["description"]
+    assert f"**#{fact_id}**" in told(message)
     assert standin.dm_messages(standin.admin) == []
 
 
