@@ -7,7 +7,6 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from cog_world import SEEDER, seed_deal
-
 from test_watch_processes import told
 
 from bot.cogs.watch import WatchCog
