@@ -10,9 +10,12 @@ from cog_world import SEEDER, seed_deal
 
 from briefs import changes
 from briefs.actions.facts import FactForm, add
+from briefs.actions.review import approve
 from briefs.changes import Actor, FactIn, add_fact
 from briefs.curated import load_curated
 from briefs.errors import BadInput, Forbidden, NotFound
+from briefs.ingest.read import Document
+from briefs.ingest.review import ingest_document
 from briefs.watch import ledger, trail
 from briefs.watch.matcher import FactView, Rule, WatchIndex
 from briefs.watch.watches import (
@@ -248,3 +251,21 @@ def test_a_sent_batch_clears_earlier_failures(db):
     [batch] = deliver(db, T0 + timedelta(minutes=1))
     ledger.mark_sent(db, batch, 7, T0 + timedelta(minutes=1))
     assert get_watch(db, watch.id).failures == 0
+
+
+def test_a_proposal_approved_in_review_reaches_a_watch(db):
+    seed_deal(db)
+    add_watch(db, BOB, WatchForm(keyword="HX-2 antibody", min_upfront="$30m"))
+    text = (
+        "Helio deal\n\nNovexa Therapeutics licensed the HX-2 antibody from Helio Biotech for "
+        "an upfront payment of $40 million on May 6, 2024.\n"
+    )
+    reviewer = Actor("reviewer")
+    for name in ("Helio Biotech", "Novexa Therapeutics"):
+        changes.add_company(db, name, reviewer)
+    document = Document(title="Helio deal", text=text, content_hash="helio")
+    [proposal] = ingest_document(db, document, reviewer).proposals
+    assert deliver(db, T0) == []  # a proposal waiting for review is not a fact yet
+    fact_id = approve(db, proposal, reviewer).fact_id
+    [batch] = deliver(db, T0 + timedelta(minutes=1))
+    assert [(i.fact_id, i.change) for i in batch.items] == [(fact_id, "added")]
