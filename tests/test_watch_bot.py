@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from cog_world import SEEDER, seed_deal
+from discord_standin.models import EMBED_LINKS
 from test_watch_processes import told
 
 from bot.cogs.watch import WatchCog
@@ -101,6 +102,15 @@ async def test_an_admin_sends_a_watch_to_a_channel(watch_bot, standin, db, clock
     [message] = standin.channel_messages(deals)
     assert f"**#{fact_id}**" in told(message)
     assert standin.dm_messages(standin.admin) == []
+
+
+async def test_a_channel_the_bot_cannot_post_in_is_refused(start_bot, standin, db):
+    standin.guild.everyone_permissions &= ~EMBED_LINKS  # as the bot joins the server
+    await start_bot(cogs=[lambda bot: WatchCog(bot, poll_seconds=3600)])
+    options = {"keyword": "zorbamab", "channel": standin.guild.channel("deals")}
+    reply = await (await standin.slash("watch add", options, user=standin.admin)).answer()
+    assert "missing Embed Links" in reply.text
+    assert db.execute("SELECT count(*) FROM watches").fetchone()[0] == 0
 
 
 async def test_a_member_cannot_send_a_watch_to_a_channel(watch_bot, standin, db):

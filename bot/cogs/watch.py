@@ -39,6 +39,18 @@ from ..words import word
 
 WatchId = app_commands.Transform[int, IdTransformer("watch")]
 ADD_OPTIONS = ("company", "sector", "keyword", "min_upfront", "channel")
+# What the bot needs in a channel to post alerts there.
+CHANNEL_PERMISSIONS = ("view_channel", "send_messages", "embed_links")
+
+
+def check_channel(channel: discord.abc.GuildChannel) -> None:
+    """Refuse a channel the bot cannot post alerts in, naming what it lacks."""
+    perms = channel.permissions_for(channel.guild.me)
+    missing = [name for name in CHANNEL_PERMISSIONS if not getattr(perms, name)]
+    if missing:
+        raise Forbidden(
+            "cannot post in that channel", code="watch_channel_permissions", missing=missing
+        )
 
 
 async def requester_of(interaction: discord.Interaction) -> Requester:
@@ -90,6 +102,8 @@ class WatchCog(commands.Cog):
         channel: discord.TextChannel | None = None,
     ) -> None:
         requester = await requester_of(interaction)
+        if channel is not None and requester.is_admin:
+            check_channel(channel)
         form = WatchForm(company, sector, keyword, min_upfront)
         channel_id = channel.id if channel else None
         try:
