@@ -14,7 +14,7 @@ import asyncio
 import contextlib
 import functools
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
@@ -32,6 +32,7 @@ from briefs.watch.watches import Target
 
 from .app import ShuttingDown
 from .embeds import embed_messages
+from .leases import renewing
 
 log = logging.getLogger("dealbrief.bot.watch")
 
@@ -156,26 +157,13 @@ class WatchDelivery:
         await self.db_call(ledger.mark_sent, batch, message_id, self.clock())
         return Outcome(batch, "sent")
 
-    @contextlib.asynccontextmanager
-    async def _holding(self, batch: ledger.Batch) -> AsyncIterator[None]:
+    def _holding(self, batch: ledger.Batch) -> contextlib.AbstractAsyncContextManager[None]:
         """Renew the batch's lease every ``heartbeat`` seconds while the block sends."""
 
-        async def beat() -> None:
-            while True:
-                await asyncio.sleep(self.heartbeat)
-                try:
-                    if not await self.db_call(ledger.renew_lease, batch, self.clock()):
-                        return
-                except Exception:
-                    log.exception("watch batch %s: could not renew its claim", batch.id)
+        async def renew() -> bool:
+            return await self.db_call(ledger.renew_lease, batch, self.clock())
 
-        task = asyncio.create_task(beat())
-        try:
-            yield
-        finally:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        return renewing(renew, self.heartbeat, f"watch batch {batch.id}")
 
 
 class DiscordWatchSender:
