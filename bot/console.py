@@ -95,7 +95,12 @@ COMMANDS: dict[str, Spec] = {
     "watch remove": Spec(("id",), frozenset({"id"})),
 }
 GROUPS = {name.split()[0] for name in COMMANDS if " " in name}
-CONSOLE_WATCHER = Requester(label=Actor.shell().name, is_admin=True)
+
+
+def console_watcher() -> Requester:
+    """The console's user, an admin of this machine's knowledge base, for /watch."""
+    return Requester(label=Actor.shell().name, is_admin=True)
+
 
 # Slash commands the console does not take -> the command line that does their work (None:
 # a Discord server's own setting).
@@ -267,11 +272,11 @@ _HANDLERS: dict[str, Handler] = {
     ),
     "watch add": lambda db, o: _watch_add(db, o),
     "watch list": lambda db, o: [
-        render_answer("list", FLAVOUR, watches=list_watches(db, CONSOLE_WATCHER))
+        render_answer("list", FLAVOUR, watches=list_watches(db, console_watcher()))
     ],
     "watch remove": lambda db, o: [
         render_answer(
-            "removed", FLAVOUR, watch=remove_watch(db, CONSOLE_WATCHER, _required(o, "id"))
+            "removed", FLAVOUR, watch=remove_watch(db, console_watcher(), _required(o, "id"))
         )
     ],
     "company alias": lambda db, o: answers.add_alias(
@@ -292,7 +297,7 @@ def _watch_add(db: Database, options: dict[str, Any]) -> answers.Screens:
         *(options.get(name) for name in ("company", "sector", "keyword", "min_upfront"))
     )
     channel_id = parse_snowflake(channel, "channel") if channel else None
-    watch = add_watch(db, CONSOLE_WATCHER, form, channel_id=channel_id)
+    watch = add_watch(db, console_watcher(), form, channel_id=channel_id)
     return [render_answer("added", FLAVOUR, watch=watch)]
 
 

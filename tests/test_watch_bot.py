@@ -173,3 +173,16 @@ async def test_an_unknown_company_gets_did_you_mean(watch_bot, standin, db):
 async def test_company_autocomplete_offers_companies(watch_bot, standin):
     choices = await standin.autocomplete("watch add", "company", "north")
     assert any(c["name"] == "Northgate Pharma" for c in choices)
+
+
+async def test_what_a_member_typed_is_escaped_everywhere_it_is_shown(watch_bot, standin, db, clock):
+    cog, world = watch_bot
+    typed = "@everyone *zorbamab*"
+    added = await (await standin.slash("watch add", {"keyword": typed})).answer()
+    listed = await (await standin.slash("watch list")).answer()
+    approval(db, world, "Northgate won approval for @everyone *zorbamab* today.")
+    await deliver(cog, clock)
+    [alert] = standin.dm_messages(standin.member)
+    for text in (added.text, listed.text, alert["embeds"][0]["description"]):
+        assert "@everyone" not in text and "@\u200beveryone" in text, text
+        assert "*zorbamab*" not in text and "\\*zorbamab\\*" in text, text
