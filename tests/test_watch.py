@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import old_schema
 import pytest
 from cog_world import SEEDER, seed_deal
 
@@ -16,6 +17,7 @@ from briefs.curated import load_curated
 from briefs.errors import BadInput, Forbidden, NotFound
 from briefs.ingest.read import Document
 from briefs.ingest.review import ingest_document
+from briefs.store import open_db
 from briefs.watch import ledger, trail
 from briefs.watch.matcher import FactView, Rule, WatchIndex
 from briefs.watch.watches import (
@@ -269,3 +271,14 @@ def test_a_proposal_approved_in_review_reaches_a_watch(db):
     fact_id = approve(db, proposal, reviewer).fact_id
     [batch] = deliver(db, T0 + timedelta(minutes=1))
     assert [(i.fact_id, i.change) for i in batch.items] == [(fact_id, "added")]
+
+
+def test_upgrading_starts_the_cursor_where_the_trail_stands(tmp_path):
+    path = tmp_path / "old.db"
+    old_schema.old_database(path, "m014_watches", seed_deal)
+    db = open_db(path)
+    try:
+        latest = db.execute("SELECT max(id) FROM audit").fetchone()[0]
+        assert latest > 0 and trail.state(db, "cursor") == latest
+    finally:
+        db.close()
