@@ -94,6 +94,7 @@ class WatchDelivery:
         self.cache = trail.MatcherCache()
         self.scheduler = AsyncIOScheduler(timezone=UTC)
         self._queue = asyncio.Lock()
+        self._polling: asyncio.Task[None] | None = None
 
     async def _db(self, func: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         return await self.db_call(functools.partial(func, **kwargs), *args)
@@ -114,9 +115,17 @@ class WatchDelivery:
     def shutdown(self) -> None:
         if self.scheduler.running:
             self.scheduler.shutdown(wait=False)
+        if self._polling is not None:
+            self._polling.cancel()
 
     async def _tick(self) -> None:
-        """The interval job: it never raises (APScheduler would only log it)."""
+        """The interval job: start a poll unless the last one is still sending (a send that
+        Discord makes wait must not pile polls up behind it), and return at once."""
+        if self._polling is None or self._polling.done():
+            self._polling = asyncio.create_task(self._poll(), name="watch-poll")
+
+    async def _poll(self) -> None:
+        """One poll; it never raises (nothing would see it but the log)."""
         try:
             await self.run_once()
         except ShuttingDown:
@@ -185,6 +194,10 @@ class DiscordWatchSender:
             if err.code in (UNKNOWN_CHANNEL, UNKNOWN_USER):
                 raise Refused("target_missing") from None
             raise
+        except discord.HTTPException as err:
+            if err.status >= 500:
+                raise  # Discord's own trouble: sent again once the claim's lease runs out
+            raise Refused("discord_error") from None  # sent again, it would be refused again
         return message.id
 
     async def _channel(self, target: Target) -> discord.abc.Messageable:
