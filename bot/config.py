@@ -16,6 +16,7 @@ from typing import Any
 
 from briefs.errors import BadInput
 from briefs.store import resolve_path
+from briefs.watch.ledger import BATCH_WINDOW
 
 DEFAULT_CONFIG_FILE = Path("dealbrief.toml")
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
@@ -31,6 +32,7 @@ ENVIRONMENT = {
     "DEALBRIEF_SHARD_IDS": "shard_ids",
     "DEALBRIEF_COGS": "cogs",
     "DEALBRIEF_LOG_LEVEL": "log_level",
+    "DEALBRIEF_WATCH_BATCH_SECONDS": "watch_batch_seconds",
 }
 
 
@@ -54,6 +56,7 @@ class BotConfig:
     cogs: list[str] | None = None
     log_level: str = "INFO"
     load_curated: bool = True
+    watch_batch_seconds: int = int(BATCH_WINDOW.total_seconds())
 
     @property
     def sharded(self) -> bool:
@@ -79,7 +82,7 @@ def _convert(name: str, value: Any) -> Any:
         return Path(value)
     if name in ("guild_ids", "shard_ids"):
         return parse_ids(value, name)
-    if name == "shard_count":
+    if name in ("shard_count", "watch_batch_seconds"):
         (count,) = parse_ids([value], name)
         return count
     if name == "cogs":

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import pytest
 from click.testing import CliRunner
 from cog_world import SEEDER, seed_deal
 
 from bot import console
+from bot.config import load_config
 from bot.entry import cli
 from briefs.changes import add_company
+from briefs.errors import BadInput
 
 
 def run(db_path, *args):
@@ -62,3 +65,12 @@ def test_the_console_mirrors_watch(db):
     assert "Watch #1 added" in added and "channel 42" in added
     assert "Northgate Pharma" in console.answer(db, "/watch list")
     assert "removed" in console.answer(db, "/watch remove 1")
+
+
+def test_the_batching_window_is_a_setting(tmp_path):
+    environ = {"DEALBRIEF_WATCH_BATCH_SECONDS": "5"}
+    assert load_config(config_file=None, environ=environ).watch_batch_seconds == 5
+    assert load_config(config_file=None, environ={}).watch_batch_seconds == 40
+    with pytest.raises(BadInput) as refused:
+        load_config(config_file=None, environ={"DEALBRIEF_WATCH_BATCH_SECONDS": "soon"})
+    assert refused.value.code == "bad_setting"

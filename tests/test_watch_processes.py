@@ -111,6 +111,7 @@ def start_bot_process(standin, db_path: Path, log: Path) -> subprocess.Popen:
         "DISCORD_TOKEN": standin.token,
         "DISCORD_API_BASE": standin.api_base,
         "DEALBRIEF_COGS": "bot.cogs.watch",
+        "DEALBRIEF_WATCH_BATCH_SECONDS": "1",
     }
     return subprocess.Popen(
         [*CLI, "--db", str(db_path), "bot"],

@@ -17,7 +17,6 @@ from briefs.errors import Forbidden, NotFound
 from briefs.render import render_did_you_mean
 from briefs.store import utcnow
 from briefs.text import MAX_NAME
-from briefs.watch import ledger
 from briefs.watch.content import render_answer
 from briefs.watch.watches import (
     MAX_KEYWORD,
@@ -72,9 +71,11 @@ class WatchCog(commands.Cog):
         *,
         clock: Clock = utcnow,
         poll_seconds: float = POLL_SECONDS,
-        batch_window: timedelta = ledger.BATCH_WINDOW,
+        batch_window: timedelta | None = None,
     ) -> None:
         self.bot = bot
+        if batch_window is None:
+            batch_window = timedelta(seconds=bot.config.watch_batch_seconds)  # type: ignore[attr-defined]
         self.delivery = WatchDelivery(
             bot.db_call,  # type: ignore[attr-defined]
             DiscordWatchSender(bot),

@@ -20,7 +20,9 @@ from sqlite_utils import Database
 from ..store import isotime, writing
 from .watches import Target, record_failure, record_success
 
-BATCH_WINDOW = timedelta(seconds=20)
+# Facts for one target within this span of the first go out as one message; with the bot's
+# poll every few seconds, an alert still leaves within a minute.
+BATCH_WINDOW = timedelta(seconds=40)
 # How long a claim holds without renewal: short, so a crashed sender's batch goes out soon;
 # the sender renews it far more often while Discord makes it wait.
 CLAIM_LEASE = timedelta(seconds=20)
