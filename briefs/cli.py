@@ -33,6 +33,7 @@ from .model import FIGURE_ROLES, Fact
 from .search_filters import parse_filters
 from .store import database_problem, is_initialised, open_db, resolve_path
 from .text import parse_id
+from .web.schema import refresh_labels
 
 EXIT_USER_ERROR = 1
 EXIT_DATABASE_ERROR = 3
@@ -93,6 +94,7 @@ def init(ctx: click.Context) -> None:
     db = open_db(ctx.obj["db_path"])
     with Console(stderr=True).status(render.notice("loading")):
         report = load_curated(db, actor=Actor.curated())
+        refresh_labels(db)
     echo(render.render_load_report(report, flavour="text"))
 
 
@@ -484,6 +486,12 @@ cli.add_command(review)
 from .digest.cli import digest_command  # noqa: E402
 
 cli.add_command(digest_command)
+
+# --- The read-only web view ----------------------------------------------------------------
+
+from .web.cli import web_command  # noqa: E402
+
+cli.add_command(web_command)
 
 # --- Watches ------------------------------------------------------------------------------------
 

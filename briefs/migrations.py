@@ -578,6 +578,17 @@ def m012_fact_sources(db: Database) -> None:
 
 
 @migrations()
+def m017_web_views(db: Database) -> None:
+    """What the read-only web view shows: vocabulary labels and the views of deals and sources
+    (``briefs/web/schema.py``), made here because the web view may not write."""
+    from .web import schema
+
+    for statement in schema.statements():
+        db.execute(statement)
+    schema.refresh_labels(db)
+
+
+@migrations()
 def m014_watches(db: Database) -> None:
     """Watches (alerts when a fact about a followed company, sector or word arrives), the
     cursor over the audit trail that turns changes into deliveries, and the delivery ledger.

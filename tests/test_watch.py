@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-import old_schema
 import pytest
 from cog_world import SEEDER, seed_deal
 
@@ -273,10 +272,15 @@ def test_a_proposal_approved_in_review_reaches_a_watch(db):
     assert [(i.fact_id, i.change) for i in batch.items] == [(fact_id, "added")]
 
 
-def test_upgrading_starts_the_cursor_where_the_trail_stands(tmp_path):
-    path = tmp_path / "old.db"
-    old_schema.old_database(path, "m014_watches", seed_deal)
-    db = open_db(path)
+def test_upgrading_starts_the_cursor_where_the_trail_stands(db_path):
+    db = open_db(db_path)
+    seed_deal(db)  # a database with history, from before watches existed
+    db.executescript(
+        "DROP TABLE watch_deliveries; DROP TABLE watch_batches; DROP TABLE watch_state; "
+        "DROP TABLE watches; DELETE FROM _sqlite_migrations WHERE name = 'm014_watches';"
+    )
+    db.close()
+    db = open_db(db_path)
     try:
         latest = db.execute("SELECT max(id) FROM audit").fetchone()[0]
         assert latest > 0 and trail.state(db, "cursor") == latest
