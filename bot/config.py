@@ -17,6 +17,7 @@ from briefs.config_file import CONFIG_FILE, read_table
 from briefs.errors import BadInput
 from briefs.ingest.settings import ExtractorSettings, load_extractor_settings
 from briefs.store import resolve_path
+from briefs.watch.ledger import BATCH_WINDOW
 
 DEFAULT_CONFIG_FILE = CONFIG_FILE
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
@@ -32,6 +33,7 @@ ENVIRONMENT = {
     "DEALBRIEF_SHARD_IDS": "shard_ids",
     "DEALBRIEF_COGS": "cogs",
     "DEALBRIEF_LOG_LEVEL": "log_level",
+    "DEALBRIEF_WATCH_BATCH_SECONDS": "watch_batch_seconds",
 }
 
 
@@ -56,6 +58,7 @@ class BotConfig:
     log_level: str = "INFO"
     load_curated: bool = True
     ingest: ExtractorSettings = field(default_factory=ExtractorSettings)  # the [ingest] table
+    watch_batch_seconds: int = int(BATCH_WINDOW.total_seconds())
 
     @property
     def sharded(self) -> bool:
@@ -81,7 +84,7 @@ def _convert(name: str, value: Any) -> Any:
         return Path(value)
     if name in ("guild_ids", "shard_ids"):
         return parse_ids(value, name)
-    if name == "shard_count":
+    if name in ("shard_count", "watch_batch_seconds"):
         (count,) = parse_ids([value], name)
         return count
     if name == "cogs":

@@ -34,6 +34,15 @@ from briefs.changes import Actor
 from briefs.errors import BadInput, DealbriefError, NotFound
 from briefs.store import is_initialised, open_db
 from briefs.text import MAX_LONG_FIELD, clean, parse_id
+from briefs.watch.content import render_answer
+from briefs.watch.watches import (
+    Requester,
+    WatchForm,
+    add_watch,
+    list_watches,
+    parse_snowflake,
+    remove_watch,
+)
 
 from . import analytics_answers, answers
 from .errors import UNEXPECTED_TEMPLATE, new_error_id
@@ -84,8 +93,17 @@ COMMANDS: dict[str, Spec] = {
     "fact history": Spec(("fact", "company"), frozenset({"fact"})),
     "company add": Spec(("name", "country", "sector", "description")),
     "company alias": Spec(("company", "alias", "kind")),
+    "watch add": Spec(("company", "sector", "keyword", "min_upfront", "channel")),
+    "watch list": Spec(),
+    "watch remove": Spec(("id",), frozenset({"id"})),
 }
 GROUPS = {name.split()[0] for name in COMMANDS if " " in name}
+
+
+def console_watcher() -> Requester:
+    """The console's user, an admin of this machine's knowledge base, for /watch."""
+    return Requester(label=Actor.shell().name, is_admin=True)
+
 
 # Slash commands the console does not take -> the command line that does their work (None:
 # a Discord server's own setting).
@@ -266,6 +284,15 @@ _HANDLERS: dict[str, Handler] = {
         o.get("description"),
         FLAVOUR,
     ),
+    "watch add": lambda db, o: _watch_add(db, o),
+    "watch list": lambda db, o: [
+        render_answer("list", FLAVOUR, watches=list_watches(db, console_watcher()))
+    ],
+    "watch remove": lambda db, o: [
+        render_answer(
+            "removed", FLAVOUR, watch=remove_watch(db, console_watcher(), _required(o, "id"))
+        )
+    ],
     "company alias": lambda db, o: answers.add_alias(
         db,
         Actor.shell(),
@@ -275,6 +302,17 @@ _HANDLERS: dict[str, Handler] = {
         FLAVOUR,
     ),
 }
+
+
+def _watch_add(db: Database, options: dict[str, Any]) -> answers.Screens:
+    """The console is this machine's admin: its watches go to a channel named by id."""
+    channel = options.get("channel")
+    form = WatchForm(
+        *(options.get(name) for name in ("company", "sector", "keyword", "min_upfront"))
+    )
+    channel_id = parse_snowflake(channel, "channel") if channel else None
+    watch = add_watch(db, console_watcher(), form, channel_id=channel_id)
+    return [render_answer("added", FLAVOUR, watch=watch)]
 
 
 def _required(options: dict[str, Any], name: str) -> Any:

@@ -24,6 +24,7 @@ COMMANDS = (
     ("/digest channel|schedule|on|off|mention|preview|now|status|history", "grp.digest"),
     ("/export [format] [company] [kind] [sector] [since] [until] [flow]", "cmd.export"),
     ("/admin role", "cmd.admin.role"),
+    ("/watch add|list|remove", "grp.watch"),
     ("/help", "cmd.help"),
 )
 

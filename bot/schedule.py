@@ -26,7 +26,7 @@ import functools
 import hashlib
 import io
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Protocol
@@ -47,6 +47,7 @@ from briefs.render import Page
 from briefs.store import utcnow
 
 from .embeds import embed_messages
+from .leases import renewing
 
 log = logging.getLogger("dealbrief.bot.schedule")
 
@@ -322,27 +323,13 @@ class DigestScheduler:
             log.info("digest %s posted for guild %s", key, settings.guild_id)
             return Outcome(settings.guild_id, key, "posted", posted)
 
-    @contextlib.asynccontextmanager
-    async def _holding(self, record: ledger.PostRecord) -> AsyncIterator[None]:
+    def _holding(self, record: ledger.PostRecord) -> contextlib.AbstractAsyncContextManager[None]:
         """Renew the claim's lease every ``heartbeat`` seconds while the block sends."""
 
-        async def beat() -> None:
-            while True:
-                await asyncio.sleep(self.heartbeat)
-                try:
-                    if not await self.db_call(_renew, record, self.clock()):
-                        log.warning("digest %s lost its claim while sending", record.period_key)
-                        return
-                except Exception:
-                    log.exception("digest %s: could not renew its claim", record.period_key)
+        async def renew() -> bool:
+            return await self.db_call(_renew, record, self.clock())
 
-        task = asyncio.create_task(beat())
-        try:
-            yield
-        finally:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        return renewing(renew, self.heartbeat, f"digest {record.period_key}")
 
 
 def _renew(db, record: ledger.PostRecord, now: datetime) -> bool:

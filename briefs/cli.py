@@ -398,3 +398,9 @@ from .analytics.cli import COMMANDS as ANALYTICS_COMMANDS  # noqa: E402
 
 for command in ANALYTICS_COMMANDS:
     cli.add_command(command)
+
+# --- Watches ------------------------------------------------------------------------------------
+
+from .watch.cli import watch_group  # noqa: E402
+
+cli.add_command(watch_group)

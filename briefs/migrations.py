@@ -602,3 +602,74 @@ def m017_web_views(db: Database) -> None:
     for statement in schema.statements():
         db.execute(statement)
     schema.refresh_labels(db)
+
+
+@migrations()
+def m014_watches(db: Database) -> None:
+    """Watches (alerts when a fact about a followed company, sector or word arrives), the
+    cursor over the audit trail that turns changes into deliveries, and the delivery ledger.
+
+    The cursor starts where the trail stands now, so upgrading never announces old facts.
+    UNIQUE(watch_id, audit_id) makes a change reach a watch once; a delivery joins one batch
+    (one message), which is claimed before it is sent, as the digest's posts are.
+    """
+    db.executescript(
+        """
+        CREATE TABLE watches (
+            id INTEGER PRIMARY KEY,
+            owner_id INTEGER,
+            owner TEXT NOT NULL,
+            guild_id INTEGER,
+            target_kind TEXT NOT NULL CHECK (target_kind IN ('dm', 'channel')),
+            target_id INTEGER NOT NULL,
+            company_id INTEGER REFERENCES companies(id),
+            sector TEXT,
+            keyword TEXT,
+            min_upfront_usd REAL,
+            min_upfront TEXT,
+            after_audit_id INTEGER NOT NULL,
+            created_at TEXT NOT NULL,
+            removed_at TEXT,
+            failures INTEGER NOT NULL DEFAULT 0,
+            paused_at TEXT,
+            last_error TEXT
+        );
+        CREATE INDEX watches_owner ON watches(owner_id, removed_at);
+        CREATE INDEX watches_target ON watches(target_kind, target_id);
+        CREATE INDEX watches_company ON watches(company_id) WHERE company_id IS NOT NULL;
+        CREATE TABLE watch_state (
+            name TEXT PRIMARY KEY,
+            value INTEGER NOT NULL
+        );
+        CREATE TABLE watch_batches (
+            id INTEGER PRIMARY KEY,
+            target_kind TEXT NOT NULL,
+            target_id INTEGER NOT NULL,
+            status TEXT NOT NULL CHECK (status IN ('claimed', 'sent', 'failed')),
+            nonce TEXT NOT NULL,
+            claimed_at TEXT NOT NULL,
+            lease_until TEXT NOT NULL,
+            message_id INTEGER,
+            sent_at TEXT,
+            error TEXT
+        );
+        CREATE INDEX watch_batches_open ON watch_batches(status, lease_until);
+        CREATE TABLE watch_deliveries (
+            id INTEGER PRIMARY KEY,
+            watch_id INTEGER NOT NULL REFERENCES watches(id),
+            audit_id INTEGER NOT NULL,
+            fact_id INTEGER NOT NULL,
+            change TEXT NOT NULL,
+            target_kind TEXT NOT NULL,
+            target_id INTEGER NOT NULL,
+            matched_at TEXT NOT NULL,
+            batch_id INTEGER REFERENCES watch_batches(id),
+            UNIQUE (watch_id, audit_id)
+        );
+        CREATE INDEX watch_deliveries_pending ON watch_deliveries(batch_id, target_kind, target_id);
+        """
+    )
+    db.execute(
+        "INSERT INTO watch_state (name, value) "
+        "SELECT 'cursor', coalesce(max(id), 0) FROM audit UNION ALL SELECT 'version', 0"
+    )

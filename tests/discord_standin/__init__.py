@@ -16,7 +16,7 @@ from .models import (
     UserSpec,
     two_servers,
 )
-from .server import RateLimitRule, RecordedRequest, StandIn
+from .server import Hold, RateLimitRule, RecordedRequest, StandIn
 
 __all__ = [
     "EPHEMERAL",
@@ -24,6 +24,7 @@ __all__ = [
     "ChannelSpec",
     "GatewayFrame",
     "GuildSpec",
+    "Hold",
     "InteractionHandle",
     "RateLimitRule",
     "RecordedRequest",

@@ -74,6 +74,19 @@ RECORD = web.RequestKey("record", RecordedRequest)
 
 
 @dataclass
+class Hold:
+    """Requests matching ``route`` wait (after they are read) until :meth:`release`; ``held``
+    lists those that arrived, so a test can act while the bot waits for Discord."""
+
+    route: str
+    held: list[RecordedRequest] = field(default_factory=list)
+    released: asyncio.Event = field(default_factory=asyncio.Event)
+
+    def release(self) -> None:
+        self.released.set()
+
+
+@dataclass
 class RateLimitRule:
     """ "Answer 429 to the next ``remaining`` requests matching ``route``"; ``hits`` records them."""
 
@@ -144,6 +157,9 @@ class StandIn:
         self.message_files: dict[int, list[UploadedFile]] = {}
         self.interactions: dict[str, InteractionHandle] = {}
         self.rate_limits: list[RateLimitRule] = []
+        self.holds: list[Hold] = []
+        self.dm_channels: dict[int, int] = {}  # user id -> DM channel id
+        self.closed_dms: set[int] = set()
         self.expired_tokens: set[str] = set()
         self._nonces: dict[tuple[int, str], tuple[float, int]] = {}
         self._hosted: dict[str, UploadedFile] = {}
@@ -290,6 +306,33 @@ class StandIn:
         rule = RateLimitRule(route, count, retry_after, is_global)
         self.rate_limits.append(rule)
         return rule
+
+    def hold(self, route: str) -> Hold:
+        """Hold every request matching ``route`` until the returned Hold is released."""
+        hold = Hold(route)
+        self.holds.append(hold)
+        return hold
+
+    async def wait_held(self, hold: Hold, count: int = 1, timeout: float = 5.0) -> None:
+        """Wait until ``count`` requests are waiting in (or have passed) ``hold``."""
+        await self.wait_until(lambda: len(hold.held) >= count, timeout, f"{count} held requests")
+
+    def close_dms(self, user: UserSpec) -> None:
+        """The user no longer takes direct messages: sends answer 403, code 50007."""
+        self.closed_dms.add(user.id)
+
+    def delete_channel(self, channel: ChannelSpec) -> None:
+        """The channel is gone: posts to it answer 404, code 10003 (no gateway event is sent)."""
+        for guild in self.guilds:
+            if channel in guild.channels:
+                guild.channels.remove(channel)
+
+    def dm_messages(self, user: UserSpec) -> list[dict[str, Any]]:
+        """Messages the bot sent to ``user`` by direct message, oldest first."""
+        channel_id = self.dm_channels.get(user.id)
+        if channel_id is None:
+            return []
+        return [m for m in self.messages.values() if int(m["channel_id"]) == channel_id]
 
     def expire(self, handle: InteractionHandle) -> None:
         """Age an interaction past Discord's 15 minutes: its followups and edits answer 401."""
@@ -588,6 +631,11 @@ class StandIn:
             dict(request.headers),
         )
         request[RECORD] = record
+        for hold in self.holds:
+            if record.matches(hold.route):
+                hold.held.append(record)
+                await self._changed()
+                await hold.released.wait()
         rule = self._take_rate_limit(record)
         if rule is not None:
             rule.hits.append(record)
@@ -618,6 +666,7 @@ class StandIn:
             web.get(api + "/gateway", self._get_gateway),
             web.get(api + "/gateway/bot", self._get_gateway_bot),
             web.get(api + "/users/@me", self._get_me),
+            web.post(api + "/users/@me/channels", self._create_dm),
             web.get(api + "/users/{user_id}", self._get_user),
             web.get(api + "/oauth2/applications/@me", self._get_application),
             web.get(app_cmds, self._get_commands),
@@ -828,13 +877,43 @@ class StandIn:
 
     # channels
 
+    def _user(self, user_id: int) -> UserSpec | None:
+        everyone = [self.bot_user, *(u for g in self.guilds for u in g.members)]
+        return next((u for u in everyone if u.id == user_id), None)
+
+    def _dm_payload(self, user: UserSpec) -> dict[str, Any]:
+        channel_id = self.dm_channels.setdefault(user.id, snowflake())
+        return {
+            "id": str(channel_id),
+            "type": 1,
+            "recipients": [self.user_payload(user)],
+            "last_message_id": None,
+        }
+
+    def _dm_recipient(self, channel_id: int) -> int | None:
+        return next((u for u, c in self.dm_channels.items() if c == channel_id), None)
+
+    async def _create_dm(self, request: web.Request) -> web.Response:
+        """POST /users/@me/channels: the one DM channel with a user (the same id each time)."""
+        body = request[RECORD].json or {}
+        user = self._user(int(body.get("recipient_id") or 0))
+        if user is None:
+            return json_response({"message": "Invalid Recipient(s)", "code": 50033}, 400)
+        return json_response(self._dm_payload(user))
+
     async def _post_channel_message(self, request: web.Request) -> web.Response:
-        """Honours ``enforce_nonce``: a repeated nonce returns the original message."""
+        """Honours ``enforce_nonce``: a repeated nonce returns the original message. A DM
+        channel takes messages unless its user closed them (403, code 50007)."""
         record: RecordedRequest = request[RECORD]
         channel_id = int(request.match_info["channel_id"])
         found = self._find_channel(channel_id)
-        if found is None:
+        recipient = self._dm_recipient(channel_id) if found is None else None
+        if found is None and recipient is None:
             return _not_found("Unknown Channel", 10003)
+        if recipient in self.closed_dms:
+            return json_response(
+                {"message": "Cannot send messages to this user", "code": 50007}, 403
+            )
         body = record.json or {}
         nonce = body.get("nonce")
         now = time.monotonic()
@@ -842,8 +921,9 @@ class StandIn:
             seen = self._nonces.get((channel_id, str(nonce)))
             if seen and now - seen[0] < NONCE_WINDOW_SECONDS and seen[1] in self.messages:
                 return json_response(self.messages[seen[1]])
-        guild, _ = found
-        context = {"guild_id": str(guild.id), "channel_id": str(channel_id)}
+        context: dict[str, Any] = {"channel_id": str(channel_id)}
+        if found is not None:
+            context["guild_id"] = str(found[0].id)
         message = self._new_message(context, body, record.files)
         if nonce is not None:
             message["nonce"] = nonce
@@ -869,7 +949,11 @@ class StandIn:
         return web.Response(status=204)
 
     async def _get_channel(self, request: web.Request) -> web.Response:
-        found = self._find_channel(int(request.match_info["channel_id"]))
+        channel_id = int(request.match_info["channel_id"])
+        found = self._find_channel(channel_id)
+        recipient = self._dm_recipient(channel_id) if found is None else None
+        if recipient is not None:
+            return json_response(self._dm_payload(self._user(recipient)))  # type: ignore[arg-type]
         if found is None:
             return _not_found("Unknown Channel", 10003)
         return json_response(self.channel_payload(*found))
