@@ -484,3 +484,9 @@ cli.add_command(review)
 from .digest.cli import digest_command  # noqa: E402
 
 cli.add_command(digest_command)
+
+# --- Feeds in ------------------------------------------------------------------------------------
+
+from .feeds.cli import feed_command  # noqa: E402
+
+cli.add_command(feed_command)
