@@ -24,7 +24,7 @@ def check_url(text: str | None) -> str:
     url = (text or "").strip()
     parts = urlsplit(url)
     if len(url) > MAX_URL or parts.scheme.lower() not in ("http", "https") or not parts.hostname:
-        raise BadInput(f"{url[:80]!r} is not a web address", code="bad_url", value=url[:80])
+        raise BadInput(f"{url[:80]!r} is not a web address", code="bad_feed_url", value=url[:80])
     return url
 
 
