@@ -16,7 +16,6 @@ from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from html import escape
 
-import pytest
 from aiohttp import web
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
@@ -149,9 +148,8 @@ def serve_articles(server: FeedServer, numbers: range | list[int]) -> None:
         server.serve(f"/a/{n}", article_html(n), "text/html; charset=utf-8")
 
 
-@pytest.fixture
-def feed_server() -> Iterator[FeedServer]:
-    """A started FeedServer, stopped at teardown."""
+def serving() -> Iterator[FeedServer]:
+    """A started FeedServer, stopped after (for a test module's ``feed_server`` fixture)."""
     server = FeedServer().start()
     yield server
     server.stop()

@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import pytest
 from click.testing import CliRunner
-from feed_server import feed_server, rss, rss_item, serve_articles  # noqa: F401
+from feed_server import rss, rss_item, serve_articles, serving
 from sqlite_utils import Database
 
 from briefs.cli import cli
 from briefs.store import isotime, utcnow
 
 ENV = {"DEALBRIEF_ALLOW_PRIVATE_URLS": "1", "DEALBRIEF_FEED_HOST_SPACING": "0"}
+
+
+@pytest.fixture
+def feed_server():
+    yield from serving()
 
 
 def run(db_path, *args: str):

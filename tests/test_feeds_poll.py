@@ -7,8 +7,9 @@ import asyncio
 import json
 from datetime import timedelta
 
+import pytest
 from aiohttp import web
-from feed_server import BASE_TIME, article_html, feed_server, rss, rss_item, serve_articles  # noqa: F401
+from feed_server import BASE_TIME, article_html, rss, rss_item, serve_articles, serving
 
 from briefs.changes import Actor
 from briefs.feeds import store
@@ -17,6 +18,11 @@ from briefs.feeds.settings import FeedSettings
 
 SETTINGS = FeedSettings(allow_private_urls=True, host_spacing=0, retry_base=0.01, timeout=5)
 ADMIN = Actor("test:admin")
+
+
+@pytest.fixture
+def feed_server():
+    yield from serving()
 
 
 class Clock:
