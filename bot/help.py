@@ -19,6 +19,7 @@ COMMANDS = (
     ("/ingest [file]", "cmd.ingest"),
     ("/review", "cmd.review"),
     ("/digest channel|schedule|on|off|mention|preview|now|status|history", "grp.digest"),
+    ("/feed add|list|status|pause|resume|remove", "grp.feed"),
     ("/admin role", "cmd.admin.role"),
     ("/help", "cmd.help"),
 )

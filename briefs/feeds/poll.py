@@ -12,7 +12,7 @@ import asyncio
 import contextlib
 import html
 import logging
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import partial
@@ -82,9 +82,10 @@ class Poller:
         self.clock = clock
         self.extract = extract
 
-    async def poll_due(self, guild_ids: Sequence[int] | None = None) -> PollReport:
-        """Poll every feed due now (of these servers), at most ``concurrency`` at a time."""
-        feeds = await self.db_call(store.due_feeds, self.clock(), guild_ids)
+    async def poll_due(self, owns: Callable[[int], bool] | None = None) -> PollReport:
+        """Poll every feed due now (of the servers ``owns`` accepts), at most ``concurrency``
+        at a time."""
+        feeds = await self.db_call(store.due_feeds, self.clock(), owns)
         if not feeds:
             return PollReport()
         known = await self.db_call(KnownNames.from_db)

@@ -9,7 +9,7 @@ after a day of failures its server is told once.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -98,9 +98,16 @@ def check_interval(minutes: int | None) -> int:
     return minutes
 
 
-def check_backfill(count: int | None) -> int:
+def check_backfill(count: int | str | None) -> int:
+    """A count of items as given (the console passes the typed text)."""
     if count is None:
         return 0
+    if isinstance(count, str):
+        if not count.strip().isdigit():
+            raise BadInput(
+                "backfill is a number", code="bad_backfill", value=count[:20], high=MAX_BACKFILL
+            )
+        count = int(count)
     if not 0 <= count <= MAX_BACKFILL:
         raise BadInput(
             f"backfill must be 0 to {MAX_BACKFILL}",
@@ -118,7 +125,7 @@ def add_feed(
     *,
     guild_id: int = SHELL,
     interval: int | None = None,
-    backfill: int | None = None,
+    backfill: int | str | None = None,
     now: datetime,
 ) -> Feed:
     """Subscribe; the first poll (due at once) takes only what is published after ``now``,
@@ -193,11 +200,12 @@ def review_channel(db: Database, guild_id: int) -> int | None:
 # --- Polling ---------------------------------------------------------------------------------
 
 
-def due_feeds(db: Database, now: datetime, guild_ids: Sequence[int] | None = None) -> list[Feed]:
+def due_feeds(db: Database, now: datetime, owns: Callable[[int], bool] | None = None) -> list[Feed]:
+    """Active feeds whose next poll has come, of the servers ``owns`` accepts."""
     feeds = _select(
         db, "f.paused = 0 AND f.next_poll_at <= ? ORDER BY f.next_poll_at", [isotime(now)]
     )
-    return [f for f in feeds if guild_ids is None or f.guild_id in guild_ids]
+    return [f for f in feeds if owns is None or owns(f.guild_id)]
 
 
 def select_items(
