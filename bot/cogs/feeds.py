@@ -36,7 +36,7 @@ from ..format import group_messages
 from ..permissions import require_admin
 from ..review_views import ReviewView, embeds_of, review_screen
 from ..schedule import Clock
-from ..views import NONE, in_time, respond
+from ..views import NONE, in_time, report_error, respond
 from ..words import word
 from .digest import shard_owner
 
@@ -74,6 +74,13 @@ class ReviewFromFeed(
         return cls(int(match["first"]))
 
     async def callback(self, interaction: discord.Interaction) -> None:
+        """Errors are answered here: the View discord.py makes for a dynamic item only logs."""
+        try:
+            await self._open(interaction)
+        except Exception as err:
+            await report_error(interaction, err)
+
+    async def _open(self, interaction: discord.Interaction) -> None:
         await require_admin(interaction)
         bot = interaction.client
         screen = bot.db_call(review_screen, self.first - 1)  # type: ignore[attr-defined]
