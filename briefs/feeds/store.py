@@ -246,7 +246,7 @@ def take_item(
     feed: Feed,
     item: FeedItem,
     doc: Document,
-    proposals: list[Proposal],
+    proposals: list[Proposal] | None,
     now: datetime,
 ) -> int | None:
     """Store the article once and queue its proposals, and remember the item, in one
