@@ -38,7 +38,7 @@ Clock = Callable[[], datetime]
 @dataclass
 class FeedOutcome:
     feed: store.Feed
-    status: str  # taken, not_modified, failed
+    status: str  # taken, not_modified, failed (the feed's fault), error (ours)
     taken: list[int] = field(default_factory=list)  # feed item ids
     backlog: bool = False
     failure: store.Failure | None = None
@@ -94,7 +94,12 @@ class Poller:
 
             async def one(feed: store.Feed) -> FeedOutcome:
                 async with gate:
-                    return await self.poll_feed(fetcher, feed, known)
+                    try:
+                        return await self.poll_feed(fetcher, feed, known)
+                    except Exception:
+                        # Our own bug or the database: logged, and the other feeds go on.
+                        log.exception("feed %s could not be polled", feed.id)
+                        return FeedOutcome(feed, "error")
 
             outcomes = await asyncio.gather(*(one(feed) for feed in feeds))
         return PollReport(list(outcomes))
