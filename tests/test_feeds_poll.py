@@ -396,3 +396,20 @@ def test_private_article_links_are_refused_even_from_a_public_feed(db, feed_serv
     assert db.execute("SELECT status, error FROM feed_items").fetchall() == [
         ("skipped", "private_address")
     ]
+
+
+def test_the_connection_itself_refuses_a_name_that_resolves_privately(db, feed_server, monkeypatch):
+    """A name that passed the check could answer the connection's own lookup with a private
+    address (DNS rebinding): the resolver the connection uses leaves private addresses out."""
+    from briefs.feeds import fetch
+
+    async def fooled(host, port):
+        return None
+
+    monkeypatch.setattr(fetch, "check_host", fooled)
+    feed_server.serve("/feed", rss([]))
+    clock = Clock()
+    subscribe(db, f"http://localhost:{feed_server.port}/feed", clock)
+    refused = poll(db, clock, FeedSettings(host_spacing=0))
+    assert refused.outcomes[0].failure.code == "connection"
+    assert feed_server.requests == []

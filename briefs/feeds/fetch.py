@@ -20,7 +20,7 @@ from urllib.parse import urljoin, urlsplit
 import aiohttp
 
 from .settings import FeedSettings
-from .urls import PrivateAddress, check_host
+from .urls import PrivateAddress, PublicResolver, check_host
 
 CHUNK = 64 * 1024
 REDIRECTS = (301, 302, 303, 307, 308)
@@ -89,7 +89,9 @@ class Fetcher:
         self._session: aiohttp.ClientSession | None = None
 
     async def __aenter__(self) -> Fetcher:
+        resolver = None if self.settings.allow_private_urls else PublicResolver()
         self._session = aiohttp.ClientSession(
+            connector=aiohttp.TCPConnector(resolver=resolver),
             headers={"User-Agent": user_agent()},
             timeout=aiohttp.ClientTimeout(total=self.settings.timeout),
             auto_decompress=True,

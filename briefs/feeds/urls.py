@@ -8,6 +8,9 @@ import ipaddress
 import socket
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+from aiohttp.abc import ResolveResult
+from aiohttp.resolver import ThreadedResolver
+
 from ..errors import BadInput
 
 MAX_URL = 2000
@@ -64,3 +67,17 @@ async def check_host(host: str, port: int | None) -> None:
         addresses = [info[4][0] for info in infos]
     if not all(is_public(address) for address in addresses):
         raise PrivateAddress(host)
+
+
+class PublicResolver(ThreadedResolver):
+    """The addresses the connection really uses, private ones left out: a host that answered
+    the check with a public address cannot answer the connection with a private one."""
+
+    async def resolve(
+        self, host: str, port: int = 0, family: socket.AddressFamily = socket.AF_INET
+    ) -> list[ResolveResult]:
+        found = await super().resolve(host, port, family)
+        public = [info for info in found if is_public(info["host"])]
+        if not public:
+            raise OSError(f"{host} resolves only to private addresses")
+        return public
