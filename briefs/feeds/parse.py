@@ -11,6 +11,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cached_property
 from typing import Any
 from xml.sax import SAXParseException
 
@@ -39,14 +40,16 @@ class FeedItem:
     content: str | None  # the item's body (HTML or text), when the feed gives one
     content_is_html: bool = True
 
-    @property
+    @cached_property
     def text_hash(self) -> str:
         """What the item says, without its dates: the same text under a new GUID is the same item."""
         words = " ".join(plain_text(f"{self.title}\n{self.content or ''}").split())
         return hashlib.sha256(unicodedata.normalize("NFC", words).encode()).hexdigest()
 
+    @cached_property
     def identities(self) -> list[str]:
-        """Every name this item may be known by; it is new only if none was seen."""
+        """Every name this item may be known by; it is new only if none was seen (asked
+        several times per item on each poll, so worked out once)."""
         keys = [f"hash:{self.text_hash}"]
         if self.guid:
             keys.insert(0, f"guid:{self.guid}")

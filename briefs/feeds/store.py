@@ -32,6 +32,7 @@ MAX_BACKFILL = 50
 MAX_BACKOFF = timedelta(hours=6)
 NOTICE_AFTER = timedelta(days=1)
 MAX_ITEM_ATTEMPTS = 3  # an article that fails this many polls in a row is given up
+SEEN_BATCH = 500  # keys per query, well under SQLite's limit on bound parameters
 
 
 @dataclass(frozen=True)
@@ -236,9 +237,9 @@ def select_items(
 
 
 def is_seen(db: Database, feed_id: int, item: FeedItem) -> bool:
-    marks = ",".join("?" * len(item.identities()))
+    marks = ",".join("?" * len(item.identities))
     sql = f"SELECT 1 FROM feed_seen WHERE feed_id = ? AND key IN ({marks})"
-    return db.execute(sql, [feed_id, *item.identities()]).fetchone() is not None
+    return db.execute(sql, [feed_id, *item.identities]).fetchone() is not None
 
 
 def take_item(
@@ -274,7 +275,7 @@ def skip_item(db: Database, feed: Feed, item: FeedItem, reason: str, now: dateti
 
 def item_failed(db: Database, feed: Feed, item: FeedItem, reason: str, now: datetime) -> bool:
     """Count a failed attempt at an item's article; True when it is now given up."""
-    key = item.identities()[0]
+    key = item.identities[0]
     with writing(db):
         row = db.execute(
             "SELECT id, attempts FROM feed_items WHERE feed_id = ? AND status = 'failing' "
@@ -409,14 +410,26 @@ def _select(db: Database, where: str, params: list) -> list[Feed]:
 
 def _unseen(db: Database, feed_id: int, items: Sequence[FeedItem]) -> list[FeedItem]:
     """Items none of whose keys was seen; a feed listing one item twice gives it once."""
-    fresh, keys = [], set()
+    keys = _seen_keys(db, feed_id, [key for item in items for key in item.identities])
+    fresh = []
     for item in items:
-        mine = set(item.identities())
-        if mine & keys or is_seen(db, feed_id, item):
+        mine = set(item.identities)
+        if mine & keys:
             continue
         keys |= mine
         fresh.append(item)
     return fresh
+
+
+def _seen_keys(db: Database, feed_id: int, keys: list[str]) -> set[str]:
+    """Which of ``keys`` the feed has seen, a few hundred per query."""
+    found: set[str] = set()
+    for start in range(0, len(keys), SEEN_BATCH):
+        chunk = keys[start : start + SEEN_BATCH]
+        marks = ",".join("?" * len(chunk))
+        sql = f"SELECT key FROM feed_seen WHERE feed_id = ? AND key IN ({marks})"
+        found |= {row[0] for row in db.execute(sql, [feed_id, *chunk])}
+    return found
 
 
 def _published_key(item: FeedItem) -> str:
@@ -424,7 +437,7 @@ def _published_key(item: FeedItem) -> str:
 
 
 def _remember(db: Database, feed_id: int, item: FeedItem, item_id: int | None) -> None:
-    for key in item.identities():
+    for key in item.identities:
         db.execute(
             "INSERT OR IGNORE INTO feed_seen (feed_id, key, item_id) VALUES (?, ?, ?)",
             [feed_id, key, item_id],
@@ -444,7 +457,7 @@ def _item_row(
 ) -> int:
     db.execute(
         "DELETE FROM feed_items WHERE feed_id = ? AND status = 'failing' AND item_key = ?",
-        [feed.id, item.identities()[0]],
+        [feed.id, item.identities[0]],
     )
     cursor = db.execute(
         "INSERT INTO feed_items (feed_id, guild_id, status, item_key, title, link, source_id, "
@@ -453,7 +466,7 @@ def _item_row(
             feed.id,
             feed.guild_id,
             status,
-            item.identities()[0],
+            item.identities[0],
             item.title,
             item.link,
             source_id,
