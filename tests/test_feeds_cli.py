@@ -103,3 +103,17 @@ def test_a_feed_is_added_once(tmp_path):
     assert run(db_path, "add", "https://example.org/feed").exit_code == 0
     again = run(db_path, "add", "https://example.org/feed")
     assert again.exit_code == 1 and "already" in again.output
+
+
+def test_the_console_manages_the_shells_feeds(db):
+    from bot.console import answer
+
+    added = answer(db, "/feed add url:https://example.org/rss backfill:2 interval:15")
+    assert "Feed #1 added" in added and "2 newest items" in added
+    assert "every 15 min" in answer(db, "/feed list")
+    assert "paused" in answer(db, "/feed pause feed:1")
+    assert "Paused" in answer(db, "/feed status feed:1")
+    assert "0 to 50" in answer(db, "/feed add url:https://example.org/other backfill:many")
+    assert "no feed #4" in answer(db, "/feed remove feed:4")
+    assert "removed" in answer(db, "/feed remove feed:1")
+    assert db.execute("SELECT count(*) FROM feeds").fetchone()[0] == 0

@@ -413,3 +413,26 @@ def test_the_connection_itself_refuses_a_name_that_resolves_privately(db, feed_s
     refused = poll(db, clock, FeedSettings(host_spacing=0))
     assert refused.outcomes[0].failure.code == "connection"
     assert feed_server.requests == []
+
+
+def test_an_article_failing_for_now_is_retried_then_given_up(db, feed_server):
+    serve_articles(feed_server, range(1))
+    feed_server.route("/a/1", lambda request: _status(503))
+    later = BASE_TIME + timedelta(days=31)
+    items = [rss_item(0, feed_server, published=later), rss_item(1, feed_server, published=later)]
+    feed_server.serve("/feed", rss(items), etag='"same"')
+    clock = Clock()
+    feed = subscribe(db, feed_server.url("/feed"), clock)
+    settings = FeedSettings(allow_private_urls=True, host_spacing=0, retry_base=0.01, retries=0)
+    taken = []
+    for _ in range(4):
+        taken.append(poll(db, clock, settings).taken)
+        clock.advance(minutes=61)
+    assert taken == [1, 0, 0, 0]
+    assert len(feed_server.hits("/a/1")) == store.MAX_ITEM_ATTEMPTS
+    # While the article was being retried, the feed was asked for in full, not conditionally.
+    asked = [h.get("If-None-Match") for h in feed_server.hits("/feed")]
+    assert asked == [None, None, None, '"same"']
+    rows = db.execute("SELECT title, status, error FROM feed_items ORDER BY id").fetchall()
+    assert rows == [("Item 0", "taken", None), ("Item 1", "skipped", "http_503")]
+    assert store.get_feed(db, store.SHELL, feed.id).last_error is None

@@ -33,6 +33,7 @@ log = logging.getLogger("dealbrief.feeds")
 DbCall = Callable[..., Awaitable[Any]]
 Extract = Callable[[bytes, str, KnownNames], Awaitable[tuple[Document, list[Proposal]]]]
 Clock = Callable[[], datetime]
+RETRY = -1  # what _take returns for an item whose article failed for now
 
 
 @dataclass
@@ -121,18 +122,22 @@ class Poller:
         chosen = await self.db_call(
             store.select_items, feed, parsed.items, self.clock(), self.settings.items_per_poll
         )
-        taken = []
+        taken, retrying = [], False
         for item in chosen.take:
             item_id = await self._take(fetcher, feed, parsed.title, item, known)
-            if item_id is not None:
+            if item_id == RETRY:
+                retrying = True
+            elif item_id is not None:
                 taken.append(item_id)
+        # Items left for later (too many, or an article that failed for now) need the whole
+        # feed again next time, not a "not modified".
         success = partial(
             store.record_success,
             title=parsed.title,
             etag=fetched.etag,
             last_modified=fetched.last_modified,
             moved_to=fetched.moved_to,
-            backlog=chosen.backlog,
+            backlog=chosen.backlog or retrying,
         )
         await self.db_call(success, feed, self.clock())
         return FeedOutcome(feed, "taken", taken, chosen.backlog)
@@ -145,7 +150,8 @@ class Poller:
         item: FeedItem,
         known: KnownNames,
     ) -> int | None:
-        """One item: its article read and stored, or counted as a failed attempt."""
+        """One item: its article read and stored (the feed item's id), given up (None), or
+        counted as a failed attempt to retry on the next poll (RETRY)."""
         if not item.usable:
             await self.db_call(store.skip_item, feed, item, "no_link", self.clock())
             return None
@@ -155,7 +161,8 @@ class Poller:
             reason = getattr(err, "code", "unreadable")
             log.info("feed %s item %s not taken: %s", feed.id, item.link or item.guid, reason)
             if isinstance(err, FetchError) and err.transient:
-                await self.db_call(store.item_failed, feed, item, reason, self.clock())
+                given_up = await self.db_call(store.item_failed, feed, item, reason, self.clock())
+                return None if given_up else RETRY
             else:
                 await self.db_call(store.skip_item, feed, item, reason, self.clock())
             return None
