@@ -436,3 +436,24 @@ def test_an_article_failing_for_now_is_retried_then_given_up(db, feed_server):
     rows = db.execute("SELECT title, status, error FROM feed_items ORDER BY id").fetchall()
     assert rows == [("Item 0", "taken", None), ("Item 1", "skipped", "http_503")]
     assert store.get_feed(db, store.SHELL, feed.id).last_error is None
+
+
+def test_a_feed_that_breaks_our_own_code_does_not_stop_the_others(db, feed_server, monkeypatch):
+    serve_articles(feed_server, range(2))
+    later = BASE_TIME + timedelta(days=31)
+    feed_server.serve("/one", rss([rss_item(0, feed_server, published=later)]))
+    feed_server.serve("/two", rss([rss_item(1, feed_server, published=later)]))
+    clock = Clock()
+    first = subscribe(db, feed_server.url("/one"), clock)
+    subscribe(db, feed_server.url("/two"), clock)
+    real = store.select_items
+
+    def broken_for_the_first(db, feed, *args):
+        if feed.id == first.id:
+            raise RuntimeError("a bug")
+        return real(db, feed, *args)
+
+    monkeypatch.setattr(store, "select_items", broken_for_the_first)
+    report = poll(db, clock)
+    assert sorted(o.status for o in report.outcomes) == ["error", "taken"]
+    assert titles(db) == ["Item 1"]
