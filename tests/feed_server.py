@@ -153,3 +153,16 @@ def serving() -> Iterator[FeedServer]:
     server = FeedServer().start()
     yield server
     server.stop()
+
+
+class Clock:
+    """An injected clock the test moves by hand, a month after the items' base time."""
+
+    def __init__(self) -> None:
+        self.now = BASE_TIME + timedelta(days=30)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        self.now += timedelta(**delta)

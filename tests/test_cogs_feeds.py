@@ -10,7 +10,7 @@ import pytest
 from cog_world import button
 from discord_standin import MANAGE_GUILD
 from discord_standin.interactions import CHANNEL_MESSAGE
-from feed_server import BASE_TIME, rss, rss_item, serve_articles, serving
+from feed_server import Clock, rss, rss_item, serve_articles, serving
 
 from bot.cogs.feeds import JOB_ID, FeedsCog
 from bot.words import word
@@ -22,14 +22,6 @@ SETTINGS = FeedSettings(allow_private_urls=True, host_spacing=0, retry_base=0.01
 @pytest.fixture
 def feed_server():
     yield from serving()
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = BASE_TIME + timedelta(days=30)
-
-    def __call__(self):
-        return self.now
 
 
 @pytest.fixture

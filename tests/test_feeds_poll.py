@@ -9,7 +9,7 @@ from datetime import timedelta
 
 import pytest
 from aiohttp import web
-from feed_server import BASE_TIME, article_html, rss, rss_item, serve_articles, serving
+from feed_server import BASE_TIME, Clock, article_html, rss, rss_item, serve_articles, serving
 
 from briefs.changes import Actor
 from briefs.feeds import store
@@ -23,19 +23,6 @@ ADMIN = Actor("test:admin")
 @pytest.fixture
 def feed_server():
     yield from serving()
-
-
-class Clock:
-    """An injected clock the test moves by hand."""
-
-    def __init__(self) -> None:
-        self.now = BASE_TIME + timedelta(days=30)
-
-    def __call__(self):
-        return self.now
-
-    def advance(self, **delta) -> None:
-        self.now += timedelta(**delta)
 
 
 def poller(db, clock: Clock, settings: FeedSettings = SETTINGS) -> Poller:
