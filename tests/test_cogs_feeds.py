@@ -10,6 +10,7 @@ import pytest
 from cog_world import button
 from discord_standin import MANAGE_GUILD
 from discord_standin.interactions import CHANNEL_MESSAGE
+from discord_standin.models import EMBED_LINKS
 from feed_server import Clock, rss, rss_item, serve_articles, serving
 
 from bot.cogs.feeds import JOB_ID, FeedsCog
@@ -141,3 +142,14 @@ async def test_a_failing_feed_gives_one_notice_after_a_day(world, standin, feed_
     assert "failing since" in notices[0]["embeds"][0]["description"]
     status = await slash(standin, "feed status")
     assert "Last error: the feed is gone (404)" in status and "Next poll" in status
+
+
+async def test_a_review_channel_the_bot_cannot_post_in_is_refused(start_bot, standin, db):
+    standin.guild.everyone_permissions &= ~EMBED_LINKS
+    await start_bot(cogs=[lambda bot: FeedsCog(bot, settings=SETTINGS)])
+    deals = standin.guild.channel("deals")
+    refused = await slash(
+        standin, "feed add", {"url": "https://example.org/rss", "review_channel": deals}
+    )
+    assert "cannot post new proposals in #deals" in refused and "Embed Links" in refused
+    assert count(db, "feeds") == 0 and count(db, "feed_channels") == 0

@@ -14,6 +14,7 @@ import asyncio
 import logging
 import re
 from datetime import UTC
+from typing import Any
 
 import discord
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -21,6 +22,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from discord import app_commands
 from discord.ext import commands
 
+from briefs.errors import Forbidden
 from briefs.feeds import posts, store
 from briefs.feeds.poll import Poller, PollReport
 from briefs.feeds.settings import FeedSettings
@@ -45,6 +47,7 @@ log = logging.getLogger("dealbrief.bot.feeds")
 SWEEP_SECONDS = 60
 READY_POLL_SECONDS = 0.5
 JOB_ID = "feeds-poll"
+REVIEW_PERMISSIONS = ("view_channel", "send_messages", "embed_links")
 Interval = app_commands.Range[int, INTERVALS[0], INTERVALS[1]]
 Backfill = app_commands.Range[int, 0, MAX_BACKFILL]
 FeedNumber = app_commands.Range[int, 1, 2**53]
@@ -87,6 +90,22 @@ class ReviewFromFeed(
         pages, queued = await in_time(interaction, screen, ephemeral=True)
         view = ReviewView(bot, interaction.user.id, queued) if queued else None  # type: ignore[arg-type]
         await respond(interaction, embeds_of(pages), view=view, ephemeral=True)
+
+
+def check_review_channel(channel: Any) -> None:
+    """Refuse, before subscribing, a review channel the bot could not post its message in."""
+    guild = getattr(channel, "guild", None)
+    if guild is None or guild.me is None:
+        return
+    allowed = channel.permissions_for(guild.me)
+    missing = [name for name in REVIEW_PERMISSIONS if not getattr(allowed, name)]
+    if missing:
+        raise Forbidden(
+            f"cannot post in #{channel.name}",
+            code="feed_channel_refused",
+            channel=channel.name,
+            missing=missing,
+        )
 
 
 class FeedsCog(commands.Cog):
@@ -242,6 +261,8 @@ class FeedsCog(commands.Cog):
         guild_id = interaction.guild_id or 0
         has_one = await self.bot.db_call(store.review_channel, guild_id)  # type: ignore[attr-defined]
         chosen = channel if review_channel is not None or has_one is None else None
+        if chosen is not None:
+            check_review_channel(chosen)
         work = self.bot.db_call(  # type: ignore[attr-defined]
             feed_answers.add,
             guild_id,
