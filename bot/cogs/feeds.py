@@ -27,6 +27,9 @@ from briefs.feeds import posts, store
 from briefs.feeds.poll import Poller, PollReport
 from briefs.feeds.settings import FeedSettings
 from briefs.feeds.store import INTERVALS, MAX_BACKFILL, Failure
+from briefs.ingest.orgs import KnownNames
+from briefs.ingest.proposal import Proposal
+from briefs.ingest.read import Document
 from briefs.ingest.review import read_and_extract
 from briefs.render import render_template
 from briefs.store import utcnow
@@ -132,7 +135,10 @@ class FeedsCog(commands.Cog):
         self._cycle_lock = asyncio.Lock()
         self._first: asyncio.Task | None = None
 
-    async def _extract(self, data: bytes, filename: str, known):  # type: ignore[no-untyped-def]
+    async def _extract(
+        self, data: bytes, filename: str, known: KnownNames
+    ) -> tuple[Document, list[Proposal]]:
+        """Reading and extraction hold the GIL for a while: a worker process, not the loop."""
         return await self.bot.run_in_worker(read_and_extract, data, filename, known)  # type: ignore[attr-defined]
 
     async def cog_load(self) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlite_utils import Database
@@ -68,7 +68,6 @@ class Selection:
 
     take: list[FeedItem]
     backlog: bool
-    baseline: int = 0  # items a new subscription passed over
 
 
 @dataclass
@@ -78,7 +77,7 @@ class Failure:
     feed: Feed
     code: str
     notice: bool = False
-    channel_id: int | None = field(default=None)
+    channel_id: int | None = None
 
 
 # --- Subscribing -----------------------------------------------------------------------------
@@ -233,7 +232,7 @@ def select_items(
                 _remember(db, feed.id, item, None)
             db.execute("UPDATE feeds SET baselined = 1 WHERE id = ?", [feed.id])
     ordered = sorted(fresh, key=_published_key)
-    return Selection(ordered[:limit], len(ordered) > limit, len(passed))
+    return Selection(ordered[:limit], len(ordered) > limit)
 
 
 def is_seen(db: Database, feed_id: int, item: FeedItem) -> bool:
