@@ -32,7 +32,8 @@ from briefs import render
 from briefs.actions.facts import FORM_FIELDS, FactForm
 from briefs.changes import Actor
 from briefs.errors import BadInput, DealbriefError, NotFound
-from briefs.store import is_initialised, open_db
+from briefs.feeds.store import SHELL
+from briefs.store import is_initialised, open_db, utcnow
 from briefs.text import MAX_LONG_FIELD, clean, parse_id
 from briefs.watch.content import render_answer
 from briefs.watch.watches import (
@@ -44,7 +45,7 @@ from briefs.watch.watches import (
     remove_watch,
 )
 
-from . import analytics_answers, answers
+from . import analytics_answers, answers, feed_answers
 from .errors import UNEXPECTED_TEMPLATE, new_error_id
 from .help import command_list
 
@@ -93,6 +94,15 @@ COMMANDS: dict[str, Spec] = {
     "fact history": Spec(("fact", "company"), frozenset({"fact"})),
     "company add": Spec(("name", "country", "sector", "description")),
     "company alias": Spec(("company", "alias", "kind")),
+    "feed add": Spec(
+        ("url", "review_channel", "interval", "backfill"),
+        frozenset({"review_channel", "interval"}),
+    ),
+    "feed list": Spec(),
+    "feed status": Spec(("feed",), frozenset({"feed"})),
+    "feed pause": Spec(("feed",), frozenset({"feed"})),
+    "feed resume": Spec(("feed",), frozenset({"feed"})),
+    "feed remove": Spec(("feed",), frozenset({"feed"})),
     "watch add": Spec(("company", "sector", "keyword", "min_upfront", "channel")),
     "watch list": Spec(),
     "watch remove": Spec(("id",), frozenset({"id"})),
@@ -301,6 +311,30 @@ _HANDLERS: dict[str, Handler] = {
         o.get("kind"),
         FLAVOUR,
     ),
+    # The console's feeds are the command line's (no Discord server).
+    "feed add": lambda db, o: [
+        feed_answers.add(
+            db,
+            SHELL,
+            Actor.shell(),
+            _required(o, "url"),
+            o.get("interval"),
+            o.get("backfill"),
+            o.get("review_channel"),
+            None,
+            utcnow(),
+            FLAVOUR,
+        )
+    ],
+    "feed list": lambda db, o: [feed_answers.listing(db, SHELL, FLAVOUR)],
+    "feed status": lambda db, o: [feed_answers.status(db, SHELL, o.get("feed"), FLAVOUR)],
+    "feed pause": lambda db, o: [
+        feed_answers.pause(db, SHELL, _required(o, "feed"), True, utcnow(), FLAVOUR)
+    ],
+    "feed resume": lambda db, o: [
+        feed_answers.pause(db, SHELL, _required(o, "feed"), False, utcnow(), FLAVOUR)
+    ],
+    "feed remove": lambda db, o: [feed_answers.remove(db, SHELL, _required(o, "feed"), FLAVOUR)],
 }
 
 

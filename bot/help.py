@@ -23,6 +23,7 @@ COMMANDS = (
     ("/review", "cmd.review"),
     ("/digest channel|schedule|on|off|mention|preview|now|status|history", "grp.digest"),
     ("/export [format] [company] [kind] [sector] [since] [until] [flow]", "cmd.export"),
+    ("/feed add|list|status|pause|resume|remove", "grp.feed"),
     ("/admin role", "cmd.admin.role"),
     ("/watch add|list|remove", "grp.watch"),
     ("/help", "cmd.help"),

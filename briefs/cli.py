@@ -404,3 +404,9 @@ for command in ANALYTICS_COMMANDS:
 from .watch.cli import watch_group  # noqa: E402
 
 cli.add_command(watch_group)
+
+# --- Feeds in ------------------------------------------------------------------------------------
+
+from .feeds.cli import feed_command  # noqa: E402
+
+cli.add_command(feed_command)

@@ -578,30 +578,92 @@ def m012_fact_sources(db: Database) -> None:
 
 
 @migrations()
-def m015_analytics_indexes(db: Database) -> None:
-    """Deals by sector and by party, for league tables, benchmarks and comparables.
+def m013_feeds(db: Database) -> None:
+    """Feed subscriptions, what each has taken, and the review posts that announce it.
 
-    Comparables read a deal's own sector first, and tables narrowed to a sector read only its
-    deals (``facts_sector_kind``). A league table counts each party's deals before it sums any
-    terms; the party indexes hold every column that count reads (kind, party, removal, date),
-    so it never visits the table's rows.
+    ``feed_seen`` holds every key an item was known by (its GUID, its normalised link, the hash
+    of its text), so an item is taken once even when a feed rewrites its dates, reorders its
+    items or changes one of the three. ``feed_items`` is what was taken (or given up) and which
+    review post announced it; ``feed_posts`` is that post's ledger, claimed before it is sent.
     """
-    db.execute("CREATE INDEX facts_sector_kind ON facts(sector, kind)")
-    for party in ("licensor", "licensee"):
-        db.execute(
-            f"CREATE INDEX facts_{party}_deals ON facts(kind, {party}_id, deleted_at, period_start)"
+    db.execute(
+        """
+        CREATE TABLE feeds (
+            id INTEGER PRIMARY KEY,
+            guild_id INTEGER NOT NULL DEFAULT 0,
+            url TEXT NOT NULL,
+            added_url TEXT NOT NULL,
+            title TEXT,
+            interval_minutes INTEGER NOT NULL,
+            backfill INTEGER NOT NULL DEFAULT 0,
+            paused INTEGER NOT NULL DEFAULT 0,
+            baselined INTEGER NOT NULL DEFAULT 0,
+            etag TEXT,
+            last_modified TEXT,
+            added_at TEXT NOT NULL,
+            added_by TEXT,
+            next_poll_at TEXT NOT NULL,
+            last_poll_at TEXT,
+            last_success_at TEXT,
+            last_error TEXT,
+            last_error_at TEXT,
+            failing_since TEXT,
+            failures INTEGER NOT NULL DEFAULT 0,
+            failure_noticed INTEGER NOT NULL DEFAULT 0,
+            UNIQUE (guild_id, url)
         )
-
-
-@migrations()
-def m017_web_views(db: Database) -> None:
-    """What the read-only web view shows: vocabulary labels and the views of deals and sources
-    (``briefs/web/schema.py``), made here because the web view may not write."""
-    from .web import schema
-
-    for statement in schema.statements():
-        db.execute(statement)
-    schema.refresh_labels(db)
+        """
+    )
+    db.execute("CREATE INDEX feeds_due ON feeds(paused, next_poll_at)")
+    db.execute(
+        """
+        CREATE TABLE feed_items (
+            id INTEGER PRIMARY KEY,
+            feed_id INTEGER REFERENCES feeds(id) ON DELETE SET NULL,
+            guild_id INTEGER NOT NULL DEFAULT 0,
+            status TEXT NOT NULL,
+            item_key TEXT,
+            title TEXT,
+            link TEXT,
+            source_id INTEGER REFERENCES sources(id),
+            proposal_ids TEXT NOT NULL DEFAULT '[]',
+            attempts INTEGER NOT NULL DEFAULT 0,
+            error TEXT,
+            post_id INTEGER REFERENCES feed_posts(id),
+            taken_at TEXT NOT NULL
+        )
+        """
+    )
+    db.execute("CREATE INDEX feed_items_unposted ON feed_items(guild_id, post_id, status)")
+    db.execute(
+        """
+        CREATE TABLE feed_seen (
+            feed_id INTEGER NOT NULL REFERENCES feeds(id) ON DELETE CASCADE,
+            key TEXT NOT NULL,
+            item_id INTEGER REFERENCES feed_items(id),
+            PRIMARY KEY (feed_id, key)
+        )
+        """
+    )
+    db.execute(
+        "CREATE TABLE feed_channels (guild_id INTEGER PRIMARY KEY, channel_id INTEGER NOT NULL)"
+    )
+    db.execute(
+        """
+        CREATE TABLE feed_posts (
+            id INTEGER PRIMARY KEY,
+            guild_id INTEGER NOT NULL,
+            channel_id INTEGER NOT NULL,
+            status TEXT NOT NULL,
+            nonce TEXT NOT NULL,
+            message_id INTEGER,
+            claimed_at TEXT NOT NULL,
+            lease_until TEXT NOT NULL,
+            posted_at TEXT,
+            error TEXT
+        )
+        """
+    )
 
 
 @migrations()
@@ -673,3 +735,30 @@ def m014_watches(db: Database) -> None:
         "INSERT INTO watch_state (name, value) "
         "SELECT 'cursor', coalesce(max(id), 0) FROM audit UNION ALL SELECT 'version', 0"
     )
+
+
+@migrations()
+def m015_analytics_indexes(db: Database) -> None:
+    """Deals by sector and by party, for league tables, benchmarks and comparables.
+
+    Comparables read a deal's own sector first, and tables narrowed to a sector read only its
+    deals (``facts_sector_kind``). A league table counts each party's deals before it sums any
+    terms; the party indexes hold every column that count reads (kind, party, removal, date),
+    so it never visits the table's rows.
+    """
+    db.execute("CREATE INDEX facts_sector_kind ON facts(sector, kind)")
+    for party in ("licensor", "licensee"):
+        db.execute(
+            f"CREATE INDEX facts_{party}_deals ON facts(kind, {party}_id, deleted_at, period_start)"
+        )
+
+
+@migrations()
+def m017_web_views(db: Database) -> None:
+    """What the read-only web view shows: vocabulary labels and the views of deals and sources
+    (``briefs/web/schema.py``), made here because the web view may not write."""
+    from .web import schema
+
+    for statement in schema.statements():
+        db.execute(statement)
+    schema.refresh_labels(db)
