@@ -1,7 +1,9 @@
-"""The ``dealbrief`` command: the CLI of ``briefs.cli`` plus ``dealbrief bot``.
+"""``dealbrief bot``: the Discord bot, or the local console without a token.
 
 The bot command lives here, not in ``briefs/``, because ``briefs/`` never imports discord;
-this keeps the whole command line in one program.
+``briefs.cli`` names it in its table of commands, so the whole command line is one program
+that imports discord only when this command runs. ``cli`` is that program, for callers that
+import it from here.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ import discord
 from click.decorators import FC
 from discord.http import Route
 
-from briefs.cli import cli
+from briefs.cli import cli  # noqa: F401  (the program, for those who import it from here)
 from briefs.errors import DealbriefError
 from briefs.render import render_error, render_template, to_text
 
@@ -44,7 +46,7 @@ def _file_option(flag: str, name: str, help: str) -> Callable[[FC], FC]:
     )
 
 
-@cli.command("bot")
+@click.command("bot")
 @_file_option(
     "--db", "db_path", "Database file (also accepted before the command: dealbrief --db FILE bot)."
 )

@@ -1,7 +1,9 @@
 """The ``dealbrief`` command line: each command is a few lines over the domain functions.
 
-Other modules add their own commands with ``cli.add_command(...)``; importing this module has
-no side effects. Every :class:`DealbriefError` becomes one line on stderr and exit status 1.
+Commands that live in modules of their own are named in :data:`COMMANDS` and imported only
+when they run, so a lookup does not wait for the bot, the charts or the HTML reader (see
+``briefs/lazy_group.py``); importing this module has no side effects. Every
+:class:`DealbriefError` becomes one line on stderr and exit status 1.
 """
 
 from __future__ import annotations
@@ -17,9 +19,6 @@ from pathlib import Path
 from typing import Any
 
 import click
-from rich.console import Console
-from rich.table import Table
-from rich.text import Text
 from sqlite_utils import Database
 
 from . import names, queries, render, vocab
@@ -29,6 +28,7 @@ from .changes import Actor
 from .cli_options import ALIAS_KIND, fact_options, source_options
 from .curated import load_curated
 from .errors import BadInput, DealbriefError, NotFound
+from .lazy_group import LazyGroup
 from .model import FIGURE_ROLES, Fact
 from .search_filters import parse_filters
 from .store import database_problem, is_initialised, open_db, resolve_path
@@ -37,8 +37,17 @@ from .text import parse_id
 EXIT_USER_ERROR = 1
 EXIT_DATABASE_ERROR = 3
 
+# The commands kept in modules of their own: name -> "module:attribute" of the click command.
+# Each is imported only when it runs (or --help lists it). A new command is one line here.
+COMMANDS = {
+    "bot": "bot.entry:bot_command",
+    "digest": "briefs.digest.cli:digest_command",
+    "ingest": "briefs.ingest.commands:ingest",
+    "review": "briefs.ingest.commands:review",
+}
 
-class DealbriefGroup(click.Group):
+
+class DealbriefGroup(LazyGroup):
     """A click group that turns domain errors into one rendered line instead of a traceback."""
 
     def invoke(self, ctx: click.Context) -> Any:
@@ -60,7 +69,11 @@ def echo(pages: list[render.Page]) -> None:
     click.echo(render.to_text(pages).rstrip())
 
 
-@click.group(cls=DealbriefGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(
+    cls=DealbriefGroup,
+    lazy_commands=COMMANDS,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
 @click.version_option(package_name="dealbrief")
 @click.option(
     "--db",
@@ -90,6 +103,8 @@ def ready_db(ctx: click.Context) -> Database:
 @click.pass_context
 def init(ctx: click.Context) -> None:
     """Create the database and load the curated data (safe to run again)."""
+    from rich.console import Console  # here: only the commands that draw pay for rich
+
     db = open_db(ctx.obj["db_path"])
     with Console(stderr=True).status(render.notice("loading")):
         report = load_curated(db, actor=Actor.curated())
@@ -164,6 +179,10 @@ def stats(
     result = queries.stats(db, granularity=granularity, period=period, sector=sector, flow=flow)
     header, rows = render.stats_table(result)
     if rows:
+        from rich.console import Console  # here: only the commands that draw pay for rich
+        from rich.table import Table
+        from rich.text import Text
+
         table = Table(*header)
         for row in rows:
             table.add_row(*(Text(cell) for cell in row))  # Text: no rich markup from data
@@ -470,17 +489,3 @@ def facts_csv(facts: list[Fact]) -> str:
     writer.writeheader()
     writer.writerows(csv_row(f) for f in facts)
     return buffer.getvalue()
-
-
-# --- Ingestion: documents in, proposals to review ----------------------------------------------
-
-from .ingest.commands import ingest, review  # noqa: E402  (registered after the core commands)
-
-cli.add_command(ingest)
-cli.add_command(review)
-
-# --- The weekly digest as text --------------------------------------------------------------
-
-from .digest.cli import digest_command  # noqa: E402
-
-cli.add_command(digest_command)
