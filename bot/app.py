@@ -33,6 +33,7 @@ from discord.http import Route
 from sqlite_utils import Database
 
 from briefs import curated
+from briefs.db_lock import DatabaseLock
 from briefs.errors import DealbriefError
 from briefs.store import is_initialised, open_db
 
@@ -191,6 +192,7 @@ class DealBotBase:
         self.config = config
         self.db_path = config.db_path
         self.database = DatabaseThreads(config.db_path)
+        self.db_lock = DatabaseLock(config.db_path)
         self._workers: ProcessPoolExecutor | None = None
         self._saved_endpoints: tuple[str, yarl.URL] | None = None
         self.tree.error(on_app_command_error)  # type: ignore[attr-defined]
@@ -235,6 +237,7 @@ class DealBotBase:
     # --- start-up -------------------------------------------------------------------------
 
     async def login(self, token: str) -> None:
+        self.db_lock.shared()  # a restore now waits for this bot to stop, and the reverse
         self._point_rest_at_api_base()
         await super().login(token)  # type: ignore[misc]
 
@@ -283,6 +286,7 @@ class DealBotBase:
             self._workers.shutdown(wait=False, cancel_futures=True)
         await super().close()  # type: ignore[misc]
         self._restore_endpoints()
+        self.db_lock.release()
 
 
 def prepare_database(db: Database, load_curated: bool) -> None:

@@ -20,6 +20,7 @@ from click.decorators import FC
 from discord.http import Route
 
 from briefs.cli import cli  # noqa: F401  (the program, for those who import it from here)
+from briefs.db_lock import DatabaseLock
 from briefs.errors import DealbriefError
 from briefs.render import render_error, render_template, to_text
 
@@ -84,8 +85,9 @@ def bot_command(
     except DealbriefError as err:
         raise click.ClickException(to_text(render_error(err, flavour="text")).strip()) from None
     if not config.token:
-        click.echo(to_text(render_template(NO_TOKEN_TEMPLATE, "text")).strip())
-        sys.exit(run_console(config.db_path, input=sys.stdin, output=sys.stdout))
+        with DatabaseLock(config.db_path).shared():
+            click.echo(to_text(render_template(NO_TOKEN_TEMPLATE, "text")).strip())
+            sys.exit(run_console(config.db_path, input=sys.stdin, output=sys.stdout))
     run_bot(config)
 
 

@@ -37,6 +37,8 @@ COMMANDS = {
     "init": "briefs.cli_facts:init",
     "fact": "briefs.cli_facts:fact",
     "company": "briefs.cli_facts:company",
+    "backup": "briefs.backup_cli:backup_command",
+    "restore": "briefs.backup_cli:restore_command",
     "bot": "bot.entry:bot_command",
     "digest": "briefs.digest.cli:digest_command",
     "ingest": "briefs.ingest.commands:ingest",

@@ -645,9 +645,10 @@ def render_load_report(report: Any, *, flavour: str = "discord") -> list[Page]:
     return render_template("load_report.j2", flavour, report=report)
 
 
-def notice(what: str, **params: Any) -> str:
-    """A one-line message of the command line ("loading", "exported"), as plain text."""
-    text = environment("text").get_template("notice.j2").render(what=what, **params).strip()
+def notice(what: str, *, template: str = "notice.j2", **params: Any) -> str:
+    """A one-line message of the command line ("loading", "exported"), as plain text; a
+    command with lines of its own keeps them in its own ``template``."""
+    text = environment("text").get_template(template).render(what=what, **params).strip()
     if not text:
         raise ValueError(f"no notice called {what!r}")
     return text
