@@ -19,6 +19,7 @@ from briefs.store import resolve_path
 
 DEFAULT_CONFIG_FILE = Path("dealbrief.toml")
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+LOG_FORMATS = ("text", "json")
 
 # environment variable -> field
 ENVIRONMENT = {
@@ -31,6 +32,8 @@ ENVIRONMENT = {
     "DEALBRIEF_SHARD_IDS": "shard_ids",
     "DEALBRIEF_COGS": "cogs",
     "DEALBRIEF_LOG_LEVEL": "log_level",
+    "DEALBRIEF_LOG_FORMAT": "log_format",
+    "DEALBRIEF_HEALTH_PORT": "health_port",
 }
 
 
@@ -41,7 +44,9 @@ class BotConfig:
     ``api_base`` and ``gateway_url`` point the bot somewhere other than discord.com (the
     test suite's loopback Discord). ``guild_ids`` syncs commands to those servers only, which
     Discord applies at once (global commands can take a while): handy while developing.
-    ``cogs`` None means every module in ``bot.cogs``.
+    ``cogs`` None means every module in ``bot.cogs``. ``log_format`` "json" writes one JSON
+    object per log line; ``health_port`` serves ``/healthz`` and ``/readyz`` on 127.0.0.1
+    (0: any free port), none when None.
     """
 
     token: str | None = None
@@ -53,6 +58,8 @@ class BotConfig:
     shard_ids: list[int] | None = None
     cogs: list[str] | None = None
     log_level: str = "INFO"
+    log_format: str = "text"
+    health_port: int | None = None
     load_curated: bool = True
 
     @property
@@ -91,6 +98,18 @@ def _convert(name: str, value: Any) -> Any:
                 f"unknown log level {value}", code="bad_setting", field=name, value=value
             )
         return level
+    if name == "log_format":
+        log_format = str(value).lower()
+        if log_format not in LOG_FORMATS:
+            raise BadInput(
+                f"unknown log format {value}", code="bad_setting", field=name, value=value
+            )
+        return log_format
+    if name == "health_port":
+        (port,) = parse_ids([value], name)
+        if not 0 <= port <= 65535:
+            raise BadInput(f"no port {port}", code="bad_setting", field=name, value=str(value))
+        return port
     if name == "load_curated":
         return value if isinstance(value, bool) else str(value).lower() in ("1", "true", "yes")
     return str(value)

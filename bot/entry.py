@@ -12,6 +12,7 @@ import logging
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import aiohttp
 import click
@@ -25,8 +26,9 @@ from briefs.errors import DealbriefError
 from briefs.render import render_error, render_template, to_text
 
 from .app import create_bot
-from .config import BotConfig, load_config, parse_ids
+from .config import LOG_FORMATS, BotConfig, load_config, parse_ids
 from .console import run_console
+from .logs import LOG_FORMATS_HELP, log_formatter
 
 NO_TOKEN_TEMPLATE = "bot/no_token.j2"
 LOGIN_REFUSED_TEMPLATE = "bot/login_refused.j2"
@@ -62,6 +64,13 @@ def _file_option(flag: str, name: str, help: str) -> Callable[[FC], FC]:
 @click.option("--shard-count", type=int, default=None)
 @click.option("--shard-ids", callback=_ids, default=None, help="Comma-separated, e.g. 0,1.")
 @click.option("--log-level", default=None, help="DEBUG, INFO, WARNING...")
+@click.option("--log-format", type=click.Choice(LOG_FORMATS), default=None, help=LOG_FORMATS_HELP)
+@click.option(
+    "--health-port",
+    type=click.IntRange(0, 65535),
+    default=None,
+    help="Serve /healthz and /readyz on 127.0.0.1 at this port (off by default).",
+)
 @click.pass_context
 def bot_command(
     ctx: click.Context,
@@ -71,6 +80,8 @@ def bot_command(
     shard_count: int | None,
     shard_ids: list[int] | None,
     log_level: str | None,
+    log_format: str | None,
+    health_port: int | None,
 ) -> None:
     """Run the Discord bot (with DISCORD_TOKEN), else the local text console."""
     overrides = {
@@ -79,6 +90,8 @@ def bot_command(
         "shard_count": shard_count,
         "shard_ids": shard_ids,
         "log_level": log_level,
+        "log_format": log_format,
+        "health_port": health_port,
     }
     try:
         config = load_config(overrides, config_file=config_file)
@@ -99,7 +112,11 @@ def run_bot(config: BotConfig) -> None:
     """
     bot = create_bot(config)
     try:
-        bot.run(config.token, log_level=getattr(logging, config.log_level), root_logger=True)
+        options: dict[str, Any] = {"log_level": getattr(logging, config.log_level)}
+        formatter = log_formatter(config.log_format)
+        if formatter is not None:
+            options["log_formatter"] = formatter
+        bot.run(config.token, root_logger=True, **options)
     except discord.LoginFailure:
         message = to_text(render_template(LOGIN_REFUSED_TEMPLATE, "text")).strip()
         raise click.ClickException(message) from None

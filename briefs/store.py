@@ -145,6 +145,14 @@ def _migrate(db: Database) -> None:
         migrations.apply(db)
 
 
+def check_writable(db: Database) -> None:
+    """Raise the ``sqlite3`` error a write would meet now (a read-only file, a lock held past
+    the busy timeout) without changing anything: a write transaction whose one write statement
+    matches no row. Health checks ask this."""
+    with writing(db):
+        db.execute("DELETE FROM facts WHERE 0")
+
+
 _savepoints = count()
 
 
