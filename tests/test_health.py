@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import socket
 import sqlite3
+import sys
 from typing import Any
 
 import aiohttp
@@ -105,3 +106,22 @@ async def test_a_port_in_use_stops_the_start_with_a_clear_error(standin, db_path
             await bot.close()
     assert refused.value.code == "health_port_busy"
     assert standin.gateway.connection_count == 0
+
+
+async def test_the_healthcheck_program_waits_for_ready_and_fails_on_no_answer(start_bot):
+    bot = await start_bot(health_port=0)
+    url = f"http://127.0.0.1:{bot.health.port}/readyz"
+    waited = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "dealbrief.healthcheck", url, "--wait", "30"
+    )
+    assert await waited.wait() == 0
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        closed = probe.getsockname()[1]
+    refused = await asyncio.create_subprocess_exec(
+        *(sys.executable, "-m", "dealbrief.healthcheck", f"http://127.0.0.1:{closed}/healthz"),
+        stderr=asyncio.subprocess.PIPE,
+    )
+    _out, err = await refused.communicate()
+    assert refused.returncode == 1
+    assert err.decode().startswith(f"http://127.0.0.1:{closed}/healthz: no answer")
