@@ -20,6 +20,8 @@ from briefs.store import resolve_path
 DEFAULT_CONFIG_FILE = Path("dealbrief.toml")
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 LOG_FORMATS = ("text", "json")
+# settings that take one of a few words
+CHOICES = {"log_level": LOG_LEVELS, "log_format": LOG_FORMATS}
 
 # environment variable -> field
 ENVIRONMENT = {
@@ -91,28 +93,32 @@ def _convert(name: str, value: Any) -> Any:
         return count
     if name == "cogs":
         return value.replace(",", " ").split() if isinstance(value, str) else list(value)
-    if name == "log_level":
-        level = str(value).upper()
-        if level not in LOG_LEVELS:
-            raise BadInput(
-                f"unknown log level {value}", code="bad_setting", field=name, value=value
-            )
-        return level
-    if name == "log_format":
-        log_format = str(value).lower()
-        if log_format not in LOG_FORMATS:
-            raise BadInput(
-                f"unknown log format {value}", code="bad_setting", field=name, value=value
-            )
-        return log_format
+    if name in CHOICES:
+        return _choice(name, value, CHOICES[name])
     if name == "health_port":
-        (port,) = parse_ids([value], name)
-        if not 0 <= port <= 65535:
-            raise BadInput(f"no port {port}", code="bad_setting", field=name, value=str(value))
-        return port
+        return _port(name, value)
     if name == "load_curated":
         return value if isinstance(value, bool) else str(value).lower() in ("1", "true", "yes")
     return str(value)
+
+
+def _choice(name: str, value: Any, choices: tuple[str, ...]) -> str:
+    """``value`` as one of ``choices``, written in any case."""
+    for choice in choices:
+        if str(value).lower() == choice.lower():
+            return choice
+    raise BadInput(f"unknown {name} {value}", code="bad_setting", field=name, value=value)
+
+
+def _port(name: str, value: Any) -> int:
+    """A TCP port number; 0 lets the system pick a free one."""
+    try:
+        port = int(value)
+    except (TypeError, ValueError):
+        port = -1
+    if not 0 <= port <= 65535:
+        raise BadInput(f"no port {value}", code="bad_setting", field=name, value=str(value))
+    return port
 
 
 def read_file(path: Path) -> dict[str, Any]:
