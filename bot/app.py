@@ -33,12 +33,14 @@ from discord.http import Route
 from sqlite_utils import Database
 
 from briefs import curated
+from briefs.db_lock import DatabaseLock
 from briefs.errors import DealbriefError
 from briefs.store import is_initialised, open_db
 
 from . import cogs as cogs_package
 from .config import BotConfig
 from .errors import on_app_command_error
+from .health import HealthServer
 
 log = logging.getLogger("dealbrief.bot")
 
@@ -191,6 +193,8 @@ class DealBotBase:
         self.config = config
         self.db_path = config.db_path
         self.database = DatabaseThreads(config.db_path)
+        self.db_lock = DatabaseLock(config.db_path)
+        self.health: HealthServer | None = None
         self._workers: ProcessPoolExecutor | None = None
         self._saved_endpoints: tuple[str, yarl.URL] | None = None
         self.tree.error(on_app_command_error)  # type: ignore[attr-defined]
@@ -235,6 +239,10 @@ class DealBotBase:
     # --- start-up -------------------------------------------------------------------------
 
     async def login(self, token: str) -> None:
+        self.db_lock.shared()  # a restore now waits for this bot to stop, and the reverse
+        if self.config.health_port is not None and self.health is None:
+            self.health = HealthServer(self, self.config.health_port)
+            await self.health.start()
         self._point_rest_at_api_base()
         await super().login(token)  # type: ignore[misc]
 
@@ -283,6 +291,9 @@ class DealBotBase:
             self._workers.shutdown(wait=False, cancel_futures=True)
         await super().close()  # type: ignore[misc]
         self._restore_endpoints()
+        if self.health is not None:
+            await self.health.stop()
+        self.db_lock.release()
 
 
 def prepare_database(db: Database, load_curated: bool) -> None:

@@ -21,6 +21,9 @@ from briefs.watch.ledger import BATCH_WINDOW
 
 DEFAULT_CONFIG_FILE = CONFIG_FILE
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+LOG_FORMATS = ("text", "json")
+# settings that take one of a few words
+CHOICES = {"log_level": LOG_LEVELS, "log_format": LOG_FORMATS}
 
 # environment variable -> field
 ENVIRONMENT = {
@@ -34,6 +37,8 @@ ENVIRONMENT = {
     "DEALBRIEF_COGS": "cogs",
     "DEALBRIEF_LOG_LEVEL": "log_level",
     "DEALBRIEF_WATCH_BATCH_SECONDS": "watch_batch_seconds",
+    "DEALBRIEF_LOG_FORMAT": "log_format",
+    "DEALBRIEF_HEALTH_PORT": "health_port",
 }
 
 
@@ -44,7 +49,9 @@ class BotConfig:
     ``api_base`` and ``gateway_url`` point the bot somewhere other than discord.com (the
     test suite's loopback Discord). ``guild_ids`` syncs commands to those servers only, which
     Discord applies at once (global commands can take a while): handy while developing.
-    ``cogs`` None means every module in ``bot.cogs``.
+    ``cogs`` None means every module in ``bot.cogs``. ``log_format`` "json" writes one JSON
+    object per log line; ``health_port`` serves ``/healthz`` and ``/readyz`` on 127.0.0.1
+    (0: any free port), none when None.
     """
 
     token: str | None = None
@@ -56,6 +63,8 @@ class BotConfig:
     shard_ids: list[int] | None = None
     cogs: list[str] | None = None
     log_level: str = "INFO"
+    log_format: str = "text"
+    health_port: int | None = None
     load_curated: bool = True
     ingest: ExtractorSettings = field(default_factory=ExtractorSettings)  # the [ingest] table
     watch_batch_seconds: int = int(BATCH_WINDOW.total_seconds())
@@ -89,16 +98,32 @@ def _convert(name: str, value: Any) -> Any:
         return count
     if name == "cogs":
         return value.replace(",", " ").split() if isinstance(value, str) else list(value)
-    if name == "log_level":
-        level = str(value).upper()
-        if level not in LOG_LEVELS:
-            raise BadInput(
-                f"unknown log level {value}", code="bad_setting", field=name, value=value
-            )
-        return level
+    if name in CHOICES:
+        return _choice(name, value, CHOICES[name])
+    if name == "health_port":
+        return _port(name, value)
     if name == "load_curated":
         return value if isinstance(value, bool) else str(value).lower() in ("1", "true", "yes")
     return str(value)
+
+
+def _choice(name: str, value: Any, choices: tuple[str, ...]) -> str:
+    """``value`` as one of ``choices``, written in any case."""
+    for choice in choices:
+        if str(value).lower() == choice.lower():
+            return choice
+    raise BadInput(f"unknown {name} {value}", code="bad_setting", field=name, value=value)
+
+
+def _port(name: str, value: Any) -> int:
+    """A TCP port number; 0 lets the system pick a free one."""
+    try:
+        port = int(value)
+    except (TypeError, ValueError):
+        port = -1
+    if not 0 <= port <= 65535:
+        raise BadInput(f"no port {value}", code="bad_setting", field=name, value=str(value))
+    return port
 
 
 def read_file(path: Path) -> dict[str, Any]:

@@ -1,7 +1,9 @@
-"""The ``dealbrief`` command: the CLI of ``briefs.cli`` plus ``dealbrief bot``.
+"""``dealbrief bot``: the Discord bot, or the local console without a token.
 
 The bot command lives here, not in ``briefs/``, because ``briefs/`` never imports discord;
-this keeps the whole command line in one program.
+``briefs.cli`` names it in its table of commands, so the whole command line is one program
+that imports discord only when this command runs. ``cli`` is that program, for callers that
+import it from here.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ import logging
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import aiohttp
 import click
@@ -17,13 +20,15 @@ import discord
 from click.decorators import FC
 from discord.http import Route
 
-from briefs.cli import cli
+from briefs.cli import cli  # noqa: F401  (the program, for those who import it from here)
+from briefs.db_lock import DatabaseLock
 from briefs.errors import DealbriefError
 from briefs.render import render_error, render_template, to_text
 
 from .app import create_bot
-from .config import BotConfig, load_config, parse_ids
+from .config import LOG_FORMATS, BotConfig, load_config, parse_ids
 from .console import run_console
+from .logs import LOG_FORMATS_HELP, log_formatter
 
 NO_TOKEN_TEMPLATE = "bot/no_token.j2"
 LOGIN_REFUSED_TEMPLATE = "bot/login_refused.j2"
@@ -44,7 +49,7 @@ def _file_option(flag: str, name: str, help: str) -> Callable[[FC], FC]:
     )
 
 
-@cli.command("bot")
+@click.command("bot")
 @_file_option(
     "--db", "db_path", "Database file (also accepted before the command: dealbrief --db FILE bot)."
 )
@@ -59,6 +64,13 @@ def _file_option(flag: str, name: str, help: str) -> Callable[[FC], FC]:
 @click.option("--shard-count", type=int, default=None)
 @click.option("--shard-ids", callback=_ids, default=None, help="Comma-separated, e.g. 0,1.")
 @click.option("--log-level", default=None, help="DEBUG, INFO, WARNING...")
+@click.option("--log-format", type=click.Choice(LOG_FORMATS), default=None, help=LOG_FORMATS_HELP)
+@click.option(
+    "--health-port",
+    type=click.IntRange(0, 65535),
+    default=None,
+    help="Serve /healthz and /readyz on 127.0.0.1 at this port (off by default).",
+)
 @click.pass_context
 def bot_command(
     ctx: click.Context,
@@ -68,6 +80,8 @@ def bot_command(
     shard_count: int | None,
     shard_ids: list[int] | None,
     log_level: str | None,
+    log_format: str | None,
+    health_port: int | None,
 ) -> None:
     """Run the Discord bot (with DISCORD_TOKEN), else the local text console."""
     overrides = {
@@ -76,14 +90,17 @@ def bot_command(
         "shard_count": shard_count,
         "shard_ids": shard_ids,
         "log_level": log_level,
+        "log_format": log_format,
+        "health_port": health_port,
     }
     try:
         config = load_config(overrides, config_file=config_file)
     except DealbriefError as err:
         raise click.ClickException(to_text(render_error(err, flavour="text")).strip()) from None
     if not config.token:
-        click.echo(to_text(render_template(NO_TOKEN_TEMPLATE, "text")).strip())
-        sys.exit(run_console(config.db_path, input=sys.stdin, output=sys.stdout))
+        with DatabaseLock(config.db_path).shared():
+            click.echo(to_text(render_template(NO_TOKEN_TEMPLATE, "text")).strip())
+            sys.exit(run_console(config.db_path, input=sys.stdin, output=sys.stdout))
     run_bot(config)
 
 
@@ -95,7 +112,11 @@ def run_bot(config: BotConfig) -> None:
     """
     bot = create_bot(config)
     try:
-        bot.run(config.token, log_level=getattr(logging, config.log_level), root_logger=True)
+        options: dict[str, Any] = {"log_level": getattr(logging, config.log_level)}
+        formatter = log_formatter(config.log_format)
+        if formatter is not None:
+            options["log_formatter"] = formatter
+        bot.run(config.token, root_logger=True, **options)
     except discord.LoginFailure:
         message = to_text(render_template(LOGIN_REFUSED_TEMPLATE, "text")).strip()
         raise click.ClickException(message) from None

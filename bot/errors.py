@@ -103,6 +103,7 @@ def error_pages(interaction: discord.Interaction, error: Exception) -> list[Page
         interaction.user.id,
         interaction.guild_id,
         exc_info=cause,
+        extra={"error_id": error_id},  # its own field in a JSON log
     )
     return render_template(UNEXPECTED_TEMPLATE, error_id=error_id)
 

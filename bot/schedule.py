@@ -169,6 +169,10 @@ class DigestScheduler:
         if run_now:
             await self.run_due()
 
+    @property
+    def running(self) -> bool:
+        return self.scheduler.running
+
     def shutdown(self) -> None:
         if self.scheduler.running:
             self.scheduler.shutdown(wait=False)

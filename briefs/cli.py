@@ -1,7 +1,9 @@
 """The ``dealbrief`` command line: each command is a few lines over the domain functions.
 
-Other modules add their own commands with ``cli.add_command(...)``; importing this module has
-no side effects. Every :class:`DealbriefError` becomes one line on stderr and exit status 1.
+Commands that live in modules of their own are named in :data:`COMMANDS` and imported only
+when they run, so a lookup does not wait for the bot, the charts or the HTML reader (see
+``briefs/lazy_group.py``); importing this module has no side effects. Every
+:class:`DealbriefError` becomes one line on stderr and exit status 1.
 """
 
 from __future__ import annotations
@@ -12,29 +14,40 @@ from pathlib import Path
 from typing import Any
 
 import click
-from rich.console import Console
-from rich.table import Table
-from rich.text import Text
 from sqlite_utils import Database
 
 from . import names, queries, render, vocab
-from .actions import companies, facts
-from .actions.facts import FactForm
-from .changes import Actor
-from .cli_options import ALIAS_KIND, fact_options, source_options
-from .curated import load_curated
 from .errors import BadInput, DealbriefError, NotFound
 from .export import FORMATS, export_text
+from .lazy_group import LazyGroup
 from .search_filters import parse_filters
 from .store import database_problem, is_initialised, open_db, resolve_path
-from .text import parse_id
-from .web.schema import refresh_labels
 
 EXIT_USER_ERROR = 1
 EXIT_DATABASE_ERROR = 3
 
+# The commands kept in modules of their own: name -> "module:attribute" of the click command.
+# Each is imported only when it runs (or --help lists it). A new command is one line here.
+COMMANDS = {
+    "init": "briefs.cli_facts:init",
+    "fact": "briefs.cli_facts:fact",
+    "company": "briefs.cli_facts:company",
+    "backup": "briefs.backup_cli:backup_command",
+    "restore": "briefs.backup_cli:restore_command",
+    "bot": "bot.entry:bot_command",
+    "digest": "briefs.digest.cli:digest_command",
+    "ingest": "briefs.ingest.commands:ingest",
+    "review": "briefs.ingest.commands:review",
+    "web": "briefs.web.cli:web_command",
+    "top": "briefs.analytics.cli:top_command",
+    "benchmark": "briefs.analytics.cli:benchmark_command",
+    "similar": "briefs.analytics.cli:similar_command",
+    "watch": "briefs.watch.cli:watch_group",
+    "feed": "briefs.feeds.cli:feed_command",
+}
 
-class DealbriefGroup(click.Group):
+
+class DealbriefGroup(LazyGroup):
     """A click group that turns domain errors into one rendered line instead of a traceback."""
 
     def invoke(self, ctx: click.Context) -> Any:
@@ -56,7 +69,11 @@ def echo(pages: list[render.Page]) -> None:
     click.echo(render.to_text(pages).rstrip())
 
 
-@click.group(cls=DealbriefGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(
+    cls=DealbriefGroup,
+    lazy_commands=COMMANDS,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
 @click.version_option(package_name="dealbrief")
 @click.option(
     "--db",
@@ -77,20 +94,6 @@ def ready_db(ctx: click.Context) -> Database:
     if db is None or not is_initialised(db):
         raise DealbriefError(f"no facts in {path}", code="no_facts", path=str(path))
     return db
-
-
-# --- Setting up ---------------------------------------------------------------------------------
-
-
-@cli.command()
-@click.pass_context
-def init(ctx: click.Context) -> None:
-    """Create the database and load the curated data (safe to run again)."""
-    db = open_db(ctx.obj["db_path"])
-    with Console(stderr=True).status(render.notice("loading")):
-        report = load_curated(db, actor=Actor.curated())
-        refresh_labels(db)
-    echo(render.render_load_report(report, flavour="text"))
 
 
 # --- Reading ----------------------------------------------------------------------------------
@@ -166,6 +169,10 @@ def stats(
 def print_table(header: list[str], rows: list[list[str]]) -> list[list[str]]:
     """Print rows of plain-text cells as a terminal table (nothing when there are none)."""
     if rows:
+        from rich.console import Console  # here: only the commands that draw pay for rich
+        from rich.table import Table
+        from rich.text import Text
+
         table = Table(*header)
         for row in rows:
             table.add_row(*(Text(cell) for cell in row))  # Text: no rich markup from data
@@ -185,167 +192,10 @@ def sources(ctx: click.Context) -> None:
 @click.pass_context
 def source(ctx: click.Context, source: str) -> None:
     """One source (by number or key) and the facts that cite it."""
+    from .actions.facts import find_source  # here: the write side, only for this command
+
     db = ready_db(ctx)
-    echo(
-        render.render_source(queries.get_source(db, facts.find_source(db, source)), flavour="text")
-    )
-
-
-# --- Changing facts -------------------------------------------------------------------------------
-
-
-@cli.group()
-def fact() -> None:
-    """Show, add, edit, remove and undo facts."""
-
-
-@fact.command("show")
-@click.argument("fact_id")
-@click.pass_context
-def fact_show(ctx: click.Context, fact_id: str) -> None:
-    """One fact in full."""
-    db = ready_db(ctx)
-    echo(render.render_fact(queries.get_fact(db, parse_id(fact_id, "fact")), flavour="text"))
-
-
-@fact.command("add")
-@fact_options
-@source_options
-@click.option("--separate", is_flag=True, help="Record it even if it looks like a stored fact.")
-@click.pass_context
-def fact_add(ctx: click.Context, separate: bool, **options: Any) -> None:
-    """Record a fact; companies are named as people write them."""
-    db = ready_db(ctx)
-    actor = Actor.shell()
-    since = queries.latest_audit_id(db)
-    facts.add(db, FactForm.of(options), actor, separate=separate)
-    confirm(db, actor, since)
-
-
-@fact.command("source")
-@click.argument("fact_id")
-@source_options
-@click.option("--evidence", help="What this source says about the fact.")
-@click.option("--reason", help="Why, for the history.")
-@click.pass_context
-def fact_source(
-    ctx: click.Context, fact_id: str, evidence: str | None, reason: str | None, **options: Any
-) -> None:
-    """Add another source reporting a stored fact (the fact stays one fact)."""
-    db = ready_db(ctx)
-    actor = Actor.shell()
-    number = parse_id(fact_id, "fact")
-    since = queries.latest_audit_id(db)
-    facts.cite(db, number, FactForm.of(options), actor, evidence=evidence, reason=reason)
-    confirm(db, actor, since)
-
-
-@fact.command("edit")
-@click.argument("fact_id")
-@fact_options
-@click.option("--source", help="Source number or key.")
-@click.option("--reason", help="Why, for the history.")
-@click.pass_context
-def fact_edit(ctx: click.Context, fact_id: str, reason: str | None, **options: Any) -> None:
-    """Change some fields of a fact; give "" to clear a field."""
-    db = ready_db(ctx)
-    actor = Actor.shell()
-    since = queries.latest_audit_id(db)
-    facts.edit(db, parse_id(fact_id, "fact"), FactForm.of(options), actor, reason)
-    confirm(db, actor, since)
-
-
-@fact.command("remove")
-@click.argument("fact_id")
-@click.option("--reason", help="Why, for the history.")
-@click.pass_context
-def fact_remove(ctx: click.Context, fact_id: str, reason: str | None) -> None:
-    """Remove a fact from every answer (undo brings it back)."""
-    db = ready_db(ctx)
-    actor = Actor.shell()
-    since = queries.latest_audit_id(db)
-    facts.remove(db, parse_id(fact_id, "fact"), actor, reason)
-    confirm(db, actor, since)
-
-
-@fact.command("undo")
-@click.argument("audit_id", required=False)
-@click.pass_context
-def fact_undo(ctx: click.Context, audit_id: str | None) -> None:
-    """Undo a change by its number, or else your latest change."""
-    db = ready_db(ctx)
-    number = parse_id(audit_id, "change") if audit_id is not None else None
-    entry = facts.undo(db, Actor.shell(), number)
-    echo(render.render_change(entry, facts.shown_fact(db, entry), flavour="text"))
-
-
-@fact.command("history")
-@click.option("--fact", "fact_id", help="Only changes to this fact.")
-@click.option("--company", help="Only changes about this company.")
-@click.option("--limit", default=20, show_default=True)
-@click.pass_context
-def fact_history(ctx: click.Context, fact_id: str | None, company: str | None, limit: int) -> None:
-    """Recent changes, newest first."""
-    db = ready_db(ctx)
-    number = parse_id(fact_id, "fact") if fact_id is not None else None
-    entries = facts.history(db, fact_id=number, company=company, limit=limit)
-    echo(render.render_history(entries, flavour="text"))
-
-
-def confirm(db: Database, actor: Actor, since: int) -> None:
-    """Print each change this command made, oldest first, with the number that undoes it."""
-    for entry in facts.made_since(db, actor, since):
-        echo(render.render_change(entry, facts.shown_fact(db, entry), flavour="text"))
-
-
-# --- Companies ------------------------------------------------------------------------------------
-
-
-@cli.group()
-def company() -> None:
-    """Add companies and the names they go by."""
-
-
-@company.command("add")
-@click.argument("name")
-@click.option("--country")
-@click.option("--sector")
-@click.option("--description")
-@click.option("--alias", "aliases", multiple=True, help="Another name (repeatable).")
-@click.pass_context
-def company_add(
-    ctx: click.Context,
-    name: str,
-    country: str | None,
-    sector: str | None,
-    description: str | None,
-    aliases: tuple[str, ...],
-) -> None:
-    """Add a company, with other names it goes by."""
-    db = ready_db(ctx)
-    actor = Actor.shell()
-    since = queries.latest_audit_id(db)
-    companies.add(
-        db, name, actor, country=country, sector=sector, description=description, aliases=aliases
-    )
-    confirm(db, actor, since)
-
-
-@company.command("alias")
-@click.argument("company_name", metavar="COMPANY")
-@click.argument("alias")
-@click.option("--kind", default="name", show_default=True, type=ALIAS_KIND)
-@click.option("--source", "source_ref", help="Source (number or key) that uses this spelling.")
-@click.pass_context
-def company_alias(
-    ctx: click.Context, company_name: str, alias: str, kind: str, source_ref: str | None
-) -> None:
-    """Teach another name for a company."""
-    db = ready_db(ctx)
-    actor = Actor.shell()
-    since = queries.latest_audit_id(db)
-    companies.alias(db, company_name, alias, actor, kind=kind, source=source_ref)
-    confirm(db, actor, since)
+    echo(render.render_source(queries.get_source(db, find_source(db, source)), flavour="text"))
 
 
 # --- Export ---------------------------------------------------------------------------------------
@@ -371,42 +221,3 @@ def export(ctx: click.Context, fmt: str, output: str | None) -> None:
             str(err), code="unwritable_file", file=output, reason=err.strerror or str(err)
         ) from err
     click.echo(render.notice("exported", count=count, path=output), err=True)
-
-
-# --- Ingestion: documents in, proposals to review ----------------------------------------------
-
-from .ingest.commands import ingest, review  # noqa: E402  (registered after the core commands)
-
-cli.add_command(ingest)
-cli.add_command(review)
-
-# --- The weekly digest as text --------------------------------------------------------------
-
-from .digest.cli import digest_command  # noqa: E402
-
-cli.add_command(digest_command)
-
-# --- The read-only web view ----------------------------------------------------------------
-
-from .web.cli import web_command  # noqa: E402
-
-cli.add_command(web_command)
-
-# --- League tables, term benchmarks and comparables ---------------------------------------------
-
-from .analytics.cli import COMMANDS as ANALYTICS_COMMANDS  # noqa: E402
-
-for command in ANALYTICS_COMMANDS:
-    cli.add_command(command)
-
-# --- Watches ------------------------------------------------------------------------------------
-
-from .watch.cli import watch_group  # noqa: E402
-
-cli.add_command(watch_group)
-
-# --- Feeds in ------------------------------------------------------------------------------------
-
-from .feeds.cli import feed_command  # noqa: E402
-
-cli.add_command(feed_command)

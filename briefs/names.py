@@ -41,7 +41,9 @@ NEARBY_ROWS = 30
 
 _T = TypeVar("_T")
 _ID = re.compile(r"^#?(\d{1,12})$")
-_CJK = re.compile(r"[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+# Chinese, Japanese and Korean characters, compared by code point: as a regex class, ranges this
+# wide make Python's re build a large table at import, a cost every command would pay.
+_CJK_RANGES = ((0x2E80, 0x9FFF), (0xAC00, 0xD7AF), (0xF900, 0xFAFF))
 _COMPANY_COLUMNS = "c.id, c.slug, c.name, c.country, c.sector, c.description"
 
 
@@ -152,6 +154,10 @@ def _prefix(db: Database, norm: str, limit: int) -> list[_Match]:
     return [_Match(*row) for row in rows]
 
 
+def has_cjk(text: str) -> bool:
+    return any(low <= ord(char) <= high for char in text for low, high in _CJK_RANGES)
+
+
 def _words(db: Database, norm: str) -> list[_Match]:
     """Aliases where ``norm`` starts a word after the first (or anywhere, for CJK without spaces).
 
@@ -161,7 +167,7 @@ def _words(db: Database, norm: str) -> list[_Match]:
     the long doclists of the common ones ("sha", "han"). The start of an alias is the prefix
     scan's.
     """
-    anywhere = bool(_CJK.search(norm))
+    anywhere = has_cjk(norm)
     needle = norm if anywhere else f" {norm}"
     if len(needle) < 3:
         return []

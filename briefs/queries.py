@@ -21,7 +21,6 @@ from typing import Any
 from sqlite_utils import Database
 
 from . import search_cjk, text, vocab
-from .changes import removed_error
 from .errors import BadInput, NotFound
 from .model import (
     DEAL_KINDS,
@@ -93,6 +92,8 @@ def get_fact(db: Database, fact_id: int, *, include_deleted: bool = False) -> Fa
     if not found:
         raise NotFound(f"no fact #{fact_id}", code="unknown_fact", fact_id=fact_id)
     if found[0].deleted_at is not None and not include_deleted:
+        from .changes import removed_error  # here: a lookup need not import the write side
+
         raise removed_error(db, fact_id)
     return found[0]
 

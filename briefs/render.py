@@ -17,6 +17,7 @@ slash commands, since those are what it takes.
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -26,7 +27,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from jinja2 import Environment, FileSystemBytecodeCache, FileSystemLoader, StrictUndefined
+from jinja2.bccache import Bucket
 from markupsafe import Markup
 
 from .errors import DealbriefError
@@ -404,12 +406,32 @@ _FILTERS: dict[str, Callable[..., Any]] = {
 }
 
 
+class TemplateCache(FileSystemBytecodeCache):
+    """Compiled templates kept between runs: each command is a new process, and compiling
+    its templates again would cost more than the rest of a lookup. Keyed by each template's
+    source, so an edited template is compiled afresh; one that cannot be saved is only slower.
+    """
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        with contextlib.suppress(OSError):
+            super().dump_bytecode(bucket)
+
+
+def template_cache() -> TemplateCache | None:
+    """In Jinja's private per-user folder under the temporary directory, if there is one."""
+    try:
+        return TemplateCache(pattern="dealbrief-%s.cache")
+    except (OSError, RuntimeError):
+        return None
+
+
 @cache
 def environment(name: str) -> Environment:
     """The Jinja2 environment for one registered flavour; shared and built once."""
     flavour = get_flavour(name)
     env = Environment(
         loader=FileSystemLoader(TEMPLATES_DIR),
+        bytecode_cache=template_cache(),
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
@@ -628,9 +650,10 @@ def render_load_report(report: Any, *, flavour: str = "discord") -> list[Page]:
     return render_template("load_report.j2", flavour, report=report)
 
 
-def notice(what: str, **params: Any) -> str:
-    """A one-line message of the command line ("loading", "exported"), as plain text."""
-    text = environment("text").get_template("notice.j2").render(what=what, **params).strip()
+def notice(what: str, *, template: str = "notice.j2", **params: Any) -> str:
+    """A one-line message of the command line ("loading", "exported"), as plain text; a
+    command with lines of its own keeps them in its own ``template``."""
+    text = environment("text").get_template(template).render(what=what, **params).strip()
     if not text:
         raise ValueError(f"no notice called {what!r}")
     return text

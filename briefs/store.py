@@ -15,6 +15,8 @@ from sqlite_utils import Database
 from .errors import DealbriefError
 
 DEFAULT_DB = "dealbrief.db"
+# sqlite-utils plugins are not run on our connections: none is used, and finding them reads
+# the metadata of every installed package, which would cost each command more than its work.
 ENV_DB = "DEALBRIEF_DB"
 # How long a writer waits for another's lock before SQLite says "database is locked".
 BUSY_TIMEOUT_MS = 5000
@@ -50,7 +52,7 @@ def open_db(
         read_only = not writable(path)
     if read_only:
         return open_read_only(path, check_schema=migrate)
-    db = Database(str(path))
+    db = Database(str(path), execute_plugins=False)
     db.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_MS)}")
     db.enable_wal()
     db.execute("PRAGMA foreign_keys = ON")
@@ -77,7 +79,7 @@ def open_read_only(path: Path, *, check_schema: bool = True) -> Database:
     from .migrations import migrations  # here: migrations itself writes through writing()
 
     conn = sqlite3.connect(read_only_uri(path), uri=True, check_same_thread=False)
-    db = Database(conn)
+    db = Database(conn, execute_plugins=False)
     db.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_MS)}")
     db.execute("PRAGMA foreign_keys = ON")
     if check_schema and migrations.pending(db):
@@ -141,6 +143,14 @@ def _migrate(db: Database) -> None:
         return
     with writing(db):
         migrations.apply(db)
+
+
+def check_writable(db: Database) -> None:
+    """Raise the ``sqlite3`` error a write would meet now (a read-only file, a lock held past
+    the busy timeout) without changing anything: a write transaction whose one write statement
+    matches no row. Health checks ask this."""
+    with writing(db):
+        db.execute("DELETE FROM facts WHERE 0")
 
 
 _savepoints = count()

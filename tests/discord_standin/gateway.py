@@ -91,8 +91,12 @@ class Gateway:
         self.sessions: dict[str, Session] = {}
         self.frames: list[GatewayFrame] = []
         self.connection_count = 0
+        # True: new connections are refused (HTTP 503), as while Discord's gateway is down.
+        self.refusing = False
 
     async def handle(self, request: web.Request) -> web.WebSocketResponse:
+        if self.refusing:
+            raise web.HTTPServiceUnavailable(text="stand-in gateway refusing connections")
         ws = web.WebSocketResponse(autoping=True)
         await ws.prepare(request)
         self.connection_count += 1
