@@ -1,0 +1,33 @@
+"""Score the rule extractor on one labelled split, once, as it stands (no targets applied).
+
+Run: .venv/bin/python bench/score_split.py tests/ingest_eval/blind4
+For a split written after the rules and kept out of their development: its first score is the
+honest measure of unseen wording, so it is recorded in docs/performance.md.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from briefs.ingest.evaluate import AMOUNT_FIELDS, FIELDS, ROLE_FIELDS, evaluate  # noqa: E402
+
+
+def main(folder: str) -> None:
+    report = evaluate(Path(folder))
+    print(f"{report.articles} articles; proposals from articles that should give none:", end=" ")
+    print(", ".join(report.negative_hits) or "none")
+    rows = [(name, report.fields[name]) for name in FIELDS]
+    rows += [("roles", report.combined(ROLE_FIELDS)), ("amounts", report.combined(AMOUNT_FIELDS))]
+    print(f"{'field':<12}{'precision':>10}{'recall':>8}{'right':>7}{'pred':>6}{'want':>6}")
+    for name, t in rows:
+        print(
+            f"{name:<12}{t.precision:>10.2f}{t.recall:>8.2f}{t.right:>7}{t.predicted:>6}{t.expected:>6}"
+        )
+
+
+if __name__ == "__main__":
+    main(sys.argv[1] if len(sys.argv) > 1 else str(ROOT / "tests" / "ingest_eval" / "blind4"))
