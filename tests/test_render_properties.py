@@ -210,8 +210,11 @@ def answers(w: SimpleNamespace, flavour: str) -> list[list[Page]]:
     }
     hostile |= {k: text() for k in ("file", "key", "detail", "status", "suggestions")}
     hostile["suggestions"] = [text()]
+    # One drawn message for every code: a draw per code would outgrow what Hypothesis may draw
+    # for one example, and it would discard most examples instead of testing them.
+    message = text()
     errors = [
-        BadInput(text(), code=code, limit=10, length=20, offset=5, later=6, **hostile)
+        BadInput(message, code=code, limit=10, length=20, offset=5, later=6, **hostile)
         for code in ERROR_CODES
     ]
     errors.append(
