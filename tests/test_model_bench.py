@@ -10,12 +10,14 @@ import sys
 import tomllib
 from pathlib import Path
 
+from briefs.ingest.evaluate import HELDOUT_SPLITS
+
 ROOT = Path(__file__).resolve().parent.parent
 EVAL = ROOT / "tests" / "ingest_eval"
 
 
 def labelled_articles() -> int:
-    folders = [EVAL, *(p.parent for p in EVAL.glob("*/labels.toml"))]
+    folders = [EVAL, *(EVAL / split for split in HELDOUT_SPLITS)]
     return sum(len(tomllib.loads((f / "labels.toml").read_text())["article"]) for f in folders)
 
 
