@@ -23,7 +23,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import functools
-import hashlib
 import io
 import logging
 from collections.abc import Awaitable, Callable, Iterable, Sequence
@@ -43,6 +42,7 @@ from briefs.digest import ledger
 from briefs.digest import schedule as timing
 from briefs.digest import settings as ds
 from briefs.errors import Conflict
+from briefs.nonces import stable_nonce
 from briefs.render import Page
 from briefs.store import utcnow
 
@@ -345,8 +345,7 @@ def make_nonce(guild_id: int, key: str) -> str:
 
     Discord limits a nonce to 25 characters; each message of a digest gets ``{base}.{n}``.
     """
-    digest = hashlib.sha256(f"{guild_id}:{key}".encode()).hexdigest()
-    return f"d{digest[:19]}"
+    return stable_nonce("d", f"{guild_id}:{key}", digits=19)
 
 
 def page_nonce(base: str, index: int) -> str:

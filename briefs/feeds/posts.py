@@ -10,7 +10,6 @@ post twice.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -18,6 +17,7 @@ from datetime import datetime, timedelta
 from sqlite_utils import Database
 
 from ..ingest.review import QueuedProposal, get_proposal
+from ..nonces import stable_nonce
 from ..store import isotime, writing
 from .store import review_channel
 
@@ -35,7 +35,7 @@ class ReviewPost:
 
 def make_nonce(guild_id: int, post_id: int) -> str:
     """Deterministic and at most 25 characters, Discord's limit for a nonce."""
-    return "f" + hashlib.sha256(f"feeds:{guild_id}:{post_id}".encode()).hexdigest()[:20]
+    return stable_nonce("f", f"feeds:{guild_id}:{post_id}")
 
 
 def waiting_guilds(db: Database) -> list[int]:

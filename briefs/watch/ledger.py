@@ -11,12 +11,12 @@ good (closed direct messages, a deleted channel), which counts towards pausing i
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlite_utils import Database
 
+from ..nonces import stable_nonce
 from ..store import isotime, writing
 from .watches import Target, record_failure, record_success
 
@@ -49,8 +49,7 @@ class Batch:
 
 def make_nonce(batch_id: int) -> str:
     """A batch's nonce: fixed for the batch, at most Discord's 25 characters."""
-    digest = hashlib.sha256(f"watch-batch:{batch_id}".encode()).hexdigest()
-    return f"{NONCE_PREFIX}{digest[:20]}"
+    return stable_nonce(NONCE_PREFIX, f"watch-batch:{batch_id}")
 
 
 def claim_next(db: Database, now: datetime, *, window: timedelta = BATCH_WINDOW) -> Batch | None:
