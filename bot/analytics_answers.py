@@ -6,7 +6,7 @@ console calls it directly; the rules are ``briefs.analytics`` and ``briefs.expor
 
 from __future__ import annotations
 
-from sqlite_utils import Database
+from typing import TYPE_CHECKING
 
 from briefs.analytics.benchmark import Benchmark, benchmark
 from briefs.analytics.league import league
@@ -20,6 +20,9 @@ from briefs.search_filters import parse_filters
 from briefs.text import clean
 
 from .answers import COMMAND_STYLE, Screens, screens_of
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 EXPORTED_TEMPLATE = "analytics/exported.j2"
 # Discord refuses an attachment above its upload limit (10 MiB for a bot in any server).

@@ -11,8 +11,7 @@ the slash command (``/source id:3``), whatever the flavour.
 from __future__ import annotations
 
 from collections.abc import Sequence
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING
 
 from briefs import changes, names, queries, render
 from briefs.actions import companies, facts
@@ -28,6 +27,9 @@ from briefs.search_filters import parse_filters
 from briefs.text import MAX_QUERY, clean
 
 from .format import group_messages
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 COMMAND_STYLE = "slash"
 SEARCH_PAGE_SIZE = 8

@@ -22,7 +22,7 @@ import sqlite3
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import discord
 import yarl
@@ -30,7 +30,6 @@ from discord import app_commands
 from discord.ext import commands
 from discord.gateway import DiscordWebSocket
 from discord.http import Route
-from sqlite_utils import Database
 
 from briefs import curated
 from briefs.db_lock import DatabaseLock
@@ -41,6 +40,9 @@ from . import cogs as cogs_package
 from .config import BotConfig
 from .errors import on_app_command_error
 from .health import HealthServer
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 log = logging.getLogger("dealbrief.bot")
 

@@ -24,9 +24,7 @@ import re
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import IO, Any
-
-from sqlite_utils import Database
+from typing import IO, TYPE_CHECKING, Any
 
 from briefs import render
 from briefs.actions.facts import FORM_FIELDS, FactForm
@@ -48,6 +46,9 @@ from briefs.watch.watches import (
 from . import analytics_answers, answers, feed_answers
 from .errors import UNEXPECTED_TEMPLATE, new_error_id
 from .help import command_list
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 log = logging.getLogger("dealbrief.console")
 
@@ -241,7 +242,7 @@ def _flag(name: str, value: str) -> bool:
 # --- Answering --------------------------------------------------------------------------------
 
 
-Handler = Callable[[Database, dict[str, Any]], answers.Screens]
+Handler = Callable[["Database", dict[str, Any]], answers.Screens]
 
 _HANDLERS: dict[str, Handler] = {
     "deal": lambda db, o: answers.deal(db, o.get("company", ""), FLAVOUR),

@@ -4,12 +4,14 @@ only translate options. The rules are ``briefs.feeds.store``'s."""
 from __future__ import annotations
 
 from datetime import datetime
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING
 
 from briefs.changes import Actor
 from briefs.feeds import store
 from briefs.render import Page, render_template
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 TEMPLATE = "feeds.j2"
 

@@ -12,10 +12,10 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Awaitable, Callable, Sequence
 from functools import partial
+from typing import TYPE_CHECKING
 
 import discord
 from discord.ext import commands
-from sqlite_utils import Database
 
 from briefs.actions.facts import FactForm
 from briefs.actions.review import Approval, NewCompany, approve, reject
@@ -31,6 +31,9 @@ from .permissions import require_admin
 from .review_form import edits_from, form_fields
 from .views import NONE, VIEW_TIMEOUT, CheckedModal, OwnedView, in_time, respond
 from .words import word
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 PERIOD_LIMIT = 20
 AMOUNTS_LIMIT = 300

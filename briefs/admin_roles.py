@@ -6,9 +6,12 @@ Kept in the database (not a config file) so that a server's own admins can set i
 
 from __future__ import annotations
 
-from sqlite_utils import Database
+from typing import TYPE_CHECKING
 
 from .store import isotime, writing
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 
 def get_admin_role(db: Database, guild_id: int) -> int | None:

@@ -14,9 +14,7 @@ import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING, Any
 
 from . import model, vocab
 from .diffs import fact_changes
@@ -33,6 +31,9 @@ from .text import (
     normalize_name,
     slugify,
 )
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 CURATED_ACTOR = "curated data"
 SOURCE_KINDS = ("article", "document", "admin")

@@ -11,17 +11,24 @@ from __future__ import annotations
 import sqlite3
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
-from sqlite_utils import Database
 
 from . import names, queries, render, vocab
 from .errors import BadInput, DealbriefError, NotFound
 from .export import FORMATS, export_text
 from .lazy_group import LazyGroup
 from .search_filters import parse_filters
-from .store import database_problem, is_initialised, open_db, resolve_path
+from .store import database_problem, is_initialised, open_db, open_lookup, resolve_path
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+
+    from .store import Reader
+
+# Either kind of database handle: the check below hands back the kind it was given.
+DB = TypeVar("DB", "Database", "sqlite3.Connection")
 
 EXIT_USER_ERROR = 1
 EXIT_DATABASE_ERROR = 3
@@ -90,7 +97,16 @@ def cli(ctx: click.Context, db_path: str | None) -> None:
 def ready_db(ctx: click.Context) -> Database:
     """The database, refusing one that was never initialised (and never creating a file)."""
     path: Path = ctx.find_root().obj["db_path"]
-    db = open_db(path) if path.exists() else None
+    return _refuse_empty(path, open_db(path) if path.exists() else None)
+
+
+def lookup_db(ctx: click.Context) -> Reader:
+    """The database for a command that only reads: the quick read-only connection."""
+    path: Path = ctx.find_root().obj["db_path"]
+    return _refuse_empty(path, open_lookup(path) if path.exists() else None)
+
+
+def _refuse_empty(path: Path, db: DB | None) -> DB:
     if db is None or not is_initialised(db):
         raise DealbriefError(f"no facts in {path}", code="no_facts", path=str(path))
     return db
@@ -110,7 +126,7 @@ FLOW_HELP = (
 @click.pass_context
 def deal(ctx: click.Context, company: str) -> None:
     """A company's brief: its names, deals and other facts, each with its source."""
-    db = ready_db(ctx)
+    db = lookup_db(ctx)
     try:
         found = names.resolve_company(db, company)
     except NotFound as err:
@@ -138,7 +154,7 @@ def search(ctx: click.Context, query: str, limit: int, offset: int, **filters: s
 
     With filters and no QUERY, the facts passing the filters are listed newest first.
     """
-    db = ready_db(ctx)
+    db = lookup_db(ctx)
     narrowed = parse_filters(db, **filters)
     result = queries.search(db, query, limit=limit, offset=offset, filters=narrowed)
     echo(render.render_search(result, flavour="text", next_offset=offset + limit))
@@ -160,7 +176,7 @@ def stats(
     ctx: click.Context, period: str | None, granularity: str, sector: str | None, flow: str | None
 ) -> None:
     """Deals counted and summed by period, beside the figures articles report."""
-    db = ready_db(ctx)
+    db = lookup_db(ctx)
     result = queries.stats(db, granularity=granularity, period=period, sector=sector, flow=flow)
     rows = print_table(*render.stats_table(result))
     echo(render.render_stats(result, flavour="text", with_rows=not rows))
@@ -184,7 +200,7 @@ def print_table(header: list[str], rows: list[list[str]]) -> list[list[str]]:
 @click.pass_context
 def sources(ctx: click.Context) -> None:
     """Every source, with how many facts cite it."""
-    echo(render.render_sources(queries.list_sources(ready_db(ctx)), flavour="text"))
+    echo(render.render_sources(queries.list_sources(lookup_db(ctx)), flavour="text"))
 
 
 @cli.command()
@@ -209,7 +225,7 @@ def source(ctx: click.Context, source: str) -> None:
 @click.pass_context
 def export(ctx: click.Context, fmt: str, output: str | None) -> None:
     """Every fact with its parties, source and figures."""
-    db = ready_db(ctx)
+    db = lookup_db(ctx)
     body, count = export_text(db, fmt)
     if output is None:
         click.echo(body, nl=False)

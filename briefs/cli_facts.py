@@ -6,10 +6,9 @@ option sets, the curated loader) is imported only by the commands that write.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
-from sqlite_utils import Database
 
 from . import render
 from .actions import companies, facts
@@ -22,6 +21,9 @@ from .queries import get_fact, latest_audit_id
 from .store import open_db
 from .text import parse_id
 from .web.schema import refresh_labels
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 # --- Setting up ---------------------------------------------------------------------------------
 

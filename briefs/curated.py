@@ -17,15 +17,16 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING, Any
 
 from . import changes
 from .changes import Actor, FactIn, FigureIn
 from .errors import BadInput, DealbriefError
 from .store import writing
 from .text import normalize_name
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data" / "curated"
 

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
-from typing import Any
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING, Any
 
 from .model import FIGURE_ROLES, Figure
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 # The fields a reader recognises, in the order a fact shows them; bookkeeping columns
 # (revision, timestamps, hashes) change with every edit and say nothing.

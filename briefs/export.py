@@ -11,13 +11,14 @@ import dataclasses
 import io
 import json
 from collections.abc import Iterator
-from typing import Any
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING, Any
 
 from . import queries
 from .model import FIGURE_ROLES, Fact
 from .search_filters import NO_FILTERS, SearchFilters, fact_conditions
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 FORMATS = ("csv", "json")
 

@@ -6,11 +6,14 @@ forward without losing data. Registration order is application order.
 
 from __future__ import annotations
 
-from sqlite_utils import Database
-from sqlite_utils.migrations import Migrations
+from typing import TYPE_CHECKING
 
 from .money import digits_of
+from .sqlite_utils_lib import Migrations
 from .store import writing
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 migrations = Migrations("dealbrief")
 

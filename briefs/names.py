@@ -12,17 +12,17 @@ from __future__ import annotations
 import json
 import math
 import re
-import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, TypeVar
-
-from rapidfuzz.distance import OSA
-from sqlite_utils import Database
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from . import text
 from .errors import BadInput, NotFound
 from .model import Company
+from .store import connection_of
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 MAX_SUGGESTIONS = 5
 # A fuzzy match is taken without asking only when it is this good and this far ahead of the next.
@@ -336,6 +336,8 @@ def _similarity(norm: str, alias_norm: str) -> float:
     words ("junshy" with "junshi" in "shanghai junshi biosciences"), a little below a match of
     the whole. A shorter alias never scores by being contained in what was typed.
     """
+    from rapidfuzz.distance import OSA  # here: only a near miss is scored, never an exact name
+
     whole = OSA.normalized_similarity(norm, alias_norm) * 100
     words, alias_words = norm.split(" "), alias_norm.split(" ")
     if len(alias_words) <= len(words):
@@ -432,7 +434,7 @@ def _per_connection(db: Database, cache: dict[int, _CacheEntry], build: Callable
     does. Each connection keeps its own entry (the bot reads through several), and only the
     last few connections are remembered.
     """
-    conn: sqlite3.Connection = db.conn
+    conn = connection_of(db)
     version = (conn.execute("PRAGMA data_version").fetchone()[0], conn.total_changes)
     entry = cache.get(id(conn))
     if entry is None or entry[0] != version:

@@ -16,11 +16,9 @@ import math
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, fields
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlite_utils import Database
-
-from . import search_cjk, text, vocab
+from . import text, vocab
 from .errors import BadInput, NotFound
 from .model import (
     DEAL_KINDS,
@@ -45,6 +43,9 @@ from .search_filters import (
 from .search_terms import FACT_WEIGHTS, any_of, fts_expression, saturated
 from .spelling import spellings
 from .text import MARK_END, MARK_START
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 # Search ranks the newest matches of a query with bm25 rather than all of them: a common word
 # matches most of the table, and ordering every match by rank costs hundreds of milliseconds.
@@ -315,7 +316,9 @@ def search(
         raise BadInput("the search has no words in it", code="empty_query")
     if not words:
         ranked, snippets = _listed(db, filters, offset + limit + 1), {}
-    elif any(search_cjk.has_cjk(word) for word in words):
+    elif any(text.has_cjk(word) for word in words):
+        from . import search_cjk  # here: only Chinese, Japanese or Korean words need it
+
         matches = search_cjk.matches(db, [spellings(w) for w in words], filters, SEARCH_WINDOW)
         ranked = sorted(((m.kind, m.rowid, m.score) for m in matches), key=_best_first)
         snippets = {(m.kind, m.rowid): m.snippet for m in matches}

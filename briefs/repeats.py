@@ -9,14 +9,17 @@ the same year, with no clash of territory.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz
 from rapidfuzz.utils import default_process
-from sqlite_utils import Database
 
 from . import model
 from .errors import Conflict
 from .text import normalize_name
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 SIMILAR_ASSET = 75  # rapidfuzz token-set score at which two asset descriptions name the same thing
 # Words saying what sort of right was licensed, not which: "hybrid bonding technology" and

@@ -12,8 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING
 
 from .search_filters import SearchFilters, fact_conditions, source_conditions
 from .search_terms import (
@@ -27,7 +26,9 @@ from .search_terms import (
 )
 from .text import MARK_END, MARK_START
 
-CJK = re.compile("[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+
 TRIGRAM = 3
 SNIPPET_CHARS = 80
 SNIPPET_LEAD = 20  # characters shown before the first mention
@@ -52,10 +53,6 @@ class _Index:
 
 _FACTS = _Index("fact", "facts_cjk", FACT_COLUMNS, FACT_WEIGHTS, "facts f")
 _SOURCES = _Index("source", "sources_cjk", SOURCE_COLUMNS, SOURCE_WEIGHTS, "sources s")
-
-
-def has_cjk(word: str) -> bool:
-    return CJK.search(word) is not None
 
 
 def matches(

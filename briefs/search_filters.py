@@ -9,13 +9,15 @@ each front end.
 from __future__ import annotations
 
 from dataclasses import dataclass
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING
 
 from . import names, text, vocab
 from .errors import BadInput
 from .model import FACT_KINDS, PartyRef
 from .periods import Period, parse_period
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 PERIOD_LIMIT = 20
 

@@ -9,12 +9,23 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from itertools import count
 from pathlib import Path
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING
 
 from .errors import DealbriefError
 
+if TYPE_CHECKING:
+    from typing import TypeAlias
+
+    from sqlite_utils import Database
+
+    # What the read side takes: the write side's sqlite-utils ``Database``, or the plain
+    # ``sqlite3`` connection a lookup opens (both answer ``execute``).
+    Reader: TypeAlias = Database | sqlite3.Connection
+
 DEFAULT_DB = "dealbrief.db"
+# The newest migration in briefs/migrations.py (a test keeps the two in step): a database that
+# has it needs no upgrade, which a lookup can see without loading the migrations.
+LATEST_MIGRATION = "m017_web_views"
 # sqlite-utils plugins are not run on our connections: none is used, and finding them reads
 # the metadata of every installed package, which would cost each command more than its work.
 ENV_DB = "DEALBRIEF_DB"
@@ -52,6 +63,8 @@ def open_db(
         read_only = not writable(path)
     if read_only:
         return open_read_only(path, check_schema=migrate)
+    from .sqlite_utils_lib import Database  # here: lookups read without sqlite-utils
+
     db = Database(str(path), execute_plugins=False)
     db.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_MS)}")
     db.enable_wal()
@@ -60,6 +73,39 @@ def open_db(
     if migrate:
         _migrate(db)
     return db
+
+
+def open_lookup(path: str | os.PathLike[str]) -> Reader:
+    """A read-only plain ``sqlite3`` connection for a command that only reads.
+
+    Lookups are the commands people type most, and sqlite-utils alone takes longer to import
+    than a lookup takes to answer, so a current database is read without it. One whose schema
+    is behind goes through :func:`open_db`, which upgrades it (or refuses, if it is read-only).
+    """
+    path = Path(path)
+    conn = sqlite3.connect(read_only_uri(path), uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+    try:
+        current = (
+            conn.execute(
+                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '_sqlite_migrations'"
+            ).fetchone()
+            and conn.execute(
+                "SELECT 1 FROM _sqlite_migrations WHERE migration_set = 'dealbrief' AND name = ?",
+                (LATEST_MIGRATION,),
+            ).fetchone()
+        )
+    except sqlite3.Error:
+        conn.close()
+        raise
+    if current:
+        return conn
+    conn.close()
+    return open_db(path)
+
+
+def connection_of(db: Reader) -> sqlite3.Connection:
+    """The ``sqlite3`` connection under either kind of :data:`Reader`."""
+    return db if isinstance(db, sqlite3.Connection) else db.conn
 
 
 def writable(path: Path) -> bool:
@@ -77,6 +123,7 @@ def open_read_only(path: Path, *, check_schema: bool = True) -> Database:
     (its queries would fail half-way), since only a writable copy can be upgraded.
     """
     from .migrations import migrations  # here: migrations itself writes through writing()
+    from .sqlite_utils_lib import Database
 
     conn = sqlite3.connect(read_only_uri(path), uri=True, check_same_thread=False)
     db = Database(conn, execute_plugins=False)
@@ -166,7 +213,7 @@ def writing(db: Database) -> Iterator[Database]:
     (SQLITE_BUSY_SNAPSHOT) without waiting out the busy timeout. IMMEDIATE takes the write
     lock before the first read, so a writer waits its turn instead.
     """
-    conn: sqlite3.Connection = db.conn
+    conn = connection_of(db)
     if conn.in_transaction:
         with _savepoint(conn):
             yield db
@@ -176,10 +223,10 @@ def writing(db: Database) -> Iterator[Database]:
 
 
 @contextmanager
-def reading(db: Database) -> Iterator[Database]:
+def reading(db: Reader) -> Iterator[Reader]:
     """One read snapshot for several queries (Python's sqlite3 otherwise lets each SELECT see
     what is committed when it runs); inside a transaction, that transaction's own state."""
-    conn: sqlite3.Connection = db.conn
+    conn = connection_of(db)
     if conn.in_transaction:
         yield db
         return
@@ -214,9 +261,12 @@ def _savepoint(conn: sqlite3.Connection) -> Iterator[None]:
     conn.execute(f"RELEASE SAVEPOINT {name}")
 
 
-def is_initialised(db: Database) -> bool:
+def is_initialised(db: Reader) -> bool:
     """True once curated facts or any admin fact exist: an empty schema is not 'ready'."""
-    return db["facts"].exists() and db.execute("SELECT 1 FROM facts LIMIT 1").fetchone() is not None
+    has_table = db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'facts'")
+    if has_table.fetchone() is None:
+        return False
+    return db.execute("SELECT 1 FROM facts LIMIT 1").fetchone() is not None
 
 
 def utcnow() -> datetime:

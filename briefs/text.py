@@ -11,6 +11,10 @@ import unicodedata
 
 from .errors import BadInput
 
+# Kana, CJK ideographs and Hangul: words in these scripts are searched by trigrams, since
+# they are written without spaces between words.
+_CJK = re.compile("[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+
 MAX_QUERY = 200
 MAX_NAME = 200
 MAX_FIELD = 1000
@@ -126,3 +130,8 @@ def check_id(number: int, field: str) -> int:
             limit=MAX_ID,
         )
     return number
+
+
+def has_cjk(word: str) -> bool:
+    """True when ``word`` holds a Chinese, Japanese or Korean character."""
+    return _CJK.search(word) is not None

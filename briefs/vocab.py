@@ -18,8 +18,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from rapidfuzz import fuzz, process
-
 from .errors import BadInput
 from .text import MAX_FIELD, MAX_NAME, clean
 
@@ -97,12 +95,16 @@ class Vocabulary:
             return None
         key = self._index.get(folded)
         if key is None and len(folded) >= FUZZY_MIN_LENGTH:
+            from rapidfuzz import fuzz, process  # here: exact words, the usual case, need none
+
             best = process.extractOne(folded, list(self._index), scorer=fuzz.ratio)
             key = self._index[best[0]] if best and best[1] >= CLOSE_MATCH else None
         return self.entries.get(key) if key else None
 
     def closest(self, typed: str, limit: int = SUGGESTIONS) -> list[str]:
         """Labels of the entries whose names come nearest ``typed``, nearest first."""
+        from rapidfuzz import fuzz, process
+
         scored = process.extract(fold(typed), list(self._index), scorer=fuzz.WRatio, limit=None)
         labels: list[str] = []
         for name, _, _ in scored:

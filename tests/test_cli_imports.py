@@ -20,9 +20,11 @@ from briefs.curated import load_curated
 from briefs.lazy_group import LazyGroup
 
 # What a lookup never needs: the bot's client and its HTTP, charts (and numpy), the HTML reader,
-# the terminal drawing library, the scheduler, and the write side of the domain.
+# the terminal drawing library, the scheduler, the write side's sqlite-utils, fuzzy matching
+# (an exact name needs none), and the write side of the domain.
 HEAVY = {
     *("discord", "aiohttp", "matplotlib", "numpy", "trafilatura", "rich", "apscheduler", "bot"),
+    *("sqlite_utils", "rapidfuzz"),
     *("briefs.changes", "briefs.actions", "briefs.curated"),
 }
 

@@ -1,5 +1,11 @@
+import sqlite3
+
+import old_schema
+import pytest
+
+from briefs.curated import load_curated
 from briefs.migrations import migrations
-from briefs.store import open_db
+from briefs.store import LATEST_MIGRATION, is_initialised, open_db, open_lookup
 
 
 def test_open_db_uses_wal_and_foreign_keys(db):
@@ -26,3 +32,27 @@ def test_alias_trigram_index_follows_aliases(db):
         "SELECT rowid FROM aliases_trigram WHERE aliases_trigram MATCH 'unsh'"
     ).fetchall()
     assert hits == [(1,)]
+
+
+def test_the_latest_migration_named_in_store_is_the_last_registered(db_path):
+    """A lookup trusts a database that has LATEST_MIGRATION; a new migration must move it."""
+    empty = open_db(db_path, migrate=False)
+    assert migrations.pending(empty)[-1].name == LATEST_MIGRATION
+    empty.close()
+
+
+def test_a_lookup_reads_a_current_database_through_plain_sqlite3_read_only(db):
+    lookup = open_lookup(db.conn.execute("PRAGMA database_list").fetchone()[2])
+    assert isinstance(lookup, sqlite3.Connection)
+    with pytest.raises(sqlite3.OperationalError, match="readonly"):
+        lookup.execute("DELETE FROM facts")
+    lookup.close()
+
+
+def test_a_lookup_of_a_database_behind_the_schema_upgrades_it_first(db_path):
+    old_schema.old_database(db_path, "m002_digest", load_curated)
+    lookup = open_lookup(db_path)
+    assert not isinstance(lookup, sqlite3.Connection)  # the write side's Database, to migrate
+    assert not migrations.pending(lookup)
+    assert is_initialised(lookup)
+    lookup.close()

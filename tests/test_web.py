@@ -147,6 +147,16 @@ def test_pages_link_a_deal_to_its_fact_parties_and_source(web, world):
     assert re.search(r'<a href="/dealbrief/web_sources\?id=\d+">', fact.text)
 
 
+@pytest.mark.parametrize("page", ["facts/{d1}", "companies/1", "web_deals", "web_sources"])
+def test_every_link_on_a_page_opens(web, world, page):
+    """No page offers a link to a table the view refuses (the audit trail, the source links)."""
+    html = get(web + "/dealbrief/" + page.format(**world[1])).text
+    links = set(re.findall(r'href="(/dealbrief/[^"#]*)"', html))
+    assert links
+    refused = {link for link in links if get(web + link.replace("&amp;", "&")).status_code != 200}
+    assert refused == set()
+
+
 def test_the_database_page_lists_only_what_is_shown(web):
     page = get(web + "/dealbrief").text
     listed = set(re.findall(r'href="/dealbrief/([a-z_]+)"', page))

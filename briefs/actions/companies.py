@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING
 
 from .. import changes
 from ..changes import Actor
 from ..store import writing
 from .facts import company_id, find_source
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 
 def add(

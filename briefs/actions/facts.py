@@ -12,9 +12,7 @@ import dataclasses
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING, Any
 
 from .. import changes, names, queries, repeats
 from ..changes import Actor, FactIn, FigureIn
@@ -23,6 +21,9 @@ from ..model import DEAL_TERM_ROLES, FIGURE_ROLES, AuditEntry, Fact, Figure
 from ..money import parse_amount
 from ..store import writing
 from ..text import MAX_NAME, clean, slugify
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 UNDISCLOSED = "undisclosed"
 # Deal terms typed as amounts: every deal-term role but the royalty, which is text. Milestones

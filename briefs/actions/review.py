@@ -13,8 +13,7 @@ import dataclasses
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING
 
 from .. import changes, render
 from ..changes import Actor, FigureIn
@@ -27,6 +26,9 @@ from ..names import resolve_company
 from ..store import writing
 from ..text import MAX_NAME, clean, normalize_name
 from .facts import FORM_FIELDS, FactForm, fact_in
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 # Fields a correction may set: every fact field except the source (the proposal's document).
 CORRECTABLE = tuple(f for f in FORM_FIELDS if not f.startswith("source"))

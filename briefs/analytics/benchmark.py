@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import statistics
 from dataclasses import dataclass
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING
 
 from ..model import DEAL_VALUE_SQL
 from .scope import UPFRONT_SQL, DealScope, deal_conditions
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 MIN_DEALS = 5
 TERMS = ("upfront", "total", "share")

@@ -8,13 +8,15 @@ short sum beside many deals reads as "undisclosed", not as "small".
 from __future__ import annotations
 
 from dataclasses import dataclass
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING
 
 from .. import vocab
 from ..errors import BadInput
 from ..model import DEAL_VALUE_SQL
 from .scope import UPFRONT_SQL, DealScope, deal_conditions
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 RANKINGS = ("licensors", "licensees", "flows")
 DEFAULT_LIMIT = 10

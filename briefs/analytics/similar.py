@@ -14,13 +14,15 @@ import json
 import math
 from dataclasses import dataclass
 from datetime import date
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING
 
 from .. import vocab
 from ..errors import BadInput
 from ..model import Fact
 from ..queries import fetch_facts, get_fact
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 DEFAULT_LIMIT = 5
 MAX_LIMIT = 20

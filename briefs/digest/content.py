@@ -15,8 +15,7 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING
 
 from ..charts import stats_chart
 from ..diffs import FieldChange, fact_changes
@@ -39,6 +38,9 @@ from .query import (
 )
 from .schedule import FIRST_PERIOD
 from .settings import DigestSettings
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 CHART_FILENAME = "digest-chart.png"
 MAX_DEALS = 30

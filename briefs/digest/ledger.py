@@ -12,11 +12,13 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING
 
 from ..store import isotime, writing
 from .settings import clear_error, record_error, select_rows
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 # How long a claim holds before another process may take the post over (retrying it with its
 # nonce). Longer than a whole send may take (bot.schedule.POST_TIMEOUT_SECONDS), and renewed by

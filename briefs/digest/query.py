@@ -12,11 +12,13 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING
 
 from ..model import DEAL_KINDS, DEAL_VALUE_SQL
 from ..store import isotime
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 CHART_PERIODS = 12
 

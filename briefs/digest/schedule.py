@@ -9,12 +9,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
-
-from sqlite_utils import Database
 
 from .ledger import PostRecord, get_post
 from .settings import DigestSettings
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 # A missed digest is still worth posting on start if it is less than this late.
 CATCH_UP_LIMIT = timedelta(days=1)

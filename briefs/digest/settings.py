@@ -10,13 +10,16 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from rapidfuzz import fuzz, process
-from sqlite_utils import Database
 
 from ..errors import BadInput, Conflict
 from ..store import isotime, writing
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 DEFAULT_WEEKDAY, DEFAULT_TIME, DEFAULT_TIMEZONE = 0, "09:00", "UTC"

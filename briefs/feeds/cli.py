@@ -8,10 +8,9 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
-from sqlite_utils import Database
 
 from ..changes import Actor
 from ..render import render_template, to_text
@@ -19,6 +18,9 @@ from ..store import open_db, utcnow
 from . import store
 from .poll import Poller
 from .settings import FeedSettings
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 
 def say(what: str, **context: Any) -> None:

@@ -13,13 +13,15 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING
 
 from ..ingest.review import QueuedProposal, get_proposal
 from ..nonces import stable_nonce
 from ..store import isotime, writing
 from .store import review_channel
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 LEASE = timedelta(minutes=2)
 

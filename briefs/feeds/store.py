@@ -12,8 +12,7 @@ import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING
 
 from ..changes import Actor
 from ..errors import BadInput, Conflict, NotFound
@@ -24,6 +23,9 @@ from ..store import isotime, writing
 from ..text import parse_id
 from .parse import FeedItem
 from .urls import check_url
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 SHELL = 0  # the guild id of feeds added from the command line or the console
 DEFAULT_INTERVAL = 60  # minutes

@@ -12,12 +12,11 @@ import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 from rich.console import Console
 from rich.progress import Progress
-from sqlite_utils import Database
 
 from .. import render
 from ..actions.facts import FactForm
@@ -34,6 +33,9 @@ from .proposal import Proposal
 from .read import SUPPORTED_SUFFIXES, Document, read_document
 from .review import count_pending, find_duplicate, get_proposal, ingest_document, pending
 from .settings import EXTRACTORS, ExtractorSettings, load_extractor_settings
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 PROGRESS_FROM = 5  # files; fewer finish before a bar would be worth drawing
 JSON_KEYS = (

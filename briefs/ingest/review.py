@@ -11,9 +11,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Any
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING, Any
 
 from .. import changes
 from ..changes import Actor
@@ -28,6 +26,9 @@ from .orgs import KnownNames
 from .proposal import Party, Proposal, proposal_from_payload
 from .read import Document, read_bytes
 from .settings import ExtractorSettings
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 STATUSES = ("proposed", "approved", "rejected")
 

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from sqlite_utils import Database
+from typing import TYPE_CHECKING
 
 from ..errors import NotFound
 from ..queries import fetch_facts
 from ..render import Page, render_template
 from .ledger import Batch
 from .watches import Watch, get_watch
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 ALERT_TEMPLATE = "watch.j2"
 ADMIN_TEMPLATE = "watch_admin.j2"

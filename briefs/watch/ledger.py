@@ -13,12 +13,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING
 
 from ..nonces import stable_nonce
 from ..store import isotime, writing
 from .watches import Target, record_failure, record_success
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 # Facts for one target within this span of the first go out as one message; with the bot's
 # poll every few seconds, an alert still leaves within a minute.

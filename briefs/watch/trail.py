@@ -12,14 +12,16 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from datetime import datetime
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING
 
 from ..changes import CURATED_ACTOR
 from ..queries import latest_audit_id
 from ..store import isotime, writing
 from .matcher import FactView, Rule, WatchIndex
 from .watches import Target
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 CHANGES = {"add": "added", "edit": "corrected"}
 # Changes read per transaction: a bulk import is worked through in several short writes.

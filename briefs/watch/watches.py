@@ -10,15 +10,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING, Any
 
 from .. import names, vocab
 from ..errors import BadInput, Forbidden, NotFound
 from ..money import parse_amount, to_usd
 from ..store import isotime, writing
 from ..text import MAX_NAME, clean
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 MAX_KEYWORD = 100
 MAX_WATCHES_PER_OWNER = 50

@@ -18,7 +18,10 @@ from datasette.plugins import pm
 
 from . import plugin
 
-METADATA_FILE = Path(__file__).resolve().parent.parent.parent / "data" / "web" / "metadata.yml"
+PROJECT = Path(__file__).resolve().parent.parent.parent
+METADATA_FILE = PROJECT / "data" / "web" / "metadata.yml"
+# Templates that replace Datasette's own where its pages would offer a link to a hidden table.
+TEMPLATE_DIR = PROJECT / "templates" / "web" / "datasette"
 DATABASE_NAME = "dealbrief"
 
 SETTINGS = {
@@ -51,6 +54,7 @@ def create_app(
     datasette = Datasette(
         metadata=load_metadata(user, password_hash),
         settings=SETTINGS,
+        template_dir=str(TEMPLATE_DIR),
     )
     datasette.add_database(
         Database(datasette, path=str(path.absolute()), is_mutable=True), name=DATABASE_NAME

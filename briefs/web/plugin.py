@@ -36,6 +36,13 @@ def permission_allowed(datasette: Any, actor: Any, action: str, resource: Any) -
 
 
 @hookimpl
+def extra_template_vars(database: str | None, datasette: Any) -> dict[str, Any]:
+    """The tables a page may link to (``templates/web/datasette/row.html`` keeps to them)."""
+    shown = datasette.metadata("tables", database=database) if database else None
+    return {"shown_tables": sorted(shown or {})}
+
+
+@hookimpl
 def forbidden(datasette: Any, request: Any, message: str) -> Response | None:
     """With a password set, a visitor who has not logged in is sent to the login page."""
     if request.actor is None and datasette.plugin_config(PASSWORDS_PLUGIN):

@@ -8,11 +8,14 @@ change to a view's SQL needs a new migration.
 
 from __future__ import annotations
 
-from sqlite_utils import Database
+from typing import TYPE_CHECKING
 
 from ..model import DEAL_VALUE_SQL
 from ..store import writing
 from ..vocab import ARROW, VOCAB
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 LABELS_TABLE = "web_labels"
 
