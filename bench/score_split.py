@@ -1,6 +1,6 @@
 """Score the rule extractor on one labelled split, once, as it stands (no targets applied).
 
-Run: .venv/bin/python bench/score_split.py tests/ingest_eval/blind4
+Run: .venv/bin/python bench/score_split.py tests/ingest_eval/blind4 [--misses]
 For a split written after the rules and kept out of their development: its first score is the
 honest measure of unseen wording, so it is recorded in docs/performance.md.
 """
@@ -16,8 +16,10 @@ sys.path.insert(0, str(ROOT))
 from briefs.ingest.evaluate import AMOUNT_FIELDS, FIELDS, ROLE_FIELDS, evaluate  # noqa: E402
 
 
-def main(folder: str) -> None:
+def main(folder: str, *, misses: bool = False) -> None:
     report = evaluate(Path(folder))
+    if misses:  # on a development set: each disagreement, "file field: wanted -> got"
+        print("\n".join(report.misses))
     print(f"{report.articles} articles; proposals from articles that should give none:", end=" ")
     print(", ".join(report.negative_hits) or "none")
     rows = [(name, report.fields[name]) for name in FIELDS]
@@ -30,4 +32,8 @@ def main(folder: str) -> None:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1] if len(sys.argv) > 1 else str(ROOT / "tests" / "ingest_eval" / "blind4"))
+    arguments = [a for a in sys.argv[1:] if a != "--misses"]
+    main(
+        arguments[0] if arguments else str(ROOT / "tests" / "ingest_eval" / "blind4"),
+        misses="--misses" in sys.argv[1:],
+    )

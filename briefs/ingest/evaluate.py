@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..errors import BadInput
 from ..money import parse_amount
 from ..text import normalize_name
 from ..vocab import VOCAB
@@ -64,11 +65,14 @@ class Report:
     fields: dict[str, Tally] = field(default_factory=lambda: {f: Tally() for f in FIELDS})
     negative_hits: list[str] = field(default_factory=list)  # files that should propose nothing
     articles: int = 0
+    # Each disagreement, "file field: wanted -> got", for whoever works on a development set.
+    misses: list[str] = field(default_factory=list)
 
     def add(self, other: Report) -> Report:
         """This report and ``other`` counted together, as if they were one labelled set."""
         total = Report(articles=self.articles + other.articles)
         total.negative_hits = [*self.negative_hits, *other.negative_hits]
+        total.misses = [*self.misses, *other.misses]
         for name in FIELDS:
             mine, theirs = self.fields[name], other.fields[name]
             total.fields[name] = Tally(
@@ -119,13 +123,19 @@ def values_of_label(label: dict) -> dict[str, object]:
         "subject": _fold(label["subject"]) if "subject" in label else None,
     }
     for role in AMOUNT_FIELDS:
-        if role in label:
-            money = parse_amount(label[role])
-            values[role] = (round(money.amount, 2), money.currency)
-        else:
-            values[role] = None
+        values[role] = _label_amount(label[role]) if role in label else None
     values["undisclosed"] = True if label.get("undisclosed") else None
     return values
+
+
+def _label_amount(raw: str) -> tuple[float, str] | str:
+    """A labelled amount as predictions give it; one in a currency the project does not read
+    stays as written, so it counts as wanted and is never matched."""
+    try:
+        money = parse_amount(raw)
+    except BadInput:
+        return raw
+    return (round(money.amount, 2), money.currency)
 
 
 def _fold(name: str) -> str:
@@ -174,6 +184,8 @@ def score_article(
             tally.predicted += pred[name_] is not None
             tally.expected += want[name_] is not None
             tally.right += pred[name_] is not None and pred[name_] == want[name_]
+            if pred[name_] != want[name_]:
+                report.misses.append(f"{name} {name_}: {want[name_]!r} -> {pred[name_]!r}")
 
 
 def evaluate(folder: Path, reader: Reader = read_with_rules) -> Report:
