@@ -10,11 +10,13 @@ from dataclasses import dataclass
 from ..money import CURRENCY_WORDS, MAX_AMOUNT, SCALE_WORDS
 
 _NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
-_SCALE = r"trillion|billion|million|thousand|bn|mn|mln|tn"
+_SCALE = r"trillion|billion|million|thousand|bln|bn|mn|mln|tn"
+# Wire spellings of scales the money module does not list.
+_SCALE_ALIASES = {"bln": "billion"}
 _AMOUNT = re.compile(
     r"(?P<approx>\b(?:nearly|almost|about|around|approximately|roughly|over|more than|up to|some|"
     r"close to|at least|less than|under)\s+)?"
-    r"(?:(?P<pre>US\$|HK\$|USD|RMB|CNY|EUR|GBP|[$€£¥])\s?(?P<num>" + _NUMBER + r")"
+    r"(?:(?P<pre>US\$|HK\$|USD|RMB|CNY|EUR|GBP|JPY|KRW|HKD|[$€£¥])\s?(?P<num>" + _NUMBER + r")"
     r"(?:\s?(?P<scale>" + _SCALE + r"|[mbk])\b)?"
     r"|(?<!\d)(?<!\d,)(?<!\d\.)(?P<num2>" + _NUMBER + r")\s?(?P<scale2>" + _SCALE + r"|m|b)?\s+"
     r"(?P<post>U\.S\. dollars|US dollars|dollars|yuan|RMB|renminbi|euros?|pounds sterling|pounds|"
@@ -111,6 +113,7 @@ def find_amounts(sentence: str) -> list[Amount]:
 def _amount(match: re.Match[str]) -> Amount | None:
     number = match["num"] or match["num2"]
     scale = (match["scale"] or match["scale2"] or "").lower()
+    scale = _SCALE_ALIASES.get(scale, scale)
     word = (match["pre"] or match["post"] or "").lower()
     currency = CURRENCY_WORDS.get(re.sub(r"\s+", " ", word).replace("pounds sterling", "pounds"))
     if currency is None:
@@ -124,15 +127,22 @@ def _amount(match: re.Match[str]) -> Amount | None:
 
 _MILESTONE_WORD = re.compile(r"milestones?", re.I)
 _MILESTONE_KINDS = re.compile(
-    r"\b(development|clinical|regulatory|approval|commercial|sales)\b", re.I
+    r"\b(development|clinical|regulatory|approvals?|commercial|sales)\b", re.I
 )
-MILESTONE_KINDS = {"clinical": "development", "approval": "regulatory", "sales": "commercial"}
+MILESTONE_KINDS = {
+    "clinical": "development",
+    "approval": "regulatory",
+    "approvals": "regulatory",
+    "sales": "commercial",
+}
 
 
-# Between "milestone" and its amount: "milestone payments of up to US$180 million".
+# Between "milestone" and its amount: "milestone payments of up to US$180 million", "milestone
+# payments in an aggregate amount of up to US$38 million".
 _LINK = re.compile(
-    r"\s*(?:payments?|fees?)?\s*(?:of|worth|totall?ing|amounting to|valued at)?\s*"
-    r"(?:up to|as much as)?\s*(?:an? aggregate of)?\s*",
+    r"\s*(?:payments?|fees?)?\s*(?:of|worth|totall?ing|amounting to|valued at|"
+    r"in (?:an|the) aggregate(?: amount)?(?: of)?)?\s*"
+    r"(?:up to|as much as)?\s*(?:an? aggregate(?: amount)? of)?\s*",
     re.I,
 )
 
@@ -144,22 +154,50 @@ _SHARE_PURCHASE = re.compile(
 
 def milestone_kinds(sentence: str, amounts: list[Amount], index: int) -> frozenset[str]:
     """The kinds of milestone an amount is for ("$300 million in regulatory milestones",
-    "sales milestone payments of up to US$440 million"): development, regulatory, commercial;
-    empty when the article does not say."""
+    "sales milestone payments of up to US$440 million", "$200 million on regulatory approvals"
+    in a list of milestones): development, regulatory, commercial; empty when the article does
+    not say."""
     amount = amounts[index]
     right_edge = amounts[index + 1].start if index + 1 < len(amounts) else len(sentence)
     left_edge = amounts[index - 1].end if index else 0
-    after = sentence[amount.end : min(right_edge, amount.end + 100)].split(";")[0]
+    after = _clause_after(sentence, amount, right_edge, 120)
     before = sentence[max(left_edge, amount.start - 80) : amount.start].split(";")[-1]
-    word = _MILESTONE_WORD.search(after)
     hits = list(_MILESTONE_WORD.finditer(before))
-    linked = bool(hits) and bool(_LINK.fullmatch(before[hits[-1].end() :]))
-    if linked and (word is None or len(before) - hits[-1].end() < word.start()):
+    if hits and _LINK.fullmatch(before[hits[-1].end() :]):
         words = before[max(0, hits[-1].start() - 50) : hits[-1].start()]  # "sales milestones of"
+    elif word := _MILESTONE_WORD.search(after):
+        words = after[: word.start()]  # "$300 million in regulatory milestones"
     else:
-        words = after[: word.start()] if word else ""  # "$300 million in regulatory milestones"
+        words = after  # "..., $700 million tied to sales targets"
     found = (k.lower() for k in _MILESTONE_KINDS.findall(words))
     return frozenset(MILESTONE_KINDS.get(k, k) for k in found)
+
+
+def _clause_after(sentence: str, amount: Amount, right_edge: int, reach: int) -> str:
+    """The words after an amount up to the end of its clause, at most ``reach`` characters
+    (finishing the word the limit falls in)."""
+    stop = min(right_edge, amount.end + reach)
+    while stop < right_edge and sentence[stop].isalpha():
+        stop += 1
+    after = sentence[amount.end : stop]
+    cut = _CLAUSE_BREAK.search(after)
+    return after[: cut.start()] if cut else after
+
+
+# What may stand between two amounts of one list ("$120 million in development milestones,
+# $200 million on regulatory approvals and (iii) up to $700 million ..."): the joint itself.
+_LIST_JOINT = re.compile(
+    r"\s*(?:,|;|\band\b|,\s*and\b|;\s*and\b)\s*(?:\(?(?:[ivx]{1,4}|[a-h]|\d)\)\s*)?"
+    r"(?:another|a further|further|up to|as much as)?\s*",
+    re.I,
+)
+# "bringing the total to $455 million", "taking the potential value of the agreement to as
+# much as $1.085 billion": a sum of the terms before it.
+_SUMMED = re.compile(
+    r"\b(?:bring(?:s|ing)?|tak(?:es|ing)|rais(?:es|ing)|lift(?:s|ing)|push(?:es|ing))\b"
+    r"[^,;]{0,80}\bto\s+(?:up to\s+|as much as\s+|about\s+|around\s+|nearly\s+)?$",
+    re.I,
+)
 
 
 def role_of(sentence: str, amounts: list[Amount], index: int) -> str | None:
@@ -176,10 +214,9 @@ def role_of(sentence: str, amounts: list[Amount], index: int) -> str | None:
     breaks = list(_CLAUSE_BREAK.finditer(before))
     if breaks:
         before = before[breaks[-1].end() :]
-    after = sentence[amount.end : min(right_edge, amount.end + 60)]
-    cut = _CLAUSE_BREAK.search(after)
-    if cut:
-        after = after[: cut.start()]
+    after = _clause_after(sentence, amount, right_edge, 80)
+    if _SUMMED.search(sentence, max(left_edge, amount.start - 140), amount.start):
+        return "total"
     best: tuple[float, str] | None = None
     for role, pattern in ROLE_WORDS:
         for match in pattern.finditer(after):
@@ -197,6 +234,8 @@ def role_of(sentence: str, amounts: list[Amount], index: int) -> str | None:
         return None  # "$31.5 a share", a price: too small to be a deal term
     if best is not None and best[1] != "total":
         return best[1]
+    if best is None and _continues_milestones(sentence, amounts, index):
+        return "milestones"  # "... in development milestones, $200 million on approvals"
     milestone_near = _MILESTONE_WORD.search(
         sentence, amount.end, min(right_edge, amount.end + 120)
     ) or _MILESTONE_WORD.search(before)
@@ -209,3 +248,18 @@ def role_of(sentence: str, amounts: list[Amount], index: int) -> str | None:
             "equity"  # "agreed to purchase 1,250,000 shares ..., for gross proceeds of $5 million"
         )
     return "total"
+
+
+def _continues_milestones(sentence: str, amounts: list[Amount], index: int) -> bool:
+    """True when the amount, with no role word of its own, is the next item of a list whose
+    amount before it is a milestone."""
+    if not index or not _LIST_JOINT.fullmatch(_after_clause_of(sentence, amounts, index - 1)):
+        return False
+    return role_of(sentence, amounts, index - 1) == "milestones"
+
+
+def _after_clause_of(sentence: str, amounts: list[Amount], index: int) -> str:
+    """What stands between an amount's own clause and the next amount."""
+    amount, following = amounts[index], amounts[index + 1]
+    own = _clause_after(sentence, amount, following.start, 120)
+    return sentence[amount.end + len(own) : following.start]

@@ -1,0 +1,98 @@
+"""Deal terms worded in ways the first rules were not written for: milestone lists whose items
+name their kind but not the word "milestone", sums stated as "bringing the total to", kinds
+before a longer link, wire scale spellings and currency codes, and terms that come a while
+after the deal. Every example is written here."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from briefs.ingest.amounts import find_amounts, milestone_kinds, role_of
+from briefs.ingest.extract import extract
+
+PUBLISHED = date(2025, 6, 2)
+
+
+def deals(text: str, published: date | None = PUBLISHED):
+    return [p for p in extract(text, published=published) if p.licensor or p.parties]
+
+
+def roles_and_kinds(sentence: str) -> list[tuple[float, str | None, tuple[str, ...]]]:
+    amounts = find_amounts(sentence)
+    return [
+        (
+            a.value,
+            role_of(sentence, amounts, i),
+            tuple(sorted(milestone_kinds(sentence, amounts, i))),
+        )
+        for i, a in enumerate(amounts)
+    ]
+
+
+def test_items_of_a_milestone_list_keep_the_role_and_name_their_kind() -> None:
+    sentence = (
+        "Pellam may earn up to $50 million in clinical milestones, $75 million on approvals in "
+        "Europe and $260 million linked to annual net sales, lifting the potential value of the "
+        "pact to $420 million."
+    )
+    assert roles_and_kinds(sentence) == [
+        (50e6, "milestones", ("development",)),
+        (75e6, "milestones", ("regulatory",)),
+        (260e6, "milestones", ("commercial",)),
+        (420e6, "total", ()),
+    ]
+
+
+def test_numbered_items_with_their_role_word_far_after_the_amount() -> None:
+    sentence = (
+        "Ostrava will pay (1) up to $12.5 million upon the achievement of defined clinical "
+        "development milestones and (2) up to $310.0 million upon the achievement of defined "
+        "commercial sales milestones."
+    )
+    assert [(v, r) for v, r, _ in roles_and_kinds(sentence)] == [
+        (12.5e6, "milestones"),
+        (310e6, "milestones"),
+    ]
+
+
+def test_a_sum_of_upfront_and_milestones_is_the_total_even_naming_milestones() -> None:
+    sentence = (
+        "Brava is eligible for sales-based milestone payments of up to US$90 million, bringing "
+        "the aggregate of the upfront and milestone payments to up to US$110 million."
+    )
+    assert [(v, r) for v, r, _ in roles_and_kinds(sentence)] == [
+        (90e6, "milestones"),
+        (110e6, "total"),
+    ]
+
+
+def test_kinds_read_from_the_phrase_linked_to_the_amount() -> None:
+    sentence = (
+        "Quorvel may receive clinical and regulatory milestone payments of up to US$45 million "
+        "and sales milestone payments in an aggregate amount of up to US$80 million."
+    )
+    assert [k for _, _, k in roles_and_kinds(sentence)] == [
+        ("development", "regulatory"),
+        ("commercial",),
+    ]
+
+
+def test_listed_milestones_with_one_unstated_kind_each_are_added_up() -> None:
+    text = (
+        "Tamsin Bio out-licensed TB-9 to Orrick Pharma. Orrick shall pay Tamsin:\n"
+        "(a) an upfront payment of US$5 million;\n"
+        "(b) clinical and regulatory milestone payments in an aggregate amount of up to "
+        "US$20 million; and\n"
+        "(c) sales-based milestone payments in an aggregate amount of up to US$30 million."
+    )
+    [deal] = deals(text)
+    assert deal.figure("milestones").value == 50e6
+
+
+def test_wire_scale_spellings_and_currency_codes_before_the_number() -> None:
+    found = find_amounts("a pact worth up to $1.45 bln, JPY 2.5bn at signing and KRW 80 billion")
+    assert [(a.value, a.currency) for a in found] == [
+        (1.45e9, "USD"),
+        (2.5e9, "JPY"),
+        (80e9, "KRW"),
+    ]
