@@ -96,3 +96,66 @@ def test_wire_scale_spellings_and_currency_codes_before_the_number() -> None:
         (2.5e9, "JPY"),
         (80e9, "KRW"),
     ]
+
+
+def test_upfront_and_milestones_named_together_are_their_sum() -> None:
+    for sentence in (
+        "The combined value of the upfront fee and milestone payments is up to $275 million.",
+        "Halvard may collect $275 million in upfront and milestone payments.",
+    ):
+        assert [r for _, r, _ in roles_and_kinds(sentence)] == ["total"]
+    split = "Halvard gets $25 million upfront and milestone payments of up to $250 million."
+    assert [r for _, r, _ in roles_and_kinds(split)] == ["upfront", "milestones"]
+
+
+def test_other_wordings_of_undisclosed_terms() -> None:
+    for closing in (
+        "Neither company would say what Brisk is paying for the rights.",
+        "The partners did not give any financial details.",
+        "None of the three companies disclosed the value of the agreements.",
+        "Financial terms were kept confidential.",
+    ):
+        text = f"Brisk Labs licensed a coating process from Ellery Materials. {closing}"
+        [deal] = deals(text)
+        assert [f.disclosed for f in deal.figures] == [False], closing
+    text = (
+        "Brisk Labs licensed a coating process from Ellery Materials. Brisk did not say when "
+        "production would start."
+    )
+    [deal] = deals(text)
+    assert deal.figures == ()
+
+
+def test_undisclosed_terms_of_several_deals_reach_each_of_them() -> None:
+    text = (
+        "Brisk Labs licensed a coating process from Ellery Materials. Separately, Ellery granted "
+        "Tarnby Glass a licence to the same process. Terms of the agreements were not disclosed."
+    )
+    found = deals(text)
+    assert len(found) == 2
+    assert all([f.disclosed for f in d.figures] == [False] for d in found)
+
+
+def test_a_company_described_as_listed_is_not_a_listing() -> None:
+    text = (
+        "About Fennick\nFennick Bio is a Lisbon-based biotechnology company listed on the "
+        "Euronext Lisbon Stock Exchange."
+    )
+    assert [p for p in extract(text, published=PUBLISHED) if p.kind == "listing"] == []
+    news = "Fennick Bio was listed on the Euronext Lisbon Stock Exchange on Tuesday."
+    assert [p.kind for p in extract(news, published=PUBLISHED)] == ["listing"]
+
+
+def test_a_sentence_about_both_parties_keeps_their_deal_in_focus() -> None:
+    text = (
+        "Corbel Bio licenses antibody to Marrick\n"
+        "By a staff reporter\n"
+        "LISBON, June 2 - Corbel Bio and Marrick Pharma said on Monday they had teamed up.\n"
+        "Corbel shares rose 8% in early trade.\n"
+        "The antibody, CB-4, is in a Phase 2 study.\n"
+        "Corbel said results were due later this year.\n"
+        "The trial has enrolled 120 patients so far.\n"
+        "The Lisbon drugmaker will pay $40 million upfront."
+    )
+    [deal] = deals(text)
+    assert deal.figure("upfront").value == 40e6

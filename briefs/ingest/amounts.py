@@ -5,7 +5,9 @@ the role each amount plays in a deal (upfront, milestones, total, equity) from t
 from __future__ import annotations
 
 import re
+import tomllib
 from dataclasses import dataclass
+from pathlib import Path
 
 from ..money import CURRENCY_WORDS, MAX_AMOUNT, SCALE_WORDS
 
@@ -65,6 +67,18 @@ _CLAUSE_BREAK = re.compile(
     r"|\bplus\b|\bwhile\b|\bwith\b",
     re.I,
 )
+
+
+TERMS_FILE = Path(__file__).resolve().parents[2] / "data" / "ingest" / "terms.toml"
+
+
+def _terms_table() -> dict[str, list[str]]:
+    with open(TERMS_FILE, "rb") as fh:
+        return tomllib.load(fh)
+
+
+# "Financial terms were not disclosed", in any of the wordings of ``data/ingest/terms.toml``.
+UNDISCLOSED = re.compile("|".join(f"(?:{p})" for p in _terms_table()["undisclosed"]), re.I)
 
 
 # "NT$", "S$", "A$", "C$": another country's dollar, which the rate table does not hold; read as
@@ -191,6 +205,18 @@ _LIST_JOINT = re.compile(
     r"(?:another|a further|further|up to|as much as)?\s*",
     re.I,
 )
+# "the upfront and milestone payments": both parts named together, so the amount is their sum.
+_BOTH_PARTS = re.compile(
+    r"\b(?:the|of|in|all|its)\s+(?:total\s+|combined\s+)?(?:up[- ]?front|signing)\s+"
+    r"(?:payments?\s+|fees?\s+)?(?:and|plus)\s+(?:the\s+)?(?:potential\s+)?milestones?\b"
+    r"[^,;]{0,60}$",
+    re.I,
+)
+_BOTH_PARTS_AFTER = re.compile(
+    r"\s*in\s+(?:total\s+)?(?:up[- ]?front|signing)\s+(?:payments?\s+)?(?:and|plus)\s+"
+    r"(?:potential\s+)?milestones?\b",
+    re.I,
+)
 # "bringing the total to $455 million", "taking the potential value of the agreement to as
 # much as $1.085 billion": a sum of the terms before it.
 _SUMMED = re.compile(
@@ -217,6 +243,10 @@ def role_of(sentence: str, amounts: list[Amount], index: int) -> str | None:
     after = _clause_after(sentence, amount, right_edge, 80)
     if _SUMMED.search(sentence, max(left_edge, amount.start - 140), amount.start):
         return "total"
+    if _BOTH_PARTS.search(sentence, max(left_edge, amount.start - 100), amount.start) or (
+        _BOTH_PARTS_AFTER.match(sentence, amount.end, right_edge)
+    ):
+        return "total"  # "upfront and milestone payments of up to $645 million": their sum
     best: tuple[float, str] | None = None
     for role, pattern in ROLE_WORDS:
         for match in pattern.finditer(after):

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field, replace
 from datetime import date
 
-from .amounts import find_amounts, milestone_kinds, role_of
+from .amounts import UNDISCLOSED, find_amounts, milestone_kinds, role_of
 from .dates import find_period
 from .orgs import DESCRIPTORS, Mention, Org
 from .proposal import Party, Proposal, ProposedFigure, proposed_figure
@@ -542,13 +542,7 @@ _ASSET_TAIL = re.compile(
     re.I,
 )
 
-_UNDISCLOSED = re.compile(
-    r"\b(?:undisclosed|not disclosed|did not disclose|didn't disclose|declined to disclose|"
-    r"were not revealed|not made public|no financial (?:details|terms)|"
-    r"no (?:money|financial|deal) terms were (?:given|disclosed|released)|"
-    r"neither (?:side|company|party|firm) disclosed)\b",
-    re.I,
-)
+_UNDISCLOSED = UNDISCLOSED  # its wordings live in data/ingest/terms.toml
 _PLURAL_DEALS = re.compile(r"\b(?:agreements|deals|licen[cs]es|transactions|both)\b", re.I)
 
 

@@ -33,7 +33,7 @@ _LIST_ITEM = re.compile(
 _TOPIC = re.compile(
     r"licen[cs]|patent|transaction|technolog|export|approv|authori[sz]|sales|undisclosed|terms|"
     r"disclos|up-?front|milestone|equity|shares|payment|worth|valued|deal|agreement|reports?\b|"
-    r"listed",
+    r"listed|financial|paying|confidential|reveal",
     re.I,
 )
 
@@ -61,6 +61,10 @@ _TOPIC_STEMS = (
     "agreement",
     "report",
     "listed",
+    "financial",
+    "paying",
+    "confidential",
+    "reveal",
 )
 
 
@@ -116,13 +120,19 @@ def extract(
             elif deal is not None:
                 current = deal
                 drafts.append(deal)
+            elif not mentions and undisclosed_for(sentence) == "all":
+                # "Terms of the agreements were not disclosed": every deal just read
+                for draft in [d for d in drafts if d.age <= FOCUS_SENTENCES]:
+                    attach_terms(draft, sentence, mentions, year)
             elif (focus := _in_focus(drafts, current, orgs)) is not None:
+                if _names_both(focus, orgs, names):
+                    focus.age = 0  # a sentence about both parties goes on with their deal
                 settle_direction(focus, sentence, mentions)
                 attach_terms(focus, sentence, mentions, year)
-            elif not mentions and (which := undisclosed_for(sentence)) is not None:
+            elif not mentions and undisclosed_for(sentence) is not None:
                 # "Financial terms were not disclosed", a paragraph or two after the deal
                 recent = [d for d in drafts if d.age <= FOCUS_SENTENCES]
-                for draft in recent if which == "all" else recent[-1:]:
+                for draft in recent[-1:]:
                     attach_terms(draft, sentence, mentions, year)
             if deal is None:
                 earlier = others[-1] if others and others[-1].kind == "market_stat" else None
@@ -218,6 +228,15 @@ def _in_focus(drafts: list[Draft], current: Draft | None, orgs: list[Org]) -> Dr
         if draft.age <= FOCUS_SENTENCES and names <= {p.name for p in draft.proposal.parties}:
             return draft
     return None
+
+
+def _names_both(draft: Draft, orgs: list[Org], names: DocumentNames) -> bool:
+    """True when the sentence names every party of the deal (each by any of its names)."""
+    parties = draft.proposal.parties
+    if len(parties) < 2:
+        return False
+    named = {names.spelled_out(o).name for o in orgs}
+    return all(names.spelled_out(Org(p.name, p.company_id)).name in named for p in parties)
 
 
 def _involves(proposal: Proposal, orgs: list[Org]) -> bool:
