@@ -159,3 +159,16 @@ def test_a_sentence_about_both_parties_keeps_their_deal_in_focus() -> None:
     )
     [deal] = deals(text)
     assert deal.figure("upfront").value == 40e6
+
+
+def test_rights_handed_back_after_a_termination_are_not_a_new_deal() -> None:
+    text = (
+        "Osgood Pharma has received notice from Valen Bio to terminate the licence agreement "
+        "for VB-3. Valen will transfer to Osgood the clinical data and know-how it generated, and "
+        "all rights licensed to Valen will go back to Osgood."
+    )
+    assert deals(text) == []
+    other = text + " Separately, Osgood licensed its OP-7 antibody to Rennet Therapeutics."
+    assert [(d.licensor.name, d.licensee.name) for d in deals(other)] == [
+        ("Osgood Pharma", "Rennet Therapeutics")
+    ]

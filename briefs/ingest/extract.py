@@ -95,6 +95,7 @@ def extract(
     last_org: Org | None = None  # the company named last: whose approval or sales figure
     last_subject: Org | None = None  # the company named first: what a leading "It" stands for
     stat_paragraph = -1
+    withdrawn: set[str] = set()  # companies whose deal the article ends or denies
     for paragraph, sentence in sentences(text):
         mentions = names.find(sentence)
         orgs = [m.org for m in mentions]
@@ -104,6 +105,10 @@ def extract(
         if not mentions and not _on_topic(sentence):
             continue  # no company and nothing a rule looks for: skip the costlier checks
         if retracted(sentence):
+            withdrawn |= {o.name for o in orgs}
+            withdrawn |= {
+                p.name for d in drafts if _involves(d.proposal, orgs) for p in d.proposal.parties
+            }
             drafts = [d for d in drafts if not _involves(d.proposal, orgs)]
             others = [p for p in others if not _involves(p, orgs)]
             current = None
@@ -117,6 +122,8 @@ def extract(
             deal = read_deal(sentence, mentions, published, year, last_subject)
             if deal is not None and current is not None and _same_deal(current, deal):
                 _merge(current, deal)
+            elif deal is not None and _unwinds(deal, withdrawn):
+                current = None  # rights handed back under a deal just ended or denied
             elif deal is not None:
                 current = deal
                 drafts.append(deal)
@@ -228,6 +235,13 @@ def _in_focus(drafts: list[Draft], current: Draft | None, orgs: list[Org]) -> Dr
         if draft.age <= FOCUS_SENTENCES and names <= {p.name for p in draft.proposal.parties}:
             return draft
     return None
+
+
+def _unwinds(draft: Draft, withdrawn: set[str]) -> bool:
+    """True when every party of the deal had a deal ended or denied earlier in the article:
+    what follows between them (rights returned, data handed back) is the unwinding, not news."""
+    parties = {p.name for p in draft.proposal.parties}
+    return len(parties) >= 2 and parties <= withdrawn
 
 
 def _names_both(draft: Draft, orgs: list[Org], names: DocumentNames) -> bool:
