@@ -172,3 +172,28 @@ def test_rights_handed_back_after_a_termination_are_not_a_new_deal() -> None:
     assert [(d.licensor.name, d.licensee.name) for d in deals(other)] == [
         ("Osgood Pharma", "Rennet Therapeutics")
     ]
+
+
+def test_a_newsletter_item_takes_the_day_its_heading_gives() -> None:
+    text = (
+        "The Week in Licensing\n\n"
+        "Garnet licenses sensor patents to Holloway (May 28)\n\n"
+        "Garnet Devices granted Holloway Instruments a licence to its pressure-sensor patents. "
+        "Terms were not disclosed.\n\n"
+        "Ruskin takes rights to Teague's coating\n\n"
+        "Ruskin Materials has taken rights to Teague Chemicals' anti-fog coating."
+    )
+    found = {d.licensor.name: d.period for d in deals(text)}
+    assert found == {"Garnet Devices": "2025-05-28", "Teague Chemicals": "2025-06-02"}
+
+
+def test_the_day_told_with_the_deal_in_the_next_sentence() -> None:
+    text = (
+        "Ruskin Materials has signed up for Teague Chemicals' anti-fog coating. Ruskin said on "
+        "Wednesday it would pay Teague $4 million at signing."
+    )
+    [deal] = deals(text)
+    assert deal.period == "2025-05-28"
+    assert deal.evidence_of["date"].startswith("Ruskin said on Wednesday")
+    possessive = "Thursday's deal: Garnet Devices licensed its patents to Holloway Instruments."
+    assert [d.period for d in deals(possessive)] == ["2025-05-29"]

@@ -61,7 +61,12 @@ _RULES: list[tuple[str, re.Pattern[str]]] = [
     ),
     ("my", re.compile(r"\b" + _MONTH + r",?\s+" + _YEAR + r"\b", re.I)),
     ("md", re.compile(r"\b" + _MONTH + r"\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?\b", re.I)),
-    ("weekday", re.compile(r"\bon (?P<weekday>" + "|".join(WEEKDAYS) + r")\b", re.I)),
+    (  # "on Tuesday", "Monday's announcement"
+        "weekday",
+        re.compile(
+            r"(?:\bon\s+|\b(?=\w+day['’]s\b))(?P<weekday>" + "|".join(WEEKDAYS) + r")\b", re.I
+        ),
+    ),
     (
         "relative",
         re.compile(r"\b(?P<rel>yesterday|today|last year|this year|last month|last week)\b", re.I),
@@ -148,3 +153,13 @@ def _relative(word: str, published: date) -> str:
     if word == "last week":  # periods have no weeks: the month that week fell in
         return bucket(published - timedelta(days=7), "month")
     return bucket(published.replace(day=1) - timedelta(days=1), "month")
+
+
+def day_of(sentence: str, published: date | None) -> str | None:
+    """The day (``2025-03-04``) the sentence gives, if it gives a whole day no later than the
+    article's date and no more than a week before it: a news item's own day."""
+    period = find_period(sentence, published)
+    if published is None or period is None or len(period) != 10:
+        return None
+    day = date.fromisoformat(period)
+    return period if published - timedelta(days=7) <= day <= published else None

@@ -14,7 +14,7 @@ from dataclasses import replace
 from datetime import date
 
 from ..errors import BadInput
-from .dates import dateline_date
+from .dates import dateline_date, day_of
 from .deal_rules import Draft, attach_terms, read_deal, settle_direction, undisclosed_for
 from .orgs import DocumentNames, KnownNames, Org
 from .other_rules import other_facts
@@ -96,12 +96,15 @@ def extract(
     last_subject: Org | None = None  # the company named first: what a leading "It" stands for
     stat_paragraph = -1
     withdrawn: set[str] = set()  # companies whose deal the article ends or denies
+    section_day: str | None = None  # the day a newsletter item's heading gives
     for paragraph, sentence in sentences(text):
         mentions = names.find(sentence)
         orgs = [m.org for m in mentions]
         if not _LIST_ITEM.match(sentence):  # "(ii) milestone payments of ...": the same sentence
             for draft in drafts[-FOCUS_DEALS:]:
                 draft.age += 1
+        if _HEADING.search(sentence):  # a newsletter item's heading: "... (Nov 20)"
+            section_day = day_of(sentence, published)
         if not mentions and not _on_topic(sentence):
             continue  # no company and nothing a rule looks for: skip the costlier checks
         if retracted(sentence):
@@ -127,6 +130,8 @@ def extract(
             elif deal is not None:
                 current = deal
                 drafts.append(deal)
+                if section_day and _dated_by_article(deal, published):
+                    _redate(deal, section_day, sentence)
             elif not mentions and undisclosed_for(sentence) == "all":
                 # "Terms of the agreements were not disclosed": every deal just read
                 for draft in [d for d in drafts if d.age <= FOCUS_SENTENCES]:
@@ -136,6 +141,7 @@ def extract(
                     focus.age = 0  # a sentence about both parties goes on with their deal
                 settle_direction(focus, sentence, mentions)
                 attach_terms(focus, sentence, mentions, year)
+                _date_from_telling(focus, sentence, published)
             elif not mentions and undisclosed_for(sentence) is not None:
                 # "Financial terms were not disclosed", a paragraph or two after the deal
                 recent = [d for d in drafts if d.age <= FOCUS_SENTENCES]
@@ -235,6 +241,35 @@ def _in_focus(drafts: list[Draft], current: Draft | None, orgs: list[Org]) -> Dr
         if draft.age <= FOCUS_SENTENCES and names <= {p.name for p in draft.proposal.parties}:
             return draft
     return None
+
+
+# A line with no closing stop: a headline or an item's heading.
+_HEADING = re.compile(r"\A[^\n]{1,150}(?<![.!?:;\"”’])\Z")
+# A day told with the telling of the deal: "said on Tuesday", "announced on Monday".
+_REPORTED_ON = re.compile(
+    r"\b(?:said|says|announced|disclosed|confirmed|agreed|signed|unveiled)\s+(?:\w+\s+)?on\s+"
+    r"|\bon\s+\w+day\s+(?:said|announced|agreed|signed)\b",
+    re.I,
+)
+
+
+def _dated_by_article(draft: Draft, published: date | None) -> bool:
+    """True when the deal's date is only the article's, the sentence having stated none."""
+    return published is not None and draft.proposal.period == published.isoformat()
+
+
+def _date_from_telling(draft: Draft, sentence: str, published: date | None) -> None:
+    """The day a later sentence tells the deal on ("..., the company said on Tuesday"), when
+    the deal's own sentence gave none."""
+    if not _dated_by_article(draft, published) or not _REPORTED_ON.search(sentence):
+        return
+    if (day := day_of(sentence, published)) is not None:
+        _redate(draft, day, sentence)
+
+
+def _redate(draft: Draft, day: str, sentence: str) -> None:
+    draft.proposal = replace(draft.proposal, period=day)
+    draft.evidence_of["date"] = sentence
 
 
 def _unwinds(draft: Draft, withdrawn: set[str]) -> bool:
