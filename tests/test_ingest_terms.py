@@ -197,3 +197,31 @@ def test_the_day_told_with_the_deal_in_the_next_sentence() -> None:
     assert deal.evidence_of["date"].startswith("Ruskin said on Wednesday")
     possessive = "Thursday's deal: Garnet Devices licensed its patents to Holloway Instruments."
     assert [d.period for d in deals(possessive)] == ["2025-05-29"]
+
+
+def test_contingent_wordings_and_a_milestone_total_stay_milestones() -> None:
+    assert [r for _, r, _ in roles_and_kinds("and up to 9 billion yen in additional payments")] == [
+        "milestones"
+    ]
+    assert [r for _, r, _ in roles_and_kinds("plus $40 million tied to enrolment goals")] == [
+        "milestones"
+    ]
+    sentence = "Kelso may receive regulatory milestone payments of up to JPY 1.8 billion in total."
+    assert [r for _, r, _ in roles_and_kinds(sentence)] == ["milestones"]
+
+
+def test_money_that_is_not_a_deal_term_in_an_analyst_note() -> None:
+    for sentence in (
+        "That outlay is easily covered by $450M of year-end cash.",
+        "Funding is secure: the cash position was $310 million at June 30.",
+    ):
+        assert "total" not in [r for _, r, _ in roles_and_kinds(sentence)], sentence
+
+
+def test_an_amount_told_again_is_not_another_milestone() -> None:
+    text = (
+        "Arden Bio licensed AB-2 to Welt Pharma for $10 million upfront and up to $300 million "
+        "in development and commercial milestones. Most of the $300 million is tied to sales."
+    )
+    [deal] = deals(text)
+    assert deal.figure("milestones").value == 300e6

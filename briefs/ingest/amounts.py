@@ -44,7 +44,11 @@ ROLE_WORDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ),
     (
         "milestones",
-        re.compile(r"milestones?|contingent|success-based|biobucks|\ba further\b", re.I),
+        re.compile(
+            r"milestones?|contingent|success-based|biobucks|\ba further\b|additional payments?"
+            r"|\b(?:tied|linked) to\b",
+            re.I,
+        ),
     ),
     ("equity", re.compile(r"equity|shares|\bstake\b", re.I)),
     ("total", re.compile(r"\btotal|\bin all\b|aggregate|overall|combined", re.I)),
@@ -57,7 +61,9 @@ ROLE_WORDS: tuple[tuple[str, re.Pattern[str]], ...] = (
 NOT_DEAL = re.compile(
     r"plant|factory|facility|revenue|\bsales\b|market|capacity|funding round|raised|\bipo\b|"
     r"capital expenditure|build|construction|spent|spend|budget|valuation of the company|"
-    r"investment in (?:a|the|its) (?:new )?(?:plant|factory|facility|site)",
+    r"investment in (?:a|the|its) (?:new )?(?:plant|factory|facility|site)|cash (?:position|balance|"
+    r"on hand)|of (?:year-end |quarter-end )?cash\b|market cap|runway|peak (?:[\w-]+ )?sales|"
+    r"price target",
     re.I,
 )
 # "and" or a comma ends a clause unless it joins the kinds of one milestone ("development,
@@ -176,9 +182,9 @@ def milestone_kinds(sentence: str, amounts: list[Amount], index: int) -> frozens
     left_edge = amounts[index - 1].end if index else 0
     after = _clause_after(sentence, amount, right_edge, 120)
     before = sentence[max(left_edge, amount.start - 80) : amount.start].split(";")[-1]
-    hits = list(_MILESTONE_WORD.finditer(before))
-    if hits and _LINK.fullmatch(before[hits[-1].end() :]):
-        words = before[max(0, hits[-1].start() - 50) : hits[-1].start()]  # "sales milestones of"
+    if _linked_milestone(before):
+        hit = list(_MILESTONE_WORD.finditer(before))[-1]
+        words = before[max(0, hit.start() - 50) : hit.start()]  # "sales milestones of"
     elif word := _MILESTONE_WORD.search(after):
         words = after[: word.start()]  # "$300 million in regulatory milestones"
     else:
@@ -205,6 +211,8 @@ _LIST_JOINT = re.compile(
     r"(?:another|a further|further|up to|as much as)?\s*",
     re.I,
 )
+# "most of the $1.125bn is tied to sales": the amount named before, told again.
+_RESTATED = re.compile(r"\b(?:of|from|on|with|all|most|half|part|much)\s+the\s*$", re.I)
 # "the upfront and milestone payments": both parts named together, so the amount is their sum.
 _BOTH_PARTS = re.compile(
     r"\b(?:the|of|in|all|its)\s+(?:total\s+|combined\s+)?(?:up[- ]?front|signing)\s+"
@@ -241,6 +249,8 @@ def role_of(sentence: str, amounts: list[Amount], index: int) -> str | None:
     if breaks:
         before = before[breaks[-1].end() :]
     after = _clause_after(sentence, amount, right_edge, 80)
+    if _RESTATED.search(before):
+        return None  # "most of the $1.125bn": an amount told before, not another term
     if _SUMMED.search(sentence, max(left_edge, amount.start - 140), amount.start):
         return "total"
     if _BOTH_PARTS.search(sentence, max(left_edge, amount.start - 100), amount.start) or (
@@ -262,6 +272,8 @@ def role_of(sentence: str, amounts: list[Amount], index: int) -> str | None:
         return None
     if amount.value < 1000 and not re.search(_SCALE, sentence[amount.start : amount.end], re.I):
         return None  # "$31.5 a share", a price: too small to be a deal term
+    if _linked_milestone(before):
+        return "milestones"  # "milestone payments of up to JPY 3.2 billion in total"
     if best is not None and best[1] != "total":
         return best[1]
     if best is None and _continues_milestones(sentence, amounts, index):
@@ -278,6 +290,12 @@ def role_of(sentence: str, amounts: list[Amount], index: int) -> str | None:
             "equity"  # "agreed to purchase 1,250,000 shares ..., for gross proceeds of $5 million"
         )
     return "total"
+
+
+def _linked_milestone(before: str) -> bool:
+    """True when the words just before an amount are a milestone phrase leading into it."""
+    hits = list(_MILESTONE_WORD.finditer(before))
+    return bool(hits) and bool(_LINK.fullmatch(before[hits[-1].end() :]))
 
 
 def _continues_milestones(sentence: str, amounts: list[Amount], index: int) -> bool:
