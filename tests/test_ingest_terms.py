@@ -225,3 +225,44 @@ def test_an_amount_told_again_is_not_another_milestone() -> None:
     )
     [deal] = deals(text)
     assert deal.figure("milestones").value == 300e6
+
+
+def test_more_wordings_of_upfront_and_milestone_payments() -> None:
+    cases = {
+        "Halvard receives an initial $12 million and up to $80 million more": ["upfront", "total"],
+        "with $6 million payable on execution of the agreement": ["upfront"],
+        "plus $30 million on first commercial sale": ["milestones"],
+        "and another $15 million if enrolment targets are met": ["milestones"],
+        "with up to $45 million in event-based payments": ["milestones"],
+        "Varro will also buy $8 million of Halvard common stock": ["equity"],
+    }
+    for sentence, wanted in cases.items():
+        assert [r for _, r, _ in roles_and_kinds(sentence)] == wanted, sentence
+
+
+def test_minimum_royalties_are_not_a_deal_total() -> None:
+    sentence = "Halvard is guaranteed $2 million a year in minimum royalties."
+    assert [r for _, r, _ in roles_and_kinds(sentence)] == [None]
+
+
+def test_still_more_wordings_of_undisclosed_terms() -> None:
+    for closing in (
+        "Financial details weren't released.",
+        "The deal's value was kept under wraps.",
+        "Brisk declined to comment on the financial terms.",
+        "Brisk did not say what it is paying Ellery.",
+    ):
+        text = f"Brisk Labs licensed a coating process from Ellery Materials. {closing}"
+        [deal] = deals(text)
+        assert [f.disclosed for f in deal.figures] == [False], closing
+    rate = (
+        "Brisk Labs licensed a coating process from Ellery Materials. Ellery will receive "
+        "royalties, Brisk said, without giving the rate."
+    )
+    [deal] = deals(rate)
+    assert deal.figures == ()
+
+
+def test_last_weekday_is_read_against_the_article_date() -> None:
+    text = "Brisk Labs licensed a coating process from Ellery Materials last Thursday."
+    assert [d.period for d in deals(text)] == ["2025-05-29"]

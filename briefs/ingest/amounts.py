@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 from ..money import CURRENCY_WORDS, MAX_AMOUNT, SCALE_WORDS
@@ -31,30 +32,25 @@ _CONVERSION_GAP = re.compile(
     re.IGNORECASE,
 )
 
-# Role words, each with the pattern that signals it near an amount.
-ROLE_WORDS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    (
-        "upfront",
-        re.compile(
-            r"up[- ]?front|initial (?:payment|fee)|signing (?:fee|payment|bonus)|one-?time (?:fee|payment)"
-            r"|one-?time (?:[\w-]+ )?(?:fee|payment)|(?:technology|access) fee"
-            r"|down payment|(?:up)?on signing|at signing|at closing|option fee|for an option\b",
-            re.I,
-        ),
-    ),
-    (
-        "milestones",
-        re.compile(
-            r"milestones?|contingent|success-based|biobucks|\ba further\b|additional payments?"
-            r"|\b(?:tied|linked) to\b",
-            re.I,
-        ),
-    ),
-    ("equity", re.compile(r"equity|shares|\bstake\b", re.I)),
-    ("total", re.compile(r"\btotal|\bin all\b|aggregate|overall|combined", re.I)),
-    # Paid only if an option is taken up: a term the figure roles have no place for.
-    ("exercise", re.compile(r"exercise (?:fee|price|payment)", re.I)),
+TERMS_FILE = Path(__file__).resolve().parents[2] / "data" / "ingest" / "terms.toml"
+
+
+@cache
+def _terms_table() -> dict:
+    with open(TERMS_FILE, "rb") as fh:
+        return tomllib.load(fh)
+
+
+# "Financial terms were not disclosed", in any of the wordings of ``data/ingest/terms.toml``.
+UNDISCLOSED = re.compile("|".join(f"(?:{p})" for p in _terms_table()["undisclosed"]), re.I)
+
+
+# Role words, each with the pattern that signals it near an amount (``data/ingest/terms.toml``).
+ROLE_WORDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (role, re.compile("|".join(f"(?:{p})" for p in patterns), re.I))
+    for role, patterns in _terms_table()["roles"].items()
 )
+_NOT_PROPOSED = frozenset({"exercise", "royalty"})  # paid on terms no figure role holds
 # "worth", "valued at" and "value" are not role words: they describe a part as readily as the whole
 # ("shares worth $20 million"), so a part's word in the same clause wins and 'total' is the default.
 # Words that make an amount something other than a deal term: a plant, revenue, a market, a round.
@@ -73,18 +69,6 @@ _CLAUSE_BREAK = re.compile(
     r"|\bplus\b|\bwhile\b|\bwith\b",
     re.I,
 )
-
-
-TERMS_FILE = Path(__file__).resolve().parents[2] / "data" / "ingest" / "terms.toml"
-
-
-def _terms_table() -> dict[str, list[str]]:
-    with open(TERMS_FILE, "rb") as fh:
-        return tomllib.load(fh)
-
-
-# "Financial terms were not disclosed", in any of the wordings of ``data/ingest/terms.toml``.
-UNDISCLOSED = re.compile("|".join(f"(?:{p})" for p in _terms_table()["undisclosed"]), re.I)
 
 
 # "NT$", "S$", "A$", "C$": another country's dollar, which the rate table does not hold; read as
@@ -268,7 +252,7 @@ def role_of(sentence: str, amounts: list[Amount], index: int) -> str | None:
             distance = len(before) - hits[-1].end()
             if best is None or distance < best[0]:
                 best = (distance, role)
-    if best is not None and best[1] == "exercise":
+    if best is not None and best[1] in _NOT_PROPOSED:
         return None
     if amount.value < 1000 and not re.search(_SCALE, sentence[amount.start : amount.end], re.I):
         return None  # "$31.5 a share", a price: too small to be a deal term

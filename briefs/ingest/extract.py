@@ -14,6 +14,7 @@ from dataclasses import replace
 from datetime import date
 
 from ..errors import BadInput
+from .amounts import UNDISCLOSED
 from .dates import dateline_date, day_of
 from .deal_rules import Draft, attach_terms, read_deal, settle_direction, undisclosed_for
 from .orgs import DocumentNames, KnownNames, Org
@@ -116,9 +117,11 @@ def extract(
             others = [p for p in others if not _involves(p, orgs)]
             current = None
         elif cancelled(sentence):
-            focus = _in_focus(drafts, current, orgs) if conditional(sentence) else None
+            # "... if milestones are met", "X did not say what Y is paying": still the deal's terms
+            terms_only = conditional(sentence) or UNDISCLOSED.search(sentence)
+            focus = _in_focus(drafts, current, orgs) if terms_only else None
             if focus is not None:
-                attach_terms(focus, sentence, mentions, year)  # "... if milestones are met"
+                attach_terms(focus, sentence, mentions, year)
             else:
                 current = None
         else:
