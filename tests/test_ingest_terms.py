@@ -266,3 +266,24 @@ def test_still_more_wordings_of_undisclosed_terms() -> None:
 def test_last_weekday_is_read_against_the_article_date() -> None:
     text = "Brisk Labs licensed a coating process from Ellery Materials last Thursday."
     assert [d.period for d in deals(text)] == ["2025-05-29"]
+
+
+def test_market_sizes_and_forecasts_are_not_statistics() -> None:
+    for sentence in (
+        "Analysts at Corbin Research estimate that the global market for gene-editing licensing "
+        "could reach $9 billion by 2031.",
+        "The market for patent licensing in China was worth $3 billion last year, industry data "
+        "showed.",
+    ):
+        assert extract(sentence, published=PUBLISHED) == [], sentence
+    count = "Chinese developers signed 33 licensing deals in May, industry data showed."
+    assert [p.kind for p in extract(count, published=PUBLISHED)] == ["market_stat"]
+
+
+def test_other_facts_beside_a_deal_only_when_news() -> None:
+    text = (
+        "Brisk Labs licensed a coating process from Ellery Materials. Shares of Ellery, listed on "
+        "the Oslo Stock Exchange, rose 4%. Ellery's primer EM-2 received approval from the FDA in "
+        "2021. We count 12 patent licences signed in China this year, a record for the sector."
+    )
+    assert [p.kind for p in extract(text, published=PUBLISHED)] == ["licence"]

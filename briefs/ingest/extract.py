@@ -164,7 +164,25 @@ def extract(
         if launched and _founded_for(draft.proposal, text):
             draft.proposal = replace(draft.proposal, kind="newco")
     finished = [d.finished() for d in deals]
+    if finished:  # beside a deal, other facts are proposed only when told as news
+        others = [p for p in others if _news_beside_a_deal(p, published)]
+    # An approval the text dates years back is the product's history, never news.
+    others = [p for p in others if p.kind != "approval" or not _background(p, published)]
     return finished + others
+
+
+# A statistic's source: "industry data showed", "according to ...".
+_SOURCED = re.compile(
+    r"\b(?:according to|data|figures|statistics|survey|tally|compiled by)\b", re.I
+)
+
+
+def _news_beside_a_deal(proposal: Proposal, published: date | None) -> bool:
+    """In an article about a deal, an approval, listing or sales figure dated years back is the
+    company's background, and a market figure that cites no source is the writer's own talk."""
+    if proposal.kind == "market_stat":
+        return bool(_SOURCED.search(proposal.evidence))
+    return not _background(proposal, published)
 
 
 _LAUNCH = re.compile(r"launch|new company|newly (?:formed|created)", re.I)
@@ -186,8 +204,8 @@ def _founded_for(proposal: Proposal, text: str) -> bool:
 
 
 def _background(proposal: Proposal, published: date | None) -> bool:
-    """A deal the text dates years before the article ("In 2021 the company licensed ...") is
-    history told as background, not news to record."""
+    """A deal (or another fact) the text dates years before the article ("In 2021 the company
+    licensed ...") is history told as background, not news to record."""
     year = proposal.period[:4] if proposal.period else ""
     return published is not None and year.isdigit() and int(year) < published.year - 1
 

@@ -87,13 +87,21 @@ _MULTIPLE = re.compile(
     r"|\b(?P<verb>doubled|tripled|trebled|quadrupled)\b",
     re.I,
 )
+# What a market is worth or will be: a size or a forecast, not a count of deals struck.
+_MARKET_SIZE = re.compile(
+    r"\bmarket\s+(?:for|size|of|is|was|could|will|would|worth|valued|estimated|expected)\b"
+    r"|\b(?:forecast|projected|estimates? that|expected to (?:reach|grow|hit|exceed))\b",
+    re.I,
+)
 _MULTIPLE_VERBS = {"doubled": 2, "tripled": 3, "trebled": 3, "quadrupled": 4}
 # "was listed on the Hong Kong Stock Exchange in 2018 and on the STAR Market in 2021"
 _LISTED = re.compile(r"\b(?:listed|went public|debuted|made its debut|floated)\s+on\b", re.I)
-# "a pharmaceutical company listed on the Korea Exchange", "which is listed on": what a company
-# is, told in passing, not a listing as news. The event has "was/were/been/got" or the name itself
-# before "listed".
-_DESCRIBED_LISTING = re.compile(r"(?:\b(?:is|are)\s+(?:\w+\s+)?|\b[a-z][\w-]*\s+)listed\s+on\b")
+# "a pharmaceutical company listed on the Korea Exchange", "which is listed on", "Hanmo, listed
+# on the STAR Market,": what a company is, told in passing, not a listing as news. The event has
+# "was/were/been/got" or the name itself before "listed".
+_DESCRIBED_LISTING = re.compile(
+    r"(?:\b(?:is|are)\s+(?:\w+\s+)?|\b[a-z][\w-]*\s+|,\s*)listed\s+on\b"
+)
 _LISTING_EVENT = re.compile(r"\b(?:was|were|been|got|be|became)\s+(?:\w+\s+)?listed\s+on\b")
 _EXCHANGE = re.compile(
     r"\bon\s+(?:the\s+)?(?P<ex>(?:[A-Z][\w&.'’-]*\s+){0,4}?(?:Stock Exchange|Exchange|Nasdaq|NYSE|"
@@ -252,6 +260,8 @@ def _market_stat(
     and a sentence that names no period continues the previous statistic's."""
     if not (_AGGREGATE_TOPIC.search(sentence) and _AGGREGATE_SCOPE.search(sentence)):
         return None
+    if _MARKET_SIZE.search(sentence) or _PENDING_MODAL.search(sentence):
+        return None  # "the market for X could reach $4 billion by 2030": a size or a forecast
     period = find_period(re.split(r"\bthan\b", sentence)[0], published) or carried
     figure_year = int(period[:4]) if period else year
     figures: list[ProposedFigure] = []
