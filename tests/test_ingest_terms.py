@@ -287,3 +287,27 @@ def test_other_facts_beside_a_deal_only_when_news() -> None:
         "2021. We count 12 patent licences signed in China this year, a record for the sector."
     )
     assert [p.kind for p in extract(text, published=PUBLISHED)] == ["licence"]
+
+
+def test_payments_now_and_later_goals_and_stock() -> None:
+    cases = {
+        "Varro is paying $10 million now and as much as $240 million later": [
+            "upfront",
+            "milestones",
+        ],
+        "and up to $270 million on reaching clinical and sales goals": ["milestones"],
+        "milestone payments could total $300 million": ["milestones"],
+        "$12 million in cash and $4 million in Varro stock": ["total", "equity"],
+        "plus $15 million in near-term payments": [None],
+    }
+    for sentence, wanted in cases.items():
+        assert [r for _, r, _ in roles_and_kinds(sentence)] == wanted, sentence
+
+
+def test_a_sentence_naming_only_a_fee_is_one_of_terms() -> None:
+    text = (
+        "Brisk Labs licensed a coating process from Ellery Materials. The signing fee is "
+        "$8 million."
+    )
+    [deal] = deals(text)
+    assert deal.figure("upfront").value == 8e6

@@ -46,11 +46,15 @@ UNDISCLOSED = re.compile("|".join(f"(?:{p})" for p in _terms_table()["undisclose
 
 
 # Role words, each with the pattern that signals it near an amount (``data/ingest/terms.toml``).
+# "The signing fee is $8 million": any of them makes a sentence one of deal terms.
 ROLE_WORDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (role, re.compile("|".join(f"(?:{p})" for p in patterns), re.I))
     for role, patterns in _terms_table()["roles"].items()
 )
-_NOT_PROPOSED = frozenset({"exercise", "royalty"})  # paid on terms no figure role holds
+ANY_ROLE_WORD = re.compile("|".join(p.pattern for _, p in ROLE_WORDS), re.I)
+_NOT_PROPOSED = frozenset(
+    {"exercise", "royalty", "near_term"}
+)  # paid on terms no figure role holds
 # "worth", "valued at" and "value" are not role words: they describe a part as readily as the whole
 # ("shares worth $20 million"), so a part's word in the same clause wins and 'total' is the default.
 # Words that make an amount something other than a deal term: a plant, revenue, a market, a round.
@@ -144,7 +148,8 @@ MILESTONE_KINDS = {
 # Between "milestone" and its amount: "milestone payments of up to US$180 million", "milestone
 # payments in an aggregate amount of up to US$38 million".
 _LINK = re.compile(
-    r"\s*(?:payments?|fees?)?\s*(?:of|worth|totall?ing|amounting to|valued at|"
+    r"\s*(?:payments?|fees?)?\s*(?:(?:could|would|may|might|will|can)\s+)?"
+    r"(?:of|worth|be worth|totall?ing|total|reach|amount(?:ing)? to|add up to|valued at|"
     r"in (?:an|the) aggregate(?: amount)?(?: of)?)?\s*"
     r"(?:up to|as much as)?\s*(?:an? aggregate(?: amount)? of)?\s*",
     re.I,

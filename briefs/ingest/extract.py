@@ -34,7 +34,7 @@ _LIST_ITEM = re.compile(
 _TOPIC = re.compile(
     r"licen[cs]|patent|transaction|technolog|export|approv|authori[sz]|sales|undisclosed|terms|"
     r"disclos|up-?front|milestone|equity|shares|payment|worth|valued|deal|agreement|reports?\b|"
-    r"listed|financial|paying|confidential|reveal",
+    r"listed|financial|paying|confidential|reveal|\bfees?\b|signing|biobucks",
     re.I,
 )
 
@@ -66,6 +66,9 @@ _TOPIC_STEMS = (
     "paying",
     "confidential",
     "reveal",
+    "fee",
+    "signing",
+    "biobucks",
 )
 
 
