@@ -311,3 +311,32 @@ def test_a_sentence_naming_only_a_fee_is_one_of_terms() -> None:
     )
     [deal] = deals(text)
     assert deal.figure("upfront").value == 8e6
+
+
+def test_terms_go_to_the_deal_whose_parties_they_name_even_after_another() -> None:
+    filler = "The field has drawn several entrants this year. Analysts expect more activity. "
+    text = (
+        "Arden Bio licensed AB-2 to Welt Pharma. Separately, Moss Therapeutics took rights to "
+        f"Quill Labs' enzyme QL-1.\n\n{filler}\n\nWelt will pay Arden $20 million upfront."
+    )
+    found = {d.licensor.name: d for d in deals(text)}
+    assert found["Arden Bio"].figure("upfront").value == 20e6
+    assert found["Quill Labs"].figures == ()
+
+
+def test_terms_about_the_agreement_far_after_the_articles_one_deal() -> None:
+    filler = "The field has drawn several entrants this year. Analysts expect more activity. " * 4
+    text = (
+        f"Arden Bio licensed AB-2 to Welt Pharma.\n\n{filler}\n\n"
+        "The agreement carries $30 million upfront and up to $200 million in milestones."
+    )
+    [deal] = deals(text)
+    assert (deal.figure("upfront").value, deal.figure("milestones").value) == (30e6, 200e6)
+
+
+def test_money_for_a_plant_beside_a_licence_is_not_a_term() -> None:
+    sentence = (
+        "Alongside the licence, Welt will build a cathode plant in Ulsan, with an investment of "
+        "about 900 billion won."
+    )
+    assert [r for _, r, _ in roles_and_kinds(sentence)] == [None]

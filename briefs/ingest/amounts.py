@@ -272,8 +272,8 @@ def role_of(sentence: str, amounts: list[Amount], index: int) -> str | None:
     ) or _MILESTONE_WORD.search(before)
     if best is not None and milestone_near and re.search(r"aggregate", before + after, re.I):
         return "milestones"  # "up to an aggregate of $42.5 million upon ... milestones"
-    if NOT_DEAL.search(before) or NOT_DEAL.search(after):
-        return None
+    if NOT_DEAL.search(sentence, left_edge, right_edge):
+        return None  # "it would build a plant ..., with an investment of 4.5 billion yuan"
     if _SHARE_PURCHASE.search(sentence):
         return (
             "equity"  # "agreed to purchase 1,250,000 shares ..., for gross proceeds of $5 million"

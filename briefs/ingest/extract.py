@@ -122,7 +122,7 @@ def extract(
         elif cancelled(sentence):
             # "... if milestones are met", "X did not say what Y is paying": still the deal's terms
             terms_only = conditional(sentence) or UNDISCLOSED.search(sentence)
-            focus = _in_focus(drafts, current, orgs) if terms_only else None
+            focus = _in_focus(drafts, current, orgs, sentence) if terms_only else None
             if focus is not None:
                 attach_terms(focus, sentence, mentions, year)
             else:
@@ -142,7 +142,7 @@ def extract(
                 # "Terms of the agreements were not disclosed": every deal just read
                 for draft in [d for d in drafts if d.age <= FOCUS_SENTENCES]:
                     attach_terms(draft, sentence, mentions, year)
-            elif (focus := _in_focus(drafts, current, orgs)) is not None:
+            elif (focus := _in_focus(drafts, current, orgs, sentence)) is not None:
                 if _names_both(focus, orgs, names):
                     focus.age = 0  # a sentence about both parties goes on with their deal
                 settle_direction(focus, sentence, mentions)
@@ -253,18 +253,31 @@ def _fullest_parties(proposal: Proposal, names: DocumentNames) -> Proposal:
     )
 
 
-def _in_focus(drafts: list[Draft], current: Draft | None, orgs: list[Org]) -> Draft | None:
-    """The deal a sentence's terms belong to: the deal just read, for a few sentences; further on
-    (a later paragraph of terms), the latest deal whose parties are the companies it names."""
+def _in_focus(
+    drafts: list[Draft], current: Draft | None, orgs: list[Org], sentence: str = ""
+) -> Draft | None:
+    """The deal a sentence's terms belong to: the latest deal whose parties are the companies it
+    names; with none named, the deal just read, for a few sentences, and further on (a later
+    paragraph of terms about "the agreement") the article's one recent deal."""
+    if orgs:
+        names = {o.name for o in orgs}
+        for draft in reversed(drafts[-FOCUS_DEALS:]):
+            if draft.age <= FOCUS_SENTENCES and names <= {p.name for p in draft.proposal.parties}:
+                return draft
     if current is not None and current.age <= FOLLOW_SENTENCES:
         return current
-    if not orgs:
-        return None
-    names = {o.name for o in orgs}
-    for draft in reversed(drafts[-FOCUS_DEALS:]):
-        if draft.age <= FOCUS_SENTENCES and names <= {p.name for p in draft.proposal.parties}:
-            return draft
+    recent = [d for d in drafts if d.age <= FOCUS_SENTENCES]
+    if not orgs and len(recent) == 1 and _THE_DEAL.search(sentence):
+        return recent[0]
     return None
+
+
+# A sentence that speaks of the deal already told: "Under the agreement, ...", "The deal carries".
+_THE_DEAL = re.compile(
+    r"\b(?:the|this)\s+(?:deal|agreement|licen[cs]e|transaction|pact|partnership|arrangement)\b"
+    r"|\bunder the\b",
+    re.I,
+)
 
 
 # A line with no closing stop: a headline or an item's heading.
