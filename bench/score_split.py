@@ -13,7 +13,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from briefs.ingest.evaluate import AMOUNT_FIELDS, FIELDS, ROLE_FIELDS, evaluate  # noqa: E402
+from briefs.ingest.evaluate import (  # noqa: E402
+    AMOUNT_FIELDS,
+    FIELDS,
+    FOUND_FIELDS,
+    ROLE_FIELDS,
+    evaluate,
+)
 
 
 def main(folder: str, *, misses: bool = False) -> None:
@@ -25,7 +31,11 @@ def main(folder: str, *, misses: bool = False) -> None:
     rows = [(name, report.fields[name]) for name in FIELDS]
     rows += [("roles", report.combined(ROLE_FIELDS)), ("amounts", report.combined(AMOUNT_FIELDS))]
     print(f"{'field':<12}{'precision':>10}{'recall':>8}{'right':>7}{'pred':>6}{'want':>6}")
+    rows += [("", None)] + [(name, report.found[name]) for name in FOUND_FIELDS]
     for name, t in rows:
+        if t is None:
+            print("on deals whose licensor and licensee were both found:")
+            continue
         print(
             f"{name:<12}{t.precision:>10.2f}{t.recall:>8.2f}{t.right:>7}{t.predicted:>6}{t.expected:>6}"
         )

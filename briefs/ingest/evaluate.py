@@ -42,6 +42,7 @@ FIELDS = (
 ROLE_FIELDS = ("licensor", "licensee")
 AMOUNT_FIELDS = ("upfront", "milestones", "total", "equity")
 DEAL_KINDS = frozenset(VOCAB.deal_kinds)
+FOUND_FIELDS = (*AMOUNT_FIELDS, "undisclosed", "date")
 HELDOUT_SPLITS = ("heldout", "blind", "blind2", "blind3")  # subfolders holding held-out articles
 
 
@@ -67,12 +68,22 @@ class Report:
     articles: int = 0
     # Each disagreement, "file field: wanted -> got", for whoever works on a development set.
     misses: list[str] = field(default_factory=list)
+    # The terms of deals whose licensor and licensee were both found: how well terms are read
+    # apart from how often a deal is found.
+    found: dict[str, Tally] = field(default_factory=lambda: {f: Tally() for f in FOUND_FIELDS})
 
     def add(self, other: Report) -> Report:
         """This report and ``other`` counted together, as if they were one labelled set."""
         total = Report(articles=self.articles + other.articles)
         total.negative_hits = [*self.negative_hits, *other.negative_hits]
         total.misses = [*self.misses, *other.misses]
+        for name in FOUND_FIELDS:
+            mine, theirs = self.found[name], other.found[name]
+            total.found[name] = Tally(
+                mine.predicted + theirs.predicted,
+                mine.expected + theirs.expected,
+                mine.right + theirs.right,
+            )
         for name in FIELDS:
             mine, theirs = self.fields[name], other.fields[name]
             total.fields[name] = Tally(
@@ -178,6 +189,7 @@ def score_article(
         else:
             pairs.append(({f: None for f in FIELDS}, want))
     pairs.extend((preds[i], {f: None for f in FIELDS}) for i in free)
+    _tally_found(report, pairs)
     for pred, want in pairs:
         for name_ in FIELDS:
             tally = report.fields[name_]
@@ -186,6 +198,20 @@ def score_article(
             tally.right += pred[name_] is not None and pred[name_] == want[name_]
             if pred[name_] != want[name_]:
                 report.misses.append(f"{name} {name_}: {want[name_]!r} -> {pred[name_]!r}")
+
+
+def _tally_found(report: Report, pairs: list[tuple[dict, dict]]) -> None:
+    for pred, want in pairs:
+        if want["licensor"] is None or (pred["licensor"], pred["licensee"]) != (
+            want["licensor"],
+            want["licensee"],
+        ):
+            continue
+        for name in FOUND_FIELDS:
+            tally = report.found[name]
+            tally.predicted += pred[name] is not None
+            tally.expected += want[name] is not None
+            tally.right += pred[name] is not None and pred[name] == want[name]
 
 
 def evaluate(folder: Path, reader: Reader = read_with_rules) -> Report:
