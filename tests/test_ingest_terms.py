@@ -363,3 +363,10 @@ def test_terms_of_found_deals_on_every_labelled_split() -> None:
     ):
         assert tally.precision >= 0.95, (name, tally)
         assert tally.recall >= 0.95, (name, tally)
+
+
+def test_a_whole_then_the_part_it_includes_and_payments_on_a_calendar() -> None:
+    whole = "Quorvel could earn as much as $900 million if all goals are met, including $60 million upfront."
+    assert [r for _, r, _ in roles_and_kinds(whole)] == ["total", "upfront"]
+    calendar = "Varro pays $4 million at signing, $2 million on the first anniversary."
+    assert [r for _, r, _ in roles_and_kinds(calendar)] == ["upfront", None]

@@ -52,9 +52,9 @@ ROLE_WORDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     for role, patterns in _terms_table()["roles"].items()
 )
 ANY_ROLE_WORD = re.compile("|".join(p.pattern for _, p in ROLE_WORDS), re.I)
-_NOT_PROPOSED = frozenset(
-    {"exercise", "royalty", "near_term"}
-)  # paid on terms no figure role holds
+# The roles a deal's figures have; any other role the table names is paid on terms no figure
+# holds (an option's exercise, royalties, payments on a calendar), so its amount is not proposed.
+FIGURE_ROLES = frozenset({"upfront", "milestones", "equity", "total"})
 # "worth", "valued at" and "value" are not role words: they describe a part as readily as the whole
 # ("shares worth $20 million"), so a part's word in the same clause wins and 'total' is the default.
 # Words that make an amount something other than a deal term: a plant, revenue, a market, a round.
@@ -200,6 +200,8 @@ _LIST_JOINT = re.compile(
     r"(?:another|a further|further|up to|as much as)?\s*",
     re.I,
 )
+# The whole, then a part of it: "up to $1.5 billion, including $100 million upfront".
+_INCLUDING = re.compile(r"\b(?:including|of which|incl\.)\s+(?:an?\s+|the\s+)?$", re.I)
 # "most of the $1.125bn is tied to sales": the amount named before, told again.
 _RESTATED = re.compile(r"\b(?:of|from|on|with|all|most|half|part|much)\s+the\s*$", re.I)
 # "the upfront and milestone payments": both parts named together, so the amount is their sum.
@@ -238,6 +240,8 @@ def role_of(sentence: str, amounts: list[Amount], index: int) -> str | None:
     if breaks:
         before = before[breaks[-1].end() :]
     after = _clause_after(sentence, amount, right_edge, 80)
+    if index + 1 < len(amounts) and _INCLUDING.search(sentence, amount.end, right_edge):
+        return "total"  # "as much as $1.5 billion ..., including $100 million upfront"
     if _RESTATED.search(before):
         return None  # "most of the $1.125bn": an amount told before, not another term
     if _SUMMED.search(sentence, max(left_edge, amount.start - 140), amount.start):
@@ -257,7 +261,7 @@ def role_of(sentence: str, amounts: list[Amount], index: int) -> str | None:
             distance = len(before) - hits[-1].end()
             if best is None or distance < best[0]:
                 best = (distance, role)
-    if best is not None and best[1] in _NOT_PROPOSED:
+    if best is not None and best[1] not in FIGURE_ROLES:
         return None
     if amount.value < 1000 and not re.search(_SCALE, sentence[amount.start : amount.end], re.I):
         return None  # "$31.5 a share", a price: too small to be a deal term
