@@ -11,6 +11,7 @@ from pathlib import Path
 from briefs.ingest.amounts import find_amounts, milestone_kinds, role_of
 from briefs.ingest.evaluate import AMOUNT_FIELDS, HELDOUT_SPLITS, Report, Tally, evaluate
 from briefs.ingest.extract import extract
+from briefs.ingest.read import read_bytes
 
 PUBLISHED = date(2025, 6, 2)
 HELDOUT_SPLITS_AND_NEWEST = tuple(dict.fromkeys((*HELDOUT_SPLITS, "blind4", "blind5")))
@@ -370,3 +371,8 @@ def test_a_whole_then_the_part_it_includes_and_payments_on_a_calendar() -> None:
     assert [r for _, r, _ in roles_and_kinds(whole)] == ["total", "upfront"]
     calendar = "Varro pays $4 million at signing, $2 million on the first anniversary."
     assert [r for _, r, _ in roles_and_kinds(calendar)] == ["upfront", None]
+
+
+def test_a_date_written_with_slashes_dates_the_article() -> None:
+    doc = read_bytes(b"Date: 2025/04/10\n\nArden Bio licensed AB-2 to Welt Pharma.", "a.txt")
+    assert [d.period for d in deals(doc.text, published=doc.published_date)] == ["2025-04-10"]

@@ -40,7 +40,10 @@ _YEAR = r"(?P<year>(?:19|20)\d{2})"
 _Y2 = r"(?P<y2>(?:19|20)\d{2})"
 
 _RULES: list[tuple[str, re.Pattern[str]]] = [
-    ("iso", re.compile(r"\b(?P<year>(?:19|20)\d{2})-(?P<m>\d{2})-(?P<d>\d{2})\b")),
+    (  # "2025-04-10", also "2025/04/10" and "2025.04.10"
+        "iso",
+        re.compile(r"\b(?P<year>(?:19|20)\d{2})(?P<sep>[-/.])(?P<m>\d{2})(?P=sep)(?P<d>\d{2})\b"),
+    ),
     ("mdy", re.compile(_MONTH + r"\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?,?\s+" + _YEAR, re.I)),
     ("dmy", re.compile(r"\b(?P<day>\d{1,2})(?:st|nd|rd|th)?\s+" + _MONTH + r",?\s+" + _YEAR, re.I)),
     (
