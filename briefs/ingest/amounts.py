@@ -41,17 +41,32 @@ def _terms_table() -> dict:
         return tomllib.load(fh)
 
 
+class _Cued:
+    """A pattern tried only on text holding one of its cue words: long alternations of wordings
+    are slow to try at every position, a scan for a few lower-case words is not."""
+
+    def __init__(self, patterns: list[str], cues: list[str]) -> None:
+        self._pattern = re.compile("|".join(f"(?:{p})" for p in patterns), re.I)
+        self._cues = tuple(cues)
+
+    def search(self, text: str) -> re.Match[str] | None:
+        lowered = text.lower()
+        if not any(cue in lowered for cue in self._cues):
+            return None
+        return self._pattern.search(text)
+
+
 # "Financial terms were not disclosed", in any of the wordings of ``data/ingest/terms.toml``.
-UNDISCLOSED = re.compile("|".join(f"(?:{p})" for p in _terms_table()["undisclosed"]), re.I)
+UNDISCLOSED = _Cued(_terms_table()["undisclosed"], _terms_table()["undisclosed_cues"])
 
 
 # Role words, each with the pattern that signals it near an amount (``data/ingest/terms.toml``).
-# "The signing fee is $8 million": any of them makes a sentence one of deal terms.
 ROLE_WORDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (role, re.compile("|".join(f"(?:{p})" for p in patterns), re.I))
     for role, patterns in _terms_table()["roles"].items()
 )
-ANY_ROLE_WORD = re.compile("|".join(p.pattern for _, p in ROLE_WORDS), re.I)
+# "The signing fee is $8 million": a number and any role word make a sentence one of terms.
+FIGURE_WORDS = _Cued([p.pattern for _, p in ROLE_WORDS], list("0123456789"))
 # The roles a deal's figures have; any other role the table names is paid on terms no figure
 # holds (an option's exercise, royalties, payments on a calendar), so its amount is not proposed.
 FIGURE_ROLES = frozenset({"upfront", "milestones", "equity", "total"})

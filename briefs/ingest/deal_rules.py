@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field, replace
 from datetime import date
 
-from .amounts import ANY_ROLE_WORD, UNDISCLOSED, find_amounts, milestone_kinds, role_of
+from .amounts import FIGURE_WORDS, UNDISCLOSED, find_amounts, milestone_kinds, role_of
 from .dates import find_period
 from .orgs import DESCRIPTORS, Mention, Org
 from .proposal import Party, Proposal, ProposedFigure, proposed_figure
@@ -952,7 +952,7 @@ def attach_terms(
         parties = {p.name for p in draft.proposal.parties}
         if any(m.org.name not in parties for m in mentions):
             return  # another company's numbers
-        if not any(p.search(sentence) for p in (_TERMS_SENTENCE, _UNDISCLOSED, ANY_ROLE_WORD)):
+        if not any(p.search(sentence) for p in (_TERMS_SENTENCE, _UNDISCLOSED, FIGURE_WORDS)):
             return
     amounts = find_amounts(sentence)
     taken = {f.role for f in draft.figures}

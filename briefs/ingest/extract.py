@@ -107,7 +107,7 @@ def extract(
         if not _LIST_ITEM.match(sentence):  # "(ii) milestone payments of ...": the same sentence
             for draft in drafts[-FOCUS_DEALS:]:
                 draft.age += 1
-        if _HEADING.search(sentence):  # a newsletter item's heading: "... (Nov 20)"
+        if _heading(sentence):  # a newsletter item's heading: "... (Nov 20)"
             section_day = day_of(sentence, published)
         if not mentions and not _on_topic(sentence):
             continue  # no company and nothing a rule looks for: skip the costlier checks
@@ -280,8 +280,14 @@ _THE_DEAL = re.compile(
 )
 
 
-# A line with no closing stop: a headline or an item's heading.
-_HEADING = re.compile(r"\A[^\n]{1,150}(?<![.!?:;\"”’])\Z")
+_HEADING_ENDS = tuple('.!?:;"”’')
+
+
+def _heading(sentence: str) -> bool:
+    """A short line with no closing stop: a headline or an item's heading."""
+    return len(sentence) <= 150 and not sentence.endswith(_HEADING_ENDS)
+
+
 # A day told with the telling of the deal: "said on Tuesday", "announced on Monday".
 _REPORTED_ON = re.compile(
     r"\b(?:said|says|announced|disclosed|confirmed|agreed|signed|unveiled)\s+(?:\w+\s+)?on\s+"
