@@ -376,3 +376,17 @@ def test_a_whole_then_the_part_it_includes_and_payments_on_a_calendar() -> None:
 def test_a_date_written_with_slashes_dates_the_article() -> None:
     doc = read_bytes(b"Date: 2025/04/10\n\nArden Bio licensed AB-2 to Welt Pharma.", "a.txt")
     assert [d.period for d in deals(doc.text, published=doc.published_date)] == ["2025-04-10"]
+
+
+def test_an_investment_in_the_partner_is_equity_and_an_exercise_price_no_term() -> None:
+    cases = {
+        "Varro will also invest $12 million in Halvard at a premium.": ["equity"],
+        "Varro will make a $12 million equity investment in Halvard.": ["equity"],
+        "Varro will invest 900 million yuan in Hubei to build a plant.": [None],
+        "Varro pays a $2 million option fee and $30 million if it exercises the option.": [
+            "upfront",
+            None,
+        ],
+    }
+    for sentence, wanted in cases.items():
+        assert [r for _, r, _ in roles_and_kinds(sentence)] == wanted, sentence

@@ -215,6 +215,10 @@ _LIST_JOINT = re.compile(
     r"(?:another|a further|further|up to|as much as)?\s*",
     re.I,
 )
+# Money put into a company (capital letter: a name, not "in a plant"): an equity investment.
+_INVESTED = re.compile(r"\binvest(?:s|ed|ing)?\s+(?:up to\s+|about\s+|another\s+)?$", re.I)
+_IN_A_COMPANY = re.compile(r"\s+in\s+(?:[A-Z][\w-]*['’]s\s+)?[A-Z]")
+_INVESTMENT_IN = re.compile(r"\s+(?:equity\s+)?investment\s+in\s+[A-Z]")
 # The whole, then a part of it: "up to $1.5 billion, including $100 million upfront".
 _INCLUDING = re.compile(r"\b(?:including|of which|incl\.)\s+(?:an?\s+|the\s+)?$", re.I)
 # "most of the $1.125bn is tied to sales": the amount named before, told again.
@@ -280,6 +284,9 @@ def role_of(sentence: str, amounts: list[Amount], index: int) -> str | None:
         return None
     if amount.value < 1000 and not re.search(_SCALE, sentence[amount.start : amount.end], re.I):
         return None  # "$31.5 a share", a price: too small to be a deal term
+    if (_INVESTED.search(before) and _IN_A_COMPANY.match(after)) or _INVESTMENT_IN.match(after):
+        # "will invest $25 million in Halden", "a $25 million investment in Halden"
+        return None if NOT_DEAL.search(sentence, left_edge, right_edge) else "equity"
     if _linked_milestone(before):
         return "milestones"  # "milestone payments of up to JPY 3.2 billion in total"
     if best is not None and best[1] != "total":
