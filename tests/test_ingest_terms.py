@@ -390,3 +390,12 @@ def test_an_investment_in_the_partner_is_equity_and_an_exercise_price_no_term() 
     }
     for sentence, wanted in cases.items():
         assert [r for _, r, _ in roles_and_kinds(sentence)] == wanted, sentence
+
+
+def test_a_year_that_dates_something_else_leaves_the_deal_news() -> None:
+    for text in (
+        "Arden Bio licensed AB-2, discovered in 2017, to Welt Pharma.",
+        "Arden Bio licensed AB-2 to Welt Pharma, extending a partnership that began in 2020.",
+    ):
+        assert [d.period for d in deals(text)] == ["2025-06-02"], text
+    assert deals("Arden Bio licensed AB-2 to Welt Pharma in 2020, a deal since expanded.") == []

@@ -161,7 +161,10 @@ def extract(
                     stat_paragraph = paragraph
         if orgs:
             last_org, last_subject = orgs[-1], orgs[0]
-    deals = [d for d in _one_per_deal(drafts, names) if not _background(d.proposal, published)]
+    deals = _one_per_deal(drafts, names)
+    for draft in deals:
+        draft.proposal = _dated_by_another(draft.proposal, published)
+    deals = [d for d in deals if not _background(d.proposal, published)]
     launched = bool(_LAUNCH.search(text))
     for draft in deals:
         if launched and _founded_for(draft.proposal, text):
@@ -211,6 +214,29 @@ def _background(proposal: Proposal, published: date | None) -> bool:
     licensed ...") is history told as background, not news to record."""
     year = proposal.period[:4] if proposal.period else ""
     return published is not None and year.isdigit() and int(year) < published.year - 1
+
+
+# A year that dates something else the sentence tells in passing: "Halden, founded in 2015,",
+# "HB-3, discovered in 2019,", "a partnership that began in 2021".
+_DATES_ANOTHER = re.compile(
+    r"\b(?:founded|established|set up|created|formed|incorporated|discovered|began|begun|started|"
+    r"launched|listed|spun (?:out|off)|approved|expir\w*|runs? to|running to|since|opened|built)\b"
+    r"[^,.;()]{0,40}?\b(?P<year>(?:19|20)\d{2})\b",
+    re.I,
+)
+_YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
+
+
+def _dated_by_another(proposal: Proposal, published: date | None) -> Proposal:
+    """The deal dated by the article when the only year its sentence gives dates something else."""
+    year = proposal.period[:4] if proposal.period else ""
+    if published is None or not year.isdigit():
+        return proposal
+    evidence = proposal.evidence_of.get("date", proposal.evidence)
+    others = {m["year"] for m in _DATES_ANOTHER.finditer(evidence)}
+    if year in others and year not in set(_YEAR.findall(_DATES_ANOTHER.sub(" ", evidence))):
+        return replace(proposal, period=published.isoformat())
+    return proposal
 
 
 def _one_per_deal(drafts: list[Draft], names: DocumentNames) -> list[Draft]:
