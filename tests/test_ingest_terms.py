@@ -399,3 +399,10 @@ def test_a_year_that_dates_something_else_leaves_the_deal_news() -> None:
     ):
         assert [d.period for d in deals(text)] == ["2025-06-02"], text
     assert deals("Arden Bio licensed AB-2 to Welt Pharma in 2020, a deal since expanded.") == []
+
+
+def test_a_span_holding_the_article_day_or_after_it_dates_the_deal_by_the_article() -> None:
+    text = "Arden Bio licensed AB-2 to Welt Pharma in a deal set to close in the third quarter of 2025."
+    assert [d.period for d in deals(text)] == ["2025-06-02"]
+    earlier = "In March, Arden Bio licensed AB-2 to Welt Pharma."
+    assert [d.period for d in deals(earlier)] == ["2025-03"]

@@ -14,6 +14,7 @@ from dataclasses import replace
 from datetime import date
 
 from ..errors import BadInput
+from ..periods import parse_period
 from .amounts import UNDISCLOSED
 from .dates import dateline_date, day_of
 from .deal_rules import Draft, attach_terms, read_deal, settle_direction, undisclosed_for
@@ -163,7 +164,7 @@ def extract(
             last_org, last_subject = orgs[-1], orgs[0]
     deals = _one_per_deal(drafts, names)
     for draft in deals:
-        draft.proposal = _dated_by_another(draft.proposal, published)
+        draft.proposal = _day_of_news(_dated_by_another(draft.proposal, published), published)
     deals = [d for d in deals if not _background(d.proposal, published)]
     launched = bool(_LAUNCH.search(text))
     for draft in deals:
@@ -214,6 +215,20 @@ def _background(proposal: Proposal, published: date | None) -> bool:
     licensed ...") is history told as background, not news to record."""
     year = proposal.period[:4] if proposal.period else ""
     return published is not None and year.isdigit() and int(year) < published.year - 1
+
+
+def _day_of_news(proposal: Proposal, published: date | None) -> Proposal:
+    """A deal dated by a span that holds the article's day or lies after it ("expected to close in
+    the third quarter of 2025") is the day's news: it takes the article's date."""
+    if published is None or not proposal.period or len(proposal.period) == 10:
+        return proposal
+    try:
+        span = parse_period(proposal.period)
+    except BadInput:
+        return proposal
+    if span.end >= published:
+        return replace(proposal, period=published.isoformat())
+    return proposal
 
 
 # A year that dates something else the sentence tells in passing: "Halden, founded in 2015,",
