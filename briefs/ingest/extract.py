@@ -164,7 +164,10 @@ def extract(
             last_org, last_subject = orgs[-1], orgs[0]
     deals = _one_per_deal(drafts, names)
     for draft in deals:
-        draft.proposal = _day_of_news(_dated_by_another(draft.proposal, published), published)
+        said = draft.evidence_of.get("date", draft.proposal.evidence)
+        draft.proposal = _day_of_news(
+            _dated_by_another(draft.proposal, said, published), said, published
+        )
     deals = [d for d in deals if not _background(d.proposal, published)]
     launched = bool(_LAUNCH.search(text))
     for draft in deals:
@@ -217,18 +220,23 @@ def _background(proposal: Proposal, published: date | None) -> bool:
     return published is not None and year.isdigit() and int(year) < published.year - 1
 
 
-def _day_of_news(proposal: Proposal, published: date | None) -> Proposal:
-    """A deal dated by a span that holds the article's day or lies after it ("expected to close in
-    the third quarter of 2025") is the day's news: it takes the article's date."""
+def _day_of_news(proposal: Proposal, said: str, published: date | None) -> Proposal:
+    """A deal dated by a span that holds the article's day ("in June 2025"), or by a later one its
+    sentence looks forward to ("expected to close in the third quarter"), is the day's news: it
+    takes the article's date."""
     if published is None or not proposal.period or len(proposal.period) == 10:
         return proposal
     try:
         span = parse_period(proposal.period)
     except BadInput:
         return proposal
-    if span.end >= published:
+    later = span.start > published and _FUTURE.search(said)
+    if span.contains(published) or later:
         return replace(proposal, period=published.isoformat())
     return proposal
+
+
+_FUTURE = re.compile(r"\b(?:expected|set|due|slated|scheduled|will|would)\b", re.I)
 
 
 # A year that dates something else the sentence tells in passing: "Halden, founded in 2015,",
@@ -242,14 +250,14 @@ _DATES_ANOTHER = re.compile(
 _YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
 
 
-def _dated_by_another(proposal: Proposal, published: date | None) -> Proposal:
-    """The deal dated by the article when the only year its sentence gives dates something else."""
+def _dated_by_another(proposal: Proposal, said: str, published: date | None) -> Proposal:
+    """The deal dated by the article when the only year ``said`` (the sentence its date was read
+    from) gives dates something else."""
     year = proposal.period[:4] if proposal.period else ""
     if published is None or not year.isdigit():
         return proposal
-    evidence = proposal.evidence_of.get("date", proposal.evidence)
-    others = {m["year"] for m in _DATES_ANOTHER.finditer(evidence)}
-    if year in others and year not in set(_YEAR.findall(_DATES_ANOTHER.sub(" ", evidence))):
+    others = {m["year"] for m in _DATES_ANOTHER.finditer(said)}
+    if year in others and year not in set(_YEAR.findall(_DATES_ANOTHER.sub(" ", said))):
         return replace(proposal, period=published.isoformat())
     return proposal
 
