@@ -180,7 +180,7 @@ def test_rights_handed_back_after_a_termination_are_not_a_new_deal() -> None:
 
 def test_a_newsletter_item_takes_the_day_its_heading_gives() -> None:
     text = (
-        "The Week in Licensing\n\n"
+        "The Week in Licensing: May 26-30\n\n"
         "Garnet licenses sensor patents to Holloway (May 28)\n\n"
         "Garnet Devices granted Holloway Instruments a licence to its pressure-sensor patents. "
         "Terms were not disclosed.\n\n"

@@ -109,7 +109,8 @@ def extract(
             for draft in drafts[-FOCUS_DEALS:]:
                 draft.age += 1
         if _heading(sentence):  # a newsletter item's heading: "... (Nov 20)"
-            section_day = day_of(sentence, published)
+            tail = _HEADING_DAY.search(sentence)
+            section_day = day_of(tail["day"], published) if tail else None
         if not mentions and not _on_topic(sentence):
             continue  # no company and nothing a rule looks for: skip the costlier checks
         if retracted(sentence):
@@ -329,6 +330,10 @@ _THE_DEAL = re.compile(
 )
 
 
+# The day an item's heading ends with: "... (Nov 20)", "... - May 28".
+_HEADING_DAY = re.compile(
+    r"(?:[(\[]|\s[-–—|]\s*)(?P<day>[A-Za-z]{3,9}\.? \d{1,2}|\d{1,2} [A-Za-z]{3,9})\s*[)\]]?\s*$"
+)
 _HEADING_ENDS = tuple('.!?:;"”’')
 
 
