@@ -181,6 +181,7 @@ def test_rights_handed_back_after_a_termination_are_not_a_new_deal() -> None:
 def test_a_newsletter_item_takes_the_day_its_heading_gives() -> None:
     text = (
         "The Week in Licensing: May 26-30\n\n"
+        "Brisk Labs licensed a coating process from Ellery Materials.\n\n"
         "Garnet licenses sensor patents to Holloway (May 28)\n\n"
         "Garnet Devices granted Holloway Instruments a licence to its pressure-sensor patents. "
         "Terms were not disclosed.\n\n"
@@ -188,7 +189,11 @@ def test_a_newsletter_item_takes_the_day_its_heading_gives() -> None:
         "Ruskin Materials has taken rights to Teague Chemicals' anti-fog coating."
     )
     found = {d.licensor.name: d.period for d in deals(text)}
-    assert found == {"Garnet Devices": "2025-05-28", "Teague Chemicals": "2025-06-02"}
+    assert found == {
+        "Ellery Materials": "2025-06-02",
+        "Garnet Devices": "2025-05-28",
+        "Teague Chemicals": "2025-06-02",
+    }
 
 
 def test_the_day_told_with_the_deal_in_the_next_sentence() -> None:
