@@ -411,3 +411,18 @@ def test_a_span_holding_the_article_day_or_after_it_dates_the_deal_by_the_articl
     assert [d.period for d in deals(text)] == ["2025-06-02"]
     earlier = "In March, Arden Bio licensed AB-2 to Welt Pharma."
     assert [d.period for d in deals(earlier)] == ["2025-03"]
+
+
+def test_the_yen_sign_in_an_article_about_japanese_companies() -> None:
+    text = (
+        "Tokyo-based Sakuragi Pharma licensed its antibody SK-7 to Welt Pharma. Welt will pay "
+        "Sakuragi ¥2 billion upfront and up to ¥30 billion in milestones, the Japanese drugmaker "
+        "said."
+    )
+    [deal] = deals(text)
+    assert [(f.role, f.unit) for f in deal.figures] == [
+        ("upfront", "JPY"),
+        ("milestones", "JPY"),
+    ]
+    chinese = text.replace("Tokyo", "Shanghai").replace("Japanese", "Chinese")
+    assert {f.unit for f in deals(chinese)[0].figures} == {"CNY"}

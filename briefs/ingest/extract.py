@@ -15,12 +15,12 @@ from datetime import date
 
 from ..errors import BadInput
 from ..periods import parse_period
-from .amounts import UNDISCLOSED
+from .amounts import UNDISCLOSED, Amount
 from .dates import dateline_date, day_of
 from .deal_rules import Draft, attach_terms, read_deal, settle_direction, undisclosed_for
 from .orgs import DocumentNames, KnownNames, Org
 from .other_rules import other_facts
-from .proposal import Party, Proposal
+from .proposal import Party, Proposal, proposed_figure
 from .sentences import cancelled, conditional, retracted, sentences
 
 MAX_TEXT = 2_000_000  # characters; read.py refuses larger files before they get here
@@ -175,6 +175,8 @@ def extract(
         if launched and _founded_for(draft.proposal, text):
             draft.proposal = replace(draft.proposal, kind="newco")
     finished = [d.finished() for d in deals]
+    if "¥" in text and _reads_japanese(text):
+        finished = [_yen_in_japan(p, year) for p in finished]
     if finished:  # beside a deal, other facts are proposed only when told as news
         others = [p for p in others if _news_beside_a_deal(p, published)]
     # An approval the text dates years back is the product's history, never news.
@@ -197,6 +199,33 @@ def _news_beside_a_deal(proposal: Proposal, published: date | None) -> bool:
 
 
 _LAUNCH = re.compile(r"launch|new company|newly (?:formed|created)", re.I)
+
+
+# "¥" is the yuan's sign and the yen's; the money module reads it as yuan. An article about
+# Japanese companies means yen by it.
+_JAPAN = re.compile(r"\bJapan(?:ese)?\b|\bTokyo\b|\bOsaka\b|\byen\b|\bJPY\b")
+_CHINA = re.compile(
+    r"\bChin(?:a|ese)\b|\byuan\b|\bRMB\b|\brenminbi\b|\bCNY\b|\bShanghai\b|\bBeijing\b|"
+    r"\bShenzhen\b|\bHong Kong\b"
+)
+_YUAN_WORD = re.compile(r"\byuan\b|\bRMB|\brenminbi\b|\bCNY|CN¥", re.I)
+
+
+def _reads_japanese(text: str) -> bool:
+    return len(_JAPAN.findall(text)) > len(_CHINA.findall(text))
+
+
+def _yen_in_japan(proposal: Proposal, year: int | None) -> Proposal:
+    """The deal's "¥" figures as yen, each read from a sentence that names no yuan."""
+    figures = []
+    for figure in proposal.figures:
+        said = proposal.evidence_of.get(figure.role.split("_")[0], proposal.evidence)
+        if figure.unit == "CNY" and "¥" in said and not _YUAN_WORD.search(said):
+            amount = Amount(0, 0, figure.value or 0.0, "JPY", figure.approx)
+            stated = figure.value_usd if figure.usd_basis == "stated" else None
+            figure = proposed_figure(figure.role, replace(amount, stated_usd=stated), year)
+        figures.append(figure)
+    return replace(proposal, figures=tuple(figures))
 
 
 def _founded_for(proposal: Proposal, text: str) -> bool:
