@@ -426,3 +426,23 @@ def test_the_yen_sign_in_an_article_about_japanese_companies() -> None:
     ]
     chinese = text.replace("Tokyo", "Shanghai").replace("Japanese", "Chinese")
     assert {f.unit for f in deals(chinese)[0].figures} == {"CNY"}
+
+
+def test_terms_told_just_before_the_sentence_that_tells_the_deal() -> None:
+    text = (
+        "Welt Pharma pays JPY 2bn upfront. Arden Bio is also eligible for JPY 40bn in milestones. "
+        "Arden Bio's licensing of AB-2 to Welt Pharma is, in KRW terms, worth roughly KRW 18bn "
+        "upfront at today's rate."
+    )
+    [deal] = deals(text)
+    assert [(f.role, f.value, f.unit) for f in deal.figures] == [
+        ("upfront", 2e9, "JPY"),
+        ("milestones", 40e9, "JPY"),
+    ]
+
+
+def test_a_financing_round_beside_a_newco_is_no_deal_term() -> None:
+    sentence = (
+        "Verdin debuts with a $60 million Series A financing; Arden gets $10 million upfront."
+    )
+    assert [r for _, r, _ in roles_and_kinds(sentence)] == [None, "upfront"]

@@ -74,7 +74,8 @@ FIGURE_ROLES = frozenset({"upfront", "milestones", "equity", "total"})
 # ("shares worth $20 million"), so a part's word in the same clause wins and 'total' is the default.
 # Words that make an amount something other than a deal term: a plant, revenue, a market, a round.
 NOT_DEAL = re.compile(
-    r"plant|factory|facility|revenue|\bsales\b|market|capacity|funding round|raised|\bipo\b|"
+    r"plant|factory|facility|revenue|\bsales\b|market|capacity|funding|raised|\bipo\b|"
+    r"\bseries [a-f]\b|financing|seed round|"
     r"capital expenditure|build|construction|spent|spend|budget|valuation of the company|"
     r"investment in (?:a|the|its) (?:new )?(?:plant|factory|facility|site)|cash (?:position|balance|"
     r"on hand)|of (?:year-end |quarter-end )?cash\b|market cap|runway|peak (?:[\w-]+ )?sales|"
@@ -221,6 +222,12 @@ _IN_A_COMPANY = re.compile(r"\s+in\s+(?:[A-Z][\w-]*['’]s\s+)?[A-Z]")
 _INVESTMENT_IN = re.compile(r"\s+(?:equity\s+)?investment\s+in\s+[A-Z]")
 # The whole, then a part of it: "up to $1.5 billion, including $100 million upfront".
 _INCLUDING = re.compile(r"\b(?:including|of which|incl\.)\s+(?:an?\s+|the\s+)?$", re.I)
+# A figure restated in another currency: "in KRW terms", "at today's exchange rate".
+_CONVERTED = re.compile(
+    r"\bat (?:today['’]s|current|the current|prevailing|present) (?:exchange )?rates?\b"
+    r"|\bin (?:[A-Z]{3}|dollar|won|yen|euro|yuan|sterling) terms\b",
+    re.I,
+)
 # "most of the $1.125bn is tied to sales": the amount named before, told again.
 _RESTATED = re.compile(r"\b(?:of|from|on|with|all|most|half|part|much)\s+the\s*$", re.I)
 # "the upfront and milestone payments": both parts named together, so the amount is their sum.
@@ -261,6 +268,8 @@ def role_of(sentence: str, amounts: list[Amount], index: int) -> str | None:
     after = _clause_after(sentence, amount, right_edge, 80)
     if index + 1 < len(amounts) and _INCLUDING.search(sentence, amount.end, right_edge):
         return "total"  # "as much as $1.5 billion ..., including $100 million upfront"
+    if _CONVERTED.search(sentence, max(left_edge, amount.start - 60), right_edge):
+        return None  # "worth roughly KRW 27bn at today's rate": a figure converted, told again
     if _RESTATED.search(before):
         return None  # "most of the $1.125bn": an amount told before, not another term
     if _SUMMED.search(sentence, max(left_edge, amount.start - 140), amount.start):

@@ -15,7 +15,7 @@ from datetime import date
 
 from ..errors import BadInput
 from ..periods import parse_period
-from .amounts import UNDISCLOSED, Amount
+from .amounts import FIGURE_WORDS, UNDISCLOSED, Amount
 from .dates import dateline_date, day_of
 from .deal_rules import Draft, attach_terms, read_deal, settle_direction, undisclosed_for
 from .orgs import DocumentNames, KnownNames, Org
@@ -102,7 +102,10 @@ def extract(
     stat_paragraph = -1
     withdrawn: set[str] = set()  # companies whose deal the article ends or denies
     section_day: str | None = None  # the day a newsletter item's heading gives
-    for paragraph, sentence in sentences(text):
+    # Sentences of terms read before any deal they could belong to ("Nishikawa pays JPY 3bn
+    # upfront." above the sentence that tells the licence): (position, sentence, mentions).
+    early: list[tuple[int, str, list]] = []
+    for position, (paragraph, sentence) in enumerate(sentences(text)):
         mentions = names.find(sentence)
         orgs = [m.org for m in mentions]
         if not _LIST_ITEM.match(sentence):  # "(ii) milestone payments of ...": the same sentence
@@ -138,6 +141,8 @@ def extract(
             elif deal is not None:
                 current = deal
                 drafts.append(deal)
+                for _, said, named in _terms_told_before(deal, early, position):
+                    attach_terms(deal, said, named, year)
                 if section_day and _dated_by_article(deal, published):
                     _redate(deal, section_day, sentence)
             elif not mentions and undisclosed_for(sentence) == "all":
@@ -155,6 +160,8 @@ def extract(
                 recent = [d for d in drafts if d.age <= FOCUS_SENTENCES]
                 for draft in recent[-1:]:
                     attach_terms(draft, sentence, mentions, year)
+            elif mentions and FIGURE_WORDS.search(sentence):
+                early.append((position, sentence, mentions))
             if deal is None:
                 earlier = others[-1] if others and others[-1].kind == "market_stat" else None
                 carried = earlier.period if earlier and stat_paragraph == paragraph else None
@@ -396,6 +403,18 @@ def _date_from_telling(draft: Draft, sentence: str, published: date | None) -> N
 def _redate(draft: Draft, day: str, sentence: str) -> None:
     draft.proposal = replace(draft.proposal, period=day)
     draft.evidence_of["date"] = sentence
+
+
+def _terms_told_before(
+    deal: Draft, early: list[tuple[int, str, list]], position: int
+) -> list[tuple[int, str, list]]:
+    """The sentences of terms read a little before the deal that name only its parties."""
+    parties = {p.name for p in deal.proposal.parties}
+    return [
+        item
+        for item in early
+        if position - item[0] <= FOCUS_SENTENCES and {m.org.name for m in item[2]} <= parties
+    ]
 
 
 def _unwinds(draft: Draft, withdrawn: set[str]) -> bool:
