@@ -427,8 +427,10 @@ def _unwinds(draft: Draft, withdrawn: set[str]) -> bool:
 def _names_both(draft: Draft, orgs: list[Org], names: DocumentNames) -> bool:
     """True when the sentence names every party of the deal (each by any of its names)."""
     parties = draft.proposal.parties
-    if len(parties) < 2:
+    if len(parties) < 2 or len(orgs) < 2:
         return False
+    if {p.name for p in parties} <= {o.name for o in orgs}:
+        return True
     named = {names.spelled_out(o).name for o in orgs}
     return all(names.spelled_out(Org(p.name, p.company_id)).name in named for p in parties)
 
