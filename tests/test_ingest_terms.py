@@ -446,3 +446,16 @@ def test_a_financing_round_beside_a_newco_is_no_deal_term() -> None:
         "Verdin debuts with a $60 million Series A financing; Arden gets $10 million upfront."
     )
     assert [r for _, r, _ in roles_and_kinds(sentence)] == [None, "upfront"]
+
+
+def test_an_approval_or_sales_figure_past_the_lead_is_background() -> None:
+    text = (
+        "Bryce Pharma agreed to buy Calder Bio for $1.2 billion in cash. The deal is expected to "
+        "close in the third quarter. Bryce said the purchase would add to earnings. Calder's drug "
+        "CB-1 was approved by the FDA last year, and sales of CB-1 reached $180 million in 2024."
+    )
+    assert extract(text, published=PUBLISHED) == []
+    news = (
+        "Published: 2025-06-02\n\nCalder Bio said on Friday its drug CB-1 was approved by the FDA."
+    )
+    assert [p.kind for p in extract(news, published=PUBLISHED)] == ["approval"]

@@ -27,6 +27,7 @@ MAX_TEXT = 2_000_000  # characters; read.py refuses larger files before they get
 FOLLOW_SENTENCES = 5  # deal terms are looked for this many sentences after the deal
 FOCUS_SENTENCES = 15  # ... and further on, when the sentence names the deal's parties
 FOCUS_DEALS = 3
+LEAD_SENTENCES = 2  # the article's lead: where a company's approval or sales figure is news
 _LIST_ITEM = re.compile(
     r"\s*(?:\(?(?:[ivx]{1,4}|[a-h]|\d{1,2})\)|[-•*–]\s)"
 )  # the latest deals a sentence naming their parties may still add terms to
@@ -105,6 +106,7 @@ def extract(
     # Sentences of terms read before any deal they could belong to ("Nishikawa pays JPY 3bn
     # upfront." above the sentence that tells the licence): (position, sentence, mentions).
     early: list[tuple[int, str, list]] = []
+    told = -1
     for position, (paragraph, sentence) in enumerate(sentences(text)):
         mentions = names.find(sentence)
         orgs = [m.org for m in mentions]
@@ -114,6 +116,8 @@ def extract(
         if _heading(sentence):  # a newsletter item's heading: "... (Nov 20)"
             tail = _HEADING_DAY.search(sentence)
             section_day = day_of(tail["day"], published) if tail else None
+        if not _heading(sentence):
+            told += 1  # sentences of body text before this one
         if not mentions and not _on_topic(sentence):
             continue  # no company and nothing a rule looks for: skip the costlier checks
         if retracted(sentence):
@@ -165,7 +169,8 @@ def extract(
             if deal is None:
                 earlier = others[-1] if others and others[-1].kind == "market_stat" else None
                 carried = earlier.period if earlier and stat_paragraph == paragraph else None
-                others.extend(other_facts(sentence, mentions, last_org, published, carried))
+                found = other_facts(sentence, mentions, last_org, published, carried)
+                others.extend(f for f in found if _as_news(f, told, published))
                 if not mentions:
                     stat_paragraph = paragraph
         if orgs:
@@ -195,6 +200,15 @@ def extract(
 _SOURCED = re.compile(
     r"\b(?:according to|data|figures|statistics|survey|tally|compiled by)\b", re.I
 )
+
+
+def _as_news(fact: Proposal, told: int, published: date | None) -> bool:
+    """An approval or a sales figure is news in the article's lead or when dated in the week
+    before it; further on it is the company's background ("its drug, approved last year, sold
+    $200 million")."""
+    if fact.kind not in ("approval", "sales") or told < LEAD_SENTENCES:
+        return True
+    return bool(fact.period) and day_of(fact.period, published) is not None
 
 
 def _news_beside_a_deal(proposal: Proposal, published: date | None) -> bool:
