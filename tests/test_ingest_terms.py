@@ -459,3 +459,18 @@ def test_an_approval_or_sales_figure_past_the_lead_is_background() -> None:
         "Published: 2025-06-02\n\nCalder Bio said on Friday its drug CB-1 was approved by the FDA."
     )
     assert [p.kind for p in extract(news, published=PUBLISHED)] == ["approval"]
+
+
+def test_the_headline_value_of_the_deal_is_its_total() -> None:
+    text = "Arden Bio licensed AB-2 to Welt Pharma. The headline value is $640 million."
+    [deal] = deals(text)
+    assert deal.figure("total").value == 640e6
+
+
+def test_unnamed_terms_beside_named_ones_told_before_the_deal() -> None:
+    text = (
+        "Welt Pharma pays $20 million upfront. The deal value is up to $400 million.\n\n"
+        "Arden Bio's licensing of AB-2 to Welt Pharma was announced on Monday."
+    )
+    [deal] = deals(text)
+    assert (deal.figure("upfront").value, deal.figure("total").value) == (20e6, 400e6)

@@ -35,7 +35,7 @@ _LIST_ITEM = re.compile(
 # A sentence without a company must mention one of these for any rule to apply to it.
 _TOPIC = re.compile(
     r"licen[cs]|patent|transaction|technolog|export|approv|authori[sz]|sales|undisclosed|terms|"
-    r"disclos|up-?front|milestone|equity|shares|payment|worth|valued|deal|agreement|reports?\b|"
+    r"disclos|up-?front|milestone|equity|shares|payment|worth|value|deal|agreement|reports?\b|"
     r"listed|financial|paying|confidential|reveal|\bfees?\b|signing|biobucks",
     re.I,
 )
@@ -59,7 +59,7 @@ _TOPIC_STEMS = (
     "shares",
     "payment",
     "worth",
-    "valued",
+    "value",
     "deal",
     "agreement",
     "report",
@@ -104,8 +104,9 @@ def extract(
     withdrawn: set[str] = set()  # companies whose deal the article ends or denies
     section_day: str | None = None  # the day a newsletter item's heading gives
     # Sentences of terms read before any deal they could belong to ("Nishikawa pays JPY 3bn
-    # upfront." above the sentence that tells the licence): (position, sentence, mentions).
-    early: list[tuple[int, str, list]] = []
+    # upfront." above the sentence that tells the licence): (paragraph, position, sentence,
+    # mentions).
+    early: list[tuple[int, int, str, list]] = []
     told = -1
     for position, (paragraph, sentence) in enumerate(sentences(text)):
         mentions = names.find(sentence)
@@ -145,7 +146,7 @@ def extract(
             elif deal is not None:
                 current = deal
                 drafts.append(deal)
-                for _, said, named in _terms_told_before(deal, early, position):
+                for said, named in _terms_told_before(deal, early, position):
                     attach_terms(deal, said, named, year)
                 if section_day and _dated_by_article(deal, published):
                     _redate(deal, section_day, sentence)
@@ -164,8 +165,8 @@ def extract(
                 recent = [d for d in drafts if d.age <= FOCUS_SENTENCES]
                 for draft in recent[-1:]:
                     attach_terms(draft, sentence, mentions, year)
-            elif mentions and FIGURE_WORDS.search(sentence):
-                early.append((position, sentence, mentions))
+            elif FIGURE_WORDS.search(sentence) and (mentions or not drafts):
+                early.append((paragraph, position, sentence, mentions))
             if deal is None:
                 earlier = others[-1] if others and others[-1].kind == "market_stat" else None
                 carried = earlier.period if earlier and stat_paragraph == paragraph else None
@@ -420,14 +421,17 @@ def _redate(draft: Draft, day: str, sentence: str) -> None:
 
 
 def _terms_told_before(
-    deal: Draft, early: list[tuple[int, str, list]], position: int
-) -> list[tuple[int, str, list]]:
-    """The sentences of terms read a little before the deal that name only its parties."""
+    deal: Draft, early: list[tuple[int, int, str, list]], position: int
+) -> list[tuple[str, list]]:
+    """The sentences of terms read a little before the deal that name only its parties, with
+    the unnamed ones of their paragraphs ("The headline value is $1.35bn. Meridale pays ...")."""
     parties = {p.name for p in deal.proposal.parties}
+    recent = [item for item in early if position - item[1] <= FOCUS_SENTENCES]
+    named = {item[0] for item in recent if item[3] and {m.org.name for m in item[3]} <= parties}
     return [
-        item
-        for item in early
-        if position - item[0] <= FOCUS_SENTENCES and {m.org.name for m in item[2]} <= parties
+        (sentence, mentions)
+        for paragraph, _, sentence, mentions in recent
+        if paragraph in named and {m.org.name for m in mentions} <= parties
     ]
 
 
