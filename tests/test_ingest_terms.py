@@ -474,3 +474,16 @@ def test_unnamed_terms_beside_named_ones_told_before_the_deal() -> None:
     )
     [deal] = deals(text)
     assert (deal.figure("upfront").value, deal.figure("total").value) == (20e6, 400e6)
+
+
+def test_shares_sold_to_the_partners_affiliate_are_equity_in_the_deal() -> None:
+    filler = "The study will enrol 300 patients. Results are due next year. " * 4
+    text = (
+        "Arden Bio licensed AB-2 to Welt Pharma.\n\n"
+        f"{filler}\n\n"
+        "Welt Pharma also entered into a share purchase agreement with Arden Capital Limited, an "
+        "affiliate of Arden Bio, under which Welt agreed to sell 400,000 shares at $9.50 per share "
+        "for gross proceeds of $3.8 million."
+    )
+    [deal] = deals(text)
+    assert deal.figure("equity").value == 3.8e6

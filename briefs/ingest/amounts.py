@@ -173,7 +173,8 @@ _LINK = re.compile(
 
 
 _SHARE_PURCHASE = re.compile(
-    r"\b(?:purchase|subscribe|buy|acquire)[sd]?\b[^.;]{0,80}\b(?:shares|stock|stake)\b", re.I
+    r"\b(?:purchase|subscribe|buy|acquire|sell|issue)[sd]?\b[^.;]{0,80}\b(?:shares|stock|stake)\b",
+    re.I,
 )
 
 

@@ -109,7 +109,7 @@ def extract(
     early: list[tuple[int, int, str, list]] = []
     told = -1
     for position, (paragraph, sentence) in enumerate(sentences(text)):
-        mentions = names.find(sentence)
+        mentions = _without_affiliates(sentence, names.find(sentence))
         orgs = [m.org for m in mentions]
         if not _LIST_ITEM.match(sentence):  # "(ii) milestone payments of ...": the same sentence
             for draft in drafts[-FOCUS_DEALS:]:
@@ -433,6 +433,20 @@ def _terms_told_before(
         for paragraph, _, sentence, mentions in recent
         if paragraph in named and {m.org.name for m in mentions} <= parties
     ]
+
+
+# "Hanmo Capital (HK) Limited, an affiliate of Hanmo,": the company it belongs to is the party.
+_AFFILIATE = re.compile(
+    r"[^,.;]{0,30}?,\s+(?:an?|its|a wholly[- ]owned)\s+(?:affiliate|subsidiary|unit|arm)\s+of\b"
+)
+
+
+def _without_affiliates(sentence: str, mentions: list) -> list:
+    """The sentence's companies without those it names as another's affiliate (the other one,
+    named too, stands for them)."""
+    if "affiliate" not in sentence and "subsidiary" not in sentence and " unit of" not in sentence:
+        return mentions
+    return [m for m in mentions if not _AFFILIATE.match(sentence, m.end)]
 
 
 def _unwinds(draft: Draft, withdrawn: set[str]) -> bool:
