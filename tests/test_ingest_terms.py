@@ -487,3 +487,10 @@ def test_shares_sold_to_the_partners_affiliate_are_equity_in_the_deal() -> None:
     )
     [deal] = deals(text)
     assert deal.figure("equity").value == 3.8e6
+
+
+def test_terms_naming_the_parties_twenty_sentences_on() -> None:
+    filler = "The study will enrol 300 patients. Results are due next year. " * 10
+    text = f"Arden Bio licensed AB-2 to Welt Pharma.\n\n{filler}\n\nWelt will pay Arden $20 million upfront."
+    [deal] = deals(text)
+    assert deal.figure("upfront").value == 20e6

@@ -25,7 +25,7 @@ from .sentences import cancelled, conditional, retracted, sentences
 
 MAX_TEXT = 2_000_000  # characters; read.py refuses larger files before they get here
 FOLLOW_SENTENCES = 5  # deal terms are looked for this many sentences after the deal
-FOCUS_SENTENCES = 15  # ... and further on, when the sentence names the deal's parties
+FOCUS_SENTENCES = 25  # ... and further on, when the sentence names the deal's parties
 FOCUS_DEALS = 3
 LEAD_SENTENCES = 2  # the article's lead: where a company's approval or sales figure is news
 _LIST_ITEM = re.compile(
