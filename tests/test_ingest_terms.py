@@ -494,3 +494,17 @@ def test_terms_naming_the_parties_twenty_sentences_on() -> None:
     text = f"Arden Bio licensed AB-2 to Welt Pharma.\n\n{filler}\n\nWelt will pay Arden $20 million upfront."
     [deal] = deals(text)
     assert deal.figure("upfront").value == 20e6
+
+
+def test_links_to_other_stories_are_not_this_articles_deals() -> None:
+    text = (
+        "Arden Bio licensed AB-2 to Welt Pharma.\n\n"
+        "Related: Varga Pharma licenses HB-9 to Osler Bio for $40 million\n\n"
+        "Related stories\n"
+        "- Moss Therapeutics takes rights to Quill Labs' enzyme\n"
+        "- Tarnby Glass licenses coating from Ellery Materials\n\n"
+        "Welt will pay $5 million upfront."
+    )
+    found = deals(text)
+    assert [(d.licensor.name, d.licensee.name) for d in found] == [("Arden Bio", "Welt Pharma")]
+    assert found[0].figure("upfront").value == 5e6

@@ -108,6 +108,7 @@ def extract(
     # mentions).
     early: list[tuple[int, int, str, list]] = []
     told = -1
+    links = False  # reading a list of links to other stories
     for position, (paragraph, sentence) in enumerate(sentences(text)):
         mentions = _without_affiliates(sentence, names.find(sentence))
         orgs = [m.org for m in mentions]
@@ -117,6 +118,12 @@ def extract(
         if _heading(sentence):  # a newsletter item's heading: "... (Nov 20)"
             tail = _HEADING_DAY.search(sentence)
             section_day = day_of(tail["day"], published) if tail else None
+        if _RELATED.match(sentence):  # "Related: X licenses Y", "Read more" and the links below
+            links = not _RELATED_INLINE.match(sentence)
+            continue
+        if links and (_heading(sentence) or _LIST_ITEM.match(sentence)):
+            continue
+        links = False
         if not _heading(sentence):
             told += 1  # sentences of body text before this one
         if not mentions and not _on_topic(sentence):
@@ -385,6 +392,15 @@ _THE_DEAL = re.compile(
 _HEADING_DAY = re.compile(
     r"(?:[(\[]|\s[-–—|]\s*)(?P<day>[A-Za-z]{3,9}\.? \d{1,2}|\d{1,2} [A-Za-z]{3,9})\s*[)\]]?\s*$"
 )
+# Links to other stories, each a headline of its own: never this article's news.
+_RELATED = re.compile(
+    r"(?:related(?: stories| articles| coverage| news| reading)?|read (?:more|also|next)|see also|"
+    r"also read|more (?:from|on) [^.!?:|»›–—-]{1,60}|more stories|recommended(?: for you)?|"
+    r"further reading|"
+    r"you may also like|most read|trending)\s*(?:[:|»›–—-]|$)",
+    re.I,
+)
+_RELATED_INLINE = re.compile(r"[^:|»›–—-]+[:|»›–—-]\s*\S")  # "Related: <one headline>"
 _HEADING_ENDS = tuple('.!?:;"”’')
 
 
