@@ -508,3 +508,21 @@ def test_links_to_other_stories_are_not_this_articles_deals() -> None:
     found = deals(text)
     assert [(d.licensor.name, d.licensee.name) for d in found] == [("Arden Bio", "Welt Pharma")]
     assert found[0].figure("upfront").value == 5e6
+
+
+def test_a_press_releases_boilerplate_tells_no_deal() -> None:
+    text = (
+        "Arden Bio Licenses AB-2 to Welt Pharma\n\n"
+        "BOSTON, June 2, 2025 -- Arden Bio today announced that it has licensed AB-2 to Welt "
+        "Pharma.\n\n"
+        "About Arden Bio\n"
+        "Arden Bio has licensed AB-1 to Varga Pharma for Japan.\n\n"
+        "Forward-Looking Statements\n"
+        "This release states that Welt may pay milestones of up to $300 million."
+    )
+    found = deals(text)
+    assert [(d.licensor.name, d.licensee.name, d.figures) for d in found] == [
+        ("Arden Bio", "Welt Pharma", ())
+    ]
+    about_the_deal = "About The Deal\nArden Bio licensed AB-2 to Welt Pharma."
+    assert len(deals(about_the_deal)) == 1

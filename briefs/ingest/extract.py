@@ -118,6 +118,8 @@ def extract(
         if _heading(sentence):  # a newsletter item's heading: "... (Nov 20)"
             tail = _HEADING_DAY.search(sentence)
             section_day = day_of(tail["day"], published) if tail else None
+        if _heading(sentence) and _BOILERPLATE.match(sentence):
+            break  # "About Halden Bio", "Forward-looking statements": the rest is boilerplate
         if _RELATED.match(sentence):  # "Related: X licenses Y", "Read more" and the links below
             links = not _RELATED_INLINE.match(sentence)
             continue
@@ -391,6 +393,14 @@ _THE_DEAL = re.compile(
 # The day an item's heading ends with: "... (Nov 20)", "... - May 28".
 _HEADING_DAY = re.compile(
     r"(?:[(\[]|\s[-–—|]\s*)(?P<day>[A-Za-z]{3,9}\.? \d{1,2}|\d{1,2} [A-Za-z]{3,9})\s*[)\]]?\s*$"
+)
+# The heading of a press release's boilerplate: what follows describes the companies (and their
+# past partners) or the release's legal terms, never the news.
+_BOILERPLATE = re.compile(
+    r"About\s+(?:[Tt]he\s+)?(?!(?:The|Deal|Agreement|Licen[cs]e|Transaction|Terms|Partnership)\b)"
+    r"[A-Z][\w.&'’-]*(?:\s+[\w.&'’()-]+){0,5}\s*$"
+    r"|(?i:forward[- ]looking statements?|safe harbou?r(?: statement)?|cautionary (?:note|statement)"
+    r"[\w\s-]{0,40}|media contacts?|investor(?: relations)? contacts?|contacts?|disclaimer)\s*:?\s*$"
 )
 # Links to other stories, each a headline of its own: never this article's news.
 _RELATED = re.compile(
