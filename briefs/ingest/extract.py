@@ -110,23 +110,24 @@ def extract(
     told = -1
     links = False  # reading a list of links to other stories
     for position, (paragraph, sentence) in enumerate(sentences(text)):
+        heading = _heading(sentence)
+        if heading and _BOILERPLATE.match(sentence):
+            break  # "About Halden Bio", "Forward-looking statements": the rest is boilerplate
+        if _RELATED.match(sentence):  # "Related: X licenses Y", "Read more" and the links below
+            links = not _RELATED_INLINE.match(sentence)
+            continue
+        if links and (heading or _LIST_ITEM.match(sentence)):
+            continue
+        links = False
         mentions = _without_affiliates(sentence, names.find(sentence))
         orgs = [m.org for m in mentions]
         if not _LIST_ITEM.match(sentence):  # "(ii) milestone payments of ...": the same sentence
             for draft in drafts[-FOCUS_DEALS:]:
                 draft.age += 1
-        if _heading(sentence):  # a newsletter item's heading: "... (Nov 20)"
+        if heading:  # a newsletter item's heading: "... (Nov 20)"
             tail = _HEADING_DAY.search(sentence)
             section_day = day_of(tail["day"], published) if tail else None
-        if _heading(sentence) and _BOILERPLATE.match(sentence):
-            break  # "About Halden Bio", "Forward-looking statements": the rest is boilerplate
-        if _RELATED.match(sentence):  # "Related: X licenses Y", "Read more" and the links below
-            links = not _RELATED_INLINE.match(sentence)
-            continue
-        if links and (_heading(sentence) or _LIST_ITEM.match(sentence)):
-            continue
-        links = False
-        if not _heading(sentence):
+        if not heading:
             told += 1  # sentences of body text before this one
         if not mentions and not _on_topic(sentence):
             continue  # no company and nothing a rule looks for: skip the costlier checks
