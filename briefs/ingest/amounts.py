@@ -65,8 +65,8 @@ ROLE_WORDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (role, re.compile("|".join(f"(?:{p})" for p in patterns), re.I))
     for role, patterns in _terms_table()["roles"].items()
 )
-# "The signing fee is $8 million": a number and any role word make a sentence one of terms.
-FIGURE_WORDS = _Cued([p.pattern for _, p in ROLE_WORDS], list("0123456789"))
+# "The signing fee is $8 million": money and any role word make a sentence one of terms.
+FIGURE_WORDS = _Cued([p.pattern for _, p in ROLE_WORDS], _terms_table()["money_cues"])
 # The roles a deal's figures have; any other role the table names is paid on terms no figure
 # holds (an option's exercise, royalties, payments on a calendar), so its amount is not proposed.
 FIGURE_ROLES = frozenset({"upfront", "milestones", "equity", "total"})

@@ -175,7 +175,7 @@ def extract(
                 recent = [d for d in drafts if d.age <= FOCUS_SENTENCES]
                 for draft in recent[-1:]:
                     attach_terms(draft, sentence, mentions, year)
-            elif FIGURE_WORDS.search(sentence) and (mentions or not drafts):
+            elif (mentions or not drafts) and FIGURE_WORDS.search(sentence):
                 early.append((paragraph, position, sentence, mentions))
             if deal is None:
                 earlier = others[-1] if others and others[-1].kind == "market_stat" else None
