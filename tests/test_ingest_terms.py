@@ -360,9 +360,7 @@ def test_terms_of_found_deals_on_every_labelled_split() -> None:
         total = total.add(evaluate(folder))
     amounts = Tally()
     for name in AMOUNT_FIELDS:
-        amounts.predicted += total.found[name].predicted
-        amounts.expected += total.found[name].expected
-        amounts.right += total.found[name].right
+        amounts = amounts.plus(total.found[name])
     for name, tally in (
         ("amounts", amounts),
         *((n, total.found[n]) for n in ("undisclosed", "date")),

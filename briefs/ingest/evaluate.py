@@ -60,6 +60,13 @@ class Tally:
     def recall(self) -> float:
         return self.right / self.expected if self.expected else 1.0
 
+    def plus(self, other: Tally) -> Tally:
+        return Tally(
+            self.predicted + other.predicted,
+            self.expected + other.expected,
+            self.right + other.right,
+        )
+
 
 @dataclass
 class Report:
@@ -77,20 +84,8 @@ class Report:
         total = Report(articles=self.articles + other.articles)
         total.negative_hits = [*self.negative_hits, *other.negative_hits]
         total.misses = [*self.misses, *other.misses]
-        for name in FOUND_FIELDS:
-            mine, theirs = self.found[name], other.found[name]
-            total.found[name] = Tally(
-                mine.predicted + theirs.predicted,
-                mine.expected + theirs.expected,
-                mine.right + theirs.right,
-            )
-        for name in FIELDS:
-            mine, theirs = self.fields[name], other.fields[name]
-            total.fields[name] = Tally(
-                mine.predicted + theirs.predicted,
-                mine.expected + theirs.expected,
-                mine.right + theirs.right,
-            )
+        total.found = {name: self.found[name].plus(other.found[name]) for name in FOUND_FIELDS}
+        total.fields = {name: self.fields[name].plus(other.fields[name]) for name in FIELDS}
         return total
 
     def combined(self, names: tuple[str, ...]) -> Tally:
