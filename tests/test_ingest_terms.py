@@ -524,3 +524,14 @@ def test_a_press_releases_boilerplate_tells_no_deal() -> None:
     ]
     about_the_deal = "About The Deal\nArden Bio licensed AB-2 to Welt Pharma."
     assert len(deals(about_the_deal)) == 1
+
+
+def test_an_outside_estimate_is_no_term_and_the_terms_stay_undisclosed() -> None:
+    text = (
+        "Arden Bio licensed AB-2 to Welt Pharma. Terms were not disclosed, but analysts "
+        "estimated the deal at $100 million."
+    )
+    [deal] = deals(text)
+    assert [(f.role, f.value, f.disclosed) for f in deal.figures] == [("total", None, False)]
+    assert [r for _, r, _ in roles_and_kinds("Welt pays $25MM upfront.")] == ["upfront"]
+    assert find_amounts("Welt pays $25MM upfront.")[0].value == 25e6

@@ -13,9 +13,9 @@ from pathlib import Path
 from ..money import CURRENCY_WORDS, MAX_AMOUNT, SCALE_WORDS
 
 _NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
-_SCALE = r"trillion|billion|million|thousand|bln|bn|mn|mln|tn"
-# Wire spellings of scales the money module does not list.
-_SCALE_ALIASES = {"bln": "billion"}
+_SCALE = r"trillion|billion|million|thousand|bln|bn|mm|mn|mln|tn"
+# Wire and finance spellings of scales the money module does not list.
+_SCALE_ALIASES = {"bln": "billion", "mm": "million"}
 _AMOUNT = re.compile(
     r"(?P<approx>\b(?:nearly|almost|about|around|approximately|roughly|over|more than|up to|some|"
     r"close to|at least|less than|under)\s+)?"
@@ -75,7 +75,7 @@ FIGURE_ROLES = frozenset({"upfront", "milestones", "equity", "total"})
 # Words that make an amount something other than a deal term: a plant, revenue, a market, a round.
 NOT_DEAL = re.compile(
     r"plant|factory|facility|revenue|\bsales\b|market|capacity|funding|raised|\bipo\b|"
-    r"\bseries [a-f]\b|financing|seed round|"
+    r"\bseries [a-f]\b|financing|seed round|\bestimat|"
     r"capital expenditure|build|construction|spent|spend|budget|valuation of the company|"
     r"investment in (?:a|the|its) (?:new )?(?:plant|factory|facility|site)|cash (?:position|balance|"
     r"on hand)|of (?:year-end |quarter-end )?cash\b|market cap|runway|peak (?:[\w-]+ )?sales|"

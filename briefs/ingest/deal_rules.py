@@ -970,7 +970,7 @@ def attach_terms(
         draft.note((role,), sentence)
         taken.add(role)
     _read_royalty_and_stage(draft, sentence)
-    if not amounts and _UNDISCLOSED.search(sentence) and not draft.all_figures():
+    if _UNDISCLOSED.search(sentence) and not draft.all_figures():
         draft.figures.append(ProposedFigure("total", None, "USD", disclosed=False))
         draft.note(("total",), sentence)
 
