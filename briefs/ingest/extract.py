@@ -10,13 +10,21 @@ sentence restating the deal being read is merged into it.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import replace
 from datetime import date
 
 from ..errors import BadInput
-from ..periods import parse_period
 from .amounts import FIGURE_WORDS, UNDISCLOSED, Amount
 from .dates import dateline_date, day_of
+from .deal_dates import (
+    HEADING_DAY,
+    date_from_telling,
+    dated_by_another,
+    dated_by_article,
+    day_of_news,
+    redate,
+)
 from .deal_rules import Draft, attach_terms, read_deal, settle_direction, undisclosed_for
 from .orgs import DocumentNames, KnownNames, Org
 from .other_rules import other_facts
@@ -108,24 +116,14 @@ def extract(
     # mentions).
     early: list[tuple[int, int, str, list]] = []
     told = -1
-    links = False  # reading a list of links to other stories
-    for position, (paragraph, sentence) in enumerate(sentences(text)):
-        heading = _heading(sentence)
-        if heading and _BOILERPLATE.match(sentence):
-            break  # "About Halden Bio", "Forward-looking statements": the rest is boilerplate
-        if _RELATED.match(sentence):  # "Related: X licenses Y", "Read more" and the links below
-            links = not _RELATED_INLINE.match(sentence)
-            continue
-        if links and (heading or _LIST_ITEM.match(sentence)):
-            continue
-        links = False
+    for position, paragraph, sentence, heading in _news_sentences(text):
         mentions = _without_affiliates(sentence, names.find(sentence))
         orgs = [m.org for m in mentions]
         if not _LIST_ITEM.match(sentence):  # "(ii) milestone payments of ...": the same sentence
             for draft in drafts[-FOCUS_DEALS:]:
                 draft.age += 1
         if heading:  # a newsletter item's heading: "... (Nov 20)"
-            tail = _HEADING_DAY.search(sentence)
+            tail = HEADING_DAY.search(sentence)
             section_day = day_of(tail["day"], published) if tail else None
         if not heading:
             told += 1  # sentences of body text before this one
@@ -158,8 +156,8 @@ def extract(
                 drafts.append(deal)
                 for said, named in _terms_told_before(deal, early, position):
                     attach_terms(deal, said, named, year)
-                if section_day and _dated_by_article(deal, published):
-                    _redate(deal, section_day, sentence)
+                if section_day and dated_by_article(deal, published):
+                    redate(deal, section_day, sentence)
             elif not mentions and undisclosed_for(sentence) == "all":
                 # "Terms of the agreements were not disclosed": every deal just read
                 for draft in [d for d in drafts if d.age <= FOCUS_SENTENCES]:
@@ -169,7 +167,7 @@ def extract(
                     focus.age = 0  # a sentence about both parties goes on with their deal
                 settle_direction(focus, sentence, mentions)
                 attach_terms(focus, sentence, mentions, year)
-                _date_from_telling(focus, sentence, published)
+                date_from_telling(focus, sentence, published)
             elif not mentions and undisclosed_for(sentence) is not None:
                 # "Financial terms were not disclosed", a paragraph or two after the deal
                 recent = [d for d in drafts if d.age <= FOCUS_SENTENCES]
@@ -186,11 +184,41 @@ def extract(
                     stat_paragraph = paragraph
         if orgs:
             last_org, last_subject = orgs[-1], orgs[0]
+    finished = _finished_deals(drafts, names, text, published)
+    if finished:  # beside a deal, other facts are proposed only when told as news
+        others = [p for p in others if _news_beside_a_deal(p, published)]
+    # An approval the text dates years back is the product's history, never news.
+    others = [p for p in others if p.kind != "approval" or not _background(p, published)]
+    return finished + others
+
+
+def _news_sentences(text: str) -> Iterator[tuple[int, int, str, bool]]:
+    """The article's sentences as (position, paragraph, sentence, is a heading), without links
+    to other stories and without the boilerplate a press release ends with."""
+    links = False  # reading a list of links to other stories
+    for position, (paragraph, sentence) in enumerate(sentences(text)):
+        heading = _heading(sentence)
+        if heading and _BOILERPLATE.match(sentence):
+            return  # "About Halden Bio", "Forward-looking statements": the rest is boilerplate
+        if _RELATED.match(sentence):  # "Related: X licenses Y", "Read more" and the links below
+            links = not _RELATED_INLINE.match(sentence)
+            continue
+        if links and (heading or _LIST_ITEM.match(sentence)):
+            continue
+        links = False
+        yield position, paragraph, sentence, heading
+
+
+def _finished_deals(
+    drafts: list[Draft], names: DocumentNames, text: str, published: date | None
+) -> list[Proposal]:
+    """One proposal per deal read, dated, without the background ones, a licence to a company
+    launched for it as a NewCo, "¥" as yen in an article about Japanese companies."""
     deals = _one_per_deal(drafts, names)
     for draft in deals:
         said = draft.evidence_of.get("date", draft.proposal.evidence)
-        draft.proposal = _day_of_news(
-            _dated_by_another(draft.proposal, said, published), said, published
+        draft.proposal = day_of_news(
+            dated_by_another(draft.proposal, said, published), said, published
         )
     deals = [d for d in deals if not _background(d.proposal, published)]
     launched = bool(_LAUNCH.search(text))
@@ -199,12 +227,9 @@ def extract(
             draft.proposal = replace(draft.proposal, kind="newco")
     finished = [d.finished() for d in deals]
     if "¥" in text and _reads_japanese(text):
+        year = published.year if published else None
         finished = [_yen_in_japan(p, year) for p in finished]
-    if finished:  # beside a deal, other facts are proposed only when told as news
-        others = [p for p in others if _news_beside_a_deal(p, published)]
-    # An approval the text dates years back is the product's history, never news.
-    others = [p for p in others if p.kind != "approval" or not _background(p, published)]
-    return finished + others
+    return finished
 
 
 # A statistic's source: "industry data showed", "according to ...".
@@ -282,48 +307,6 @@ def _background(proposal: Proposal, published: date | None) -> bool:
     return published is not None and year.isdigit() and int(year) < published.year - 1
 
 
-def _day_of_news(proposal: Proposal, said: str, published: date | None) -> Proposal:
-    """A deal dated by a span that holds the article's day ("in June 2025"), or by a later one its
-    sentence looks forward to ("expected to close in the third quarter"), is the day's news: it
-    takes the article's date."""
-    if published is None or not proposal.period or len(proposal.period) == 10:
-        return proposal
-    try:
-        span = parse_period(proposal.period)
-    except BadInput:
-        return proposal
-    later = span.start > published and _FUTURE.search(said)
-    if span.contains(published) or later:
-        return replace(proposal, period=published.isoformat())
-    return proposal
-
-
-_FUTURE = re.compile(r"\b(?:expected|set|due|slated|scheduled|will|would)\b", re.I)
-
-
-# A year that dates something else the sentence tells in passing: "Halden, founded in 2015,",
-# "HB-3, discovered in 2019,", "a partnership that began in 2021".
-_DATES_ANOTHER = re.compile(
-    r"\b(?:founded|established|set up|created|formed|incorporated|discovered|began|begun|started|"
-    r"launched|listed|spun (?:out|off)|approved|expir\w*|runs? to|running to|since|opened|built)\b"
-    r"[^,.;()]{0,40}?\b(?P<year>(?:19|20)\d{2})\b",
-    re.I,
-)
-_YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
-
-
-def _dated_by_another(proposal: Proposal, said: str, published: date | None) -> Proposal:
-    """The deal dated by the article when the only year ``said`` (the sentence its date was read
-    from) gives dates something else."""
-    year = proposal.period[:4] if proposal.period else ""
-    if published is None or not year.isdigit():
-        return proposal
-    others = {m["year"] for m in _DATES_ANOTHER.finditer(said)}
-    if year in others and year not in set(_YEAR.findall(_DATES_ANOTHER.sub(" ", said))):
-        return replace(proposal, period=published.isoformat())
-    return proposal
-
-
 def _one_per_deal(drafts: list[Draft], names: DocumentNames) -> list[Draft]:
     """Name each party by its fullest name in the document, then fold drafts of the same deal
     (a headline's and the body's) into the one that says most."""
@@ -391,10 +374,6 @@ _THE_DEAL = re.compile(
 )
 
 
-# The day an item's heading ends with: "... (Nov 20)", "... - May 28".
-_HEADING_DAY = re.compile(
-    r"(?:[(\[]|\s[-–—|]\s*)(?P<day>[A-Za-z]{3,9}\.? \d{1,2}|\d{1,2} [A-Za-z]{3,9})\s*[)\]]?\s*$"
-)
 # The heading of a press release's boilerplate: what follows describes the companies (and their
 # past partners) or the release's legal terms, never the news.
 _BOILERPLATE = re.compile(
@@ -418,33 +397,6 @@ _HEADING_ENDS = tuple('.!?:;"”’')
 def _heading(sentence: str) -> bool:
     """A short line with no closing stop: a headline or an item's heading."""
     return len(sentence) <= 150 and not sentence.endswith(_HEADING_ENDS)
-
-
-# A day told with the telling of the deal: "said on Tuesday", "announced on Monday".
-_REPORTED_ON = re.compile(
-    r"\b(?:said|says|announced|disclosed|confirmed|agreed|signed|unveiled)\s+(?:\w+\s+)?on\s+"
-    r"|\bon\s+\w+day\s+(?:said|announced|agreed|signed)\b",
-    re.I,
-)
-
-
-def _dated_by_article(draft: Draft, published: date | None) -> bool:
-    """True when the deal's date is only the article's, the sentence having stated none."""
-    return published is not None and draft.proposal.period == published.isoformat()
-
-
-def _date_from_telling(draft: Draft, sentence: str, published: date | None) -> None:
-    """The day a later sentence tells the deal on ("..., the company said on Tuesday"), when
-    the deal's own sentence gave none."""
-    if not _dated_by_article(draft, published) or not _REPORTED_ON.search(sentence):
-        return
-    if (day := day_of(sentence, published)) is not None:
-        _redate(draft, day, sentence)
-
-
-def _redate(draft: Draft, day: str, sentence: str) -> None:
-    draft.proposal = replace(draft.proposal, period=day)
-    draft.evidence_of["date"] = sentence
 
 
 def _terms_told_before(

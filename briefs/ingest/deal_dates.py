@@ -1,0 +1,88 @@
+"""The day a deal is dated by, beyond what its own sentence states: a newsletter item's heading,
+the day a later sentence tells it on, the article's day when the sentence's span holds it or its
+year dates something else.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from datetime import date
+
+from ..errors import BadInput
+from ..periods import parse_period
+from .dates import day_of
+from .deal_rules import Draft
+from .proposal import Proposal
+
+# The day an item's heading ends with: "... (Nov 20)", "... - May 28".
+HEADING_DAY = re.compile(
+    r"(?:[(\[]|\s[-–—|]\s*)(?P<day>[A-Za-z]{3,9}\.? \d{1,2}|\d{1,2} [A-Za-z]{3,9})\s*[)\]]?\s*$"
+)
+# A day told with the telling of the deal: "said on Tuesday", "announced on Monday".
+_REPORTED_ON = re.compile(
+    r"\b(?:said|says|announced|disclosed|confirmed|agreed|signed|unveiled)\s+(?:\w+\s+)?on\s+"
+    r"|\bon\s+\w+day\s+(?:said|announced|agreed|signed)\b",
+    re.I,
+)
+
+
+def dated_by_article(draft: Draft, published: date | None) -> bool:
+    """True when the deal's date is only the article's, the sentence having stated none."""
+    return published is not None and draft.proposal.period == published.isoformat()
+
+
+def date_from_telling(draft: Draft, sentence: str, published: date | None) -> None:
+    """The day a later sentence tells the deal on ("..., the company said on Tuesday"), when
+    the deal's own sentence gave none."""
+    if not dated_by_article(draft, published) or not _REPORTED_ON.search(sentence):
+        return
+    if (day := day_of(sentence, published)) is not None:
+        redate(draft, day, sentence)
+
+
+def redate(draft: Draft, day: str, sentence: str) -> None:
+    draft.proposal = replace(draft.proposal, period=day)
+    draft.evidence_of["date"] = sentence
+
+
+def day_of_news(proposal: Proposal, said: str, published: date | None) -> Proposal:
+    """A deal dated by a span that holds the article's day ("in June 2025"), or by a later one its
+    sentence looks forward to ("expected to close in the third quarter"), is the day's news: it
+    takes the article's date."""
+    if published is None or not proposal.period or len(proposal.period) == 10:
+        return proposal
+    try:
+        span = parse_period(proposal.period)
+    except BadInput:
+        return proposal
+    later = span.start > published and _FUTURE.search(said)
+    if span.contains(published) or later:
+        return replace(proposal, period=published.isoformat())
+    return proposal
+
+
+_FUTURE = re.compile(r"\b(?:expected|set|due|slated|scheduled|will|would)\b", re.I)
+
+
+# A year that dates something else the sentence tells in passing: "Halden, founded in 2015,",
+# "HB-3, discovered in 2019,", "a partnership that began in 2021".
+_DATES_ANOTHER = re.compile(
+    r"\b(?:founded|established|set up|created|formed|incorporated|discovered|began|begun|started|"
+    r"launched|listed|spun (?:out|off)|approved|expir\w*|runs? to|running to|since|opened|built)\b"
+    r"[^,.;()]{0,40}?\b(?P<year>(?:19|20)\d{2})\b",
+    re.I,
+)
+_YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
+
+
+def dated_by_another(proposal: Proposal, said: str, published: date | None) -> Proposal:
+    """The deal dated by the article when the only year ``said`` (the sentence its date was read
+    from) gives dates something else."""
+    year = proposal.period[:4] if proposal.period else ""
+    if published is None or not year.isdigit():
+        return proposal
+    others = {m["year"] for m in _DATES_ANOTHER.finditer(said)}
+    if year in others and year not in set(_YEAR.findall(_DATES_ANOTHER.sub(" ", said))):
+        return replace(proposal, period=published.isoformat())
+    return proposal
