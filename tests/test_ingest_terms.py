@@ -243,6 +243,8 @@ def test_more_wordings_of_upfront_and_milestone_payments() -> None:
         "plus $30 million on first commercial sale": ["milestones"],
         "and another $15 million if enrolment targets are met": ["milestones"],
         "with up to $45 million in event-based payments": ["milestones"],
+        "and up to $40 million in earn-outs": ["milestones"],
+        "and up to $90 million in sales-related payments": ["milestones"],
         "Varro will also buy $8 million of Halvard common stock": ["equity"],
     }
     for sentence, wanted in cases.items():
