@@ -33,6 +33,10 @@ def roles_and_kinds(sentence: str) -> list[tuple[float, str | None, tuple[str, .
     ]
 
 
+def roles_in(sentence: str) -> list[str | None]:
+    return [role for _, role, _ in roles_and_kinds(sentence)]
+
+
 def test_items_of_a_milestone_list_keep_the_role_and_name_their_kind() -> None:
     sentence = (
         "Pellam may earn up to $50 million in clinical milestones, $75 million on approvals in "
@@ -107,9 +111,9 @@ def test_upfront_and_milestones_named_together_are_their_sum() -> None:
         "The combined value of the upfront fee and milestone payments is up to $275 million.",
         "Halvard may collect $275 million in upfront and milestone payments.",
     ):
-        assert [r for _, r, _ in roles_and_kinds(sentence)] == ["total"]
+        assert roles_in(sentence) == ["total"]
     split = "Halvard gets $25 million upfront and milestone payments of up to $250 million."
-    assert [r for _, r, _ in roles_and_kinds(split)] == ["upfront", "milestones"]
+    assert roles_in(split) == ["upfront", "milestones"]
 
 
 def test_other_wordings_of_undisclosed_terms() -> None:
@@ -209,14 +213,10 @@ def test_the_day_told_with_the_deal_in_the_next_sentence() -> None:
 
 
 def test_contingent_wordings_and_a_milestone_total_stay_milestones() -> None:
-    assert [r for _, r, _ in roles_and_kinds("and up to 9 billion yen in additional payments")] == [
-        "milestones"
-    ]
-    assert [r for _, r, _ in roles_and_kinds("plus $40 million tied to enrolment goals")] == [
-        "milestones"
-    ]
+    assert roles_in("and up to 9 billion yen in additional payments") == ["milestones"]
+    assert roles_in("plus $40 million tied to enrolment goals") == ["milestones"]
     sentence = "Kelso may receive regulatory milestone payments of up to JPY 1.8 billion in total."
-    assert [r for _, r, _ in roles_and_kinds(sentence)] == ["milestones"]
+    assert roles_in(sentence) == ["milestones"]
 
 
 def test_money_that_is_not_a_deal_term_in_an_analyst_note() -> None:
@@ -224,7 +224,7 @@ def test_money_that_is_not_a_deal_term_in_an_analyst_note() -> None:
         "That outlay is easily covered by $450M of year-end cash.",
         "Funding is secure: the cash position was $310 million at June 30.",
     ):
-        assert "total" not in [r for _, r, _ in roles_and_kinds(sentence)], sentence
+        assert "total" not in roles_in(sentence), sentence
 
 
 def test_an_amount_told_again_is_not_another_milestone() -> None:
@@ -248,12 +248,12 @@ def test_more_wordings_of_upfront_and_milestone_payments() -> None:
         "Varro will also buy $8 million of Halvard common stock": ["equity"],
     }
     for sentence, wanted in cases.items():
-        assert [r for _, r, _ in roles_and_kinds(sentence)] == wanted, sentence
+        assert roles_in(sentence) == wanted, sentence
 
 
 def test_minimum_royalties_are_not_a_deal_total() -> None:
     sentence = "Halvard is guaranteed $2 million a year in minimum royalties."
-    assert [r for _, r, _ in roles_and_kinds(sentence)] == [None]
+    assert roles_in(sentence) == [None]
 
 
 def test_still_more_wordings_of_undisclosed_terms() -> None:
@@ -312,7 +312,7 @@ def test_payments_now_and_later_goals_and_stock() -> None:
         "plus $15 million in near-term payments": [None],
     }
     for sentence, wanted in cases.items():
-        assert [r for _, r, _ in roles_and_kinds(sentence)] == wanted, sentence
+        assert roles_in(sentence) == wanted, sentence
 
 
 def test_a_sentence_naming_only_a_fee_is_one_of_terms() -> None:
@@ -350,7 +350,7 @@ def test_money_for_a_plant_beside_a_licence_is_not_a_term() -> None:
         "Alongside the licence, Welt will build a cathode plant in Ulsan, with an investment of "
         "about 900 billion won."
     )
-    assert [r for _, r, _ in roles_and_kinds(sentence)] == [None]
+    assert roles_in(sentence) == [None]
 
 
 def test_terms_of_found_deals_on_every_labelled_split() -> None:
@@ -373,9 +373,9 @@ def test_terms_of_found_deals_on_every_labelled_split() -> None:
 
 def test_a_whole_then_the_part_it_includes_and_payments_on_a_calendar() -> None:
     whole = "Quorvel could earn as much as $900 million if all goals are met, including $60 million upfront."
-    assert [r for _, r, _ in roles_and_kinds(whole)] == ["total", "upfront"]
+    assert roles_in(whole) == ["total", "upfront"]
     calendar = "Varro pays $4 million at signing, $2 million on the first anniversary."
-    assert [r for _, r, _ in roles_and_kinds(calendar)] == ["upfront", None]
+    assert roles_in(calendar) == ["upfront", None]
 
 
 def test_a_date_written_with_slashes_dates_the_article() -> None:
@@ -394,7 +394,7 @@ def test_an_investment_in_the_partner_is_equity_and_an_exercise_price_no_term() 
         ],
     }
     for sentence, wanted in cases.items():
-        assert [r for _, r, _ in roles_and_kinds(sentence)] == wanted, sentence
+        assert roles_in(sentence) == wanted, sentence
 
 
 def test_a_year_that_dates_something_else_leaves_the_deal_news() -> None:
@@ -445,7 +445,7 @@ def test_a_financing_round_beside_a_newco_is_no_deal_term() -> None:
     sentence = (
         "Verdin debuts with a $60 million Series A financing; Arden gets $10 million upfront."
     )
-    assert [r for _, r, _ in roles_and_kinds(sentence)] == [None, "upfront"]
+    assert roles_in(sentence) == [None, "upfront"]
 
 
 def test_an_approval_or_sales_figure_past_the_lead_is_background() -> None:
@@ -535,5 +535,5 @@ def test_an_outside_estimate_is_no_term_and_the_terms_stay_undisclosed() -> None
     )
     [deal] = deals(text)
     assert [(f.role, f.value, f.disclosed) for f in deal.figures] == [("total", None, False)]
-    assert [r for _, r, _ in roles_and_kinds("Welt pays $25MM upfront.")] == ["upfront"]
+    assert roles_in("Welt pays $25MM upfront.") == ["upfront"]
     assert find_amounts("Welt pays $25MM upfront.")[0].value == 25e6
