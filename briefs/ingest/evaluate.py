@@ -188,12 +188,13 @@ def score_article(
                 report.misses.append(f"{name} {name_}: {want[name_]!r} -> {pred[name_]!r}")
 
 
-def evaluate(folder: Path, reader: Reader = read_with_rules) -> Report:
-    """Run the extractor over every labelled article in ``folder`` (not its subfolders)."""
+def evaluate(folder: Path, reader: Reader = read_with_rules, *, suffix: str = "") -> Report:
+    """Run the extractor over every labelled article in ``folder`` (not its subfolders), or
+    over those whose file name ends with ``suffix`` (".html": do pages read like text?)."""
     with open(folder / "labels.toml", "rb") as fh:
         articles = tomllib.load(fh)["article"]
     report = Report()
-    for article in articles:
+    for article in (a for a in articles if a["file"].endswith(suffix)):
         doc = read_document(folder / "articles" / article["file"])
         predictions = reader(doc)
         score_article(report, predictions, article.get("expect", []), article["file"])
