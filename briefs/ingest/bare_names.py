@@ -21,10 +21,16 @@ _WORD_RE = re.compile(_WORD)
 _RUN = re.compile(r"(?<![\w.@/-])" + _WORD + r"(?:\s+(?:&\s+|de\s+|von\s+)?" + _WORD + r")*")
 _CODE = re.compile(r"\d")  # a word with a digit is a drug or product code ("HM-331", "QB-88")
 _DEFINITION = re.compile(r"\s*\((?:the\s+)?[\"“]")
-_APPOSITION_THEN_VERB = re.compile(r",\s+(?:a|an|one|the)\b[^,;()]{1,120},\s+([\w-]+)")
+_APPOSITION_THEN_VERB = re.compile(
+    r",\s+(?:a|an|one|the|[A-Z][\w-]*['’]s)\s[^,;()]{1,120},\s+([\w-]+)"
+)  # "Tamsin Rail, Norway's oldest rolling-stock maker, will ..."
+# A place glued before a name ("from Ghent-based Lavrenne"): the cue is the word before it.
+_GLUED_PLACE = ("-based", "-listed", "-headquartered")
 _OWNER_OR_ORIGIN_BEFORE = re.compile(r"(?:['’]s|(?:developed|discovered|invented|created)\s+at)\Z")
 _NOT_OWNED = re.compile(r"['’]s?\s+(?:own|disease|syndrome|republic|law)\b", re.I)
 _POSSESSIVE = re.compile(r"['’]s?\s")
+# "from Kobe's Sakuragi Pharmaceutical": a possessive before a company's full name is its place.
+_BEFORE_A_COMPANY = re.compile(r"['’]s\s+(?:[A-Z][\w&-]*\s+){0,3}(?P<last>[A-Z][\w&-]*)")
 
 
 @dataclass(frozen=True)
@@ -37,6 +43,7 @@ class NameWords:
     titles: frozenset[str]
     places: frozenset[str]
     not_party_terms: frozenset[str]
+    company_words: frozenset[str]  # as written: "Battery" ends a name, "battery" does not
 
     @classmethod
     def load(cls, path: Path = NAMES_FILE) -> NameWords:
@@ -53,7 +60,8 @@ class NameWords:
                     "places",
                     "not_party_terms",
                 )
-            )
+            ),
+            frozenset(data["company_words"]),
         )
 
 
@@ -154,7 +162,10 @@ def _not_name(word: str) -> bool:
 def _is_party_position(sentence: str, start: int, end: int, common: LowerWords | None) -> bool:
     before = sentence[max(0, start - 60) : start].rstrip()  # near words only: runs are many
     after = sentence[end : end + 160]
-    previous = before.rsplit(None, 1)[-1].casefold() if before else ""
+    words_before = before.rsplit(None, 2)[-2:] if before else []
+    if len(words_before) == 2 and words_before[1].casefold().endswith(_GLUED_PLACE):
+        words_before = words_before[:1]
+    previous = words_before[-1].casefold() if words_before else ""
     if previous.rstrip(".") in WORDS.titles:
         return False  # "Dr Kessler": a person
     following = after.split(None, 1)[0].casefold().strip(",;:") if after.strip() else ""
@@ -168,6 +179,9 @@ def _is_party_position(sentence: str, start: int, end: int, common: LowerWords |
         return False  # an ordinary word at the start of a sentence
     if _DEFINITION.match(after):
         return True
+    owned = _BEFORE_A_COMPANY.match(after)
+    if owned and owned["last"] in WORDS.company_words:
+        return False
     if _POSSESSIVE.match(after) and not _NOT_OWNED.match(after):
         return True
     if _OWNER_OR_ORIGIN_BEFORE.search(before):

@@ -24,7 +24,7 @@ OWNER = r"⟨(?P<{}>\d+)⟩['’]s?"  # a possessive: the party that owns what f
 GAP = r"[^⟨⟩]{0,120}?"
 AUX = (
     r"(?:(?:has|have|had|will|would|recently|also|officially|formally|exclusively|agreed to|"
-    r"signed on to|today|yesterday|on\s+\w+day|itself)\s+)*"
+    r"signed on to|today|yesterday|on\s+\w+day|this\s+(?:morning|afternoon|week)|itself)\s+)*"
 )
 # "said", "said on Monday", "announced today": a reporting verb and when it was said.
 REPORTED = (
@@ -41,12 +41,18 @@ LEAD = (
     + DESCRIBED
     + r")?"
 )
+# An apposition may name a place or another company as what it belongs to or comes from
+# ("the seed company that supplies growers across Brazil's ⟨1⟩,"), never as a party of its own.
+_APPOSED = r"(?:[^⟨⟩;]|(?<=['’]s )⟨\d+⟩|(?<=of )⟨\d+⟩|(?<=by )⟨\d+⟩)"
 # What may stand between a subject and its verb: a name in brackets ("(浙江华信药业)"), a relative
-# clause about the subject (", which raised $90 million in March,"), a reporting verb ("said it").
+# clause about the subject (", which raised $90 million in March,"), a reporting verb ("said it",
+# "also said it").
 SUBJECT_TAIL = (
     r"(?:\s*\([^()⟨⟩]{1,40}\))?(?:,\s+(?:which|who|whose)\b[^⟨⟩;]{0,100}?,)?"
-    r"(?:,\s+(?:a|an|the)\s+[^⟨⟩;]{0,150}?,)?(?:\s+of\s+[A-Z][\w-]+)?,?\s+"
-    r"(?:(?:today|yesterday)\s+)?(?:" + REPORTED + r"(?:it|they)\s+)?"
+    r"(?:,\s+(?:a|an|the|one\s+of|[A-Z][\w-]*['’]s)\s+"
+    + _APPOSED
+    + r"{0,150}?,)?(?:\s+of\s+[A-Z][\w-]+)?,?\s+"
+    r"(?:(?:today|yesterday)\s+)?(?:(?:also\s+)?" + REPORTED + r"(?:it|they)\s+)?"
 )
 _RELATIVE_CLAUSE = re.compile(
     r",\s+(?:which|who|whose)\b[^;,]{0,100},"
@@ -109,7 +115,8 @@ ROLE_RULES: tuple[tuple[str, str, float, re.Pattern[str]], ...] = (
             )
             + r"\s+(?P<asset>[^⟨⟩.;]{0,60}?\b"
             + _RIGHTS
-            + r"\b[^⟨⟩.;]{0,60}?\s(?:to|for|over|on)\s+(?:[a-z]+\s+){0,2}?)"
+            + r"\b[^⟨⟩.;]{0,60}?\s(?:to|for|over|on)\s+(?:[a-z]+\s+){0,2}?"
+            + r"(?:[A-Z][\w-]*,\s+)?)"  # "rights to VT-9, ⟨1⟩'s inhaled steroid"
             + OWNER.format("b"),
             re.I,
         ),
@@ -121,7 +128,7 @@ ROLE_RULES: tuple[tuple[str, str, float, re.Pattern[str]], ...] = (
         re.compile(
             _active(
                 r"acquired|acquires|obtained|obtains|secured|secures|took|takes|taken|gained|gains|won|"
-                r"gets|got|gain|"
+                r"gets|got|gain|signed|signs|inked|"
                 r"received|receives|will (?:acquire|obtain|secure|take|gain|receive)|"
                 r"(?:agreed to |will )?pay(?:s|ing)?|paid"
             )
@@ -129,6 +136,7 @@ ROLE_RULES: tuple[tuple[str, str, float, re.Pattern[str]], ...] = (
             + _RIGHTS
             + r"\b[^⟨⟩;]{0,140}?)\b(?:(?:discovered|developed|owned|held|created|invented)\s+"
             r"(?:by|at)\s+"
+            + LEAD
             + E.format("b")
             + r"|that\s+"
             + E.format("d")
@@ -142,9 +150,10 @@ ROLE_RULES: tuple[tuple[str, str, float, re.Pattern[str]], ...] = (
         0.8,
         re.compile(
             _active(r"signed|signs|took|takes|taken|has taken|inked|obtained|secured")
-            + r"\s+(?:an?\s+|the\s+)?(?:[\w-]+\s+){0,3}?(?:licen[cs]e|option)"
+            + r"\s+(?:an?\s+|the\s+)?(?:[\w-]+,?\s+){0,3}?(?:licen[cs]e|option)"
             r"(?:\s+(?:agreement|deal|contract))?\s+(?:for|covering|to|on|over|under)\s+"
             r"(?:the\s+)?"
+            + LEAD
             + OWNER.format("b")
             + r"(?P<asset>[^⟨⟩.;,]{0,60})|"
             + E.format("c")
@@ -256,7 +265,8 @@ ROLE_RULES: tuple[tuple[str, str, float, re.Pattern[str]], ...] = (
             _active(r"granted|grants|gave|gives|awarded|awards|will (?:grant|give|award)")
             + r"\s+(?P<asset>(?:[^⟨⟩.;]{0,40}?\b)?"
             + _RIGHTS
-            + r"\b[^⟨⟩.;]{0,80}?)\bto\s+"
+            + r"\b[^⟨⟩.;]{0,160}?)\bto\s+"
+            + LEAD
             + E.format("b"),
             re.I,
         ),
@@ -269,10 +279,11 @@ ROLE_RULES: tuple[tuple[str, str, float, re.Pattern[str]], ...] = (
             _active(r"granted|grants|gave|gives|awarded|awards|handed|hands|hand|will grant")
             + r"\s+(?:to\s+)?(?:[A-Z][\w.-]*['’]s\s+)?"
             + E.format("b")
+            + r"(?:,\s+(?:a|an|the)\s+[^⟨⟩;]{0,120}?,)?"  # "B, a Lyon group that ...,"
             + r"\s+(?P<asset>"
             + GAP
             + r"(?:licen[cs]e|rights|sublicen[cs]e|option)"
-            + r"[^⟨⟩.;]{0,120}?)(?:[.,;]|$|\s+(?:controlled|owned|held)\s+by\b)",
+            + r"(?:[^⟨⟩.;]|⟨\d+⟩){0,120}?)(?:[.,;]|$|\s+(?:controlled|owned|held)\s+by\b)",
             re.I,
         ),
     ),
@@ -364,6 +375,22 @@ ROLE_RULES: tuple[tuple[str, str, float, re.Pattern[str]], ...] = (
         ),
     ),
     (
+        "from-owner-licensed-by",  # "X, an antiviral from B, has been licensed by A"
+        "licensee-first",
+        0.8,
+        re.compile(
+            r"\bfrom\s+"
+            + LEAD
+            + E.format("b")
+            + r"(?P<asset>[^⟨⟩.;]{0,60}?),?\s+(?:was|were|has been|have been|had been|is|are)\s+"
+            r"(?:exclusively\s+)?(?:in-?)?licen[cs]ed\s+by\s+"
+            + LEAD
+            + E.format("a")
+            + r"(?!\s+(?:to|from)\b)",
+            re.I,
+        ),
+    ),
+    (
         "in-licensed-by-from",  # "X-12 was in-licensed by A from B"
         "licensee-first",
         0.85,
@@ -404,6 +431,17 @@ ROLE_RULES: tuple[tuple[str, str, float, re.Pattern[str]], ...] = (
         ),
     ),
     (
+        "announced-licensing-of-to",  # "A today announced the out-licensing of X to B"
+        "licensor-first",
+        0.8,
+        re.compile(
+            _active(r"announced|announces|completed|completes|confirmed|disclosed|unveiled")
+            + r"\s+(?:the|its|an?)\s+(?:out-?)?licen[cs]ing\s+of\s+(?P<asset>[^⟨⟩.;]{0,80}?)"
+            r"\s+to\s+" + LEAD + E.format("b"),
+            re.I,
+        ),
+    ),
+    (
         "passive-licensed-to",  # "B's X was licensed to A"
         "owner-passive",
         0.8,
@@ -439,8 +477,10 @@ _RULE_NEEDS: dict[str, tuple[str, ...]] = {
     "passive-licensed-by": (" by ",),
     "owner-licensed-by": (" by ",),
     "in-licensed-by-from": (" by ",),
+    "from-owner-licensed-by": (" by ",),
     "added-licensee": ("licensees",),
     "licensing-of-to": ("licensing of", "licencing of"),
+    "announced-licensing-of-to": ("licensing of", "licencing of"),
     "passive-licensed-to": ("licensed to", "licenced to"),
 }
 
@@ -651,7 +691,12 @@ def read_deal(
     if pronoun and last_subject is not None and (not mentions or mentions[0].start > 0):
         # "It also sold the rights to Varga": the subject of the sentence before.
         mentions = [Mention(0, pronoun.end(), last_subject), *mentions]
-    if len(mentions) < 2 or not _DEAL_TOPIC.search(sentence):
+    if not _DEAL_TOPIC.search(sentence):
+        return None
+    if len(mentions) == 1 and last_subject is not None:
+        found = _taker_alone(mark(sentence, mentions), mentions, last_subject)
+        return None if found is None else _draft(sentence, mentions, published, year, found)
+    if len(mentions) < 2:
         return None
     marked = mark(sentence, mentions)
     found = (
@@ -661,6 +706,17 @@ def read_deal(
     )
     if found is None:
         return None
+    return _draft(sentence, mentions, published, year, found)
+
+
+def _draft(
+    sentence: str,
+    mentions: list[Mention],
+    published: date | None,
+    year: int | None,
+    found: _Found,
+) -> Draft:
+    """The deal a rule found, dated and with the terms its sentence states."""
     licensor, licensee, parties, rule, confidence, asset_text, what = found
     if any(p is not None and p.company_id is None for p in (licensor, licensee)):
         confidence -= 0.05  # a name recognised by its shape alone may be misread
@@ -687,11 +743,17 @@ def read_deal(
     return draft
 
 
+_LATER_CLAUSE = re.compile(r",\s+(?:and|but|while|whereas)\s|;")
+
+
 def _deal_period(sentence: str, published: date | None) -> str | None:
     """The date the sentence gives the deal, else the article's. A bare year that is the
     article's own ("later this year") says less than the article's date, and a later bare year
     is a plan's, not the deal's."""
-    period = find_period(sentence, published)
+    # The main clause's date is the deal's: "licensed it to B in 2022, and B has run a unit
+    # since last year" dates the licence to 2022.
+    main = _LATER_CLAUSE.split(sentence, maxsplit=1)[0]
+    period = find_period(main, published) or find_period(sentence, published)
     if published is not None and period in (None, str(published.year)):
         return published.isoformat()
     if published is not None and period and period.isdigit() and int(period) > published.year:
@@ -776,6 +838,35 @@ _JOINT = re.compile(
     r"(?P<what2>co-develop|jointly develop)[^⟨⟩.;]{0,120}?\bwith\s+" + LEAD + E.format("d"),
     re.I,
 )
+
+
+# "Under the new agreement, B gains exclusive rights to ...": the taker alone, as the subject.
+_TAKER_ALONE = re.compile(
+    r"(?:(?:Under|Through|With)\s+(?:the|its|this|that)\s+(?:[\w-]+\s+){0,3}?"
+    r"(?:agreement|deal|licen[cs]e|terms|arrangement|pact|contract|transaction),\s+)?"
+    + _active(
+        r"gains|receives|obtains|takes|gets|acquires|secures|"
+        r"(?:will|is to)\s+(?:gain|receive|obtain|take|get|acquire|secure)|"
+        r"(?:has|have)\s+(?:gained|received|obtained|taken|acquired|secured)"
+    )
+    + r"\s+(?P<asset>(?:an?\s+|the\s+)?(?:[\w-]+,?\s+){0,4}?(?:rights?|licen[cs]e|option)\b"
+    r"(?!\s+(?:payments?|fees?|period|exercise)\b)[^⟨⟩.;]{0,80})"
+    r"[^.;]*[.!?][\"”’]?$",  # a whole sentence, not a heading
+    re.I,
+)
+
+
+def _taker_alone(marked: str, mentions: list[Mention], last_subject: Org) -> _Found | None:
+    """A sentence naming only the company that takes rights, at its start, right after one whose
+    subject was another company: that company is the grantor the article is speaking of ("Heliant
+    is carving three programmes into Solenne. Solenne receives an exclusive licence to them")."""
+    match = _TAKER_ALONE.match(marked)
+    taker = _party(mentions, match["a"]) if match else None
+    if match is None or taker is None or taker.name == last_subject.name:
+        return None
+    grantor = Party(last_subject.name, last_subject.company_id)
+    what = match.group(0)
+    return (grantor, taker, (taker, grantor), "rule taker alone", 0.7, match["asset"], what)
 
 
 def _joint_rule(marked: str, mentions: list[Mention]) -> _Found | None:

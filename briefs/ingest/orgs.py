@@ -20,86 +20,20 @@ from .bare_names import WORDS, LowerWords, bare_names, title_case
 if TYPE_CHECKING:
     from sqlite_utils import Database
 
-# Words that end an organisation's name, as written (case matters: "Battery" yes, "battery" no).
-COMPANY_WORDS = frozenset(
-    [
-        "Inc",
-        "Co",
-        "Corp",
-        "Corporation",
-        "Ltd",
-        "Limited",
-        "Group",
-        "plc",
-        "PLC",
-        "AG",
-        "SA",
-        "SE",
-        "GmbH",
-        "LLC",
-        "NV",
-        "BV",
-        "KK",
-        "Holdings",
-        "Pharmaceutical",
-        "Pharmaceuticals",
-        "Pharma",
-        "Biosciences",
-        "Bioscience",
-        "Biotech",
-        "Biotechnology",
-        "Biologics",
-        "Biopharma",
-        "Biopharmaceutical",
-        "Bio",
-        "Therapeutics",
-        "Medicines",
-        "Medicine",
-        "Medical",
-        "Healthcare",
-        "Genomics",
-        "Oncology",
-        "Electronics",
-        "Technologies",
-        "Technology",
-        "Semiconductor",
-        "Semiconductors",
-        "Microelectronics",
-        "Battery",
-        "Batteries",
-        "Energy",
-        "Power",
-        "Motors",
-        "Automotive",
-        "Materials",
-        "Chemicals",
-        "Robotics",
-        "Systems",
-        "Devices",
-        "Instruments",
-        "Networks",
-        "Software",
-        "Labs",
-        "Laboratories",
-        "Sciences",
-        "Health",
-        "Diagnostics",
-        "Vaccines",
-        "Optics",
-        "Photonics",
-        "Grid",
-        "Mining",
-        "Metals",
-        "Resources",
-        "AB",
-        "ASA",
-        "Oy",
-        "Oyj",
-        "SpA",
-        "KGaA",
-        "SAS",
-    ]
+# Words that end an organisation's name, as written (case matters: "Battery" yes, "battery" no):
+# the `company_words` of data/ingest/names.toml.
+COMPANY_WORDS = WORDS.company_words
+# A capitalised compound ending in one of them ("AgroSciences", "NeuroTherapeutics") ends one too.
+_COMPOUND_TAIL = re.compile(
+    r"[a-z](?:" + "|".join(sorted((w for w in COMPANY_WORDS if len(w) > 4), key=len)) + r")$"
 )
+# Legal suffixes written with dots ("B.V.", "S.p.A.", "a.s."), which the word splitter breaks up.
+_DOTTED_SUFFIX = re.compile(
+    r"(?P<name>(?<![\w-])[A-Z][\w&]*(?:-[A-Z0-9][\w&]*)*(?:\s+[A-Z][\w&]*(?:-[A-Z0-9][\w&]*)*){0,3})"
+    r",?\s+(?P<suffix>B\.V\.|N\.V\.|S\.A\.S?\.?|A\.G\.|S\.p\.A\.|a\.s\.|K\.K\.|S\.L\.|"
+    r"S\.r\.l\.|Pvt\.?\s+Ltd\.?|Co\.,?\s+Ltd\.?|A/S)(?!\w)"
+)
+
 # Folded trailing words dropped when comparing a new name with the known ones.
 LEGAL_TAIL = frozenset(
     [
@@ -513,6 +447,7 @@ class DocumentNames:
         candidates = self._named(words, sentence)
         if not title_case(sentence):  # a headline's capitals say nothing about where names end
             candidates.extend(_shaped(words, sentence))
+            candidates.extend(_dotted(sentence))
             candidates.extend((s, e, 0, None) for s, e in bare_names(sentence, self._common))
         described = bool(_HAS_DESCRIPTOR.search(sentence))
         for pattern in (_DESCRIBED, _APPOSITION) if described else ():
@@ -673,7 +608,9 @@ def short_forms(name: str) -> list[str]:
     """'Shanghai Junshi Biosciences Co., Ltd.' -> ['Shanghai Junshi', 'Junshi']."""
     words = [w for w in re.findall(r"[\w&-]+", name)]
     core = list(words)
-    while core and (core[-1] in COMPANY_WORDS or core[-1].casefold() in LEGAL_TAIL):
+    while core and (
+        core[-1] in COMPANY_WORDS or core[-1].casefold() in LEGAL_TAIL or len(core[-1]) == 1
+    ):  # a single letter is a piece of a dotted suffix ("B.V.")
         core.pop()
     forms = []
     if core and len(core) < len(words):
@@ -690,7 +627,7 @@ def _shaped(words: list[re.Match[str]], sentence: str) -> list[tuple[int, int, i
     found = []
     i = 0
     while i < len(words):
-        if words[i][0] not in COMPANY_WORDS or i == 0:
+        if i == 0 or not _company_word(words[i][0]):
             i += 1
             continue
         j = i
@@ -710,6 +647,24 @@ def _shaped(words: list[re.Match[str]], sentence: str) -> list[tuple[int, int, i
             end += 1
         found.append((words[j].start(), end, 1, None))
         i = k + 1
+    return found
+
+
+def _company_word(word: str) -> bool:
+    return word in COMPANY_WORDS or bool(_COMPOUND_TAIL.search(word))
+
+
+def _dotted(sentence: str) -> list[tuple[int, int, int, None]]:
+    """Names ending in a legal suffix written with dots ("Menhir Optica B.V.")."""
+    if "." not in sentence and "/" not in sentence:
+        return []
+    found = []
+    for match in _DOTTED_SUFFIX.finditer(sentence):
+        words = list(re.finditer(r"\S+", match["name"]))
+        while words and (words[0][0] in STOP_CAPS or words[0][0].endswith("'s")):
+            words.pop(0)
+        if words:
+            found.append((match.start("name") + words[0].start(), match.end(), 1, None))
     return found
 
 

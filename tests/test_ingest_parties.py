@@ -1,0 +1,169 @@
+"""Parties and roles worded in ways the earlier rules missed: dotted legal suffixes, company
+words beyond the pharmaceutical ones, places glued before a bare name, appositions between a
+name and its verb or object, rights taken in a sentence that names only the taker, and noun forms
+of licensing. Every example is written here."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from briefs.ingest.extract import extract
+from briefs.ingest.orgs import DocumentNames
+from briefs.ingest.sentences import sentences
+
+PUBLISHED = date(2025, 6, 2)
+
+
+def roles(text: str) -> list[tuple[str | None, str | None]]:
+    return [
+        (p.licensor.name if p.licensor else None, p.licensee.name if p.licensee else None)
+        for p in extract(text, published=PUBLISHED)
+        if p.licensor or p.parties
+    ]
+
+
+def kinds(text: str) -> list[str]:
+    return [p.kind for p in extract(text, published=PUBLISHED) if p.licensor or p.parties]
+
+
+def names_in(sentence: str, text: str = "") -> list[str]:
+    return [m.org.name for m in DocumentNames(None, text or sentence).find(sentence)]
+
+
+# 1. Names: dotted legal suffixes, company words of every sector, places glued before a name.
+
+
+def test_a_name_ending_in_a_dotted_legal_suffix_is_a_company() -> None:
+    found = names_in("Tarvik signed a licence for Utrecht-based Menhir Optica B.V.'s lens design.")
+    assert "Menhir Optica B.V" in found
+    text = "Tarvik has signed a licence for Utrecht-based Menhir Optica B.V.'s lens design."
+    assert roles(text) == [("Menhir Optica B.V", "Tarvik")]
+
+
+def test_company_words_beyond_drugs_end_a_name() -> None:
+    for name in ("Brennholt Polymers", "Kestrun Telecom", "Odalys Seeds", "Marrow Steel"):
+        assert name in names_in(f"Engineers at {name} praised the design last week.")
+
+
+def test_a_capitalised_compound_ending_in_a_company_word_ends_a_name() -> None:
+    assert "Vandra AgroSciences" in names_in("Growers near Vandra AgroSciences praised it.")
+
+
+def test_a_place_glued_before_a_bare_name_after_a_preposition() -> None:
+    text = "Oskin has licensed a coating process from Ghent-based Lavrenne for use in Asia."
+    assert roles(text) == [("Lavrenne", "Oskin")]
+
+
+def test_a_bare_name_with_a_possessive_apposition_before_its_verb() -> None:
+    text = "Tamsin Rail, Norway's oldest rolling-stock maker, will take the rights to Corvel's brake design."
+    assert roles(text) == [("Corvel", "Tamsin Rail")]
+
+
+def test_an_abbreviated_private_limited_does_not_end_the_sentence() -> None:
+    text = 'Kiran Valves Pvt. Ltd. ("Kiran") signed a licence. It was dated June.'
+    assert len(sentences(text)) == 2
+
+
+# 2. Frames: appositions, adjective lists, long gaps, owners named in an apposition.
+
+
+def test_an_apposition_after_the_grantee() -> None:
+    text = (
+        "Ferrowind granted Sollen Robotics, a Lyon group that builds welding cells, "
+        "an option to license its seam-tracking software."
+    )
+    assert roles(text) == [("Ferrowind", "Sollen Robotics")]
+    assert kinds(text) == ["option"]
+
+
+def test_granted_rights_naming_a_third_company_before_the_end() -> None:
+    text = "Ambrel Energy grants Kovac Batteries exclusive rights to sell cells with Ambrel Energy anodes in Poland."
+    assert roles(text) == [("Ambrel Energy", "Kovac Batteries")]
+
+
+def test_granted_rights_with_a_long_territory_before_the_grantee() -> None:
+    text = (
+        "Pelorin Therapeutics said it had granted rights to PX-7 in five Gulf states, "
+        "including Oman, Qatar and Bahrain, to Riyadh-based Nakheel Pharma."
+    )
+    assert roles(text) == [("Pelorin Therapeutics", "Nakheel Pharma")]
+
+
+def test_a_list_of_adjectives_before_the_licence() -> None:
+    text = "Quorra Medical has taken a worldwide, non-exclusive licence under Damsel Devices' valve patents."
+    assert roles(text) == [("Damsel Devices", "Quorra Medical")]
+
+
+def test_rights_to_an_asset_whose_owner_follows_in_an_apposition() -> None:
+    text = "Vessant Pharma will take rights in Japan to VT-9, Orlo Biotech's inhaled steroid."
+    assert roles(text) == [("Orlo Biotech", "Vessant Pharma")]
+
+
+def test_a_licence_for_patents_held_by_the_owner() -> None:
+    text = "Brightfold Semiconductor has signed a licence for the trench patents held by Osaka-based Inoue Devices."
+    assert roles(text) == [("Inoue Devices", "Brightfold Semiconductor")]
+
+
+def test_an_apposition_naming_a_place_between_subject_and_verb() -> None:
+    text = (
+        "Halvard Seeds, the Oslo company that sells oats across Norway's Hedmark Farms region, "
+        "has obtained the rights to a frost trait developed by Pellam Genomics."
+    )
+    assert roles(text) == [("Pellam Genomics", "Halvard Seeds")]
+
+
+def test_also_said_it_had_granted() -> None:
+    text = "Ostrava Materials also said it has granted a non-exclusive licence to Pilsen Batteries for a pilot line."
+    assert roles(text) == [("Ostrava Materials", "Pilsen Batteries")]
+
+
+def test_licensed_by_the_taker_with_the_owner_named_in_the_subject() -> None:
+    text = "QM-4, an antiviral from Kobe's Sakuragi Pharmaceutical, has been licensed by Seoul's Hanul Bio for Korea."
+    assert roles(text) == [("Sakuragi Pharmaceutical", "Hanul Bio")]
+
+
+def test_the_announced_out_licensing_of_an_asset() -> None:
+    text = "Brisk Therapeutics today announced the out-licensing of ex-Asia rights to BT-2, its lead antibody, to Munich-based Orrel Pharma."
+    assert roles(text) == [("Brisk Therapeutics", "Orrel Pharma")]
+    assert kinds(text) == ["out_licence"]
+
+
+# 3. Rights taken in a sentence naming only the taker: the grantor is the company the article
+# was just speaking of.
+
+
+def test_the_taker_alone_under_the_new_agreement() -> None:
+    text = (
+        "Marlowe Biotech announced a new deal for its lead asset on Monday.\n\n"
+        "Under the new agreement, Tinsley Pharma gains exclusive rights to develop MB-3 in Europe."
+    )
+    assert roles(text) == [("Marlowe Biotech", "Tinsley Pharma")]
+
+
+def test_a_taker_alone_is_not_paired_with_itself_or_with_nobody() -> None:
+    assert roles("Tinsley Pharma gains exclusive rights to develop MB-3 in Europe.") == []
+
+
+def test_a_past_licence_is_dated_by_its_own_clause_not_a_later_one() -> None:
+    text = (
+        "Kessling Chemie licensed the process to Surat-based Narmada Chemicals in 2021, "
+        "and the Indian company has run a pilot unit since last year."
+    )
+    assert roles(text) == []
+
+
+def test_a_taker_alone_in_a_heading_or_paid_an_option_fee_is_not_a_deal() -> None:
+    heading = "Marlowe Biotech licenses a sensor to Pell Labs.\n\nTinsley Pharma takes an option on MB-3\n"
+    assert roles(heading) == [("Marlowe Biotech", "Pell Labs")]
+    paid = (
+        "Marlowe Biotech announced a new deal for its lead asset on Monday.\n\n"
+        "Under the terms, Tinsley Pharma will receive an upfront option payment of $5 million."
+    )
+    assert roles(paid) == []
+
+
+def test_a_dotted_country_before_based_is_not_a_company() -> None:
+    assert names_in("Hallam licensed the drug to U.S.-based Corvex Bio.") == [
+        "Hallam",
+        "Corvex Bio",
+    ]
