@@ -724,7 +724,7 @@ def _draft(
     # something else; the deal's date and terms are read without it.
     own = _RELATIVE_CLAUSE.sub(",", sentence)
     proposal = Proposal(
-        kind=_kind(what or marked),
+        kind=_kind(what or sentence),
         evidence=sentence,
         confidence=round(confidence, 2),
         why=rule,
