@@ -167,3 +167,55 @@ def test_a_dotted_country_before_based_is_not_a_company() -> None:
         "Hallam",
         "Corvex Bio",
     ]
+
+
+def test_granted_to_a_grantee_with_a_place_glued_before_it() -> None:
+    text = "Zhenan Biopharma said it had granted Austin-based Pavo Bio exclusive rights outside Asia to ZB-3."
+    assert roles(text) == [("Zhenan Biopharma", "Pavo Bio")]
+
+
+def test_agreed_to_buy_rights_from_a_described_seller() -> None:
+    text = (
+        "Daelim Bio has agreed to buy all global rights to DL-4, a kidney drug, "
+        "from Austrian drugmaker Wendel Pharma GmbH in an asset purchase."
+    )
+    assert roles(text) == [("Wendel Pharma GmbH", "Daelim Bio")]
+    assert kinds(text) == ["asset_purchase"]
+
+
+def test_developed_by_then_licensed_by_with_descriptors_before_both() -> None:
+    text = (
+        "A stent coating developed by Finnish startup Aalto Coatings has been licensed by "
+        "German device group Rhein Medical, the companies said."
+    )
+    assert roles(text) == [("Aalto Coatings", "Rhein Medical")]
+
+
+def test_bought_a_long_described_portfolio_of_a_seller() -> None:
+    text = (
+        "Varuna Labs has bought the vision patent portfolio and most of the camera software "
+        "of Swedish firm Kallby Optics."
+    )
+    assert roles(text) == [("Kallby Optics", "Varuna Labs")]
+
+
+def test_an_agreement_under_which_one_agreed_to_grant_to_the_other() -> None:
+    text = (
+        "Huayang Biotech entered into a licence agreement with Sorrel Therapeutics, pursuant to "
+        "which Sorrel Therapeutics agreed to grant to Huayang Biotech an exclusive licence."
+    )
+    assert roles(text) == [("Sorrel Therapeutics", "Huayang Biotech")]
+
+
+def test_a_newco_label_is_not_part_of_its_name() -> None:
+    text = (
+        "Kirin Lake Pharma put three programmes into a new company on Monday.\n\n"
+        "Under a licence agreement signed alongside the financing, NewCo Tamar Bio receives "
+        "exclusive worldwide rights to the programmes."
+    )
+    assert roles(text) == [("Kirin Lake Pharma", "Tamar Bio")]
+
+
+def test_a_licence_to_make_and_sell_is_not_a_sale() -> None:
+    text = "Ambala Materials has granted German coatings maker Rott Werkstoffe GmbH an exclusive licence to manufacture and sell its primer."
+    assert kinds(text) == ["licence"]

@@ -93,7 +93,9 @@ ROLE_RULES: tuple[tuple[str, str, float, re.Pattern[str]], ...] = (
             _active(
                 r"in-?licen[cs]ed|licen[cs]ed|in-?licen[cs]es?|licen[cs]es?|acquired|acquires|obtained|"
                 r"obtains|secured|secures|bought|buys|took|takes|taken|received|receives|gained|gains|"
-                r"(?:will|would|to) (?:acquire|obtain|receive|gain|take|secure|in-?licen[cs]e|licen[cs]e)"
+                r"purchased|purchases|acquire|obtain|buy|purchase|"  # "has agreed to buy"
+                r"(?:will|would|to) (?:acquire|obtain|receive|gain|take|secure|buy|purchase|"
+                r"in-?licen[cs]e|licen[cs]e)"
             )
             + r"(?P<asset>"
             + GAP
@@ -192,8 +194,8 @@ ROLE_RULES: tuple[tuple[str, str, float, re.Pattern[str]], ...] = (
             + AUX
             + r"(?:acquired|acquires|bought|buys|purchased|purchases|will (?:acquire|buy|purchase))"
             r"\s+(?P<asset2>(?:the|a|an)\s+[^⟨⟩.;,]{0,60}?\b(?:platform|assets?|portfolio|"
-            r"programmes?|programs?|patents|technology|product lines?|business)(?:\s+\w+){0,2}?)"
-            r"\s+of\s+" + E.format("d"),
+            r"programmes?|programs?|patents|technology|product lines?|business)[^⟨⟩.;,]{0,60}?)"
+            r"\s+of\s+" + LEAD + E.format("d"),
             re.I,
         ),
     ),
@@ -277,7 +279,8 @@ ROLE_RULES: tuple[tuple[str, str, float, re.Pattern[str]], ...] = (
         0.9,
         re.compile(
             _active(r"granted|grants|gave|gives|awarded|awards|handed|hands|hand|will grant")
-            + r"\s+(?:to\s+)?(?:[A-Z][\w.-]*['’]s\s+)?"
+            + r"\s+(?:to\s+)?"
+            + LEAD
             + E.format("b")
             + r"(?:,\s+(?:a|an|the)\s+[^⟨⟩;]{0,120}?,)?"  # "B, a Lyon group that ...,"
             + r"\s+(?P<asset>"
@@ -308,9 +311,11 @@ ROLE_RULES: tuple[tuple[str, str, float, re.Pattern[str]], ...] = (
         0.8,
         re.compile(
             r"\b(?:developed|owned|held|created|invented)\s+by\s+"
+            + LEAD
             + E.format("b")
             + r"(?P<asset>[^⟨⟩.;]{0,40}?)\b(?:was|were|has been|have been|had been)\s+"
             r"(?:acquired|obtained|bought|taken|licen[cs]ed|in-?licen[cs]ed)\s+by\s+"
+            + LEAD
             + E.format("a"),
             re.I,
         ),
@@ -517,8 +522,8 @@ _BETWEEN = re.compile(
 # Clauses after "A signed an agreement with B" that name who takes the licence or who grants it.
 _TAKER = r"(?:will|would|is to|shall|can|may|is set to|to)?\s*(?:also\s+)?"
 _NAMED_LICENSEE = re.compile(
-    r"\b(?:giving|granting|gives|grants|gave|granted|offering|providing|allowing|letting|enabling|"
-    r"permitting)\s+(?:to\s+)?⟨(?P<x>\d+)⟩"
+    r"\b(?:giving|granting|gives|grants|gave|granted|grant|give|offering|providing|allowing|"
+    r"letting|enabling|permitting)\s+(?:to\s+)?⟨(?P<x>\d+)⟩"
     r"|⟨(?P<y>\d+)⟩[^⟨⟩;.]{0,80}?\b(?:receive|get|gain|obtain|acquire|take|have|hold)s?\s+"
     r"(?:the\s+|an?\s+)?(?:[\w-]+,?\s+){0,4}?(?:rights?|licen[cs]e|access|option)\b"
     r"|⟨(?P<z>\d+)⟩(?:,[^,⟨⟩;]{1,120},)?\s+" + _TAKER + r"(?:\w+\s+)?(?:develop|sell|"
@@ -842,8 +847,9 @@ _JOINT = re.compile(
 
 # "Under the new agreement, B gains exclusive rights to ...": the taker alone, as the subject.
 _TAKER_ALONE = re.compile(
-    r"(?:(?:Under|Through|With)\s+(?:the|its|this|that)\s+(?:[\w-]+\s+){0,3}?"
-    r"(?:agreement|deal|licen[cs]e|terms|arrangement|pact|contract|transaction),\s+)?"
+    r"(?:(?:Under|Through|With)\s+(?:the|its|this|that|an?)\s+(?:[\w-]+\s+){0,3}?"
+    r"(?:agreement|deal|licen[cs]e|terms|arrangement|pact|contract|transaction)[^,⟨⟩]{0,60},\s+)?"
+    r"(?:(?:the\s+)?(?:NewCo|Newco|new company|newly formed company)\s+)?"
     + _active(
         r"gains|receives|obtains|takes|gets|acquires|secures|"
         r"(?:will|is to)\s+(?:gain|receive|obtain|take|get|acquire|secure)|"
@@ -986,7 +992,7 @@ def _kind(what: str) -> str:
     if re.search(r"\bnewco\b|new company|spin-?out|launch(?:ed|es)? [\w\s]{0,30}compan", lowered):
         return "newco"
     if re.search(
-        r"\b(?:sell|sells|sold|selling)\b|\b(?:acquired|acquires|bought|purchased)\b(?!"
+        r"\basset[- ]purchase|\boutright\b|(?<!to )(?<!and )(?<!or )(?<!, )\b(?:sell|sells|sold|selling)\b|\b(?:acquired|acquires|bought|purchased)\b(?!"
         r"[^.;]{0,40}\b(?:rights?|licen[cs]e)\b)",
         lowered,
     ):

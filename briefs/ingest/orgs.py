@@ -213,6 +213,8 @@ STOP_CAPS = frozenset(
         "About",
         "Launch",
         "Launches",
+        "NewCo",
+        "Newco",
     ]
 )
 PLACE_WORDS = frozenset(
