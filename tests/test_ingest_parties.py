@@ -219,3 +219,20 @@ def test_a_newco_label_is_not_part_of_its_name() -> None:
 def test_a_licence_to_make_and_sell_is_not_a_sale() -> None:
     text = "Ambala Materials has granted German coatings maker Rott Werkstoffe GmbH an exclusive licence to manufacture and sell its primer."
     assert kinds(text) == ["licence"]
+
+
+def test_an_institute_for_a_field_is_one_name() -> None:
+    found = names_in("Scientists at the Harlow Institute for Applied Sciences praised it.")
+    assert found == ["Harlow Institute for Applied Sciences"]
+
+
+def test_an_indonesian_legal_prefix_is_not_part_of_the_name() -> None:
+    assert names_in("Engineers at PT Samudra Digital praised the design.") == ["Samudra Digital"]
+
+
+def test_rights_handed_back_in_a_wind_down_are_not_a_new_licence() -> None:
+    text = (
+        "Kestrel Pharma terminated its licence agreement with Omari Bio on Monday.\n\n"
+        "As part of the wind-down, Kestrel Pharma will transfer the licensed know-how to Omari Bio."
+    )
+    assert roles(text) == []

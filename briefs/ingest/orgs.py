@@ -215,6 +215,7 @@ STOP_CAPS = frozenset(
         "Launches",
         "NewCo",
         "Newco",
+        "PT",
     ]
 )
 PLACE_WORDS = frozenset(
@@ -633,8 +634,13 @@ def _shaped(words: list[re.Match[str]], sentence: str) -> list[tuple[int, int, i
             i += 1
             continue
         j = i
-        while j > 0 and _joins(sentence, words[j - 1], words[j]) and _name_word(words[j - 1][0]):
-            j -= 1
+        while j > 0:
+            if _joins(sentence, words[j - 1], words[j]) and _name_word(words[j - 1][0]):
+                j -= 1
+            elif j > 1 and words[j - 1][0] in ("for", "of") and words[j - 2][0] in _INSTITUTIONS:
+                j -= 2  # "Calloway Institute for Molecular Sciences"
+            else:
+                break
         if j == i or words[j][0] in COMPANY_WORDS:
             i += 1
             continue
@@ -672,6 +678,10 @@ def _dotted(sentence: str) -> list[tuple[int, int, int, None]]:
 
 def _joins(sentence: str, left: re.Match[str], right: re.Match[str]) -> bool:
     return sentence[left.end() : right.start()] in (" ", " & ", "-")
+
+
+# "Calloway Institute for Molecular Sciences", "University of Leiden": a name goes on after these.
+_INSTITUTIONS = frozenset(["Institute", "University", "Foundation", "Centre", "Center", "Academy"])
 
 
 def _name_word(word: str) -> bool:

@@ -87,7 +87,8 @@ NEGATION = re.compile(
     r"(?:sign|licen|grant|acquire|announce|reach|finali[sz]e|conclude|enter into|strike|out-licen)|"
     r"(?:potential|possible|proposed|prospective) (?:deal|agreement|licen|partner|tie-up)|"
     r"whether|if|reference is made to|revert|reverts|reverted|regain|regains|regained|"
-    r"(?:returned|return|returns) to)\b",
+    r"(?:returned|return|returns) to|wind-down|winding down|hand(?:s|ed|ing)? back|gave back|"
+    r"give(?:s|n)? back)\b",
     re.I,
 )
 _MODAL = re.compile(
