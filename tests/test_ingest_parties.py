@@ -236,3 +236,17 @@ def test_rights_handed_back_in_a_wind_down_are_not_a_new_licence() -> None:
         "As part of the wind-down, Kestrel Pharma will transfer the licensed know-how to Omari Bio."
     )
     assert roles(text) == []
+
+
+def test_a_city_in_brackets_before_the_legal_suffix_is_part_of_the_name() -> None:
+    found = names_in("Engineers at Qinghe Biotech (Wuxi) Co., Ltd. praised the design.")
+    assert found == ["Qinghe Biotech (Wuxi) Co., Ltd"]
+
+
+def test_an_agreement_with_no_direction_takes_it_from_the_owner_named_next() -> None:
+    text = (
+        "Hallstrom Batteries and Ivel Coatings have signed an agreement covering dry cathode "
+        "coating technology, the companies said.\n\n"
+        "The agreement centres on Ivel Coatings' patented spraying process."
+    )
+    assert roles(text) == [("Ivel Coatings", "Hallstrom Batteries")]

@@ -556,7 +556,7 @@ _FIRST_IS_LICENSEE = re.compile(
 # A bare "agreement" or "deal" is a licence only when what follows speaks of rights or a licence,
 # or has one party develop or sell what the other owns ("B will develop and sell A's drug").
 _LICENCE_CUE = re.compile(
-    r"licen[cs]|\brights?\b|patent|know-how|technology transfer"
+    r"licen[cs]|\brights?\b|patent|know-how|technolog|\bcovering\b"
     r"|\b(?:develop|sell|commerciali[sz]e|market|manufacture|distribute)\b[^.;⟨⟩]{0,30}⟨\d+⟩['’]s?",
     re.I,
 )
@@ -932,9 +932,18 @@ def _agreement_rule(marked: str, mentions: list[Mention]) -> _Found | None:
         return (first, second, parties, "rule agreement (licensor cue)", 0.75, asset, kind_text)
     if licensee_cue:
         return (second, first, parties, "rule agreement (licensee cue)", 0.75, asset, kind_text)
-    if bare:
-        return None  # rights are mentioned but nothing says which way they go
-    return (None, None, parties, "rule agreement (direction not stated)", 0.45, asset, kind_text)
+    # Nothing says which way the rights go (yet): a later sentence may ("The agreement centres
+    # on B's process"); a bare agreement is less sure to be a licence at all.
+    confidence = 0.4 if bare else 0.45
+    return (
+        None,
+        None,
+        parties,
+        "rule agreement (direction not stated)",
+        confidence,
+        asset,
+        kind_text,
+    )
 
 
 def _named_direction(

@@ -30,6 +30,7 @@ _COMPOUND_TAIL = re.compile(
 # Legal suffixes written with dots ("B.V.", "S.p.A.", "a.s."), which the word splitter breaks up.
 _DOTTED_SUFFIX = re.compile(
     r"(?P<name>(?<![\w-])[A-Z][\w&]*(?:-[A-Z0-9][\w&]*)*(?:\s+[A-Z][\w&]*(?:-[A-Z0-9][\w&]*)*){0,3})"
+    r"(?:\s+\([A-Z][a-z]+\))?"  # a city in brackets: "Hanmo Biosciences (Suzhou) Co., Ltd."
     r",?\s+(?P<suffix>B\.V\.|N\.V\.|S\.A\.S?\.?|A\.G\.|S\.p\.A\.|a\.s\.|K\.K\.|S\.L\.|"
     r"S\.r\.l\.|Pvt\.?\s+Ltd\.?|Co\.,?\s+Ltd\.?|A/S)(?!\w)"
 )
