@@ -250,3 +250,8 @@ def test_an_agreement_with_no_direction_takes_it_from_the_owner_named_next() -> 
         "The agreement centres on Ivel Coatings' patented spraying process."
     )
     assert roles(text) == [("Ivel Coatings", "Hallstrom Batteries")]
+
+
+def test_the_taker_first_and_the_grantor_reporting_at_the_end() -> None:
+    text = "Denver-based Altis Bio will receive rights to sell OX-4 in Canada, Oxmoor Pharma said in a filing."
+    assert roles(text) == [("Oxmoor Pharma", "Altis Bio")]

@@ -338,6 +338,23 @@ ROLE_RULES: tuple[tuple[str, str, float, re.Pattern[str]], ...] = (
         ),
     ),
     (
+        "taker-then-reporter",  # "A will receive rights to X in Europe, B said in a filing"
+        "licensee-first",
+        0.75,
+        re.compile(
+            _active(
+                r"(?:will\s+|to\s+)?(?:receive|take|gain|obtain|get|acquire|secure)s?|"
+                r"(?:has|have|had)\s+(?:received|taken|gained|obtained|acquired|secured)|"
+                r"received|took|gained|obtained|acquired|secured"
+            )
+            + r"\s+(?P<asset>(?:an?\s+|the\s+)?(?:[\w-]+,?\s+){0,4}?(?:rights?|licen[cs]e)\b"
+            r"[^⟨⟩;]{0,200}?),\s+"
+            + E.format("b")
+            + r"\s+(?:said|says|announced|confirmed|disclosed)\b",
+            re.I,
+        ),
+    ),
+    (
         "passive-granted",  # "A was granted a licence to X by B"
         "licensee-first",
         0.85,
@@ -479,6 +496,7 @@ _RULE_NEEDS: dict[str, tuple[str, ...]] = {
     "passive-acquired": (" by ",),
     "reported-taker": ("said", "says", "announced", "confirmed", "disclosed"),
     "passive-granted": (" by ",),
+    "taker-then-reporter": ("said", "says", "announced", "confirmed", "disclosed"),
     "passive-licensed-by": (" by ",),
     "owner-licensed-by": (" by ",),
     "in-licensed-by-from": (" by ",),
