@@ -255,3 +255,18 @@ def test_an_agreement_with_no_direction_takes_it_from_the_owner_named_next() -> 
 def test_the_taker_first_and_the_grantor_reporting_at_the_end() -> None:
     text = "Denver-based Altis Bio will receive rights to sell OX-4 in Canada, Oxmoor Pharma said in a filing."
     assert roles(text) == [("Oxmoor Pharma", "Altis Bio")]
+
+
+def test_the_taker_and_the_keeper_of_the_other_territories() -> None:
+    text = "Skarv Cells gets exclusive rights for the Nordics and Poland; Madurai Anodes keeps India for itself."
+    assert roles(text) == [("Madurai Anodes", "Skarv Cells")]
+
+
+def test_a_company_named_with_ai_and_an_ordinary_hyphenated_word_opening_a_heading() -> None:
+    assert "Vellum AI" in names_in("Engineers at Vellum AI praised the design.")
+    text = (
+        "solid-state cells are still far off.\n\nSolid-state gets a licensee as Brama Labs signs."
+    )
+    assert "Solid-state" not in [
+        m.org.name for m in DocumentNames(None, text).find(text.split("\n\n")[1])
+    ]

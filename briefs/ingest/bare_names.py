@@ -79,7 +79,9 @@ class LowerWords:
 
     def __contains__(self, word: object) -> bool:
         if self._words is None:
-            self._words = frozenset(re.findall(r"(?<![\w-])[a-z][a-z]+(?![\w-])", self._text))
+            self._words = frozenset(
+                re.findall(r"(?<![\w-])[a-z][a-z]+(?:-[a-z]+)*(?![\w-])", self._text)
+            )  # "sodium-ion" too: "Sodium-ion gets a licensee" opens with an ordinary word
         return word in self._words
 
 

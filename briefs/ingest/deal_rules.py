@@ -338,6 +338,22 @@ ROLE_RULES: tuple[tuple[str, str, float, re.Pattern[str]], ...] = (
         ),
     ),
     (
+        "taker-and-keeper",  # "A gets rights in Europe; B keeps India for itself"
+        "licensee-first",
+        0.75,
+        re.compile(
+            _active(
+                r"(?:will\s+)?(?:receive|take|gain|obtain|get|acquire|secure)s?|"
+                r"(?:has|have)\s+(?:received|taken|gained|obtained|acquired|secured)"
+            )
+            + r"\s+(?P<asset>(?:an?\s+|the\s+)?(?:[\w-]+,?\s+){0,4}?(?:rights?|licen[cs]e)\b"
+            r"[^⟨⟩.;]{0,200}?)[;,]\s+(?:while\s+|whereas\s+|and\s+)?"
+            + E.format("b")
+            + r"\s+(?:will\s+)?(?:keeps?|retains?|holds? on to|reserves?)\b",
+            re.I,
+        ),
+    ),
+    (
         "taker-then-reporter",  # "A will receive rights to X in Europe, B said in a filing"
         "licensee-first",
         0.75,
@@ -496,6 +512,7 @@ _RULE_NEEDS: dict[str, tuple[str, ...]] = {
     "passive-acquired": (" by ",),
     "reported-taker": ("said", "says", "announced", "confirmed", "disclosed"),
     "passive-granted": (" by ",),
+    "taker-and-keeper": ("keep", "retain", "hold", "reserve"),
     "taker-then-reporter": ("said", "says", "announced", "confirmed", "disclosed"),
     "passive-licensed-by": (" by ",),
     "owner-licensed-by": (" by ",),
