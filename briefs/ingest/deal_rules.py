@@ -793,7 +793,9 @@ def _deal_period(sentence: str, published: date | None) -> str | None:
     # The main clause's date is the deal's: "licensed it to B in 2022, and B has run a unit
     # since last year" dates the licence to 2022.
     main = _LATER_CLAUSE.split(sentence, maxsplit=1)[0]
-    period = find_period(main, published) or find_period(sentence, published)
+    period = find_period(main, published)
+    if period is None and main != sentence:
+        period = find_period(sentence, published)
     if published is not None and period in (None, str(published.year)):
         return published.isoformat()
     if published is not None and period and period.isdigit() and int(period) > published.year:

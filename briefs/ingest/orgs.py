@@ -27,6 +27,7 @@ COMPANY_WORDS = WORDS.company_words
 _COMPOUND_TAIL = re.compile(
     r"[a-z](?:" + "|".join(sorted((w for w in COMPANY_WORDS if len(w) > 4), key=len)) + r")$"
 )
+_SUFFIX_ONLY = re.compile(r"[A-Z]\.[A-Z]\.|S\.p\.A|a\.s\.|S\.r\.l|Pvt|Co\.,?\s+Ltd|A/S")
 # Legal suffixes written with dots ("B.V.", "S.p.A.", "a.s."), which the word splitter breaks up.
 _DOTTED_SUFFIX = re.compile(
     r"(?P<name>(?<![\w-])[A-Z][\w&]*(?:-[A-Z0-9][\w&]*)*(?:\s+[A-Z][\w&]*(?:-[A-Z0-9][\w&]*)*){0,3})"
@@ -631,7 +632,8 @@ def _shaped(words: list[re.Match[str]], sentence: str) -> list[tuple[int, int, i
     found = []
     i = 0
     while i < len(words):
-        if i == 0 or not _company_word(words[i][0]):
+        word = words[i][0]
+        if i == 0 or (word not in COMPANY_WORDS and not _compound(word)):
             i += 1
             continue
         j = i
@@ -659,14 +661,15 @@ def _shaped(words: list[re.Match[str]], sentence: str) -> list[tuple[int, int, i
     return found
 
 
-def _company_word(word: str) -> bool:
-    return word in COMPANY_WORDS or bool(_COMPOUND_TAIL.search(word))
+def _compound(word: str) -> bool:
+    """A compound such as "AgroSciences": only a word with a capital inside can be one."""
+    return not word[1:].islower() and bool(_COMPOUND_TAIL.search(word))
 
 
 def _dotted(sentence: str) -> list[tuple[int, int, int, None]]:
     """Names ending in a legal suffix written with dots ("Menhir Optica B.V.")."""
-    if "." not in sentence and "/" not in sentence:
-        return []
+    if not _SUFFIX_ONLY.search(sentence):
+        return []  # most sentences: the costlier pattern need not run
     found = []
     for match in _DOTTED_SUFFIX.finditer(sentence):
         words = list(re.finditer(r"\S+", match["name"]))
