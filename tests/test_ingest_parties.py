@@ -270,3 +270,8 @@ def test_a_company_named_with_ai_and_an_ordinary_hyphenated_word_opening_a_headi
     assert "Solid-state" not in [
         m.org.name for m in DocumentNames(None, text).find(text.split("\n\n")[1])
     ]
+
+
+def test_shares_said_to_be_listed_are_no_listing_news() -> None:
+    text = "Brekkan Bio takes back its rights.\n\nBrekkan Bio's shares are listed on the Oslo Stock Exchange."
+    assert extract(text, published=PUBLISHED) == []
