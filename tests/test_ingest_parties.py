@@ -275,3 +275,17 @@ def test_a_company_named_with_ai_and_an_ordinary_hyphenated_word_opening_a_headi
 def test_shares_said_to_be_listed_are_no_listing_news() -> None:
     text = "Brekkan Bio takes back its rights.\n\nBrekkan Bio's shares are listed on the Oslo Stock Exchange."
     assert extract(text, published=PUBLISHED) == []
+
+
+def test_agreed_to_acquire_a_portfolio_from_a_seller_is_a_purchase() -> None:
+    text = "Dutch group Veldhoven Crop Science has agreed to acquire a portfolio of three fungicides from Surat-based Mehta AgroSciences."
+    assert roles(text) == [("Mehta AgroSciences", "Veldhoven Crop Science")]
+    assert kinds(text) == ["asset_purchase"]
+
+
+def test_granted_an_exclusive_right_to_a_grantee_described_as_one_of_many() -> None:
+    text = (
+        "Lanfeng Medical today announced that it has granted Kaveri Stents Pvt. Ltd., one of "
+        "India's larger catheter makers, an exclusive right to make Lanfeng Medical's balloon."
+    )
+    assert roles(text) == [("Lanfeng Medical", "Kaveri Stents Pvt. Ltd")]

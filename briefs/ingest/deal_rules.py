@@ -32,7 +32,7 @@ REPORTED = (
     r"(?:\s+(?:today|yesterday|on\s+\w+day|in a statement))?\s+(?:that\s+)?"
 )
 # A describing noun in front of a name ("to Indian carmaker B"), which orgs.py leaves outside it.
-DESCRIBED = r"(?:[\w-]+\s+){0,3}?(?:" + "|".join(DESCRIPTORS) + r")\s+"
+DESCRIBED = r"(?:[\w.-]+\s+){0,3}?(?:" + "|".join(DESCRIPTORS) + r")\s+"
 # What may stand between a preposition and a name: "from Tokyo-listed B", "to South Korea's B",
 # "pay Chinese biotech B".
 LEAD = (
@@ -44,14 +44,15 @@ LEAD = (
 # An apposition may name a place or another company as what it belongs to or comes from
 # ("the seed company that supplies growers across Brazil's ⟨1⟩,"), never as a party of its own.
 _APPOSED = r"(?:[^⟨⟩;]|(?<=['’]s )⟨\d+⟩|(?<=of )⟨\d+⟩|(?<=by )⟨\d+⟩)"
+# An apposition after a name: ", a Lyon group that builds welding cells,", ", one of India's ...,".
+APPOSITION = r"(?:,\s+(?:a|an|the|one\s+of|[A-Z][\w-]*['’]s)\s+" + _APPOSED + r"{0,150}?,)?"
 # What may stand between a subject and its verb: a name in brackets ("(浙江华信药业)"), a relative
 # clause about the subject (", which raised $90 million in March,"), a reporting verb ("said it",
 # "also said it").
 SUBJECT_TAIL = (
     r"(?:\s*\([^()⟨⟩]{1,40}\))?(?:,\s+(?:which|who|whose)\b[^⟨⟩;]{0,100}?,)?"
-    r"(?:,\s+(?:a|an|the|one\s+of|[A-Z][\w-]*['’]s)\s+"
-    + _APPOSED
-    + r"{0,150}?,)?(?:\s+of\s+[A-Z][\w-]+)?,?\s+"
+    + APPOSITION
+    + r"(?:\s+of\s+[A-Z][\w-]+)?,?\s+"
     r"(?:(?:today|yesterday)\s+)?(?:(?:also\s+)?" + REPORTED + r"(?:it|they)\s+)?"
 )
 _RELATIVE_CLAUSE = re.compile(
@@ -282,10 +283,10 @@ ROLE_RULES: tuple[tuple[str, str, float, re.Pattern[str]], ...] = (
             + r"\s+(?:to\s+)?"
             + LEAD
             + E.format("b")
-            + r"(?:,\s+(?:a|an|the)\s+[^⟨⟩;]{0,120}?,)?"  # "B, a Lyon group that ...,"
+            + APPOSITION  # "B, a Lyon group that ...,"
             + r"\s+(?P<asset>"
             + GAP
-            + r"(?:licen[cs]e|rights|sublicen[cs]e|option)"
+            + r"(?:licen[cs]e|rights?|sublicen[cs]e|option)"
             + r"(?:[^⟨⟩.;]|⟨\d+⟩){0,120}?)(?:[.,;]|$|\s+(?:controlled|owned|held)\s+by\b)",
             re.I,
         ),
@@ -710,7 +711,7 @@ class Draft:
 
 _DEAL_TOPIC = re.compile(
     r"licen[cs]|\brights?\b|technolog|patent|know-how|access to|\bunder which\b|commerciali[sz]|"
-    r"co-develop|jointly develop|\boption\b|platform|assets|signed up for",
+    r"co-develop|jointly develop|\boption\b|platform|assets|portfolio|signed up for",
     re.I,
 )
 
@@ -846,7 +847,10 @@ def _role_rule(marked: str, mentions: list[Mention]) -> _Found | None:
         if name == "paid-by" and not _PAYMENT_GAP.fullmatch(groups["asset"]):
             continue
         if name == "licensed-from" and not re.search(
-            r"licen[cs]|rights|technolog|patent|know-how", match.group(0), re.I
+            r"licen[cs]|rights|technolog|patent|know-how|portfolio|assets?\b|programs?\b|"
+            r"programmes?\b",
+            match.group(0),
+            re.I,
         ):
             continue
         clause = re.split(r"[,.;]", marked[match.end() :], maxsplit=1)[0]
@@ -1029,6 +1033,15 @@ def _party(mentions: list[Mention], index: str | None) -> Party | None:
     return Party(org.name, org.company_id)
 
 
+# A sale of what is owned, not of rights to it ("sold its portfolio", not "rights to sell").
+_SALE = re.compile(
+    r"\basset[- ]purchase|\boutright\b|(?<!to )(?<!and )(?<!or )(?<!, )\b(?:sell|sells|sold|selling)\b"
+    r"|\b(?:acquired|acquires|bought|purchased)\b(?![^.;]{0,40}\b(?:rights?|licen[cs]e)\b)"
+)
+# "has agreed to acquire a portfolio": a purchase, unless a licence is what the sentence is about.
+_TO_BUY = re.compile(r"\b(?:acquire|purchase)\b(?![^.;]{0,40}\b(?:rights?|licen[cs]e)\b)")
+
+
 def _kind(what: str) -> str:
     lowered = what.lower()
     if re.search(r"\boption\b", lowered) and not re.search(r"exercised", lowered):
@@ -1037,11 +1050,7 @@ def _kind(what: str) -> str:
         return "co_development"
     if re.search(r"\bnewco\b|new company|spin-?out|launch(?:ed|es)? [\w\s]{0,30}compan", lowered):
         return "newco"
-    if re.search(
-        r"\basset[- ]purchase|\boutright\b|(?<!to )(?<!and )(?<!or )(?<!, )\b(?:sell|sells|sold|selling)\b|\b(?:acquired|acquires|bought|purchased)\b(?!"
-        r"[^.;]{0,40}\b(?:rights?|licen[cs]e)\b)",
-        lowered,
-    ):
+    if _SALE.search(lowered) or ("licen" not in lowered and _TO_BUY.search(lowered)):
         return "asset_purchase"
     if "patent" in lowered:
         return "patent_licence"
