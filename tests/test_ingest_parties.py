@@ -289,3 +289,12 @@ def test_granted_an_exclusive_right_to_a_grantee_described_as_one_of_many() -> N
         "India's larger catheter makers, an exclusive right to make Lanfeng Medical's balloon."
     )
     assert roles(text) == [("Lanfeng Medical", "Kaveri Stents Pvt. Ltd")]
+
+
+def test_programmes_carved_out_into_a_new_company() -> None:
+    text = (
+        "Osaka-based Tenma Pharmaceutical is carving two kidney programmes out of its pipeline "
+        "into a newly formed company, Lattice Renal Therapeutics, backed by a Boston fund."
+    )
+    assert roles(text) == [("Tenma Pharmaceutical", "Lattice Renal Therapeutics")]
+    assert kinds(text) == ["newco"]

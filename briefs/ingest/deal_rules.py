@@ -339,6 +339,23 @@ ROLE_RULES: tuple[tuple[str, str, float, re.Pattern[str]], ...] = (
         ),
     ),
     (
+        "spun-into",  # "A is carving three programmes out of its pipeline into a new company, B"
+        "licensor-first",
+        0.8,
+        re.compile(
+            _active(
+                r"(?:is\s+|are\s+)?(?:carving|spinning)|carve[sd]?|spins?|spun|"
+                r"(?:is\s+)?contribut(?:es|ed|ing)|contribute"
+            )
+            + r"\s+(?P<asset>[^⟨⟩.;]{0,120}?)\binto\s+(?:an?\s+|the\s+)?"
+            r"(?:newly\s+(?:formed|created)\s+|new\s+)?(?:[\w.-]+\s+){0,2}?"
+            r"(?:company|venture|entity|NewCo|start-?up|spin-?out|subsidiary),?\s+"
+            + LEAD
+            + E.format("b"),
+            re.I,
+        ),
+    ),
+    (
         "taker-and-keeper",  # "A gets rights in Europe; B keeps India for itself"
         "licensee-first",
         0.75,
@@ -513,6 +530,7 @@ _RULE_NEEDS: dict[str, tuple[str, ...]] = {
     "passive-acquired": (" by ",),
     "reported-taker": ("said", "says", "announced", "confirmed", "disclosed"),
     "passive-granted": (" by ",),
+    "spun-into": ("into",),
     "taker-and-keeper": ("keep", "retain", "hold", "reserve"),
     "taker-then-reporter": ("said", "says", "announced", "confirmed", "disclosed"),
     "passive-licensed-by": (" by ",),
@@ -711,7 +729,8 @@ class Draft:
 
 _DEAL_TOPIC = re.compile(
     r"licen[cs]|\brights?\b|technolog|patent|know-how|access to|\bunder which\b|commerciali[sz]|"
-    r"co-develop|jointly develop|\boption\b|platform|assets|portfolio|signed up for",
+    r"co-develop|jointly develop|\boption\b|platform|assets|portfolio|signed up for|"
+    r"\bcarv|\bspin|\bspun\b|new(?:ly formed)? company|newco",
     re.I,
 )
 
@@ -1048,7 +1067,11 @@ def _kind(what: str) -> str:
         return "option"
     if re.search(r"co-develop|co-commerciali|jointly develop|co-promot", lowered):
         return "co_development"
-    if re.search(r"\bnewco\b|new company|spin-?out|launch(?:ed|es)? [\w\s]{0,30}compan", lowered):
+    if re.search(
+        r"\bnewco\b|\bnew(?:ly (?:formed|created))? (?:[\w.]+ )?company|spin-?out|"
+        r"launch(?:ed|es)? [\w\s]{0,30}compan",
+        lowered,
+    ):
         return "newco"
     if _SALE.search(lowered) or ("licen" not in lowered and _TO_BUY.search(lowered)):
         return "asset_purchase"
