@@ -298,3 +298,11 @@ def test_programmes_carved_out_into_a_new_company() -> None:
     )
     assert roles(text) == [("Tenma Pharmaceutical", "Lattice Renal Therapeutics")]
     assert kinds(text) == ["newco"]
+
+
+def test_a_ticker_after_a_name_names_the_company_even_in_a_headline() -> None:
+    text = (
+        "Corlane Therapeutics (NASDAQ: CRLN)\n\n"
+        "Today CRLN said it has taken exclusive rights to KB-4 from Hangzhou's Qiuyu Biosciences."
+    )
+    assert roles(text) == [("Qiuyu Biosciences", "Corlane Therapeutics")]

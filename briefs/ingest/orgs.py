@@ -290,6 +290,11 @@ _APPOSITION = re.compile(
     + r")\b"
 )
 _ABBREVIATION = re.compile(r"\s*\((?P<abbr>[A-Z][A-Za-z0-9&-]{1,9})\)")
+# A ticker after a name: "Nerivo Therapeutics (NASDAQ: NRVO)", "(TSX: NVB)"; the ticker then
+# names the company, and it marks a name even in a headline's capitals.
+_TICKER = re.compile(
+    r"\s*\([A-Za-z]{2,10}(?:\s+[A-Za-z]{2,10})?:\s*(?P<abbr>[A-Z][A-Z0-9.]{1,7})\)"
+)
 # A defined term after a name: 'Lumera Therapeutics B.V. ("Lumera")', '(the "Company")'.
 _DEFINITION = re.compile(r"\.?\s*\((?P<inside>[^()]{0,160}?[\"“][^()]{0,160}?)\)")
 _QUOTED = re.compile(r"[\"“](?P<term>[A-Z][^\"”]{1,40})[\"”]")
@@ -454,6 +459,8 @@ class DocumentNames:
             candidates.extend(_shaped(words, sentence))
             candidates.extend(_dotted(sentence))
             candidates.extend((s, e, 0, None) for s, e in bare_names(sentence, self._common))
+        elif "(" in sentence:  # ... unless a ticker follows the name
+            candidates.extend(c for c in _shaped(words, sentence) if _TICKER.match(sentence, c[1]))
         described = bool(_HAS_DESCRIPTOR.search(sentence))
         for pattern in (_DESCRIBED, _APPOSITION) if described else ():
             for match in pattern.finditer(sentence):
@@ -530,7 +537,7 @@ class DocumentNames:
                 continue
             text = sentence[start:end]
             resolved = org or self._seen(text) or self._register(text)
-            abbreviation = _ABBREVIATION.match(sentence, end)
+            abbreviation = _ABBREVIATION.match(sentence, end) or _TICKER.match(sentence, end)
             if abbreviation and not any(m.start == abbreviation.start("abbr") for m in chosen):
                 self.local.add(abbreviation["abbr"], resolved)
                 end = abbreviation.end()
