@@ -306,3 +306,11 @@ def test_a_ticker_after_a_name_names_the_company_even_in_a_headline() -> None:
         "Today CRLN said it has taken exclusive rights to KB-4 from Hangzhou's Qiuyu Biosciences."
     )
     assert roles(text) == [("Qiuyu Biosciences", "Corlane Therapeutics")]
+
+
+def test_the_short_form_of_a_name_ending_in_a_compound() -> None:
+    text = (
+        "Tamsin Seeds signed a licence for Godavari AgriGenomics' trait.\n\n"
+        "Godavari itself has taken rights to an enzyme developed by Prairie Genomics of Ames."
+    )
+    assert ("Prairie Genomics", "Godavari AgriGenomics") in roles(text)

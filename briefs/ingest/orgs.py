@@ -621,8 +621,11 @@ def short_forms(name: str) -> list[str]:
     words = [w for w in re.findall(r"[\w&-]+", name)]
     core = list(words)
     while core and (
-        core[-1] in COMPANY_WORDS or core[-1].casefold() in LEGAL_TAIL or len(core[-1]) == 1
-    ):  # a single letter is a piece of a dotted suffix ("B.V.")
+        core[-1] in COMPANY_WORDS
+        or core[-1].casefold() in LEGAL_TAIL
+        or len(core[-1]) == 1  # a piece of a dotted suffix ("B.V.")
+        or _compound(core[-1])  # "AgriGenomics"
+    ):
         core.pop()
     forms = []
     if core and len(core) < len(words):
