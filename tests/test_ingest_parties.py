@@ -314,3 +314,12 @@ def test_the_short_form_of_a_name_ending_in_a_compound() -> None:
         "Godavari itself has taken rights to an enzyme developed by Prairie Genomics of Ames."
     )
     assert ("Prairie Genomics", "Godavari AgriGenomics") in roles(text)
+
+
+def test_the_kind_named_before_the_agreement_word() -> None:
+    text = (
+        "Hanil Pharma and Baiyun Medical entered into a co-development agreement with Baiyun "
+        "Medical taking rights to commercialise HP-3 in China."
+    )
+    found = extract(text, published=PUBLISHED)
+    assert [p.kind for p in found] == ["co_development"]

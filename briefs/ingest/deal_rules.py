@@ -979,7 +979,7 @@ def _agreement_rule(marked: str, mentions: list[Mention]) -> _Found | None:
     bare = not re.search(r"licen[cs]|technology", what, re.I)
     if bare and not _LICENCE_CUE.search(clause):
         return None  # a supply or research agreement, not a licence
-    kind_text = f"{what} {clause}"
+    kind_text = f"{match['terms'] if match else ''} {what} {clause}"  # "a co-development agreement"
     asset = _asset_from_rest(rest)
     parties = (first, second)
     named = _named_direction(rest, mentions, first, second)
