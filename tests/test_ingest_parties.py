@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
+
 from briefs.ingest.extract import extract
 from briefs.ingest.orgs import DocumentNames
 from briefs.ingest.sentences import sentences
@@ -323,3 +325,101 @@ def test_the_kind_named_before_the_agreement_word() -> None:
     )
     found = extract(text, published=PUBLISHED)
     assert [p.kind for p in found] == ["co_development"]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "licensor", "licensee"),
+    [
+        (
+            "The rights to TR-9 were acquired by Sakura Yakuhin from Trellis Therapeutics.",
+            "Trellis Therapeutics",
+            "Sakura Yakuhin",
+        ),
+        (
+            "Trellis Therapeutics has entered into an agreement to out-license TR-9 to Sakura Yakuhin.",
+            "Trellis Therapeutics",
+            "Sakura Yakuhin",
+        ),
+        (
+            "Sakura Yakuhin has exercised its option to license TR-9 from Trellis Therapeutics.",
+            "Trellis Therapeutics",
+            "Sakura Yakuhin",
+        ),
+        (
+            "Trellis Therapeutics and Sakura Yakuhin will jointly develop TR-9, with Sakura Yakuhin "
+            "receiving rights in Japan.",
+            "Trellis Therapeutics",
+            "Sakura Yakuhin",
+        ),
+        (
+            "Calder Cells will pay Halvorsen AS a one-time technology fee of EUR 30 million to use "
+            "its anode process.",
+            "Halvorsen AS",
+            "Calder Cells",
+        ),
+        (
+            "Ortho Medical has struck a deal with Zenova Robotics for rights to its stapler patents.",
+            "Zenova Robotics",
+            "Ortho Medical",
+        ),
+        (
+            "Zenova Robotics has licensed Ortho Medical to make its stapler.",
+            "Zenova Robotics",
+            "Ortho Medical",
+        ),
+        (
+            "Zenova Robotics is licensing its stapler patents to Ortho Medical.",
+            "Zenova Robotics",
+            "Ortho Medical",
+        ),
+        (
+            "The licence, granted by Zenova Robotics to Ortho Medical, covers Europe.",
+            "Zenova Robotics",
+            "Ortho Medical",
+        ),
+        (
+            "Verity Pharma is to in-license KL-4 from Shanghai Kelun Biotech.",
+            "Shanghai Kelun Biotech",
+            "Verity Pharma",
+        ),
+        (
+            "Verity Pharma took an option on KL-4 from Kelun Biotech.",
+            "Kelun Biotech",
+            "Verity Pharma",
+        ),
+        (
+            "Kelun Biotech has given Verity Pharma the right to sell KL-4 in Europe.",
+            "Kelun Biotech",
+            "Verity Pharma",
+        ),
+        (
+            "Kelun Biotech is granting Verity Pharma an exclusive licence to KL-4.",
+            "Kelun Biotech",
+            "Verity Pharma",
+        ),
+        (
+            "Verity Pharma said it would acquire the rights to KL-4 from Kelun Biotech.",
+            "Kelun Biotech",
+            "Verity Pharma",
+        ),
+    ],
+)
+def test_predicate_frames_of_many_verbs_and_voices(
+    sentence: str, licensor: str, licensee: str
+) -> None:
+    assert roles(sentence) == [(licensor, licensee)]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Ortho Medical and Zenova Robotics signed a supply agreement covering motor technology for its robots.",
+        "Ortho Medical and Zenova Robotics signed a research collaboration agreement on surgical technology.",
+        "Sakura Yakuhin agreed to acquire Trellis Therapeutics for $2 billion in cash.",
+        "Trellis Therapeutics said it would not license TR-9 to Sakura Yakuhin.",
+        "Sakura Yakuhin could license TR-9 from Trellis Therapeutics if the trial succeeds.",
+        "Zenova Robotics is carving out costs of $20 million into next year, the company said.",
+    ],
+)
+def test_agreements_of_other_kinds_and_doubted_deals_propose_no_licence(sentence: str) -> None:
+    assert roles(sentence) == []

@@ -95,8 +95,9 @@ ROLE_RULES: tuple[tuple[str, str, float, re.Pattern[str]], ...] = (
                 r"in-?licen[cs]ed|licen[cs]ed|in-?licen[cs]es?|licen[cs]es?|acquired|acquires|obtained|"
                 r"obtains|secured|secures|bought|buys|took|takes|taken|received|receives|gained|gains|"
                 r"purchased|purchases|acquire|obtain|buy|purchase|"  # "has agreed to buy"
-                r"(?:will|would|to) (?:acquire|obtain|receive|gain|take|secure|buy|purchase|"
-                r"in-?licen[cs]e|licen[cs]e)"
+                r"(?:(?:is|are)\s+)?(?:will|would|to) (?:acquire|obtain|receive|gain|take|secure|buy|"
+                r"purchase|in-?licen[cs]e|licen[cs]e)|"
+                r"exercised\s+(?:its|an|the|their)\s+option\s+to\s+(?:in-?)?licen[cs]e"
             )
             + r"(?P<asset>"
             + GAP
@@ -235,9 +236,10 @@ ROLE_RULES: tuple[tuple[str, str, float, re.Pattern[str]], ...] = (
             + r"\s+"
             + LEAD
             + E.format("b")
-            + r"\s+(?P<asset>(?:[^⟨⟩.;]|(?<=\d)\.(?=\d)){0,80}?\b(?:for|in exchange for|in return for)\b"
+            + r"\s+(?P<asset>(?:[^⟨⟩.;]|(?<=\d)\.(?=\d)){0,80}?\b(?:(?:for|in exchange for|in return for)\b"
             r"[^⟨⟩.;]{0,40}?"
-            r"\b(?:rights?|licen[cs]e|access|use)\b[^⟨⟩.;]{0,80})",
+            r"\b(?:rights?|licen[cs]e|access|use)\b|to\s+(?:use|access|make|sell|commerciali[sz]e)\b)"
+            r"[^⟨⟩.;]{0,80})",
             re.I,
         ),
     ),
@@ -248,7 +250,10 @@ ROLE_RULES: tuple[tuple[str, str, float, re.Pattern[str]], ...] = (
         re.compile(
             _active(
                 r"out-?licen[cs]ed|licen[cs]ed|out-?licen[cs]es?|licen[cs]es?|sold|sells|sell|"
-                r"transferred|transfers|transfer|sublicen[cs]ed|will (?:out-?licen[cs]e|licen[cs]e)"
+                r"transferred|transfers|transfer|sublicen[cs]ed|will (?:out-?licen[cs]e|licen[cs]e)|"
+                r"(?:is|are)\s+(?:out-?)?licen[cs]ing|"  # "is licensing its patents to B"
+                r"(?:entered into|signed|reached|struck)\s+(?:an?\s+)?(?:[\w-]+\s+){0,2}?"
+                r"(?:agreement|deal)\s+to\s+(?:out-?)?licen[cs]e"
             )
             + r"(?P<asset>"
             + GAP
@@ -257,6 +262,20 @@ ROLE_RULES: tuple[tuple[str, str, float, re.Pattern[str]], ...] = (
             + DESCRIBED
             + r")?"
             + E.format("b"),
+            re.I,
+        ),
+    ),
+    (
+        "licensed-to-do",  # "B has licensed A to make its stapler"
+        "licensor-first",
+        0.8,
+        re.compile(
+            _active(r"licen[cs]ed|licen[cs]es|will licen[cs]e")
+            + r"\s+"
+            + LEAD
+            + E.format("b")
+            + r"\s+to\s+(?P<asset>(?:make|use|sell|manufacture|develop|produce|commerciali[sz]e|"
+            r"market|distribute|deploy)\b[^⟨⟩.;]{0,80})",
             re.I,
         ),
     ),
@@ -279,7 +298,10 @@ ROLE_RULES: tuple[tuple[str, str, float, re.Pattern[str]], ...] = (
         "licensor-first",
         0.9,
         re.compile(
-            _active(r"granted|grants|gave|gives|awarded|awards|handed|hands|hand|will grant")
+            _active(
+                r"granted|grants|gave|gives|given|awarded|awards|handed|hands|hand|will grant|"
+                r"(?:is|are)\s+(?:granting|giving|handing|awarding)"
+            )
             + r"\s+(?:to\s+)?"
             + LEAD
             + E.format("b")
@@ -404,7 +426,7 @@ ROLE_RULES: tuple[tuple[str, str, float, re.Pattern[str]], ...] = (
         0.85,
         re.compile(
             r"(?P<asset>" + GAP + r")\b(?:was|were|has been|have been|had been|is|are)?\s*"
-            r"(?:exclusively\s+)?(?:out-?)?licen[cs]ed\s+(?:by\s+"
+            r"(?:exclusively\s+)?(?:(?:out-?)?licen[cs]ed|granted|sold|transferred)\s+(?:by\s+"
             + E.format("b")
             + r"\s+to\s+"
             + E.format("a")
@@ -452,12 +474,8 @@ ROLE_RULES: tuple[tuple[str, str, float, re.Pattern[str]], ...] = (
         0.85,
         re.compile(
             r"(?P<asset>" + GAP + r")\b(?:was|were|has been|have been|had been|is|are)\s+"
-            r"(?:exclusively\s+)?(?:in-?)?licen[cs]ed\s+by\s+"
-            + LEAD
-            + E.format("a")
-            + r"\s+from\s+"
-            + LEAD
-            + E.format("b"),
+            r"(?:exclusively\s+)?(?:(?:in-?)?licen[cs]ed|acquired|obtained|bought|purchased|taken)"
+            r"\s+by\s+" + LEAD + E.format("a") + r"\s+from\s+" + LEAD + E.format("b"),
             re.I,
         ),
     ),
@@ -525,6 +543,7 @@ _RULE_NEEDS: dict[str, tuple[str, ...]] = {
     "pays-for-rights": ("pa",),
     "licensed-to": (" to ",),
     "granted-rights-to": (" to ",),
+    "licensed-to-do": (" to ",),
     "granted": ("grant", "gave", "give", "award", "hand"),
     "deal-gives": ("give", "grant", "provide", "offer"),
     "passive-acquired": (" by ",),
@@ -578,7 +597,7 @@ _TAKER = r"(?:will|would|is to|shall|can|may|is set to|to)?\s*(?:also\s+)?"
 _NAMED_LICENSEE = re.compile(
     r"\b(?:giving|granting|gives|grants|gave|granted|grant|give|offering|providing|allowing|"
     r"letting|enabling|permitting)\s+(?:to\s+)?⟨(?P<x>\d+)⟩"
-    r"|⟨(?P<y>\d+)⟩[^⟨⟩;.]{0,80}?\b(?:receive|get|gain|obtain|acquire|take|have|hold)s?\s+"
+    r"|⟨(?P<y>\d+)⟩[^⟨⟩;.]{0,80}?\b(?:receiv|get|gain|obtain|acquir|tak|hav|hold)(?:es?|s|ing)?\s+"
     r"(?:the\s+|an?\s+)?(?:[\w-]+,?\s+){0,4}?(?:rights?|licen[cs]e|access|option)\b"
     r"|⟨(?P<z>\d+)⟩(?:,[^,⟨⟩;]{1,120},)?\s+" + _TAKER + r"(?:\w+\s+)?(?:develop|sell|"
     r"commerciali[sz]e|market|manufacture|produce|use|deploy|distribute|pay|pays|paid|make\s+(?:an?\s+)?(?:[\w-]+\s+)?payments?)\b",
@@ -604,14 +623,23 @@ _FIRST_IS_LICENSEE = re.compile(
     r"produce|make|develop|commerciali[sz]e|sell|market|build)\b|\bfrom\s+the latter"
     r"|\bunder which it\s+(?:will|would)\s+(?:pay|gain|obtain|get|develop|sell|commerciali[sz]e)\b"
     r"|\b(?:taking|gaining|acquiring|obtaining|securing|winning)\s+(?:the\s+|an?\s+)?(?:[\w-]+\s+){0,3}?"
-    r"(?:rights?|licen[cs]e|access)\b",
+    r"(?:rights?|licen[cs]e|access)\b"
+    r"|\bfor\s+(?:the\s+)?(?:[\w-]+\s+){0,2}?(?:rights?|licen[cs]e|access)\s+(?:to|for|over|on)\b",
     re.I,
 )
 # A bare "agreement" or "deal" is a licence only when what follows speaks of rights or a licence,
 # or has one party develop or sell what the other owns ("B will develop and sell A's drug").
 _LICENCE_CUE = re.compile(
-    r"licen[cs]|\brights?\b|patent|know-how|technolog|\bcovering\b"
+    r"licen[cs]|\brights?\b|patent|know-how|technology transfer"
     r"|\b(?:develop|sell|commerciali[sz]e|market|manufacture|distribute)\b[^.;⟨⟩]{0,30}⟨\d+⟩['’]s?",
+    re.I,
+)
+# Weaker: an agreement "covering" a technology or process is a licence of it unless the agreement
+# is named as another kind ("a supply agreement covering motor technology").
+_TECHNOLOGY_CUE = re.compile(r"\bcovering\b|technolog|\bprocess\b", re.I)
+_OTHER_AGREEMENT = re.compile(
+    r"suppl|distribut|research|manufactur|service|purchas|sales|joint venture|collaborat|"
+    r"framework|cooperat|memorandum|strategic",
     re.I,
 )
 
@@ -866,7 +894,7 @@ def _role_rule(marked: str, mentions: list[Mention]) -> _Found | None:
         if name == "paid-by" and not _PAYMENT_GAP.fullmatch(groups["asset"]):
             continue
         if name == "licensed-from" and not re.search(
-            r"licen[cs]|rights|technolog|patent|know-how|portfolio|assets?\b|programs?\b|"
+            r"licen[cs]|rights|technolog|patent|know-how|portfolio|assets?\b|programs?\b|option|"
             r"programmes?\b",
             match.group(0),
             re.I,
@@ -977,9 +1005,11 @@ def _agreement_rule(marked: str, mentions: list[Mention]) -> _Found | None:
         return None
     clause = re.split(r"[.;]", rest, maxsplit=1)[0]
     bare = not re.search(r"licen[cs]|technology", what, re.I)
+    terms = match["terms"] if match else ""
     if bare and not _LICENCE_CUE.search(clause):
-        return None  # a supply or research agreement, not a licence
-    kind_text = f"{match['terms'] if match else ''} {what} {clause}"  # "a co-development agreement"
+        if not _TECHNOLOGY_CUE.search(clause) or _OTHER_AGREEMENT.search(f"{terms} {what}"):
+            return None  # a supply or research agreement, not a licence
+    kind_text = f"{terms} {what} {clause}"  # "a co-development agreement"
     asset = _asset_from_rest(rest)
     parties = (first, second)
     named = _named_direction(rest, mentions, first, second)
