@@ -1006,9 +1006,9 @@ def _agreement_rule(marked: str, mentions: list[Mention]) -> _Found | None:
     clause = re.split(r"[.;]", rest, maxsplit=1)[0]
     bare = not re.search(r"licen[cs]|technology", what, re.I)
     terms = match["terms"] if match else ""
-    if bare and not _LICENCE_CUE.search(clause):
-        if not _TECHNOLOGY_CUE.search(clause) or _OTHER_AGREEMENT.search(f"{terms} {what}"):
-            return None  # a supply or research agreement, not a licence
+    technology = _TECHNOLOGY_CUE.search(clause) and not _OTHER_AGREEMENT.search(f"{terms} {what}")
+    if bare and not _LICENCE_CUE.search(clause) and not technology:
+        return None  # a supply or research agreement, not a licence
     kind_text = f"{terms} {what} {clause}"  # "a co-development agreement"
     asset = _asset_from_rest(rest)
     parties = (first, second)
