@@ -640,10 +640,11 @@ def short_forms(name: str) -> list[str]:
 def _shaped(words: list[re.Match[str]], sentence: str) -> list[tuple[int, int, int, None]]:
     """Names ending in a company word, preceded by capitalised words of the name."""
     found = []
+    camel = _CAMEL.search(sentence) is not None  # most sentences hold no compound at all
     i = 0
     while i < len(words):
         word = words[i][0]
-        if i == 0 or (word not in COMPANY_WORDS and not _compound(word)):
+        if i == 0 or (word not in COMPANY_WORDS and not (camel and _compound(word))):
             i += 1
             continue
         j = i
@@ -669,6 +670,9 @@ def _shaped(words: list[re.Match[str]], sentence: str) -> list[tuple[int, int, i
         found.append((words[j].start(), end, 1, None))
         i = k + 1
     return found
+
+
+_CAMEL = re.compile(r"[a-z][A-Z]")
 
 
 def _compound(word: str) -> bool:
