@@ -423,3 +423,34 @@ def test_predicate_frames_of_many_verbs_and_voices(
 )
 def test_agreements_of_other_kinds_and_doubted_deals_propose_no_licence(sentence: str) -> None:
     assert roles(sentence) == []
+
+
+def test_a_description_by_nationality_or_place_with_another_noun() -> None:
+    korean = (
+        "Korean drugmaker Hanul Pharm has signed a licensing agreement with Veritas Bio. "
+        "Under the deal, the Korean firm will take rights to VB-2 in Asia."
+    )
+    assert roles(korean) == [("Veritas Bio", "Hanul Pharm")]
+    boston = (
+        "Boston-based Veritas Bio has struck a licensing deal with Hanul Pharm. "
+        "The Boston biotech will receive $20 million upfront."
+    )
+    assert roles(boston) == [("Veritas Bio", "Hanul Pharm")]
+
+
+def test_a_bare_name_with_a_relative_clause_before_its_verb() -> None:
+    text = (
+        "Oslo-based Fjordgen, which makes salmon vaccines, has taken the rights to a DNA "
+        "vaccine platform developed by Tromso University."
+    )
+    assert roles(text) == [("Tromso University", "Fjordgen")]
+
+
+def test_it_after_a_leading_adverb_is_the_subject_before() -> None:
+    text = (
+        "Tanaka Seiyaku licensed TS-1 to Ardent Bio. Separately, it licensed TS-2 to Morrow Pharma."
+    )
+    assert sorted(roles(text)) == [
+        ("Tanaka Seiyaku", "Ardent Bio"),
+        ("Tanaka Seiyaku", "Morrow Pharma"),
+    ]

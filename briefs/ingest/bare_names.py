@@ -22,8 +22,8 @@ _RUN = re.compile(r"(?<![\w.@/-])" + _WORD + r"(?:\s+(?:&\s+|de\s+|von\s+)?" + _
 _CODE = re.compile(r"\d")  # a word with a digit is a drug or product code ("HM-331", "QB-88")
 _DEFINITION = re.compile(r"\s*\((?:the\s+)?[\"“]")
 _APPOSITION_THEN_VERB = re.compile(
-    r",\s+(?:a|an|one|the|[A-Z][\w-]*['’]s)\s[^,;()]{1,120},\s+([\w-]+)"
-)  # "Tamsin Rail, Norway's oldest rolling-stock maker, will ..."
+    r",\s+(?:a|an|one|the|which|who|[A-Z][\w-]*['’]s)\s[^,;()]{1,120},\s+([\w-]+)"
+)  # "Tamsin Rail, Norway's oldest rolling-stock maker, will ...", "Fjordgen, which ..., has"
 # A place glued before a name ("from Ghent-based Lavrenne"): the cue is the word before it.
 _GLUED_PLACE = ("-based", "-listed", "-headquartered")
 _OWNER_OR_ORIGIN_BEFORE = re.compile(r"(?:['’]s|(?:developed|discovered|invented|created)\s+at)\Z")

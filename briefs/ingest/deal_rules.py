@@ -763,7 +763,12 @@ _DEAL_TOPIC = re.compile(
 )
 
 
-_PRONOUN_SUBJECT = re.compile(r"(?:It|The company|The firm|The group|The drugmaker)\b")
+# "It", "Separately, it", "In a second deal, the company": the subject of the sentence before.
+_PRONOUN_SUBJECT = re.compile(
+    r"(?:(?:Separately|Meanwhile|Also|Additionally|In addition|Earlier|Later|"
+    r"In (?:a|another) [\w\s-]{0,30}?),\s+)?"
+    r"(?P<it>It|it|The company|the company|The firm|the firm|The group|the group|The drugmaker)\b"
+)
 
 
 def read_deal(
@@ -778,7 +783,7 @@ def read_deal(
     pronoun = _PRONOUN_SUBJECT.match(sentence)
     if pronoun and last_subject is not None and (not mentions or mentions[0].start > 0):
         # "It also sold the rights to Varga": the subject of the sentence before.
-        mentions = [Mention(0, pronoun.end(), last_subject), *mentions]
+        mentions = [Mention(pronoun.start("it"), pronoun.end(), last_subject), *mentions]
     if not _DEAL_TOPIC.search(sentence):
         return None
     if len(mentions) == 1 and last_subject is not None:

@@ -308,6 +308,16 @@ _DESCRIPTION = re.compile(
     r"\b[Tt]he\s+(?P<words>(?:[\w-]+\s+){0,2}?)(?P<noun>" + "|".join(DESCRIPTORS) + r")\b"
 )
 _TRAILING_DOT = ("Inc", "Co", "Corp", "Ltd")
+# "Boston's Veritas Bio", "Oslo-based Fjordgen": the place a company is described by.
+_PLACE_BEFORE = re.compile(
+    r"(?:\b([A-Z][\w-]*)['’]s|\b([A-Z][\w]*)-(?:based|listed|headquartered))\s+$"
+)
+_PLACE_SUFFIX = re.compile(r"-(?:based|listed|headquartered)$")
+
+
+def _description_words(text: str) -> set[str]:
+    """Folded words of a description, a place without its "-based": "Basel-based" is "basel"."""
+    return {_PLACE_SUFFIX.sub("", w) for w in re.findall(r"[\w-]+", text.casefold())}
 
 
 @dataclass(frozen=True)
@@ -461,7 +471,7 @@ class DocumentNames:
             candidates.extend((s, e, 0, None) for s, e in bare_names(sentence, self._common))
         elif "(" in sentence:  # ... unless a ticker follows the name
             candidates.extend(c for c in _shaped(words, sentence) if _TICKER.match(sentence, c[1]))
-        described = bool(_HAS_DESCRIPTOR.search(sentence))
+        described = bool(_HAS_DESCRIPTOR.search(sentence)) or "-based " in sentence
         for pattern in (_DESCRIBED, _APPOSITION) if described else ():
             for match in pattern.finditer(sentence):
                 name = _trim_name(match["name"])
@@ -488,10 +498,15 @@ class DocumentNames:
         for mention in mentions:
             head = sentence[max(0, mention.start - 40) : mention.start]
             tail = sentence[mention.end : mention.end + 60]
+            words: set[str] = set()
             for found in (_DESCRIBED_BEFORE.search(head), _DESCRIBED_AFTER.match(tail)):
                 if found:
-                    words = [*re.findall(r"[\w-]+", found[1].casefold()), found[2]]
-                    self._described.append((mention.org, frozenset(words)))
+                    words |= _description_words(found[1]) | {found[2]}
+            place = _PLACE_BEFORE.search(head)
+            if place:
+                words.add((place[1] or place[2]).casefold())
+            if words:
+                self._described.append((mention.org, frozenset(words)))
 
     def _with_descriptions(self, sentence: str, mentions: list[Mention]) -> list[Mention]:
         """Add "the Swiss drugmaker" as a mention of the company last described that way."""
@@ -503,8 +518,11 @@ class DocumentNames:
                 continue
             if any(sentence[m.end : match.start()].strip() == "," for m in mentions):
                 continue  # "Veltrix, the Dutch company that ...": an apposition, not a mention
-            wanted = set(re.findall(r"[\w-]+", match["words"].casefold())) | {match["noun"]}
+            kinds = _description_words(match["words"])
+            wanted = kinds | {match["noun"]}
             org = next((o for o, words in reversed(self._described) if wanted <= words), None)
+            if org is None and kinds:  # "Korean drugmaker X" is "the Korean firm" too
+                org = next((o for o, words in reversed(self._described) if kinds <= words), None)
             if org is not None:
                 added.append(Mention(match.start(), match.end(), org))
         return sorted([*mentions, *added], key=lambda m: m.start) if added else mentions
