@@ -454,3 +454,18 @@ def test_it_after_a_leading_adverb_is_the_subject_before() -> None:
         ("Tanaka Seiyaku", "Ardent Bio"),
         ("Tanaka Seiyaku", "Morrow Pharma"),
     ]
+
+
+def test_a_bare_name_that_said_it_had_taken_rights() -> None:
+    text = "Novarro said on Tuesday it had acquired global rights to Tessin's kinase inhibitor."
+    assert roles(text) == [("Tessin", "Novarro")]
+    person = "Kowalski said the company had acquired global rights to Tessin's kinase inhibitor."
+    assert ("Tessin", "Kowalski") not in roles(person)
+
+
+def test_parties_defined_as_licensor_and_licensee() -> None:
+    text = (
+        'Hanmo Biopharma (the "Licensor") and Corvid Bio (the "Licensee") signed the agreement '
+        "on Monday. The Licensor will receive $40 million upfront."
+    )
+    assert roles(text) == [("Hanmo Biopharma", "Corvid Bio")]

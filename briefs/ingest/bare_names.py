@@ -24,6 +24,12 @@ _DEFINITION = re.compile(r"\s*\((?:the\s+)?[\"“]")
 _APPOSITION_THEN_VERB = re.compile(
     r",\s+(?:a|an|one|the|which|who|[A-Z][\w-]*['’]s)\s[^,;()]{1,120},\s+([\w-]+)"
 )  # "Tamsin Rail, Norway's oldest rolling-stock maker, will ...", "Fjordgen, which ..., has"
+# "Novartis said on Tuesday it had ...": a company reports its own deal as "it"; a person who
+# says something is "he" or "she", so "said" alone makes no party.
+_SAID_IT = re.compile(
+    r"\s+(?:said|says|confirmed|confirms)\s+(?:(?:on\s+\w+|today|yesterday|in a statement)\s+)?"
+    r"(?:that\s+)?its?\b"
+)
 # A place glued before a name ("from Ghent-based Lavrenne"): the cue is the word before it.
 _GLUED_PLACE = ("-based", "-listed", "-headquartered")
 _OWNER_OR_ORIGIN_BEFORE = re.compile(r"(?:['’]s|(?:developed|discovered|invented|created)\s+at)\Z")
@@ -189,6 +195,8 @@ def _is_party_position(sentence: str, start: int, end: int, common: LowerWords |
     if _OWNER_OR_ORIGIN_BEFORE.search(before):
         return True  # "Brazil's Campo Alto", "developed at Harrowgate University"
     if after.startswith(" ") and following in WORDS.subject_verbs:
+        return True
+    if _SAID_IT.match(after):
         return True
     apposition = _APPOSITION_THEN_VERB.match(after)
     if apposition and apposition[1].casefold() in WORDS.subject_verbs:

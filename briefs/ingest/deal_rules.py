@@ -794,7 +794,7 @@ def read_deal(
     marked = mark(sentence, mentions)
     found = (
         _role_rule(marked, mentions)
-        or _agreement_rule(marked, mentions)
+        or _agreement_rule(marked, mentions, _defined_roles(sentence, mentions))
         or _joint_rule(marked, mentions)
     )
     if found is None:
@@ -986,7 +986,23 @@ def _joint_rule(marked: str, mentions: list[Mention]) -> _Found | None:
     return (None, None, (first, second), "rule joint development", 0.45, None, what)
 
 
-def _agreement_rule(marked: str, mentions: list[Mention]) -> _Found | None:
+def _defined_roles(sentence: str, mentions: list[Mention]) -> dict[str, str]:
+    """Roles the text gives by definition: 'Hanmo Biopharma (the "Licensor")' and, later, "the
+    Licensee" say who grants and who takes, whatever the verb. Party name -> role."""
+    roles: dict[str, str] = {}
+    for mention in mentions:
+        said = _DEFINED_ROLE.search(sentence, mention.start, mention.end)
+        if said:
+            roles.setdefault(mention.org.name, f"licens{said[1].lower()}")
+    return roles
+
+
+_DEFINED_ROLE = re.compile(r"\bLicen[cs](or|ee)\b", re.I)
+
+
+def _agreement_rule(
+    marked: str, mentions: list[Mention], defined: dict[str, str] | None = None
+) -> _Found | None:
     match = _AGREEMENT.search(marked)
     between = _BETWEEN.search(marked) if match is None else None
     if match is None and between is None:
@@ -1012,12 +1028,13 @@ def _agreement_rule(marked: str, mentions: list[Mention]) -> _Found | None:
     bare = not re.search(r"licen[cs]|technology", what, re.I)
     terms = match["terms"] if match else ""
     technology = _TECHNOLOGY_CUE.search(clause) and not _OTHER_AGREEMENT.search(f"{terms} {what}")
-    if bare and not _LICENCE_CUE.search(clause) and not technology:
+    by_definition = _by_definition(defined or {}, first, second)
+    if bare and not _LICENCE_CUE.search(clause) and not technology and not by_definition:
         return None  # a supply or research agreement, not a licence
     kind_text = f"{terms} {what} {clause}"  # "a co-development agreement"
     asset = _asset_from_rest(rest)
     parties = (first, second)
-    named = _named_direction(rest, mentions, first, second)
+    named = _named_direction(rest, mentions, first, second) or by_definition
     if named is not None:
         licensor, licensee = named
         return (licensor, licensee, parties, "rule agreement (named)", 0.8, asset, kind_text)
@@ -1068,6 +1085,7 @@ def settle_direction(draft: Draft, sentence: str, mentions: list[Mention]) -> No
     if old.licensor is not None or len(old.parties) != 2 or not mentions:
         return
     named = _named_direction(mark(sentence, mentions), mentions, *old.parties)
+    named = named or _by_definition(_defined_roles(sentence, mentions), *old.parties)
     if named is not None:
         licensor, licensee = named
         draft.proposal = replace(
@@ -1078,6 +1096,19 @@ def settle_direction(draft: Draft, sentence: str, mentions: list[Mention]) -> No
             evidence=f"{old.evidence} {sentence}",
         )
         draft.note(("licensor", "licensee"), sentence)
+
+
+def _by_definition(
+    defined: dict[str, str], first: Party, second: Party
+) -> tuple[Party, Party] | None:
+    """(licensor, licensee) when a defined term names one of the two parties' roles."""
+    for party, other in ((first, second), (second, first)):
+        role = defined.get(party.name)
+        if role == "licensor":
+            return party, other
+        if role == "licensee":
+            return other, party
+    return None
 
 
 def _party(mentions: list[Mention], index: str | None) -> Party | None:
