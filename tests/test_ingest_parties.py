@@ -469,3 +469,19 @@ def test_parties_defined_as_licensor_and_licensee() -> None:
         "on Monday. The Licensor will receive $40 million upfront."
     )
     assert roles(text) == [("Hanmo Biopharma", "Corvid Bio")]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "kind"),
+    [
+        ("Ardent Bio will pay Tanaka Seiyaku $5 million for an option on TS-1.", "option"),
+        (
+            "Ardent Bio acquired the TS-1 programme from Tanaka Seiyaku in an asset purchase.",
+            "asset_purchase",
+        ),
+        ("Tanaka Seiyaku said it had out-licensed TS-1 to Ardent Bio.", "out_licence"),
+        ("Ardent Bio has taken a patent licence from Tanaka Seiyaku.", "patent_licence"),
+    ],
+)
+def test_the_kind_of_deal(sentence: str, kind: str) -> None:
+    assert kinds(sentence) == [kind]

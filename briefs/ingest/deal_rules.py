@@ -238,7 +238,7 @@ ROLE_RULES: tuple[tuple[str, str, float, re.Pattern[str]], ...] = (
             + E.format("b")
             + r"\s+(?P<asset>(?:[^⟨⟩.;]|(?<=\d)\.(?=\d)){0,80}?\b(?:(?:for|in exchange for|in return for)\b"
             r"[^⟨⟩.;]{0,40}?"
-            r"\b(?:rights?|licen[cs]e|access|use)\b|to\s+(?:use|access|make|sell|commerciali[sz]e)\b)"
+            r"\b(?:rights?|licen[cs]e|access|use|option)\b|to\s+(?:use|access|make|sell|commerciali[sz]e)\b)"
             r"[^⟨⟩.;]{0,80})",
             re.I,
         ),
@@ -757,7 +757,8 @@ class Draft:
 
 _DEAL_TOPIC = re.compile(
     r"licen[cs]|\brights?\b|technolog|patent|know-how|access to|\bunder which\b|commerciali[sz]|"
-    r"co-develop|jointly develop|\boption\b|platform|assets|portfolio|signed up for|"
+    r"co-develop|jointly develop|\boption\b|platform|\bassets?\b|portfolio|programme|\bprogram|"
+    r"signed up for|"
     r"\bcarv|\bspin|\bspun\b|new(?:ly formed)? company|newco",
     re.I,
 )
