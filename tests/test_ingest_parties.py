@@ -485,3 +485,12 @@ def test_parties_defined_as_licensor_and_licensee() -> None:
 )
 def test_the_kind_of_deal(sentence: str, kind: str) -> None:
     assert kinds(sentence) == [kind]
+
+
+def test_patents_with_know_how_are_a_licence_not_a_patent_licence() -> None:
+    text = (
+        "Corlane Inc. entered into a licence agreement with Qiuyu Biosciences, pursuant to which "
+        "Qiuyu Biosciences granted Corlane Inc. a licence under certain patent rights and know-how "
+        "to develop QY-2."
+    )
+    assert kinds(text) == ["licence"]

@@ -1142,8 +1142,8 @@ def _kind(what: str) -> str:
         return "newco"
     if _SALE.search(lowered) or ("licen" not in lowered and _TO_BUY.search(lowered)):
         return "asset_purchase"
-    if "patent" in lowered:
-        return "patent_licence"
+    if "patent" in lowered and "know-how" not in lowered and "know how" not in lowered:
+        return "patent_licence"  # patents with know-how are a licence to make the product
     if re.search(r"out-?licen", lowered):
         return "out_licence"
     return "licence"
