@@ -494,3 +494,16 @@ def test_patents_with_know_how_are_a_licence_not_a_patent_licence() -> None:
         "to develop QY-2."
     )
     assert kinds(text) == ["licence"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Quorn Labs has signed a licence with Hexa Cells, which will use the electrolyte process in Poland.",
+        "Hexa Cells and Quorn Labs have agreed licensing terms. Quorn Labs will be paid a royalty on every cell.",
+        "Hexa Cells is the latest licensee of Quorn Labs' electrolyte process.",
+        "Quorn Labs said Hexa Cells had become a licensee of its electrolyte process.",
+    ],
+)
+def test_the_licensee_named_by_what_it_will_do_or_become(text: str) -> None:
+    assert roles(text) == [("Quorn Labs", "Hexa Cells")]

@@ -44,6 +44,7 @@ LEAD = (
 # An apposition may name a place or another company as what it belongs to or comes from
 # ("the seed company that supplies growers across Brazil's ⟨1⟩,"), never as a party of its own.
 _APPOSED = r"(?:[^⟨⟩;]|(?<=['’]s )⟨\d+⟩|(?<=of )⟨\d+⟩|(?<=by )⟨\d+⟩)"
+_BECOMES = r"(?:is|was|has become|had become|have become|becomes|became|will become)"
 # An apposition after a name: ", a Lyon group that builds welding cells,", ", one of India's ...,".
 APPOSITION = r"(?:,\s+(?:a|an|the|one\s+of|[A-Z][\w-]*['’]s)\s+" + _APPOSED + r"{0,150}?,)?"
 # What may stand between a subject and its verb: a name in brackets ("(浙江华信药业)"), a relative
@@ -361,6 +362,31 @@ ROLE_RULES: tuple[tuple[str, str, float, re.Pattern[str]], ...] = (
         ),
     ),
     (
+        "licensee-of",  # "A is the latest licensee of B's process", "B said A had become a licensee of its"
+        "passive",
+        0.8,
+        re.compile(
+            E.format("a")
+            + SUBJECT_TAIL
+            + AUX
+            + _BECOMES
+            + r"(?P<asset>\s+(?:the\s+|a\s+|an\s+)?(?:[\w-]+\s+){0,3}?licensee\s+(?:of|for|under|to)\s+)"
+            + LEAD
+            + OWNER.format("b")
+            + r"|"
+            + E.format("d")
+            + r"\s+(?:also\s+)?(?:said|says|announced|confirmed)\s+(?:that\s+)?"
+            + LEAD
+            + E.format("c")
+            + r"\s+"
+            + AUX
+            + _BECOMES
+            + r"(?P<asset2>\s+(?:the\s+|a\s+|an\s+)?(?:[\w-]+\s+){0,3}?licensee\s+(?:of|for|under|to)\s+)"
+            r"(?:its|their)\b",
+            re.I,
+        ),
+    ),
+    (
         "spun-into",  # "A is carving three programmes out of its pipeline into a new company, B"
         "licensor-first",
         0.8,
@@ -550,6 +576,7 @@ _RULE_NEEDS: dict[str, tuple[str, ...]] = {
     "reported-taker": ("said", "says", "announced", "confirmed", "disclosed"),
     "passive-granted": (" by ",),
     "spun-into": ("into",),
+    "licensee-of": ("licensee ",),
     "taker-and-keeper": ("keep", "retain", "hold", "reserve"),
     "taker-then-reporter": ("said", "says", "announced", "confirmed", "disclosed"),
     "passive-licensed-by": (" by ",),
@@ -599,13 +626,15 @@ _NAMED_LICENSEE = re.compile(
     r"letting|enabling|permitting)\s+(?:to\s+)?⟨(?P<x>\d+)⟩"
     r"|⟨(?P<y>\d+)⟩[^⟨⟩;.]{0,80}?\b(?:receiv|get|gain|obtain|acquir|tak|hav|hold)(?:es?|s|ing)?\s+"
     r"(?:the\s+|an?\s+)?(?:[\w-]+,?\s+){0,4}?(?:rights?|licen[cs]e|access|option)\b"
-    r"|⟨(?P<z>\d+)⟩(?:,[^,⟨⟩;]{1,120},)?\s+" + _TAKER + r"(?:\w+\s+)?(?:develop|sell|"
+    r"|⟨(?P<z>\d+)⟩(?:,[^,⟨⟩;]{1,120},|,\s+(?:which|who))?\s+"
+    + _TAKER
+    + r"(?!be\b)(?:\w+\s+)?(?:develop|sell|"
     r"commerciali[sz]e|market|manufacture|produce|use|deploy|distribute|pay|pays|paid|make\s+(?:an?\s+)?(?:[\w-]+\s+)?payments?)\b",
     re.I,
 )
 _NAMED_LICENSOR = re.compile(
     r"⟨(?P<x>\d+)⟩\s+(?:will|would|is to|shall|stands to|could|may|is eligible to)?\s*"
-    r"(?:receive|get|collect|earn)s?\s+(?:an?\s+|the\s+)?(?:[\w-]+\s+){0,3}?"
+    r"(?:receive|get|collect|earn|be paid|is paid|gets paid)s?\s+(?:an?\s+|the\s+)?(?:[\w-]+\s+){0,3}?"
     r"(?:US\$|HK\$|[$€£¥]|\d|up-?front|payments?\b|fees?\b|royalt|milestones?\b)"
     r"|\b(?:in-?)?licen[cs]e\s+⟨(?P<y>\d+)⟩['’]s?"
     r"|\b(?:rights?|access|licen[cs]e)\s+(?:to|for|over|on)\s+(?:use\s+)?⟨(?P<z>\d+)⟩['’]s?"
@@ -1001,6 +1030,14 @@ def _defined_roles(sentence: str, mentions: list[Mention]) -> dict[str, str]:
 _DEFINED_ROLE = re.compile(r"\bLicen[cs](or|ee)\b", re.I)
 
 
+# Right after "... with B": ", which will use / develop / sell" says B takes the licence.
+_WHICH_TAKES = re.compile(
+    r",\s+(?:which|who)\s+" + _TAKER + r"(?:use|develop|sell|commerciali[sz]e|market|manufacture|"
+    r"produce|deploy|distribute|make)\b",
+    re.I,
+)
+
+
 def _agreement_rule(
     marked: str, mentions: list[Mention], defined: dict[str, str] | None = None
 ) -> _Found | None:
@@ -1036,6 +1073,8 @@ def _agreement_rule(
     asset = _asset_from_rest(rest)
     parties = (first, second)
     named = _named_direction(rest, mentions, first, second) or by_definition
+    if named is None and match is not None and match["b"] and _WHICH_TAKES.match(rest):
+        named = (first, second)  # "A signed a licence with B, which will use the process"
     if named is not None:
         licensor, licensee = named
         return (licensor, licensee, parties, "rule agreement (named)", 0.8, asset, kind_text)
