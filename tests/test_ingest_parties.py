@@ -507,3 +507,22 @@ def test_patents_with_know_how_are_a_licence_not_a_patent_licence() -> None:
 )
 def test_the_licensee_named_by_what_it_will_do_or_become(text: str) -> None:
     assert roles(text) == [("Quorn Labs", "Hexa Cells")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Tessin Pharma, through its subsidiary Tessin Japan, has licensed TP-4 to Oruga Bio.",
+        "TP-4 was licensed from Tessin Pharma by Oruga Bio in March.",
+        "Under the licence from Tessin Pharma, Oruga Bio will develop TP-4 in Europe.",
+        "Tessin Pharma has chosen Oruga Bio as its European licensee for TP-4.",
+        "Tessin Pharma has partnered with Oruga Bio, granting it European rights to TP-4.",
+        "Tessin Pharma has teamed up with Oruga Bio, which gains European rights to TP-4.",
+    ],
+)
+def test_subsidiaries_passives_from_by_and_partnerships(text: str) -> None:
+    assert roles(text) == [("Tessin Pharma", "Oruga Bio")]
+
+
+def test_a_partnership_without_rights_is_no_licence() -> None:
+    assert roles("Tessin Pharma has partnered with Oruga Bio on early research in Spain.") == []

@@ -53,6 +53,7 @@ APPOSITION = r"(?:,\s+(?:a|an|the|one\s+of|[A-Z][\w-]*['’]s)\s+" + _APPOSED + 
 SUBJECT_TAIL = (
     r"(?:\s*\([^()⟨⟩]{1,40}\))?(?:,\s+(?:which|who|whose)\b[^⟨⟩;]{0,100}?,)?"
     + APPOSITION
+    + r"(?:,\s+(?:through|via|acting through)\s+[^;,]{0,80}?,)?"  # ", through its subsidiary X,"
     + r"(?:\s+of\s+[A-Z][\w-]+)?,?\s+"
     r"(?:(?:today|yesterday)\s+)?(?:(?:also\s+)?" + REPORTED + r"(?:it|they)\s+)?"
 )
@@ -362,6 +363,48 @@ ROLE_RULES: tuple[tuple[str, str, float, re.Pattern[str]], ...] = (
         ),
     ),
     (
+        "passive-from-by",  # "TP-4 was licensed from B by A"
+        "licensee-first",
+        0.8,
+        re.compile(
+            r"\b(?:was|were|has been|have been|had been|is|are)\s+(?:exclusively\s+)?"
+            r"(?:(?:in-?)?licen[cs]ed|acquired|obtained|bought|purchased)\s+from\s+"
+            + LEAD
+            + E.format("b")
+            + r"\s+by\s+"
+            + LEAD
+            + E.format("a"),
+            re.I,
+        ),
+    ),
+    (
+        "under-licence-from",  # "Under the licence from B, A will develop X"
+        "licensee-first",
+        0.75,
+        re.compile(
+            r"\b[Uu]nder\s+(?:the|a|an|its)\s+(?:[\w-]+\s+){0,2}?licen[cs]e\s+(?:agreement\s+)?from\s+"
+            + LEAD
+            + E.format("b")
+            + r",\s+"
+            + E.format("a")
+            + r"(?P<asset>)",
+            re.I,
+        ),
+    ),
+    (
+        "as-licensee",  # "A has chosen B as its European licensee"
+        "licensor-first",
+        0.8,
+        re.compile(
+            _active(r"chosen|chose|selected|selects|signed|signs|named|names|appointed|picked")
+            + r"\s+"
+            + LEAD
+            + E.format("b")
+            + r"\s+as\s+(?:its|an?|the)\s+(?P<asset>(?:[\w-]+\s+){0,3}?)licensee\b",
+            re.I,
+        ),
+    ),
+    (
         "licensee-of",  # "A is the latest licensee of B's process", "B said A had become a licensee of its"
         "passive",
         0.8,
@@ -577,6 +620,9 @@ _RULE_NEEDS: dict[str, tuple[str, ...]] = {
     "passive-granted": (" by ",),
     "spun-into": ("into",),
     "licensee-of": ("licensee ",),
+    "passive-from-by": (" by ",),
+    "under-licence-from": ("under ",),
+    "as-licensee": ("licensee",),
     "taker-and-keeper": ("keep", "retain", "hold", "reserve"),
     "taker-then-reporter": ("said", "says", "announced", "confirmed", "disclosed"),
     "passive-licensed-by": (" by ",),
@@ -1032,8 +1078,20 @@ _DEFINED_ROLE = re.compile(r"\bLicen[cs](or|ee)\b", re.I)
 
 # Right after "... with B": ", which will use / develop / sell" says B takes the licence.
 _WHICH_TAKES = re.compile(
-    r",\s+(?:which|who)\s+" + _TAKER + r"(?:use|develop|sell|commerciali[sz]e|market|manufacture|"
-    r"produce|deploy|distribute|make)\b",
+    r",\s+(?:(?:which|who)\s+"
+    + _TAKER
+    + r"(?:use|develop|sell|commerciali[sz]e|market|manufacture|"
+    r"produce|deploy|distribute|make|(?:gain|receive|obtain|take|get)s?\s+(?:[\w-]+\s+){0,3}?"
+    r"(?:rights?|licen[cs]e))|(?:granting|giving)\s+(?:it|them)\b)",
+    re.I,
+)
+_PARTNERED = re.compile(
+    E.format("a")
+    + SUBJECT_TAIL
+    + AUX
+    + r"(?:partnered|teamed up|tied up|joined forces)\s+with\s+"
+    + LEAD
+    + E.format("b"),
     re.I,
 )
 
@@ -1043,9 +1101,13 @@ def _agreement_rule(
 ) -> _Found | None:
     match = _AGREEMENT.search(marked)
     between = _BETWEEN.search(marked) if match is None else None
-    if match is None and between is None:
+    partnered = _PARTNERED.search(marked) if match is None and between is None else None
+    if match is None and between is None and partnered is None:
         return None
-    if match is not None:
+    if partnered is not None:  # "A has partnered with B, granting it rights to X"
+        first, second = _party(mentions, partnered["a"]), _party(mentions, partnered["b"])
+        rest, what = marked[partnered.end() :], "partnership"
+    elif match is not None:
         first = _party(mentions, match["a"])
         second = _party(mentions, match["b"] or match["c"])
         rest, what = marked[match.end() :], match["what"]
@@ -1073,7 +1135,8 @@ def _agreement_rule(
     asset = _asset_from_rest(rest)
     parties = (first, second)
     named = _named_direction(rest, mentions, first, second) or by_definition
-    if named is None and match is not None and match["b"] and _WHICH_TAKES.match(rest):
+    object_named = partnered is not None or (match is not None and match["b"] is not None)
+    if named is None and object_named and _WHICH_TAKES.match(rest):
         named = (first, second)  # "A signed a licence with B, which will use the process"
     if named is not None:
         licensor, licensee = named
