@@ -526,3 +526,11 @@ def test_subsidiaries_passives_from_by_and_partnerships(text: str) -> None:
 
 def test_a_partnership_without_rights_is_no_licence() -> None:
     assert roles("Tessin Pharma has partnered with Oruga Bio on early research in Spain.") == []
+
+
+def test_a_past_deal_in_a_relative_clause_and_the_new_one_after_now() -> None:
+    text = (
+        "Tessin Pharma, which licensed its earlier drug to Kuma Bio in 2019, has now licensed "
+        "TP-4 to Oruga Bio."
+    )
+    assert roles(text) == [("Tessin Pharma", "Oruga Bio")]

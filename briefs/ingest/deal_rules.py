@@ -24,7 +24,7 @@ OWNER = r"⟨(?P<{}>\d+)⟩['’]s?"  # a possessive: the party that owns what f
 GAP = r"[^⟨⟩]{0,120}?"
 AUX = (
     r"(?:(?:has|have|had|will|would|recently|also|officially|formally|exclusively|agreed to|"
-    r"signed on to|today|yesterday|on\s+\w+day|this\s+(?:morning|afternoon|week)|itself)\s+)*"
+    r"signed on to|today|yesterday|now|just|on\s+\w+day|this\s+(?:morning|afternoon|week)|itself)\s+)*"
 )
 # "said", "said on Monday", "announced today": a reporting verb and when it was said.
 REPORTED = (
@@ -51,7 +51,7 @@ APPOSITION = r"(?:,\s+(?:a|an|the|one\s+of|[A-Z][\w-]*['’]s)\s+" + _APPOSED + 
 # clause about the subject (", which raised $90 million in March,"), a reporting verb ("said it",
 # "also said it").
 SUBJECT_TAIL = (
-    r"(?:\s*\([^()⟨⟩]{1,40}\))?(?:,\s+(?:which|who|whose)\b[^⟨⟩;]{0,100}?,)?"
+    r"(?:\s*\([^()⟨⟩]{1,40}\))?(?:,\s+(?:which|who|whose)\b[^;]{0,100}?,)?"
     + APPOSITION
     + r"(?:,\s+(?:through|via|acting through)\s+[^;,]{0,80}?,)?"  # ", through its subsidiary X,"
     + r"(?:\s+of\s+[A-Z][\w-]+)?,?\s+"
