@@ -534,3 +534,21 @@ def test_a_past_deal_in_a_relative_clause_and_the_new_one_after_now() -> None:
         "TP-4 to Oruga Bio."
     )
     assert roles(text) == [("Tessin Pharma", "Oruga Bio")]
+
+
+def test_a_name_followed_by_its_initials_is_one_name() -> None:
+    sentence = (
+        "Norvik Labs signed an option agreement with the Instituto de Biología Marina del Sur "
+        '("IBMS"), a research institute in Cádiz, covering a sensor technology.'
+    )
+    assert "Instituto de Biología Marina del Sur" in names_in(sentence)
+
+
+def test_initials_read_first_in_a_headline_name_the_body_s_full_name() -> None:
+    text = (
+        "Norvik Labs takes option from Spain's IBMS\n\n"
+        "Norvik Labs signed an option agreement with the Instituto de Biología Marina del Sur "
+        '("IBMS"), a research institute in Cádiz, covering a sensor technology.\n\n'
+        "Under the agreement, IBMS has granted Norvik Labs an exclusive option to license it."
+    )
+    assert roles(text) == [("Instituto de Biología Marina del Sur", "Norvik Labs")]

@@ -408,6 +408,14 @@ class _Index:
         entries.append((tokens, exact, org))
         entries.sort(key=lambda entry: -len(entry[0]))
 
+    def repoint(self, spelling: str, org: Org) -> None:
+        """``spelling`` names ``org`` from now on."""
+        tokens = tuple(normalize_name(spelling).split())
+        entries = self.by_first.get(tokens[0], []) if tokens else []
+        for i, entry in enumerate(entries):
+            if entry[0] == tokens:
+                entries[i] = (tokens, entry[1], org)
+
     def match(
         self, words: list[re.Match[str]], folded: list[str], i: int, sentence: str
     ) -> tuple[int, Org] | None:
@@ -469,6 +477,8 @@ class DocumentNames:
             candidates.extend(_shaped(words, sentence))
             candidates.extend(_dotted(sentence))
             candidates.extend((s, e, 0, None) for s, e in bare_names(sentence, self._common))
+            if "(" in sentence:
+                candidates.extend(_initialled(sentence))
         elif "(" in sentence:  # ... unless a ticker follows the name
             candidates.extend(c for c in _shaped(words, sentence) if _TICKER.match(sentence, c[1]))
         described = bool(_HAS_DESCRIPTOR.search(sentence)) or "-based " in sentence
@@ -594,6 +604,11 @@ class DocumentNames:
         terms = [m["term"] for m in _QUOTED.finditer(definition["inside"])]
         terms = [t for t in terms if t.split()[-1].casefold() not in WORDS.not_party_terms]
         for term in terms:
+            earlier = self._seen(term)
+            if earlier is not None and earlier != org and _words(earlier.name) == _words(term):
+                # A headline's "IIBL" is the institute the body defines as "IIBL".
+                self.local.fuller_of[earlier] = org
+                self.local.repoint(term, org)
             self.local.add(term, org)
         return definition.end() if terms else end
 
@@ -710,6 +725,34 @@ def _dotted(sentence: str) -> list[tuple[int, int, int, None]]:
         if words:
             found.append((match.start("name") + words[0].start(), match.end(), 1, None))
     return found
+
+
+def _initialled(sentence: str) -> list[tuple[int, int, int, None]]:
+    """A capitalised run followed by its initials in brackets is one name, whatever its words:
+    'Fundación Instituto de Investigación Biomédica del Levante ("IIBL")'."""
+    found = []
+    for match in _INITIALLED.finditer(sentence):
+        words = re.findall(r"[A-Z][\w'-]*", match["name"])
+        while words and words[0] in STOP_CAPS:
+            words.pop(0)
+        initials, abbr = "".join(w[0] for w in words), match["abbr"].replace("&", "")
+        if len(words) < 2 or 2 * len(abbr) < len(words) or not _in_order(abbr, initials):
+            continue
+        start = match.start("name") + match["name"].index(words[0])
+        found.append((start, match.end("name"), 1, None))
+    return found
+
+
+def _in_order(letters: str, within: str) -> bool:
+    """True when ``letters`` appear in ``within`` in the same order (a subsequence)."""
+    rest = iter(within)
+    return all(letter in rest for letter in letters)
+
+
+_INITIALLED = re.compile(
+    r"(?P<name>[A-Z][\w'-]*(?:\s+(?:(?:de|del|la|las|los|di|da|do|der|van|von|für|of|for|and|&)\s+)?"
+    r"[A-Z][\w'-]*){1,8})\s*\(\s*[\"“]?(?P<abbr>[A-Z][A-Z&]{1,9})[\"”]?\s*\)"
+)
 
 
 def _joins(sentence: str, left: re.Match[str], right: re.Match[str]) -> bool:
