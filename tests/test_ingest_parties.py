@@ -552,3 +552,14 @@ def test_initials_read_first_in_a_headline_name_the_body_s_full_name() -> None:
         "Under the agreement, IBMS has granted Norvik Labs an exclusive option to license it."
     )
     assert roles(text) == [("Instituto de Biología Marina del Sur", "Norvik Labs")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Corlane Therapeutics will make an upfront payment of $20 million to Daewoo Bio for the rights to DB-7.",
+        "Daewoo Bio is eligible to receive up to $400 million from Corlane Therapeutics for DB-7 rights.",
+    ],
+)
+def test_the_payer_and_the_paid_name_the_roles(text: str) -> None:
+    assert roles(text) == [("Daewoo Bio", "Corlane Therapeutics")]

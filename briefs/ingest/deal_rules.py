@@ -77,7 +77,7 @@ ROLE_RULES: tuple[tuple[str, str, float, re.Pattern[str]], ...] = (
         0.85,
         re.compile(
             _active(
-                r"(?:is|are)\s+(?:to|set to|due to|entitled to)\s+(?:receive|get|collect)|"
+                r"(?:is|are)\s+(?:to|set to|due to|entitled to|eligible to)\s+(?:receive|get|collect)|"
                 r"stands? to (?:receive|get|collect)|receive[ds]?|get|gets|got|collect(?:s|ed)?|"
                 r"earn(?:s|ed)?|bag(?:s|ged)|net(?:s|ted)|pocket(?:s|ed)|bank(?:s|ed)"
             )
@@ -242,6 +242,19 @@ ROLE_RULES: tuple[tuple[str, str, float, re.Pattern[str]], ...] = (
             r"[^⟨⟩.;]{0,40}?"
             r"\b(?:rights?|licen[cs]e|access|use|option)\b|to\s+(?:use|access|make|sell|commerciali[sz]e)\b)"
             r"[^⟨⟩.;]{0,80})",
+            re.I,
+        ),
+    ),
+    (
+        "payment-to",  # "A will make an upfront payment of $20 million to B for the rights to X"
+        "licensee-first",
+        0.8,
+        re.compile(
+            _active(r"make|makes|made|making")
+            + r"\s+(?:an?\s+|the\s+)?(?P<asset>[^⟨⟩.;]{0,60}?\bpayments?\b[^⟨⟩.;]{0,60}?)\bto\s+"
+            + LEAD
+            + E.format("b")
+            + r"\s+(?:for|in exchange for|in return for)\b[^⟨⟩.;]{0,40}?\b(?:rights?|licen[cs]e|access|option)\b",
             re.I,
         ),
     ),
@@ -613,6 +626,7 @@ _RULE_NEEDS: dict[str, tuple[str, ...]] = {
     "licensed-to": (" to ",),
     "granted-rights-to": (" to ",),
     "licensed-to-do": (" to ",),
+    "payment-to": ("payment",),
     "granted": ("grant", "gave", "give", "award", "hand"),
     "deal-gives": ("give", "grant", "provide", "offer"),
     "passive-acquired": (" by ",),
