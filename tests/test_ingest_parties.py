@@ -563,3 +563,15 @@ def test_initials_read_first_in_a_headline_name_the_body_s_full_name() -> None:
 )
 def test_the_payer_and_the_paid_name_the_roles(text: str) -> None:
     assert roles(text) == [("Daewoo Bio", "Corlane Therapeutics")]
+
+
+def test_two_deals_in_one_sentence_each_with_its_subject() -> None:
+    text = (
+        "Ardent Bio has gained worldwide rights to TS-1 from Tanaka Seiyaku, and Morrow Pharma "
+        "has obtained European rights to TS-2 from Tanaka Seiyaku."
+    )
+    assert sorted(roles(text)) == [
+        ("Tanaka Seiyaku", "Ardent Bio"),
+        ("Tanaka Seiyaku", "Morrow Pharma"),
+    ]
+    assert len(sentences(text)) == 2

@@ -59,12 +59,32 @@ def sentences(text: str) -> list[tuple[int, str]]:
                 boundary.end() : boundary.end() + 1
             ] in ("(", "“", '"'):
                 continue  # 'Asterra Pharma, Inc. (Nasdaq: ASTR)': the name's bracket follows
-            out.append((number, paragraph[start : boundary.start() + 1].strip()))
+            out.extend((number, c) for c in _clauses(paragraph[start : boundary.start() + 1]))
             start = boundary.end()
         tail = paragraph[start:].strip()
         if tail:
-            out.append((number, tail))
+            out.extend((number, c) for c in _clauses(tail))
     return out
+
+
+# ", and C has obtained rights ...": a second deal with a subject of its own is read on its own.
+_NEW_DEAL_CLAUSE = re.compile(
+    r",\s+and\s+(?=(?:[A-Z][\w.&'-]*\s+){1,4}(?:has|have|had|will|also)\s+(?:\w+\s+)?"
+    r"(?:licen|in-licen|out-licen|obtain|gain|acquir|secur|tak|receiv|grant|bought|sold)\w*)"
+)
+
+
+def _clauses(sentence: str) -> list[str]:
+    """The sentence, split where a new subject starts a second deal."""
+    sentence = sentence.strip()
+    if ", and " not in sentence:
+        return [sentence]
+    parts, start = [], 0
+    for match in _NEW_DEAL_CLAUSE.finditer(sentence):
+        parts.append(sentence[start : match.start()] + ".")
+        start = match.end()
+    parts.append(sentence[start:])
+    return [p for p in parts if p.strip(" .")]
 
 
 # --- Cues that cancel a sentence ---------------------------------------------------------------
