@@ -575,3 +575,19 @@ def test_two_deals_in_one_sentence_each_with_its_subject() -> None:
         ("Tanaka Seiyaku", "Morrow Pharma"),
     ]
     assert len(sentences(text)) == 2
+
+
+def test_the_reporting_company_grants_what_another_took() -> None:
+    text = (
+        "Hanbyeol Therapeutics said on Tuesday that Corvane, a Lisbon-based biotech backed by "
+        "venture funds, has taken exclusive rights outside Asia to HB-220."
+    )
+    assert roles(text) == [("Hanbyeol Therapeutics", "Corvane")]
+
+
+def test_a_person_introduced_by_role_is_not_a_company_named_bare() -> None:
+    text = (
+        "Vinter Labs chief executive Ana Sobral said demand was strong.\n\n"
+        "Sobral also confirmed that Amagiri Corporation has obtained rights to use the model."
+    )
+    assert ("Sobral", "Amagiri Corporation") not in roles(text)

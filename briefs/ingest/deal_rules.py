@@ -365,13 +365,15 @@ ROLE_RULES: tuple[tuple[str, str, float, re.Pattern[str]], ...] = (
         re.compile(
             E.format("b")
             + r"(?:\s*\([^()⟨⟩]{1,40}\))?,?\s+(?:also\s+)?(?:said|says|announced|confirmed|disclosed)"
-            r"\s+(?:that\s+)?(?:[\w-]+-based\s+)?"
+            r"\s+(?:(?:on\s+\w+|today|yesterday)\s+)?(?:that\s+)?"
+            + LEAD
             + E.format("a")
+            + APPOSITION
             + r"\s+"
             + AUX
             + r"(?:taken|took|acquired|obtained|secured|received|gained|licen[cs]ed|in-?licen[cs]ed)"
-            r"\s+(?P<asset>[^⟨⟩.;]{0,40}?\b(?:rights?|licen[cs]e)\s+(?:to|for|over|on|under)\s+"
-            r"(?:its|the same)\b[^⟨⟩.;]{0,60})",
+            # what the reporting company grants: not rights taken "from" someone else
+            r"\s+(?P<asset>(?![^⟨⟩.;]*\bfrom\b)[^⟨⟩.;]{0,40}?\b(?:rights?|licen[cs]e)\b[^⟨⟩.;]{0,80})",
             re.I,
         ),
     ),

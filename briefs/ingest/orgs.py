@@ -308,6 +308,26 @@ _DESCRIPTION = re.compile(
     r"\b[Tt]he\s+(?P<words>(?:[\w-]+\s+){0,2}?)(?P<noun>" + "|".join(DESCRIPTORS) + r")\b"
 )
 _TRAILING_DOT = ("Inc", "Co", "Corp", "Ltd")
+# A role before a person's name: "chief executive Rui Magalhães", "analyst Sunita Rao".
+_PERSON_STEMS = (
+    "executive",
+    "officer",
+    "ceo",
+    "founder",
+    "chair",
+    "president",
+    "analyst",
+    "director",
+    "spokes",
+    "professor",
+    "head of",
+)
+_PERSON = re.compile(
+    r"\b(?:[Cc]hief [a-z]+(?: [a-z]+)? [Oo]fficer|[Cc]hief [Ee]xecutive|CEO|CFO|CSO|[Cc]o-?founder|"
+    r"[Ff]ounder|[Cc]hair(?:man|woman|person)?|[Pp]resident|[Aa]nalyst|[Dd]irector|"
+    r"[Ss]pokes(?:person|man|woman)|[Pp]rofessor|[Hh]ead of [a-z&]+(?: [a-z&]+)?)\s+"
+    r"(?:[A-Z][\w'’-]+\s+){1,2}?(?P<surname>[A-Z][\w'’-]+)\b(?!\s+[A-Z])"
+)
 # "Boston's Veritas Bio", "Oslo-based Fjordgen": the place a company is described by.
 _PLACE_BEFORE = re.compile(
     r"(?:\b([A-Z][\w-]*)['’]s|\b([A-Z][\w]*)-(?:based|listed|headquartered))\s+$"
@@ -468,6 +488,7 @@ class DocumentNames:
         self._described: list[tuple[Org, frozenset[str]]] = []  # what each name was called
         self._orgs: list[Org] = []  # every company the document named, in order
         self._spelled: dict[Org, Org] = {}  # spelled_out's answers, asked once the text is read
+        self._people: set[str] = set()  # surnames of the people the document introduced
 
     def find(self, sentence: str) -> list[Mention]:
         """Mentions in ``sentence``, longest first on overlap, in reading order."""
@@ -476,7 +497,12 @@ class DocumentNames:
         if not title_case(sentence):  # a headline's capitals say nothing about where names end
             candidates.extend(_shaped(words, sentence))
             candidates.extend(_dotted(sentence))
-            candidates.extend((s, e, 0, None) for s, e in bare_names(sentence, self._common))
+            self._learn_people(sentence)
+            candidates.extend(
+                (s, e, 0, None)
+                for s, e in bare_names(sentence, self._common)
+                if sentence[s:e].split()[-1] not in self._people
+            )
             if "(" in sentence:
                 candidates.extend(_initialled(sentence))
         elif "(" in sentence:  # ... unless a ticker follows the name
@@ -499,6 +525,15 @@ class DocumentNames:
             return mentions
         self._remember_descriptions(sentence, mentions)
         return self._with_descriptions(sentence, mentions)
+
+    def _learn_people(self, sentence: str) -> None:
+        """Surnames of people introduced by their role ("chief executive Rui Magalhães"), so
+        that "Magalhães also confirmed" later is a person, not a company named bare."""
+        lowered = sentence.lower()
+        if not any(word in lowered for word in _PERSON_STEMS):
+            return
+        for person in _PERSON.finditer(sentence):
+            self._people.add(person["surname"])
 
     def _remember_descriptions(self, sentence: str, mentions: list[Mention]) -> None:
         """What the article calls each company ("Swiss drugmaker Novexa", "Novexa, a Basel-based
