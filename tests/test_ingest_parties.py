@@ -591,3 +591,8 @@ def test_a_person_introduced_by_role_is_not_a_company_named_bare() -> None:
         "Sobral also confirmed that Amagiri Corporation has obtained rights to use the model."
     )
     assert ("Sobral", "Amagiri Corporation") not in roles(text)
+
+
+def test_a_place_with_a_legal_form_is_no_company() -> None:
+    sentence = "Its shares are listed on The Stock Exchange of Hong Kong Limited, the Board said."
+    assert names_in(sentence) == []

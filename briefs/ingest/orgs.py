@@ -735,9 +735,17 @@ def _shaped(words: list[re.Match[str]], sentence: str) -> list[tuple[int, int, i
         end = words[k].end()
         if words[k][0] in _TRAILING_DOT and sentence[end : end + 1] == ".":
             end += 1
-        found.append((words[j].start(), end, 1, None))
+        if not _place_with_legal_tail(words[j : k + 1]):
+            found.append((words[j].start(), end, 1, None))
         i = k + 1
     return found
+
+
+def _place_with_legal_tail(words: list[re.Match[str]]) -> bool:
+    """ "Hong Kong Limited" (of "The Stock Exchange of Hong Kong Limited"): a place and a legal
+    form, no company's own name."""
+    names = [w[0] for w in words if w[0].casefold() not in LEGAL_TAIL]
+    return len(names) < len(words) and all(n.casefold() in WORDS.places for n in names)
 
 
 _CAMEL = re.compile(r"[a-z][A-Z]")
