@@ -742,8 +742,8 @@ def _shaped(words: list[re.Match[str]], sentence: str) -> list[tuple[int, int, i
 
 
 def _place_with_legal_tail(words: list[re.Match[str]]) -> bool:
-    """ "Hong Kong Limited" (of "The Stock Exchange of Hong Kong Limited"): a place and a legal
-    form, no company's own name."""
+    """A place and a legal form, no company's own name: "Hong Kong Limited" of "The Stock
+    Exchange of Hong Kong Limited"."""
     names = [w[0] for w in words if w[0].casefold() not in LEGAL_TAIL]
     return len(names) < len(words) and all(n.casefold() in WORDS.places for n in names)
 
