@@ -596,3 +596,30 @@ def test_a_person_introduced_by_role_is_not_a_company_named_bare() -> None:
 def test_a_place_with_a_legal_form_is_no_company() -> None:
     sentence = "Its shares are listed on The Stock Exchange of Hong Kong Limited, the Board said."
     assert names_in(sentence) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "licensor", "licensee"),
+    [
+        (
+            "Zailin (再林生物) granted Daichi Sanwa rights to ZL-9 outside China.",
+            "Zailin",
+            "Daichi Sanwa",
+        ),
+        (
+            "Merrow, the Cambridge, Massachusetts-based drugmaker, in-licensed ZL-9 from Zailin.",
+            "Zailin",
+            "Merrow",
+        ),
+        (
+            "Under a licence signed on Monday, Ranjit Cells will manufacture cells using "
+            "Vantis Energy's chemistry.",
+            "Vantis Energy",
+            "Ranjit Cells",
+        ),
+    ],
+)
+def test_bare_names_before_brackets_and_long_appositions_and_making_under_licence(
+    text: str, licensor: str, licensee: str
+) -> None:
+    assert roles(text) == [(licensor, licensee)]

@@ -21,9 +21,12 @@ _WORD_RE = re.compile(_WORD)
 _RUN = re.compile(r"(?<![\w.@/-])" + _WORD + r"(?:\s+(?:&\s+|de\s+|von\s+)?" + _WORD + r")*")
 _CODE = re.compile(r"\d")  # a word with a digit is a drug or product code ("HM-331", "QB-88")
 _DEFINITION = re.compile(r"\s*\((?:the\s+)?[\"“]")
-_APPOSITION_THEN_VERB = re.compile(
-    r",\s+(?:a|an|one|the|which|who|[A-Z][\w-]*['’]s)\s[^,;()]{1,120},\s+([\w-]+)"
-)  # "Tamsin Rail, Norway's oldest rolling-stock maker, will ...", "Fjordgen, which ..., has"
+# "Tamsin Rail, Norway's oldest rolling-stock maker, will ...", "Fjordgen, which ..., has",
+# "Merrow, the Cambridge, Massachusetts-based drugmaker, in-licensed": an apposition, then the
+# word after any of its commas may be the verb.
+_APPOSITION_START = re.compile(r",\s+(?:a|an|one|the|which|who|[A-Z][\w-]*['’]s)\s")
+_COMMA_THEN_WORD = re.compile(r",\s+([\w-]+)")
+_BRACKET = re.compile(r"\s*\([^()]{1,40}\)\s+")
 # "Novartis said on Tuesday it had ...": a company reports its own deal as "it"; a person who
 # says something is "he" or "she", so "said" alone makes no party.
 _SAID_IT = re.compile(
@@ -198,10 +201,19 @@ def _is_party_position(sentence: str, start: int, end: int, common: LowerWords |
         return True
     if _SAID_IT.match(after):
         return True
-    apposition = _APPOSITION_THEN_VERB.match(after)
-    if apposition and apposition[1].casefold() in WORDS.subject_verbs:
+    bracket = _BRACKET.match(after)  # "Zailin (再林生物) granted"
+    if bracket and _first_word(after[bracket.end() :]) in WORDS.subject_verbs:
+        return True
+    if _APPOSITION_START.match(after) and any(
+        m[1].casefold() in WORDS.subject_verbs for m in _COMMA_THEN_WORD.finditer(after, 2)
+    ):
         return True  # "Samudra Digital, one of Indonesia's largest ..., will deploy"
     return previous in WORDS.object_cues
+
+
+def _first_word(text: str) -> str:
+    words = text.split(None, 1)
+    return words[0].casefold().strip(",;:") if words else ""
 
 
 def _opens_sentence(before: str, start: int) -> bool:

@@ -445,6 +445,18 @@ ROLE_RULES: tuple[tuple[str, str, float, re.Pattern[str]], ...] = (
         ),
     ),
     (
+        "makes-under-licence",  # "A will make cells using B's chemistry under a licence"
+        "licensee-first",
+        0.75,
+        re.compile(
+            _active(r"manufacture|make|produce|build|sell|develop|market|commerciali[sz]e")
+            + r"\b(?P<asset>[^⟨⟩.;]{0,60}?)\b(?:using|based on|built on|incorporating)\s+"
+            + LEAD
+            + OWNER.format("b"),
+            re.I,
+        ),
+    ),
+    (
         "spun-into",  # "A is carving three programmes out of its pipeline into a new company, B"
         "licensor-first",
         0.8,
@@ -635,6 +647,7 @@ _RULE_NEEDS: dict[str, tuple[str, ...]] = {
     "reported-taker": ("said", "says", "announced", "confirmed", "disclosed"),
     "passive-granted": (" by ",),
     "spun-into": ("into",),
+    "makes-under-licence": ("licence", "license"),
     "licensee-of": ("licensee ",),
     "passive-from-by": (" by ",),
     "under-licence-from": ("under ",),
