@@ -308,25 +308,14 @@ _DESCRIPTION = re.compile(
     r"\b[Tt]he\s+(?P<words>(?:[\w-]+\s+){0,2}?)(?P<noun>" + "|".join(DESCRIPTORS) + r")\b"
 )
 _TRAILING_DOT = ("Inc", "Co", "Corp", "Ltd")
-# A role before a person's name: "chief executive Rui Magalhães", "analyst Sunita Rao".
-_PERSON_STEMS = (
-    "executive",
-    "officer",
-    "ceo",
-    "founder",
-    "chair",
-    "president",
-    "analyst",
-    "director",
-    "spokes",
-    "professor",
-    "head of",
+# A role before a person's name: "chief executive Rui Magalhães", "analyst Sunita Rao". The role
+# word is found first (cheaply); the name is then read right after it.
+_ROLE_WORD = re.compile(  # without their first letters, so that both cases match as literals
+    r"(?:xecutive|fficer|CEO|CFO|CSO|ounder|hair(?:man|woman|person)?|resident|nalyst|irector|"
+    r"pokes(?:person|man|woman)|rofessor)\b"
 )
-_PERSON = re.compile(
-    r"\b(?:[Cc]hief [a-z]+(?: [a-z]+)? [Oo]fficer|[Cc]hief [Ee]xecutive|CEO|CFO|CSO|[Cc]o-?founder|"
-    r"[Ff]ounder|[Cc]hair(?:man|woman|person)?|[Pp]resident|[Aa]nalyst|[Dd]irector|"
-    r"[Ss]pokes(?:person|man|woman)|[Pp]rofessor|[Hh]ead of [a-z&]+(?: [a-z&]+)?)\s+"
-    r"(?:[A-Z][\w'’-]+\s+){1,2}?(?P<surname>[A-Z][\w'’-]+)\b(?!\s+[A-Z])"
+_NAME_AFTER_ROLE = re.compile(
+    r"\s+(?:[A-Z][\w'’-]+\s+){1,2}?(?P<surname>[A-Z][\w'’-]+)\b(?!\s+[A-Z])"
 )
 # "Boston's Veritas Bio", "Oslo-based Fjordgen": the place a company is described by.
 _PLACE_BEFORE = re.compile(
@@ -529,11 +518,10 @@ class DocumentNames:
     def _learn_people(self, sentence: str) -> None:
         """Surnames of people introduced by their role ("chief executive Rui Magalhães"), so
         that "Magalhães also confirmed" later is a person, not a company named bare."""
-        lowered = sentence.lower()
-        if not any(word in lowered for word in _PERSON_STEMS):
-            return
-        for person in _PERSON.finditer(sentence):
-            self._people.add(person["surname"])
+        for role in _ROLE_WORD.finditer(sentence):
+            person = _NAME_AFTER_ROLE.match(sentence, role.end())
+            if person:
+                self._people.add(person["surname"])
 
     def _remember_descriptions(self, sentence: str, mentions: list[Mention]) -> None:
         """What the article calls each company ("Swiss drugmaker Novexa", "Novexa, a Basel-based
