@@ -623,3 +623,15 @@ def test_bare_names_before_brackets_and_long_appositions_and_making_under_licenc
     text: str, licensor: str, licensee: str
 ) -> None:
     assert roles(text) == [(licensor, licensee)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Selbridge Microsystems has been added to Kurofune Devices' licensees.",
+        "Selbridge Microsystems has joined Kurofune Devices' GaN licensing programme.",
+        "Kurofune Devices has signed up Selbridge Microsystems as a licensee.",
+    ],
+)
+def test_joining_a_licensor_s_licensees(text: str) -> None:
+    assert roles(text) == [("Kurofune Devices", "Selbridge Microsystems")]

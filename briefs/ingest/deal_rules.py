@@ -407,11 +407,28 @@ ROLE_RULES: tuple[tuple[str, str, float, re.Pattern[str]], ...] = (
         ),
     ),
     (
+        "joined-licensees",  # "B has been added to A's licensees", "B has joined A's licensing programme"
+        "licensee-first",
+        0.8,
+        re.compile(
+            _active(r"(?:has|have|had)\s+been\s+added|was\s+added|joined|joins|will\s+join")
+            + r"\s+(?:to\s+)?"
+            + LEAD
+            + OWNER.format("b")
+            + r"\s+(?P<asset>(?:[\w-]+\s+){0,3}?(?:licensees|licen[cs]ing\s+(?:programme|program|pool)|"
+            r"patent\s+pool|pool))\b",
+            re.I,
+        ),
+    ),
+    (
         "as-licensee",  # "A has chosen B as its European licensee"
         "licensor-first",
         0.8,
         re.compile(
-            _active(r"chosen|chose|selected|selects|signed|signs|named|names|appointed|picked")
+            _active(
+                r"chosen|chose|selected|selects|signed(?:\s+up)?|signs(?:\s+up)?|named|names|"
+                r"appointed|picked"
+            )
             + r"\s+"
             + LEAD
             + E.format("b")
@@ -652,6 +669,7 @@ _RULE_NEEDS: dict[str, tuple[str, ...]] = {
     "passive-from-by": (" by ",),
     "under-licence-from": ("under ",),
     "as-licensee": ("licensee",),
+    "joined-licensees": ("licens", "pool"),
     "taker-and-keeper": ("keep", "retain", "hold", "reserve"),
     "taker-then-reporter": ("said", "says", "announced", "confirmed", "disclosed"),
     "passive-licensed-by": (" by ",),
