@@ -635,3 +635,13 @@ def test_bare_names_before_brackets_and_long_appositions_and_making_under_licenc
 )
 def test_joining_a_licensor_s_licensees(text: str) -> None:
     assert roles(text) == [("Kurofune Devices", "Selbridge Microsystems")]
+
+
+def test_making_with_another_s_technology_without_a_licence_under_which() -> None:
+    text = (
+        "Ranjit Cells, which holds a licence from Kavach Energy, will sell cells using "
+        "Vantis Energy's separators."
+    )
+    assert roles(text) == []
+    licensed = "Under a licence signed in May, Ranjit Cells will sell cells using Vantis Energy's chemistry."
+    assert kinds(licensed) == ["licence"]

@@ -986,6 +986,8 @@ _PAYMENT_GAP = re.compile(
     re.I | re.S,
 )
 
+_UNDER_LICENCE = re.compile(r"\b[Uu]nder\s+(?:a|an|the|its)\s+(?:[\w-]+\s+){0,3}?licen[cs]e\b")
+
 _Found = tuple[Party | None, Party | None, tuple[Party, ...], str, float, str | None, str | None]
 
 
@@ -1021,6 +1023,8 @@ def _role_rule(marked: str, mentions: list[Mention]) -> _Found | None:
             continue
         if name == "paid-by" and not _PAYMENT_GAP.fullmatch(groups["asset"]):
             continue
+        if name == "makes-under-licence" and not _UNDER_LICENCE.search(marked):
+            continue  # "A, which holds a licence from C, will sell cells using B's separators"
         if name == "licensed-from" and not re.search(
             r"licen[cs]|rights|technolog|patent|know-how|portfolio|assets?\b|programs?\b|option|"
             r"programmes?\b",
@@ -1028,7 +1032,10 @@ def _role_rule(marked: str, mentions: list[Mention]) -> _Found | None:
             re.I,
         ):
             continue
+        # "licensed B's laser patents": the kind reads to the clause end; what a licensee makes
+        # and sells under a licence is no sale of the asset.
         clause = re.split(r"[,.;]", marked[match.end() :], maxsplit=1)[0]
+        what = "licence" if name == "makes-under-licence" else match.group(0) + clause
         return (
             licensor,
             licensee,
@@ -1036,8 +1043,7 @@ def _role_rule(marked: str, mentions: list[Mention]) -> _Found | None:
             f"rule {name}",
             confidence,
             groups.get("asset"),
-            match.group(0)
-            + clause,  # "licensed B's laser patents": the kind reads to the clause end
+            what,
         )
     return None
 
