@@ -42,7 +42,7 @@ FIELDS = (
 ROLE_FIELDS = ("licensor", "licensee")
 AMOUNT_FIELDS = ("upfront", "milestones", "total", "equity")
 DEAL_KINDS = frozenset(VOCAB.deal_kinds)
-HELDOUT_SPLITS = ("heldout", "blind", "blind2", "blind3")  # subfolders holding held-out articles
+HELDOUT_SPLITS = ("heldout", "blind", "blind2", "blind3", "blind4", "blind5")  # held-out subfolders
 
 
 @dataclass

@@ -90,6 +90,11 @@ _MULTIPLE = re.compile(
 _MULTIPLE_VERBS = {"doubled": 2, "tripled": 3, "trebled": 3, "quadrupled": 4}
 # "was listed on the Hong Kong Stock Exchange in 2018 and on the STAR Market in 2021"
 _LISTED = re.compile(r"\b(?:listed|went public|debuted|made its debut|floated)\s+on\b", re.I)
+# "a pharmaceutical company listed on the Korea Exchange", "which is listed on": what a company
+# is, told in passing, not a listing as news. The event has "was/were/been/got" or the name itself
+# before "listed".
+_DESCRIBED_LISTING = re.compile(r"(?:\b(?:is|are)\s+(?:\w+\s+)?|\b[a-z][\w-]*\s+)listed\s+on\b")
+_LISTING_EVENT = re.compile(r"\b(?:was|were|been|got|be|became)\s+(?:\w+\s+)?listed\s+on\b")
 _EXCHANGE = re.compile(
     r"\bon\s+(?:the\s+)?(?P<ex>(?:[A-Z][\w&.'’-]*\s+){0,4}?(?:Stock Exchange|Exchange|Nasdaq|NYSE|"
     r"STAR Market|Main Board|ChiNext|AIM)(?:['’]s)?(?:\s+(?:STAR Market|Main Board|ChiNext))?)"
@@ -293,6 +298,8 @@ def _listings(
     """A company's listing on an exchange, one per exchange the sentence names after "listed on"."""
     listed = _LISTED.search(sentence)
     if listed is None or _PENDING.search(sentence) or _PENDING_MODAL.search(sentence):
+        return []
+    if _DESCRIBED_LISTING.search(sentence) and not _LISTING_EVENT.search(sentence):
         return []
     org, confidence = _subject(sentence, mentions, last_org)
     if org is None:
