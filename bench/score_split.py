@@ -39,6 +39,13 @@ def main(folder: str, *, misses: bool = False) -> None:
         print(
             f"{name:<12}{t.precision:>10.2f}{t.recall:>8.2f}{t.right:>7}{t.predicted:>6}{t.expected:>6}"
         )
+    for suffix in (".html", ".txt"):  # pages should read like plain text
+        part = evaluate(Path(folder), suffix=suffix)
+        roles, amounts = part.combined(ROLE_FIELDS), part.combined(AMOUNT_FIELDS)
+        print(
+            f"{suffix[1:]} articles ({part.articles}): roles {roles.precision:.2f} / "
+            f"{roles.recall:.2f}, amounts {amounts.precision:.2f} / {amounts.recall:.2f}"
+        )
 
 
 if __name__ == "__main__":

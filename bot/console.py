@@ -41,6 +41,7 @@ from briefs.watch.watches import (
     list_watches,
     parse_snowflake,
     remove_watch,
+    resume_watch,
 )
 
 from . import analytics_answers, answers, feed_answers
@@ -106,6 +107,7 @@ COMMANDS: dict[str, Spec] = {
     "feed remove": Spec(("feed",), frozenset({"feed"})),
     "watch add": Spec(("company", "sector", "keyword", "min_upfront", "channel")),
     "watch list": Spec(),
+    "watch resume": Spec(("id",), frozenset({"id"})),
     "watch remove": Spec(("id",), frozenset({"id"})),
 }
 GROUPS = {name.split()[0] for name in COMMANDS if " " in name}
@@ -298,6 +300,11 @@ _HANDLERS: dict[str, Handler] = {
     "watch add": lambda db, o: _watch_add(db, o),
     "watch list": lambda db, o: [
         render_answer("list", FLAVOUR, watches=list_watches(db, console_watcher()))
+    ],
+    "watch resume": lambda db, o: [
+        render_answer(
+            "resumed", FLAVOUR, watch=resume_watch(db, console_watcher(), _required(o, "id"))
+        )
     ],
     "watch remove": lambda db, o: [
         render_answer(

@@ -25,7 +25,7 @@ COMMANDS = (
     ("/export [format] [company] [kind] [sector] [since] [until] [flow]", "cmd.export"),
     ("/feed add|list|status|pause|resume|remove", "grp.feed"),
     ("/admin role", "cmd.admin.role"),
-    ("/watch add|list|remove", "grp.watch"),
+    ("/watch add|list|resume|remove", "grp.watch"),
     ("/help", "cmd.help"),
 )
 

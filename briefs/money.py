@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import tomllib
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
@@ -18,6 +19,8 @@ from .errors import BadInput
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 
+# How writers name each currency (ISO 4217 codes). Codes and signs come before the number;
+# codes and names after it ("CHF 15m", "15 million Swiss francs").
 CURRENCY_WORDS = {
     "usd": "USD",
     "us$": "USD",
@@ -49,17 +52,43 @@ CURRENCY_WORDS = {
     "yen": "JPY",
     "hkd": "HKD",
     "hk$": "HKD",
+    "chf": "CHF",
+    "swiss francs": "CHF",
+    "swiss franc": "CHF",
+    "inr": "INR",
+    "₹": "INR",
+    "rs.": "INR",
+    "rupees": "INR",
+    "rupee": "INR",
+    "sgd": "SGD",
+    "s$": "SGD",
+    "singapore dollars": "SGD",
+    "twd": "TWD",
+    "nt$": "TWD",
+    "taiwan dollars": "TWD",
+    "new taiwan dollars": "TWD",
+    "aud": "AUD",
+    "a$": "AUD",
+    "australian dollars": "AUD",
+    "cad": "CAD",
+    "c$": "CAD",
+    "canadian dollars": "CAD",
 }
 
 SCALE_WORDS = {
     "": 1.0,
     "k": 1e3,
     "thousand": 1e3,
+    "lakh": 1e5,  # Indian numbering: a lakh is a hundred thousand, a crore ten million
+    "lakhs": 1e5,
     "m": 1e6,
     "mn": 1e6,
     "mln": 1e6,
     "million": 1e6,
     "millions": 1e6,
+    "crore": 1e7,
+    "crores": 1e7,
+    "cr": 1e7,
     "b": 1e9,
     "bn": 1e9,
     "billion": 1e9,
@@ -69,15 +98,40 @@ SCALE_WORDS = {
     "trillion": 1e12,
 }
 
+
+def is_currency_code(word: str) -> bool:
+    return len(word) == 3 and word.isalpha()
+
+
+def written_before(word: str) -> bool:
+    """Codes and signs ("CHF", "$", "S$", "Rs.") stand before the number."""
+    return is_currency_code(word) or not word.replace(" ", "").isalpha()
+
+
+def written_after(word: str) -> bool:
+    """Codes and names ("CHF", "Swiss francs") stand after the number (with its scale)."""
+    return is_currency_code(word) or word.replace(" ", "").replace(".", "").isalpha()
+
+
+def alternation(words: Iterable[str]) -> str:
+    """A regex alternation of ``words``, longest first (so "us$" wins over "$"), spaces
+    matching any run of white space."""
+    ordered = sorted(set(words), key=lambda w: (-len(w), w))
+    return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in ordered)
+
+
 MAX_AMOUNT = 1e13  # no single deal or market figure in this domain comes near ten trillion
 
+CURRENCY_BEFORE = alternation(w for w in CURRENCY_WORDS if written_before(w))
+CURRENCY_AFTER = alternation(w for w in CURRENCY_WORDS if written_after(w))
+SCALES = alternation(w for w in SCALE_WORDS if w)
+
 _AMOUNT = re.compile(
-    r"""^\s*
-    (?P<pre>us\$|hk\$|cn¥|jp¥|[$€£¥]|usd|cny|rmb|eur|gbp|krw|jpy|hkd)?\s*
-    (?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*
-    (?P<scale>thousand|millions?|billions?|trillion|mn|mln|bn|tn|[kmbt])?\.?\s*
-    (?P<post>u\.?s\.?\s+dollars|us\s+dollars|dollars?|yuan|rmb|renminbi|euros?|pounds?|sterling|won|yen|
-        usd|cny|eur|gbp|krw|jpy|hkd)?\s*$""",
+    rf"""^\s*
+    (?P<pre>{CURRENCY_BEFORE})?\s*
+    (?P<num>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*
+    (?P<scale>{SCALES})?\.?\s*
+    (?P<post>{CURRENCY_AFTER})?\s*$""",
     re.IGNORECASE | re.VERBOSE | re.ASCII,
 )
 
@@ -168,7 +222,10 @@ def to_usd(money: Money, year: int | None) -> tuple[float, str]:
 
 
 # How an amount reads in each currency: a sign before the number, or a word after it.
-CURRENCY_SIGNS = {"USD": "$", "EUR": "€", "GBP": "£", "HKD": "HK$"}
+CURRENCY_SIGNS = {
+    **{"USD": "$", "EUR": "€", "GBP": "£", "HKD": "HK$", "INR": "₹"},
+    **{"SGD": "S$", "TWD": "NT$", "AUD": "A$", "CAD": "C$"},
+}
 CURRENCY_NAMES = {"CNY": "yuan", "JPY": "yen", "KRW": "won"}
 # A sum of many figures, or one converted at a yearly average rate, is good to this many digits.
 AGGREGATE_DIGITS = 3

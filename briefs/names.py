@@ -28,6 +28,9 @@ MAX_SUGGESTIONS = 5
 # A fuzzy match is taken without asking only when it is this good and this far ahead of the next.
 CONFIDENT_SCORE = 75.0
 CONFIDENT_MARGIN = 8.0
+# Below this a spelling shares a few letters by chance ("everyone" and "Far East Battery"):
+# offering it as "did you mean" would only puzzle.
+SUGGESTION_SCORE = 40.0
 PART_WEIGHT = 0.9
 # Bounds on the work one lookup may do, whatever the size of the knowledge base.
 PREFIX_ROWS = 200
@@ -103,7 +106,7 @@ def resolve_company(db: Database, typed: str) -> Resolution:
     if ranked and _confident(ranked, norm):
         best = ranked[0]
         return Resolution(best.company, best.alias, "fuzzy")
-    raise _not_found(query, ranked)
+    raise _not_found(query, [c for c in ranked if c.score >= SUGGESTION_SCORE])
 
 
 def complete_companies(db: Database, prefix: str, limit: int = 25) -> list[Candidate]:

@@ -4,6 +4,7 @@ approving a proposal from it."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 
 import pytest
@@ -153,3 +154,35 @@ async def test_a_review_channel_the_bot_cannot_post_in_is_refused(start_bot, sta
     )
     assert "cannot post new proposals in #deals" in refused and "Embed Links" in refused
     assert count(db, "feeds") == 0 and count(db, "feed_channels") == 0
+
+
+async def test_a_review_post_keeps_its_claim_while_discord_makes_it_wait(
+    world, standin, feed_server, db
+):
+    cog, clock = world
+    cog.heartbeat = 0.05
+    serve_articles(feed_server, range(1))
+    feed_server.serve("/feed", rss([rss_item(0, feed_server)]), etag='"a"')
+    deals = standin.guild.channel("deals")
+    await slash(
+        standin,
+        "feed add",
+        {"url": feed_server.url("/feed"), "review_channel": deals, "backfill": 1},
+    )
+    hold = standin.hold("POST /channels/{id}/messages")
+    cycle = asyncio.create_task(cog.cycle())
+    await standin.wait_held(hold)
+    claimed = lease_until(db)
+    clock.now += timedelta(seconds=90)  # past the lease as first claimed: the sender renews it
+    async with asyncio.timeout(10):
+        while lease_until(db) <= claimed:  # the database tells no one: look again
+            await asyncio.sleep(0.05)
+    hold.release()
+    await cycle
+    assert len(standin.channel_messages(deals)) == 1
+    assert db.execute("SELECT status FROM feed_posts").fetchall() == [("posted",)]
+
+
+def lease_until(db) -> str:
+    [(until,)] = db.execute("SELECT lease_until FROM feed_posts").fetchall()
+    return until

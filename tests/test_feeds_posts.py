@@ -39,9 +39,14 @@ def test_claims_lease_and_takeover(db):
     take(db, feed, 2, now)  # arrives while the first post is being sent
     assert posts.claim_post(db, GUILD, now + timedelta(seconds=30)) is None
 
-    later = now + posts.LEASE + timedelta(seconds=1)
+    assert posts.renew(db, post, now + timedelta(seconds=60))  # still sending: lease extended
+    assert posts.claim_post(db, GUILD, now + posts.LEASE + timedelta(seconds=1)) is None
+
+    later = now + timedelta(seconds=60) + posts.LEASE + timedelta(seconds=1)
     again = posts.claim_post(db, GUILD, later)  # the sender died: same post, same nonce
-    assert again == post
+    assert (again.id, again.nonce, again.proposal_ids) == (post.id, post.nonce, post.proposal_ids)
+    assert not posts.renew(db, post, later)  # the first sender's claim is no longer its own
+    assert posts.renew(db, again, later)
     posts.mark_posted(db, again, 1001, later)
 
     following = posts.claim_post(db, GUILD, later)

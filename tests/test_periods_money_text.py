@@ -76,6 +76,15 @@ def test_bucket():
         ("$10 trillion", Money(1e13, "USD", 1)),
         ("￥5m yuan", Money(5e6, "CNY", 1)),
         ("＄５m", Money(5e6, "USD", 1)),
+        ("CHF 15m", Money(15e6, "CHF", 2)),
+        ("210 million Swiss francs", Money(210e6, "CHF", 2)),
+        ("Rs. 500 crore", Money(5e9, "INR", 1)),
+        ("₹1,200 crore", Money(12e9, "INR", 2)),
+        ("40 lakh rupees", Money(4e6, "INR", 1)),
+        ("S$40m", Money(40e6, "SGD", 1)),
+        ("NT$2.5bn", Money(2.5e9, "TWD", 2)),
+        ("A$10 million", Money(10e6, "AUD", 1)),
+        ("CAD 75m", Money(75e6, "CAD", 2)),
     ],
 )
 def test_parse_amount(text, money):
@@ -129,6 +138,7 @@ def test_format_usd_sums_to_three_digits():
     [
         ("$1.75bn", "$1.75B"), ("$2.45bn", "$2.45B"), ("€45m", "€45M"), ("3.5bn yuan", "3.5B yuan"),
         ("$1.20bn", "$1.20B"), ("$200,000", "$200,000"), ("£10 million", "£10M"),
+        ("CHF 15m", "CHF 15M"), ("Rs. 500 crore", "₹5B"), ("S$40m", "S$40M"),
     ],
 )  # fmt: skip
 def test_amounts_are_shown_as_stated(typed, shown):

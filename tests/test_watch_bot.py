@@ -151,6 +151,28 @@ async def test_closed_direct_messages_are_recorded_and_pause_the_watch(
     assert await deliver(cog, clock) == []
 
 
+async def test_a_paused_watch_resumes_with_the_facts_from_then_on(watch_bot, standin, db, clock):
+    cog, world = watch_bot
+    await (await standin.slash("watch add", {"company": "Northgate"})).answer()
+    not_paused = await (await standin.slash("watch resume", {"id": 1})).answer()
+    assert "not paused" in not_paused.text
+    standin.close_dms(standin.member)
+    for attempt in range(FAILURES_TO_PAUSE):
+        approval(db, world, f"Northgate approval number {attempt} for zorbamab.")
+        await deliver(cog, clock)
+    approval(db, world, "Northgate approval while paused.")
+    assert await deliver(cog, clock) == []
+    assert "/watch resume id:1" in (await (await standin.slash("watch list")).answer()).text
+    standin.open_dms(standin.member)
+    reply = await (await standin.slash("watch resume", {"id": 1})).answer()
+    assert reply.ephemeral and "resumed" in reply.text
+    assert not get_watch(db, 1).paused and get_watch(db, 1).failures == 0
+    fact_id = approval(db, world, "Northgate approval after resuming.")
+    await deliver(cog, clock)
+    [message] = standin.dm_messages(standin.member)
+    assert f"**#{fact_id}**" in told(message) and "while paused" not in told(message)
+
+
 async def test_a_deleted_channel_is_recorded(watch_bot, standin, db, clock):
     cog, world = watch_bot
     deals = standin.guild.channel("deals")

@@ -11,6 +11,8 @@ from bot.config import load_config
 from bot.entry import cli
 from briefs.changes import add_company
 from briefs.errors import BadInput
+from briefs.store import writing
+from briefs.watch.watches import FAILURES_TO_PAUSE, Target, get_watch, record_failure
 
 
 def run(db_path, *args):
@@ -65,6 +67,23 @@ def test_the_console_mirrors_watch(db):
     assert "Watch #1 added" in added and "channel 42" in added
     assert "Northgate Pharma" in console.answer(db, "/watch list")
     assert "removed" in console.answer(db, "/watch remove 1")
+
+
+def test_a_paused_watch_is_resumed_from_a_shell_and_the_console(db, db_path):
+    seed_deal(db)
+    run(db_path, "add", "--company", "Northgate", "--user", "123456789012345678")
+    console.answer(db, "/watch add company:Northgate channel:42")
+    refused = run(db_path, "resume", "1")
+    assert refused.exit_code == 1 and "is not paused" in refused.output
+    with writing(db):
+        for _ in range(FAILURES_TO_PAUSE):
+            record_failure(db, Target("dm", 123456789012345678), "dm_closed")
+            record_failure(db, Target("channel", 42), "target_missing")
+    assert "dealbrief watch resume 2" in run(db_path, "list").output
+    resumed = run(db_path, "resume", "2")
+    assert resumed.exit_code == 0 and "Watch #2 resumed" in resumed.output
+    assert "Watch #1 resumed" in console.answer(db, "/watch resume 1")
+    assert [get_watch(db, n).paused for n in (1, 2)] == [False, False]
 
 
 def test_the_batching_window_is_a_setting(tmp_path):

@@ -11,6 +11,7 @@ before it is sent and carries a nonce made from the claim, so a restart never po
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import re
 from datetime import UTC
@@ -38,6 +39,7 @@ from .. import feed_answers
 from ..actors import actor_of
 from ..embeds import to_embeds
 from ..format import group_messages
+from ..leases import renewing
 from ..permissions import require_admin
 from ..review_views import ReviewView, embeds_of, review_screen
 from ..schedule import Clock
@@ -50,6 +52,8 @@ log = logging.getLogger("dealbrief.bot.feeds")
 SWEEP_SECONDS = 60
 READY_POLL_SECONDS = 0.5
 JOB_ID = "feeds-poll"
+# A claimed review post's lease is renewed this often while it is being sent.
+HEARTBEAT_SECONDS = posts.LEASE.total_seconds() / 4
 REVIEW_PERMISSIONS = ("view_channel", "send_messages", "embed_links")
 Interval = app_commands.Range[int, INTERVALS[0], INTERVALS[1]]
 Backfill = app_commands.Range[int, 0, MAX_BACKFILL]
@@ -120,10 +124,16 @@ class FeedsCog(commands.Cog):
     )
 
     def __init__(
-        self, bot: commands.Bot, *, clock: Clock = utcnow, settings: FeedSettings | None = None
+        self,
+        bot: commands.Bot,
+        *,
+        clock: Clock = utcnow,
+        settings: FeedSettings | None = None,
+        heartbeat: float = HEARTBEAT_SECONDS,
     ) -> None:
         self.bot = bot
         self.clock = clock
+        self.heartbeat = heartbeat
         self.poller = Poller(
             bot.db_call,  # type: ignore[attr-defined]
             settings or FeedSettings.from_env(),
@@ -218,12 +228,13 @@ class FeedsCog(commands.Cog):
         view = discord.ui.View(timeout=None)
         view.add_item(ReviewFromFeed(min(post.proposal_ids)))
         try:
-            message = await channel.send(
-                embeds=to_embeds(group_messages(pages)[0]),
-                view=view,
-                nonce=post.nonce,
-                allowed_mentions=NONE,
-            )
+            async with self._holding(post):
+                message = await channel.send(
+                    embeds=to_embeds(group_messages(pages)[0]),
+                    view=view,
+                    nonce=post.nonce,
+                    allowed_mentions=NONE,
+                )
         except (discord.NotFound, discord.Forbidden) as err:
             await self.bot.db_call(posts.release, post, type(err).__name__)  # type: ignore[attr-defined]
             return None
@@ -232,6 +243,14 @@ class FeedsCog(commands.Cog):
             return None
         await self.bot.db_call(posts.mark_posted, post, message.id, self.clock())  # type: ignore[attr-defined]
         return message.id
+
+    def _holding(self, post: posts.ReviewPost) -> contextlib.AbstractAsyncContextManager[None]:
+        """Renew the post's lease every ``heartbeat`` seconds while Discord makes it wait."""
+
+        async def renew() -> bool:
+            return await self.bot.db_call(posts.renew, post, self.clock())  # type: ignore[attr-defined]
+
+        return renewing(renew, self.heartbeat, f"feeds review post {post.id}")
 
     async def _notice(self, failure: Failure) -> None:
         if failure.channel_id is None:

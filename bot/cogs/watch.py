@@ -1,4 +1,4 @@
-"""/watch add|list|remove: alerts when a fact about a followed company, sector or word arrives.
+"""/watch add|list|resume|remove: alerts when a fact about a followed company, sector or word arrives.
 
 A member's watch comes by direct message; an admin may send one to a channel. The rules are
 ``briefs.watch``'s; this cog translates options and answers privately. Delivery is
@@ -7,6 +7,7 @@ A member's watch comes by direct message; an admin may send one to a channel. Th
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 
 import discord
@@ -25,6 +26,7 @@ from briefs.watch.watches import (
     add_watch,
     list_watches,
     remove_watch,
+    resume_watch,
 )
 
 from ..actors import actor_label
@@ -123,12 +125,23 @@ class WatchCog(commands.Cog):
         watches = await self.bot.db_call(list_watches, requester)  # type: ignore[attr-defined]
         await self._answer(interaction, "list", watches=watches)
 
+    @watch.command(name="resume", description=word("cmd.watch.resume"))
+    @app_commands.describe(id=word("opt.watch.id"))
+    async def resume(self, interaction: discord.Interaction, id: WatchId) -> None:
+        await self._change(interaction, resume_watch, id, "resumed")
+
     @watch.command(name="remove", description=word("cmd.watch.remove"))
     @app_commands.describe(id=word("opt.watch.id"))
     async def remove(self, interaction: discord.Interaction, id: WatchId) -> None:
+        await self._change(interaction, remove_watch, id, "removed")
+
+    async def _change(
+        self, interaction: discord.Interaction, action: Callable, watch_id: int, what: str
+    ) -> None:
+        """Apply ``action`` (the requester's, in the database threads) to one watch."""
         requester = await requester_of(interaction)
-        watch = await self.bot.db_call(remove_watch, requester, id)  # type: ignore[attr-defined]
-        await self._answer(interaction, "removed", watch=watch)
+        watch = await self.bot.db_call(action, requester, watch_id)  # type: ignore[attr-defined]
+        await self._answer(interaction, what, watch=watch)
 
     async def _answer(self, interaction: discord.Interaction, what: str, **context: object) -> None:
         await respond(interaction, to_embeds(render_answer(what, **context)), ephemeral=True)

@@ -51,7 +51,7 @@ def top_command(
 ) -> None:
     """The most active licensors, licensees or flows: deals, upfronts, values, undisclosed."""
     core = _core()
-    db = core.ready_db(ctx)
+    db = core.lookup_db(ctx)
     result = league(db, by, parse_scope(period=period, sector=sector, kind=kind), limit)
     core.print_table(*top_table(result))
     core.echo(render_top(result, flavour="text"))
@@ -67,7 +67,7 @@ def top_command(
 def benchmark_command(ctx: click.Context, chart: Path | None, **typed: str | None) -> None:
     """Median and quartiles of upfronts, totals and upfront shares, with how many deals."""
     core = _core()
-    db = core.ready_db(ctx)
+    db = core.lookup_db(ctx)
     result = benchmark(db, parse_scope(**typed))
     core.echo(render_benchmark(result, flavour="text"))
     if chart is not None:
@@ -89,7 +89,7 @@ def benchmark_command(ctx: click.Context, chart: Path | None, **typed: str | Non
 def similar_command(ctx: click.Context, fact_id: str, limit: int) -> None:
     """The stored deals most like one deal, each with why it matched."""
     core = _core()
-    db = core.ready_db(ctx)
+    db = core.lookup_db(ctx)
     result = similar(db, parse_id(fact_id, "fact"), limit)
     core.echo(render_similar(result, flavour="text", commands="cli"))
 

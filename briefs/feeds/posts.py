@@ -33,6 +33,7 @@ class ReviewPost:
     channel_id: int
     nonce: str
     proposal_ids: tuple[int, ...]
+    claimed_at: str  # whose claim this is: a sender that took it over claimed it afresh
 
 
 def make_nonce(guild_id: int, post_id: int) -> str:
@@ -63,7 +64,8 @@ def claim_post(db: Database, guild_id: int, now: datetime) -> ReviewPost | None:
             if row[1] > isotime(now):
                 return None
             db.execute(
-                "UPDATE feed_posts SET lease_until = ? WHERE id = ?", [isotime(now + LEASE), row[0]]
+                "UPDATE feed_posts SET claimed_at = ?, lease_until = ? WHERE id = ?",
+                [isotime(now), isotime(now + LEASE), row[0]],
             )
             return _post(db, row[0])
         channel_id = review_channel(db, guild_id)
@@ -90,12 +92,16 @@ def claim_post(db: Database, guild_id: int, now: datetime) -> ReviewPost | None:
     return _post(db, post_id)
 
 
-def renew(db: Database, post: ReviewPost, now: datetime) -> None:
+def renew(db: Database, post: ReviewPost, now: datetime) -> bool:
+    """Extend this sender's claim while Discord makes it wait; False once another sender has
+    taken the post over (its lease had run out)."""
     with writing(db):
-        db.execute(
-            "UPDATE feed_posts SET lease_until = ? WHERE id = ? AND status = 'claimed'",
-            [isotime(now + LEASE), post.id],
+        cursor = db.execute(
+            "UPDATE feed_posts SET lease_until = ? "
+            "WHERE id = ? AND status = 'claimed' AND claimed_at = ?",
+            [isotime(now + LEASE), post.id, post.claimed_at],
         )
+    return cursor.rowcount == 1
 
 
 def mark_posted(db: Database, post: ReviewPost, message_id: int, now: datetime) -> None:
@@ -124,7 +130,8 @@ def proposals_of(db: Database, post: ReviewPost) -> list[QueuedProposal]:
 
 def _post(db: Database, post_id: int) -> ReviewPost:
     row = db.execute(
-        "SELECT id, guild_id, channel_id, nonce FROM feed_posts WHERE id = ?", [post_id]
+        "SELECT id, guild_id, channel_id, nonce, claimed_at FROM feed_posts WHERE id = ?",
+        [post_id],
     ).fetchone()
     proposals = [
         number
@@ -133,4 +140,4 @@ def _post(db: Database, post_id: int) -> ReviewPost:
         )
         for number in json.loads(ids)
     ]
-    return ReviewPost(row[0], row[1], row[2], row[3], tuple(proposals))
+    return ReviewPost(row[0], row[1], row[2], row[3], tuple(proposals), row[4])

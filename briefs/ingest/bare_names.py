@@ -21,10 +21,25 @@ _WORD_RE = re.compile(_WORD)
 _RUN = re.compile(r"(?<![\w.@/-])" + _WORD + r"(?:\s+(?:&\s+|de\s+|von\s+)?" + _WORD + r")*")
 _CODE = re.compile(r"\d")  # a word with a digit is a drug or product code ("HM-331", "QB-88")
 _DEFINITION = re.compile(r"\s*\((?:the\s+)?[\"“]")
-_APPOSITION_THEN_VERB = re.compile(r",\s+(?:a|an|one|the)\b[^,;()]{1,120},\s+([\w-]+)")
+# "Tamsin Rail, Norway's oldest rolling-stock maker, will ...", "Fjordgen, which ..., has",
+# "Merrow, the Cambridge, Massachusetts-based drugmaker, in-licensed": an apposition, then the
+# word after any of its commas may be the verb.
+_APPOSITION_START = re.compile(r",\s+(?:a|an|one|the|which|who|[A-Z][\w-]*['’]s)\s")
+_COMMA_THEN_WORD = re.compile(r",\s+([\w-]+)")
+_BRACKET = re.compile(r"\s*\([^()]{1,40}\)\s+")
+# "Novartis said on Tuesday it had ...": a company reports its own deal as "it"; a person who
+# says something is "he" or "she", so "said" alone makes no party.
+_SAID_IT = re.compile(
+    r"\s+(?:said|says|confirmed|confirms)\s+(?:(?:on\s+\w+|today|yesterday|in a statement)\s+)?"
+    r"(?:that\s+)?its?\b"
+)
+# A place glued before a name ("from Ghent-based Lavrenne"): the cue is the word before it.
+_GLUED_PLACE = ("-based", "-listed", "-headquartered")
 _OWNER_OR_ORIGIN_BEFORE = re.compile(r"(?:['’]s|(?:developed|discovered|invented|created)\s+at)\Z")
 _NOT_OWNED = re.compile(r"['’]s?\s+(?:own|disease|syndrome|republic|law)\b", re.I)
 _POSSESSIVE = re.compile(r"['’]s?\s")
+# "from Kobe's Sakuragi Pharmaceutical": a possessive before a company's full name is its place.
+_BEFORE_A_COMPANY = re.compile(r"['’]s\s+(?:[A-Z][\w&-]*\s+){0,3}(?P<last>[A-Z][\w&-]*)")
 
 
 @dataclass(frozen=True)
@@ -37,6 +52,7 @@ class NameWords:
     titles: frozenset[str]
     places: frozenset[str]
     not_party_terms: frozenset[str]
+    company_words: frozenset[str]  # as written: "Battery" ends a name, "battery" does not
 
     @classmethod
     def load(cls, path: Path = NAMES_FILE) -> NameWords:
@@ -53,7 +69,8 @@ class NameWords:
                     "places",
                     "not_party_terms",
                 )
-            )
+            ),
+            frozenset(data["company_words"]),
         )
 
 
@@ -71,7 +88,9 @@ class LowerWords:
 
     def __contains__(self, word: object) -> bool:
         if self._words is None:
-            self._words = frozenset(re.findall(r"(?<![\w-])[a-z][a-z]+(?![\w-])", self._text))
+            self._words = frozenset(
+                re.findall(r"(?<![\w-])[a-z][a-z]+(?:-[a-z]+)*(?![\w-])", self._text)
+            )  # "sodium-ion" too: "Sodium-ion gets a licensee" opens with an ordinary word
         return word in self._words
 
 
@@ -154,7 +173,10 @@ def _not_name(word: str) -> bool:
 def _is_party_position(sentence: str, start: int, end: int, common: LowerWords | None) -> bool:
     before = sentence[max(0, start - 60) : start].rstrip()  # near words only: runs are many
     after = sentence[end : end + 160]
-    previous = before.rsplit(None, 1)[-1].casefold() if before else ""
+    words_before = before.rsplit(None, 2)[-2:] if before else []
+    if len(words_before) == 2 and words_before[1].casefold().endswith(_GLUED_PLACE):
+        words_before = words_before[:1]
+    previous = words_before[-1].casefold() if words_before else ""
     if previous.rstrip(".") in WORDS.titles:
         return False  # "Dr Kessler": a person
     following = after.split(None, 1)[0].casefold().strip(",;:") if after.strip() else ""
@@ -168,16 +190,30 @@ def _is_party_position(sentence: str, start: int, end: int, common: LowerWords |
         return False  # an ordinary word at the start of a sentence
     if _DEFINITION.match(after):
         return True
+    owned = _BEFORE_A_COMPANY.match(after)
+    if owned and owned["last"] in WORDS.company_words:
+        return False
     if _POSSESSIVE.match(after) and not _NOT_OWNED.match(after):
         return True
     if _OWNER_OR_ORIGIN_BEFORE.search(before):
         return True  # "Brazil's Campo Alto", "developed at Harrowgate University"
     if after.startswith(" ") and following in WORDS.subject_verbs:
         return True
-    apposition = _APPOSITION_THEN_VERB.match(after)
-    if apposition and apposition[1].casefold() in WORDS.subject_verbs:
+    if _SAID_IT.match(after):
+        return True
+    bracket = _BRACKET.match(after)  # "Zailin (再林生物) granted"
+    if bracket and _first_word(after[bracket.end() :]) in WORDS.subject_verbs:
+        return True
+    if _APPOSITION_START.match(after) and any(
+        m[1].casefold() in WORDS.subject_verbs for m in _COMMA_THEN_WORD.finditer(after, 2)
+    ):
         return True  # "Samudra Digital, one of Indonesia's largest ..., will deploy"
     return previous in WORDS.object_cues
+
+
+def _first_word(text: str) -> str:
+    words = text.split(None, 1)
+    return words[0].casefold().strip(",;:") if words else ""
 
 
 def _opens_sentence(before: str, start: int) -> bool:

@@ -24,7 +24,7 @@ OWNER = r"⟨(?P<{}>\d+)⟩['’]s?"  # a possessive: the party that owns what f
 GAP = r"[^⟨⟩]{0,120}?"
 AUX = (
     r"(?:(?:has|have|had|will|would|recently|also|officially|formally|exclusively|agreed to|"
-    r"signed on to|today|yesterday|on\s+\w+day|itself)\s+)*"
+    r"signed on to|today|yesterday|now|just|on\s+\w+day|this\s+(?:morning|afternoon|week)|itself)\s+)*"
 )
 # "said", "said on Monday", "announced today": a reporting verb and when it was said.
 REPORTED = (
@@ -32,7 +32,7 @@ REPORTED = (
     r"(?:\s+(?:today|yesterday|on\s+\w+day|in a statement))?\s+(?:that\s+)?"
 )
 # A describing noun in front of a name ("to Indian carmaker B"), which orgs.py leaves outside it.
-DESCRIBED = r"(?:[\w-]+\s+){0,3}?(?:" + "|".join(DESCRIPTORS) + r")\s+"
+DESCRIBED = r"(?:[\w.-]+\s+){0,3}?(?:" + "|".join(DESCRIPTORS) + r")\s+"
 # What may stand between a preposition and a name: "from Tokyo-listed B", "to South Korea's B",
 # "pay Chinese biotech B".
 LEAD = (
@@ -41,12 +41,21 @@ LEAD = (
     + DESCRIBED
     + r")?"
 )
+# An apposition may name a place or another company as what it belongs to or comes from
+# ("the seed company that supplies growers across Brazil's ⟨1⟩,"), never as a party of its own.
+_APPOSED = r"(?:[^⟨⟩;]|(?<=['’]s )⟨\d+⟩|(?<=of )⟨\d+⟩|(?<=by )⟨\d+⟩)"
+_BECOMES = r"(?:is|was|has become|had become|have become|becomes|became|will become)"
+# An apposition after a name: ", a Lyon group that builds welding cells,", ", one of India's ...,".
+APPOSITION = r"(?:,\s+(?:a|an|the|one\s+of|[A-Z][\w-]*['’]s)\s+" + _APPOSED + r"{0,150}?,)?"
 # What may stand between a subject and its verb: a name in brackets ("(浙江华信药业)"), a relative
-# clause about the subject (", which raised $90 million in March,"), a reporting verb ("said it").
+# clause about the subject (", which raised $90 million in March,"), a reporting verb ("said it",
+# "also said it").
 SUBJECT_TAIL = (
-    r"(?:\s*\([^()⟨⟩]{1,40}\))?(?:,\s+(?:which|who|whose)\b[^⟨⟩;]{0,100}?,)?"
-    r"(?:,\s+(?:a|an|the)\s+[^⟨⟩;]{0,150}?,)?(?:\s+of\s+[A-Z][\w-]+)?,?\s+"
-    r"(?:(?:today|yesterday)\s+)?(?:" + REPORTED + r"(?:it|they)\s+)?"
+    r"(?:\s*\([^()⟨⟩]{1,40}\))?(?:,\s+(?:which|who|whose)\b[^;]{0,100}?,)?"
+    + APPOSITION
+    + r"(?:,\s+(?:through|via|acting through)\s+[^;,]{0,80}?,)?"  # ", through its subsidiary X,"
+    + r"(?:\s+of\s+[A-Z][\w-]+)?,?\s+"
+    r"(?:(?:today|yesterday)\s+)?(?:(?:also\s+)?" + REPORTED + r"(?:it|they)\s+)?"
 )
 _RELATIVE_CLAUSE = re.compile(
     r",\s+(?:which|who|whose)\b[^;,]{0,100},"
@@ -68,7 +77,7 @@ ROLE_RULES: tuple[tuple[str, str, float, re.Pattern[str]], ...] = (
         0.85,
         re.compile(
             _active(
-                r"(?:is|are)\s+(?:to|set to|due to|entitled to)\s+(?:receive|get|collect)|"
+                r"(?:is|are)\s+(?:to|set to|due to|entitled to|eligible to)\s+(?:receive|get|collect)|"
                 r"stands? to (?:receive|get|collect)|receive[ds]?|get|gets|got|collect(?:s|ed)?|"
                 r"earn(?:s|ed)?|bag(?:s|ged)|net(?:s|ted)|pocket(?:s|ed)|bank(?:s|ed)"
             )
@@ -87,7 +96,10 @@ ROLE_RULES: tuple[tuple[str, str, float, re.Pattern[str]], ...] = (
             _active(
                 r"in-?licen[cs]ed|licen[cs]ed|in-?licen[cs]es?|licen[cs]es?|acquired|acquires|obtained|"
                 r"obtains|secured|secures|bought|buys|took|takes|taken|received|receives|gained|gains|"
-                r"(?:will|would|to) (?:acquire|obtain|receive|gain|take|secure|in-?licen[cs]e|licen[cs]e)"
+                r"purchased|purchases|acquire|obtain|buy|purchase|"  # "has agreed to buy"
+                r"(?:(?:is|are)\s+)?(?:will|would|to) (?:acquire|obtain|receive|gain|take|secure|buy|"
+                r"purchase|in-?licen[cs]e|licen[cs]e)|"
+                r"exercised\s+(?:its|an|the|their)\s+option\s+to\s+(?:in-?)?licen[cs]e"
             )
             + r"(?P<asset>"
             + GAP
@@ -109,7 +121,8 @@ ROLE_RULES: tuple[tuple[str, str, float, re.Pattern[str]], ...] = (
             )
             + r"\s+(?P<asset>[^⟨⟩.;]{0,60}?\b"
             + _RIGHTS
-            + r"\b[^⟨⟩.;]{0,60}?\s(?:to|for|over|on)\s+(?:[a-z]+\s+){0,2}?)"
+            + r"\b[^⟨⟩.;]{0,60}?\s(?:to|for|over|on)\s+(?:[a-z]+\s+){0,2}?"
+            + r"(?:[A-Z][\w-]*,\s+)?)"  # "rights to VT-9, ⟨1⟩'s inhaled steroid"
             + OWNER.format("b"),
             re.I,
         ),
@@ -121,7 +134,7 @@ ROLE_RULES: tuple[tuple[str, str, float, re.Pattern[str]], ...] = (
         re.compile(
             _active(
                 r"acquired|acquires|obtained|obtains|secured|secures|took|takes|taken|gained|gains|won|"
-                r"gets|got|gain|"
+                r"gets|got|gain|signed|signs|inked|"
                 r"received|receives|will (?:acquire|obtain|secure|take|gain|receive)|"
                 r"(?:agreed to |will )?pay(?:s|ing)?|paid"
             )
@@ -129,6 +142,7 @@ ROLE_RULES: tuple[tuple[str, str, float, re.Pattern[str]], ...] = (
             + _RIGHTS
             + r"\b[^⟨⟩;]{0,140}?)\b(?:(?:discovered|developed|owned|held|created|invented)\s+"
             r"(?:by|at)\s+"
+            + LEAD
             + E.format("b")
             + r"|that\s+"
             + E.format("d")
@@ -142,9 +156,10 @@ ROLE_RULES: tuple[tuple[str, str, float, re.Pattern[str]], ...] = (
         0.8,
         re.compile(
             _active(r"signed|signs|took|takes|taken|has taken|inked|obtained|secured")
-            + r"\s+(?:an?\s+|the\s+)?(?:[\w-]+\s+){0,3}?(?:licen[cs]e|option)"
+            + r"\s+(?:an?\s+|the\s+)?(?:[\w-]+,?\s+){0,3}?(?:licen[cs]e|option)"
             r"(?:\s+(?:agreement|deal|contract))?\s+(?:for|covering|to|on|over|under)\s+"
             r"(?:the\s+)?"
+            + LEAD
             + OWNER.format("b")
             + r"(?P<asset>[^⟨⟩.;,]{0,60})|"
             + E.format("c")
@@ -183,8 +198,8 @@ ROLE_RULES: tuple[tuple[str, str, float, re.Pattern[str]], ...] = (
             + AUX
             + r"(?:acquired|acquires|bought|buys|purchased|purchases|will (?:acquire|buy|purchase))"
             r"\s+(?P<asset2>(?:the|a|an)\s+[^⟨⟩.;,]{0,60}?\b(?:platform|assets?|portfolio|"
-            r"programmes?|programs?|patents|technology|product lines?|business)(?:\s+\w+){0,2}?)"
-            r"\s+of\s+" + E.format("d"),
+            r"programmes?|programs?|patents|technology|product lines?|business)[^⟨⟩.;,]{0,60}?)"
+            r"\s+of\s+" + LEAD + E.format("d"),
             re.I,
         ),
     ),
@@ -223,9 +238,23 @@ ROLE_RULES: tuple[tuple[str, str, float, re.Pattern[str]], ...] = (
             + r"\s+"
             + LEAD
             + E.format("b")
-            + r"\s+(?P<asset>(?:[^⟨⟩.;]|(?<=\d)\.(?=\d)){0,80}?\b(?:for|in exchange for|in return for)\b"
+            + r"\s+(?P<asset>(?:[^⟨⟩.;]|(?<=\d)\.(?=\d)){0,80}?\b(?:(?:for|in exchange for|in return for)\b"
             r"[^⟨⟩.;]{0,40}?"
-            r"\b(?:rights?|licen[cs]e|access|use)\b[^⟨⟩.;]{0,80})",
+            r"\b(?:rights?|licen[cs]e|access|use|option)\b|to\s+(?:use|access|make|sell|commerciali[sz]e)\b)"
+            r"[^⟨⟩.;]{0,80})",
+            re.I,
+        ),
+    ),
+    (
+        "payment-to",  # "A will make an upfront payment of $20 million to B for the rights to X"
+        "licensee-first",
+        0.8,
+        re.compile(
+            _active(r"make|makes|made|making")
+            + r"\s+(?:an?\s+|the\s+)?(?P<asset>[^⟨⟩.;]{0,60}?\bpayments?\b[^⟨⟩.;]{0,60}?)\bto\s+"
+            + LEAD
+            + E.format("b")
+            + r"\s+(?:for|in exchange for|in return for)\b[^⟨⟩.;]{0,40}?\b(?:rights?|licen[cs]e|access|option)\b",
             re.I,
         ),
     ),
@@ -236,7 +265,10 @@ ROLE_RULES: tuple[tuple[str, str, float, re.Pattern[str]], ...] = (
         re.compile(
             _active(
                 r"out-?licen[cs]ed|licen[cs]ed|out-?licen[cs]es?|licen[cs]es?|sold|sells|sell|"
-                r"transferred|transfers|transfer|sublicen[cs]ed|will (?:out-?licen[cs]e|licen[cs]e)"
+                r"transferred|transfers|transfer|sublicen[cs]ed|will (?:out-?licen[cs]e|licen[cs]e)|"
+                r"(?:is|are)\s+(?:out-?)?licen[cs]ing|"  # "is licensing its patents to B"
+                r"(?:entered into|signed|reached|struck)\s+(?:an?\s+)?(?:[\w-]+\s+){0,2}?"
+                r"(?:agreement|deal)\s+to\s+(?:out-?)?licen[cs]e"
             )
             + r"(?P<asset>"
             + GAP
@@ -249,6 +281,20 @@ ROLE_RULES: tuple[tuple[str, str, float, re.Pattern[str]], ...] = (
         ),
     ),
     (
+        "licensed-to-do",  # "B has licensed A to make its stapler"
+        "licensor-first",
+        0.8,
+        re.compile(
+            _active(r"licen[cs]ed|licen[cs]es|will licen[cs]e")
+            + r"\s+"
+            + LEAD
+            + E.format("b")
+            + r"\s+to\s+(?P<asset>(?:make|use|sell|manufacture|develop|produce|commerciali[sz]e|"
+            r"market|distribute|deploy)\b[^⟨⟩.;]{0,80})",
+            re.I,
+        ),
+    ),
+    (
         "granted-rights-to",  # "B has granted rights to its platform to A"
         "licensor-first",
         0.85,
@@ -256,7 +302,8 @@ ROLE_RULES: tuple[tuple[str, str, float, re.Pattern[str]], ...] = (
             _active(r"granted|grants|gave|gives|awarded|awards|will (?:grant|give|award)")
             + r"\s+(?P<asset>(?:[^⟨⟩.;]{0,40}?\b)?"
             + _RIGHTS
-            + r"\b[^⟨⟩.;]{0,80}?)\bto\s+"
+            + r"\b[^⟨⟩.;]{0,160}?)\bto\s+"
+            + LEAD
             + E.format("b"),
             re.I,
         ),
@@ -266,13 +313,18 @@ ROLE_RULES: tuple[tuple[str, str, float, re.Pattern[str]], ...] = (
         "licensor-first",
         0.9,
         re.compile(
-            _active(r"granted|grants|gave|gives|awarded|awards|handed|hands|hand|will grant")
-            + r"\s+(?:to\s+)?(?:[A-Z][\w.-]*['’]s\s+)?"
+            _active(
+                r"granted|grants|gave|gives|given|awarded|awards|handed|hands|hand|will grant|"
+                r"(?:is|are)\s+(?:granting|giving|handing|awarding)"
+            )
+            + r"\s+(?:to\s+)?"
+            + LEAD
             + E.format("b")
+            + APPOSITION  # "B, a Lyon group that ...,"
             + r"\s+(?P<asset>"
             + GAP
-            + r"(?:licen[cs]e|rights|sublicen[cs]e|option)"
-            + r"[^⟨⟩.;]{0,120}?)(?:[.,;]|$|\s+(?:controlled|owned|held)\s+by\b)",
+            + r"(?:licen[cs]e|rights?|sublicen[cs]e|option)"
+            + r"(?:[^⟨⟩.;]|⟨\d+⟩){0,120}?)(?:[.,;]|$|\s+(?:controlled|owned|held)\s+by\b)",
             re.I,
         ),
     ),
@@ -297,9 +349,11 @@ ROLE_RULES: tuple[tuple[str, str, float, re.Pattern[str]], ...] = (
         0.8,
         re.compile(
             r"\b(?:developed|owned|held|created|invented)\s+by\s+"
+            + LEAD
             + E.format("b")
             + r"(?P<asset>[^⟨⟩.;]{0,40}?)\b(?:was|were|has been|have been|had been)\s+"
             r"(?:acquired|obtained|bought|taken|licen[cs]ed|in-?licen[cs]ed)\s+by\s+"
+            + LEAD
             + E.format("a"),
             re.I,
         ),
@@ -311,13 +365,161 @@ ROLE_RULES: tuple[tuple[str, str, float, re.Pattern[str]], ...] = (
         re.compile(
             E.format("b")
             + r"(?:\s*\([^()⟨⟩]{1,40}\))?,?\s+(?:also\s+)?(?:said|says|announced|confirmed|disclosed)"
-            r"\s+(?:that\s+)?(?:[\w-]+-based\s+)?"
+            r"\s+(?:(?:on\s+\w+|today|yesterday)\s+)?(?:that\s+)?"
+            + LEAD
             + E.format("a")
+            + APPOSITION
             + r"\s+"
             + AUX
             + r"(?:taken|took|acquired|obtained|secured|received|gained|licen[cs]ed|in-?licen[cs]ed)"
-            r"\s+(?P<asset>[^⟨⟩.;]{0,40}?\b(?:rights?|licen[cs]e)\s+(?:to|for|over|on|under)\s+"
-            r"(?:its|the same)\b[^⟨⟩.;]{0,60})",
+            # what the reporting company grants: not rights taken "from" someone else
+            r"\s+(?P<asset>(?![^⟨⟩.;]*\bfrom\b)[^⟨⟩.;]{0,40}?\b(?:rights?|licen[cs]e)\b[^⟨⟩.;]{0,80})",
+            re.I,
+        ),
+    ),
+    (
+        "passive-from-by",  # "TP-4 was licensed from B by A"
+        "licensee-first",
+        0.8,
+        re.compile(
+            r"\b(?:was|were|has been|have been|had been|is|are)\s+(?:exclusively\s+)?"
+            r"(?:(?:in-?)?licen[cs]ed|acquired|obtained|bought|purchased)\s+from\s+"
+            + LEAD
+            + E.format("b")
+            + r"\s+by\s+"
+            + LEAD
+            + E.format("a"),
+            re.I,
+        ),
+    ),
+    (
+        "under-licence-from",  # "Under the licence from B, A will develop X"
+        "licensee-first",
+        0.75,
+        re.compile(
+            r"\b[Uu]nder\s+(?:the|a|an|its)\s+(?:[\w-]+\s+){0,2}?licen[cs]e\s+(?:agreement\s+)?from\s+"
+            + LEAD
+            + E.format("b")
+            + r",\s+"
+            + E.format("a")
+            + r"(?P<asset>)",
+            re.I,
+        ),
+    ),
+    (
+        "joined-licensees",  # "B has been added to A's licensees", "B has joined A's licensing programme"
+        "licensee-first",
+        0.8,
+        re.compile(
+            _active(r"(?:has|have|had)\s+been\s+added|was\s+added|joined|joins|will\s+join")
+            + r"\s+(?:to\s+)?"
+            + LEAD
+            + OWNER.format("b")
+            + r"\s+(?P<asset>(?:[\w-]+\s+){0,3}?(?:licensees|licen[cs]ing\s+(?:programme|program|pool)|"
+            r"patent\s+pool|pool))\b",
+            re.I,
+        ),
+    ),
+    (
+        "as-licensee",  # "A has chosen B as its European licensee"
+        "licensor-first",
+        0.8,
+        re.compile(
+            _active(
+                r"chosen|chose|selected|selects|signed(?:\s+up)?|signs(?:\s+up)?|named|names|"
+                r"appointed|picked"
+            )
+            + r"\s+"
+            + LEAD
+            + E.format("b")
+            + r"\s+as\s+(?:its|an?|the)\s+(?P<asset>(?:[\w-]+\s+){0,3}?)licensee\b",
+            re.I,
+        ),
+    ),
+    (
+        "licensee-of",  # "A is the latest licensee of B's process", "B said A had become a licensee of its"
+        "passive",
+        0.8,
+        re.compile(
+            E.format("a")
+            + SUBJECT_TAIL
+            + AUX
+            + _BECOMES
+            + r"(?P<asset>\s+(?:the\s+|a\s+|an\s+)?(?:[\w-]+\s+){0,3}?licensee\s+(?:of|for|under|to)\s+)"
+            + LEAD
+            + OWNER.format("b")
+            + r"|"
+            + E.format("d")
+            + r"\s+(?:also\s+)?(?:said|says|announced|confirmed)\s+(?:that\s+)?"
+            + LEAD
+            + E.format("c")
+            + r"\s+"
+            + AUX
+            + _BECOMES
+            + r"(?P<asset2>\s+(?:the\s+|a\s+|an\s+)?(?:[\w-]+\s+){0,3}?licensee\s+(?:of|for|under|to)\s+)"
+            r"(?:its|their)\b",
+            re.I,
+        ),
+    ),
+    (
+        "makes-under-licence",  # "A will make cells using B's chemistry under a licence"
+        "licensee-first",
+        0.75,
+        re.compile(
+            _active(r"manufacture|make|produce|build|sell|develop|market|commerciali[sz]e")
+            + r"\b(?P<asset>[^⟨⟩.;]{0,60}?)\b(?:using|based on|built on|incorporating)\s+"
+            + LEAD
+            + OWNER.format("b"),
+            re.I,
+        ),
+    ),
+    (
+        "spun-into",  # "A is carving three programmes out of its pipeline into a new company, B"
+        "licensor-first",
+        0.8,
+        re.compile(
+            _active(
+                r"(?:is\s+|are\s+)?(?:carving|spinning)|carve[sd]?|spins?|spun|"
+                r"(?:is\s+)?contribut(?:es|ed|ing)|contribute"
+            )
+            + r"\s+(?P<asset>[^⟨⟩.;]{0,120}?)\binto\s+(?:an?\s+|the\s+)?"
+            r"(?:newly\s+(?:formed|created)\s+|new\s+)?(?:[\w.-]+\s+){0,2}?"
+            r"(?:company|venture|entity|NewCo|start-?up|spin-?out|subsidiary),?\s+"
+            + LEAD
+            + E.format("b"),
+            re.I,
+        ),
+    ),
+    (
+        "taker-and-keeper",  # "A gets rights in Europe; B keeps India for itself"
+        "licensee-first",
+        0.75,
+        re.compile(
+            _active(
+                r"(?:will\s+)?(?:receive|take|gain|obtain|get|acquire|secure)s?|"
+                r"(?:has|have)\s+(?:received|taken|gained|obtained|acquired|secured)"
+            )
+            + r"\s+(?P<asset>(?:an?\s+|the\s+)?(?:[\w-]+,?\s+){0,4}?(?:rights?|licen[cs]e)\b"
+            r"[^⟨⟩.;]{0,200}?)[;,]\s+(?:while\s+|whereas\s+|and\s+)?"
+            + E.format("b")
+            + r"\s+(?:will\s+)?(?:keeps?|retains?|holds? on to|reserves?)\b",
+            re.I,
+        ),
+    ),
+    (
+        "taker-then-reporter",  # "A will receive rights to X in Europe, B said in a filing"
+        "licensee-first",
+        0.75,
+        re.compile(
+            _active(
+                r"(?:will\s+|to\s+)?(?:receive|take|gain|obtain|get|acquire|secure)s?|"
+                r"(?:has|have|had)\s+(?:received|taken|gained|obtained|acquired|secured)|"
+                r"received|took|gained|obtained|acquired|secured"
+            )
+            + r"\s+(?P<asset>(?:an?\s+|the\s+)?(?:[\w-]+,?\s+){0,4}?(?:rights?|licen[cs]e)\b"
+            r"[^⟨⟩;]{0,200}?),\s+"
+            + E.format("b")
+            + r"\s+(?:said|says|announced|confirmed|disclosed)\b",
             re.I,
         ),
     ),
@@ -337,7 +539,7 @@ ROLE_RULES: tuple[tuple[str, str, float, re.Pattern[str]], ...] = (
         0.85,
         re.compile(
             r"(?P<asset>" + GAP + r")\b(?:was|were|has been|have been|had been|is|are)?\s*"
-            r"(?:exclusively\s+)?(?:out-?)?licen[cs]ed\s+(?:by\s+"
+            r"(?:exclusively\s+)?(?:(?:out-?)?licen[cs]ed|granted|sold|transferred)\s+(?:by\s+"
             + E.format("b")
             + r"\s+to\s+"
             + E.format("a")
@@ -364,17 +566,29 @@ ROLE_RULES: tuple[tuple[str, str, float, re.Pattern[str]], ...] = (
         ),
     ),
     (
+        "from-owner-licensed-by",  # "X, an antiviral from B, has been licensed by A"
+        "licensee-first",
+        0.8,
+        re.compile(
+            r"\bfrom\s+"
+            + LEAD
+            + E.format("b")
+            + r"(?P<asset>[^⟨⟩.;]{0,60}?),?\s+(?:was|were|has been|have been|had been|is|are)\s+"
+            r"(?:exclusively\s+)?(?:in-?)?licen[cs]ed\s+by\s+"
+            + LEAD
+            + E.format("a")
+            + r"(?!\s+(?:to|from)\b)",
+            re.I,
+        ),
+    ),
+    (
         "in-licensed-by-from",  # "X-12 was in-licensed by A from B"
         "licensee-first",
         0.85,
         re.compile(
             r"(?P<asset>" + GAP + r")\b(?:was|were|has been|have been|had been|is|are)\s+"
-            r"(?:exclusively\s+)?(?:in-?)?licen[cs]ed\s+by\s+"
-            + LEAD
-            + E.format("a")
-            + r"\s+from\s+"
-            + LEAD
-            + E.format("b"),
+            r"(?:exclusively\s+)?(?:(?:in-?)?licen[cs]ed|acquired|obtained|bought|purchased|taken)"
+            r"\s+by\s+" + LEAD + E.format("a") + r"\s+from\s+" + LEAD + E.format("b"),
             re.I,
         ),
     ),
@@ -400,6 +614,17 @@ ROLE_RULES: tuple[tuple[str, str, float, re.Pattern[str]], ...] = (
             + r"\s+(?:out-?)?licen[cs]ing\s+of\s+(?P<asset>[^⟨⟩.;]{0,80}?)\s+to\s+"
             + LEAD
             + E.format("b"),
+            re.I,
+        ),
+    ),
+    (
+        "announced-licensing-of-to",  # "A today announced the out-licensing of X to B"
+        "licensor-first",
+        0.8,
+        re.compile(
+            _active(r"announced|announces|completed|completes|confirmed|disclosed|unveiled")
+            + r"\s+(?:the|its|an?)\s+(?:out-?)?licen[cs]ing\s+of\s+(?P<asset>[^⟨⟩.;]{0,80}?)"
+            r"\s+to\s+" + LEAD + E.format("b"),
             re.I,
         ),
     ),
@@ -431,16 +656,29 @@ _RULE_NEEDS: dict[str, tuple[str, ...]] = {
     "pays-for-rights": ("pa",),
     "licensed-to": (" to ",),
     "granted-rights-to": (" to ",),
+    "licensed-to-do": (" to ",),
+    "payment-to": ("payment",),
     "granted": ("grant", "gave", "give", "award", "hand"),
     "deal-gives": ("give", "grant", "provide", "offer"),
     "passive-acquired": (" by ",),
     "reported-taker": ("said", "says", "announced", "confirmed", "disclosed"),
     "passive-granted": (" by ",),
+    "spun-into": ("into",),
+    "makes-under-licence": ("licence", "license"),
+    "licensee-of": ("licensee ",),
+    "passive-from-by": (" by ",),
+    "under-licence-from": ("under ",),
+    "as-licensee": ("licensee",),
+    "joined-licensees": ("licens", "pool"),
+    "taker-and-keeper": ("keep", "retain", "hold", "reserve"),
+    "taker-then-reporter": ("said", "says", "announced", "confirmed", "disclosed"),
     "passive-licensed-by": (" by ",),
     "owner-licensed-by": (" by ",),
     "in-licensed-by-from": (" by ",),
+    "from-owner-licensed-by": (" by ",),
     "added-licensee": ("licensees",),
     "licensing-of-to": ("licensing of", "licencing of"),
+    "announced-licensing-of-to": ("licensing of", "licencing of"),
     "passive-licensed-to": ("licensed to", "licenced to"),
 }
 
@@ -477,17 +715,19 @@ _BETWEEN = re.compile(
 # Clauses after "A signed an agreement with B" that name who takes the licence or who grants it.
 _TAKER = r"(?:will|would|is to|shall|can|may|is set to|to)?\s*(?:also\s+)?"
 _NAMED_LICENSEE = re.compile(
-    r"\b(?:giving|granting|gives|grants|gave|granted|offering|providing|allowing|letting|enabling|"
-    r"permitting)\s+(?:to\s+)?⟨(?P<x>\d+)⟩"
-    r"|⟨(?P<y>\d+)⟩[^⟨⟩;.]{0,80}?\b(?:receive|get|gain|obtain|acquire|take|have|hold)s?\s+"
+    r"\b(?:giving|granting|gives|grants|gave|granted|grant|give|offering|providing|allowing|"
+    r"letting|enabling|permitting)\s+(?:to\s+)?⟨(?P<x>\d+)⟩"
+    r"|⟨(?P<y>\d+)⟩[^⟨⟩;.]{0,80}?\b(?:receiv|get|gain|obtain|acquir|tak|hav|hold)(?:es?|s|ing)?\s+"
     r"(?:the\s+|an?\s+)?(?:[\w-]+,?\s+){0,4}?(?:rights?|licen[cs]e|access|option)\b"
-    r"|⟨(?P<z>\d+)⟩(?:,[^,⟨⟩;]{1,120},)?\s+" + _TAKER + r"(?:\w+\s+)?(?:develop|sell|"
+    r"|⟨(?P<z>\d+)⟩(?:,[^,⟨⟩;]{1,120},|,\s+(?:which|who))?\s+"
+    + _TAKER
+    + r"(?!be\b)(?:\w+\s+)?(?:develop|sell|"
     r"commerciali[sz]e|market|manufacture|produce|use|deploy|distribute|pay|pays|paid|make\s+(?:an?\s+)?(?:[\w-]+\s+)?payments?)\b",
     re.I,
 )
 _NAMED_LICENSOR = re.compile(
     r"⟨(?P<x>\d+)⟩\s+(?:will|would|is to|shall|stands to|could|may|is eligible to)?\s*"
-    r"(?:receive|get|collect|earn)s?\s+(?:an?\s+|the\s+)?(?:[\w-]+\s+){0,3}?"
+    r"(?:receive|get|collect|earn|be paid|is paid|gets paid)s?\s+(?:an?\s+|the\s+)?(?:[\w-]+\s+){0,3}?"
     r"(?:US\$|HK\$|[$€£¥]|\d|up-?front|payments?\b|fees?\b|royalt|milestones?\b)"
     r"|\b(?:in-?)?licen[cs]e\s+⟨(?P<y>\d+)⟩['’]s?"
     r"|\b(?:rights?|access|licen[cs]e)\s+(?:to|for|over|on)\s+(?:use\s+)?⟨(?P<z>\d+)⟩['’]s?"
@@ -505,7 +745,8 @@ _FIRST_IS_LICENSEE = re.compile(
     r"produce|make|develop|commerciali[sz]e|sell|market|build)\b|\bfrom\s+the latter"
     r"|\bunder which it\s+(?:will|would)\s+(?:pay|gain|obtain|get|develop|sell|commerciali[sz]e)\b"
     r"|\b(?:taking|gaining|acquiring|obtaining|securing|winning)\s+(?:the\s+|an?\s+)?(?:[\w-]+\s+){0,3}?"
-    r"(?:rights?|licen[cs]e|access)\b",
+    r"(?:rights?|licen[cs]e|access)\b"
+    r"|\bfor\s+(?:the\s+)?(?:[\w-]+\s+){0,2}?(?:rights?|licen[cs]e|access)\s+(?:to|for|over|on)\b",
     re.I,
 )
 # A bare "agreement" or "deal" is a licence only when what follows speaks of rights or a licence,
@@ -513,6 +754,14 @@ _FIRST_IS_LICENSEE = re.compile(
 _LICENCE_CUE = re.compile(
     r"licen[cs]|\brights?\b|patent|know-how|technology transfer"
     r"|\b(?:develop|sell|commerciali[sz]e|market|manufacture|distribute)\b[^.;⟨⟩]{0,30}⟨\d+⟩['’]s?",
+    re.I,
+)
+# Weaker: an agreement "covering" a technology or process is a licence of it unless the agreement
+# is named as another kind ("a supply agreement covering motor technology").
+_TECHNOLOGY_CUE = re.compile(r"\bcovering\b|technolog|\bprocess\b", re.I)
+_OTHER_AGREEMENT = re.compile(
+    r"suppl|distribut|research|manufactur|service|purchas|sales|joint venture|collaborat|"
+    r"framework|cooperat|memorandum|strategic",
     re.I,
 )
 
@@ -624,12 +873,19 @@ class Draft:
 
 _DEAL_TOPIC = re.compile(
     r"licen[cs]|\brights?\b|technolog|patent|know-how|access to|\bunder which\b|commerciali[sz]|"
-    r"co-develop|jointly develop|\boption\b|platform|assets|signed up for",
+    r"co-develop|jointly develop|\boption\b|platform|\bassets?\b|portfolio|programme|\bprogram|"
+    r"signed up for|"
+    r"\bcarv|\bspin|\bspun\b|new(?:ly formed)? company|newco",
     re.I,
 )
 
 
-_PRONOUN_SUBJECT = re.compile(r"(?:It|The company|The firm|The group|The drugmaker)\b")
+# "It", "Separately, it", "In a second deal, the company": the subject of the sentence before.
+_PRONOUN_SUBJECT = re.compile(
+    r"(?:(?:Separately|Meanwhile|Also|Additionally|In addition|Earlier|Later|"
+    r"In (?:a|another) [\w\s-]{0,30}?),\s+)?"
+    r"(?P<it>It|it|The company|the company|The firm|the firm|The group|the group|The drugmaker)\b"
+)
 
 
 def read_deal(
@@ -644,17 +900,33 @@ def read_deal(
     pronoun = _PRONOUN_SUBJECT.match(sentence)
     if pronoun and last_subject is not None and (not mentions or mentions[0].start > 0):
         # "It also sold the rights to Varga": the subject of the sentence before.
-        mentions = [Mention(0, pronoun.end(), last_subject), *mentions]
-    if len(mentions) < 2 or not _DEAL_TOPIC.search(sentence):
+        mentions = [Mention(pronoun.start("it"), pronoun.end(), last_subject), *mentions]
+    if not _DEAL_TOPIC.search(sentence):
+        return None
+    if len(mentions) == 1 and last_subject is not None:
+        found = _taker_alone(mark(sentence, mentions), mentions, last_subject)
+        return None if found is None else _draft(sentence, mentions, published, year, found)
+    if len(mentions) < 2:
         return None
     marked = mark(sentence, mentions)
     found = (
         _role_rule(marked, mentions)
-        or _agreement_rule(marked, mentions)
+        or _agreement_rule(marked, mentions, _defined_roles(sentence, mentions))
         or _joint_rule(marked, mentions)
     )
     if found is None:
         return None
+    return _draft(sentence, mentions, published, year, found)
+
+
+def _draft(
+    sentence: str,
+    mentions: list[Mention],
+    published: date | None,
+    year: int | None,
+    found: _Found,
+) -> Draft:
+    """The deal a rule found, dated and with the terms its sentence states."""
     licensor, licensee, parties, rule, confidence, asset_text, what = found
     if any(p is not None and p.company_id is None for p in (licensor, licensee)):
         confidence -= 0.05  # a name recognised by its shape alone may be misread
@@ -662,7 +934,7 @@ def read_deal(
     # something else; the deal's date and terms are read without it.
     own = _RELATIVE_CLAUSE.sub(",", sentence)
     proposal = Proposal(
-        kind=_kind(what or marked),
+        kind=_kind(what or sentence),
         evidence=sentence,
         confidence=round(confidence, 2),
         why=rule,
@@ -681,11 +953,19 @@ def read_deal(
     return draft
 
 
+_LATER_CLAUSE = re.compile(r",\s+(?:and|but|while|whereas)\s|;")
+
+
 def _deal_period(sentence: str, published: date | None) -> str | None:
     """The date the sentence gives the deal, else the article's. A bare year that is the
     article's own ("later this year") says less than the article's date, and a later bare year
     is a plan's, not the deal's."""
-    period = find_period(sentence, published)
+    # The main clause's date is the deal's: "licensed it to B in 2022, and B has run a unit
+    # since last year" dates the licence to 2022.
+    main = _LATER_CLAUSE.split(sentence, maxsplit=1)[0]
+    period = find_period(main, published)
+    if period is None and main != sentence:
+        period = find_period(sentence, published)
     if published is not None and period in (None, str(published.year)):
         return published.isoformat()
     if published is not None and period and period.isdigit() and int(period) > published.year:
@@ -699,6 +979,8 @@ _PAYMENT_GAP = re.compile(
     r".*(?:US\$|HK\$|[$€£¥]|\d|\bpayments?\b|\bfees?\b|up-?front|royalt|milestones?).*",
     re.I | re.S,
 )
+
+_UNDER_LICENCE = re.compile(r"\b[Uu]nder\s+(?:a|an|the|its)\s+(?:[\w-]+\s+){0,3}?licen[cs]e\b")
 
 _Found = tuple[Party | None, Party | None, tuple[Party, ...], str, float, str | None, str | None]
 
@@ -735,11 +1017,19 @@ def _role_rule(marked: str, mentions: list[Mention]) -> _Found | None:
             continue
         if name == "paid-by" and not _PAYMENT_GAP.fullmatch(groups["asset"]):
             continue
+        if name == "makes-under-licence" and not _UNDER_LICENCE.search(marked):
+            continue  # "A, which holds a licence from C, will sell cells using B's separators"
         if name == "licensed-from" and not re.search(
-            r"licen[cs]|rights|technolog|patent|know-how", match.group(0), re.I
+            r"licen[cs]|rights|technolog|patent|know-how|portfolio|assets?\b|programs?\b|option|"
+            r"programmes?\b",
+            match.group(0),
+            re.I,
         ):
             continue
+        # "licensed B's laser patents": the kind reads to the clause end; what a licensee makes
+        # and sells under a licence is no sale of the asset.
         clause = re.split(r"[,.;]", marked[match.end() :], maxsplit=1)[0]
+        what = "licence" if name == "makes-under-licence" else match.group(0) + clause
         return (
             licensor,
             licensee,
@@ -747,8 +1037,7 @@ def _role_rule(marked: str, mentions: list[Mention]) -> _Found | None:
             f"rule {name}",
             confidence,
             groups.get("asset"),
-            match.group(0)
-            + clause,  # "licensed B's laser patents": the kind reads to the clause end
+            what,
         )
     return None
 
@@ -772,6 +1061,36 @@ _JOINT = re.compile(
 )
 
 
+# "Under the new agreement, B gains exclusive rights to ...": the taker alone, as the subject.
+_TAKER_ALONE = re.compile(
+    r"(?:(?:Under|Through|With)\s+(?:the|its|this|that|an?)\s+(?:[\w-]+\s+){0,3}?"
+    r"(?:agreement|deal|licen[cs]e|terms|arrangement|pact|contract|transaction)[^,⟨⟩]{0,60},\s+)?"
+    r"(?:(?:the\s+)?(?:NewCo|Newco|new company|newly formed company)\s+)?"
+    + _active(
+        r"gains|receives|obtains|takes|gets|acquires|secures|"
+        r"(?:will|is to)\s+(?:gain|receive|obtain|take|get|acquire|secure)|"
+        r"(?:has|have)\s+(?:gained|received|obtained|taken|acquired|secured)"
+    )
+    + r"\s+(?P<asset>(?:an?\s+|the\s+)?(?:[\w-]+,?\s+){0,4}?(?:rights?|licen[cs]e|option)\b"
+    r"(?!\s+(?:payments?|fees?|period|exercise)\b)[^⟨⟩.;]{0,80})"
+    r"[^.;]*[.!?][\"”’]?$",  # a whole sentence, not a heading
+    re.I,
+)
+
+
+def _taker_alone(marked: str, mentions: list[Mention], last_subject: Org) -> _Found | None:
+    """A sentence naming only the company that takes rights, at its start, right after one whose
+    subject was another company: that company is the grantor the article is speaking of ("Heliant
+    is carving three programmes into Solenne. Solenne receives an exclusive licence to them")."""
+    match = _TAKER_ALONE.match(marked)
+    taker = _party(mentions, match["a"]) if match else None
+    if match is None or taker is None or taker.name == last_subject.name:
+        return None
+    grantor = Party(last_subject.name, last_subject.company_id)
+    what = match.group(0)
+    return (grantor, taker, (taker, grantor), "rule taker alone", 0.7, match["asset"], what)
+
+
 def _joint_rule(marked: str, mentions: list[Mention]) -> _Found | None:
     """'A and B will jointly develop X': a co-development whose licensee a later sentence names
     ("B receives a licence to commercialise it in Asia")."""
@@ -790,12 +1109,52 @@ def _joint_rule(marked: str, mentions: list[Mention]) -> _Found | None:
     return (None, None, (first, second), "rule joint development", 0.45, None, what)
 
 
-def _agreement_rule(marked: str, mentions: list[Mention]) -> _Found | None:
+def _defined_roles(sentence: str, mentions: list[Mention]) -> dict[str, str]:
+    """Roles the text gives by definition: 'Hanmo Biopharma (the "Licensor")' and, later, "the
+    Licensee" say who grants and who takes, whatever the verb. Party name -> role."""
+    roles: dict[str, str] = {}
+    for mention in mentions:
+        said = _DEFINED_ROLE.search(sentence, mention.start, mention.end)
+        if said:
+            roles.setdefault(mention.org.name, f"licens{said[1].lower()}")
+    return roles
+
+
+_DEFINED_ROLE = re.compile(r"\bLicen[cs](or|ee)\b", re.I)
+
+
+# Right after "... with B": ", which will use / develop / sell" says B takes the licence.
+_WHICH_TAKES = re.compile(
+    r",\s+(?:(?:which|who)\s+"
+    + _TAKER
+    + r"(?:use|develop|sell|commerciali[sz]e|market|manufacture|"
+    r"produce|deploy|distribute|make|(?:gain|receive|obtain|take|get)s?\s+(?:[\w-]+\s+){0,3}?"
+    r"(?:rights?|licen[cs]e))|(?:granting|giving)\s+(?:it|them)\b)",
+    re.I,
+)
+_PARTNERED = re.compile(
+    E.format("a")
+    + SUBJECT_TAIL
+    + AUX
+    + r"(?:partnered|teamed up|tied up|joined forces)\s+with\s+"
+    + LEAD
+    + E.format("b"),
+    re.I,
+)
+
+
+def _agreement_rule(
+    marked: str, mentions: list[Mention], defined: dict[str, str] | None = None
+) -> _Found | None:
     match = _AGREEMENT.search(marked)
     between = _BETWEEN.search(marked) if match is None else None
-    if match is None and between is None:
+    partnered = _PARTNERED.search(marked) if match is None and between is None else None
+    if match is None and between is None and partnered is None:
         return None
-    if match is not None:
+    if partnered is not None:  # "A has partnered with B, granting it rights to X"
+        first, second = _party(mentions, partnered["a"]), _party(mentions, partnered["b"])
+        rest, what = marked[partnered.end() :], "partnership"
+    elif match is not None:
         first = _party(mentions, match["a"])
         second = _party(mentions, match["b"] or match["c"])
         rest, what = marked[match.end() :], match["what"]
@@ -814,12 +1173,18 @@ def _agreement_rule(marked: str, mentions: list[Mention]) -> _Found | None:
         return None
     clause = re.split(r"[.;]", rest, maxsplit=1)[0]
     bare = not re.search(r"licen[cs]|technology", what, re.I)
-    if bare and not _LICENCE_CUE.search(clause):
+    terms = match["terms"] if match else ""
+    technology = _TECHNOLOGY_CUE.search(clause) and not _OTHER_AGREEMENT.search(f"{terms} {what}")
+    by_definition = _by_definition(defined or {}, first, second)
+    if bare and not _LICENCE_CUE.search(clause) and not technology and not by_definition:
         return None  # a supply or research agreement, not a licence
-    kind_text = f"{what} {clause}"
+    kind_text = f"{terms} {what} {clause}"  # "a co-development agreement"
     asset = _asset_from_rest(rest)
     parties = (first, second)
-    named = _named_direction(rest, mentions, first, second)
+    named = _named_direction(rest, mentions, first, second) or by_definition
+    object_named = partnered is not None or (match is not None and match["b"] is not None)
+    if named is None and object_named and _WHICH_TAKES.match(rest):
+        named = (first, second)  # "A signed a licence with B, which will use the process"
     if named is not None:
         licensor, licensee = named
         return (licensor, licensee, parties, "rule agreement (named)", 0.8, asset, kind_text)
@@ -829,9 +1194,18 @@ def _agreement_rule(marked: str, mentions: list[Mention]) -> _Found | None:
         return (first, second, parties, "rule agreement (licensor cue)", 0.75, asset, kind_text)
     if licensee_cue:
         return (second, first, parties, "rule agreement (licensee cue)", 0.75, asset, kind_text)
-    if bare:
-        return None  # rights are mentioned but nothing says which way they go
-    return (None, None, parties, "rule agreement (direction not stated)", 0.45, asset, kind_text)
+    # Nothing says which way the rights go (yet): a later sentence may ("The agreement centres
+    # on B's process"); a bare agreement is less sure to be a licence at all.
+    confidence = 0.4 if bare else 0.45
+    return (
+        None,
+        None,
+        parties,
+        "rule agreement (direction not stated)",
+        confidence,
+        asset,
+        kind_text,
+    )
 
 
 def _named_direction(
@@ -861,6 +1235,7 @@ def settle_direction(draft: Draft, sentence: str, mentions: list[Mention]) -> No
     if old.licensor is not None or len(old.parties) != 2 or not mentions:
         return
     named = _named_direction(mark(sentence, mentions), mentions, *old.parties)
+    named = named or _by_definition(_defined_roles(sentence, mentions), *old.parties)
     if named is not None:
         licensor, licensee = named
         draft.proposal = replace(
@@ -873,11 +1248,33 @@ def settle_direction(draft: Draft, sentence: str, mentions: list[Mention]) -> No
         draft.note(("licensor", "licensee"), sentence)
 
 
+def _by_definition(
+    defined: dict[str, str], first: Party, second: Party
+) -> tuple[Party, Party] | None:
+    """(licensor, licensee) when a defined term names one of the two parties' roles."""
+    for party, other in ((first, second), (second, first)):
+        role = defined.get(party.name)
+        if role == "licensor":
+            return party, other
+        if role == "licensee":
+            return other, party
+    return None
+
+
 def _party(mentions: list[Mention], index: str | None) -> Party | None:
     if index is None or int(index) >= len(mentions):
         return None
     org = mentions[int(index)].org
     return Party(org.name, org.company_id)
+
+
+# A sale of what is owned, not of rights to it ("sold its portfolio", not "rights to sell").
+_SALE = re.compile(
+    r"\basset[- ]purchase|\boutright\b|(?<!to )(?<!and )(?<!or )(?<!, )\b(?:sell|sells|sold|selling)\b"
+    r"|\b(?:acquired|acquires|bought|purchased)\b(?![^.;]{0,40}\b(?:rights?|licen[cs]e)\b)"
+)
+# "has agreed to acquire a portfolio": a purchase, unless a licence is what the sentence is about.
+_TO_BUY = re.compile(r"\b(?:acquire|purchase)\b(?![^.;]{0,40}\b(?:rights?|licen[cs]e)\b)")
 
 
 def _kind(what: str) -> str:
@@ -886,16 +1283,16 @@ def _kind(what: str) -> str:
         return "option"
     if re.search(r"co-develop|co-commerciali|jointly develop|co-promot", lowered):
         return "co_development"
-    if re.search(r"\bnewco\b|new company|spin-?out|launch(?:ed|es)? [\w\s]{0,30}compan", lowered):
-        return "newco"
     if re.search(
-        r"\b(?:sell|sells|sold|selling)\b|\b(?:acquired|acquires|bought|purchased)\b(?!"
-        r"[^.;]{0,40}\b(?:rights?|licen[cs]e)\b)",
+        r"\bnewco\b|\bnew(?:ly (?:formed|created))? (?:[\w.]+ )?company|spin-?out|"
+        r"launch(?:ed|es)? [\w\s]{0,30}compan",
         lowered,
     ):
+        return "newco"
+    if _SALE.search(lowered) or ("licen" not in lowered and _TO_BUY.search(lowered)):
         return "asset_purchase"
-    if "patent" in lowered:
-        return "patent_licence"
+    if "patent" in lowered and "know-how" not in lowered and "know how" not in lowered:
+        return "patent_licence"  # patents with know-how are a licence to make the product
     if re.search(r"out-?licen", lowered):
         return "out_licence"
     return "licence"

@@ -43,7 +43,7 @@ ROLE_FIELDS = ("licensor", "licensee")
 AMOUNT_FIELDS = ("upfront", "milestones", "total", "equity")
 DEAL_KINDS = frozenset(VOCAB.deal_kinds)
 FOUND_FIELDS = (*AMOUNT_FIELDS, "undisclosed", "date")
-HELDOUT_SPLITS = ("heldout", "blind", "blind2", "blind3")  # subfolders holding held-out articles
+HELDOUT_SPLITS = ("heldout", "blind", "blind2", "blind3", "blind4", "blind5")  # held-out subfolders
 
 
 @dataclass
@@ -209,12 +209,13 @@ def _tally_found(report: Report, pairs: list[tuple[dict, dict]]) -> None:
             tally.right += pred[name] is not None and pred[name] == want[name]
 
 
-def evaluate(folder: Path, reader: Reader = read_with_rules) -> Report:
-    """Run the extractor over every labelled article in ``folder`` (not its subfolders)."""
+def evaluate(folder: Path, reader: Reader = read_with_rules, *, suffix: str = "") -> Report:
+    """Run the extractor over every labelled article in ``folder`` (not its subfolders), or
+    over those whose file name ends with ``suffix`` (".html": do pages read like text?)."""
     with open(folder / "labels.toml", "rb") as fh:
         articles = tomllib.load(fh)["article"]
     report = Report()
-    for article in articles:
+    for article in (a for a in articles if a["file"].endswith(suffix)):
         doc = read_document(folder / "articles" / article["file"])
         predictions = reader(doc)
         score_article(report, predictions, article.get("expect", []), article["file"])

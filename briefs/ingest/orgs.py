@@ -20,86 +20,22 @@ from .bare_names import WORDS, LowerWords, bare_names, title_case
 if TYPE_CHECKING:
     from sqlite_utils import Database
 
-# Words that end an organisation's name, as written (case matters: "Battery" yes, "battery" no).
-COMPANY_WORDS = frozenset(
-    [
-        "Inc",
-        "Co",
-        "Corp",
-        "Corporation",
-        "Ltd",
-        "Limited",
-        "Group",
-        "plc",
-        "PLC",
-        "AG",
-        "SA",
-        "SE",
-        "GmbH",
-        "LLC",
-        "NV",
-        "BV",
-        "KK",
-        "Holdings",
-        "Pharmaceutical",
-        "Pharmaceuticals",
-        "Pharma",
-        "Biosciences",
-        "Bioscience",
-        "Biotech",
-        "Biotechnology",
-        "Biologics",
-        "Biopharma",
-        "Biopharmaceutical",
-        "Bio",
-        "Therapeutics",
-        "Medicines",
-        "Medicine",
-        "Medical",
-        "Healthcare",
-        "Genomics",
-        "Oncology",
-        "Electronics",
-        "Technologies",
-        "Technology",
-        "Semiconductor",
-        "Semiconductors",
-        "Microelectronics",
-        "Battery",
-        "Batteries",
-        "Energy",
-        "Power",
-        "Motors",
-        "Automotive",
-        "Materials",
-        "Chemicals",
-        "Robotics",
-        "Systems",
-        "Devices",
-        "Instruments",
-        "Networks",
-        "Software",
-        "Labs",
-        "Laboratories",
-        "Sciences",
-        "Health",
-        "Diagnostics",
-        "Vaccines",
-        "Optics",
-        "Photonics",
-        "Grid",
-        "Mining",
-        "Metals",
-        "Resources",
-        "AB",
-        "ASA",
-        "Oy",
-        "Oyj",
-        "SpA",
-        "KGaA",
-        "SAS",
-    ]
+# Words that end an organisation's name, as written (case matters: "Battery" yes, "battery" no):
+# the `company_words` of data/ingest/names.toml.
+COMPANY_WORDS = WORDS.company_words
+# A capitalised compound ending in one of them ("AgroSciences", "NeuroTherapeutics") ends one too.
+_COMPOUND_TAIL = re.compile(
+    r"[a-z](?:" + "|".join(sorted((w for w in COMPANY_WORDS if len(w) > 4), key=len)) + r")$"
 )
+_SUFFIX_ONLY = re.compile(r"[A-Z]\.[A-Z]\.|S\.p\.A|a\.s\.|S\.r\.l|Pvt|Co\.,?\s+Ltd|A/S")
+# Legal suffixes written with dots ("B.V.", "S.p.A.", "a.s."), which the word splitter breaks up.
+_DOTTED_SUFFIX = re.compile(
+    r"(?P<name>(?<![\w-])[A-Z][\w&]*(?:-[A-Z0-9][\w&]*)*(?:\s+[A-Z][\w&]*(?:-[A-Z0-9][\w&]*)*){0,3})"
+    r"(?:\s+\([A-Z][a-z]+\))?"  # a city in brackets: "Hanmo Biosciences (Suzhou) Co., Ltd."
+    r",?\s+(?P<suffix>B\.V\.|N\.V\.|S\.A\.S?\.?|A\.G\.|S\.p\.A\.|a\.s\.|K\.K\.|S\.L\.|"
+    r"S\.r\.l\.|Pvt\.?\s+Ltd\.?|Co\.,?\s+Ltd\.?|A/S)(?!\w)"
+)
+
 # Folded trailing words dropped when comparing a new name with the known ones.
 LEGAL_TAIL = frozenset(
     [
@@ -279,6 +215,9 @@ STOP_CAPS = frozenset(
         "About",
         "Launch",
         "Launches",
+        "NewCo",
+        "Newco",
+        "PT",
     ]
 )
 PLACE_WORDS = frozenset(
@@ -351,6 +290,11 @@ _APPOSITION = re.compile(
     + r")\b"
 )
 _ABBREVIATION = re.compile(r"\s*\((?P<abbr>[A-Z][A-Za-z0-9&-]{1,9})\)")
+# A ticker after a name: "Nerivo Therapeutics (NASDAQ: NRVO)", "(TSX: NVB)"; the ticker then
+# names the company, and it marks a name even in a headline's capitals.
+_TICKER = re.compile(
+    r"\s*\([A-Za-z]{2,10}(?:\s+[A-Za-z]{2,10})?:\s*(?P<abbr>[A-Z][A-Z0-9.]{1,7})\)"
+)
 # A defined term after a name: 'Lumera Therapeutics B.V. ("Lumera")', '(the "Company")'.
 _DEFINITION = re.compile(r"\.?\s*\((?P<inside>[^()]{0,160}?[\"“][^()]{0,160}?)\)")
 _QUOTED = re.compile(r"[\"“](?P<term>[A-Z][^\"”]{1,40})[\"”]")
@@ -364,6 +308,25 @@ _DESCRIPTION = re.compile(
     r"\b[Tt]he\s+(?P<words>(?:[\w-]+\s+){0,2}?)(?P<noun>" + "|".join(DESCRIPTORS) + r")\b"
 )
 _TRAILING_DOT = ("Inc", "Co", "Corp", "Ltd")
+# A role before a person's name: "chief executive Rui Magalhães", "analyst Sunita Rao". The role
+# word is found first (cheaply); the name is then read right after it.
+_ROLE_WORD = re.compile(  # without their first letters, so that both cases match as literals
+    r"(?:xecutive|fficer|CEO|CFO|CSO|ounder|hair(?:man|woman|person)?|resident|nalyst|irector|"
+    r"pokes(?:person|man|woman)|rofessor)\b"
+)
+_NAME_AFTER_ROLE = re.compile(
+    r"\s+(?:[A-Z][\w'’-]+\s+){1,2}?(?P<surname>[A-Z][\w'’-]+)\b(?!\s+[A-Z])"
+)
+# "Boston's Veritas Bio", "Oslo-based Fjordgen": the place a company is described by.
+_PLACE_BEFORE = re.compile(
+    r"(?:\b([A-Z][\w-]*)['’]s|\b([A-Z][\w]*)-(?:based|listed|headquartered))\s+$"
+)
+_PLACE_SUFFIX = re.compile(r"-(?:based|listed|headquartered)$")
+
+
+def _description_words(text: str) -> set[str]:
+    """Folded words of a description, a place without its "-based": "Basel-based" is "basel"."""
+    return {_PLACE_SUFFIX.sub("", w) for w in re.findall(r"[\w-]+", text.casefold())}
 
 
 @dataclass(frozen=True)
@@ -454,6 +417,14 @@ class _Index:
         entries.append((tokens, exact, org))
         entries.sort(key=lambda entry: -len(entry[0]))
 
+    def repoint(self, spelling: str, org: Org) -> None:
+        """``spelling`` names ``org`` from now on."""
+        tokens = tuple(normalize_name(spelling).split())
+        entries = self.by_first.get(tokens[0], []) if tokens else []
+        for i, entry in enumerate(entries):
+            if entry[0] == tokens:
+                entries[i] = (tokens, entry[1], org)
+
     def match(
         self, words: list[re.Match[str]], folded: list[str], i: int, sentence: str
     ) -> tuple[int, Org] | None:
@@ -506,6 +477,7 @@ class DocumentNames:
         self._described: list[tuple[Org, frozenset[str]]] = []  # what each name was called
         self._orgs: list[Org] = []  # every company the document named, in order
         self._spelled: dict[Org, Org] = {}  # spelled_out's answers, asked once the text is read
+        self._people: set[str] = set()  # surnames of the people the document introduced
 
     def find(self, sentence: str) -> list[Mention]:
         """Mentions in ``sentence``, longest first on overlap, in reading order."""
@@ -513,8 +485,18 @@ class DocumentNames:
         candidates = self._named(words, sentence)
         if not title_case(sentence):  # a headline's capitals say nothing about where names end
             candidates.extend(_shaped(words, sentence))
-            candidates.extend((s, e, 0, None) for s, e in bare_names(sentence, self._common))
-        described = bool(_HAS_DESCRIPTOR.search(sentence))
+            candidates.extend(_dotted(sentence))
+            self._learn_people(sentence)
+            candidates.extend(
+                (s, e, 0, None)
+                for s, e in bare_names(sentence, self._common)
+                if sentence[s:e].split()[-1] not in self._people
+            )
+            if "(" in sentence:
+                candidates.extend(_initialled(sentence))
+        elif "(" in sentence:  # ... unless a ticker follows the name
+            candidates.extend(c for c in _shaped(words, sentence) if _TICKER.match(sentence, c[1]))
+        described = bool(_HAS_DESCRIPTOR.search(sentence)) or "-based " in sentence
         for pattern in (_DESCRIBED, _APPOSITION) if described else ():
             for match in pattern.finditer(sentence):
                 name = _trim_name(match["name"])
@@ -533,6 +515,14 @@ class DocumentNames:
         self._remember_descriptions(sentence, mentions)
         return self._with_descriptions(sentence, mentions)
 
+    def _learn_people(self, sentence: str) -> None:
+        """Surnames of people introduced by their role ("chief executive Rui Magalhães"), so
+        that "Magalhães also confirmed" later is a person, not a company named bare."""
+        for role in _ROLE_WORD.finditer(sentence):
+            person = _NAME_AFTER_ROLE.match(sentence, role.end())
+            if person:
+                self._people.add(person["surname"])
+
     def _remember_descriptions(self, sentence: str, mentions: list[Mention]) -> None:
         """What the article calls each company ("Swiss drugmaker Novexa", "Novexa, a Basel-based
         biotech"), so a later "the Swiss drugmaker" can stand for it."""
@@ -541,10 +531,15 @@ class DocumentNames:
         for mention in mentions:
             head = sentence[max(0, mention.start - 40) : mention.start]
             tail = sentence[mention.end : mention.end + 60]
+            words: set[str] = set()
             for found in (_DESCRIBED_BEFORE.search(head), _DESCRIBED_AFTER.match(tail)):
                 if found:
-                    words = [*re.findall(r"[\w-]+", found[1].casefold()), found[2]]
-                    self._described.append((mention.org, frozenset(words)))
+                    words |= _description_words(found[1]) | {found[2]}
+            place = _PLACE_BEFORE.search(head)
+            if place:
+                words.add((place[1] or place[2]).casefold())
+            if words:
+                self._described.append((mention.org, frozenset(words)))
 
     def _with_descriptions(self, sentence: str, mentions: list[Mention]) -> list[Mention]:
         """Add "the Swiss drugmaker" as a mention of the company last described that way."""
@@ -556,8 +551,11 @@ class DocumentNames:
                 continue
             if any(sentence[m.end : match.start()].strip() == "," for m in mentions):
                 continue  # "Veltrix, the Dutch company that ...": an apposition, not a mention
-            wanted = set(re.findall(r"[\w-]+", match["words"].casefold())) | {match["noun"]}
+            kinds = _description_words(match["words"])
+            wanted = kinds | {match["noun"]}
             org = next((o for o, words in reversed(self._described) if wanted <= words), None)
+            if org is None and kinds:  # "Korean drugmaker X" is "the Korean firm" too
+                org = next((o for o, words in reversed(self._described) if kinds <= words), None)
             if org is not None:
                 added.append(Mention(match.start(), match.end(), org))
         return sorted([*mentions, *added], key=lambda m: m.start) if added else mentions
@@ -590,7 +588,7 @@ class DocumentNames:
                 continue
             text = sentence[start:end]
             resolved = org or self._seen(text) or self._register(text)
-            abbreviation = _ABBREVIATION.match(sentence, end)
+            abbreviation = _ABBREVIATION.match(sentence, end) or _TICKER.match(sentence, end)
             if abbreviation and not any(m.start == abbreviation.start("abbr") for m in chosen):
                 self.local.add(abbreviation["abbr"], resolved)
                 end = abbreviation.end()
@@ -629,6 +627,11 @@ class DocumentNames:
         terms = [m["term"] for m in _QUOTED.finditer(definition["inside"])]
         terms = [t for t in terms if t.split()[-1].casefold() not in WORDS.not_party_terms]
         for term in terms:
+            earlier = self._seen(term)
+            if earlier is not None and earlier != org and _words(earlier.name) == _words(term):
+                # A headline's "IIBL" is the institute the body defines as "IIBL".
+                self.local.fuller_of[earlier] = org
+                self.local.repoint(term, org)
             self.local.add(term, org)
         return definition.end() if terms else end
 
@@ -673,7 +676,12 @@ def short_forms(name: str) -> list[str]:
     """'Shanghai Junshi Biosciences Co., Ltd.' -> ['Shanghai Junshi', 'Junshi']."""
     words = [w for w in re.findall(r"[\w&-]+", name)]
     core = list(words)
-    while core and (core[-1] in COMPANY_WORDS or core[-1].casefold() in LEGAL_TAIL):
+    while core and (
+        core[-1] in COMPANY_WORDS
+        or core[-1].casefold() in LEGAL_TAIL
+        or len(core[-1]) == 1  # a piece of a dotted suffix ("B.V.")
+        or _compound(core[-1])  # "AgriGenomics"
+    ):
         core.pop()
     forms = []
     if core and len(core) < len(words):
@@ -688,14 +696,21 @@ def short_forms(name: str) -> list[str]:
 def _shaped(words: list[re.Match[str]], sentence: str) -> list[tuple[int, int, int, None]]:
     """Names ending in a company word, preceded by capitalised words of the name."""
     found = []
+    camel = _CAMEL.search(sentence) is not None  # most sentences hold no compound at all
     i = 0
     while i < len(words):
-        if words[i][0] not in COMPANY_WORDS or i == 0:
+        word = words[i][0]
+        if i == 0 or (word not in COMPANY_WORDS and not (camel and _compound(word))):
             i += 1
             continue
         j = i
-        while j > 0 and _joins(sentence, words[j - 1], words[j]) and _name_word(words[j - 1][0]):
-            j -= 1
+        while j > 0:
+            if _joins(sentence, words[j - 1], words[j]) and _name_word(words[j - 1][0]):
+                j -= 1
+            elif j > 1 and words[j - 1][0] in ("for", "of") and words[j - 2][0] in _INSTITUTIONS:
+                j -= 2  # "Calloway Institute for Molecular Sciences"
+            else:
+                break
         if j == i or words[j][0] in COMPANY_WORDS:
             i += 1
             continue
@@ -708,13 +723,75 @@ def _shaped(words: list[re.Match[str]], sentence: str) -> list[tuple[int, int, i
         end = words[k].end()
         if words[k][0] in _TRAILING_DOT and sentence[end : end + 1] == ".":
             end += 1
-        found.append((words[j].start(), end, 1, None))
+        if not _place_with_legal_tail(words[j : k + 1]):
+            found.append((words[j].start(), end, 1, None))
         i = k + 1
     return found
 
 
+def _place_with_legal_tail(words: list[re.Match[str]]) -> bool:
+    """A place and a legal form, no company's own name: "Hong Kong Limited" of "The Stock
+    Exchange of Hong Kong Limited"."""
+    names = [w[0] for w in words if w[0].casefold() not in LEGAL_TAIL]
+    return len(names) < len(words) and all(n.casefold() in WORDS.places for n in names)
+
+
+_CAMEL = re.compile(r"[a-z][A-Z]")
+
+
+def _compound(word: str) -> bool:
+    """A compound such as "AgroSciences": only a word with a capital inside can be one."""
+    return not word[1:].islower() and bool(_COMPOUND_TAIL.search(word))
+
+
+def _dotted(sentence: str) -> list[tuple[int, int, int, None]]:
+    """Names ending in a legal suffix written with dots ("Menhir Optica B.V.")."""
+    if not _SUFFIX_ONLY.search(sentence):
+        return []  # most sentences: the costlier pattern need not run
+    found = []
+    for match in _DOTTED_SUFFIX.finditer(sentence):
+        words = list(re.finditer(r"\S+", match["name"]))
+        while words and (words[0][0] in STOP_CAPS or words[0][0].endswith("'s")):
+            words.pop(0)
+        if words:
+            found.append((match.start("name") + words[0].start(), match.end(), 1, None))
+    return found
+
+
+def _initialled(sentence: str) -> list[tuple[int, int, int, None]]:
+    """A capitalised run followed by its initials in brackets is one name, whatever its words:
+    'Fundación Instituto de Investigación Biomédica del Levante ("IIBL")'."""
+    found = []
+    for match in _INITIALLED.finditer(sentence):
+        words = re.findall(r"[A-Z][\w'-]*", match["name"])
+        while words and words[0] in STOP_CAPS:
+            words.pop(0)
+        initials, abbr = "".join(w[0] for w in words), match["abbr"].replace("&", "")
+        if len(words) < 2 or 2 * len(abbr) < len(words) or not _in_order(abbr, initials):
+            continue
+        start = match.start("name") + match["name"].index(words[0])
+        found.append((start, match.end("name"), 1, None))
+    return found
+
+
+def _in_order(letters: str, within: str) -> bool:
+    """True when ``letters`` appear in ``within`` in the same order (a subsequence)."""
+    rest = iter(within)
+    return all(letter in rest for letter in letters)
+
+
+_INITIALLED = re.compile(
+    r"(?P<name>[A-Z][\w'-]*(?:\s+(?:(?:de|del|la|las|los|di|da|do|der|van|von|für|of|for|and|&)\s+)?"
+    r"[A-Z][\w'-]*){1,8})\s*\(\s*[\"“]?(?P<abbr>[A-Z][A-Z&]{1,9})[\"”]?\s*\)"
+)
+
+
 def _joins(sentence: str, left: re.Match[str], right: re.Match[str]) -> bool:
     return sentence[left.end() : right.start()] in (" ", " & ", "-")
+
+
+# "Calloway Institute for Molecular Sciences", "University of Leiden": a name goes on after these.
+_INSTITUTIONS = frozenset(["Institute", "University", "Foundation", "Centre", "Center", "Academy"])
 
 
 def _name_word(word: str) -> bool:

@@ -10,7 +10,7 @@ from .orgs import Mention
 
 _BOUNDARY = re.compile(r"(?<=[.!?])[\"”’)]?\s+(?=[\"“(]?[A-Z])")
 _NO_SPLIT_BEFORE = re.compile(
-    r"(?:\b(?:Mr|Mrs|Ms|Dr|Prof|St|No|vs|approx|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)"
+    r"(?:\b(?:Mr|Mrs|Ms|Dr|Prof|St|No|vs|approx|Pvt|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)"
     r"|\b[A-Z]|\bU\.S|\bU\.K|\be\.g|\bi\.e)\.$"
 )
 _SENTENCE_STARTERS = frozenset(
@@ -59,12 +59,32 @@ def sentences(text: str) -> list[tuple[int, str]]:
                 boundary.end() : boundary.end() + 1
             ] in ("(", "“", '"'):
                 continue  # 'Asterra Pharma, Inc. (Nasdaq: ASTR)': the name's bracket follows
-            out.append((number, paragraph[start : boundary.start() + 1].strip()))
+            out.extend((number, c) for c in _clauses(paragraph[start : boundary.start() + 1]))
             start = boundary.end()
         tail = paragraph[start:].strip()
         if tail:
-            out.append((number, tail))
+            out.extend((number, c) for c in _clauses(tail))
     return out
+
+
+# ", and C has obtained rights ...": a second deal with a subject of its own is read on its own.
+_NEW_DEAL_CLAUSE = re.compile(
+    r",\s+and\s+(?=(?:[A-Z][\w.&'-]*\s+){1,4}(?:has|have|had|will|also)\s+(?:\w+\s+)?"
+    r"(?:licen|in-licen|out-licen|obtain|gain|acquir|secur|tak|receiv|grant|bought|sold)\w*)"
+)
+
+
+def _clauses(sentence: str) -> list[str]:
+    """The sentence, split where a new subject starts a second deal."""
+    sentence = sentence.strip()
+    if ", and " not in sentence:
+        return [sentence]
+    parts, start = [], 0
+    for match in _NEW_DEAL_CLAUSE.finditer(sentence):
+        parts.append(sentence[start : match.start()] + ".")
+        start = match.end()
+    parts.append(sentence[start:])
+    return [p for p in parts if p.strip(" .")]
 
 
 # --- Cues that cancel a sentence ---------------------------------------------------------------
@@ -87,12 +107,14 @@ NEGATION = re.compile(
     r"(?:sign|licen|grant|acquire|announce|reach|finali[sz]e|conclude|enter into|strike|out-licen)|"
     r"(?:potential|possible|proposed|prospective) (?:deal|agreement|licen|partner|tie-up)|"
     r"whether|if|reference is made to|revert|reverts|reverted|regain|regains|regained|"
-    r"(?:returned|return|returns) to)\b",
+    r"(?:returned|return|returns) to|wind-down|winding down|hand(?:s|ed|ing)? back|gave back|"
+    r"give(?:s|n)? back)\b",
     re.I,
 )
 _MODAL = re.compile(
-    r"\b(?:may|might|could|would|should)\s+(?:\w+\s+){0,2}?(?:licen|sign|grant|acquire|agree)"
-)
+    r"\b(?:may|might|could|should|(?<!said it )(?<!said they )would)\s+(?:\w+\s+){0,2}?"
+    r"(?:licen|sign|grant|acquire|agree)"
+)  # "said it would acquire the rights" reports what was agreed
 _RETRACTION = re.compile(
     r"\b(?:denied|denies|dismissed|rejected) (?:the |those |these |media )?reports?\b"
     r"|\b(?:terminated|terminates|notice (?:[\w-]+\s+){0,4}?to terminate|termination of)\s+"

@@ -1,4 +1,4 @@
-"""``dealbrief watch add|list|remove``: watches managed from a shell, by an admin.
+"""``dealbrief watch add|list|resume|remove``: watches managed from a shell, by an admin.
 
 Registered on the ``dealbrief`` group by ``briefs.cli``. The shell user is an admin of this
 machine's knowledge base, so a watch may go to any user's direct messages (``--user``) or a
@@ -8,6 +8,7 @@ channel (``--channel`` with its ``--guild``); the rules are those of :mod:`.watc
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 
 import click
 
@@ -17,7 +18,16 @@ from ..render import render_did_you_mean, to_text
 from ..store import open_db
 from ..text import parse_id
 from .content import render_answer
-from .watches import Requester, WatchForm, add_watch, list_watches, parse_snowflake, remove_watch
+from .watches import (
+    Requester,
+    Watch,
+    WatchForm,
+    add_watch,
+    list_watches,
+    parse_snowflake,
+    remove_watch,
+    resume_watch,
+)
 
 
 def _shell() -> Requester:
@@ -90,14 +100,27 @@ def watch_list(ctx: click.Context) -> None:
     _echo("list", watches=watches)
 
 
+@watch_group.command("resume")
+@click.argument("watch_id")
+@click.pass_context
+def watch_resume(ctx: click.Context, watch_id: str) -> None:
+    """Resume a watch paused after failed deliveries, once their cause is mended."""
+    _change(ctx, resume_watch, watch_id, "resumed")
+
+
 @watch_group.command("remove")
 @click.argument("watch_id")
 @click.pass_context
 def watch_remove(ctx: click.Context, watch_id: str) -> None:
     """Remove a watch by its number."""
+    _change(ctx, remove_watch, watch_id, "removed")
+
+
+def _change(ctx: click.Context, action: Callable[..., Watch], watch_id: str, what: str) -> None:
+    """Apply ``action`` to one watch by its typed number, and say ``what`` happened."""
     db = _db(ctx)
     try:
-        watch = remove_watch(db, _shell(), parse_id(watch_id, "watch"))
+        watch = action(db, _shell(), parse_id(watch_id, "watch"))
     finally:
         db.close()
-    _echo("removed", watch=watch)
+    _echo(what, watch=watch)

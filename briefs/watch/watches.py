@@ -239,13 +239,36 @@ def list_watches(db: Database, requester: Requester) -> list[Watch]:
 
 def remove_watch(db: Database, requester: Requester, watch_id: int) -> Watch:
     """Remove one of your watches (an admin: also the server's channel watches)."""
-    watch = get_watch(db, watch_id)
-    if watch.id not in {w.id for w in list_watches(db, requester)}:
-        # Someone else's watch is not even confirmed to exist.
-        raise NotFound(f"no watch {watch_id}", code="watch_not_found", id=watch_id)
+    watch = _yours(db, requester, watch_id)
     with writing(db):
         db.execute("UPDATE watches SET removed_at = ? WHERE id = ?", [isotime(), watch_id])
         bump_version(db)
+    return watch
+
+
+def resume_watch(db: Database, requester: Requester, watch_id: int) -> Watch:
+    """Resume a watch paused by failed deliveries, once their cause (closed direct messages, a
+    deleted channel) is mended. It alerts on facts from now on: what arrived while it was
+    paused was never matched to it."""
+    watch = _yours(db, requester, watch_id)
+    if not watch.paused:
+        raise BadInput(f"watch {watch_id} is not paused", code="watch_not_paused", id=watch_id)
+    with writing(db):
+        latest = db.execute("SELECT coalesce(max(id), 0) FROM audit").fetchone()[0]
+        db.execute(
+            "UPDATE watches SET paused_at = NULL, failures = 0, last_error = NULL, "
+            "after_audit_id = max(after_audit_id, ?) WHERE id = ?",
+            [latest, watch_id],
+        )
+        bump_version(db)
+    return get_watch(db, watch_id)
+
+
+def _yours(db: Database, requester: Requester, watch_id: int) -> Watch:
+    """A watch this requester may change; someone else's is not even confirmed to exist."""
+    watch = get_watch(db, watch_id)
+    if watch.id not in {w.id for w in list_watches(db, requester)}:
+        raise NotFound(f"no watch {watch_id}", code="watch_not_found", id=watch_id)
     return watch
 
 

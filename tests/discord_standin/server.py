@@ -321,6 +321,10 @@ class StandIn:
         """The user no longer takes direct messages: sends answer 403, code 50007."""
         self.closed_dms.add(user.id)
 
+    def open_dms(self, user: UserSpec) -> None:
+        """The user takes direct messages again."""
+        self.closed_dms.discard(user.id)
+
     def delete_channel(self, channel: ChannelSpec) -> None:
         """The channel is gone: posts to it answer 404, code 10003 (no gateway event is sent)."""
         for guild in self.guilds:
