@@ -536,3 +536,15 @@ def test_an_outside_estimate_is_no_term_and_the_terms_stay_undisclosed() -> None
     assert [(f.role, f.value, f.disclosed) for f in deal.figures] == [("total", None, False)]
     assert roles_in("Welt pays $25MM upfront.") == ["upfront"]
     assert find_amounts("Welt pays $25MM upfront.")[0].value == 25e6
+
+
+def test_swiss_francs_and_rupees_and_a_currency_code_is_no_company() -> None:
+    found = find_amounts("CHF 15 million upfront, 210 million Swiss francs and Rs 500 crore")
+    assert [(a.value, a.currency) for a in found] == [
+        (15e6, "CHF"),
+        (210e6, "CHF"),
+        (5e9, "INR"),
+    ]
+    text = "Arden Bio licensed AB-2 to Welt AG. Welt will pay CHF 12 million upfront."
+    [deal] = deals(text)
+    assert (deal.figure("upfront").value, deal.figure("upfront").unit) == (12e6, "CHF")

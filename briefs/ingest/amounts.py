@@ -13,17 +13,19 @@ from pathlib import Path
 from ..money import CURRENCY_WORDS, MAX_AMOUNT, SCALE_WORDS
 
 _NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
-_SCALE = r"trillion|billion|million|thousand|bln|bn|mm|mn|mln|tn"
+_SCALE = r"trillion|billion|million|thousand|crores?|lakhs?|bln|bn|mm|mn|mln|cr|tn"
 # Wire and finance spellings of scales the money module does not list.
 _SCALE_ALIASES = {"bln": "billion", "mm": "million"}
 _AMOUNT = re.compile(
     r"(?P<approx>\b(?:nearly|almost|about|around|approximately|roughly|over|more than|up to|some|"
     r"close to|at least|less than|under)\s+)?"
-    r"(?:(?P<pre>US\$|HK\$|USD|RMB|CNY|EUR|GBP|JPY|KRW|HKD|[$€£¥])\s?(?P<num>" + _NUMBER + r")"
+    r"(?:(?P<pre>US\$|HK\$|USD|RMB|CNY|EUR|GBP|JPY|KRW|HKD|CHF|INR|Rs\.?|[$€£¥₹])\s?(?P<num>"
+    + _NUMBER
+    + r")"
     r"(?:\s?(?P<scale>" + _SCALE + r"|[mbk])\b)?"
     r"|(?<!\d)(?<!\d,)(?<!\d\.)(?P<num2>" + _NUMBER + r")\s?(?P<scale2>" + _SCALE + r"|m|b)?\s+"
     r"(?P<post>U\.S\. dollars|US dollars|dollars|yuan|RMB|renminbi|euros?|pounds sterling|pounds|"
-    r"sterling|won|yen|USD|CNY|EUR|GBP|JPY|KRW|HKD)\b)",
+    r"sterling|won|yen|Swiss francs?|rupees?|USD|CNY|EUR|GBP|JPY|KRW|HKD|CHF|INR)\b)",
     re.IGNORECASE,
 )
 _CONVERSION_GAP = re.compile(
@@ -139,6 +141,7 @@ def _amount(match: re.Match[str]) -> Amount | None:
     scale = (match["scale"] or match["scale2"] or "").lower()
     scale = _SCALE_ALIASES.get(scale, scale)
     word = (match["pre"] or match["post"] or "").lower()
+    word = "rs." if word == "rs" else word  # "Rs 500 crore"
     currency = CURRENCY_WORDS.get(re.sub(r"\s+", " ", word).replace("pounds sterling", "pounds"))
     if currency is None:
         return None

@@ -15,6 +15,7 @@ from dataclasses import replace
 from datetime import date
 
 from ..errors import BadInput
+from ..money import CURRENCY_WORDS
 from .amounts import FIGURE_WORDS, UNDISCLOSED, Amount
 from .dates import dateline_date, day_of
 from .deal_dates import (
@@ -117,7 +118,7 @@ def extract(
     early: list[tuple[int, int, str, list]] = []
     told = -1
     for position, paragraph, sentence, heading in _news_sentences(text):
-        mentions = _without_affiliates(sentence, names.find(sentence))
+        mentions = _companies(sentence, names.find(sentence))
         orgs = [m.org for m in mentions]
         if not _LIST_ITEM.match(sentence):  # "(ii) milestone payments of ...": the same sentence
             for draft in drafts[-FOCUS_DEALS:]:
@@ -426,6 +427,14 @@ def _without_affiliates(sentence: str, mentions: list) -> list:
     if "affiliate" not in sentence and "subsidiary" not in sentence and " unit of" not in sentence:
         return mentions
     return [m for m in mentions if not _AFFILIATE.match(sentence, m.end)]
+
+
+def _companies(sentence: str, mentions: list) -> list:
+    """The companies a sentence names: no currency written as a code ("CHF 15 million"), and
+    none named as another's affiliate."""
+    return _without_affiliates(
+        sentence, [m for m in mentions if m.org.name.lower() not in CURRENCY_WORDS]
+    )
 
 
 def _unwinds(draft: Draft, withdrawn: set[str]) -> bool:
