@@ -1359,7 +1359,7 @@ def attach_terms(
             kinds = milestone_kinds(sentence, amounts, index)
             if kinds not in draft.milestones:
                 draft.milestones[kinds] = proposed_figure(role, amount, year)
-                draft.note(("milestones", *(f"milestones_{k}" for k in kinds)), sentence)
+                draft.note(("milestones", *(f"milestones_{k}" for k in sorted(kinds))), sentence)
             continue
         if role is None or role in taken:
             continue

@@ -400,6 +400,7 @@ class _Index:
     def __init__(self) -> None:
         self.by_first: dict[str, list[tuple[tuple[str, ...], str | None, Org]]] = {}
         self.fuller_of: dict[Org, Org] = {}  # a short name read first -> the name spelled out
+        self.version = 0  # moves whenever a spelling is added or points elsewhere
 
     def add(self, spelling: str, org: Org) -> None:
         tokens = tuple(normalize_name(spelling).split())
@@ -411,11 +412,13 @@ class _Index:
             if entry[0] == tokens:
                 if _fuller(org.name, entry[2].name):
                     entries[i] = (tokens, exact, org)  # the fuller name's short form now
+                    self.version += 1
                     if entry[2].name == spelling:
                         self.fuller_of[entry[2]] = org
                 return
         entries.append((tokens, exact, org))
         entries.sort(key=lambda entry: -len(entry[0]))
+        self.version += 1
 
     def repoint(self, spelling: str, org: Org) -> None:
         """``spelling`` names ``org`` from now on."""
@@ -424,6 +427,7 @@ class _Index:
         for i, entry in enumerate(entries):
             if entry[0] == tokens:
                 entries[i] = (tokens, entry[1], org)
+                self.version += 1
 
     def match(
         self, words: list[re.Match[str]], folded: list[str], i: int, sentence: str
@@ -503,8 +507,9 @@ class DocumentNames:
                 if name and name.split()[0].casefold() not in WORDS.not_companies:
                     start = match.start("name")
                     candidates.append((start, start + len(name), 0, None))
+        learnt = self.local.version
         mentions = self._settle(candidates, sentence)
-        if any(c[3] is None for c in candidates):
+        if self.local.version != learnt:
             # Names first seen here teach short forms that the same sentence may already use.
             again = [(m.start, m.end, 4, m.org) for m in mentions] + self._named(words, sentence)
             mentions = self._settle(again, sentence)
