@@ -222,7 +222,8 @@ def _finished_deals(
             dated_by_another(draft.proposal, said, published), said, published
         )
     deals = [d for d in deals if not _background(d.proposal, published)]
-    launched = bool(_LAUNCH.search(text))
+    lowered = text.lower()
+    launched = any(words in lowered for words in _LAUNCH_WORDS)
     for draft in deals:
         if launched and _founded_for(draft.proposal, text):
             draft.proposal = replace(draft.proposal, kind="newco")
@@ -256,7 +257,8 @@ def _news_beside_a_deal(proposal: Proposal, published: date | None) -> bool:
     return not _background(proposal, published)
 
 
-_LAUNCH = re.compile(r"launch|new company|newly (?:formed|created)", re.I)
+# Words of a company launched for a deal, looked for in the lower-cased text.
+_LAUNCH_WORDS = ("launch", "new company", "newly formed", "newly created")
 
 
 # "¥" is the yuan's sign and the yen's; the money module reads it as yuan. An article about
@@ -291,7 +293,10 @@ def _founded_for(proposal: Proposal, text: str) -> bool:
     company"): the licence is what a NewCo starts with."""
     if proposal.licensee is None or proposal.kind not in ("licence", "out_licence"):
         return False
-    name = re.escape(proposal.licensee.name.split()[0])
+    first_word = proposal.licensee.name.split()[0]
+    if first_word not in text:  # both wordings name it: most texts need no search at all
+        return False
+    name = re.escape(first_word)
     return bool(
         re.search(
             r"\blaunch(?:es|ed|ing)?\s+(?:of\s+)?" + name + r"|\b" + name + r"\b[^.]{0,60}?,\s+"
