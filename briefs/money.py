@@ -46,6 +46,7 @@ CURRENCY_WORDS = {
     "pound": "GBP",
     "pounds": "GBP",
     "sterling": "GBP",
+    "pounds sterling": "GBP",
     "krw": "KRW",
     "won": "KRW",
     "jpy": "JPY",
@@ -58,6 +59,7 @@ CURRENCY_WORDS = {
     "inr": "INR",
     "₹": "INR",
     "rs.": "INR",
+    "rs": "INR",
     "rupees": "INR",
     "rupee": "INR",
     "sgd": "SGD",
@@ -73,6 +75,10 @@ CURRENCY_WORDS = {
     "cad": "CAD",
     "c$": "CAD",
     "canadian dollars": "CAD",
+    "brl": "BRL",
+    "r$": "BRL",
+    "reais": "BRL",
+    "brazilian reais": "BRL",
 }
 
 SCALE_WORDS = {
@@ -84,6 +90,7 @@ SCALE_WORDS = {
     "m": 1e6,
     "mn": 1e6,
     "mln": 1e6,
+    "mm": 1e6,  # finance's thousand thousands
     "million": 1e6,
     "millions": 1e6,
     "crore": 1e7,
@@ -91,6 +98,7 @@ SCALE_WORDS = {
     "cr": 1e7,
     "b": 1e9,
     "bn": 1e9,
+    "bln": 1e9,
     "billion": 1e9,
     "billions": 1e9,
     "t": 1e12,
@@ -103,9 +111,13 @@ def is_currency_code(word: str) -> bool:
     return len(word) == 3 and word.isalpha()
 
 
+# Abbreviations that stand before the number although they are letters ("Rs 500 crore").
+PREFIX_WORDS = frozenset({"rs"})
+
+
 def written_before(word: str) -> bool:
     """Codes and signs ("CHF", "$", "S$", "Rs.") stand before the number."""
-    return is_currency_code(word) or not word.replace(" ", "").isalpha()
+    return is_currency_code(word) or not word.replace(" ", "").isalpha() or word in PREFIX_WORDS
 
 
 def written_after(word: str) -> bool:
@@ -224,7 +236,7 @@ def to_usd(money: Money, year: int | None) -> tuple[float, str]:
 # How an amount reads in each currency: a sign before the number, or a word after it.
 CURRENCY_SIGNS = {
     **{"USD": "$", "EUR": "€", "GBP": "£", "HKD": "HK$", "INR": "₹"},
-    **{"SGD": "S$", "TWD": "NT$", "AUD": "A$", "CAD": "C$"},
+    **{"SGD": "S$", "TWD": "NT$", "AUD": "A$", "CAD": "C$", "BRL": "R$"},
 }
 CURRENCY_NAMES = {"CNY": "yuan", "JPY": "yen", "KRW": "won"}
 # A sum of many figures, or one converted at a yearly average rate, is good to this many digits.

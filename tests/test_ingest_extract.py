@@ -428,5 +428,21 @@ def test_option_and_exercise_fees() -> None:
 def test_another_countrys_dollar_is_not_read_as_us_dollars() -> None:
     from briefs.ingest.amounts import find_amounts
 
-    found = find_amounts("revenue of NT$12.4 billion, a $5 million fee and HK$2 million")
-    assert [(a.value, a.currency) for a in found] == [(5e6, "USD"), (2e6, "HKD")]
+    found = find_amounts(
+        "revenue of NT$12.4 billion, a $5 million fee, HK$2 million, R$18 million and Z$7 million"
+    )
+    assert [(a.value, a.currency) for a in found] == [
+        (12.4e9, "TWD"), (5e6, "USD"), (2e6, "HKD"), (18e6, "BRL"),
+    ]  # fmt: skip
+
+
+def test_amounts_know_the_money_modules_currencies_and_scales() -> None:
+    from briefs.ingest.amounts import find_amounts
+
+    found = find_amounts(
+        "It pays Rs 500 crore, S$40m, A$1.2 bln and USD 3 mm; within 48 hours 5 million doses "
+        "shipped, and a 5 pounds sterling fee."
+    )
+    assert [(a.value, a.currency) for a in found] == [
+        (5e9, "INR"), (40e6, "SGD"), (1.2e9, "AUD"), (3e6, "USD"), (5.0, "GBP"),
+    ]  # fmt: skip

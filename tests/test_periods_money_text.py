@@ -85,6 +85,10 @@ def test_bucket():
         ("NT$2.5bn", Money(2.5e9, "TWD", 2)),
         ("A$10 million", Money(10e6, "AUD", 1)),
         ("CAD 75m", Money(75e6, "CAD", 2)),
+        ("R$18 million", Money(18e6, "BRL", 2)),
+        ("Rs 500 crore", Money(5e9, "INR", 1)),
+        ("USD 1.2 bln", Money(1.2e9, "USD", 2)),
+        ("$5 mm", Money(5e6, "USD", 1)),
     ],
 )
 def test_parse_amount(text, money):

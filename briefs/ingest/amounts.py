@@ -10,24 +10,29 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from ..money import CURRENCY_WORDS, MAX_AMOUNT, SCALE_WORDS
+from ..money import (
+    CURRENCY_AFTER,
+    CURRENCY_BEFORE,
+    CURRENCY_WORDS,
+    MAX_AMOUNT,
+    SCALE_WORDS,
+    SCALES,
+)
 
 _NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
-_SCALE = r"trillion|billion|million|thousand|crores?|lakhs?|bln|bn|mm|mn|mln|cr|tn"
-# Wire and finance spellings of scales the money module does not list.
-_SCALE_ALIASES = {"bln": "billion", "mm": "million"}
+# The currencies and scales are the money module's, so the admin's typed amounts and the
+# amounts read in articles know the same ones. A currency written as letters before the number
+# ("Rs", "CHF") must start a word: "hours 5 million" holds no rupees.
 _AMOUNT = re.compile(
     r"(?P<approx>\b(?:nearly|almost|about|around|approximately|roughly|over|more than|up to|some|"
     r"close to|at least|less than|under)\s+)?"
-    r"(?:(?P<pre>US\$|HK\$|USD|RMB|CNY|EUR|GBP|JPY|KRW|HKD|CHF|INR|Rs\.?|[$€£¥₹])\s?(?P<num>"
-    + _NUMBER
-    + r")"
-    r"(?:\s?(?P<scale>" + _SCALE + r"|[mbk])\b)?"
-    r"|(?<!\d)(?<!\d,)(?<!\d\.)(?P<num2>" + _NUMBER + r")\s?(?P<scale2>" + _SCALE + r"|m|b)?\s+"
-    r"(?P<post>U\.S\. dollars|US dollars|dollars|yuan|RMB|renminbi|euros?|pounds sterling|pounds|"
-    r"sterling|won|yen|Swiss francs?|rupees?|USD|CNY|EUR|GBP|JPY|KRW|HKD|CHF|INR)\b)",
+    r"(?:(?<![A-Za-z])(?P<pre>" + CURRENCY_BEFORE + r")\s?(?P<num>" + _NUMBER + r")"
+    r"(?:\s?(?P<scale>" + SCALES + r")\b)?"
+    r"|(?<!\d)(?<!\d,)(?<!\d\.)(?P<num2>" + _NUMBER + r")\s?(?P<scale2>" + SCALES + r")?\s+"
+    r"(?P<post>" + CURRENCY_AFTER + r")\b)",
     re.IGNORECASE,
 )
+_SCALE_WORD = re.compile(r"(?<![a-z])(?:" + SCALES + r")(?![a-z])", re.IGNORECASE)
 _CONVERSION_GAP = re.compile(
     r"^\s*(?:\(|,\s*|\s)?\s*(?:or|about|around|roughly|approximately|some|nearly|equivalent to|"
     r"worth)?\s*(?:about|around|roughly|approximately|some|nearly)?\s*$",
@@ -139,10 +144,8 @@ def find_amounts(sentence: str) -> list[Amount]:
 def _amount(match: re.Match[str]) -> Amount | None:
     number = match["num"] or match["num2"]
     scale = (match["scale"] or match["scale2"] or "").lower()
-    scale = _SCALE_ALIASES.get(scale, scale)
     word = (match["pre"] or match["post"] or "").lower()
-    word = "rs." if word == "rs" else word  # "Rs 500 crore"
-    currency = CURRENCY_WORDS.get(re.sub(r"\s+", " ", word).replace("pounds sterling", "pounds"))
+    currency = CURRENCY_WORDS.get(re.sub(r"\s+", " ", word))
     if currency is None:
         return None
     value = float(number.replace(",", "")) * SCALE_WORDS.get(scale, 1.0)
@@ -295,7 +298,7 @@ def role_of(sentence: str, amounts: list[Amount], index: int) -> str | None:
                 best = (distance, role)
     if best is not None and best[1] not in FIGURE_ROLES:
         return None
-    if amount.value < 1000 and not re.search(_SCALE, sentence[amount.start : amount.end], re.I):
+    if amount.value < 1000 and not _SCALE_WORD.search(sentence, amount.start, amount.end):
         return None  # "$31.5 a share", a price: too small to be a deal term
     if (_INVESTED.search(before) and _IN_A_COMPANY.match(after)) or _INVESTMENT_IN.match(after):
         # "will invest $25 million in Halden", "a $25 million investment in Halden"
