@@ -18,20 +18,18 @@ from .model import FIGURE_ROLES, Fact
 from .search_filters import NO_FILTERS, SearchFilters, fact_conditions
 
 if TYPE_CHECKING:
-    from sqlite_utils import Database
+    from .store import Reader
 
 FORMATS = ("csv", "json")
 
 
-def export_text(db: Database, fmt: str, filters: SearchFilters = NO_FILTERS) -> tuple[str, int]:
+def export_text(db: Reader, fmt: str, filters: SearchFilters = NO_FILTERS) -> tuple[str, int]:
     """The export in ``fmt`` and how many facts it holds."""
     facts = list(all_facts(db, filters))
     return (facts_csv(facts) if fmt == "csv" else facts_json(facts)), len(facts)
 
 
-def all_facts(
-    db: Database, filters: SearchFilters = NO_FILTERS, batch: int = 500
-) -> Iterator[Fact]:
+def all_facts(db: Reader, filters: SearchFilters = NO_FILTERS, batch: int = 500) -> Iterator[Fact]:
     """Every live fact that passes ``filters`` (as search reads them), in id order, hydrated a
     batch at a time."""
     conditions, params = fact_conditions(filters, "f")

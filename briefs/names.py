@@ -22,7 +22,7 @@ from .model import Company
 from .store import connection_of
 
 if TYPE_CHECKING:
-    from sqlite_utils import Database
+    from .store import Reader
 
 MAX_SUGGESTIONS = 5
 # A fuzzy match is taken without asking only when it is this good and this far ahead of the next.
@@ -75,7 +75,7 @@ class _Match:
     norm: str
 
 
-def resolve_company(db: Database, typed: str) -> Resolution:
+def resolve_company(db: Reader, typed: str) -> Resolution:
     """The one company ``typed`` names, or NotFound("unknown_company") with suggestions.
 
     Order of trust: an exact alias, a company id ("#12" or "12", what autocomplete sends), a
@@ -109,7 +109,7 @@ def resolve_company(db: Database, typed: str) -> Resolution:
     raise _not_found(query, [c for c in ranked if c.score >= SUGGESTION_SCORE])
 
 
-def complete_companies(db: Database, prefix: str, limit: int = 25) -> list[Candidate]:
+def complete_companies(db: Reader, prefix: str, limit: int = 25) -> list[Candidate]:
     """Autocomplete from the first keystroke: each company once, under its best-matching alias.
 
     An empty prefix lists the companies with the most facts. Junk input returns [] rather than
@@ -140,14 +140,14 @@ def complete_companies(db: Database, prefix: str, limit: int = 25) -> list[Candi
 # --- Finding candidates ---------------------------------------------------------------------
 
 
-def _exact(db: Database, norm: str) -> list[_Match]:
+def _exact(db: Reader, norm: str) -> list[_Match]:
     rows = db.execute(
         "SELECT company_id, alias, norm FROM aliases WHERE norm = ? LIMIT 20", [norm]
     ).fetchall()
     return [_Match(*row) for row in rows]
 
 
-def _prefix(db: Database, norm: str, limit: int) -> list[_Match]:
+def _prefix(db: Reader, norm: str, limit: int) -> list[_Match]:
     """Aliases whose folded form starts with ``norm``: a range scan on the norm index."""
     rows = db.execute(
         "SELECT company_id, alias, norm FROM aliases WHERE norm >= ? AND norm < ? "
@@ -161,7 +161,7 @@ def has_cjk(text: str) -> bool:
     return any(low <= ord(char) <= high for char in text for low, high in _CJK_RANGES)
 
 
-def _words(db: Database, norm: str) -> list[_Match]:
+def _words(db: Reader, norm: str) -> list[_Match]:
     """Aliases where ``norm`` starts a word after the first (or anywhere, for CJK without spaces).
 
     A word start is the text after a space, and a space is part of a trigram, so the FTS5
@@ -190,7 +190,7 @@ def _words(db: Database, norm: str) -> list[_Match]:
     return [_Match(*row) for row in rows]
 
 
-def _partials(db: Database, norm: str) -> list[_Match]:
+def _partials(db: Reader, norm: str) -> list[_Match]:
     return _prefix(db, norm, PREFIX_ROWS) + _words(db, norm)
 
 
@@ -208,7 +208,7 @@ def _best_partial(matches: list[_Match], norm: str) -> _Match | None:
     return None
 
 
-def _fuzzy_shortlist(db: Database, norm: str) -> list[_Match]:
+def _fuzzy_shortlist(db: Reader, norm: str) -> list[_Match]:
     """Aliases sharing the rarest trigrams of ``norm``, best first, plus a few starting with its
     first three letters, where typos are rarest.
 
@@ -236,7 +236,7 @@ def _fuzzy_shortlist(db: Database, norm: str) -> list[_Match]:
     return nearby + [_Match(*row) for row in rows]
 
 
-def _rare_trigrams(db: Database, norm: str) -> dict[str, int]:
+def _rare_trigrams(db: Reader, norm: str) -> dict[str, int]:
     """The rarest trigrams of ``norm`` with their document counts, within a posting budget.
 
     Trigrams are taken from the rarest up while their doclists together stay under
@@ -254,7 +254,7 @@ def _rare_trigrams(db: Database, norm: str) -> dict[str, int]:
     return chosen
 
 
-def _trigram_counts(db: Database, grams: set[str]) -> dict[str, int]:
+def _trigram_counts(db: Reader, grams: set[str]) -> dict[str, int]:
     """Document counts of trigrams, remembered until the database changes.
 
     ``fts5vocab`` counts a term by reading its whole doclist (a common trigram is in tens of
@@ -275,7 +275,7 @@ def _trigram_counts(db: Database, grams: set[str]) -> dict[str, int]:
     return {gram: known[gram] for gram in grams}
 
 
-def _ensure_vocab(db: Database) -> None:
+def _ensure_vocab(db: Reader) -> None:
     """A per-connection view of trigram document counts (no schema change needed)."""
     db.execute(
         "CREATE VIRTUAL TABLE IF NOT EXISTS temp.aliases_trigram_vocab "
@@ -288,7 +288,7 @@ def _phrase(value: str) -> str:
     return '"' + value.replace('"', '""') + '"'
 
 
-def _by_id(db: Database, query: str) -> Company | None:
+def _by_id(db: Reader, query: str) -> Company | None:
     match = _ID.match(query)
     if not match:
         return None
@@ -302,7 +302,7 @@ def _by_id(db: Database, query: str) -> Company | None:
 
 
 def _rank(
-    db: Database, norm: str, matches: list[_Match], *, partial: bool = False
+    db: Reader, norm: str, matches: list[_Match], *, partial: bool = False
 ) -> list[Candidate]:
     """Score matches with rapidfuzz and keep each company's best alias, best first.
 
@@ -381,14 +381,14 @@ def _not_found(query: str, ranked: list[Candidate]) -> NotFound:
 # --- Companies --------------------------------------------------------------------------------
 
 
-def _company(db: Database, company_id: int) -> Company:
+def _company(db: Reader, company_id: int) -> Company:
     found = _companies(db, [company_id])
     if company_id not in found:
         raise NotFound(f"no company #{company_id}", code="unknown_company", query=str(company_id))
     return found[company_id]
 
 
-def _companies(db: Database, ids: list[int]) -> dict[int, Company]:
+def _companies(db: Reader, ids: list[int]) -> dict[int, Company]:
     if not ids:
         return {}
     # One JSON parameter keeps the statement the same for any number of ids, so SQLite
@@ -401,7 +401,7 @@ def _companies(db: Database, ids: list[int]) -> dict[int, Company]:
     return {row[0]: Company(*row) for row in rows}
 
 
-def _most_documented(db: Database, limit: int) -> list[Candidate]:
+def _most_documented(db: Reader, limit: int) -> list[Candidate]:
     """Companies named in the most live facts, for an empty prefix; when fewer companies have
     facts than asked for, others fill the list by name.
 
@@ -430,7 +430,7 @@ _VOCAB_CACHE: dict[int, _CacheEntry] = {}
 MAX_CONNECTIONS = 8
 
 
-def _per_connection(db: Database, cache: dict[int, _CacheEntry], build: Callable[[], _T]) -> _T:
+def _per_connection(db: Reader, cache: dict[int, _CacheEntry], build: Callable[[], _T]) -> _T:
     """This connection's entry in ``cache``, built afresh once the database has changed.
 
     ``data_version`` moves when another connection writes, ``total_changes`` when this one

@@ -45,7 +45,7 @@ from .spelling import spellings
 from .text import MARK_END, MARK_START
 
 if TYPE_CHECKING:
-    from sqlite_utils import Database
+    from .store import Reader
 
 # Search ranks the newest matches of a query with bm25 rather than all of them: a common word
 # matches most of the table, and ordering every match by rank costs hundreds of milliseconds.
@@ -74,7 +74,7 @@ _NEWEST_FIRST = "period_end IS NULL, period_end DESC, id DESC"
 # --- Facts ------------------------------------------------------------------------------------
 
 
-def fetch_facts(db: Database, ids: Sequence[int], *, include_deleted: bool = False) -> list[Fact]:
+def fetch_facts(db: Reader, ids: Sequence[int], *, include_deleted: bool = False) -> list[Fact]:
     """Hydrate facts (parties, source, figures) in the order of ``ids``; missing ids are skipped."""
     wanted = list(dict.fromkeys(int(i) for i in ids))
     deleted = "" if include_deleted else " AND deleted_at IS NULL"
@@ -87,7 +87,7 @@ def fetch_facts(db: Database, ids: Sequence[int], *, include_deleted: bool = Fal
     return _hydrate(db, [found[i] for i in wanted if i in found])
 
 
-def get_fact(db: Database, fact_id: int, *, include_deleted: bool = False) -> Fact:
+def get_fact(db: Reader, fact_id: int, *, include_deleted: bool = False) -> Fact:
     """One fact; asking for a removed one says how to bring it back."""
     found = fetch_facts(db, [fact_id], include_deleted=True)
     if not found:
@@ -109,7 +109,7 @@ def _ids(ids: Iterable[int]) -> str:
     return json.dumps(list(ids))
 
 
-def _hydrate(db: Database, rows: list[tuple]) -> list[Fact]:
+def _hydrate(db: Reader, rows: list[tuple]) -> list[Fact]:
     """Facts from ``_FACT_COLUMNS`` rows, in their order.
 
     A brief of hundreds of facts costs three more statements, not more per fact: each
@@ -141,7 +141,7 @@ def _hydrate(db: Database, rows: list[tuple]) -> list[Fact]:
     ]
 
 
-def _further_sources(db: Database, fact_ids: list[int]) -> dict[int, list[tuple[int, str | None]]]:
+def _further_sources(db: Reader, fact_ids: list[int]) -> dict[int, list[tuple[int, str | None]]]:
     """Each fact's sources after its first: (source id, evidence), in the order they were added."""
     grouped: dict[int, list[tuple[int, str | None]]] = {}
     for fact_id, source_id, evidence in db.execute(
@@ -194,17 +194,17 @@ _build_source = _builder(Source, _SOURCE_COLUMNS)
 _build_figure = _builder(Figure, _FIGURE_COLUMNS, "disclosed")
 
 
-def _sources(db: Database, ids: set[int]) -> dict[int, Source]:
+def _sources(db: Reader, ids: set[int]) -> dict[int, Source]:
     rows = db.execute(f"SELECT {_SOURCE_COLUMNS} FROM sources WHERE id IN {_ID_LIST}", [_ids(ids)])
     return {row[0]: _build_source(row) for row in rows}
 
 
-def _parties(db: Database, ids: set[int]) -> dict[int, PartyRef]:
+def _parties(db: Reader, ids: set[int]) -> dict[int, PartyRef]:
     rows = db.execute(f"SELECT id, name FROM companies WHERE id IN {_ID_LIST}", [_ids(ids)])
     return {pid: PartyRef(pid, name) for pid, name in rows}
 
 
-def _figures(db: Database, fact_ids: list[int]) -> dict[int, tuple[Figure, ...]]:
+def _figures(db: Reader, fact_ids: list[int]) -> dict[int, tuple[Figure, ...]]:
     grouped: dict[int, list[Figure]] = {}
     for row in db.execute(
         f"SELECT {_FIGURE_COLUMNS} FROM figures WHERE fact_id IN {_ID_LIST} ORDER BY fact_id, id",
@@ -227,7 +227,7 @@ class Brief:
     others: list[Fact]
 
 
-def company_brief(db: Database, company_id: int) -> Brief:
+def company_brief(db: Reader, company_id: int) -> Brief:
     """Every live fact where the company is subject, counterparty, licensor or licensee."""
     row = db.execute(
         "SELECT id, slug, name, country, sector, description FROM companies WHERE id = ?",
@@ -255,7 +255,7 @@ def company_brief(db: Database, company_id: int) -> Brief:
     )
 
 
-def _aliases(db: Database, company_id: int) -> list[Alias]:
+def _aliases(db: Reader, company_id: int) -> list[Alias]:
     rows = db.execute(
         """
         SELECT a.alias, a.kind, a.source_id, s.outlet, a.note FROM aliases a
@@ -293,7 +293,7 @@ Ranked = tuple[str, int, float]
 
 
 def search(
-    db: Database,
+    db: Reader,
     query: str,
     *,
     limit: int = 10,
@@ -334,7 +334,7 @@ def _best_first(hit: Ranked) -> tuple:
 
 
 def _by_words(
-    db: Database, groups: list[tuple[str, ...]], filters: SearchFilters, wanted: int
+    db: Reader, groups: list[tuple[str, ...]], filters: SearchFilters, wanted: int
 ) -> tuple[list[Ranked], Callable[[list[Ranked]], dict]]:
     """Matches from the word indexes, ranked; and how to snippet the page shown."""
     expression = fts_expression(groups)
@@ -354,7 +354,7 @@ def _by_words(
 
 
 def _facts_ranked(
-    db: Database,
+    db: Reader,
     expression: str,
     groups: list[tuple[str, ...]],
     filters: SearchFilters,
@@ -388,7 +388,7 @@ def _facts_ranked(
 
 
 def _sources_ranked(
-    db: Database, expression: str, filters: SearchFilters, window: int
+    db: Reader, expression: str, filters: SearchFilters, window: int
 ) -> list[Ranked]:
     """The newest ``window`` matching documents by bm25 (their index is far smaller)."""
     conditions, params = source_conditions(filters, "s")
@@ -402,7 +402,7 @@ def _sources_ranked(
     return [("source", rowid, score / best) for rowid, score in rows]
 
 
-def _rarity(db: Database, groups: list[tuple[str, ...]]) -> dict[tuple[str, ...], float]:
+def _rarity(db: Reader, groups: list[tuple[str, ...]]) -> dict[tuple[str, ...], float]:
     """An inverse document frequency per word, estimated from its newest matching facts.
 
     A word with fewer than ``SEARCH_WINDOW`` matches is counted exactly; for a common one the
@@ -459,7 +459,7 @@ def _shared_start(spelt: tuple[str, ...], word: str) -> int:
     return best
 
 
-def _listed(db: Database, filters: SearchFilters, wanted: int) -> list[Ranked]:
+def _listed(db: Reader, filters: SearchFilters, wanted: int) -> list[Ranked]:
     """Facts passing the filters, newest first: a search with filters and no words."""
     conditions, params = fact_conditions(filters, "f")
     rows = db.execute(
@@ -471,7 +471,7 @@ def _listed(db: Database, filters: SearchFilters, wanted: int) -> list[Ranked]:
 
 
 def _hydrate_hits(
-    db: Database, page: list[Ranked], snippets: dict | Callable[[list[Ranked]], dict]
+    db: Reader, page: list[Ranked], snippets: dict | Callable[[list[Ranked]], dict]
 ) -> list[SearchHit]:
     """Hits for the page shown; ``snippets`` maps (kind, rowid) to a marked snippet, or makes
     that map for the page (snippets are only worth making for what is shown)."""
@@ -489,7 +489,7 @@ def _hydrate_hits(
 
 
 def _snippets(
-    db: Database, table: str, kind: str, expression: str, ids: list[int]
+    db: Reader, table: str, kind: str, expression: str, ids: list[int]
 ) -> dict[tuple[str, int], str]:
     if not ids:
         return {}
@@ -542,7 +542,7 @@ _LENGTHS = ("day", "month", "quarter", "half", "year")
 
 
 def stats(
-    db: Database,
+    db: Reader,
     *,
     granularity: str = "year",
     period: str | None = None,
@@ -611,7 +611,7 @@ def _flow_filter(flow: vocab.Flow | None) -> tuple[str, list]:
     return parties_where(condition, "f"), params
 
 
-def _reported(db: Database, where: str, params: list) -> list[Fact]:
+def _reported(db: Reader, where: str, params: list) -> list[Fact]:
     """Aggregates the articles state themselves (market_stat), inside the period, newest first."""
     where = where.replace("f.period_start <= ?", "f.period_end <= ?")
     ids = [
@@ -641,7 +641,7 @@ class SourceDetail:
     text_excerpt: str | None
 
 
-def list_sources(db: Database) -> list[SourceSummary]:
+def list_sources(db: Reader) -> list[SourceSummary]:
     """Every source with its number of live facts (first or further source), newest first."""
     rows = db.execute(
         f"""
@@ -655,7 +655,7 @@ def list_sources(db: Database) -> list[SourceSummary]:
     return [SourceSummary(Source(*row[:9]), row[9]) for row in rows]
 
 
-def get_source(db: Database, source_id: int) -> SourceDetail:
+def get_source(db: Reader, source_id: int) -> SourceDetail:
     row = db.execute(
         f"SELECT {_SOURCE_COLUMNS}, text FROM sources WHERE id = ?", [source_id]
     ).fetchone()
@@ -716,13 +716,11 @@ FACT_CHANGES = (
 )
 
 
-def latest_audit_id(db: Database) -> int:
+def latest_audit_id(db: Reader) -> int:
     return db.execute("SELECT coalesce(max(id), 0) FROM audit").fetchone()[0]
 
 
-def changes_since(
-    db: Database, after_audit_id: int, *, until_audit_id: int | None = None
-) -> Changes:
+def changes_since(db: Reader, after_audit_id: int, *, until_audit_id: int | None = None) -> Changes:
     """Facts added, edited and removed after ``after_audit_id`` (up to ``until_audit_id``).
 
     Each fact is judged by the audit snapshots: whether it was live before its first change in

@@ -27,7 +27,7 @@ from .search_terms import (
 from .text import MARK_END, MARK_START
 
 if TYPE_CHECKING:
-    from sqlite_utils import Database
+    from .store import Reader
 
 TRIGRAM = 3
 SNIPPET_CHARS = 80
@@ -56,7 +56,7 @@ _SOURCES = _Index("source", "sources_cjk", SOURCE_COLUMNS, SOURCE_WEIGHTS, "sour
 
 
 def matches(
-    db: Database, groups: list[Spellings], filters: SearchFilters, window: int
+    db: Reader, groups: list[Spellings], filters: SearchFilters, window: int
 ) -> list[Match]:
     """The newest ``window`` facts, then documents, holding every group (in any spelling)."""
     found = _matches(db, _FACTS, groups, *fact_conditions(filters, "f"), window)
@@ -66,7 +66,7 @@ def matches(
 
 
 def _matches(
-    db: Database,
+    db: Reader,
     index: _Index,
     groups: list[Spellings],
     conditions: str,

@@ -17,7 +17,7 @@ from .model import FACT_KINDS, PartyRef
 from .periods import Period, parse_period
 
 if TYPE_CHECKING:
-    from sqlite_utils import Database
+    from .store import Reader
 
 PERIOD_LIMIT = 20
 
@@ -57,7 +57,7 @@ NO_FILTERS = SearchFilters()
 
 
 def parse_filters(
-    db: Database,
+    db: Reader,
     *,
     company: str | None = None,
     kind: str | None = None,

@@ -17,7 +17,7 @@ from ..model import DEAL_VALUE_SQL
 from .scope import UPFRONT_SQL, DealScope, deal_conditions
 
 if TYPE_CHECKING:
-    from sqlite_utils import Database
+    from ..store import Reader
 
 MIN_DEALS = 5
 TERMS = ("upfront", "total", "share")
@@ -61,7 +61,7 @@ class Benchmark:
         return next(t for t in self.terms if t.term == name)
 
 
-def benchmark(db: Database, scope: DealScope) -> Benchmark:
+def benchmark(db: Reader, scope: DealScope) -> Benchmark:
     """Upfront, total and upfront share of the deals in ``scope``."""
     where, params = deal_conditions(scope)
     rows = db.execute(

@@ -16,7 +16,7 @@ from ..model import DEAL_VALUE_SQL
 from .scope import UPFRONT_SQL, DealScope, deal_conditions
 
 if TYPE_CHECKING:
-    from sqlite_utils import Database
+    from ..store import Reader
 
 RANKINGS = ("licensors", "licensees", "flows")
 DEFAULT_LIMIT = 10
@@ -55,7 +55,7 @@ class League:
     rows: list[LeagueRow]
 
 
-def league(db: Database, by: str, scope: DealScope, limit: int = DEFAULT_LIMIT) -> League:
+def league(db: Reader, by: str, scope: DealScope, limit: int = DEFAULT_LIMIT) -> League:
     """The ``limit`` most active licensors, licensees or flows in ``scope``.
 
     Ranked by deals, then by disclosed value, then by name; deals whose party (or, for flows,
@@ -94,7 +94,7 @@ def league(db: Database, by: str, scope: DealScope, limit: int = DEFAULT_LIMIT) 
     )
 
 
-def _contenders(db: Database, by: str, where: str, params: dict, limit: int) -> tuple[str, dict]:
+def _contenders(db: Reader, by: str, where: str, params: dict, limit: int) -> tuple[str, dict]:
     """``where`` narrowed to the parties that can make the table: those with at least as many
     deals as the ``limit``-th most active (ties are broken by value, so all of them stay).
 

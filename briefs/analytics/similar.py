@@ -22,7 +22,7 @@ from ..model import Fact
 from ..queries import fetch_facts, get_fact
 
 if TYPE_CHECKING:
-    from sqlite_utils import Database
+    from ..store import Reader
 
 DEFAULT_LIMIT = 5
 MAX_LIMIT = 20
@@ -88,7 +88,7 @@ _COLUMNS = """
 """
 
 
-def similar(db: Database, fact_id: int, limit: int = DEFAULT_LIMIT) -> Similar:
+def similar(db: Reader, fact_id: int, limit: int = DEFAULT_LIMIT) -> Similar:
     """The ``limit`` deals most like fact ``fact_id``, best first (newer first on a tie)."""
     if not 1 <= limit <= MAX_LIMIT:
         raise BadInput("limit out of range", code="bad_page", limit=limit, offset=0)
@@ -109,7 +109,7 @@ def similar(db: Database, fact_id: int, limit: int = DEFAULT_LIMIT) -> Similar:
 
 
 def _read(
-    db: Database, target: _Deal, sql: str, params: dict, best: list[_Scored], limit: int
+    db: Reader, target: _Deal, sql: str, params: dict, best: list[_Scored], limit: int
 ) -> list[_Scored]:
     """``best`` with the candidates of one tier merged in, read best first in batches from one
     sorted cursor until no unread one can score above the list's last (SQL's score plus flow
