@@ -35,8 +35,12 @@ REPORTED = (
 DESCRIBED = r"(?:[\w.-]+\s+){0,3}?(?:" + "|".join(DESCRIPTORS) + r")\s+"
 # What may stand between a preposition and a name: "from Tokyo-listed B", "to South Korea's B",
 # "pay Chinese biotech B".
+# A place glued before a name, of one word or a few: "Oslo-based B", "Rio de Janeiro-based B".
+GLUED_PLACE = r"(?:(?:[A-Z][\w.]*\s+|de\s+|do\s+){0,3}?[\w-]+-(?:based|listed|headquartered)\s+)"
 LEAD = (
-    r"(?:(?:(?:[A-Z][\w.-]*\s+){0,2}?[A-Z][\w.-]*['’]s\s+)|(?:[\w-]+-(?:based|listed|headquartered)\s+))?"
+    r"(?:(?:(?:[A-Z][\w.-]*\s+){0,2}?[A-Z][\w.-]*['’]s\s+)|"
+    + GLUED_PLACE
+    + r")?"
     + r"(?:"
     + DESCRIBED
     + r")?"
@@ -272,7 +276,9 @@ ROLE_RULES: tuple[tuple[str, str, float, re.Pattern[str]], ...] = (
             )
             + r"(?P<asset>"
             + GAP
-            + r"(?:,[^,;.]{0,80},[^⟨⟩]{0,40}?)?)\bto\s+(?:[A-Z][\w.-]*['’]s\s+|[A-Z][\w]*-based\s+)?"
+            + r"(?:,[^,;.]{0,80},[^⟨⟩]{0,40}?)?)\bto\s+(?:[A-Z][\w.-]*['’]s\s+|"
+            + GLUED_PLACE
+            + r")?"
             + r"(?:"
             + DESCRIBED
             + r")?"

@@ -53,7 +53,10 @@ def sentences(text: str) -> list[tuple[int, str]]:
             following = paragraph[boundary.end() :].split(" ", 1)[0].strip('"“(')
             if _NO_SPLIT_BEFORE.search(head) and following not in _SENTENCE_STARTERS:
                 continue
-            if re.search(r"\b(?:Inc|Co|Corp|Ltd)\.$", head) and following in ("Ltd", "Ltd."):
+            if re.search(r"\b(?:Inc|Co|Corp|Ltd|Sdn)\.$", head) and following.rstrip(".") in (
+                "Ltd",
+                "Bhd",  # a Malaysian "Sdn. Bhd."
+            ):
                 continue
             if re.search(r"\b(?:Inc|Co|Corp|Ltd|B\.V|N\.V|S\.A|A\.G)\.$", head) and paragraph[
                 boundary.end() : boundary.end() + 1

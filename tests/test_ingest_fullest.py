@@ -1,0 +1,58 @@
+"""The fullest name the article gives a company is the one proposed: a name cut at a Malaysian
+"Sdn. Bhd.", a terminal ticker standing for the company, a name used without its company word
+that the text spells out elsewhere, and a place of several words glued before a name. Every
+example is written here."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from briefs.ingest.extract import extract
+
+PUBLISHED = date(2025, 6, 2)
+
+
+def roles(text: str) -> list[tuple[str | None, str | None]]:
+    return [
+        (p.licensor.name if p.licensor else None, p.licensee.name if p.licensee else None)
+        for p in extract(text, published=PUBLISHED)
+        if p.licensor or p.parties
+    ]
+
+
+def test_a_malaysian_legal_form_with_dots_stays_whole():
+    text = (
+        "Torvane Therapeutics has granted Kenanga Ubat Sdn. Bhd. an exclusive licence to "
+        "sell its eye drop in Malaysia."
+    )
+    assert roles(text) == [("Torvane Therapeutics", "Kenanga Ubat Sdn. Bhd")]  # no final dot
+
+
+def test_a_terminal_ticker_stands_for_the_company_it_follows():
+    text = (
+        "Pellham Orris Bio (PLOB US) - BUY\n\n"
+        "PLOB has licensed its kinase inhibitor to Merrowind Pharma for Japan."
+    )
+    assert roles(text) == [("Pellham Orris Bio", "Merrowind Pharma")]
+
+
+def test_a_name_without_its_company_word_is_spelled_out_from_elsewhere_in_the_text():
+    text = (
+        "Brisco has licensed its antifungal cream to Tallow Labs for Europe.\n\n"
+        "Forward-looking statements\n\n"
+        "Brisco Therapeutics cautions that its plans may change."
+    )
+    assert roles(text) == [("Brisco Therapeutics", "Tallow Labs")]
+
+
+def test_a_place_of_several_words_glued_before_a_name_is_left_out():
+    text = (
+        "Wendmoor Biotech has granted Buenos Aires-based Quilmes Farma the rights to sell its "
+        "vaccine in Argentina."
+    )
+    assert roles(text) == [("Wendmoor Biotech", "Quilmes Farma")]
+
+
+def test_a_place_of_several_words_before_a_licensee_after_to():
+    text = "Wendmoor Biotech licensed its vaccine to New York-listed Hollis Labs."
+    assert roles(text) == [("Wendmoor Biotech", "Hollis Labs")]
