@@ -56,3 +56,24 @@ def test_a_place_of_several_words_glued_before_a_name_is_left_out():
 def test_a_place_of_several_words_before_a_licensee_after_to():
     text = "Wendmoor Biotech licensed its vaccine to New York-listed Hollis Labs."
     assert roles(text) == [("Wendmoor Biotech", "Hollis Labs")]
+
+
+def test_rights_to_a_product_named_bare_come_from_the_company_after_from():
+    found = extract(
+        "Tavel Pharma has acquired the global rights to Fenix, a cream, from Brule Pharma.",
+        published=PUBLISHED,
+    )
+    assert [(p.licensor.name, p.licensee.name) for p in found if p.licensor and p.licensee] == [
+        ("Brule Pharma", "Tavel Pharma")
+    ]
+    assert found[0].asset is not None and found[0].asset.startswith("Fenix")
+
+
+def test_a_deal_reported_with_its_day_before_it_would_is_read():
+    text = "Tavel Pharma said on Tuesday it would acquire the rights to its gel from Brule Pharma."
+    assert roles(text) == [("Brule Pharma", "Tavel Pharma")]
+
+
+def test_a_company_that_only_might_acquire_rights_proposes_nothing():
+    text = "Tavel Pharma said on Tuesday it might acquire the rights to its gel from Brule Pharma."
+    assert roles(text) == []

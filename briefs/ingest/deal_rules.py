@@ -69,6 +69,11 @@ _RELATIVE_CLAUSE = re.compile(
 _RIGHTS = r"(?:rights?|licen[cs]e|sublicen[cs]e|access|option)"
 
 
+# "rights to ⟨1⟩ from ⟨2⟩": what rights are taken to, before the one they come from, is the
+# asset however it was named (a product named bare reads like a company).
+RIGHTS_TO_NAMED = r"(?:(?<=rights to )⟨\d+⟩" + GAP + r")?"
+
+
 def _active(verbs: str) -> str:
     """Subject ⟨a⟩, what may follow it, auxiliaries, then one of ``verbs`` as a whole word."""
     return E.format("a") + SUBJECT_TAIL + AUX + r"(?:" + verbs + r")\b"
@@ -107,6 +112,7 @@ ROLE_RULES: tuple[tuple[str, str, float, re.Pattern[str]], ...] = (
             )
             + r"(?P<asset>"
             + GAP
+            + RIGHTS_TO_NAMED
             + r")\bfrom\s+"
             + LEAD
             + E.format("b"),
@@ -1317,6 +1323,7 @@ def _asset_from_rest(rest: str) -> str | None:
 def _asset(raw: str | None, mentions: list[Mention]) -> str | None:
     if not raw:
         return None
+    raw = re.sub(r"(?<=rights to )⟨(\d+)⟩", lambda m: mentions[int(m[1])].org.name, raw)
     text = re.sub(r"⟨\d+⟩(?:['’]s)?", "", raw).strip(" ,.;:")
     text = _ASSET_TAIL.sub("", text)
     text = _ASSET_LEAD.sub("", text).strip(" ,.;:")
