@@ -145,6 +145,9 @@ def _trim(sentence: str, start: int, end: int) -> tuple[int, int] | None:
     words = list(_WORD_RE.finditer(sentence, start, end))
     if words and words[0][0].casefold().rstrip(".") in WORDS.titles:
         return None  # "Dr Halvey": a person
+    glued = [i for i, w in enumerate(words) if w[0].casefold().endswith(_GLUED_PLACE)]
+    if glued:  # "São Paulo-based Cordeiro": a place of any length glued before the name
+        words = words[glued[-1] + 1 :]
     while words and _not_name(words[0][0]):
         words.pop(0)
     while words and _not_name(words[-1][0]):
@@ -165,7 +168,7 @@ def _not_name(word: str) -> bool:
     return (
         folded in WORDS.not_companies
         or folded in WORDS.places
-        or folded.endswith(("-based", "-listed", "-headquartered"))
+        or folded.endswith(_GLUED_PLACE)
         or len(folded) < 2
     )
 

@@ -35,8 +35,12 @@ REPORTED = (
 DESCRIBED = r"(?:[\w.-]+\s+){0,3}?(?:" + "|".join(DESCRIPTORS) + r")\s+"
 # What may stand between a preposition and a name: "from Tokyo-listed B", "to South Korea's B",
 # "pay Chinese biotech B".
+# A place glued before a name, of one word or a few: "Oslo-based B", "Rio de Janeiro-based B".
+GLUED_PLACE = r"(?:(?:[A-Z][\w.]*\s+|de\s+|do\s+){0,3}?[\w-]+-(?:based|listed|headquartered)\s+)"
 LEAD = (
-    r"(?:(?:(?:[A-Z][\w.-]*\s+){0,2}?[A-Z][\w.-]*['’]s\s+)|(?:[\w-]+-(?:based|listed|headquartered)\s+))?"
+    r"(?:(?:(?:[A-Z][\w.-]*\s+){0,2}?[A-Z][\w.-]*['’]s\s+)|"
+    + GLUED_PLACE
+    + r")?"
     + r"(?:"
     + DESCRIBED
     + r")?"
@@ -63,6 +67,11 @@ _RELATIVE_CLAUSE = re.compile(
     r"founded|introduced|invented)\b[^,;]{0,60}"  # "a cream that B launched in Japan in 2023"
 )
 _RIGHTS = r"(?:rights?|licen[cs]e|sublicen[cs]e|access|option)"
+
+
+# "rights to ⟨1⟩ from ⟨2⟩": what rights are taken to, before the one they come from, is the
+# asset however it was named (a product named bare reads like a company).
+RIGHTS_TO_NAMED = r"(?:(?<=rights to )⟨\d+⟩" + GAP + r")?"
 
 
 def _active(verbs: str) -> str:
@@ -103,6 +112,7 @@ ROLE_RULES: tuple[tuple[str, str, float, re.Pattern[str]], ...] = (
             )
             + r"(?P<asset>"
             + GAP
+            + RIGHTS_TO_NAMED
             + r")\bfrom\s+"
             + LEAD
             + E.format("b"),
@@ -272,7 +282,9 @@ ROLE_RULES: tuple[tuple[str, str, float, re.Pattern[str]], ...] = (
             )
             + r"(?P<asset>"
             + GAP
-            + r"(?:,[^,;.]{0,80},[^⟨⟩]{0,40}?)?)\bto\s+(?:[A-Z][\w.-]*['’]s\s+|[A-Z][\w]*-based\s+)?"
+            + r"(?:,[^,;.]{0,80},[^⟨⟩]{0,40}?)?)\bto\s+(?:[A-Z][\w.-]*['’]s\s+|"
+            + GLUED_PLACE
+            + r")?"
             + r"(?:"
             + DESCRIBED
             + r")?"
@@ -1311,6 +1323,7 @@ def _asset_from_rest(rest: str) -> str | None:
 def _asset(raw: str | None, mentions: list[Mention]) -> str | None:
     if not raw:
         return None
+    raw = re.sub(r"(?<=rights to )⟨(\d+)⟩", lambda m: mentions[int(m[1])].org.name, raw)
     text = re.sub(r"⟨\d+⟩(?:['’]s)?", "", raw).strip(" ,.;:")
     text = _ASSET_TAIL.sub("", text)
     text = _ASSET_LEAD.sub("", text).strip(" ,.;:")

@@ -26,6 +26,7 @@ from .deal_dates import (
     day_of_news,
     redate,
 )
+from .deal_kinds import kind_the_article_names
 from .deal_rules import Draft, attach_terms, read_deal, settle_direction, undisclosed_for
 from .orgs import DocumentNames, KnownNames, Org
 from .other_rules import other_facts
@@ -185,7 +186,7 @@ def extract(
                     stat_paragraph = paragraph
         if orgs:
             last_org, last_subject = orgs[-1], orgs[0]
-    finished = _finished_deals(drafts, names, text, published)
+    finished = kind_the_article_names(_finished_deals(drafts, names, text, published), text)
     if finished:  # beside a deal, other facts are proposed only when told as news
         others = [p for p in others if _news_beside_a_deal(p, published)]
     # An approval the text dates years back is the product's history, never news.

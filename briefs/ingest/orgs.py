@@ -27,13 +27,13 @@ COMPANY_WORDS = WORDS.company_words
 _COMPOUND_TAIL = re.compile(
     r"[a-z](?:" + "|".join(sorted((w for w in COMPANY_WORDS if len(w) > 4), key=len)) + r")$"
 )
-_SUFFIX_ONLY = re.compile(r"[A-Z]\.[A-Z]\.|S\.p\.A|a\.s\.|S\.r\.l|Pvt|Co\.,?\s+Ltd|A/S")
+_SUFFIX_ONLY = re.compile(r"[A-Z]\.[A-Z]\.|S\.p\.A|a\.s\.|S\.r\.l|Pvt|Co\.,?\s+Ltd|A/S|Sdn")
 # Legal suffixes written with dots ("B.V.", "S.p.A.", "a.s."), which the word splitter breaks up.
 _DOTTED_SUFFIX = re.compile(
     r"(?P<name>(?<![\w-])[A-Z][\w&]*(?:-[A-Z0-9][\w&]*)*(?:\s+[A-Z][\w&]*(?:-[A-Z0-9][\w&]*)*){0,3})"
     r"(?:\s+\([A-Z][a-z]+\))?"  # a city in brackets: "Hanmo Biosciences (Suzhou) Co., Ltd."
     r",?\s+(?P<suffix>B\.V\.|N\.V\.|S\.A\.S?\.?|A\.G\.|S\.p\.A\.|a\.s\.|K\.K\.|S\.L\.|"
-    r"S\.r\.l\.|Pvt\.?\s+Ltd\.?|Co\.,?\s+Ltd\.?|A/S)(?!\w)"
+    r"S\.r\.l\.|Pvt\.?\s+Ltd\.?|Co\.,?\s+Ltd\.?|A/S|Sdn\.?\s+Bhd\.?)(?!\w)"
 )
 
 # Folded trailing words dropped when comparing a new name with the known ones.
@@ -293,7 +293,8 @@ _ABBREVIATION = re.compile(r"\s*\((?P<abbr>[A-Z][A-Za-z0-9&-]{1,9})\)")
 # A ticker after a name: "Nerivo Therapeutics (NASDAQ: NRVO)", "(TSX: NVB)"; the ticker then
 # names the company, and it marks a name even in a headline's capitals.
 _TICKER = re.compile(
-    r"\s*\([A-Za-z]{2,10}(?:\s+[A-Za-z]{2,10})?:\s*(?P<abbr>[A-Z][A-Z0-9.]{1,7})\)"
+    r"\s*\((?:[A-Za-z]{2,10}(?:\s+[A-Za-z]{2,10})?:\s*(?P<abbr>[A-Z][A-Z0-9.]{1,7})"
+    r"|(?P<code>[A-Z][A-Z0-9]{1,6})\s+[A-Z]{2}(?:\s+Equity)?)\)"  # or a terminal's "(NRBO US)"
 )
 # A defined term after a name: 'Lumera Therapeutics B.V. ("Lumera")', '(the "Company")'.
 _DEFINITION = re.compile(r"\.?\s*\((?P<inside>[^()]{0,160}?[\"“][^()]{0,160}?)\)")
@@ -322,6 +323,12 @@ _PLACE_BEFORE = re.compile(
     r"(?:\b([A-Z][\w-]*)['’]s|\b([A-Z][\w]*)-(?:based|listed|headquartered))\s+$"
 )
 _PLACE_SUFFIX = re.compile(r"-(?:based|listed|headquartered)$")
+# One or two more capitalised words that end in a company word: "Almvik" + " Therapeutics".
+_COMPANY_WORD_AFTER = (
+    r"(?:[ ](?:[A-Z][\w&]*[ ]){0,2}?(?:"
+    + "|".join(re.escape(w) for w in sorted(COMPANY_WORDS, key=len, reverse=True))
+    + r"))(?![\w-])"
+)
 
 
 def _description_words(text: str) -> set[str]:
@@ -478,6 +485,7 @@ class DocumentNames:
         self.local = _Index()
         self._known_index = self.known.index()
         self._common = LowerWords(text)
+        self._text = text
         self._described: list[tuple[Org, frozenset[str]]] = []  # what each name was called
         self._orgs: list[Org] = []  # every company the document named, in order
         self._spelled: dict[Org, Org] = {}  # spelled_out's answers, asked once the text is read
@@ -594,8 +602,9 @@ class DocumentNames:
             text = sentence[start:end]
             resolved = org or self._seen(text) or self._register(text)
             abbreviation = _ABBREVIATION.match(sentence, end) or _TICKER.match(sentence, end)
-            if abbreviation and not any(m.start == abbreviation.start("abbr") for m in chosen):
-                self.local.add(abbreviation["abbr"], resolved)
+            abbr = "abbr" if abbreviation and abbreviation["abbr"] else "code"
+            if abbreviation and not any(m.start == abbreviation.start(abbr) for m in chosen):
+                self.local.add(abbreviation[abbr], resolved)
                 end = abbreviation.end()
             else:
                 end = self._define(sentence, end, resolved)
@@ -620,8 +629,19 @@ class DocumentNames:
             for candidate in self._orgs:
                 if _fuller(candidate.name, found.name):
                     found = candidate
-            self._spelled[org] = found
+            self._spelled[org] = self._with_company_word(found)
         return self._spelled[org]
+
+    def _with_company_word(self, org: Org) -> Org:
+        """A name given without its company word ("Almvik") spelled out with it where the text
+        does so anywhere, a disclaimer the sentences were not read for included."""
+        if org.name.split()[-1] in COMPANY_WORDS or not org.name[:1].isupper():
+            return org
+        found = re.search(r"(?<![\w-])" + re.escape(org.name) + _COMPANY_WORD_AFTER, self._text)
+        if found is None:
+            return org
+        full = found[0].rstrip(".")
+        return Org(full, org.company_id or self.known.lookup(full))
 
     def _define(self, sentence: str, end: int, org: Org) -> int:
         """Learn the defined terms that follow a name ('("Lumera")', '(the "Company")', '(as

@@ -53,7 +53,10 @@ def sentences(text: str) -> list[tuple[int, str]]:
             following = paragraph[boundary.end() :].split(" ", 1)[0].strip('"“(')
             if _NO_SPLIT_BEFORE.search(head) and following not in _SENTENCE_STARTERS:
                 continue
-            if re.search(r"\b(?:Inc|Co|Corp|Ltd)\.$", head) and following in ("Ltd", "Ltd."):
+            if re.search(r"\b(?:Inc|Co|Corp|Ltd|Sdn)\.$", head) and following.rstrip(".") in (
+                "Ltd",
+                "Bhd",  # a Malaysian "Sdn. Bhd."
+            ):
                 continue
             if re.search(r"\b(?:Inc|Co|Corp|Ltd|B\.V|N\.V|S\.A|A\.G)\.$", head) and paragraph[
                 boundary.end() : boundary.end() + 1
@@ -112,9 +115,9 @@ NEGATION = re.compile(
     re.I,
 )
 _MODAL = re.compile(
-    r"\b(?:may|might|could|should|(?<!said it )(?<!said they )would)\s+(?:\w+\s+){0,2}?"
-    r"(?:licen|sign|grant|acquire|agree)"
-)  # "said it would acquire the rights" reports what was agreed
+    r"\b(?:may|might|could|should|(?<!said it )(?<!said they )(?<!day it )(?<!day they )would)"
+    r"\s+(?:\w+\s+){0,2}?(?:licen|sign|grant|acquire|agree)"
+)  # "said (on Monday) it would acquire the rights" reports what was agreed
 _RETRACTION = re.compile(
     r"\b(?:denied|denies|dismissed|rejected) (?:the |those |these |media )?reports?\b"
     r"|\b(?:terminated|terminates|notice (?:[\w-]+\s+){0,4}?to terminate|termination of)\s+"
