@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
+from ..claims import renew_claim
 from ..store import isotime, writing
 from .settings import clear_error, record_error, select_rows
 
@@ -140,13 +141,7 @@ def claim(
 def renew_lease(db: Database, record: PostRecord, *, now: datetime) -> bool:
     """Extend a claim being sent to ``now`` + :data:`CLAIM_LEASE`; False if the claim is no
     longer this sender's (posted, failed, or taken over after its lease ran out)."""
-    with writing(db):
-        cursor = db.execute(
-            "UPDATE digest_posts SET lease_until = ? "
-            "WHERE id = ? AND status = 'claimed' AND claimed_at = ?",
-            [isotime(now + CLAIM_LEASE), record.id, record.claimed_at],
-        )
-    return cursor.rowcount == 1
+    return renew_claim(db, "digest_posts", record.id, record.claimed_at, now + CLAIM_LEASE)
 
 
 def mark_posted(

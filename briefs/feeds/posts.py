@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
+from ..claims import renew_claim
 from ..ingest.review import QueuedProposal, get_proposal
 from ..nonces import stable_nonce
 from ..store import isotime, writing
@@ -95,13 +96,7 @@ def claim_post(db: Database, guild_id: int, now: datetime) -> ReviewPost | None:
 def renew(db: Database, post: ReviewPost, now: datetime) -> bool:
     """Extend this sender's claim while Discord makes it wait; False once another sender has
     taken the post over (its lease had run out)."""
-    with writing(db):
-        cursor = db.execute(
-            "UPDATE feed_posts SET lease_until = ? "
-            "WHERE id = ? AND status = 'claimed' AND claimed_at = ?",
-            [isotime(now + LEASE), post.id, post.claimed_at],
-        )
-    return cursor.rowcount == 1
+    return renew_claim(db, "feed_posts", post.id, post.claimed_at, now + LEASE)
 
 
 def mark_posted(db: Database, post: ReviewPost, message_id: int, now: datetime) -> None:

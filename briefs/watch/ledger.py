@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
+from ..claims import renew_claim
 from ..nonces import stable_nonce
 from ..store import isotime, writing
 from .watches import Target, record_failure, record_success
@@ -101,13 +102,7 @@ def claim_next(db: Database, now: datetime, *, window: timedelta = BATCH_WINDOW)
 
 def renew_lease(db: Database, batch: Batch, now: datetime) -> bool:
     """Extend this sender's claim; False if it is no longer this sender's."""
-    with writing(db):
-        cursor = db.execute(
-            "UPDATE watch_batches SET lease_until = ? "
-            "WHERE id = ? AND status = 'claimed' AND claimed_at = ?",
-            [isotime(now + CLAIM_LEASE), batch.id, batch.claimed_at],
-        )
-    return cursor.rowcount == 1
+    return renew_claim(db, "watch_batches", batch.id, batch.claimed_at, now + CLAIM_LEASE)
 
 
 def mark_sent(db: Database, batch: Batch, message_id: int | None, now: datetime) -> None:
