@@ -290,11 +290,12 @@ _APPOSITION = re.compile(
     + r")\b"
 )
 _ABBREVIATION = re.compile(r"\s*\((?P<abbr>[A-Z][A-Za-z0-9&-]{1,9})\)")
-# A ticker after a name: "Nerivo Therapeutics (NASDAQ: NRVO)", "(TSX: NVB)"; the ticker then
-# names the company, and it marks a name even in a headline's capitals.
+# A ticker after a name: "Nerivo Therapeutics (NASDAQ: NRVO)", "(TSX: NVB)", a terminal's "(NRBO
+# US)", an analyst's "(NRBO, Outperform, PT $40)"; the ticker then names the company, and it marks
+# a name even in a headline's capitals.
 _TICKER = re.compile(
     r"\s*\((?:[A-Za-z]{2,10}(?:\s+[A-Za-z]{2,10})?:\s*(?P<abbr>[A-Z][A-Z0-9.]{1,7})"
-    r"|(?P<code>[A-Z][A-Z0-9]{1,6})\s+[A-Z]{2}(?:\s+Equity)?)\)"  # or a terminal's "(NRBO US)"
+    r"|(?P<code>[A-Z][A-Z0-9]{1,6})(?:\s+[A-Z]{2}(?:\s+Equity)?|,\s[^()]{1,60}))\)"
 )
 # A defined term after a name: 'Lumera Therapeutics B.V. ("Lumera")', '(the "Company")'.
 _DEFINITION = re.compile(r"\.?\s*\((?P<inside>[^()]{0,160}?[\"“][^()]{0,160}?)\)")
