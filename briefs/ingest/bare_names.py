@@ -30,7 +30,9 @@ _BRACKET = re.compile(r"\s*\([^()]{1,40}\)\s+")
 # "Novartis said on Tuesday it had ...": a company reports its own deal as "it"; a person who
 # says something is "he" or "she", so "said" alone makes no party.
 _SAID_IT = re.compile(
-    r"\s+(?:said|says|confirmed|confirms)\s+(?:(?:on\s+\w+|today|yesterday|in a statement)\s+)?"
+    r"\s+(?:(?:today|yesterday|last\s+night|this\s+morning|late\s+\w+|earlier\s+today)\s+)?"
+    r"(?:said|says|confirmed|confirms|announced|announces)\s+"
+    r"(?:(?:on\s+\w+|today|yesterday|in a statement)\s+)?"
     r"(?:that\s+)?its?\b"
 )
 # A place glued before a name ("from Ghent-based Lavrenne"): the cue is the word before it.

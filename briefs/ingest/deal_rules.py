@@ -26,6 +26,8 @@ AUX = (
     r"(?:(?:has|have|had|will|would|recently|also|officially|formally|exclusively|agreed to|"
     r"signed on to|today|yesterday|now|just|on\s+\w+day|this\s+(?:morning|afternoon|week)|itself)\s+)*"
 )
+# "today", "last night", "this morning": when a company said what it did, before its verb.
+WHEN_SAID = r"(?:today|yesterday|last\s+night|this\s+morning|late\s+\w+|earlier\s+today)"
 # "said", "said on Monday", "announced today": a reporting verb and when it was said.
 REPORTED = (
     r"(?:said|says|announced|announces|confirmed|disclosed)"
@@ -59,7 +61,7 @@ SUBJECT_TAIL = (
     + APPOSITION
     + r"(?:,\s+(?:through|via|acting through)\s+[^;,]{0,80}?,)?"  # ", through its subsidiary X,"
     + r"(?:\s+of\s+[A-Z][\w-]+)?,?\s+"
-    r"(?:(?:today|yesterday)\s+)?(?:(?:also\s+)?" + REPORTED + r"(?:it|they)\s+)?"
+    r"(?:" + WHEN_SAID + r"\s+)?(?:(?:also\s+)?" + REPORTED + r"(?:it|they)\s+)?"
 )
 _RELATIVE_CLAUSE = re.compile(
     r",\s+(?:which|who|whose)\b[^;,]{0,100},"

