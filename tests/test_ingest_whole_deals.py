@@ -52,3 +52,24 @@ def test_neuroscience_ends_a_company_s_name() -> None:
     assert "Corvane Neurosciences" in names_in(
         "Engineers at Corvane Neurosciences praised the design last week."
     )
+
+
+# 2. Co-developments: the partners named around an apposition, the grant a second verb.
+
+
+def test_a_co_development_whose_grant_is_the_subject_s_second_verb() -> None:
+    text = (
+        "Brackwater Bio, a protein design start-up, and Ilsung Pharma today announced a "
+        "co-development agreement for BW-310, Brackwater Bio's antibody for asthma.\n\n"
+        "Brackwater Bio supplies the antibody and its patents, and grants Ilsung Pharma exclusive "
+        "rights to sell BW-310 in Korea."
+    )
+    assert deals(text) == [("Brackwater Bio", "Ilsung Pharma", "co_development")]
+
+
+def test_a_co_development_agreement_to_build_something_says_no_direction_by_itself() -> None:
+    text = (
+        "Tessaro Robotics, a maker of warehouse arms, and Holm Systems today announced a "
+        "co-development agreement to build a gripper for parcels."
+    )
+    assert deals(text) == [(None, None, "co_development")]

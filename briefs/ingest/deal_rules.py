@@ -706,7 +706,9 @@ _LICENCE_WHAT = (
 )
 _AGREEMENT = re.compile(
     E.format("a")
-    + r"(?:\s+and\s+"
+    + r"(?:"
+    + APPOSITION  # "A, an AI drug discovery company, and B today announced"
+    + r"\s+and\s+"
     + E.format("c")
     + r")?"
     + SUBJECT_TAIL
@@ -745,7 +747,8 @@ _NAMED_LICENSOR = re.compile(
     r"(?:US\$|HK\$|[$€£¥]|\d|up-?front|payments?\b|fees?\b|royalt|milestones?\b)"
     r"|\b(?:in-?)?licen[cs]e\s+⟨(?P<y>\d+)⟩['’]s?"
     r"|\b(?:rights?|access|licen[cs]e)\s+(?:to|for|over|on)\s+(?:use\s+)?⟨(?P<z>\d+)⟩['’]s?"
-    r"|\bfrom\s+⟨(?P<w>\d+)⟩|\b(?:for|covering|over|on|involving)\s+⟨(?P<v>\d+)⟩['’]s?",
+    r"|\bfrom\s+⟨(?P<w>\d+)⟩|\b(?:for|covering|over|on|involving)\s+(?:[A-Z][\w-]*\d[\w-]*,\s+)?"
+    r"⟨(?P<v>\d+)⟩['’]s?",  # "for VX-12, B's antiviral"
     re.I,
 )
 # Unnamed cues: after "A signed a licensing agreement with B", which way does the licence go?
@@ -999,7 +1002,25 @@ _UNDER_LICENCE = re.compile(r"\b[Uu]nder\s+(?:a|an|the|its)\s+(?:[\w-]+\s+){0,3}
 _Found = tuple[Party | None, Party | None, tuple[Party, ...], str, float, str | None, str | None]
 
 
+# "A contributes the molecule, and grants B rights": a second predicate of the same subject, read
+# as if it followed the subject directly.
+_SECOND_PREDICATE = re.compile(
+    r"(?P<subject>⟨\d+⟩)\s+(?:also\s+)?[a-z]+(?:s|ed)\b[^⟨⟩;.]{0,120}?,?\s+and\s+(?:also\s+)?"
+    r"(?=(?:grant|give|gave|licen[cs]|out-licen[cs]|transfer|sell|sold|award)\w*\s)"
+)
+
+
 def _role_rule(marked: str, mentions: list[Mention]) -> _Found | None:
+    found = _role_rules(marked, mentions)
+    if found is None and " and " in marked:
+        second = _SECOND_PREDICATE.search(marked)
+        if second is not None:
+            joined = marked[: second.end("subject")] + " " + marked[second.end() :]
+            found = _role_rules(joined, mentions)
+    return found
+
+
+def _role_rules(marked: str, mentions: list[Mention]) -> _Found | None:
     lowered = marked.lower()
     for name, shape, confidence, pattern in ROLE_RULES:
         needs = _RULE_NEEDS.get(name)
@@ -1157,6 +1178,9 @@ _PARTNERED = re.compile(
 )
 
 
+_CO_DEVELOPMENT = re.compile(r"co-?develop|co-?commerciali[sz]", re.I)
+
+
 def _agreement_rule(
     marked: str, mentions: list[Mention], defined: dict[str, str] | None = None
 ) -> _Found | None:
@@ -1186,7 +1210,9 @@ def _agreement_rule(
     if first is None or second is None or first.name == second.name:
         return None
     clause = re.split(r"[.;]", rest, maxsplit=1)[0]
-    bare = not re.search(r"licen[cs]|technology", what, re.I)
+    # "a co-development agreement": one party develops what the other brings, under its rights
+    joint = bool(_CO_DEVELOPMENT.search(f"{match['terms'] if match else ''} {what}"))
+    bare = not re.search(r"licen[cs]|technology", what, re.I) and not joint
     terms = match["terms"] if match else ""
     technology = _TECHNOLOGY_CUE.search(clause) and not _OTHER_AGREEMENT.search(f"{terms} {what}")
     by_definition = _by_definition(defined or {}, first, second)
@@ -1202,8 +1228,9 @@ def _agreement_rule(
     if named is not None:
         licensor, licensee = named
         return (licensor, licensee, parties, "rule agreement (named)", 0.8, asset, kind_text)
-    licensor_cue = _FIRST_IS_LICENSOR.search(rest)
-    licensee_cue = _FIRST_IS_LICENSEE.search(rest)
+    # "a co-development agreement to build X": both build it; only a named role says who licenses
+    licensor_cue = None if joint else _FIRST_IS_LICENSOR.search(rest)
+    licensee_cue = None if joint else _FIRST_IS_LICENSEE.search(rest)
     if licensor_cue and (licensee_cue is None or licensor_cue.start() <= licensee_cue.start()):
         return (first, second, parties, "rule agreement (licensor cue)", 0.75, asset, kind_text)
     if licensee_cue:
