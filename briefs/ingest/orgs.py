@@ -298,7 +298,10 @@ _TICKER = re.compile(
     r"|(?P<code>[A-Z][A-Z0-9]{1,6})(?:\s+[A-Z]{2}(?:\s+Equity)?|,\s[^()]{1,60}))\)"
 )
 # A defined term after a name: 'Lumera Therapeutics B.V. ("Lumera")', '(the "Company")'.
-_DEFINITION = re.compile(r"\.?\s*\((?P<inside>[^()]{0,160}?[\"“][^()]{0,160}?)\)")
+# A bracket without quotes may come first: 'Ningbo Heyu Co., Ltd. (宁波禾裕) ("Heyu")'.
+_DEFINITION = re.compile(
+    r"\.?(?:\s*\([^()\"“]{1,40}\))?\s*\((?P<inside>[^()]{0,160}?[\"“][^()]{0,160}?)\)"
+)
 _QUOTED = re.compile(r"[\"“](?P<term>[A-Z][^\"”]{1,40})[\"”]")
 _HAS_DESCRIPTOR = re.compile("|".join(DESCRIPTORS))
 _DESCRIBED_BEFORE = re.compile(r"((?:[\w-]+\s+){0,2})(" + "|".join(DESCRIPTORS) + r")\s+$")
