@@ -73,3 +73,26 @@ def test_a_co_development_agreement_to_build_something_says_no_direction_by_itse
         "co-development agreement to build a gripper for parcels."
     )
     assert deals(text) == [(None, None, "co_development")]
+
+
+# 3. Asset purchases: a candidate and its intellectual property bought, a filing's sale formula.
+
+
+def test_a_candidate_and_its_intellectual_property_bought_from_a_maker() -> None:
+    text = (
+        "Sarawak Vaxgen Bhd said on Monday it had bought a malaria vaccine candidate and the "
+        "related intellectual property from Dutch vaccine maker Hollin Biologics."
+    )
+    assert deals(text) == [("Hollin Biologics", "Sarawak Vaxgen Bhd", "asset_purchase")]
+
+
+def test_a_filing_s_formula_one_agreed_to_acquire_and_the_other_to_sell() -> None:
+    text = (
+        'On 3 May 2025, Quanlin Devices Holdings Limited (the "Company") entered into an '
+        'agreement with Wuxi Hetang Optics Co., Ltd. (无锡荷塘光学) ("Hetang" or the "Seller"), '
+        "pursuant to which the Company has conditionally agreed to acquire, and the Seller has "
+        "conditionally agreed to sell, the patents and moulds of the Seller's endoscope line."
+    )
+    assert deals(text) == [
+        ("Wuxi Hetang Optics Co., Ltd", "Quanlin Devices Holdings Limited", "asset_purchase")
+    ]

@@ -643,6 +643,20 @@ ROLE_RULES: tuple[tuple[str, str, float, re.Pattern[str]], ...] = (
         ),
     ),
     (
+        "buys-as-other-sells",  # "A has agreed to acquire, and B has agreed to sell, the patents"
+        "licensee-first",
+        0.8,
+        re.compile(
+            E.format("a")
+            + r"\s+(?:(?:has|have|had)\s+)?(?:conditionally\s+)?agreed\s+to\s+(?:acquire|purchase|buy)"
+            r",?\s+and\s+"
+            + E.format("b")
+            + r"\s+(?:(?:has|have|had)\s+)?(?:conditionally\s+)?agreed\s+to\s+(?:sell|transfer|assign)"
+            r",?\s+(?P<asset>[^⟨⟩.;]{0,120})",
+            re.I,
+        ),
+    ),
+    (
         "passive-licensed-to",  # "B's X was licensed to A"
         "owner-passive",
         0.8,
@@ -694,6 +708,7 @@ _RULE_NEEDS: dict[str, tuple[str, ...]] = {
     "licensing-of-to": ("licensing of", "licencing of"),
     "announced-licensing-of-to": ("licensing of", "licencing of"),
     "passive-licensed-to": ("licensed to", "licenced to"),
+    "buys-as-other-sells": ("agreed to sell", "agreed to transfer", "agreed to assign"),
 }
 
 _DEAL_NOUN = (
@@ -891,7 +906,7 @@ class Draft:
 _DEAL_TOPIC = re.compile(
     r"licen[cs]|\brights?\b|technolog|patent|know-how|access to|\bunder which\b|commerciali[sz]|"
     r"co-develop|jointly develop|\boption\b|platform|\bassets?\b|portfolio|programme|\bprogram|"
-    r"signed up for|"
+    r"signed up for|intellectual property|\bcandidates?\b|"
     r"\bcarv|\bspin|\bspun\b|new(?:ly formed)? company|newco",
     re.I,
 )
@@ -1056,7 +1071,7 @@ def _role_rules(marked: str, mentions: list[Mention]) -> _Found | None:
             continue  # "A, which holds a licence from C, will sell cells using B's separators"
         if name == "licensed-from" and not re.search(
             r"licen[cs]|rights|technolog|patent|know-how|portfolio|assets?\b|programs?\b|option|"
-            r"programmes?\b",
+            r"programmes?\b|intellectual property|candidates?\b|compounds?\b|molecules?\b",
             match.group(0),
             re.I,
         ):
