@@ -96,3 +96,11 @@ def test_a_filing_s_formula_one_agreed_to_acquire_and_the_other_to_sell() -> Non
     assert deals(text) == [
         ("Wuxi Hetang Optics Co., Ltd", "Quanlin Devices Holdings Limited", "asset_purchase")
     ]
+
+
+def test_a_maker_that_will_build_with_another_s_technology_takes_a_licence() -> None:
+    text = (
+        "Fjellvik Energy, the Bergen start-up that builds grid storage, said it would produce "
+        "sodium cells using process technology from Jiangling Power, a supplier to bus makers."
+    )
+    assert deals(text) == [("Jiangling Power", "Fjellvik Energy", "licence")]

@@ -488,6 +488,18 @@ ROLE_RULES: tuple[tuple[str, str, float, re.Pattern[str]], ...] = (
         ),
     ),
     (
+        "makes-with-technology-from",  # "A will make cells using technology from B"
+        "licensee-first",
+        0.75,
+        re.compile(
+            _active(r"manufacture|make|produce|build|develop")
+            + r"\b(?P<asset>[^⟨⟩.;]{0,60}?)\b(?:using|based on|built on|with)\s+"
+            r"(?:(?:the|its)\s+)?(?:[\w-]+\s+){0,2}?(?:technology|know-how|process|patents)\s+"
+            r"(?:licen[cs]ed\s+)?from\s+" + LEAD + E.format("b"),
+            re.I,
+        ),
+    ),
+    (
         "spun-into",  # "A is carving three programmes out of its pipeline into a new company, B"
         "licensor-first",
         0.8,
@@ -692,6 +704,7 @@ _RULE_NEEDS: dict[str, tuple[str, ...]] = {
     "reported-taker": ("said", "says", "announced", "confirmed", "disclosed"),
     "passive-granted": (" by ",),
     "spun-into": ("into",),
+    "makes-with-technology-from": ("from",),
     "makes-under-licence": ("licence", "license"),
     "licensee-of": ("licensee ",),
     "passive-from-by": (" by ",),
