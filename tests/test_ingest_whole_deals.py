@@ -104,3 +104,14 @@ def test_a_maker_that_will_build_with_another_s_technology_takes_a_licence() -> 
         "sodium cells using process technology from Jiangling Power, a supplier to bus makers."
     )
     assert deals(text) == [("Jiangling Power", "Fjellvik Energy", "licence")]
+
+
+# 4. NewCos: a company launched to develop what its founder brings.
+
+
+def test_a_company_launched_to_develop_the_founder_s_drugs_is_a_newco_licensee() -> None:
+    text = (
+        "Suzhou Linhe Biotech said on Friday it had joined U.S. investors to launch Corvid Bio, a "
+        "newly formed company that will develop two of Linhe's antibodies outside China."
+    )
+    assert deals(text) == [("Suzhou Linhe Biotech", "Corvid Bio", "newco")]

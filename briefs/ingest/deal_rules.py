@@ -500,6 +500,23 @@ ROLE_RULES: tuple[tuple[str, str, float, re.Pattern[str]], ...] = (
         ),
     ),
     (
+        "launched-newco",  # "A has teamed up with investors to launch B, a new company that will develop"
+        "licensor-first",
+        0.8,
+        re.compile(
+            E.format("a")
+            + SUBJECT_TAIL
+            + r"(?:[^⟨⟩.;]|\.(?!\s+(?-i:[A-Z⟨]))){0,80}?\b(?:launch|form|create|set\s+up|establish|unveil)(?:e?[ds]|ing)?\s+"
+            r"(?:of\s+)?"
+            + E.format("b")
+            + r",\s+(?:a|an|the)\s+(?P<asset>(?:newly\s+(?:formed|created)\s+|new\s+)"
+            r"(?:[\w.-]+\s+){0,2}?(?:company|venture|start-?up|entity|biotech|NewCo)\s+"
+            r"(?:that|which)\s+(?:will\s+)?(?:develop|commerciali[sz]e|advance|hold|take|license|"
+            r"in-license)[^⟨⟩.;]{0,120})",
+            re.I,
+        ),
+    ),
+    (
         "spun-into",  # "A is carving three programmes out of its pipeline into a new company, B"
         "licensor-first",
         0.8,
@@ -704,6 +721,7 @@ _RULE_NEEDS: dict[str, tuple[str, ...]] = {
     "reported-taker": ("said", "says", "announced", "confirmed", "disclosed"),
     "passive-granted": (" by ",),
     "spun-into": ("into",),
+    "launched-newco": ("new",),
     "makes-with-technology-from": ("from",),
     "makes-under-licence": ("licence", "license"),
     "licensee-of": ("licensee ",),
