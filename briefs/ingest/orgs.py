@@ -643,8 +643,20 @@ class DocumentNames:
             return org
         found = re.search(r"(?<![\w-])" + re.escape(org.name) + _COMPANY_WORD_AFTER, self._text)
         if found is None:
-            return org
+            return self._with_capital_company_word(org)
         full = found[0].rstrip(".")
+        return Org(full, org.company_id or self.known.lookup(full))
+
+    def _with_capital_company_word(self, org: Org) -> Org:
+        """A heading in capitals spells the name out: "Yaolan" is "YAOLAN THERAPEUTICS"."""
+        upper = org.name.upper()
+        if upper == org.name or upper not in self._text:
+            return org
+        found = re.search(r"(?<![\w-])" + re.escape(upper) + r" ([A-Z]+)\b", self._text)
+        word = found[1].title() if found else ""
+        if word not in COMPANY_WORDS:
+            return org
+        full = f"{org.name} {word}"
         return Org(full, org.company_id or self.known.lookup(full))
 
     def _define(self, sentence: str, end: int, org: Org) -> int:
