@@ -115,3 +115,16 @@ def test_a_company_launched_to_develop_the_founder_s_drugs_is_a_newco_licensee()
         "newly formed company that will develop two of Linhe's antibodies outside China."
     )
     assert deals(text) == [("Suzhou Linhe Biotech", "Corvid Bio", "newco")]
+
+
+def test_a_product_code_and_a_place_between_in_licensed_and_the_owner() -> None:
+    text = "Corbel Oncology has in-licensed TK-41, Chengdu Ruiyang Biotech's antibody for gastric cancer."
+    assert deals(text) == [("Chengdu Ruiyang Biotech", "Corbel Oncology", "licence")]
+
+
+def test_a_heading_in_capitals_spells_out_a_short_name() -> None:
+    text = (
+        "1) MERIVALE THERAPEUTICS (MRV, BUY) x ODEN LABS\n\n"
+        "What: Oden Labs has in-licensed OD-7, Merivale's eye drop, for Europe."
+    )
+    assert deals(text) == [("Merivale Therapeutics", "Oden Labs", "licence")]

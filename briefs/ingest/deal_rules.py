@@ -191,7 +191,8 @@ ROLE_RULES: tuple[tuple[str, str, float, re.Pattern[str]], ...] = (
             _active(
                 r"in-?licen[cs]ed|licen[cs]ed|in-?licen[cs]es|licen[cs]es|will (?:in-?)?licen[cs]e"
             )
-            + r"\s+(?:the\s+)?"
+            # "in-licensed YL-5, Shenzhen B's antibody": a product code, a place before the owner
+            + r"\s+(?:the\s+)?(?P<asset>[A-Z][\w-]*\d[\w-]*,\s+(?:[A-Z][\w-]*\s+)?)?"
             + OWNER.format("b"),
             re.I,
         ),
