@@ -128,3 +128,24 @@ def test_a_heading_in_capitals_spells_out_a_short_name() -> None:
         "What: Oden Labs has in-licensed OD-7, Merivale's eye drop, for Europe."
     )
     assert deals(text) == [("Merivale Therapeutics", "Oden Labs", "licence")]
+
+
+# 5. Newsletter items: a licensor reporting what its licensee will take, an agreement "between".
+
+
+def test_a_licensor_says_its_licensee_will_take_rights() -> None:
+    text = (
+        "Danish start-up Skovgaard Materials said on Tuesday that Korean film maker Hanbit "
+        "Films will take exclusive rights to coat panels with Skovgaard's resin in Korea."
+    )
+    assert deals(text) == [("Skovgaard Materials", "Hanbit Films", "licence")]
+
+
+def test_a_co_development_agreement_between_two_described_companies() -> None:
+    text = (
+        "The second deal is a co-development agreement between Spanish coatings firm Brisol "
+        "Composites and Thai specialty chemicals company Chanwit Chemicals Ltd.\n\n"
+        "Brisol brings the patents and will grant Chanwit Chemicals exclusive rights to sell the "
+        "coatings in Thailand."
+    )
+    assert deals(text) == [("Brisol Composites", "Chanwit Chemicals Ltd", "co_development")]

@@ -386,7 +386,8 @@ ROLE_RULES: tuple[tuple[str, str, float, re.Pattern[str]], ...] = (
             + APPOSITION
             + r"\s+"
             + AUX
-            + r"(?:taken|took|acquired|obtained|secured|received|gained|licen[cs]ed|in-?licen[cs]ed)"
+            + r"(?:taken|took|acquired|obtained|secured|received|gained|licen[cs]ed|in-?licen[cs]ed|"
+            r"(?<=will )(?:take|acquire|obtain|secure|receive|gain|in-?licen[cs]e))"
             # what the reporting company grants: not rights taken "from" someone else
             r"\s+(?P<asset>(?![^⟨⟩.;]*\bfrom\b)[^⟨⟩.;]{0,40}?\b(?:rights?|licen[cs]e)\b[^⟨⟩.;]{0,80})",
             re.I,
@@ -771,8 +772,14 @@ _AGREEMENT = re.compile(
     re.I,
 )
 _BETWEEN = re.compile(
-    r"(?P<what>patent\s+licen[cs]ing|patent\s+licen[cs]e|licen[cs]ing|licen[cs]e)\s+"
-    r"(?:agreement|deal|pact)\s+between\s+" + E.format("a") + r"\s+and\s+" + E.format("b"),
+    r"(?P<what>patent\s+licen[cs]ing|patent\s+licen[cs]e|licen[cs]ing|licen[cs]e|"
+    r"co-?development|co-?commerciali[sz]ation)\s+"
+    r"(?:agreement|deal|pact)\s+between\s+"
+    + LEAD
+    + E.format("a")
+    + r"\s+and\s+"
+    + LEAD
+    + E.format("b"),
     re.I,
 )
 # Clauses after "A signed an agreement with B" that name who takes the licence or who grants it.
@@ -1052,7 +1059,8 @@ _Found = tuple[Party | None, Party | None, tuple[Party, ...], str, float, str | 
 # "A contributes the molecule, and grants B rights": a second predicate of the same subject, read
 # as if it followed the subject directly.
 _SECOND_PREDICATE = re.compile(
-    r"(?P<subject>⟨\d+⟩)\s+(?:also\s+)?[a-z]+(?:s|ed)\b[^⟨⟩;.]{0,120}?,?\s+and\s+(?:also\s+)?"
+    r"(?P<subject>⟨\d+⟩)\s+(?:also\s+)?[a-z]+(?:s|ed)\b[^⟨⟩;.]{0,120}?,?\s+and\s+"
+    r"(?:also\s+|will\s+)?"
     r"(?=(?:grant|give|gave|licen[cs]|out-licen[cs]|transfer|sell|sold|award)\w*\s)"
 )
 
