@@ -149,3 +149,20 @@ def test_a_co_development_agreement_between_two_described_companies() -> None:
         "coatings in Thailand."
     )
     assert deals(text) == [("Brisol Composites", "Chanwit Chemicals Ltd", "co_development")]
+
+
+def test_a_product_developed_by_a_spinout_licensed_by_a_distributor() -> None:
+    text = (
+        "A malaria test developed by Peruvian diagnostics spinout Andina Dx has been licensed by "
+        "Bogota-based Lumen Diagnósticos for Colombia and Ecuador."
+    )
+    assert deals(text) == [("Andina Dx", "Lumen Diagnósticos", "licence")]
+
+
+def test_a_long_option_grant_reads_to_its_clause_end() -> None:
+    text = (
+        "Oslo-based Fennvik Medical has granted France's Brocard Medical an exclusive option to "
+        "license its machine-learning software for planning the placement of stents in narrowed "
+        "coronary arteries of elderly and frail patients in regional hospitals, the companies said on Monday."
+    )
+    assert deals(text) == [("Fennvik Medical", "Brocard Medical", "option")]

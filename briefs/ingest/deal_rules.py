@@ -34,7 +34,11 @@ REPORTED = (
     r"(?:\s+(?:today|yesterday|on\s+\w+day|in a statement))?\s+(?:that\s+)?"
 )
 # A describing noun in front of a name ("to Indian carmaker B"), which orgs.py leaves outside it.
-DESCRIBED = r"(?:[\w.-]+\s+){0,3}?(?:" + "|".join(DESCRIPTORS) + r")\s+"
+DESCRIBED = (
+    r"(?:[\w.-]+\s+){0,3}?(?:"
+    + "|".join((*DESCRIPTORS, "spinout", "spin-out", "spin-off"))
+    + r")\s+"
+)
 # What may stand between a preposition and a name: "from Tokyo-listed B", "to South Korea's B",
 # "pay Chinese biotech B".
 # A place glued before a name, of one word or a few: "Oslo-based B", "Rio de Janeiro-based B".
@@ -339,7 +343,7 @@ ROLE_RULES: tuple[tuple[str, str, float, re.Pattern[str]], ...] = (
             + r"\s+(?P<asset>"
             + GAP
             + r"(?:licen[cs]e|rights?|sublicen[cs]e|option)"
-            + r"(?:[^⟨⟩.;]|⟨\d+⟩){0,120}?)(?:[.,;]|$|\s+(?:controlled|owned|held)\s+by\b)",
+            + r"(?:[^⟨⟩.;]|⟨\d+⟩){0,200}?)(?:[.,;]|$|\s+(?:controlled|owned|held)\s+by\b)",
             re.I,
         ),
     ),
@@ -1380,7 +1384,7 @@ def _kind(what: str) -> str:
     if re.search(r"co-develop|co-commerciali|jointly develop|co-promot", lowered):
         return "co_development"
     if re.search(
-        r"\bnewco\b|\bnew(?:ly (?:formed|created))? (?:[\w.]+ )?company|spin-?out|"
+        r"\bnewco\b|\bnew(?:ly (?:formed|created))? (?:[\w.]+ )?company|spin-?out(?!\s+⟨)|"
         r"launch(?:ed|es)? [\w\s]{0,30}compan",
         lowered,
     ):
