@@ -166,3 +166,19 @@ def test_a_long_option_grant_reads_to_its_clause_end() -> None:
         "coronary arteries of elderly and frail patients in regional hospitals, the companies said on Monday."
     )
     assert deals(text) == [("Fennvik Medical", "Brocard Medical", "option")]
+
+
+def test_a_product_built_by_one_company_licensed_by_another() -> None:
+    text = (
+        "A route-planning engine built by Riga-based Vektors AI has been licensed by Dutch "
+        "logistics supplier Maasdam Systems for its warehouse robots."
+    )
+    assert deals(text) == [("Vektors AI", "Maasdam Systems", "licence")]
+
+
+def test_partners_that_agreed_on_a_day_to_jointly_develop_one_s_drug() -> None:
+    text = (
+        "Osaka-based Hinode Pharma and Lyon's Rhodanie Biotech agreed on Monday (June 2) to "
+        "jointly develop RB-12, Rhodanie Biotech's oral antifibrotic."
+    )
+    assert deals(text) == [("Rhodanie Biotech", "Hinode Pharma", "co_development")]

@@ -80,6 +80,10 @@ _RIGHTS = r"(?:rights?|licen[cs]e|sublicen[cs]e|access|option)"
 RIGHTS_TO_NAMED = r"(?:(?<=rights to )⟨\d+⟩" + GAP + r")?"
 
 
+# "agreed on Wednesday (May 14) to", "agreed to": an agreement to do what follows, and its day.
+_AGREED_TO = r"(?:agreed(?:\s+on\s+\w+(?:\s+\([^()⟨⟩]{1,20}\))?)?\s+to\s+)?"
+
+
 def _active(verbs: str) -> str:
     """Subject ⟨a⟩, what may follow it, auxiliaries, then one of ``verbs`` as a whole word."""
     return E.format("a") + SUBJECT_TAIL + AUX + r"(?:" + verbs + r")\b"
@@ -237,12 +241,14 @@ ROLE_RULES: tuple[tuple[str, str, float, re.Pattern[str]], ...] = (
         re.compile(
             E.format("a")
             + r"\s+and\s+"
+            + LEAD
             + E.format("c")
             + r"\s+"
             + AUX
+            + _AGREED_TO
             + r"(?:co-develop|co-commerciali[sz]e|jointly develop|jointly commerciali[sz]e)"
             r"(?:\s+and\s+(?:co-commerciali[sz]e|co-market|commerciali[sz]e|market|sell))?\s+"
-            r"(?:the\s+)?" + OWNER.format("b"),
+            r"(?:the\s+)?(?P<asset>[A-Z][\w-]*\d[\w-]*,\s+)?" + OWNER.format("b"),
             re.I,
         ),
     ),
@@ -367,7 +373,8 @@ ROLE_RULES: tuple[tuple[str, str, float, re.Pattern[str]], ...] = (
         "licensee-first",
         0.8,
         re.compile(
-            r"\b(?:developed|owned|held|created|invented)\s+by\s+"
+            r"\b(?:developed|owned|held|created|invented|built|designed|engineered|discovered)"
+            r"\s+by\s+"
             + LEAD
             + E.format("b")
             + r"(?P<asset>[^⟨⟩.;]{0,40}?)\b(?:was|were|has been|have been|had been)\s+"
@@ -1143,7 +1150,9 @@ _JOINT = re.compile(
     + E.format("c")
     + r"(?:,[^⟨⟩;]{1,80}?,)?\s+"
     + AUX
-    + r"(?:have\s+|has\s+)?(?:agreed|plan|will|to)?\s*(?:to\s+)?(?P<what>co-develop|jointly develop|"
+    + r"(?:have\s+|has\s+)?(?:"
+    + _AGREED_TO
+    + r"|plan|will|to)?\s*(?:to\s+)?(?P<what>co-develop|jointly develop|"
     r"co-commerciali[sz]e)"
     r"|"
     + E.format("b")
