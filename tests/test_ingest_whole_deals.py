@@ -182,3 +182,30 @@ def test_partners_that_agreed_on_a_day_to_jointly_develop_one_s_drug() -> None:
         "jointly develop RB-12, Rhodanie Biotech's oral antifibrotic."
     )
     assert deals(text) == [("Rhodanie Biotech", "Hinode Pharma", "co_development")]
+
+
+# 6. Articles of several deals: a payer with no payee, rights in-licensed to a drug "developed by".
+
+
+def test_a_payer_for_the_rights_to_another_s_product_takes_them() -> None:
+    text = (
+        "In the first deal, Lima-based Andes Salud will pay 3 billion won ($2.1 million) upfront "
+        "for the rights to develop and sell KB-30, Kyungbo Pharm's cough syrup, in Peru."
+    )
+    assert deals(text) == [("Kyungbo Pharm", "Andes Salud", "licence")]
+
+
+def test_rights_in_licensed_to_a_drug_developed_by_another() -> None:
+    text = (
+        "Kyungbo Pharm in-licensed Korean rights to TZ-9, a weekly injectable developed by "
+        "Xiamen-based Tianze Biotech."
+    )
+    assert deals(text) == [("Tianze Biotech", "Kyungbo Pharm", "licence")]
+
+
+def test_a_payment_that_would_be_made_under_an_agreement_in_talks_is_no_deal() -> None:
+    text = (
+        "A newspaper reported that the two were finalising an agreement under which Andes Salud "
+        "would pay $90 million for the right to use Kyungbo Pharm's coating process."
+    )
+    assert deals(text) == []

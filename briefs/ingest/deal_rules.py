@@ -154,8 +154,8 @@ ROLE_RULES: tuple[tuple[str, str, float, re.Pattern[str]], ...] = (
         re.compile(
             _active(
                 r"acquired|acquires|obtained|obtains|secured|secures|took|takes|taken|gained|gains|won|"
-                r"gets|got|gain|signed|signs|inked|"
-                r"received|receives|will (?:acquire|obtain|secure|take|gain|receive)|"
+                r"gets|got|gain|signed|signs|inked|in-?licen[cs]ed|in-?licen[cs]es|"
+                r"received|receives|will (?:acquire|obtain|secure|take|gain|receive|in-?licen[cs]e)|"
                 r"(?:agreed to |will )?pay(?:s|ing)?|paid"
             )
             + r"\s+(?P<asset>[^⟨⟩.;]{0,80}?\b"
@@ -265,6 +265,18 @@ ROLE_RULES: tuple[tuple[str, str, float, re.Pattern[str]], ...] = (
             r"[^⟨⟩.;]{0,40}?"
             r"\b(?:rights?|licen[cs]e|access|use|option)\b|to\s+(?:use|access|make|sell|commerciali[sz]e)\b)"
             r"[^⟨⟩.;]{0,80})",
+            re.I,
+        ),
+    ),
+    (
+        "pays-for-rights-to-owner",  # "A will pay $5 million upfront for the rights to sell X, B's drug"
+        "licensee-first",
+        0.8,
+        re.compile(
+            _active(r"(?:is|are)\s+paying|agreed to pay|pay|pays|paid|paying")
+            + r"\s+(?P<asset>(?:[^⟨⟩.;]|(?<=\d)\.(?=\d)){0,80}?\b(?:for|in exchange for|in return for)\s+"
+            r"(?:the\s+)?(?:[\w-]+\s+){0,2}?(?:rights?|licen[cs]e)\s+(?:to|for|over|on)\s+"
+            r"(?:[a-z]+\s+){0,4}?(?:[A-Z][\w-]*\d[\w-]*,\s+)?)" + OWNER.format("b"),
             re.I,
         ),
     ),
@@ -728,6 +740,7 @@ _RULE_NEEDS: dict[str, tuple[str, ...]] = {
     "granted-rights-to": (" to ",),
     "licensed-to-do": (" to ",),
     "payment-to": ("payment",),
+    "pays-for-rights-to-owner": ("pa",),
     "granted": ("grant", "gave", "give", "award", "hand"),
     "deal-gives": ("give", "grant", "provide", "offer"),
     "passive-acquired": (" by ",),
@@ -1118,6 +1131,8 @@ def _role_rules(marked: str, mentions: list[Mention]) -> _Found | None:
             continue
         if name == "paid-by" and not _PAYMENT_GAP.fullmatch(groups["asset"]):
             continue
+        if name == "pays-for-rights-to-owner" and re.search(r"\bwould\b", match.group(0)):
+            continue  # "an agreement under which A would pay ...": talks, not a payment made
         if name == "makes-under-licence" and not _UNDER_LICENCE.search(marked):
             continue  # "A, which holds a licence from C, will sell cells using B's separators"
         if name == "licensed-from" and not re.search(
