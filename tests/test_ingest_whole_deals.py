@@ -209,3 +209,11 @@ def test_a_payment_that_would_be_made_under_an_agreement_in_talks_is_no_deal() -
         "would pay $90 million for the right to use Kyungbo Pharm's coating process."
     )
     assert deals(text) == []
+
+
+def test_rights_to_develop_and_sell_a_drug_of_a_company_with_a_glued_place() -> None:
+    text = (
+        "Harrow Bay Therapeutics has secured the rights to develop and sell Pune-based Konkan "
+        "Biosciences' oral lupus drug in Europe."
+    )
+    assert deals(text) == [("Konkan Biosciences", "Harrow Bay Therapeutics", "licence")]

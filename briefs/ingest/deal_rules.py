@@ -141,8 +141,10 @@ ROLE_RULES: tuple[tuple[str, str, float, re.Pattern[str]], ...] = (
             )
             + r"\s+(?P<asset>[^⟨⟩.;]{0,60}?\b"
             + _RIGHTS
-            + r"\b[^⟨⟩.;]{0,60}?\s(?:to|for|over|on)\s+(?:[a-z]+\s+){0,2}?"
-            + r"(?:[A-Z][\w-]*,\s+)?)"  # "rights to VT-9, ⟨1⟩'s inhaled steroid"
+            + r"\b[^⟨⟩.;]{0,60}?\s(?:to|for|over|on)\s+(?:[a-z]+\s+){0,4}?"
+            + r"(?:[A-Z][\w-]*,\s+)?"  # "rights to VT-9, ⟨1⟩'s inhaled steroid"
+            + GLUED_PLACE  # "rights to develop and sell Pune-based ⟨1⟩'s drug"
+            + r"?)"
             + OWNER.format("b"),
             re.I,
         ),
