@@ -217,3 +217,37 @@ def test_rights_to_develop_and_sell_a_drug_of_a_company_with_a_glued_place() -> 
         "Biosciences' oral lupus drug in Europe."
     )
     assert deals(text) == [("Konkan Biosciences", "Harrow Bay Therapeutics", "licence")]
+
+
+# 7. Kinds: the product's ownership taken over, a new company formed, an asset purchase agreement.
+
+
+def test_rights_bought_with_the_product_s_trademarks_are_an_asset_purchase() -> None:
+    text = (
+        "Kestova Pharma said on Monday it would acquire the global rights to Lumidra, a dry eye "
+        "drop, from Danish drugmaker Ostergaard Pharma A/S.\n\n"
+        "Kestova will take over the drop's trademarks and marketing authorisations."
+    )
+    assert deals(text) == [("Ostergaard Pharma A/S", "Kestova Pharma", "asset_purchase")]
+
+
+def test_a_licence_to_a_new_company_two_partners_formed_is_a_newco() -> None:
+    text = (
+        "Tamsel Seeds and Varanasi Agro have formed a new company to sell biological seed "
+        "coatings in India.\n\n"
+        "The venture, called Sporefield Biologicals, will be based in Delhi. Sporefield "
+        "Biologicals receives the rights to Tamsel Seeds' strain library for India."
+    )
+    assert [k for *_, k in deals(text)] == ["newco"]
+
+
+def test_rights_acquired_under_an_asset_purchase_agreement() -> None:
+    text = (
+        "Corlane Biosciences has acquired global rights to CB-9 from Hanwol Pharm (KRX: 204310), "
+        "a Seoul drugmaker, under an asset purchase agreement.\n\n"
+        "Separately, Corlane Biosciences licensed its eye drop to Ruvan Pharma for Brazil."
+    )
+    assert deals(text) == [
+        ("Hanwol Pharm", "Corlane Biosciences", "asset_purchase"),
+        ("Corlane Biosciences", "Ruvan Pharma", "licence"),
+    ]

@@ -15,10 +15,17 @@ _DEAL_KINDS = frozenset(VOCAB.deal_kinds)
 _NAMED_KIND = {
     "co_development": re.compile(r"\bco-?develop|\bco-?commerciali|\bjointly develop"),
     "out_licence": re.compile(r"\bout-?licen[cs]"),
-    "asset_purchase": re.compile(r"\basset (?:purchase|sale)"),
+    # a purchase named, or the product's ownership, trademarks or authorisations taken over
+    "asset_purchase": re.compile(
+        r"\basset (?:purchase|sale)|\btake (?:over )?ownership of\b|"
+        r"\btake over (?:the )?(?:[\w'’]+ ){0,2}?(?:trademarks?|brands?|marketing authori[sz]ations?)\b"
+    ),
     # "a patent licence", "patent licence agreements"; "12 patent licences signed" is a count
     "patent_licence": re.compile(r"\bpatent licen[cs]e(?:s? (?:agreement|deal)|\b(?!s))"),
-    "newco": re.compile(r"\bnewco\b|\bset up a new company\b|\bjoint venture company\b"),
+    "newco": re.compile(
+        r"\bnewco\b|\bjoint venture company\b|\b(?:set up|sets up|formed|forms|form|created|"
+        r"creates|create|launched|launches|launch|established|establish) a new company\b"
+    ),
 }
 
 

@@ -1030,8 +1030,11 @@ def _draft(
     # A relative clause about a party (", which raised $90 million in March,") dates and prices
     # something else; the deal's date and terms are read without it.
     own = _RELATIVE_CLAUSE.sub(",", sentence)
+    kind = _kind(what or sentence)
+    if kind == "licence" and "asset purchase" in sentence.lower():
+        kind = "asset_purchase"  # "acquired global rights to X from B under an asset purchase agreement"
     proposal = Proposal(
-        kind=_kind(what or sentence),
+        kind=kind,
         evidence=sentence,
         confidence=round(confidence, 2),
         why=rule,
