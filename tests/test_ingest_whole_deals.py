@@ -251,3 +251,35 @@ def test_rights_acquired_under_an_asset_purchase_agreement() -> None:
         ("Hanwol Pharm", "Corlane Biosciences", "asset_purchase"),
         ("Corlane Biosciences", "Ruvan Pharma", "licence"),
     ]
+
+
+# 8. Wordings of taking and selling a product not met before.
+
+
+def test_ways_of_taking_rights_or_a_product_from_another() -> None:
+    for text in (
+        "Tovik Therapeutics has struck a deal to in-license QR-8 from Pallas Biotech.",
+        "Tovik Therapeutics is buying the rights to QR-8 from Pallas Biotech for $50 million.",
+        "Tovik Therapeutics snapped up the rights to QR-8 from Pallas Biotech.",
+        "Tovik Therapeutics has won the rights to QR-8 from Pallas Biotech.",
+        "Tovik Therapeutics has bought QR-8, a nasal spray, from Pallas Biotech.",
+        "Tovik Therapeutics gains exclusive rights to QR-8 in Japan under an agreement with "
+        "Pallas Biotech.",
+        "Tovik Therapeutics will develop and sell QR-8 in Japan under a licence from Pallas Biotech.",
+        "QR-8 will be developed by Tovik Therapeutics under a licence from Pallas Biotech.",
+        "Tovik Therapeutics will acquire Pallas Biotech's nasal spray programme for $30 million.",
+    ):
+        assert [d[:2] for d in deals(text)] == [("Pallas Biotech", "Tovik Therapeutics")], text
+
+
+def test_ways_of_selling_a_product_or_naming_an_out_licensing_deal() -> None:
+    for text in (
+        "Pallas Biotech has sold its nasal spray QR-8 to Tovik Therapeutics for $80 million.",
+        "Pallas Biotech has divested QR-8 to Tovik Therapeutics.",
+        "Pallas Biotech has struck an out-licensing deal with Tovik Therapeutics for QR-8.",
+    ):
+        assert [d[:2] for d in deals(text)] == [("Pallas Biotech", "Tovik Therapeutics")], text
+
+
+def test_a_product_handed_back_is_no_payment_received() -> None:
+    assert deals("Pallas Biotech gets QR-8 back from Tovik Therapeutics") == []

@@ -118,7 +118,11 @@ ROLE_RULES: tuple[tuple[str, str, float, re.Pattern[str]], ...] = (
                 r"purchased|purchases|acquire|obtain|buy|purchase|"  # "has agreed to buy"
                 r"(?:(?:is|are)\s+)?(?:will|would|to) (?:acquire|obtain|receive|gain|take|secure|buy|"
                 r"purchase|in-?licen[cs]e|licen[cs]e)|"
-                r"exercised\s+(?:its|an|the|their)\s+option\s+to\s+(?:in-?)?licen[cs]e"
+                r"exercised\s+(?:its|an|the|their)\s+option\s+to\s+(?:in-?)?licen[cs]e|"
+                r"(?:is|are)\s+(?:buying|acquiring|taking)|snapped\s+up|snaps\s+up|picked\s+up|"
+                r"won|wins|"  # "has won the rights to X from B", "is buying the rights"
+                r"(?:struck|signed|reached|inked|entered\s+into)\s+(?:an?\s+)?(?:[\w-]+\s+){0,2}?"
+                r"(?:agreement|deal)\s+to\s+(?:in-?licen[cs]e|acquire|buy|licen[cs]e)"
             )
             + r"(?P<asset>"
             + GAP
@@ -203,6 +207,7 @@ ROLE_RULES: tuple[tuple[str, str, float, re.Pattern[str]], ...] = (
             )
             # "in-licensed YL-5, Shenzhen B's antibody": a product code, a place before the owner
             + r"\s+(?:the\s+)?(?P<asset>[A-Z][\w-]*\d[\w-]*,\s+(?:[A-Z][\w-]*\s+)?)?"
+            + LEAD
             + OWNER.format("b"),
             re.I,
         ),
@@ -302,6 +307,7 @@ ROLE_RULES: tuple[tuple[str, str, float, re.Pattern[str]], ...] = (
         re.compile(
             _active(
                 r"out-?licen[cs]ed|licen[cs]ed|out-?licen[cs]es?|licen[cs]es?|sold|sells|sell|"
+                r"divested|divests|divest|"
                 r"transferred|transfers|transfer|sublicen[cs]ed|will (?:out-?licen[cs]e|licen[cs]e)|"
                 r"(?:is|are)\s+(?:out-?)?licen[cs]ing|"  # "is licensing its patents to B"
                 r"(?:entered into|signed|reached|struck)\s+(?:an?\s+)?(?:[\w-]+\s+){0,2}?"
@@ -544,6 +550,60 @@ ROLE_RULES: tuple[tuple[str, str, float, re.Pattern[str]], ...] = (
         ),
     ),
     (
+        "rights-under-agreement-with",  # "A gains rights to X under an agreement with B"
+        "licensee-first",
+        0.8,
+        re.compile(
+            _active(
+                r"gains|gained|obtains|obtained|receives|received|takes|took|gets|got|acquires|"
+                r"acquired|secures|secured|will (?:gain|obtain|receive|take|get|acquire|secure)"
+            )
+            + r"\s+(?P<asset>[^⟨⟩.;]{0,80}?\b(?:rights?|licen[cs]e)\b[^⟨⟩.;]{0,80}?)\b"
+            r"(?:under|through|in|via)\s+(?:an?|the|its|a\s+new)\s+(?:[\w-]+\s+){0,3}?"
+            r"(?:agreement|deal|pact|partnership|collaboration|arrangement)\s+with\s+"
+            + LEAD
+            + E.format("b"),
+            re.I,
+        ),
+    ),
+    (
+        "under-licence-from-after",  # "A will develop X under a licence from B", "X, developed by A under ..."
+        "passive",
+        0.8,
+        re.compile(
+            _active(
+                r"(?:will\s+)?(?:develop|commerciali[sz]e|make|sell|market|manufacture|produce|"
+                r"distribute|use)[sd]?"
+            )
+            + r"\b(?P<asset>[^⟨⟩.;]{0,100}?)\bunder\s+(?:an?|the|its)\s+(?:[\w-]+\s+){0,2}?"
+            r"licen[cs]e\s+(?:agreement\s+)?from\s+"
+            + LEAD
+            + E.format("b")
+            + r"|\bby\s+"
+            + E.format("c")
+            + r"\s+under\s+(?:an?|the|its)\s+(?:[\w-]+\s+){0,2}?licen[cs]e\s+(?:agreement\s+)?"
+            r"from\s+" + LEAD + E.format("d") + r"(?P<asset2>)",
+            re.I,
+        ),
+    ),
+    (
+        "buys-owner-s",  # "A will acquire B's antiviral programme"
+        "licensee-first",
+        0.8,
+        re.compile(
+            _active(
+                r"acquired|acquires|bought|buys|purchased|purchases|"
+                r"(?:will|to|agreed to)\s+(?:acquire|buy|purchase)|(?:is|are)\s+(?:acquiring|buying)"
+            )
+            + r"\s+"
+            + LEAD
+            + OWNER.format("b")
+            + r"(?P<asset>[^⟨⟩.;,]{0,60}?\b(?:programmes?|programs?|portfolio|assets?|patents?|"
+            r"platform|technology|product lines?|candidates?|franchise|brands?|rights)\b)",
+            re.I,
+        ),
+    ),
+    (
         "spun-into",  # "A is carving three programmes out of its pipeline into a new company, B"
         "licensor-first",
         0.8,
@@ -749,6 +809,9 @@ _RULE_NEEDS: dict[str, tuple[str, ...]] = {
     "reported-taker": ("said", "says", "announced", "confirmed", "disclosed"),
     "passive-granted": (" by ",),
     "spun-into": ("into",),
+    "rights-under-agreement-with": (" with ",),
+    "under-licence-from-after": ("under ",),
+    "buys-owner-s": _OWNED,
     "launched-newco": ("new",),
     "makes-with-technology-from": ("from",),
     "makes-under-licence": ("licence", "license"),
@@ -971,7 +1034,7 @@ class Draft:
 _DEAL_TOPIC = re.compile(
     r"licen[cs]|\brights?\b|technolog|patent|know-how|access to|\bunder which\b|commerciali[sz]|"
     r"co-develop|jointly develop|\boption\b|platform|\bassets?\b|portfolio|programme|\bprogram|"
-    r"signed up for|intellectual property|\bcandidates?\b|"
+    r"signed up for|intellectual property|\bcandidates?\b|(?-i:\b[A-Z]{1,5}-\d{1,5}\b)|"
     r"\bcarv|\bspin|\bspun\b|new(?:ly formed)? company|newco",
     re.I,
 )
@@ -1075,8 +1138,8 @@ def _deal_period(sentence: str, published: date | None) -> str | None:
 
 # Between "A will receive" and "from B": money, not rights (that would make A the licensee).
 _PAYMENT_GAP = re.compile(
-    r"(?!.*\b(?:rights?|licen[cs]e|technology|patents?)\b)"
-    r".*(?:US\$|HK\$|[$€£¥]|\d|\bpayments?\b|\bfees?\b|up-?front|royalt|milestones?).*",
+    r"(?!.*\b(?:rights?|licen[cs]e|technology|patents?|back)\b)"  # "gets X-5 back": rights returned
+    r".*(?:US\$|HK\$|[$€£¥]|(?<![\w-])\d|\bpayments?\b|\bfees?\b|up-?front|royalt|milestones?).*",
     re.I | re.S,
 )
 
@@ -1142,7 +1205,8 @@ def _role_rules(marked: str, mentions: list[Mention]) -> _Found | None:
             continue  # "A, which holds a licence from C, will sell cells using B's separators"
         if name == "licensed-from" and not re.search(
             r"licen[cs]|rights|technolog|patent|know-how|portfolio|assets?\b|programs?\b|option|"
-            r"programmes?\b|intellectual property|candidates?\b|compounds?\b|molecules?\b",
+            r"programmes?\b|intellectual property|candidates?\b|compounds?\b|molecules?\b|"
+            r"\b[A-Z]{1,5}-\d{1,5}\b",  # a product by its code: "bought ZX-3 from B"
             match.group(0),
             re.I,
         ):
@@ -1317,6 +1381,10 @@ def _agreement_rule(
         licensor, licensee = named
         return (licensor, licensee, parties, "rule agreement (named)", 0.8, asset, kind_text)
     # "a co-development agreement to build X": both build it; only a named role says who licenses
+    if re.search(r"\bout-licen[cs]", kind_text, re.I):  # "A struck an out-licensing deal with B"
+        return (first, second, parties, "rule agreement (out-licensing)", 0.75, asset, kind_text)
+    if re.search(r"\bin-licen[cs]", f"{terms} {what}", re.I):
+        return (second, first, parties, "rule agreement (in-licensing)", 0.75, asset, kind_text)
     licensor_cue = None if joint else _FIRST_IS_LICENSOR.search(rest)
     licensee_cue = None if joint else _FIRST_IS_LICENSEE.search(rest)
     if licensor_cue and (licensee_cue is None or licensor_cue.start() <= licensee_cue.start()):
