@@ -283,3 +283,30 @@ def test_ways_of_selling_a_product_or_naming_an_out_licensing_deal() -> None:
 
 def test_a_product_handed_back_is_no_payment_received() -> None:
     assert deals("Pallas Biotech gets QR-8 back from Tovik Therapeutics") == []
+
+
+def test_a_licensor_with_an_apposition_says_on_a_bare_weekday_that_another_licensed_its_platform() -> (
+    None
+):
+    text = (
+        "Velden Bio, a Ghent start-up, said Thursday that Marrow Pharma had licensed its peptide "
+        "platform for use in dermatology."
+    )
+    assert deals(text) == [("Velden Bio", "Marrow Pharma", "licence")]
+
+
+def test_a_licensor_chooses_a_partner_to_develop_and_commercialise() -> None:
+    text = (
+        "Kanto Seiyaku has chosen Rellis Therapeutics to develop and commercialise KS-4 in Europe."
+    )
+    assert deals(text) == [("Kanto Seiyaku", "Rellis Therapeutics", "licence")]
+    text = "Kanto Seiyaku has tapped Rellis Therapeutics to commercialise KS-4 in Europe."
+    assert deals(text) == [("Kanto Seiyaku", "Rellis Therapeutics", "licence")]
+
+
+def test_a_place_and_a_describing_noun_before_a_bare_name() -> None:
+    text = (
+        "Pusa Agritech has acquired the rights to a salt-tolerant wheat trait from Leuven "
+        "spin-out Cellora, the companies said."
+    )
+    assert deals(text) == [("Cellora", "Pusa Agritech", "licence")]

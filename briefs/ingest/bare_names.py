@@ -40,6 +40,12 @@ _GLUED_PLACE = ("-based", "-listed", "-headquartered")
 _OWNER_OR_ORIGIN_BEFORE = re.compile(r"(?:['’]s|(?:developed|discovered|invented|created)\s+at)\Z")
 _NOT_OWNED = re.compile(r"['’]s?\s+(?:own|disease|syndrome|republic|law)\b", re.I)
 _POSSESSIVE = re.compile(r"['’]s?\s")
+# "from Leuven spin-out Cellora": a place before the describing noun, the name after it.
+_DESCRIPTOR_THEN_NAME = re.compile(
+    r"\s+(?:[a-z][\w-]*\s+){0,2}?(?:start-?up|spin-?out|spin-off|maker|drugmaker|chipmaker|"
+    r"carmaker|automaker|developer|firm|company|group|supplier|manufacturer|producer|biotech)"
+    r"\s+[A-Z]"
+)
 # "from Kobe's Sakuragi Pharmaceutical": a possessive before a company's full name is its place.
 _BEFORE_A_COMPANY = re.compile(r"['’]s\s+(?:[A-Z][\w&-]*\s+){0,3}(?P<last>[A-Z][\w&-]*)")
 
@@ -195,6 +201,8 @@ def _is_party_position(sentence: str, start: int, end: int, common: LowerWords |
         return False  # an ordinary word at the start of a sentence
     if _DEFINITION.match(after):
         return True
+    if _DESCRIPTOR_THEN_NAME.match(after):
+        return False
     owned = _BEFORE_A_COMPANY.match(after)
     if owned and owned["last"] in WORDS.company_words:
         return False

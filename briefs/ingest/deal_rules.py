@@ -410,8 +410,10 @@ ROLE_RULES: tuple[tuple[str, str, float, re.Pattern[str]], ...] = (
         0.8,
         re.compile(
             E.format("b")
-            + r"(?:\s*\([^()⟨⟩]{1,40}\))?,?\s+(?:also\s+)?(?:said|says|announced|confirmed|disclosed)"
-            r"\s+(?:(?:on\s+\w+|today|yesterday)\s+)?(?:that\s+)?"
+            + r"(?:\s*\([^()⟨⟩]{1,40}\))?"
+            + APPOSITION
+            + r",?\s+(?:also\s+)?(?:said|says|announced|confirmed|disclosed)"
+            r"\s+(?:(?:on\s+\w+|\w+day|today|yesterday)\s+)?(?:that\s+)?"
             + LEAD
             + E.format("a")
             + APPOSITION
@@ -420,7 +422,8 @@ ROLE_RULES: tuple[tuple[str, str, float, re.Pattern[str]], ...] = (
             + r"(?:taken|took|acquired|obtained|secured|received|gained|licen[cs]ed|in-?licen[cs]ed|"
             r"(?<=will )(?:take|acquire|obtain|secure|receive|gain|in-?licen[cs]e))"
             # what the reporting company grants: not rights taken "from" someone else
-            r"\s+(?P<asset>(?![^⟨⟩.;]*\bfrom\b)[^⟨⟩.;]{0,40}?\b(?:rights?|licen[cs]e)\b[^⟨⟩.;]{0,80})",
+            r"\s+(?P<asset>(?![^⟨⟩.;]*\bfrom\b)(?:[^⟨⟩.;]{0,40}?\b(?:rights?|licen[cs]e)\b|"
+            r"(?<=licensed )(?:its|their)\b)[^⟨⟩.;]{0,80})",  # "B had licensed its platform"
             re.I,
         ),
     ),
@@ -480,6 +483,19 @@ ROLE_RULES: tuple[tuple[str, str, float, re.Pattern[str]], ...] = (
             + LEAD
             + E.format("b")
             + r"\s+as\s+(?:its|an?|the)\s+(?P<asset>(?:[\w-]+\s+){0,3}?)licensee\b",
+            re.I,
+        ),
+    ),
+    (
+        "chosen-to-develop",  # "A has chosen B to develop and commercialise X in Europe"
+        "licensor-first",
+        0.75,
+        re.compile(
+            _active(r"chosen|chose|selected|selects|tapped|taps|picked|appointed|named")
+            + r"\s+"
+            + LEAD
+            + E.format("b")
+            + r"\s+to\s+(?P<asset>(?:develop|commerciali[sz]e|co-develop)\b[^⟨⟩.;]{0,100})",
             re.I,
         ),
     ),
@@ -819,6 +835,7 @@ _RULE_NEEDS: dict[str, tuple[str, ...]] = {
     "passive-from-by": (" by ",),
     "under-licence-from": ("under ",),
     "as-licensee": ("licensee",),
+    "chosen-to-develop": (" to develop", " to commerciali", " to co-develop"),
     "joined-licensees": ("licens", "pool"),
     "taker-and-keeper": ("keep", "retain", "hold", "reserve"),
     "taker-then-reporter": ("said", "says", "announced", "confirmed", "disclosed"),
