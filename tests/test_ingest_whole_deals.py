@@ -310,3 +310,31 @@ def test_a_place_and_a_describing_noun_before_a_bare_name() -> None:
         "spin-out Cellora, the companies said."
     )
     assert deals(text) == [("Cellora", "Pusa Agritech", "licence")]
+
+
+# 9. One more licensee of the grantor of the deal just read, named alone.
+
+
+def test_one_more_licensee_of_the_same_patents_named_alone() -> None:
+    text = (
+        "Tarrant Semiconductor has granted Osaki Devices a licence to its gallium nitride "
+        "patents.\n\n"
+        "Separately, Velmont Power of Lyon has licensed the same patent family for chargers."
+    )
+    assert deals(text) == [
+        ("Tarrant Semiconductor", "Osaki Devices", "patent_licence"),
+        ("Tarrant Semiconductor", "Velmont Power", "patent_licence"),
+    ]
+
+
+def test_a_licensee_added_to_the_grantor_s_licensees_in_a_reported_clause() -> None:
+    text = (
+        "Tarrant Semiconductor has granted Osaki Devices a licence to its gallium nitride "
+        "patents.\n\n"
+        "A spokesperson confirmed that Velmont Power, a Lyon charger maker, had also been added "
+        "to its licensees."
+    )
+    assert [d[:2] for d in deals(text)] == [
+        ("Tarrant Semiconductor", "Osaki Devices"),
+        ("Tarrant Semiconductor", "Velmont Power"),
+    ]

@@ -1071,17 +1071,27 @@ def read_deal(
     published: date | None,
     year: int | None,
     last_subject: Org | None = None,
+    previous: Proposal | None = None,
 ) -> Draft | None:
     """The deal the sentence states, with the terms stated alongside it; None when it states none.
-    A leading "It" stands for ``last_subject``, the company the sentence before began with."""
+    A leading "It" stands for ``last_subject``, the company the sentence before began with;
+    ``previous`` is the deal just read, whose licensor one more licensee may take the same from."""
     pronoun = _PRONOUN_SUBJECT.match(sentence)
     if pronoun and last_subject is not None and (not mentions or mentions[0].start > 0):
         # "It also sold the rights to Varga": the subject of the sentence before.
         mentions = [Mention(pronoun.start("it"), pronoun.end(), last_subject), *mentions]
     if not _DEAL_TOPIC.search(sentence):
         return None
-    if len(mentions) == 1 and last_subject is not None:
-        found = _taker_alone(mark(sentence, mentions), mentions, last_subject)
+    grantor = previous.licensor if previous is not None else None
+    if len(mentions) == 1 and (last_subject is not None or grantor is not None):
+        marked = mark(sentence, mentions)
+        found = _same_grantor(marked, mentions, grantor) if grantor is not None else None
+        if found is not None and previous is not None:  # the same rights: the same kind
+            draft = _draft(sentence, mentions, published, year, found)
+            draft.proposal = replace(draft.proposal, kind=previous.kind)
+            return draft
+        if last_subject is not None:
+            found = _taker_alone(marked, mentions, last_subject)
         return None if found is None else _draft(sentence, mentions, published, year, found)
     if len(mentions) < 2:
         return None
@@ -1280,6 +1290,33 @@ _TAKER_ALONE = re.compile(
     r"[^.;]*[.!?][\"”’]?$",  # a whole sentence, not a heading
     re.I,
 )
+
+
+# "Separately, C has licensed the same patent family", "C had also been added to its licensees":
+# one more licensee of the grantor of the deal just read.
+_SAME_GRANTOR = re.compile(
+    r"(?:^|\bthat\s+|^(?:Separately|Also|Meanwhile|In addition),\s+)"
+    + E.format("a")
+    + SUBJECT_TAIL
+    + AUX
+    + r"(?:(?:has|have|had)\s+)?(?:also\s+)?(?P<asset>(?:been\s+added\s+to\s+(?:its|their)\s+licensees|"
+    r"(?:signed|signs)\s+(?:on|up)\s+as\s+(?:an?\s+)?(?:[\w-]+\s+)?licensee\s+(?:to|of|under)\s+"
+    r"(?:the\s+same|its|their)|"
+    r"(?:in-?licensed|licensed|licenses|taken\s+a\s+licen[cs]e\s+(?:to|under|on)|"
+    r"took\s+a\s+licen[cs]e\s+(?:to|under|on))\s+the\s+same)\b[^⟨⟩.;]{0,80})",
+)
+
+
+def _same_grantor(marked: str, mentions: list[Mention], grantor: Party) -> _Found | None:
+    """A sentence naming only one more licensee of the grantor of the deal just read."""
+    if "same" not in marked and "licensees" not in marked:
+        return None
+    match = _SAME_GRANTOR.search(marked)
+    taker = _party(mentions, match["a"]) if match else None
+    if match is None or taker is None or taker.name == grantor.name:
+        return None
+    what = match.group(0)
+    return (grantor, taker, (taker, grantor), "rule same grantor", 0.7, None, what)
 
 
 def _taker_alone(marked: str, mentions: list[Mention], last_subject: Org) -> _Found | None:
