@@ -148,7 +148,8 @@ def extract(
             else:
                 current = None
         else:
-            deal = read_deal(sentence, mentions, published, year, last_subject)
+            previous = current.proposal if current is not None else None
+            deal = read_deal(sentence, mentions, published, year, last_subject, previous)
             if deal is not None and current is not None and _same_deal(current, deal):
                 _merge(current, deal)
             elif deal is not None and _unwinds(deal, withdrawn):
