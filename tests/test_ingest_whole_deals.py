@@ -338,3 +338,8 @@ def test_a_licensee_added_to_the_grantor_s_licensees_in_a_reported_clause() -> N
         ("Tarrant Semiconductor", "Osaki Devices"),
         ("Tarrant Semiconductor", "Velmont Power"),
     ]
+
+
+def test_a_contractor_chosen_to_develop_a_plant_is_no_licensee() -> None:
+    text = "Kanto Seiyaku has chosen Rellis Engineering to develop its new plant in Osaka."
+    assert deals(text) == []

@@ -487,7 +487,7 @@ ROLE_RULES: tuple[tuple[str, str, float, re.Pattern[str]], ...] = (
         ),
     ),
     (
-        "chosen-to-develop",  # "A has chosen B to develop and commercialise X in Europe"
+        "chosen-to-commercialise",  # "A has chosen B to develop and commercialise X in Europe"
         "licensor-first",
         0.75,
         re.compile(
@@ -495,7 +495,8 @@ ROLE_RULES: tuple[tuple[str, str, float, re.Pattern[str]], ...] = (
             + r"\s+"
             + LEAD
             + E.format("b")
-            + r"\s+to\s+(?P<asset>(?:develop|commerciali[sz]e|co-develop)\b[^⟨⟩.;]{0,100})",
+            + r"\s+to\s+(?P<asset>(?:develop\s+and\s+|co-develop\s+and\s+)?(?:commerciali[sz]e|market)\b"
+            r"[^⟨⟩.;]{0,100})",
             re.I,
         ),
     ),
@@ -835,7 +836,7 @@ _RULE_NEEDS: dict[str, tuple[str, ...]] = {
     "passive-from-by": (" by ",),
     "under-licence-from": ("under ",),
     "as-licensee": ("licensee",),
-    "chosen-to-develop": (" to develop", " to commerciali", " to co-develop"),
+    "chosen-to-commercialise": ("commerciali", "market"),
     "joined-licensees": ("licens", "pool"),
     "taker-and-keeper": ("keep", "retain", "hold", "reserve"),
     "taker-then-reporter": ("said", "says", "announced", "confirmed", "disclosed"),
