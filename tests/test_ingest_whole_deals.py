@@ -343,3 +343,16 @@ def test_a_licensee_added_to_the_grantor_s_licensees_in_a_reported_clause() -> N
 def test_a_contractor_chosen_to_develop_a_plant_is_no_licensee() -> None:
     text = "Kanto Seiyaku has chosen Rellis Engineering to develop its new plant in Osaka."
     assert deals(text) == []
+
+
+def test_headline_verbs_and_other_ways_of_taking_a_product() -> None:
+    for text in (
+        "Tovik Therapeutics lands rights to QR-8 from Pallas Biotech.",
+        "Tovik Therapeutics nabbed the rights to QR-8 from Pallas Biotech.",
+        "Tovik Therapeutics has exercised its option to acquire QR-8 from Pallas Biotech.",
+        "Tovik Therapeutics agreed to license Pallas Biotech's QR-8 for Japan.",
+        "The agreement gives Tovik Therapeutics exclusive rights to develop Pallas Biotech's QR-8.",
+        "Tovik Therapeutics will commercialise Pallas Biotech's QR-8 in Japan under a licensing "
+        "deal announced on Monday.",
+    ):
+        assert [d[:2] for d in deals(text)] == [("Pallas Biotech", "Tovik Therapeutics")], text

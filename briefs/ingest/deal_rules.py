@@ -118,9 +118,10 @@ ROLE_RULES: tuple[tuple[str, str, float, re.Pattern[str]], ...] = (
                 r"purchased|purchases|acquire|obtain|buy|purchase|"  # "has agreed to buy"
                 r"(?:(?:is|are)\s+)?(?:will|would|to) (?:acquire|obtain|receive|gain|take|secure|buy|"
                 r"purchase|in-?licen[cs]e|licen[cs]e)|"
-                r"exercised\s+(?:its|an|the|their)\s+option\s+to\s+(?:in-?)?licen[cs]e|"
+                r"exercised\s+(?:its|an|the|their)\s+option\s+to\s+(?:(?:in-?)?licen[cs]e|acquire|"
+                r"obtain|buy)|"
                 r"(?:is|are)\s+(?:buying|acquiring|taking)|snapped\s+up|snaps\s+up|picked\s+up|"
-                r"won|wins|"  # "has won the rights to X from B", "is buying the rights"
+                r"won|wins|lands|landed|nabs|nabbed|grabs|grabbed|bags|bagged|"  # "has won the rights"
                 r"(?:struck|signed|reached|inked|entered\s+into)\s+(?:an?\s+)?(?:[\w-]+\s+){0,2}?"
                 r"(?:agreement|deal)\s+to\s+(?:in-?licen[cs]e|acquire|buy|licen[cs]e)"
             )
@@ -203,7 +204,8 @@ ROLE_RULES: tuple[tuple[str, str, float, re.Pattern[str]], ...] = (
         0.85,
         re.compile(
             _active(
-                r"in-?licen[cs]ed|licen[cs]ed|in-?licen[cs]es|licen[cs]es|will (?:in-?)?licen[cs]e"
+                r"in-?licen[cs]ed|licen[cs]ed|in-?licen[cs]es|licen[cs]es|will (?:in-?)?licen[cs]e|"
+                r"(?<=agreed to )(?:in-?)?licen[cs]e"
             )
             # "in-licensed YL-5, Shenzhen B's antibody": a product code, a place before the owner
             + r"\s+(?:the\s+)?(?P<asset>[A-Z][\w-]*\d[\w-]*,\s+(?:[A-Z][\w-]*\s+)?)?"
@@ -383,7 +385,7 @@ ROLE_RULES: tuple[tuple[str, str, float, re.Pattern[str]], ...] = (
             + E.format("a")
             + r"\s+(?P<asset>(?:[\w-]+\s+){0,3}?"
             + _RIGHTS
-            + r"\s+(?:to|for|over|on)\s+(?:use\s+)?)"
+            + r"\s+(?:to|for|over|on)\s+(?:[a-z]+\s+){0,4}?)"  # "rights to develop and sell B's X"
             + OWNER.format("b"),
             re.I,
         ),
@@ -621,6 +623,22 @@ ROLE_RULES: tuple[tuple[str, str, float, re.Pattern[str]], ...] = (
         ),
     ),
     (
+        "sells-owner-s-under-licence",  # "A will commercialise B's X under a licensing deal"
+        "licensee-first",
+        0.75,
+        re.compile(
+            _active(
+                r"(?:will\s+)?(?:develop|commerciali[sz]e|market|sell|manufacture|distribute)s?"
+            )
+            + r"\s+"
+            + LEAD
+            + OWNER.format("b")
+            + r"(?P<asset>[^⟨⟩.;]{0,80}?)\bunder\s+(?:an?|the)\s+(?:[\w-]+\s+){0,2}?"
+            r"(?:licen[cs]ing\s+(?:deal|agreement|pact)|licen[cs]e)\b",
+            re.I,
+        ),
+    ),
+    (
         "spun-into",  # "A is carving three programmes out of its pipeline into a new company, B"
         "licensor-first",
         0.8,
@@ -826,6 +844,7 @@ _RULE_NEEDS: dict[str, tuple[str, ...]] = {
     "reported-taker": ("said", "says", "announced", "confirmed", "disclosed"),
     "passive-granted": (" by ",),
     "spun-into": ("into",),
+    "sells-owner-s-under-licence": ("under ",),
     "rights-under-agreement-with": (" with ",),
     "under-licence-from-after": ("under ",),
     "buys-owner-s": _OWNED,
