@@ -356,3 +356,11 @@ def test_headline_verbs_and_other_ways_of_taking_a_product() -> None:
         "deal announced on Monday.",
     ):
         assert [d[:2] for d in deals(text)] == [("Pallas Biotech", "Tovik Therapeutics")], text
+
+
+def test_partners_co_develop_a_device_named_before_its_owner() -> None:
+    text = (
+        "Corra Medical and Sunpath Devices agreed to co-develop a heart pump, Corra Medical's "
+        "SP-2 platform."
+    )
+    assert deals(text) == [("Corra Medical", "Sunpath Devices", "co_development")]

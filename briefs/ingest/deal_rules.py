@@ -257,7 +257,7 @@ ROLE_RULES: tuple[tuple[str, str, float, re.Pattern[str]], ...] = (
             + _AGREED_TO
             + r"(?:co-develop|co-commerciali[sz]e|jointly develop|jointly commerciali[sz]e)"
             r"(?:\s+and\s+(?:co-commerciali[sz]e|co-market|commerciali[sz]e|market|sell))?\s+"
-            r"(?:the\s+)?(?P<asset>[A-Z][\w-]*\d[\w-]*,\s+)?" + OWNER.format("b"),
+            r"(?:the\s+)?(?P<asset>[^⟨⟩.;,]{1,50},\s+)?" + OWNER.format("b"),  # "a pump, B's"
             re.I,
         ),
     ),
