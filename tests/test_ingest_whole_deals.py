@@ -364,3 +364,27 @@ def test_partners_co_develop_a_device_named_before_its_owner() -> None:
         "SP-2 platform."
     )
     assert deals(text) == [("Corra Medical", "Sunpath Devices", "co_development")]
+
+
+# 10. Noun forms: an in-licensing, acquisition or sale "of X from / to B".
+
+
+def test_noun_forms_of_taking_and_selling_a_product() -> None:
+    taken = [
+        ("Tovik Therapeutics' in-licensing of QR-8 from Pallas Biotech fills a gap.", "licence"),
+        (
+            "Tovik Therapeutics has completed the acquisition of QR-8 from Pallas Biotech.",
+            "asset_purchase",
+        ),
+        ("Pallas Biotech's sale of QR-8 to Tovik Therapeutics closed on Monday.", "asset_purchase"),
+        (
+            "Pallas Biotech announced the sale of its QR-8 programme to Tovik Therapeutics.",
+            "asset_purchase",
+        ),
+    ]
+    for text, kind in taken:
+        assert deals(text) == [("Pallas Biotech", "Tovik Therapeutics", kind)], text
+
+
+def test_the_acquisition_of_a_stake_from_another_is_no_deal() -> None:
+    assert deals("Tovik Therapeutics' acquisition of a 20% stake from Pallas Biotech closed.") == []

@@ -776,9 +776,8 @@ ROLE_RULES: tuple[tuple[str, str, float, re.Pattern[str]], ...] = (
         0.8,
         re.compile(
             OWNER.format("a")
-            + r"\s+(?:out-?)?licen[cs]ing\s+of\s+(?P<asset>[^⟨⟩.;]{0,80}?)\s+to\s+"
-            + LEAD
-            + E.format("b"),
+            + r"\s+(?:(?:out-?)?licen[cs]ing|sale|divestment|divestiture|transfer)\s+of\s+"
+            r"(?P<asset>[^⟨⟩.;]{0,80}?)\s+to\s+" + LEAD + E.format("b"),
             re.I,
         ),
     ),
@@ -788,8 +787,8 @@ ROLE_RULES: tuple[tuple[str, str, float, re.Pattern[str]], ...] = (
         0.8,
         re.compile(
             _active(r"announced|announces|completed|completes|confirmed|disclosed|unveiled")
-            + r"\s+(?:the|its|an?)\s+(?:out-?)?licen[cs]ing\s+of\s+(?P<asset>[^⟨⟩.;]{0,80}?)"
-            r"\s+to\s+" + LEAD + E.format("b"),
+            + r"\s+(?:the|its|an?)\s+(?:(?:out-?)?licen[cs]ing|sale|divestment|divestiture|transfer)"
+            r"\s+of\s+(?P<asset>[^⟨⟩.;]{0,80}?)\s+to\s+" + LEAD + E.format("b"),
             re.I,
         ),
     ),
@@ -804,6 +803,23 @@ ROLE_RULES: tuple[tuple[str, str, float, re.Pattern[str]], ...] = (
             + E.format("b")
             + r"\s+(?:(?:has|have|had)\s+)?(?:conditionally\s+)?agreed\s+to\s+(?:sell|transfer|assign)"
             r",?\s+(?P<asset>[^⟨⟩.;]{0,120})",
+            re.I,
+        ),
+    ),
+    (
+        "taking-of-from",  # "A's in-licensing of X from B", "A announced the acquisition of X from B"
+        "licensee-first",
+        0.8,
+        re.compile(
+            r"(?:"
+            + OWNER.format("a")
+            + r"|"
+            + _active(
+                r"announced|announces|completed|completes|closed|closes|confirmed|unveiled|"
+                r"finali[sz]ed"
+            ).replace("(?P<a>", "(?P<c>", 1)
+            + r"\s+(?:the|its|an?))\s+(?:in-?licen[cs]ing|acquisition|purchase)\s+of\s+"
+            r"(?P<asset>[^⟨⟩.;]{0,80}?)\s+from\s+" + LEAD + E.format("b"),
             re.I,
         ),
     ),
@@ -864,8 +880,9 @@ _RULE_NEEDS: dict[str, tuple[str, ...]] = {
     "in-licensed-by-from": (" by ",),
     "from-owner-licensed-by": (" by ",),
     "added-licensee": ("licensees",),
-    "licensing-of-to": ("licensing of", "licencing of"),
-    "announced-licensing-of-to": ("licensing of", "licencing of"),
+    "licensing-of-to": ("ing of", "sale of", "ment of", "iture of", "transfer of"),
+    "announced-licensing-of-to": ("ing of", "sale of", "ment of", "iture of", "transfer of"),
+    "taking-of-from": ("licensing of", "licencing of", "acquisition of", "purchase of"),
     "passive-licensed-to": ("licensed to", "licenced to"),
     "buys-as-other-sells": ("agreed to sell", "agreed to transfer", "agreed to assign"),
 }
@@ -1238,7 +1255,7 @@ def _role_rules(marked: str, mentions: list[Mention]) -> _Found | None:
             if _party(mentions, owner) not in named:
                 continue
         else:
-            owner, taker = groups.get("b"), groups.get("a")
+            owner, taker = groups.get("b"), groups.get("a") or groups.get("c")
             if shape == "licensor-first":
                 owner, taker = taker, owner
         licensor, licensee = _party(mentions, owner), _party(mentions, taker)
@@ -1250,7 +1267,7 @@ def _role_rules(marked: str, mentions: list[Mention]) -> _Found | None:
             continue  # "an agreement under which A would pay ...": talks, not a payment made
         if name == "makes-under-licence" and not _UNDER_LICENCE.search(marked):
             continue  # "A, which holds a licence from C, will sell cells using B's separators"
-        if name == "licensed-from" and not re.search(
+        if name in ("licensed-from", "taking-of-from") and not re.search(
             r"licen[cs]|rights|technolog|patent|know-how|portfolio|assets?\b|programs?\b|option|"
             r"programmes?\b|intellectual property|candidates?\b|compounds?\b|molecules?\b|"
             r"\b[A-Z]{1,5}-\d{1,5}\b",  # a product by its code: "bought ZX-3 from B"
@@ -1543,6 +1560,8 @@ def _party(mentions: list[Mention], index: str | None) -> Party | None:
 _SALE = re.compile(
     r"\basset[- ]purchase|\boutright\b|(?<!to )(?<!and )(?<!or )(?<!, )\b(?:sell|sells|sold|selling)\b"
     r"|\b(?:acquired|acquires|bought|purchased)\b(?![^.;]{0,40}\b(?:rights?|licen[cs]e)\b)"
+    r"|\b(?:acquisition|purchase|sale|divestment|divestiture)\s+of\b"
+    r"(?![^.;]{0,40}\b(?:rights?|licen[cs]e)\b)"
 )
 # "has agreed to acquire a portfolio": a purchase, unless a licence is what the sentence is about.
 _TO_BUY = re.compile(r"\b(?:acquire|purchase)\b(?![^.;]{0,40}\b(?:rights?|licen[cs]e)\b)")
