@@ -388,3 +388,26 @@ def test_noun_forms_of_taking_and_selling_a_product() -> None:
 
 def test_the_acquisition_of_a_stake_from_another_is_no_deal() -> None:
     assert deals("Tovik Therapeutics' acquisition of a 20% stake from Pallas Biotech closed.") == []
+
+
+# 11. Filings that give each party its role, and payments that are handed over.
+
+
+def test_a_filing_that_names_each_party_s_role_after_its_name() -> None:
+    text = (
+        "On 2 May 2025, Tovik Therapeutics, as purchaser, and Pallas Biotech, as vendor, entered "
+        "into an asset purchase agreement for QR-8."
+    )
+    assert deals(text) == [("Pallas Biotech", "Tovik Therapeutics", "asset_purchase")]
+    text = "Tovik Therapeutics, as licensee, entered into a licence agreement with Pallas Biotech."
+    assert [d[:2] for d in deals(text)] == [("Pallas Biotech", "Tovik Therapeutics")]
+
+
+def test_money_handed_over_for_rights_comes_from_the_licensee() -> None:
+    for text in (
+        "Tovik Therapeutics will hand Pallas Biotech $30 million upfront for the rights to QR-8.",
+        "Tovik Therapeutics is paying Pallas Biotech $30 million upfront for QR-8.",
+        "Tovik Therapeutics has signed a deal worth up to $300 million for rights to Pallas "
+        "Biotech's QR-8.",
+    ):
+        assert [d[:2] for d in deals(text)] == [("Pallas Biotech", "Tovik Therapeutics")], text

@@ -60,8 +60,14 @@ APPOSITION = r"(?:,\s+(?:a|an|the|one\s+of|[A-Z][\w-]*['’]s)\s+" + _APPOSED + 
 # What may stand between a subject and its verb: a name in brackets ("(浙江华信药业)"), a relative
 # clause about the subject (", which raised $90 million in March,"), a reporting verb ("said it",
 # "also said it").
+# ", as licensee,": the role a filing gives a party right after its name.
+ROLE_APPOSITION = (
+    r"(?:,\s+as\s+(?:the\s+)?(?:licensor|licensee|purchaser|buyer|vendor|seller)\b,?)?"
+)
 SUBJECT_TAIL = (
-    r"(?:\s*\([^()⟨⟩]{1,40}\))?(?:,\s+(?:which|who|whose)\b[^;]{0,100}?,)?"
+    r"(?:\s*\([^()⟨⟩]{1,40}\))?"
+    + ROLE_APPOSITION
+    + r"(?:,\s+(?:which|who|whose)\b[^;]{0,100}?,)?"
     + APPOSITION
     + r"(?:,\s+(?:through|via|acting through)\s+[^;,]{0,80}?,)?"  # ", through its subsidiary X,"
     + r"(?:\s+of\s+[A-Z][\w-]+)?,?\s+"
@@ -266,13 +272,17 @@ ROLE_RULES: tuple[tuple[str, str, float, re.Pattern[str]], ...] = (
         "licensee-first",
         0.8,
         re.compile(
-            _active(r"(?:is|are)\s+paying|agreed to pay|pay|pays|paid|paying")
+            _active(
+                r"(?:is|are)\s+paying|agreed to pay|pay|pays|paid|paying|"
+                r"(?:will\s+)?hand(?:s|ed|ing)?"  # "will hand B $30 million for the rights"
+            )
             + r"\s+"
             + LEAD
             + E.format("b")
             + r"\s+(?P<asset>(?:[^⟨⟩.;]|(?<=\d)\.(?=\d)){0,80}?\b(?:(?:for|in exchange for|in return for)\b"
             r"[^⟨⟩.;]{0,40}?"
-            r"\b(?:rights?|licen[cs]e|access|use|option)\b|to\s+(?:use|access|make|sell|commerciali[sz]e)\b)"
+            r"\b(?:rights?|licen[cs]e|access|use|option)\b|to\s+(?:use|access|make|sell|commerciali[sz]e)\b|"
+            r"for\s+(?-i:[A-Z]{1,5}-\d{1,5})\b)"  # "for QR-8": a product by its code
             r"[^⟨⟩.;]{0,80})",
             re.I,
         ),
@@ -848,7 +858,7 @@ _RULE_NEEDS: dict[str, tuple[str, ...]] = {
     "licensed-of": (" of ",),
     "passive-granted-owner": _OWNED,
     "joint-owner": ("co-", "jointly"),
-    "pays-for-rights": ("pa",),
+    "pays-for-rights": ("pa", "hand"),
     "licensed-to": (" to ",),
     "granted-rights-to": (" to ",),
     "licensed-to-do": (" to ",),
@@ -899,6 +909,7 @@ _AGREEMENT = re.compile(
     E.format("a")
     + r"(?:"
     + APPOSITION  # "A, an AI drug discovery company, and B today announced"
+    + ROLE_APPOSITION
     + r"\s+and\s+"
     + E.format("c")
     + r")?"
@@ -946,6 +957,12 @@ _NAMED_LICENSOR = re.compile(
     r"|\b(?:rights?|access|licen[cs]e)\s+(?:to|for|over|on)\s+(?:use\s+)?⟨(?P<z>\d+)⟩['’]s?"
     r"|\bfrom\s+⟨(?P<w>\d+)⟩|\b(?:for|covering|over|on|involving)\s+(?:[A-Z][\w-]*\d[\w-]*,\s+)?"
     r"⟨(?P<v>\d+)⟩['’]s?",  # "for VX-12, B's antiviral"
+    re.I,
+)
+# Right after "A signed a deal (worth ...)": "for rights to B's X" names the owner.
+_RIGHTS_OF = re.compile(
+    r"(?:\s+(?:worth|valued at)\s+[^⟨⟩,;]{0,40}?)?\s+for\s+(?:the\s+)?(?:[\w-]+\s+){0,2}?"
+    r"(?:rights?|licen[cs]e|access)\s+(?:to|for|over|on)\s+⟨(?P<z>\d+)⟩['’]s?",
     re.I,
 )
 # Unnamed cues: after "A signed a licensing agreement with B", which way does the licence go?
@@ -1207,6 +1224,8 @@ _PAYMENT_GAP = re.compile(
     re.I | re.S,
 )
 
+_MONEY_FIRST = re.compile(r"\s*(?:an?\s+)?(?:US\$|HK\$|[$€£¥]|(?:[A-Z]{3}\s?)?\d)")
+
 _UNDER_LICENCE = re.compile(r"\b[Uu]nder\s+(?:a|an|the|its)\s+(?:[\w-]+\s+){0,3}?licen[cs]e\b")
 
 _Found = tuple[Party | None, Party | None, tuple[Party, ...], str, float, str | None, str | None]
@@ -1263,6 +1282,8 @@ def _role_rules(marked: str, mentions: list[Mention]) -> _Found | None:
             continue
         if name == "paid-by" and not _PAYMENT_GAP.fullmatch(groups["asset"]):
             continue
+        if name == "granted" and _MONEY_FIRST.match(groups["asset"]):
+            continue  # "A will hand B $30 million for the rights": A pays, B grants
         if name == "pays-for-rights-to-owner" and re.search(r"\bwould\b", match.group(0)):
             continue  # "an agreement under which A would pay ...": talks, not a payment made
         if name == "makes-under-licence" and not _UNDER_LICENCE.search(marked):
@@ -1395,10 +1416,18 @@ def _defined_roles(sentence: str, mentions: list[Mention]) -> dict[str, str]:
         said = _DEFINED_ROLE.search(sentence, mention.start, mention.end)
         if said:
             roles.setdefault(mention.org.name, f"licens{said[1].lower()}")
+        elif " as " in sentence and (named := _AS_ROLE.match(sentence, mention.end)):
+            role = named[1].lower()
+            taker = role in ("licensee", "purchaser", "buyer")
+            roles.setdefault(mention.org.name, "licensee" if taker else "licensor")
     return roles
 
 
 _DEFINED_ROLE = re.compile(r"\bLicen[cs](or|ee)\b", re.I)
+# "A, as purchaser, and B, as vendor, entered into": the role a filing gives each party.
+_AS_ROLE = re.compile(
+    r",\s+as\s+(?:the\s+)?(licensor|licensee|purchaser|buyer|vendor|seller)\b", re.I
+)
 
 
 # Right after "... with B": ", which will use / develop / sell" says B takes the licence.
@@ -1442,6 +1471,9 @@ def _agreement_rule(
         if second is None:  # "A signed a licence agreement giving B access to its tools"
             taker = _NAMED_LICENSEE.match(rest.lstrip(" ,"))
             second = _party(mentions, taker["x"]) if taker else None
+        if second is None:  # "A signed a deal worth $300 million for rights to B's X"
+            owner = _RIGHTS_OF.match(rest)
+            second = _party(mentions, owner["z"]) if owner else None
         if second is None:  # "... a licensing agreement under which B, a ..., will deploy A's"
             clause = re.match(r"\s*(?:,\s*)?under which\s+[^.;]*", rest)
             taker = _NAMED_LICENSEE.search(clause.group(0)) if clause else None
