@@ -411,3 +411,11 @@ def test_money_handed_over_for_rights_comes_from_the_licensee() -> None:
         "Biotech's QR-8.",
     ):
         assert [d[:2] for d in deals(text)] == [("Pallas Biotech", "Tovik Therapeutics")], text
+
+
+def test_it_after_a_day_stands_for_the_company_the_sentence_before_began_with() -> None:
+    text = (
+        "Pallas Biotech licensed QR-8 to Tovik Therapeutics in 2019. On Monday it licensed QR-9 "
+        "to Omori Pharma."
+    )
+    assert deals(text) == [("Pallas Biotech", "Omori Pharma", "licence")]

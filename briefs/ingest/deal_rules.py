@@ -1114,7 +1114,8 @@ _DEAL_TOPIC = re.compile(
 # "It", "Separately, it", "In a second deal, the company": the subject of the sentence before.
 _PRONOUN_SUBJECT = re.compile(
     r"(?:(?:Separately|Meanwhile|Also|Additionally|In addition|Earlier|Later|"
-    r"In (?:a|another) [\w\s-]{0,30}?),\s+)?"
+    r"In (?:a|another) [\w\s-]{0,30}?),\s+|"
+    r"(?:On \w+day|Last week|This week|Today|On the same day),?\s+)?"  # "On Monday it licensed"
     r"(?P<it>It|it|The company|the company|The firm|the firm|The group|the group|The drugmaker)\b"
 )
 
