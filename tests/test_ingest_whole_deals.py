@@ -419,3 +419,11 @@ def test_it_after_a_day_stands_for_the_company_the_sentence_before_began_with() 
         "to Omori Pharma."
     )
     assert deals(text) == [("Pallas Biotech", "Omori Pharma", "licence")]
+
+
+def test_a_licence_for_products_sold_worldwide_is_no_asset_purchase() -> None:
+    text = (
+        "Ostrava Diagnostics has signed a licence for Harwell Institute's patents for use in "
+        "home tests sold worldwide."
+    )
+    assert deals(text) == [("Harwell Institute", "Ostrava Diagnostics", "patent_licence")]

@@ -1590,8 +1590,9 @@ def _party(mentions: list[Mention], index: str | None) -> Party | None:
 
 
 # A sale of what is owned, not of rights to it ("sold its portfolio", not "rights to sell").
+_SELLS = re.compile(r"(?<!to )(?<!and )(?<!or )(?<!, )\b(?:sell|sells|sold|selling)\b")
 _SALE = re.compile(
-    r"\basset[- ]purchase|\boutright\b|(?<!to )(?<!and )(?<!or )(?<!, )\b(?:sell|sells|sold|selling)\b"
+    r"\basset[- ]purchase|\boutright\b"
     r"|\b(?:acquired|acquires|bought|purchased)\b(?![^.;]{0,40}\b(?:rights?|licen[cs]e)\b)"
     r"|\b(?:acquisition|purchase|sale|divestment|divestiture)\s+of\b"
     r"(?![^.;]{0,40}\b(?:rights?|licen[cs]e)\b)"
@@ -1612,7 +1613,9 @@ def _kind(what: str) -> str:
         lowered,
     ):
         return "newco"
-    if _SALE.search(lowered) or ("licen" not in lowered and _TO_BUY.search(lowered)):
+    # "a licence for B's patents, for tests sold worldwide": products sold under a licence
+    sold = "licen" not in lowered and _SELLS.search(lowered)
+    if _SALE.search(lowered) or sold or ("licen" not in lowered and _TO_BUY.search(lowered)):
         return "asset_purchase"
     if "patent" in lowered and "know-how" not in lowered and "know how" not in lowered:
         return "patent_licence"  # patents with know-how are a licence to make the product
