@@ -427,3 +427,13 @@ def test_a_licence_for_products_sold_worldwide_is_no_asset_purchase() -> None:
         "home tests sold worldwide."
     )
     assert deals(text) == [("Harwell Institute", "Ostrava Diagnostics", "patent_licence")]
+
+
+def test_a_product_spun_out_into_a_company_named_before_its_description() -> None:
+    text = "Pallas Biotech has spun QR-8 out into Tovik Therapeutics, a new company backed by investors."
+    assert deals(text) == [("Pallas Biotech", "Tovik Therapeutics", "newco")]
+
+
+def test_a_co_developer_that_owns_the_drug_is_the_licensor() -> None:
+    text = "Tovik Therapeutics will co-develop QR-8 with Pallas Biotech, which owns the drug."
+    assert deals(text) == [("Pallas Biotech", "Tovik Therapeutics", "co_development")]

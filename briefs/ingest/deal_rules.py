@@ -666,6 +666,22 @@ ROLE_RULES: tuple[tuple[str, str, float, re.Pattern[str]], ...] = (
         ),
     ),
     (
+        "spun-into-named",  # "A has spun X out into B, a new company backed by investors"
+        "licensor-first",
+        0.8,
+        re.compile(
+            _active(
+                r"(?:is\s+|are\s+)?(?:carving|spinning)|carve[sd]?|spins?|spun|"
+                r"(?:is\s+)?contribut(?:es|ed|ing)|contribute"
+            )
+            + r"\s+(?P<asset>[^⟨⟩.;]{0,120}?)\binto\s+"
+            + E.format("b")
+            + r",\s+(?:a|an|the)\s+(?:newly\s+(?:formed|created)\s+|new\s+)(?:[\w.-]+\s+){0,2}?"
+            r"(?:company|venture|entity|NewCo|start-?up|spin-?out|subsidiary)\b",
+            re.I,
+        ),
+    ),
+    (
         "taker-and-keeper",  # "A gets rights in Europe; B keeps India for itself"
         "licensee-first",
         0.75,
@@ -870,6 +886,7 @@ _RULE_NEEDS: dict[str, tuple[str, ...]] = {
     "reported-taker": ("said", "says", "announced", "confirmed", "disclosed"),
     "passive-granted": (" by ",),
     "spun-into": ("into",),
+    "spun-into-named": ("into",),
     "sells-owner-s-under-licence": ("under ",),
     "rights-under-agreement-with": (" with ",),
     "under-licence-from-after": ("under ",),
@@ -1391,6 +1408,9 @@ def _taker_alone(marked: str, mentions: list[Mention], last_subject: Org) -> _Fo
     return (grantor, taker, (taker, grantor), "rule taker alone", 0.7, match["asset"], what)
 
 
+_OWNS = re.compile(r",\s+(?:which|who)\s+(?:owns|holds|discovered|invented|created)\b")
+
+
 def _joint_rule(marked: str, mentions: list[Mention]) -> _Found | None:
     """'A and B will jointly develop X': a co-development whose licensee a later sentence names
     ("B receives a licence to commercialise it in Asia")."""
@@ -1403,6 +1423,8 @@ def _joint_rule(marked: str, mentions: list[Mention]) -> _Found | None:
         return None
     rest = marked[match.end() :]
     named = _named_direction(rest, mentions, first, second)
+    if named is None and match["d"] and _OWNS.match(rest):
+        named = (second, first)  # "A will co-develop X with B, which owns the drug"
     what = f"{match['what'] or match['what2']} {re.split(r'[.;]', rest, maxsplit=1)[0]}"
     if named is not None:
         return (*named, (first, second), "rule joint development (named)", 0.75, None, what)
