@@ -437,3 +437,16 @@ def test_a_product_spun_out_into_a_company_named_before_its_description() -> Non
 def test_a_co_developer_that_owns_the_drug_is_the_licensor() -> None:
     text = "Tovik Therapeutics will co-develop QR-8 with Pallas Biotech, which owns the drug."
     assert deals(text) == [("Pallas Biotech", "Tovik Therapeutics", "co_development")]
+
+
+def test_an_analyst_s_words_for_a_licensee_paying_or_adding_to_its_pipeline() -> None:
+    for text in (
+        "We think Tovik Therapeutics overpaid for ex-US rights to Pallas Biotech's QR-8.",
+        "Tovik Therapeutics added Pallas Biotech's QR-8 to its pipeline through an in-licensing "
+        "deal.",
+    ):
+        assert [d[:2] for d in deals(text)] == [("Pallas Biotech", "Tovik Therapeutics")], text
+
+
+def test_a_product_added_to_a_pipeline_without_a_deal_word_is_none() -> None:
+    assert deals("Tovik Therapeutics added Pallas Biotech's QR-8 to its pipeline review.") == []

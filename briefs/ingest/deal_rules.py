@@ -292,7 +292,7 @@ ROLE_RULES: tuple[tuple[str, str, float, re.Pattern[str]], ...] = (
         "licensee-first",
         0.8,
         re.compile(
-            _active(r"(?:is|are)\s+paying|agreed to pay|pay|pays|paid|paying")
+            _active(r"(?:is|are)\s+paying|agreed to pay|pay|pays|paid|paying|overpaid|overpays")
             + r"\s+(?P<asset>(?:[^⟨⟩.;]|(?<=\d)\.(?=\d)){0,80}?\b(?:for|in exchange for|in return for)\s+"
             r"(?:the\s+)?(?:[\w-]+\s+){0,2}?(?:rights?|licen[cs]e)\s+(?:to|for|over|on)\s+"
             r"(?:[a-z]+\s+){0,4}?(?:[A-Z][\w-]*\d[\w-]*,\s+)?)" + OWNER.format("b"),
@@ -666,6 +666,20 @@ ROLE_RULES: tuple[tuple[str, str, float, re.Pattern[str]], ...] = (
         ),
     ),
     (
+        "added-to-pipeline",  # "A added B's X to its pipeline through an in-licensing deal"
+        "licensee-first",
+        0.75,
+        re.compile(
+            _active(r"added|adds|will add")
+            + r"\s+"
+            + LEAD
+            + OWNER.format("b")
+            + r"(?P<asset>[^⟨⟩.;,]{0,60}?)\s+to\s+(?:its|their)\s+(?:[\w-]+\s+)?(?:pipeline|portfolio)\b"
+            r"[^⟨⟩.;]{0,60}?\b(?:licen[cs]|rights\b|deal\b|agreement\b)",
+            re.I,
+        ),
+    ),
+    (
         "spun-into-named",  # "A has spun X out into B, a new company backed by investors"
         "licensor-first",
         0.8,
@@ -887,6 +901,7 @@ _RULE_NEEDS: dict[str, tuple[str, ...]] = {
     "passive-granted": (" by ",),
     "spun-into": ("into",),
     "spun-into-named": ("into",),
+    "added-to-pipeline": ("pipeline", "portfolio"),
     "sells-owner-s-under-licence": ("under ",),
     "rights-under-agreement-with": (" with ",),
     "under-licence-from-after": ("under ",),
