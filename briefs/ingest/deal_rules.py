@@ -95,6 +95,17 @@ def _active(verbs: str) -> str:
     return E.format("a") + SUBJECT_TAIL + AUX + r"(?:" + verbs + r")\b"
 
 
+# "A is carving three programmes into ...": what a company spins out, up to "into".
+_SPUN_INTO = (
+    _active(
+        r"(?:is\s+|are\s+)?(?:carving|spinning)|carve[sd]?|spins?|spun|"
+        r"(?:is\s+)?contribut(?:es|ed|ing)|contribute"
+    )
+    + r"\s+(?P<asset>[^⟨⟩.;]{0,120}?)\binto\s+"
+)
+_NEW_ENTITY = r"(?:[\w.-]+\s+){0,2}?(?:company|venture|entity|NewCo|start-?up|spin-?out|subsidiary)"
+
+
 ROLE_RULES: tuple[tuple[str, str, float, re.Pattern[str]], ...] = (
     (
         "paid-by",  # "A will receive $75m upfront from B": the one paid is the licensor
@@ -653,13 +664,10 @@ ROLE_RULES: tuple[tuple[str, str, float, re.Pattern[str]], ...] = (
         "licensor-first",
         0.8,
         re.compile(
-            _active(
-                r"(?:is\s+|are\s+)?(?:carving|spinning)|carve[sd]?|spins?|spun|"
-                r"(?:is\s+)?contribut(?:es|ed|ing)|contribute"
-            )
-            + r"\s+(?P<asset>[^⟨⟩.;]{0,120}?)\binto\s+(?:an?\s+|the\s+)?"
-            r"(?:newly\s+(?:formed|created)\s+|new\s+)?(?:[\w.-]+\s+){0,2}?"
-            r"(?:company|venture|entity|NewCo|start-?up|spin-?out|subsidiary),?\s+"
+            _SPUN_INTO + r"(?:an?\s+|the\s+)?"
+            r"(?:newly\s+(?:formed|created)\s+|new\s+)?"
+            + _NEW_ENTITY
+            + r",?\s+"
             + LEAD
             + E.format("b"),
             re.I,
@@ -684,14 +692,12 @@ ROLE_RULES: tuple[tuple[str, str, float, re.Pattern[str]], ...] = (
         "licensor-first",
         0.8,
         re.compile(
-            _active(
-                r"(?:is\s+|are\s+)?(?:carving|spinning)|carve[sd]?|spins?|spun|"
-                r"(?:is\s+)?contribut(?:es|ed|ing)|contribute"
-            )
-            + r"\s+(?P<asset>[^⟨⟩.;]{0,120}?)\binto\s+"
+            _SPUN_INTO
+            + r""
             + E.format("b")
-            + r",\s+(?:a|an|the)\s+(?:newly\s+(?:formed|created)\s+|new\s+)(?:[\w.-]+\s+){0,2}?"
-            r"(?:company|venture|entity|NewCo|start-?up|spin-?out|subsidiary)\b",
+            + r",\s+(?:a|an|the)\s+(?:newly\s+(?:formed|created)\s+|new\s+)"
+            + _NEW_ENTITY
+            + r"\b",
             re.I,
         ),
     ),
