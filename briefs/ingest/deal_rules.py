@@ -1280,16 +1280,18 @@ _SECOND_PREDICATE = re.compile(
 
 
 def _role_rule(marked: str, mentions: list[Mention]) -> _Found | None:
-    found = _role_rules(marked, mentions)
+    """The first role rule the sentence meets; failing that, the same with a subject's second
+    predicate read right after it ("A brings the patents, and grants B rights")."""
+    found = _first_role_rule(marked, mentions)
     if found is None and " and " in marked:
         second = _SECOND_PREDICATE.search(marked)
         if second is not None:
             joined = marked[: second.end("subject")] + " " + marked[second.end() :]
-            found = _role_rules(joined, mentions)
+            found = _first_role_rule(joined, mentions)
     return found
 
 
-def _role_rules(marked: str, mentions: list[Mention]) -> _Found | None:
+def _first_role_rule(marked: str, mentions: list[Mention]) -> _Found | None:
     lowered = marked.lower()
     for name, shape, confidence, pattern in ROLE_RULES:
         needs = _RULE_NEEDS.get(name)
