@@ -450,3 +450,11 @@ def test_an_analyst_s_words_for_a_licensee_paying_or_adding_to_its_pipeline() ->
 
 def test_a_product_added_to_a_pipeline_without_a_deal_word_is_none() -> None:
     assert deals("Tovik Therapeutics added Pallas Biotech's QR-8 to its pipeline review.") == []
+
+
+def test_a_partner_named_alone_that_will_sell_the_product_and_pay_for_it() -> None:
+    text = (
+        "Pallas Biotech has found a partner for QR-8 in Japan. Tovik Therapeutics will develop "
+        "and sell the inhaled drug there, paying $10 million upfront."
+    )
+    assert deals(text) == [("Pallas Biotech", "Tovik Therapeutics", "licence")]

@@ -1173,8 +1173,8 @@ def read_deal(
     if pronoun and last_subject is not None and (not mentions or mentions[0].start > 0):
         # "It also sold the rights to Varga": the subject of the sentence before.
         mentions = [Mention(pronoun.start("it"), pronoun.end(), last_subject), *mentions]
-    if not _DEAL_TOPIC.search(sentence):
-        return None
+    if not _DEAL_TOPIC.search(sentence) and not (len(mentions) == 1 and "pay" in sentence):
+        return None  # (a taker named alone may say only what it pays: see _TAKER_PAYS)
     grantor = previous.licensor if previous is not None else None
     if len(mentions) == 1 and (last_subject is not None or grantor is not None):
         marked = mark(sentence, mentions)
@@ -1418,11 +1418,19 @@ def _same_grantor(marked: str, mentions: list[Mention], grantor: Party) -> _Foun
     return (grantor, taker, (taker, grantor), "rule same grantor", 0.7, None, what)
 
 
+# "B will develop and sell the drug there, paying $10 million upfront": the taker alone, paying.
+_TAKER_PAYS = re.compile(
+    _active(r"(?:will\s+)?(?:develop|commerciali[sz]e|market|sell)")
+    + r"(?P<asset>[^⟨⟩.;]{0,100}?),?\s+(?:paying|and\s+(?:will\s+)?pays?)\s+(?:\w+\s+){0,2}?"
+    r"(?:US\$|HK\$|[$€£¥]|[A-Z]{3}\s?\d|\d)",
+)
+
+
 def _taker_alone(marked: str, mentions: list[Mention], last_subject: Org) -> _Found | None:
     """A sentence naming only the company that takes rights, at its start, right after one whose
     subject was another company: that company is the grantor the article is speaking of ("Heliant
     is carving three programmes into Solenne. Solenne receives an exclusive licence to them")."""
-    match = _TAKER_ALONE.match(marked)
+    match = _TAKER_ALONE.match(marked) or (_TAKER_PAYS.match(marked) if "pay" in marked else None)
     taker = _party(mentions, match["a"]) if match else None
     if match is None or taker is None or taker.name == last_subject.name:
         return None
