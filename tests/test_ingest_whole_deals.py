@@ -458,3 +458,13 @@ def test_a_partner_named_alone_that_will_sell_the_product_and_pay_for_it() -> No
         "and sell the inhaled drug there, paying $10 million upfront."
     )
     assert deals(text) == [("Pallas Biotech", "Tovik Therapeutics", "licence")]
+
+
+def test_rights_taken_back_from_a_licensee_are_no_new_licence() -> None:
+    for text in (
+        "Pallas Biotech took back the rights to QR-8 from Tovik Therapeutics.",
+        "Pallas Biotech will take back QR-8 from Tovik Therapeutics.",
+        "Pallas Biotech gets back the rights to QR-8 under a termination agreement with Tovik "
+        "Therapeutics.",
+    ):
+        assert deals(text) == [], text

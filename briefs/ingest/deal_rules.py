@@ -1263,6 +1263,11 @@ _PAYMENT_GAP = re.compile(
     re.I | re.S,
 )
 
+_TAKEN_BACK = re.compile(
+    r"\b(?:gets?|got|getting|takes?|taken|took|taking|buys?|bought|wins?|won)\s+(?:[\w-]+\s+){0,5}?back\b"
+    r"|\btermination\b",
+    re.I,
+)
 _MONEY_FIRST = re.compile(r"\s*(?:an?\s+)?(?:US\$|HK\$|[$€£¥]|(?:[A-Z]{3}\s?)?\d)")
 
 _UNDER_LICENCE = re.compile(r"\b[Uu]nder\s+(?:a|an|the|its)\s+(?:[\w-]+\s+){0,3}?licen[cs]e\b")
@@ -1323,6 +1328,8 @@ def _first_role_rule(marked: str, mentions: list[Mention]) -> _Found | None:
             continue
         if name == "paid-by" and not _PAYMENT_GAP.fullmatch(groups["asset"]):
             continue
+        if _TAKEN_BACK.search(match.group(0)):
+            continue  # "A took back the rights from B": a licence ended, not a new one
         if name == "granted" and _MONEY_FIRST.match(groups["asset"]):
             continue  # "A will hand B $30 million for the rights": A pays, B grants
         if name == "pays-for-rights-to-owner" and re.search(r"\bwould\b", match.group(0)):
