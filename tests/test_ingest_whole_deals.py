@@ -468,3 +468,8 @@ def test_rights_taken_back_from_a_licensee_are_no_new_licence() -> None:
         "Therapeutics.",
     ):
         assert deals(text) == [], text
+
+
+def test_a_description_beside_the_owner_s_name_is_one_party() -> None:
+    text = "Norrland Therapeutics said it had in-licensed the Chinese drugmaker Meiyang Biotech's ZX-3."
+    assert deals(text) == [("Meiyang Biotech", "Norrland Therapeutics", "licence")]

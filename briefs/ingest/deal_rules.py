@@ -1189,6 +1189,8 @@ def read_deal(
     if len(mentions) < 2:
         return None
     marked = mark(sentence, mentions)
+    if "⟩ ⟨" in marked:
+        marked = _one_mark_per_name(marked, mentions)
     found = (
         _role_rule(marked, mentions)
         or _agreement_rule(marked, mentions, _defined_roles(sentence, mentions))
@@ -1197,6 +1199,20 @@ def read_deal(
     if found is None:
         return None
     return _draft(sentence, mentions, published, year, found)
+
+
+_TWO_MARKS = re.compile(r"⟨(\d+)⟩ ⟨(\d+)⟩")
+
+
+def _one_mark_per_name(marked: str, mentions: list[Mention]) -> str:
+    """ "the Chinese drugmaker Meiyang Biotech's": a description and the name of one company, side
+    by side, are one party."""
+
+    def one(match: re.Match[str]) -> str:
+        first, second = (mentions[int(i)].org.name for i in match.groups())
+        return f"⟨{match[2]}⟩" if first == second else match[0]
+
+    return _TWO_MARKS.sub(one, marked)
 
 
 def _draft(
