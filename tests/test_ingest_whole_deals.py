@@ -473,3 +473,18 @@ def test_rights_taken_back_from_a_licensee_are_no_new_licence() -> None:
 def test_a_description_beside_the_owner_s_name_is_one_party() -> None:
     text = "Norrland Therapeutics said it had in-licensed the Chinese drugmaker Meiyang Biotech's ZX-3."
     assert deals(text) == [("Meiyang Biotech", "Norrland Therapeutics", "licence")]
+
+
+def test_a_licensor_says_its_licensee_will_develop_under_the_licence() -> None:
+    text = (
+        "Meiyang Biotech said Norrland Therapeutics will develop ZX-3 in Europe under the licence."
+    )
+    assert deals(text) == [("Meiyang Biotech", "Norrland Therapeutics", "licence")]
+
+
+def test_a_new_company_two_founders_formed_names_neither_as_its_licensor() -> None:
+    text = (
+        "Meiyang Biotech and Norrland Therapeutics have formed Zephyr Bio, a new company that "
+        "will develop ZX-3."
+    )
+    assert [d[0] for d in deals(text)] != ["Norrland Therapeutics"]

@@ -451,6 +451,25 @@ ROLE_RULES: tuple[tuple[str, str, float, re.Pattern[str]], ...] = (
         ),
     ),
     (
+        "reported-user-under-licence",  # "B said A will develop X in Europe under the licence"
+        "licensee-first",
+        0.75,
+        re.compile(
+            E.format("b")
+            + r"(?:\s*\([^()⟨⟩]{1,40}\))?"
+            + APPOSITION
+            + r",?\s+(?:also\s+)?(?:said|says|announced|confirmed)"
+            r"\s+(?:(?:on\s+\w+|\w+day|today|yesterday)\s+)?(?:that\s+)?"
+            + LEAD
+            + E.format("a")
+            + APPOSITION
+            + r"\s+(?:will|would|is to|can)\s+(?:now\s+)?(?:develop|commerciali[sz]e|sell|market|"
+            r"manufacture|make|use|produce|distribute)\b(?P<asset>[^⟨⟩.;]{0,100}?)\bunder\s+"
+            r"(?:the|a|an|its|this)\s+(?:[\w-]+\s+){0,2}?(?:licen[cs]e|licen[cs]ing\s+(?:deal|agreement))\b",
+            re.I,
+        ),
+    ),
+    (
         "passive-from-by",  # "TP-4 was licensed from B by A"
         "licensee-first",
         0.8,
@@ -577,7 +596,8 @@ ROLE_RULES: tuple[tuple[str, str, float, re.Pattern[str]], ...] = (
         "licensor-first",
         0.8,
         re.compile(
-            E.format("a")
+            r"(?<!⟩ and )"  # one of two founders named together is no sure licensor
+            + E.format("a")
             + SUBJECT_TAIL
             + r"(?:[^⟨⟩.;]|\.(?!\s+(?-i:[A-Z⟨]))){0,80}?\b(?:launch|form|create|set\s+up|establish|unveil)(?:e?[ds]|ing)?\s+"
             r"(?:of\s+)?"
@@ -917,6 +937,7 @@ _RULE_NEEDS: dict[str, tuple[str, ...]] = {
     "makes-under-licence": ("licence", "license"),
     "licensee-of": ("licensee ",),
     "passive-from-by": (" by ",),
+    "reported-user-under-licence": ("licen",),
     "under-licence-from": ("under ",),
     "as-licensee": ("licensee",),
     "chosen-to-commercialise": ("commerciali", "market"),
