@@ -67,6 +67,10 @@ class _Cued:
 UNDISCLOSED = _Cued(_terms_table()["undisclosed"], _terms_table()["undisclosed_cues"])
 
 
+# The words of an institution's name: named beside the parties, it is not one of them.
+INSTITUTION_WORDS = frozenset(_terms_table()["institution_words"])
+
+
 # Role words, each with the pattern that signals it near an amount (``data/ingest/terms.toml``).
 ROLE_WORDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (role, re.compile("|".join(f"(?:{p})" for p in patterns), re.I))

@@ -16,7 +16,7 @@ from datetime import date
 
 from ..errors import BadInput
 from ..money import CURRENCY_WORDS
-from .amounts import FIGURE_WORDS, UNDISCLOSED, Amount
+from .amounts import FIGURE_WORDS, INSTITUTION_WORDS, UNDISCLOSED, Amount
 from .dates import dateline_date, day_of
 from .deal_dates import (
     HEADING_DAY,
@@ -436,11 +436,21 @@ def _without_affiliates(sentence: str, mentions: list) -> list:
 
 
 def _companies(sentence: str, mentions: list) -> list:
-    """The companies a sentence names: no currency written as a code ("CHF 15 million"), and
-    none named as another's affiliate."""
+    """The companies a sentence names: no currency written as a code ("CHF 15 million"), no
+    institution (an exchange the deal was filed with), and none named as another's affiliate."""
     return _without_affiliates(
-        sentence, [m for m in mentions if m.org.name.lower() not in CURRENCY_WORDS]
+        sentence,
+        [
+            m
+            for m in mentions
+            if m.org.name.lower() not in CURRENCY_WORDS and not _institution(m.org.name)
+        ],
     )
+
+
+def _institution(name: str) -> bool:
+    """True for a stock exchange, regulator, ministry or court named like a company."""
+    return not INSTITUTION_WORDS.isdisjoint(name.lower().split())
 
 
 def _unwinds(draft: Draft, withdrawn: set[str]) -> bool:

@@ -1,0 +1,44 @@
+"""Deal terms in the parts articles give them: a filing's exchange named beside the parties,
+milestones "in the aggregate" on sales thresholds, near-term payments tied to events, a count of
+other deals above a size, a headline total in a sentence of its own. Every example is written
+here."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from briefs.ingest.amounts import find_amounts, milestone_kinds, role_of
+from briefs.ingest.extract import extract
+
+PUBLISHED = date(2025, 6, 4)  # a Wednesday
+
+
+def deals(text: str, published: date | None = PUBLISHED):
+    return [p for p in extract(text, published=published) if p.licensor or p.parties]
+
+
+def figures(proposal) -> dict[str, float | None]:
+    return {f.role: f.value for f in proposal.figures}
+
+
+def roles_and_kinds(sentence: str) -> list[tuple[float, str | None, tuple[str, ...]]]:
+    amounts = find_amounts(sentence)
+    return [
+        (
+            a.value,
+            role_of(sentence, amounts, i),
+            tuple(sorted(milestone_kinds(sentence, amounts, i))),
+        )
+        for i, a in enumerate(amounts)
+    ]
+
+
+def test_an_exchange_named_beside_the_parties_does_not_take_their_terms() -> None:
+    text = (
+        "Ostrava Biologics has licensed its antibody OB-12 to Pellam Therapeutics. Pellam will "
+        "pay $30 million upfront and up to $210 million in milestones, Ostrava said in a filing "
+        "to the Shenzhen Stock Exchange's growth board."
+    )
+    (deal,) = deals(text)
+    assert figures(deal)["upfront"] == 30e6
+    assert figures(deal)["milestones"] == 210e6
