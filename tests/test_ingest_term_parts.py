@@ -42,3 +42,35 @@ def test_an_exchange_named_beside_the_parties_does_not_take_their_terms() -> Non
     (deal,) = deals(text)
     assert figures(deal)["upfront"] == 30e6
     assert figures(deal)["milestones"] == 210e6
+
+
+def test_an_aggregate_on_sales_thresholds_is_a_milestone() -> None:
+    sentence = (
+        "Halvard may also receive up to $90 million in the aggregate upon specified clinical "
+        "milestones and up to $175 million in the aggregate upon reaching annual net sales "
+        "thresholds."
+    )
+    assert roles_and_kinds(sentence) == [
+        (90e6, "milestones", ("development",)),
+        (175e6, "milestones", ("commercial",)),
+    ]
+
+
+def test_near_term_payments_due_on_an_event_are_development_milestones() -> None:
+    sentence = (
+        "Tarnow pays $12 million upfront, $8 million in near-term payments due on IND clearance, "
+        "and up to $300 million in regulatory and sales milestones."
+    )
+    assert roles_and_kinds(sentence) == [
+        (12e6, "upfront", ()),
+        (8e6, "milestones", ("development",)),
+        (300e6, "milestones", ("commercial", "regulatory")),
+    ]
+    text = "Corlinde Bio licensed its lead antibody to Tarnow Pharma. " + sentence
+    (deal,) = deals(text)
+    assert figures(deal)["milestones"] == 308e6
+
+
+def test_near_term_cash_with_no_event_is_still_no_figure() -> None:
+    sentence = "With the share purchase, Tarnow takes in $40 million of near-term cash."
+    assert [role for _, role, _ in roles_and_kinds(sentence)] == [None]

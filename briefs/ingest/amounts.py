@@ -76,6 +76,7 @@ ROLE_WORDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (role, re.compile("|".join(f"(?:{p})" for p in patterns), re.I))
     for role, patterns in _terms_table()["roles"].items()
 )
+_MILESTONE_CUES = dict(ROLE_WORDS)["milestones"]
 # "The signing fee is $8 million": money and any role word make a sentence one of terms.
 FIGURE_WORDS = _Cued([p.pattern for _, p in ROLE_WORDS], _terms_table()["money_cues"])
 # The roles a deal's figures have; any other role the table names is paid on terms no figure
@@ -160,14 +161,23 @@ def _amount(match: re.Match[str]) -> Amount | None:
 
 
 _MILESTONE_WORD = re.compile(r"milestones?", re.I)
+# The kinds, and the events a development milestone is paid on ("upon IND clearance", "tied to
+# technology transfer and the first patient dosed").
 _MILESTONE_KINDS = re.compile(
-    r"\b(development|clinical|regulatory|approvals?|commercial|sales)\b", re.I
+    r"\b(development|clinical|regulatory|approvals?|commercial|sales|IND|first patient|"
+    r"dosed|dosing|technology transfer)\b",
+    re.I,
 )
 MILESTONE_KINDS = {
     "clinical": "development",
     "approval": "regulatory",
     "approvals": "regulatory",
     "sales": "commercial",
+    "ind": "development",
+    "first patient": "development",
+    "dosed": "development",
+    "dosing": "development",
+    "technology transfer": "development",
 }
 
 
@@ -239,6 +249,12 @@ _CONVERTED = re.compile(
     r"|\bin (?:[A-Z]{3}|dollar|won|yen|euro|yuan|sterling) terms\b",
     re.I,
 )
+# What a payment is due on: an event, which makes a near-term payment a milestone.
+_ON_AN_EVENT = re.compile(
+    r"\b(?:upon|on|tied to|linked to|triggered by|contingent (?:up)?on|due (?:up)?on|"
+    r"payable (?:up)?on|subject to)\b",
+    re.I,
+)
 # "most of the $1.125bn is tied to sales": the amount named before, told again.
 _RESTATED = re.compile(r"\b(?:of|from|on|with|all|most|half|part|much)\s+the\s*$", re.I)
 # "the upfront and milestone payments": both parts named together, so the amount is their sum.
@@ -300,6 +316,8 @@ def role_of(sentence: str, amounts: list[Amount], index: int) -> str | None:
             distance = len(before) - hits[-1].end()
             if best is None or distance < best[0]:
                 best = (distance, role)
+    if best is not None and best[1] == "near_term" and _ON_AN_EVENT.search(after):
+        return "milestones"  # "$15 million in near-term payments tied to the first dosing"
     if best is not None and best[1] not in FIGURE_ROLES:
         return None
     if amount.value < 1000 and not _SCALE_WORD.search(sentence, amount.start, amount.end):
@@ -313,11 +331,15 @@ def role_of(sentence: str, amounts: list[Amount], index: int) -> str | None:
         return best[1]
     if best is None and _continues_milestones(sentence, amounts, index):
         return "milestones"  # "... in development milestones, $200 million on approvals"
-    milestone_near = _MILESTONE_WORD.search(
-        sentence, amount.end, min(right_edge, amount.end + 120)
-    ) or _MILESTONE_WORD.search(before)
+    milestone_near = (
+        _MILESTONE_WORD.search(sentence, amount.end, min(right_edge, amount.end + 120))
+        or _MILESTONE_WORD.search(before)
+        or _MILESTONE_CUES.search(after)
+    )
     if best is not None and milestone_near and re.search(r"aggregate", before + after, re.I):
-        return "milestones"  # "up to an aggregate of $42.5 million upon ... milestones"
+        # "up to an aggregate of $42.5 million upon ... milestones", "$230 million in the
+        # aggregate upon ... annual net sales thresholds"
+        return "milestones"
     if NOT_DEAL.search(sentence, left_edge, right_edge):
         return None  # "it would build a plant ..., with an investment of 4.5 billion yuan"
     if _SHARE_PURCHASE.search(sentence):
