@@ -74,3 +74,20 @@ def test_near_term_payments_due_on_an_event_are_development_milestones() -> None
 def test_near_term_cash_with_no_event_is_still_no_figure() -> None:
     sentence = "With the share purchase, Tarnow takes in $40 million of near-term cash."
     assert [role for _, role, _ in roles_and_kinds(sentence)] == [None]
+
+
+def test_the_size_other_deals_passed_is_no_term_of_this_one() -> None:
+    sentence = "By our count, nine transactions above $400 million were signed in the quarter."
+    assert [role for _, role, _ in roles_and_kinds(sentence)] == [None]
+    sentence = "Upfronts across the 40 deals this year add up to $2.1 billion."
+    assert [role for _, role, _ in roles_and_kinds(sentence)] == [None]
+
+
+def test_a_headline_total_in_a_sentence_of_its_own_joins_the_deal() -> None:
+    text = (
+        "Corlinde Bio licensed its lead antibody to Tarnow Pharma. Tarnow pays $12 million "
+        "upfront and up to $300 million in milestones. Executives put the total at up to $312 "
+        "million, royalties aside."
+    )
+    (deal,) = deals(text)
+    assert figures(deal)["total"] == 312e6

@@ -249,6 +249,14 @@ _CONVERTED = re.compile(
     r"|\bin (?:[A-Z]{3}|dollar|won|yen|euro|yuan|sterling) terms\b",
     re.I,
 )
+# Money that sizes other deals, not this one's terms: "11 deals above $500 million", "upfronts
+# across the 61 deals sum to $3.4 billion".
+_OTHER_DEALS = re.compile(
+    r"\b(?:deals|transactions|agreements|licen[cs]es|pacts)\s+(?:(?:each|all)\s+)?(?:above|over|"
+    r"exceeding|topping|worth (?:more than|over|above|at least)|of (?:more than|over|at least))"
+    r"\s*$|\bacross (?:the |all |these |those )?(?:\d+ )?(?:such )?deals\b",
+    re.I,
+)
 # What a payment is due on: an event, which makes a near-term payment a milestone.
 _ON_AN_EVENT = re.compile(
     r"\b(?:upon|on|tied to|linked to|triggered by|contingent (?:up)?on|due (?:up)?on|"
@@ -297,6 +305,8 @@ def role_of(sentence: str, amounts: list[Amount], index: int) -> str | None:
         return "total"  # "as much as $1.5 billion ..., including $100 million upfront"
     if _CONVERTED.search(sentence, max(left_edge, amount.start - 60), right_edge):
         return None  # "worth roughly KRW 27bn at today's rate": a figure converted, told again
+    if _OTHER_DEALS.search(sentence, max(left_edge, amount.start - 100), amount.start):
+        return None  # "we count 11 deals above $500 million": a size other deals passed
     if _RESTATED.search(before):
         return None  # "most of the $1.125bn": an amount told before, not another term
     if _SUMMED.search(sentence, max(left_edge, amount.start - 140), amount.start):

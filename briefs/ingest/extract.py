@@ -46,7 +46,7 @@ _LIST_ITEM = re.compile(
 _TOPIC = re.compile(
     r"licen[cs]|patent|transaction|technolog|export|approv|authori[sz]|sales|undisclosed|terms|"
     r"disclos|up-?front|milestone|equity|shares|payment|worth|value|deal|agreement|reports?\b|"
-    r"listed|financial|paying|confidential|reveal|\bfees?\b|signing|biobucks",
+    r"listed|financial|paying|confidential|reveal|\bfees?\b|signing|biobucks|\btotal|aggregate",
     re.I,
 )
 
@@ -81,6 +81,8 @@ _TOPIC_STEMS = (
     "fee",
     "signing",
     "biobucks",
+    "total",
+    "aggregate",
 )
 
 
