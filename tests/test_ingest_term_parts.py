@@ -91,3 +91,10 @@ def test_a_headline_total_in_a_sentence_of_its_own_joins_the_deal() -> None:
     )
     (deal,) = deals(text)
     assert figures(deal)["total"] == 312e6
+
+
+def test_a_weekday_told_late_or_right_after_said_dates_the_deal() -> None:
+    text = "Corlinde Bio said late Monday that it had licensed its lead antibody to Tarnow Pharma."
+    assert [d.period for d in deals(text)] == ["2025-06-02"]
+    text = "Corlinde Bio said Tuesday it had licensed its lead antibody to Tarnow Pharma."
+    assert [d.period for d in deals(text)] == ["2025-06-03"]

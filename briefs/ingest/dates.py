@@ -64,12 +64,11 @@ _RULES: list[tuple[str, re.Pattern[str]]] = [
     ),
     ("my", re.compile(r"\b" + _MONTH + r",?\s+" + _YEAR + r"\b", re.I)),
     ("md", re.compile(r"\b" + _MONTH + r"\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?\b", re.I)),
-    (  # "on Tuesday", "last Tuesday", "Monday's announcement"
+    (  # "on Tuesday", "last Tuesday", "late Monday", "said Monday", "Monday's announcement"
         "weekday",
         re.compile(
-            r"(?:\b(?:on|last|this past)\s+|\b(?=\w+day['’]s\b))(?P<weekday>"
-            + "|".join(WEEKDAYS)
-            + r")\b",
+            r"(?:\b(?:on|last|this past|late|early|said|says|announced|disclosed|confirmed)\s+"
+            r"|\b(?=\w+day['’]s\b))(?P<weekday>" + "|".join(WEEKDAYS) + r")\b",
             re.I,
         ),
     ),
