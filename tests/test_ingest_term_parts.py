@@ -98,3 +98,14 @@ def test_a_weekday_told_late_or_right_after_said_dates_the_deal() -> None:
     assert [d.period for d in deals(text)] == ["2025-06-02"]
     text = "Corlinde Bio said Tuesday it had licensed its lead antibody to Tarnow Pharma."
     assert [d.period for d in deals(text)] == ["2025-06-03"]
+
+
+def test_terms_naming_a_party_by_its_short_name_stay_with_the_deal() -> None:
+    text = (
+        "Harwell hands Asian rights to kinase inhibitor to Danish drugmaker Osterby\n\n"
+        "Harwell Biologics said on Monday it had granted Osterby Pharma exclusive rights in Asia "
+        "to HB-301, its kinase inhibitor. Under the agreement, the Danish drugmaker will pay $20 "
+        "million upfront and up to $150 million in development and regulatory milestones."
+    )
+    (deal,) = deals(text)
+    assert (figures(deal)["upfront"], figures(deal)["milestones"]) == (20e6, 150e6)

@@ -28,7 +28,7 @@ from .deal_dates import (
 )
 from .deal_kinds import kind_the_article_names
 from .deal_rules import Draft, attach_terms, read_deal, settle_direction, undisclosed_for
-from .orgs import DocumentNames, KnownNames, Org
+from .orgs import DocumentNames, KnownNames, Mention, Org
 from .other_rules import other_facts
 from .proposal import Party, Proposal, proposed_figure
 from .sentences import cancelled, conditional, retracted, sentences
@@ -144,9 +144,9 @@ def extract(
         elif cancelled(sentence):
             # "... if milestones are met", "X did not say what Y is paying": still the deal's terms
             terms_only = conditional(sentence) or UNDISCLOSED.search(sentence)
-            focus = _in_focus(drafts, current, orgs, sentence) if terms_only else None
+            focus = _in_focus(drafts, current, orgs, sentence, names) if terms_only else None
             if focus is not None:
-                attach_terms(focus, sentence, mentions, year)
+                attach_terms(focus, sentence, _as_parties(focus, mentions, names), year)
             else:
                 current = None
         else:
@@ -166,11 +166,11 @@ def extract(
                 # "Terms of the agreements were not disclosed": every deal just read
                 for draft in [d for d in drafts if d.age <= FOCUS_SENTENCES]:
                     attach_terms(draft, sentence, mentions, year)
-            elif (focus := _in_focus(drafts, current, orgs, sentence)) is not None:
+            elif (focus := _in_focus(drafts, current, orgs, sentence, names)) is not None:
                 if _names_both(focus, orgs, names):
                     focus.age = 0  # a sentence about both parties goes on with their deal
                 settle_direction(focus, sentence, mentions)
-                attach_terms(focus, sentence, mentions, year)
+                attach_terms(focus, sentence, _as_parties(focus, mentions, names), year)
                 date_from_telling(focus, sentence, published)
             elif not mentions and undisclosed_for(sentence) is not None:
                 # "Financial terms were not disclosed", a paragraph or two after the deal
@@ -357,15 +357,22 @@ def _fullest_parties(proposal: Proposal, names: DocumentNames) -> Proposal:
 
 
 def _in_focus(
-    drafts: list[Draft], current: Draft | None, orgs: list[Org], sentence: str = ""
+    drafts: list[Draft],
+    current: Draft | None,
+    orgs: list[Org],
+    sentence: str = "",
+    names: DocumentNames | None = None,
 ) -> Draft | None:
     """The deal a sentence's terms belong to: the latest deal whose parties are the companies it
-    names; with none named, the deal just read, for a few sentences, and further on (a later
-    paragraph of terms about "the agreement") the article's one recent deal."""
+    names (by any of their names); with none named, the deal just read, for a few sentences, and
+    further on (a later paragraph of terms about "the agreement") the article's one recent deal."""
     if orgs:
-        names = {o.name for o in orgs}
+        named = {o.name for o in orgs}
         for draft in reversed(drafts[-FOCUS_DEALS:]):
-            if draft.age <= FOCUS_SENTENCES and names <= {p.name for p in draft.proposal.parties}:
+            if draft.age > FOCUS_SENTENCES:
+                continue
+            parties = {p.name for p in draft.proposal.parties}
+            if named <= parties or (names and _spelled(named, names) <= _spelled(parties, names)):
                 return draft
     if current is not None and current.age <= FOLLOW_SENTENCES:
         return current
@@ -373,6 +380,28 @@ def _in_focus(
     if not orgs and len(recent) == 1 and _THE_DEAL.search(sentence):
         return recent[0]
     return None
+
+
+def _spelled(companies: set[str], names: DocumentNames) -> set[str]:
+    return {names.spelled_out(Org(name)).name for name in companies}
+
+
+def _as_parties(draft: Draft, mentions: list, names: DocumentNames) -> list:
+    """The sentence's companies with each party of the deal called by the deal's name for it
+    ("Veldhuis" where the deal says "Veldhuis Pharma"): a shorter name is no other company."""
+    parties = {p.name for p in draft.proposal.parties}
+    if all(m.org.name in parties for m in mentions):
+        return mentions
+    by_spelling = {
+        names.spelled_out(Org(p.name, p.company_id)).name: p for p in draft.proposal.parties
+    }
+    called = []
+    for mention in mentions:
+        party = by_spelling.get(names.spelled_out(mention.org).name)
+        if party is not None and mention.org.name not in parties:
+            mention = Mention(mention.start, mention.end, Org(party.name, party.company_id))
+        called.append(mention)
+    return called
 
 
 # A sentence that speaks of the deal already told: "Under the agreement, ...", "The deal carries".
