@@ -109,3 +109,21 @@ def test_terms_naming_a_party_by_its_short_name_stay_with_the_deal() -> None:
     )
     (deal,) = deals(text)
     assert (figures(deal)["upfront"], figures(deal)["milestones"]) == (20e6, 150e6)
+
+
+def test_cash_at_the_closing_is_the_upfront() -> None:
+    sentence = "Brisk will pay Tollund $9.0 million in cash at the closing of the purchase."
+    assert [role for _, role, _ in roles_and_kinds(sentence)] == ["upfront"]
+
+
+def test_a_milestone_whole_stays_the_whole_when_its_parts_follow() -> None:
+    text = (
+        "Brisk Medical acquired the TL-4 programme from Tollund Bio. Tollund may receive up to "
+        "$60 million in contingent payments on clinical, regulatory and sales milestones, "
+        "consisting of up to $15 "
+        "million in clinical milestones, up to $20 million in regulatory milestones and up to "
+        "$25 million in sales milestones."
+    )
+    (deal,) = deals(text)
+    assert figures(deal)["milestones"] == 60e6
+    assert figures(deal)["milestones_commercial"] == 25e6

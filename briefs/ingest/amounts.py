@@ -198,6 +198,15 @@ _SHARE_PURCHASE = re.compile(
 )
 
 
+# Between a whole and the first of its parts: "up to $85 million in milestones, consisting of
+# up to $20 million ...".
+_PARTS_FOLLOW = re.compile(
+    r"\b(?:consisting of|comprising|comprised of|made up of|split (?:into|between|among)|"
+    r"broken down (?:as|into)|divided (?:into|between))\b",
+    re.I,
+)
+
+
 def milestone_kinds(sentence: str, amounts: list[Amount], index: int) -> frozenset[str]:
     """The kinds of milestone an amount is for ("$300 million in regulatory milestones",
     "sales milestone payments of up to US$440 million", "$200 million on regulatory approvals"
@@ -205,6 +214,8 @@ def milestone_kinds(sentence: str, amounts: list[Amount], index: int) -> frozens
     not say."""
     amount = amounts[index]
     right_edge = amounts[index + 1].start if index + 1 < len(amounts) else len(sentence)
+    if index + 1 < len(amounts) and _PARTS_FOLLOW.search(sentence, amount.end, right_edge):
+        return frozenset()  # the whole of the milestones, its parts listed after it
     left_edge = amounts[index - 1].end if index else 0
     after = _clause_after(sentence, amount, right_edge, 120)
     before = sentence[max(left_edge, amount.start - 80) : amount.start].split(";")[-1]
