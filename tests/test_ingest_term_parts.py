@@ -127,3 +127,23 @@ def test_a_milestone_whole_stays_the_whole_when_its_parts_follow() -> None:
     (deal,) = deals(text)
     assert figures(deal)["milestones"] == 60e6
     assert figures(deal)["milestones_commercial"] == 25e6
+
+
+def test_a_total_after_sales_milestones_is_still_the_deals_total() -> None:
+    sentence = (
+        "Brisk pays $10 million upfront and up to $90 million in regulatory and sales "
+        "milestones, for total potential consideration of up to $100 million."
+    )
+    assert [role for _, role, _ in roles_and_kinds(sentence)] == [
+        "upfront",
+        "milestones",
+        "total",
+    ]
+
+
+def test_money_paid_as_an_event_passes_is_a_milestone() -> None:
+    sentence = (
+        "Brisk will pay €5 million on signing and up to €30 million more as the seed clears "
+        "registration in each market."
+    )
+    assert [role for _, role, _ in roles_and_kinds(sentence)] == ["upfront", "milestones"]

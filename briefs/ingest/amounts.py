@@ -86,7 +86,7 @@ FIGURE_ROLES = frozenset({"upfront", "milestones", "equity", "total"})
 # ("shares worth $20 million"), so a part's word in the same clause wins and 'total' is the default.
 # Words that make an amount something other than a deal term: a plant, revenue, a market, a round.
 NOT_DEAL = re.compile(
-    r"plant|factory|facility|revenue|\bsales\b|market|capacity|funding|raised|\bipo\b|"
+    r"plant|factory|facility|revenue|\bsales\b(?![- ](?:milestones?|based|thresholds?|targets?))|market|capacity|funding|raised|\bipo\b|"
     r"\bseries [a-f]\b|financing|seed round|\bestimat|"
     r"capital expenditure|build|construction|spent|spend|budget|valuation of the company|"
     r"investment in (?:a|the|its) (?:new )?(?:plant|factory|facility|site)|cash (?:position|balance|"
