@@ -147,3 +147,12 @@ def test_money_paid_as_an_event_passes_is_a_milestone() -> None:
         "registration in each market."
     )
     assert [role for _, role, _ in roles_and_kinds(sentence)] == ["upfront", "milestones"]
+
+
+def test_terms_the_parties_agreed_to_keep_confidential_are_undisclosed() -> None:
+    text = (
+        "Harwell Biologics has licensed HB-301 to Osterby Pharma. The parties agreed to keep the "
+        "financial terms of the licence confidential."
+    )
+    (deal,) = deals(text)
+    assert [(f.role, f.disclosed) for f in deal.figures] == [("total", False)]
