@@ -156,3 +156,11 @@ def test_terms_the_parties_agreed_to_keep_confidential_are_undisclosed() -> None
     )
     (deal,) = deals(text)
     assert [(f.role, f.disclosed) for f in deal.figures] == [("total", False)]
+
+
+def test_a_day_and_month_without_a_year_told_after_the_deal_dates_it() -> None:
+    text = (
+        "Harwell Biologics has licensed HB-301 to Osterby Pharma. The deal was announced Monday "
+        "2 June. Section 5 may be amended by the parties."
+    )
+    assert [d.period for d in deals(text, date(2025, 6, 6))] == ["2025-06-02"]
