@@ -164,3 +164,15 @@ def test_a_day_and_month_without_a_year_told_after_the_deal_dates_it() -> None:
         "2 June. Section 5 may be amended by the parties."
     )
     assert [d.period for d in deals(text, date(2025, 6, 6))] == ["2025-06-02"]
+
+
+def test_near_term_payments_count_with_the_milestones() -> None:
+    sentence = (
+        "Brisk will pay $20 million upfront, plus $6 million in near-term payments, and up to "
+        "$120 million in sales milestones."
+    )
+    assert roles_and_kinds(sentence) == [
+        (20e6, "upfront", ()),
+        (6e6, "milestones", ("development",)),
+        (120e6, "milestones", ("commercial",)),
+    ]

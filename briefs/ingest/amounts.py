@@ -162,10 +162,10 @@ def _amount(match: re.Match[str]) -> Amount | None:
 
 _MILESTONE_WORD = re.compile(r"milestones?", re.I)
 # The kinds, and the events a development milestone is paid on ("upon IND clearance", "tied to
-# technology transfer and the first patient dosed").
+# technology transfer and the first patient dosed"); near-term payments come first, in development.
 _MILESTONE_KINDS = re.compile(
     r"\b(development|clinical|regulatory|approvals?|commercial|sales|IND|first patient|"
-    r"dosed|dosing|technology transfer)\b",
+    r"dosed|dosing|technology transfer|near-term)\b",
     re.I,
 )
 MILESTONE_KINDS = {
@@ -178,6 +178,7 @@ MILESTONE_KINDS = {
     "dosed": "development",
     "dosing": "development",
     "technology transfer": "development",
+    "near-term": "development",
 }
 
 
@@ -268,12 +269,6 @@ _OTHER_DEALS = re.compile(
     r"\s*$|\bacross (?:the |all |these |those )?(?:\d+ )?(?:such )?deals\b",
     re.I,
 )
-# What a payment is due on: an event, which makes a near-term payment a milestone.
-_ON_AN_EVENT = re.compile(
-    r"\b(?:upon|on|tied to|linked to|triggered by|contingent (?:up)?on|due (?:up)?on|"
-    r"payable (?:up)?on|subject to)\b",
-    re.I,
-)
 # "most of the $1.125bn is tied to sales": the amount named before, told again.
 _RESTATED = re.compile(r"\b(?:of|from|on|with|all|most|half|part|much)\s+the\s*$", re.I)
 # "the upfront and milestone payments": both parts named together, so the amount is their sum.
@@ -337,8 +332,6 @@ def role_of(sentence: str, amounts: list[Amount], index: int) -> str | None:
             distance = len(before) - hits[-1].end()
             if best is None or distance < best[0]:
                 best = (distance, role)
-    if best is not None and best[1] == "near_term" and _ON_AN_EVENT.search(after):
-        return "milestones"  # "$15 million in near-term payments tied to the first dosing"
     if best is not None and best[1] not in FIGURE_ROLES:
         return None
     if amount.value < 1000 and not _SCALE_WORD.search(sentence, amount.start, amount.end):
