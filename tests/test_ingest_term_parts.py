@@ -176,3 +176,18 @@ def test_near_term_payments_count_with_the_milestones() -> None:
         (6e6, "milestones", ("development",)),
         (120e6, "milestones", ("commercial",)),
     ]
+
+
+def test_more_wordings_of_parts() -> None:
+    cases = {
+        "Osterby pays ₩30bn upfront and up to ₩250bn in milestones.": ["upfront", "milestones"],
+        "Brisk pays upfront cash of $40m and development-stage payments of up to $160m.": [
+            "upfront",
+            "milestones",
+        ],
+        "Brisk pays EUR 9 million on completion and up to EUR 21 million in deferred "
+        "consideration contingent on sales.": ["upfront", "milestones"],
+        "Brisk also owes $2 million in deferred payments on each anniversary.": [None],
+    }
+    for sentence, wanted in cases.items():
+        assert [role for _, role, _ in roles_and_kinds(sentence)] == wanted, sentence

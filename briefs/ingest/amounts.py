@@ -95,9 +95,10 @@ NOT_DEAL = re.compile(
     re.I,
 )
 # "and" or a comma ends a clause unless it joins the kinds of one milestone ("development,
-# regulatory and sales milestones").
+# regulatory and sales milestones"); "and development-stage payments" is a clause of its own.
 _CLAUSE_BREAK = re.compile(
-    r"(?:[;,]|\band\b)(?!\s+(?:development|regulatory|commercial|sales|clinical|approval)\b)"
+    r"(?:[;,]|\band\b)(?!\s+(?:development|regulatory|commercial|sales|clinical|approval)\b"
+    r"(?![- ]stage|\s+payments?\b))"
     r"|\bplus\b|\bwhile\b|\bwith\b",
     re.I,
 )
