@@ -191,3 +191,13 @@ def test_more_wordings_of_parts() -> None:
     }
     for sentence, wanted in cases.items():
         assert [role for _, role, _ in roles_and_kinds(sentence)] == wanted, sentence
+
+
+def test_a_value_told_before_the_deal_is_read_joins_it() -> None:
+    text = (
+        "Harwell Biologics said it had licensed its kinase inhibitor to two partners, among them "
+        "Osterby Pharma in a pact worth up to $220 million. Osterby Pharma will obtain rights to "
+        "HB-301 in Europe from Harwell Biologics."
+    )
+    osterby = [d for d in deals(text) if d.licensee and d.licensee.name == "Osterby Pharma"]
+    assert [figures(d).get("total") for d in osterby] == [220e6]

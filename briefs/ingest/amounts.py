@@ -270,6 +270,18 @@ _OTHER_DEALS = re.compile(
     r"\s*$|\bacross (?:the |all |these |those )?(?:\d+ )?(?:such )?deals\b",
     re.I,
 )
+
+
+def _sizes_other_deals(sentence: str, start: int, end: int) -> bool:
+    """True when the words before an amount make it a size other deals passed (a cheap look for
+    the plural nouns first)."""
+    window = sentence[start:end].lower()
+    if not any(noun in window for noun in _DEAL_NOUNS):
+        return False
+    return bool(_OTHER_DEALS.search(sentence, start, end))
+
+
+_DEAL_NOUNS = ("deals", "transactions", "agreements", "licences", "licenses", "pacts")
 # "most of the $1.125bn is tied to sales": the amount named before, told again.
 _RESTATED = re.compile(r"\b(?:of|from|on|with|all|most|half|part|much)\s+the\s*$", re.I)
 # "the upfront and milestone payments": both parts named together, so the amount is their sum.
@@ -312,7 +324,7 @@ def role_of(sentence: str, amounts: list[Amount], index: int) -> str | None:
         return "total"  # "as much as $1.5 billion ..., including $100 million upfront"
     if _CONVERTED.search(sentence, max(left_edge, amount.start - 60), right_edge):
         return None  # "worth roughly KRW 27bn at today's rate": a figure converted, told again
-    if _OTHER_DEALS.search(sentence, max(left_edge, amount.start - 100), amount.start):
+    if _sizes_other_deals(sentence, max(left_edge, amount.start - 100), amount.start):
         return None  # "we count 11 deals above $500 million": a size other deals passed
     if _RESTATED.search(before):
         return None  # "most of the $1.125bn": an amount told before, not another term
@@ -346,15 +358,16 @@ def role_of(sentence: str, amounts: list[Amount], index: int) -> str | None:
         return best[1]
     if best is None and _continues_milestones(sentence, amounts, index):
         return "milestones"  # "... in development milestones, $200 million on approvals"
-    milestone_near = (
-        _MILESTONE_WORD.search(sentence, amount.end, min(right_edge, amount.end + 120))
-        or _MILESTONE_WORD.search(before)
-        or _MILESTONE_CUES.search(after)
-    )
-    if best is not None and milestone_near and re.search(r"aggregate", before + after, re.I):
-        # "up to an aggregate of $42.5 million upon ... milestones", "$230 million in the
-        # aggregate upon ... annual net sales thresholds"
-        return "milestones"
+    if best is not None and re.search(r"aggregate", before + after, re.I):
+        milestone_near = (
+            _MILESTONE_WORD.search(sentence, amount.end, min(right_edge, amount.end + 120))
+            or _MILESTONE_WORD.search(before)
+            or _MILESTONE_CUES.search(after)
+        )
+        if milestone_near:
+            # "up to an aggregate of $42.5 million upon ... milestones", "$230 million in the
+            # aggregate upon ... annual net sales thresholds"
+            return "milestones"
     if NOT_DEAL.search(sentence, left_edge, right_edge):
         return None  # "it would build a plant ..., with an investment of 4.5 billion yuan"
     if _SHARE_PURCHASE.search(sentence):

@@ -16,7 +16,7 @@ from datetime import date
 
 from ..errors import BadInput
 from ..money import CURRENCY_WORDS
-from .amounts import FIGURE_WORDS, INSTITUTION_WORDS, UNDISCLOSED, Amount
+from .amounts import FIGURE_WORDS, INSTITUTION_WORDS, UNDISCLOSED, Amount, find_amounts
 from .dates import dateline_date, day_of
 from .deal_dates import (
     HEADING_DAY,
@@ -177,7 +177,7 @@ def extract(
                 recent = [d for d in drafts if d.age <= FOCUS_SENTENCES]
                 for draft in recent[-1:]:
                     attach_terms(draft, sentence, mentions, year)
-            elif (mentions or not drafts) and FIGURE_WORDS.search(sentence):
+            elif (mentions or not drafts) and _terms_before_a_deal(sentence, mentions):
                 early.append((paragraph, position, sentence, mentions))
             if deal is None:
                 earlier = others[-1] if others and others[-1].kind == "market_stat" else None
@@ -435,6 +435,18 @@ _HEADING_ENDS = tuple('.!?:;"”’')
 def _heading(sentence: str) -> bool:
     """A short line with no closing stop: a headline or an item's heading."""
     return len(sentence) <= 150 and not sentence.endswith(_HEADING_ENDS)
+
+
+def _terms_before_a_deal(sentence: str, mentions: list) -> bool:
+    """True for a sentence of terms that may come before its deal is read: a role word with money,
+    or a value given to what two companies did ("... with Corvid Bio worth up to $400 million")."""
+    if FIGURE_WORDS.search(sentence):
+        return True
+    return (
+        "worth" in sentence
+        and len({m.org.name for m in mentions}) >= 2
+        and bool(find_amounts(sentence))
+    )
 
 
 def _terms_told_before(
