@@ -9,6 +9,7 @@ from datetime import date
 
 from briefs.ingest.amounts import find_amounts, milestone_kinds, role_of
 from briefs.ingest.extract import extract
+from briefs.ingest.read import read_bytes
 
 PUBLISHED = date(2025, 6, 4)  # a Wednesday
 
@@ -201,3 +202,20 @@ def test_a_value_told_before_the_deal_is_read_joins_it() -> None:
     )
     osterby = [d for d in deals(text) if d.licensee and d.licensee.name == "Osterby Pharma"]
     assert [figures(d).get("total") for d in osterby] == [220e6]
+
+
+def test_terms_in_an_html_table_read_like_a_list_of_terms() -> None:
+    page = (
+        "<html><head><title>Harwell licenses HB-301</title>"
+        "<meta name='date' content='2025-06-04'></head><body><article>"
+        "<h1>Harwell licenses HB-301</h1><p>Harwell Biologics has licensed HB-301, its kinase "
+        "inhibitor, to Osterby Pharma for Europe, the companies said on Wednesday.</p>"
+        "<p>The main terms:</p><table><tr><th>Term</th><th>Amount</th></tr>"
+        "<tr><td>Upfront payment</td><td>$20 million</td></tr>"
+        "<tr><td>Clinical and regulatory milestones</td><td>up to $150 million</td></tr>"
+        "<tr><td>Sales milestones</td><td>up to $200 million</td></tr></table>"
+        "<p>Harwell keeps the rest of the world.</p></article></body></html>"
+    )
+    doc = read_bytes(page.encode(), "terms.html")
+    (deal,) = deals(doc.text, doc.published_date)
+    assert (figures(deal)["upfront"], figures(deal)["milestones"]) == (20e6, 350e6)

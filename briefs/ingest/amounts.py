@@ -184,9 +184,9 @@ MILESTONE_KINDS = {
 
 
 # Between "milestone" and its amount: "milestone payments of up to US$180 million", "milestone
-# payments in an aggregate amount of up to US$38 million".
+# payments in an aggregate amount of up to US$38 million", a table's "Sales milestones | $90m".
 _LINK = re.compile(
-    r"\s*(?:payments?|fees?)?\s*(?:(?:could|would|may|might|will|can)\s+)?"
+    r"\s*(?:payments?|fees?)?\s*[|:]?\s*(?:(?:could|would|may|might|will|can)\s+)?"
     r"(?:of|worth|be worth|totall?ing|total|reach|amount(?:ing)? to|add up to|valued at|"
     r"in (?:an|the) aggregate(?: amount)?(?: of)?)?\s*"
     r"(?:up to|as much as)?\s*(?:an? aggregate(?: amount)? of)?\s*",

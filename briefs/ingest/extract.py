@@ -36,11 +36,11 @@ from .sentences import cancelled, conditional, retracted, sentences
 MAX_TEXT = 2_000_000  # characters; read.py refuses larger files before they get here
 FOLLOW_SENTENCES = 5  # deal terms are looked for this many sentences after the deal
 FOCUS_SENTENCES = 25  # ... and further on, when the sentence names the deal's parties
-FOCUS_DEALS = 3
+FOCUS_DEALS = 3  # the latest deals a sentence naming their parties may still add terms to
 LEAD_SENTENCES = 2  # the article's lead: where a company's approval or sales figure is news
-_LIST_ITEM = re.compile(
-    r"\s*(?:\(?(?:[ivx]{1,4}|[a-h]|\d{1,2})\)|[-•*–]\s)"
-)  # the latest deals a sentence naming their parties may still add terms to
+# An item of a list or a row of a table ("| Upfront payment | $20 million |"): one sentence
+# with the others, so reading it does not age the deal.
+_LIST_ITEM = re.compile(r"\s*(?:\(?(?:[ivx]{1,4}|[a-h]|\d{1,2})\)|[-•*–]\s|\|)")
 
 # A sentence without a company must mention one of these for any rule to apply to it.
 _TOPIC = re.compile(
