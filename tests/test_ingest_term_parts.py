@@ -219,3 +219,15 @@ def test_terms_in_an_html_table_read_like_a_list_of_terms() -> None:
     doc = read_bytes(page.encode(), "terms.html")
     (deal,) = deals(doc.text, doc.published_date)
     assert (figures(deal)["upfront"], figures(deal)["milestones"]) == (20e6, 350e6)
+
+
+def test_terms_naming_an_asset_go_to_that_assets_deal_of_several() -> None:
+    text = (
+        "Harwell Biologics has licensed HB-301, its kinase inhibitor, to Osterby Pharma for "
+        "Europe. In a separate deal, Harwell Biologics granted Tamsin Bio rights to HB-440, an "
+        "antibody, in Japan.\n\nFor HB-301, the upfront payment is $20 million, with up to $150 "
+        "million in milestones. The HB-440 deal carries $5 million upfront."
+    )
+    by_licensee = {d.licensee.name: figures(d) for d in deals(text)}
+    assert by_licensee["Osterby Pharma"] == {"upfront": 20e6, "milestones": 150e6}
+    assert by_licensee["Tamsin Bio"] == {"upfront": 5e6}

@@ -374,12 +374,33 @@ def _in_focus(
             parties = {p.name for p in draft.proposal.parties}
             if named <= parties or (names and _spelled(named, names) <= _spelled(parties, names)):
                 return draft
+    recent = [d for d in drafts if d.age <= FOCUS_SENTENCES]
+    if not orgs and len(recent) > 1 and (named := _by_asset(recent, sentence)) is not None:
+        return named  # "For HB-301, the upfront is ...": the deal for that asset, of several
     if current is not None and current.age <= FOLLOW_SENTENCES:
         return current
-    recent = [d for d in drafts if d.age <= FOCUS_SENTENCES]
     if not orgs and len(recent) == 1 and _THE_DEAL.search(sentence):
         return recent[0]
     return None
+
+
+def _by_asset(drafts: list[Draft], sentence: str) -> Draft | None:
+    """The one deal whose asset the sentence names by its code ("HB-301"), if just one."""
+    named = [d for d in drafts if _names_code(sentence, _asset_code(d))]
+    return named[0] if len(named) == 1 else None
+
+
+def _names_code(sentence: str, code: str) -> bool:
+    if not code or code not in sentence:  # the substring first: most sentences name none
+        return False
+    return bool(re.search(r"(?<![\w-])" + re.escape(code) + r"(?![\w-])", sentence))
+
+
+def _asset_code(draft: Draft) -> str:
+    """The code an asset goes by (its first word when it holds a digit: "HB-301"), else ""."""
+    asset = draft.proposal.asset
+    first = asset.split()[0].strip(",.;:()") if asset else ""
+    return first if len(first) >= 3 and any(c.isdigit() for c in first) else ""
 
 
 def _spelled(companies: set[str], names: DocumentNames) -> set[str]:
