@@ -231,3 +231,15 @@ def test_terms_naming_an_asset_go_to_that_assets_deal_of_several() -> None:
     by_licensee = {d.licensee.name: figures(d) for d in deals(text)}
     assert by_licensee["Osterby Pharma"] == {"upfront": 20e6, "milestones": 150e6}
     assert by_licensee["Tamsin Bio"] == {"upfront": 5e6}
+
+
+def test_terms_under_the_next_items_heading_stay_off_the_deal_before() -> None:
+    text = (
+        "1. HARWELL OUT-LICENSES HB-301\n\n"
+        "Harwell Biologics has licensed HB-301, its kinase inhibitor, to Osterby Pharma for "
+        "Europe.\n\n"
+        "Brisk Medical buys Tollund Bio's TL-4 programme\n\n"
+        "The buyer pays $10 million upfront and up to $40 million in milestones."
+    )
+    (deal,) = deals(text)
+    assert figures(deal) == {}

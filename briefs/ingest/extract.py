@@ -129,6 +129,8 @@ def extract(
         if heading:  # a newsletter item's heading: "... (Nov 20)"
             tail = HEADING_DAY.search(sentence)
             section_day = day_of(tail["day"], published) if tail else None
+            if current is not None and orgs and not _involves(current.proposal, orgs):
+                current = None  # an item about other companies: the deal read is out of focus
         if not heading:
             told += 1  # sentences of body text before this one
         if not mentions and not _on_topic(sentence):
