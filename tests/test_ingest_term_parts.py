@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from briefs.ingest.amounts import find_amounts, milestone_kinds, role_of
+from briefs.ingest.amounts import UNDISCLOSED, find_amounts, milestone_kinds, role_of
 from briefs.ingest.extract import extract
 from briefs.ingest.read import read_bytes
 
@@ -243,3 +243,18 @@ def test_terms_under_the_next_items_heading_stay_off_the_deal_before() -> None:
     )
     (deal,) = deals(text)
     assert figures(deal) == {}
+
+
+def test_more_ways_of_not_giving_the_terms() -> None:
+    said = [
+        "The financial details remain confidential.",
+        "Terms of the licence, including the upfront, were not shared.",
+        "No financial figures were released.",
+        "The deal value was not given.",
+        "Harwell declined to say how much it will receive.",
+        "Financial terms of the transaction were withheld.",
+    ]
+    for sentence in said:
+        (deal,) = deals("Harwell Biologics has licensed HB-301 to Osterby Pharma. " + sentence)
+        assert [(f.role, f.disclosed) for f in deal.figures] == [("total", False)], sentence
+    assert not UNDISCLOSED.search("In terms of revenue, the unit was not given a target.")
