@@ -258,3 +258,16 @@ def test_more_ways_of_not_giving_the_terms() -> None:
         (deal,) = deals("Harwell Biologics has licensed HB-301 to Osterby Pharma. " + sentence)
         assert [(f.role, f.disclosed) for f in deal.figures] == [("total", False)], sentence
     assert not UNDISCLOSED.search("In terms of revenue, the unit was not given a target.")
+
+
+def test_money_that_depends_on_progress_is_a_milestone() -> None:
+    cases = [
+        "Brisk pays $8 million upfront and could pay another $90 million depending on progress.",
+        "Tollund stands to collect up to $120 million more should the device win approval.",
+        "Beyond a $4 million signing payment, Tollund may get $60 million as the programme "
+        "advances.",
+        "Brisk pays $3 million now and up to $47 million over time.",
+        "Tollund gets $9 million up front; another $70 million hinges on clinical progress.",
+    ]
+    for sentence in cases:
+        assert [role for _, role, _ in roles_and_kinds(sentence)][-1] == "milestones", sentence
