@@ -271,3 +271,15 @@ def test_money_that_depends_on_progress_is_a_milestone() -> None:
     ]
     for sentence in cases:
         assert [role for _, role, _ in roles_and_kinds(sentence)][-1] == "milestones", sentence
+
+
+def test_money_paid_when_the_deal_starts_is_the_upfront() -> None:
+    cases = [
+        "Brisk will hand over $6 million in cash when the deal closes.",
+        "Tollund will receive a $4 million payment within 30 days of signing.",
+        "The licence provides for a non-refundable payment of $2 million on the effective date.",
+        "Brisk paid Tollund a lump sum of $11 million.",
+        "Brisk pays $7 million in advance.",
+    ]
+    for sentence in cases:
+        assert [role for _, role, _ in roles_and_kinds(sentence)] == ["upfront"], sentence
