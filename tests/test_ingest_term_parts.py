@@ -283,3 +283,8 @@ def test_money_paid_when_the_deal_starts_is_the_upfront() -> None:
     ]
     for sentence in cases:
         assert [role for _, role, _ in roles_and_kinds(sentence)] == ["upfront"], sentence
+
+
+def test_a_strategic_investment_in_the_partner_is_equity() -> None:
+    sentence = "Brisk is also making a $6 million strategic investment in Tollund."
+    assert [role for _, role, _ in roles_and_kinds(sentence)] == ["equity"]

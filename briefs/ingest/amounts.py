@@ -253,7 +253,9 @@ _LIST_JOINT = re.compile(
 # Money put into a company (capital letter: a name, not "in a plant"): an equity investment.
 _INVESTED = re.compile(r"\binvest(?:s|ed|ing)?\s+(?:up to\s+|about\s+|another\s+)?$", re.I)
 _IN_A_COMPANY = re.compile(r"\s+in\s+(?:[A-Z][\w-]*['’]s\s+)?[A-Z]")
-_INVESTMENT_IN = re.compile(r"\s+(?:equity\s+)?investment\s+in\s+[A-Z]")
+_INVESTMENT_IN = re.compile(
+    r"\s+(?:(?:equity|strategic|minority|direct|private)\s+)?investment\s+in\s+[A-Z]"
+)
 # The whole, then a part of it: "up to $1.5 billion, including $100 million upfront".
 _INCLUDING = re.compile(r"\b(?:including|of which|incl\.)\s+(?:an?\s+|the\s+)?$", re.I)
 # A figure restated in another currency: "in KRW terms", "at today's exchange rate".
