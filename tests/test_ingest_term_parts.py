@@ -288,3 +288,13 @@ def test_money_paid_when_the_deal_starts_is_the_upfront() -> None:
 def test_a_strategic_investment_in_the_partner_is_equity() -> None:
     sentence = "Brisk is also making a $6 million strategic investment in Tollund."
     assert [role for _, role, _ in roles_and_kinds(sentence)] == ["equity"]
+
+
+def test_a_regulator_named_in_the_terms_is_no_other_party() -> None:
+    text = (
+        "Ostrava Biologics has licensed its antibody OB-12 to Pellam Therapeutics. Pellam will "
+        "pay $30 million upfront and up to $90 million on approval by India's Central Devices "
+        "Standard Control Organisation."
+    )
+    (deal,) = deals(text)
+    assert figures(deal)["upfront"] == 30e6
