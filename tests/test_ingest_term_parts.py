@@ -298,3 +298,18 @@ def test_a_regulator_named_in_the_terms_is_no_other_party() -> None:
     )
     (deal,) = deals(text)
     assert figures(deal)["upfront"] == 30e6
+
+
+def test_a_headlines_value_joins_the_deal_the_body_tells() -> None:
+    text = (
+        "Harwell Biologics to get up to $300 million for Japanese rights to HB-301\n\n"
+        "Harwell Biologics said on Monday it had granted Osterby Pharma exclusive rights in "
+        "Japan to HB-301, its kinase inhibitor."
+    )
+    (deal,) = deals(text)
+    assert figures(deal)["total"] == 300e6
+
+
+def test_equity_raised_in_a_funding_round_is_no_deal_term() -> None:
+    sentence = "Tollund raised EUR 40 million in equity last year."
+    assert [role for _, role, _ in roles_and_kinds(sentence)] == [None]

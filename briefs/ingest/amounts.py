@@ -284,6 +284,7 @@ def _sizes_other_deals(sentence: str, start: int, end: int) -> bool:
 
 
 _DEAL_NOUNS = ("deals", "transactions", "agreements", "licences", "licenses", "pacts")
+_RAISED = re.compile(r"\brais(?:e|es|ed|ing)\b", re.I)
 # "most of the $1.125bn is tied to sales": the amount named before, told again.
 _RESTATED = re.compile(r"\b(?:of|from|on|with|all|most|half|part|much)\s+the\s*$", re.I)
 # "the upfront and milestone payments": both parts named together, so the amount is their sum.
@@ -356,6 +357,8 @@ def role_of(sentence: str, amounts: list[Amount], index: int) -> str | None:
         return None if NOT_DEAL.search(sentence, left_edge, right_edge) else "equity"
     if _linked_milestone(before):
         return "milestones"  # "milestone payments of up to JPY 3.2 billion in total"
+    if best is not None and best[1] == "equity" and _RAISED.search(before):
+        return None  # "raised EUR 310 million in equity last year": a funding round
     if best is not None and best[1] != "total":
         return best[1]
     if best is None and _continues_milestones(sentence, amounts, index):

@@ -179,7 +179,7 @@ def extract(
                 recent = [d for d in drafts if d.age <= FOCUS_SENTENCES]
                 for draft in recent[-1:]:
                     attach_terms(draft, sentence, mentions, year)
-            elif (mentions or not drafts) and _terms_before_a_deal(sentence, mentions):
+            elif (mentions or not drafts) and _terms_before_a_deal(sentence, mentions, heading):
                 early.append((paragraph, position, sentence, mentions))
             if deal is None:
                 earlier = others[-1] if others and others[-1].kind == "market_stat" else None
@@ -460,16 +460,17 @@ def _heading(sentence: str) -> bool:
     return len(sentence) <= 150 and not sentence.endswith(_HEADING_ENDS)
 
 
-def _terms_before_a_deal(sentence: str, mentions: list) -> bool:
+def _terms_before_a_deal(sentence: str, mentions: list, heading: bool) -> bool:
     """True for a sentence of terms that may come before its deal is read: a role word with money,
-    or a value given to what two companies did ("... with Corvid Bio worth up to $400 million")."""
+    a headline's figure ("Hoshino sells antifungal to Brisant for up to 16.5 bln yen"), or a value
+    given to what two companies did ("... with Corvid Bio worth up to $400 million")."""
     if FIGURE_WORDS.search(sentence):
         return True
-    return (
-        "worth" in sentence
-        and len({m.org.name for m in mentions}) >= 2
-        and bool(find_amounts(sentence))
-    )
+    if not (heading and mentions) and not (
+        "worth" in sentence and len({m.org.name for m in mentions}) >= 2
+    ):
+        return False
+    return bool(find_amounts(sentence))
 
 
 def _terms_told_before(
