@@ -313,3 +313,13 @@ def test_a_headlines_value_joins_the_deal_the_body_tells() -> None:
 def test_equity_raised_in_a_funding_round_is_no_deal_term() -> None:
     sentence = "Tollund raised EUR 40 million in equity last year."
     assert [role for _, role, _ in roles_and_kinds(sentence)] == [None]
+
+
+def test_a_past_deal_told_in_passing_does_not_take_the_next_terms() -> None:
+    text = (
+        "Harwell Biologics has licensed HB-301, its kinase inhibitor, to Osterby Pharma. Harwell "
+        "Biologics licensed an earlier antibody to Tamsin Bio in 2019. The upfront payment is "
+        "$20 million, with up to $150 million in milestones."
+    )
+    (deal,) = deals(text)
+    assert figures(deal) == {"upfront": 20e6, "milestones": 150e6}

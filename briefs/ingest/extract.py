@@ -157,6 +157,8 @@ def extract(
                 _merge(current, deal)
             elif deal is not None and _unwinds(deal, withdrawn):
                 current = None  # rights handed back under a deal just ended or denied
+            elif deal is not None and _background(deal.proposal, published):
+                pass  # a past deal told in passing: the deal in focus stays the news
             elif deal is not None:
                 current = deal
                 drafts.append(deal)
