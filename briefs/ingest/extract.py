@@ -157,7 +157,7 @@ def extract(
                 _merge(current, deal)
             elif deal is not None and _unwinds(deal, withdrawn):
                 current = None  # rights handed back under a deal just ended or denied
-            elif deal is not None and _background(deal.proposal, published):
+            elif deal is not None and _past(deal, sentence, published):
                 pass  # a past deal told in passing: the deal in focus stays the news
             elif deal is not None:
                 current = deal
@@ -311,6 +311,11 @@ def _founded_for(proposal: Proposal, text: str) -> bool:
             text,
         )
     )
+
+
+def _past(deal: Draft, sentence: str, published: date | None) -> bool:
+    """True for a deal its sentence dates years back, by a year that dates the deal itself."""
+    return _background(dated_by_another(deal.proposal, sentence, published), published)
 
 
 def _background(proposal: Proposal, published: date | None) -> bool:
