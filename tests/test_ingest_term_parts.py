@@ -323,3 +323,13 @@ def test_a_past_deal_told_in_passing_does_not_take_the_next_terms() -> None:
     )
     (deal,) = deals(text)
     assert figures(deal) == {"upfront": 20e6, "milestones": 150e6}
+
+
+def test_a_milestone_whole_with_a_part_named_after_it_stays_the_whole() -> None:
+    text = (
+        "Harwell Biologics has licensed HB-301 to Osterby Pharma. Harwell is eligible for up to "
+        "$400 million in milestones, including $90 million in development milestones."
+    )
+    (deal,) = deals(text)
+    assert figures(deal)["milestones"] == 400e6
+    assert "total" not in figures(deal)

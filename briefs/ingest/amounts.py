@@ -204,7 +204,7 @@ _SHARE_PURCHASE = re.compile(
 # up to $20 million ...".
 _PARTS_FOLLOW = re.compile(
     r"\b(?:consisting of|comprising|comprised of|made up of|split (?:into|between|among)|"
-    r"broken down (?:as|into)|divided (?:into|between))\b",
+    r"broken down (?:as|into)|divided (?:into|between)|including|of which|incl\.)",
     re.I,
 )
 
@@ -324,7 +324,10 @@ def role_of(sentence: str, amounts: list[Amount], index: int) -> str | None:
         before = before[breaks[-1].end() :]
     after = _clause_after(sentence, amount, right_edge, 80)
     if index + 1 < len(amounts) and _INCLUDING.search(sentence, amount.end, right_edge):
-        return "total"  # "as much as $1.5 billion ..., including $100 million upfront"
+        # "as much as $1.5 billion ..., including $100 million upfront"; "up to $500 million in
+        # milestones, including $100 million ...": the whole of the milestones
+        whole_of_milestones = _MILESTONE_WORD.search(after) or _linked_milestone(before)
+        return "milestones" if whole_of_milestones else "total"
     if _CONVERTED.search(sentence, max(left_edge, amount.start - 60), right_edge):
         return None  # "worth roughly KRW 27bn at today's rate": a figure converted, told again
     if _sizes_other_deals(sentence, max(left_edge, amount.start - 100), amount.start):
