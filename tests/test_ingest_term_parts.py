@@ -1,37 +1,22 @@
-"""Deal terms in the parts articles give them: a filing's exchange named beside the parties,
-milestones "in the aggregate" on sales thresholds, near-term payments tied to events, a count of
-other deals above a size, a headline total in a sentence of its own. Every example is written
-here."""
+"""Deal terms in the parts and places articles give them: milestone wholes and parts, near-term
+payments, money due on events or at closing, sizes of other deals, terms beside an exchange or
+regulator, under a headline, in a table's rows, for one deal of several by its asset; days told
+without a year. Every example is written here."""
 
 from __future__ import annotations
 
 from datetime import date
 
-from briefs.ingest.amounts import UNDISCLOSED, find_amounts, milestone_kinds, role_of
-from briefs.ingest.extract import extract
+from test_ingest_terms import deals, roles_and_kinds
+
+from briefs.ingest.amounts import UNDISCLOSED
 from briefs.ingest.read import read_bytes
 
-PUBLISHED = date(2025, 6, 4)  # a Wednesday
-
-
-def deals(text: str, published: date | None = PUBLISHED):
-    return [p for p in extract(text, published=published) if p.licensor or p.parties]
+WEDNESDAY = date(2025, 6, 4)
 
 
 def figures(proposal) -> dict[str, float | None]:
     return {f.role: f.value for f in proposal.figures}
-
-
-def roles_and_kinds(sentence: str) -> list[tuple[float, str | None, tuple[str, ...]]]:
-    amounts = find_amounts(sentence)
-    return [
-        (
-            a.value,
-            role_of(sentence, amounts, i),
-            tuple(sorted(milestone_kinds(sentence, amounts, i))),
-        )
-        for i, a in enumerate(amounts)
-    ]
 
 
 def test_an_exchange_named_beside_the_parties_does_not_take_their_terms() -> None:
@@ -96,9 +81,9 @@ def test_a_headline_total_in_a_sentence_of_its_own_joins_the_deal() -> None:
 
 def test_a_weekday_told_late_or_right_after_said_dates_the_deal() -> None:
     text = "Corlinde Bio said late Monday that it had licensed its lead antibody to Tarnow Pharma."
-    assert [d.period for d in deals(text)] == ["2025-06-02"]
+    assert [d.period for d in deals(text, WEDNESDAY)] == ["2025-06-02"]
     text = "Corlinde Bio said Tuesday it had licensed its lead antibody to Tarnow Pharma."
-    assert [d.period for d in deals(text)] == ["2025-06-03"]
+    assert [d.period for d in deals(text, WEDNESDAY)] == ["2025-06-03"]
 
 
 def test_terms_naming_a_party_by_its_short_name_stay_with_the_deal() -> None:
