@@ -51,6 +51,8 @@ _TOPIC = re.compile(
 )
 
 
+_DIGIT = re.compile(r"\d")  # no amount without one
+
 # Literal stems of _TOPIC: a sentence with none of them cannot match it (checked first, cheaply).
 _TOPIC_STEMS = (
     "licen",
@@ -315,7 +317,9 @@ def _founded_for(proposal: Proposal, text: str) -> bool:
 
 def _past(deal: Draft, sentence: str, published: date | None) -> bool:
     """True for a deal its sentence dates years back, by a year that dates the deal itself."""
-    return _background(dated_by_another(deal.proposal, sentence, published), published)
+    return _background(deal.proposal, published) and _background(
+        dated_by_another(deal.proposal, sentence, published), published
+    )
 
 
 def _background(proposal: Proposal, published: date | None) -> bool:
@@ -381,7 +385,11 @@ def _in_focus(
             if draft.age > FOCUS_SENTENCES:
                 continue
             parties = {p.name for p in draft.proposal.parties}
-            if named <= parties or (names and _spelled(named, names) <= _spelled(parties, names)):
+            if named <= parties or (
+                names
+                and _may_be_parties(named - parties, parties)
+                and _spelled(named, names) <= _spelled(parties, names)
+            ):
                 return draft
     recent = [d for d in drafts if d.age <= FOCUS_SENTENCES]
     if not orgs and len(recent) > 1 and (named := _by_asset(recent, sentence)) is not None:
@@ -410,6 +418,12 @@ def _asset_code(draft: Draft) -> str:
     asset = draft.proposal.asset
     first = asset.split()[0].strip(",.;:()") if asset else ""
     return first if len(first) >= 3 and any(c.isdigit() for c in first) else ""
+
+
+def _may_be_parties(others: set[str], parties: set[str]) -> bool:
+    """A cheap look before spelling names out: each other name shares a word with a party's."""
+    words = {word for party in parties for word in party.split()}
+    return all(not words.isdisjoint(name.split()) for name in others)
 
 
 def _spelled(companies: set[str], names: DocumentNames) -> set[str]:
@@ -477,7 +491,7 @@ def _terms_before_a_deal(sentence: str, mentions: list, heading: bool) -> bool:
         "worth" in sentence and len({m.org.name for m in mentions}) >= 2
     ):
         return False
-    return bool(find_amounts(sentence))
+    return bool(_DIGIT.search(sentence)) and bool(find_amounts(sentence))
 
 
 def _terms_told_before(
