@@ -318,3 +318,7 @@ def test_a_milestone_whole_with_a_part_named_after_it_stays_the_whole() -> None:
     (deal,) = deals(text)
     assert figures(deal)["milestones"] == 400e6
     assert "total" not in figures(deal)
+
+
+def test_a_scale_joined_by_a_hyphen_is_still_the_amount() -> None:
+    assert roles_and_kinds("Brisk pays a $12-million upfront payment.") == [(12e6, "upfront", ())]

@@ -22,13 +22,14 @@ from ..money import (
 _NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 # The currencies and scales are the money module's, so the admin's typed amounts and the
 # amounts read in articles know the same ones. A currency written as letters before the number
-# ("Rs", "CHF") must start a word: "hours 5 million" holds no rupees.
+# ("Rs", "CHF") must start a word: "hours 5 million" holds no rupees. "a $45-million payment"
+# joins its scale with a hyphen.
 _AMOUNT = re.compile(
     r"(?P<approx>\b(?:nearly|almost|about|around|approximately|roughly|over|more than|up to|some|"
     r"close to|at least|less than|under)\s+)?"
     r"(?:(?<![A-Za-z])(?P<pre>" + CURRENCY_BEFORE + r")\s?(?P<num>" + _NUMBER + r")"
-    r"(?:\s?(?P<scale>" + SCALES + r")\b)?"
-    r"|(?<!\d)(?<!\d,)(?<!\d\.)(?P<num2>" + _NUMBER + r")\s?(?P<scale2>" + SCALES + r")?\s+"
+    r"(?:[\s-]?(?P<scale>" + SCALES + r")\b)?"
+    r"|(?<!\d)(?<!\d,)(?<!\d\.)(?P<num2>" + _NUMBER + r")[\s-]?(?P<scale2>" + SCALES + r")?\s+"
     r"(?P<post>" + CURRENCY_AFTER + r")\b)",
     re.IGNORECASE,
 )
