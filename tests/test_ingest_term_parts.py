@@ -322,3 +322,12 @@ def test_a_milestone_whole_with_a_part_named_after_it_stays_the_whole() -> None:
 
 def test_a_scale_joined_by_a_hyphen_is_still_the_amount() -> None:
     assert roles_and_kinds("Brisk pays a $12-million upfront payment.") == [(12e6, "upfront", ())]
+
+
+def test_the_bank_a_figure_is_quoted_from_is_no_other_party() -> None:
+    text = (
+        "Harwell Biologics has licensed HB-301 to Osterby Pharma. Osterby will pay about $20 "
+        "million upfront, according to analysts at Kestrel Capital Group."
+    )
+    (deal,) = deals(text)
+    assert figures(deal)["upfront"] == 20e6

@@ -150,7 +150,7 @@ def extract(
             terms_only = conditional(sentence) or UNDISCLOSED.search(sentence)
             focus = _in_focus(drafts, current, orgs, sentence, names) if terms_only else None
             if focus is not None:
-                attach_terms(focus, sentence, _as_parties(focus, mentions, names), year)
+                attach_terms(focus, sentence, _as_parties(focus, sentence, mentions, names), year)
             else:
                 current = None
         else:
@@ -176,7 +176,7 @@ def extract(
                 if _names_both(focus, orgs, names):
                     focus.age = 0  # a sentence about both parties goes on with their deal
                 settle_direction(focus, sentence, mentions)
-                attach_terms(focus, sentence, _as_parties(focus, mentions, names), year)
+                attach_terms(focus, sentence, _as_parties(focus, sentence, mentions, names), year)
                 date_from_telling(focus, sentence, published)
             elif not mentions and undisclosed_for(sentence) is not None:
                 # "Financial terms were not disclosed", a paragraph or two after the deal
@@ -420,6 +420,14 @@ def _asset_code(draft: Draft) -> str:
     return first if len(first) >= 3 and any(c.isdigit() for c in first) else ""
 
 
+# Words before a company that a figure is quoted from or that advised on the deal.
+_SOURCE_BEFORE = re.compile(
+    r"\b(?:analysts?\s+(?:at|from|with)|according\s+to|advised\s+by|advis[eo]rs?|counsel|"
+    r"bankers?\s+at|brokerage|estimates?\s+(?:by|from))\s+(?:the\s+)?$",
+    re.I,
+)
+
+
 def _may_be_parties(others: set[str], parties: set[str]) -> bool:
     """A cheap look before spelling names out: each other name shares a word with a party's."""
     words = {word for party in parties for word in party.split()}
@@ -430,12 +438,19 @@ def _spelled(companies: set[str], names: DocumentNames) -> set[str]:
     return {names.spelled_out(Org(name)).name for name in companies}
 
 
-def _as_parties(draft: Draft, mentions: list, names: DocumentNames) -> list:
+def _as_parties(draft: Draft, sentence: str, mentions: list, names: DocumentNames) -> list:
     """The sentence's companies with each party of the deal called by the deal's name for it
-    ("Veldhuis" where the deal says "Veldhuis Pharma"): a shorter name is no other company."""
+    ("Veldhuis" where the deal says "Veldhuis Pharma"): a shorter name is no other company; nor is
+    the bank or adviser a figure is quoted from ("according to analysts at Kestrel Securities")."""
     parties = {p.name for p in draft.proposal.parties}
     if all(m.org.name in parties for m in mentions):
         return mentions
+    mentions = [
+        m
+        for m in mentions
+        if m.org.name in parties
+        or not _SOURCE_BEFORE.search(sentence, max(0, m.start - 40), m.start)
+    ]
     by_spelling = {
         names.spelled_out(Org(p.name, p.company_id)).name: p for p in draft.proposal.parties
     }
