@@ -64,12 +64,20 @@ _RULES: list[tuple[str, re.Pattern[str]]] = [
     ),
     ("my", re.compile(r"\b" + _MONTH + r",?\s+" + _YEAR + r"\b", re.I)),
     ("md", re.compile(r"\b" + _MONTH + r"\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?\b", re.I)),
-    (  # "on Tuesday", "last Tuesday", "Monday's announcement"
+    (  # "17 July" without a year; not "clause 5 may be ..."
+        "dm",
+        re.compile(
+            r"\b(?P<day>\d{1,2})(?:st|nd|rd|th)?\s+(?!may\s+(?:be|not|have|also|only|apply)\b)"
+            + _MONTH
+            + r"(?![\w-])",
+            re.I,
+        ),
+    ),
+    (  # "on Tuesday", "last Tuesday", "late Monday", "said Monday", "Monday's announcement"
         "weekday",
         re.compile(
-            r"(?:\b(?:on|last|this past)\s+|\b(?=\w+day['’]s\b))(?P<weekday>"
-            + "|".join(WEEKDAYS)
-            + r")\b",
+            r"(?:\b(?:on|last|this past|late|early|said|says|announced|disclosed|confirmed)\s+"
+            r"|\b(?=\w+day['’]s\b))(?P<weekday>" + "|".join(WEEKDAYS) + r")\b",
             re.I,
         ),
     ),
@@ -129,7 +137,7 @@ def _to_period(name: str, m: re.Match[str], published: date | None) -> str | Non
             return period_text("year", year)
         if published is None:
             return None
-        if name == "md":
+        if name in ("md", "dm"):
             month = MONTHS[m["month"].lower()]
             guess_year = published.year - (1 if month > published.month else 0)
             return date(guess_year, month, int(m["day"])).isoformat()

@@ -26,10 +26,11 @@ AUX = (
     r"(?:(?:has|have|had|will|would|recently|also|officially|formally|exclusively|agreed to|"
     r"signed on to|today|yesterday|now|just|on\s+\w+day|this\s+(?:morning|afternoon|week)|itself)\s+)*"
 )
-# "said", "said on Monday", "announced today": a reporting verb and when it was said.
+# "said", "said on Monday", "said late Monday", "announced today": a reporting verb and when.
 REPORTED = (
     r"(?:said|says|announced|announces|confirmed|disclosed)"
-    r"(?:\s+(?:today|yesterday|on\s+\w+day|in a statement))?\s+(?:that\s+)?"
+    r"(?:\s+(?:today|yesterday|(?:(?:late|early)\s+)?(?:on\s+)?\w+day|in a statement))?"
+    r"\s+(?:that\s+)?"
 )
 # A describing noun in front of a name ("to Indian carmaker B"), which orgs.py leaves outside it.
 DESCRIBED = r"(?:[\w.-]+\s+){0,3}?(?:" + "|".join(DESCRIPTORS) + r")\s+"

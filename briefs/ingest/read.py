@@ -207,6 +207,7 @@ def _from_html(raw: str, filename: str, path: str | None) -> Document:
     if not body:
         raise _bad_html(filename)
     title = _meta(extracted, "title") or _first_line(body) or Path(filename).stem
+    body = _with_headline(body, _meta(extracted, "title"))
     return Document(
         title=title[:300],
         text=body,
@@ -217,6 +218,19 @@ def _from_html(raw: str, filename: str, path: str | None) -> Document:
         author=_meta(extracted, "author"),
         path=path,
     )
+
+
+def _with_headline(body: str, headline: str | None) -> str:
+    """The page's text beginning with its headline, as a plain-text article does: the reader
+    often leaves the <h1> out, and a headline may be the only place a deal's value or parties
+    are given in full."""
+    if not headline:
+        return body
+    head = " ".join(headline.split())
+    opening = " ".join(body[: len(head) + 400].split())
+    if head in opening:
+        return body
+    return f"{head}\n\n{body}"
 
 
 _SITE_NAME = re.compile(
