@@ -156,3 +156,6 @@ def test_an_html_page_reads_from_its_headline_as_plain_text_does() -> None:
     doc = read_bytes(html.encode(), "a.html")
     assert doc.text.split("\n")[0] == "Osterby takes HB-301 in $220 million pact"
     assert doc.text.count("Osterby takes HB-301") == 1
+    # The page is known by its text alone, as it was before the headline was added, so a page
+    # read again is still found to be the same document.
+    assert doc.content_hash == content_hash(doc.text.split("\n", 2)[2])

@@ -207,11 +207,10 @@ def _from_html(raw: str, filename: str, path: str | None) -> Document:
     if not body:
         raise _bad_html(filename)
     title = _meta(extracted, "title") or _first_line(body) or Path(filename).stem
-    body = _with_headline(body, _meta(extracted, "title"))
     return Document(
         title=title[:300],
-        text=body,
-        content_hash=content_hash(body),
+        text=_with_headline(body, _meta(extracted, "title")),
+        content_hash=content_hash(body),  # of the page's text alone, as pages read before were
         outlet=_html_outlet(raw, _meta(extracted, "sitename"), _meta(extracted, "author"), title),
         published=_meta(extracted, "date"),
         url=_meta(extracted, "url"),
