@@ -471,6 +471,12 @@ def _words(name: str) -> tuple[str, ...]:
     return tuple(normalize_name(name).split())
 
 
+def _folded(texts: list[str]) -> list[str]:
+    """Each word case-folded, in one call: folding goes letter by letter and never makes a
+    space, so the joined text splits back into the same words."""
+    return " ".join(texts).casefold().split(" ") if texts else []
+
+
 def _case_sensitive(spelling: str) -> bool:
     """Short and all-capital aliases match only as written: 'FEB' the company, not 'Feb' the month."""
     letters = [c for c in spelling if c.isalpha()]
@@ -494,9 +500,11 @@ class DocumentNames:
     def find(self, sentence: str) -> list[Mention]:
         """Mentions in ``sentence``, longest first on overlap, in reading order."""
         words = list(_TOKEN.finditer(sentence))
-        candidates = self._named(words, sentence)
+        texts = [w[0] for w in words]
+        folded = _folded(texts)
+        candidates = self._named(words, folded, sentence)
         if not title_case(sentence):  # a headline's capitals say nothing about where names end
-            candidates.extend(_shaped(words, sentence))
+            candidates.extend(_shaped(words, texts, sentence))
             candidates.extend(_dotted(sentence))
             self._learn_people(sentence)
             candidates.extend(
@@ -507,7 +515,8 @@ class DocumentNames:
             if "(" in sentence:
                 candidates.extend(_initialled(sentence))
         elif "(" in sentence:  # ... unless a ticker follows the name
-            candidates.extend(c for c in _shaped(words, sentence) if _TICKER.match(sentence, c[1]))
+            shaped = _shaped(words, texts, sentence)
+            candidates.extend(c for c in shaped if _TICKER.match(sentence, c[1]))
         described = bool(_HAS_DESCRIPTOR.search(sentence)) or "-based " in sentence
         for pattern in (_DESCRIBED, _APPOSITION) if described else ():
             for match in pattern.finditer(sentence):
@@ -519,7 +528,8 @@ class DocumentNames:
         mentions = self._settle(candidates, sentence)
         if self.local.version != learnt:
             # Names first seen here teach short forms that the same sentence may already use.
-            again = [(m.start, m.end, 4, m.org) for m in mentions] + self._named(words, sentence)
+            again = [(m.start, m.end, 4, m.org) for m in mentions]
+            again += self._named(words, folded, sentence)
             mentions = self._settle(again, sentence)
         if self.local.fuller_of:
             mentions = [_spelled_mention(m, self.fullest(m.org)) for m in mentions]
@@ -574,12 +584,13 @@ class DocumentNames:
         return sorted([*mentions, *added], key=lambda m: m.start) if added else mentions
 
     def _named(
-        self, words: list[re.Match[str]], sentence: str
+        self, words: list[re.Match[str]], folded: list[str], sentence: str
     ) -> list[tuple[int, int, int, Org | None]]:
         """Known and already-seen names: (start, end, priority, org)."""
-        folded = [w[0].casefold() for w in words]
         found: list[tuple[int, int, int, Org | None]] = []
         local, known = self.local.by_first, self._known_index.by_first
+        if local.keys().isdisjoint(folded) and known.keys().isdisjoint(folded):
+            return found  # most sentences: no word starts a name, so none need be tried
         for i, word in enumerate(folded):
             if word not in local and word not in known:
                 continue
@@ -718,10 +729,15 @@ def short_forms(name: str) -> list[str]:
     ]
 
 
-def _shaped(words: list[re.Match[str]], sentence: str) -> list[tuple[int, int, int, None]]:
-    """Names ending in a company word, preceded by capitalised words of the name."""
-    found = []
+def _shaped(
+    words: list[re.Match[str]], texts: list[str], sentence: str
+) -> list[tuple[int, int, int, None]]:
+    """Names ending in a company word, preceded by capitalised words of the name; ``texts`` are
+    the words' texts."""
+    found: list[tuple[int, int, int, None]] = []
     camel = _CAMEL.search(sentence) is not None  # most sentences hold no compound at all
+    if not camel and COMPANY_WORDS.isdisjoint(texts):
+        return found  # no word a name could end with
     i = 0
     while i < len(words):
         word = words[i][0]
