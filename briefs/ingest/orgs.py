@@ -493,7 +493,9 @@ class DocumentNames:
         self._common = LowerWords(text)
         self._text = text
         self._described: list[tuple[Org, frozenset[str]]] = []  # what each name was called
-        self._orgs: list[Org] = []  # every company the document named, in order
+        # Each folded word of the names the document gave companies -> those companies, in
+        # order: a name is only a fuller form of one holding its first word (:func:`_fuller`).
+        self._orgs_with_word: dict[str, list[Org]] = {}
         self._spelled: dict[Org, Org] = {}  # spelled_out's answers, asked once the text is read
         self._people: set[str] = set()  # surnames of the people the document introduced
 
@@ -605,6 +607,7 @@ class DocumentNames:
         self, candidates: list[tuple[int, int, int, Org | None]], sentence: str
     ) -> list[Mention]:
         chosen: list[Mention] = []
+        bracket = "(" in sentence  # what may follow a name (its initials, ticker, defined term)
         for start, end, _priority, org in sorted(
             candidates, key=lambda c: (-(c[1] - c[0]), -c[2], c[0])
         ):
@@ -612,6 +615,9 @@ class DocumentNames:
                 continue
             text = sentence[start:end]
             resolved = org or self._seen(text) or self._register(text)
+            if not bracket:
+                chosen.append(Mention(start, end, resolved))
+                continue
             abbreviation = _ABBREVIATION.match(sentence, end) or _TICKER.match(sentence, end)
             abbr = "abbr" if abbreviation and abbreviation["abbr"] else "code"
             if abbreviation and not any(m.start == abbreviation.start(abbr) for m in chosen):
@@ -637,7 +643,7 @@ class DocumentNames:
         org = self.fullest(org)
         if org not in self._spelled:
             found = org
-            for candidate in self._orgs:
+            for candidate in self._holding_first_word(org.name):  # a fuller name holds them all
                 if _fuller(candidate.name, found.name):
                     found = candidate
             self._spelled[org] = self._with_company_word(found)
@@ -677,16 +683,25 @@ class DocumentNames:
         entries = self.local.by_first.get(tokens[0], ()) if tokens else ()
         same = next((org for entry_tokens, _e, org in entries if entry_tokens == tokens), None)
         # A shorter form of a name read before ("Mitsuru" after "Mitsuru Agri").
-        return same or next((o for o in reversed(self._orgs) if _fuller(o.name, text)), None)
+        fuller = reversed(self._holding_first_word(text))
+        return same or next((o for o in fuller if _fuller(o.name, text)), None)
+
+    def _holding_first_word(self, name: str) -> list[Org]:
+        """The companies read so far whose names hold the first word of ``name``, in order."""
+        words = _words(name)
+        return self._orgs_with_word.get(words[0], []) if words else []
 
     def _register(self, text: str) -> Org:
         """A new name: link it to a known company if it is one, and learn its short forms."""
         company_id = self.known.lookup(text)
         org = Org(text.rstrip(",. "), company_id)
-        for earlier in self._orgs:
-            if earlier not in self.local.fuller_of and _fuller(org.name, earlier.name):
-                self.local.fuller_of[earlier] = org  # "Jinlong" of the headline, spelled out
-        self._orgs.append(org)
+        words = set(_words(org.name))
+        for word in words:  # a shorter name read earlier holds one of these words
+            for earlier in self._orgs_with_word.get(word, ()):
+                if earlier not in self.local.fuller_of and _fuller(org.name, earlier.name):
+                    self.local.fuller_of[earlier] = org  # "Jinlong" of the headline, spelled out
+        for word in words:
+            self._orgs_with_word.setdefault(word, []).append(org)
         self.local.add(text, org)
         for short in short_forms(text):
             self.local.add(short, org)
@@ -787,7 +802,7 @@ def _compound(word: str) -> bool:
 
 def _dotted(sentence: str) -> list[tuple[int, int, int, None]]:
     """Names ending in a legal suffix written with dots ("Menhir Optica B.V.")."""
-    if not _SUFFIX_ONLY.search(sentence):
+    if not _may_have_suffix(sentence) or not _SUFFIX_ONLY.search(sentence):
         return []  # most sentences: the costlier pattern need not run
     found = []
     for match in _DOTTED_SUFFIX.finditer(sentence):
@@ -797,6 +812,17 @@ def _dotted(sentence: str) -> list[tuple[int, int, int, None]]:
         if words:
             found.append((match.start("name") + words[0].start(), match.end(), 1, None))
     return found
+
+
+def _may_have_suffix(sentence: str) -> bool:
+    """False when no suffix of _SUFFIX_ONLY can be in the sentence: each holds a dot with a
+    character after it, or "Pvt", "A/S" or "Sdn"; plain string tests, cheaper than the pattern."""
+    return (
+        sentence.find(".", 0, -1) != -1
+        or "Pvt" in sentence
+        or "A/S" in sentence
+        or "Sdn" in sentence
+    )
 
 
 def _initialled(sentence: str) -> list[tuple[int, int, int, None]]:
