@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 
+from .lowered import NoCase, lowered
 from .orgs import Mention
 
 _BOUNDARY = re.compile(r"(?<=[.!?])[\"”’)]?\s+(?=[\"“(]?[A-Z])")
@@ -127,23 +128,26 @@ _RETRACTION = re.compile(
 )
 
 
+_DISCLOSURE_NC, _NEGATION_NC, _RETRACTION_NC = map(NoCase, (_DISCLOSURE, NEGATION, _RETRACTION))
+
+
 def cancelled(sentence: str) -> bool:
     """True when the sentence denies, doubts or only anticipates what it mentions."""
-    plain = _DISCLOSURE.sub(" ", sentence)
-    return bool(NEGATION.search(plain) or _MODAL.search(plain))
+    plain, lower = _DISCLOSURE_NC.sub(" ", sentence, lowered(sentence))
+    return bool(_NEGATION_NC.search(plain, lower) or _MODAL.search(plain))
 
 
 def conditional(sentence: str) -> bool:
     """True when the only doubt is a condition ("if milestones are met"): deal terms are often
     stated that way, so such a sentence may still add terms to the deal just read."""
-    plain = _DISCLOSURE.sub(" ", sentence)
-    cues = {m[0].lower() for m in NEGATION.finditer(plain)}
+    plain, lower = _DISCLOSURE_NC.sub(" ", sentence, lowered(sentence))
+    cues = {m[0].lower() for m in _NEGATION_NC.finditer(plain, lower)}
     return cues == {"if"} and not _MODAL.search(plain)
 
 
 def retracted(sentence: str) -> bool:
     """True when the sentence denies reports about its companies: what was read about them goes."""
-    return bool(_RETRACTION.search(sentence))
+    return bool(_RETRACTION_NC.search(sentence, lowered(sentence)))
 
 
 # --- Marking the companies in a sentence ----------------------------------------------------
