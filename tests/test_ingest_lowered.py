@@ -48,3 +48,10 @@ def test_a_pattern_with_capitals_or_without_the_flag_is_refused() -> None:
         NoCase(re.compile("Deal", re.I))
     with pytest.raises(ValueError):
         NoCase(re.compile("deal"))
+
+
+def test_cues_turn_away_only_text_without_them() -> None:
+    deal = NoCase(re.compile(r"\blicen[cs]e\b", re.I), cues=("licen",))
+    assert deal.search("A LICENCE deal", lowered("A LICENCE deal"))
+    assert deal.search("A licenſe deal", lowered("A licenſe deal"))  # re's "s"
+    assert deal.search("A pact", lowered("A pact")) is None

@@ -24,18 +24,27 @@ def lowered(text: str) -> str | None:
 
 
 class NoCase:
-    """A pattern compiled with ``re.IGNORECASE`` and without it, for :func:`lowered` text."""
+    """A pattern compiled with ``re.IGNORECASE`` and without it, for :func:`lowered` text.
 
-    def __init__(self, pattern: re.Pattern[str]) -> None:
+    ``cues``, when given, are lower-case words of which every match holds one: text without
+    any of them is turned away by a scan for plain words, cheaper than trying the pattern.
+    """
+
+    def __init__(self, pattern: re.Pattern[str], cues: tuple[str, ...] = ()) -> None:
         if not pattern.flags & re.IGNORECASE or re.search(r"(?<!\\)[A-Z]", pattern.pattern):
             raise ValueError("a NoCase pattern is case-insensitive and written in lower case")
         self.anycase = pattern
         self.plain = re.compile(pattern.pattern, pattern.flags & ~re.IGNORECASE)
+        self.cues = cues
 
     def search(self, text: str, lower: str | None) -> re.Match[str] | None:
         """The first match in ``text``, ``lower`` being ``lowered(text)``. A match found in the
         lower-cased text gives its places, and its letters in lower case."""
-        return self.anycase.search(text) if lower is None else self.plain.search(lower)
+        if lower is None:
+            return self.anycase.search(text)
+        if self.cues and not any(cue in lower for cue in self.cues):
+            return None
+        return self.plain.search(lower)
 
     def finditer(self, text: str, lower: str | None) -> list[re.Match[str]]:
         """Every match, as :meth:`search` finds the first."""
