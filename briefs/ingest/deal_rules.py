@@ -13,6 +13,7 @@ from datetime import date
 
 from .amounts import FIGURE_WORDS, UNDISCLOSED, find_amounts, milestone_kinds, role_of
 from .dates import find_period
+from .lowered import NoCase, lowered
 from .orgs import DESCRIPTORS, Mention, Org
 from .proposal import Party, Proposal, ProposedFigure, proposed_figure
 from .sentences import mark
@@ -890,6 +891,33 @@ _DEAL_TOPIC = re.compile(
     r"\bcarv|\bspin|\bspun\b|new(?:ly formed)? company|newco",
     re.I,
 )
+# Every wording of _DEAL_TOPIC holds one of these words: keep them in step.
+_DEAL_TOPIC_CUED = NoCase(
+    _DEAL_TOPIC,
+    cues=(
+        "licen",
+        "right",
+        "technolog",
+        "patent",
+        "know-how",
+        "access to",
+        "under which",
+        "commerciali",
+        "co-develop",
+        "jointly develop",
+        "option",
+        "platform",
+        "asset",
+        "portfolio",
+        "program",
+        "signed up for",
+        "carv",
+        "spin",
+        "spun",
+        "company",
+        "newco",
+    ),
+)
 
 
 # "It", "Separately, it", "In a second deal, the company": the subject of the sentence before.
@@ -913,7 +941,7 @@ def read_deal(
     if pronoun and last_subject is not None and (not mentions or mentions[0].start > 0):
         # "It also sold the rights to Varga": the subject of the sentence before.
         mentions = [Mention(pronoun.start("it"), pronoun.end(), last_subject), *mentions]
-    if not _DEAL_TOPIC.search(sentence):
+    if not _DEAL_TOPIC_CUED.search(sentence, lowered(sentence)):
         return None
     if len(mentions) == 1 and last_subject is not None:
         found = _taker_alone(mark(sentence, mentions), mentions, last_subject)
