@@ -18,6 +18,7 @@ from ..money import (
     SCALE_WORDS,
     SCALES,
 )
+from .lowered import NoCase, lowered
 
 _NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 # The currencies and scales are the money module's, so the admin's typed amounts and the
@@ -53,14 +54,15 @@ class _Cued:
     are slow to try at every position, a scan for a few lower-case words is not."""
 
     def __init__(self, patterns: list[str], cues: list[str]) -> None:
-        self._pattern = re.compile("|".join(f"(?:{p})" for p in patterns), re.I)
+        self._pattern = NoCase(re.compile("|".join(f"(?:{p})" for p in patterns), re.I))
         self._cues = tuple(cues)
 
     def search(self, text: str) -> re.Match[str] | None:
-        lowered = text.lower()
-        if not any(cue in lowered for cue in self._cues):
+        """The first match, found in the lower-cased text where that finds the same."""
+        lower = text.lower()
+        if not any(cue in lower for cue in self._cues):
             return None
-        return self._pattern.search(text)
+        return self._pattern.search(text, lowered(text))
 
 
 # "Financial terms were not disclosed", in any of the wordings of ``data/ingest/terms.toml``.
