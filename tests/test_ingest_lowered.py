@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from briefs.ingest import dates
 from briefs.ingest.lowered import NoCase, lowered
 from briefs.ingest.sentences import NEGATION
 
@@ -55,3 +57,23 @@ def test_cues_turn_away_only_text_without_them() -> None:
     assert deal.search("A LICENCE deal", lowered("A LICENCE deal"))
     assert deal.search("A licenſe deal", lowered("A licenſe deal"))  # re's "s"
     assert deal.search("A pact", lowered("A pact")) is None
+
+
+DATE_PIECES = ["March ", "MAR. ", "3 ", "2024 ", "Q2 ", "first half of ", "on ", "Tuesday "]
+DATE_PIECES += ["LAST YEAR ", "in ", "Monday's ", "yesterday "]
+DATE_TEXT = st.lists(st.sampled_from(DATE_PIECES + ODD + [", "]), max_size=8)
+
+
+@given(DATE_TEXT.map("".join))
+def test_dates_are_read_as_by_each_rule_in_the_text_as_written(text: str) -> None:
+    published = date(2025, 3, 14)
+    expected = next(
+        (
+            period
+            for name, pattern in dates._RULES
+            for match in pattern.finditer(text)
+            if (period := dates._to_period(name, match, published))
+        ),
+        None,
+    )
+    assert dates.find_period(text, published) == expected

@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import re
 
-_ODD_LETTERS = ("\u0130", "\u0131", "\u017f", "\u212a")  # İ ı ſ K
+_ODD_LETTERS = ("\u0130", "\u0131", "\u017f", "\u212a")  # İ ı ſ K
+# A capital letter the pattern would match, not an escape ("\\S") nor a named group's "(?P<".
+_CAPITAL = re.compile(r"(?<!\\)(?<!\(\?)[A-Z]")
 
 
 def lowered(text: str) -> str | None:
@@ -31,7 +33,7 @@ class NoCase:
     """
 
     def __init__(self, pattern: re.Pattern[str], cues: tuple[str, ...] = ()) -> None:
-        if not pattern.flags & re.IGNORECASE or re.search(r"(?<!\\)[A-Z]", pattern.pattern):
+        if not pattern.flags & re.IGNORECASE or _CAPITAL.search(pattern.pattern):
             raise ValueError("a NoCase pattern is case-insensitive and written in lower case")
         self.anycase = pattern
         self.plain = re.compile(pattern.pattern, pattern.flags & ~re.IGNORECASE)
