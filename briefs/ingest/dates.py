@@ -10,6 +10,7 @@ import re
 from datetime import date, timedelta
 
 from ..periods import bucket, period_text
+from .lowered import NoCase, lowered
 
 MONTHS = {
     name: number
@@ -82,10 +83,25 @@ _RULES: list[tuple[str, re.Pattern[str]]] = [
 ]
 
 
+# The rules that match only where the text has a digit; a sentence without one skips them.
+_NEEDS_DIGIT = frozenset(
+    ["iso", "mdy", "dmy", "half", "half_short", "quarter", "quarter_short", "my", "md", "year"]
+)
+_DIGIT = re.compile(r"\d")
+# Case-insensitive rules are searched in the lower-cased sentence, several times faster.
+_CASELESS = {name: NoCase(pattern) for name, pattern in _RULES if pattern.flags & re.I}
+
+
 def find_period(sentence: str, published: date | None = None) -> str | None:
     """The most specific date or period the sentence states, as period text; None when it states none."""
+    digits = _DIGIT.search(sentence) is not None
+    lower = lowered(sentence)
     for name, pattern in _RULES:  # most specific first: "March 3, 2024" before "in 2024"
-        for match in pattern.finditer(sentence):
+        if name in _NEEDS_DIGIT and not digits:
+            continue
+        caseless = _CASELESS.get(name)
+        found = caseless.finditer(sentence, lower) if caseless else pattern.finditer(sentence)
+        for match in found:
             period = _to_period(name, match, published)
             if period:
                 return period
