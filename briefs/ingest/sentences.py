@@ -44,24 +44,35 @@ _SENTENCE_STARTERS = frozenset(
 )
 
 
+_PARAGRAPH_BREAK = re.compile(r"\n\s*\n|\n")
+_COMPANY_DOT = re.compile(r"\b(?:Inc|Co|Corp|Ltd|Sdn)\.$")
+_NAME_DOT = re.compile(r"\b(?:Inc|Co|Corp|Ltd|B\.V|N\.V|S\.A|A\.G)\.$")
+# The three patterns above match only the last few characters before a boundary, so they are
+# searched from this many characters before it rather than along the whole paragraph.
+_ABBREVIATION_REACH = 16
+
+
 def sentences(text: str) -> list[tuple[int, str]]:
     """(paragraph number, sentence) pairs; abbreviations such as "U.S." and "Co." do not split."""
     out: list[tuple[int, str]] = []
-    for number, paragraph in enumerate(p for p in re.split(r"\n\s*\n|\n", text) if p.strip()):
+    for number, paragraph in enumerate(p for p in _PARAGRAPH_BREAK.split(text) if p.strip()):
         start = 0
         for boundary in _BOUNDARY.finditer(paragraph):
             head = paragraph[start : boundary.start()].rstrip('"”’)')
+            near = max(0, len(head) - _ABBREVIATION_REACH)
             following = paragraph[boundary.end() :].split(" ", 1)[0].strip('"“(')
-            if _NO_SPLIT_BEFORE.search(head) and following not in _SENTENCE_STARTERS:
+            if _NO_SPLIT_BEFORE.search(head, near) and following not in _SENTENCE_STARTERS:
                 continue
-            if re.search(r"\b(?:Inc|Co|Corp|Ltd|Sdn)\.$", head) and following.rstrip(".") in (
+            if _COMPANY_DOT.search(head, near) and following.rstrip(".") in (
                 "Ltd",
                 "Bhd",  # a Malaysian "Sdn. Bhd."
             ):
                 continue
-            if re.search(r"\b(?:Inc|Co|Corp|Ltd|B\.V|N\.V|S\.A|A\.G)\.$", head) and paragraph[
-                boundary.end() : boundary.end() + 1
-            ] in ("(", "“", '"'):
+            if _NAME_DOT.search(head, near) and paragraph[boundary.end() : boundary.end() + 1] in (
+                "(",
+                "“",
+                '"',
+            ):
                 continue  # 'Asterra Pharma, Inc. (Nasdaq: ASTR)': the name's bracket follows
             out.extend((number, c) for c in _clauses(paragraph[start : boundary.start() + 1]))
             start = boundary.end()
