@@ -289,6 +289,7 @@ _APPOSITION = re.compile(
     + "|".join(DESCRIPTORS)
     + r")\b"
 )
+_APPOSITION_CUE = re.compile(r",\s+an?\s")  # what every apposition holds, found much faster
 _ABBREVIATION = re.compile(r"\s*\((?P<abbr>[A-Z][A-Za-z0-9&-]{1,9})\)")
 # A ticker after a name: "Nerivo Therapeutics (NASDAQ: NRVO)", "(TSX: NVB)"; the ticker then
 # names the company, and it marks a name even in a headline's capitals.
@@ -471,14 +472,28 @@ def _words(name: str) -> tuple[str, ...]:
     return tuple(normalize_name(name).split())
 
 
-def _folded(texts: list[str]) -> list[str]:
-    """Each word case-folded, in one call: folding goes letter by letter and never makes a
-    space, so the joined text splits back into the same words."""
-    return " ".join(texts).casefold().split(" ") if texts else []
+class _SentenceWords:
+    """A sentence's words, read once for every name finder: their texts and case-folded texts,
+    and their places (match objects, which cost more) only for a finder that needs them."""
+
+    def __init__(self, sentence: str) -> None:
+        self.sentence = sentence
+        self.texts: list[str] = _TOKEN.findall(sentence)
+        # Folding goes letter by letter and never makes a space, so one call on the joined
+        # words splits back into each word folded.
+        self.folded = " ".join(self.texts).casefold().split(" ") if self.texts else []
+        self._matches: list[re.Match[str]] | None = None
+
+    def matches(self) -> list[re.Match[str]]:
+        if self._matches is None:
+            self._matches = list(_TOKEN.finditer(self.sentence))
+        return self._matches
 
 
 def _case_sensitive(spelling: str) -> bool:
     """Short and all-capital aliases match only as written: 'FEB' the company, not 'Feb' the month."""
+    if spelling.isascii():  # the same test: in ASCII only letters have a case
+        return len(spelling) <= 4 or spelling.isupper()
     letters = [c for c in spelling if c.isalpha()]
     return len(spelling) <= 4 or (bool(letters) and all(c.isupper() for c in letters))
 
@@ -501,12 +516,10 @@ class DocumentNames:
 
     def find(self, sentence: str) -> list[Mention]:
         """Mentions in ``sentence``, longest first on overlap, in reading order."""
-        words = list(_TOKEN.finditer(sentence))
-        texts = [w[0] for w in words]
-        folded = _folded(texts)
-        candidates = self._named(words, folded, sentence)
+        words = _SentenceWords(sentence)
+        candidates = self._named(words)
         if not title_case(sentence):  # a headline's capitals say nothing about where names end
-            candidates.extend(_shaped(words, texts, sentence))
+            candidates.extend(_shaped(words))
             candidates.extend(_dotted(sentence))
             self._learn_people(sentence)
             candidates.extend(
@@ -517,10 +530,11 @@ class DocumentNames:
             if "(" in sentence:
                 candidates.extend(_initialled(sentence))
         elif "(" in sentence:  # ... unless a ticker follows the name
-            shaped = _shaped(words, texts, sentence)
+            shaped = _shaped(words)
             candidates.extend(c for c in shaped if _TICKER.match(sentence, c[1]))
         described = bool(_HAS_DESCRIPTOR.search(sentence)) or "-based " in sentence
-        for pattern in (_DESCRIBED, _APPOSITION) if described else ():
+        appositions = (_APPOSITION,) if _APPOSITION_CUE.search(sentence) else ()
+        for pattern in (_DESCRIBED, *appositions) if described else ():
             for match in pattern.finditer(sentence):
                 name = _trim_name(match["name"])
                 if name and name.split()[0].casefold() not in WORDS.not_companies:
@@ -531,7 +545,7 @@ class DocumentNames:
         if self.local.version != learnt:
             # Names first seen here teach short forms that the same sentence may already use.
             again = [(m.start, m.end, 4, m.org) for m in mentions]
-            again += self._named(words, folded, sentence)
+            again += self._named(words)
             mentions = self._settle(again, sentence)
         if self.local.fuller_of:
             mentions = [_spelled_mention(m, self.fullest(m.org)) for m in mentions]
@@ -585,14 +599,14 @@ class DocumentNames:
                 added.append(Mention(match.start(), match.end(), org))
         return sorted([*mentions, *added], key=lambda m: m.start) if added else mentions
 
-    def _named(
-        self, words: list[re.Match[str]], folded: list[str], sentence: str
-    ) -> list[tuple[int, int, int, Org | None]]:
+    def _named(self, sentence_words: _SentenceWords) -> list[tuple[int, int, int, Org | None]]:
         """Known and already-seen names: (start, end, priority, org)."""
         found: list[tuple[int, int, int, Org | None]] = []
         local, known = self.local.by_first, self._known_index.by_first
+        folded, sentence = sentence_words.folded, sentence_words.sentence
         if local.keys().isdisjoint(folded) and known.keys().isdisjoint(folded):
             return found  # most sentences: no word starts a name, so none need be tried
+        words = sentence_words.matches()
         for i, word in enumerate(folded):
             if word not in local and word not in known:
                 continue
@@ -744,15 +758,14 @@ def short_forms(name: str) -> list[str]:
     ]
 
 
-def _shaped(
-    words: list[re.Match[str]], texts: list[str], sentence: str
-) -> list[tuple[int, int, int, None]]:
-    """Names ending in a company word, preceded by capitalised words of the name; ``texts`` are
-    the words' texts."""
+def _shaped(sentence_words: _SentenceWords) -> list[tuple[int, int, int, None]]:
+    """Names ending in a company word, preceded by capitalised words of the name."""
     found: list[tuple[int, int, int, None]] = []
+    sentence = sentence_words.sentence
     camel = _CAMEL.search(sentence) is not None  # most sentences hold no compound at all
-    if not camel and COMPANY_WORDS.isdisjoint(texts):
+    if not camel and COMPANY_WORDS.isdisjoint(sentence_words.texts):
         return found  # no word a name could end with
+    words = sentence_words.matches()
     i = 0
     while i < len(words):
         word = words[i][0]
