@@ -74,6 +74,7 @@ ROLE_WORDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (role, re.compile("|".join(f"(?:{p})" for p in patterns), re.I))
     for role, patterns in _terms_table()["roles"].items()
 )
+_ROLE_WORDS_NOCASE = tuple((role, NoCase(pattern)) for role, pattern in ROLE_WORDS)
 # "The signing fee is $8 million": money and any role word make a sentence one of terms.
 FIGURE_WORDS = _Cued([p.pattern for _, p in ROLE_WORDS], _terms_table()["money_cues"])
 # The roles a deal's figures have; any other role the table names is paid on terms no figure
@@ -288,12 +289,13 @@ def role_of(sentence: str, amounts: list[Amount], index: int) -> str | None:
     ):
         return "total"  # "upfront and milestone payments of up to $645 million": their sum
     best: tuple[float, str] | None = None
-    for role, pattern in ROLE_WORDS:
-        for match in pattern.finditer(after):
+    lower_after, lower_before = lowered(after), lowered(before)  # role words in any case
+    for role, pattern in _ROLE_WORDS_NOCASE:
+        for match in pattern.finditer(after, lower_after):
             distance = match.start() * 0.8
             if best is None or distance < best[0]:
                 best = (distance, role)
-        hits = list(pattern.finditer(before))
+        hits = pattern.finditer(before, lower_before)
         if hits:
             distance = len(before) - hits[-1].end()
             if best is None or distance < best[0]:
