@@ -1423,6 +1423,8 @@ _STAGE = re.compile(
     r"(?P<pivotal>pivotal)|(?P<fih>first-in-human))",
     re.I,
 )
+# Words every _STAGE match holds, in lower case (none with a letter that re folds its own way).
+_STAGE_CUES = ("pha", "cl", "nd-enabl", "votal", "human")
 _PHASES = {
     "1": "phase_1",
     "i": "phase_1",
@@ -1436,10 +1438,15 @@ _PHASES = {
 def _read_royalty_and_stage(draft: Draft, sentence: str) -> None:
     """The royalty as worded ("tiered royalties ranging from the high single digits to the
     mid-teens") and the asset's stage as a vocabulary key, from the first sentence giving each."""
-    if draft.royalty is None and (royalty := _ROYALTY.search(sentence)):
+    lower = sentence.lower()  # most sentences name neither: plain scans turn them away first
+    if draft.royalty is None and "royalt" in lower and (royalty := _ROYALTY.search(sentence)):
         draft.royalty = royalty.group(0).strip()
         draft.note(("royalty",), sentence)
-    if draft.stage is None and (stage := _STAGE.search(sentence)):
+    if (
+        draft.stage is None
+        and any(cue in lower for cue in _STAGE_CUES)
+        and (stage := _STAGE.search(sentence))
+    ):
         if stage["phase"]:
             draft.stage = _PHASES[stage["phase"].lower()]
         elif stage["pivotal"]:
