@@ -765,36 +765,39 @@ def _shaped(sentence_words: _SentenceWords) -> list[tuple[int, int, int, None]]:
     camel = _CAMEL.search(sentence) is not None  # most sentences hold no compound at all
     if not camel and COMPANY_WORDS.isdisjoint(sentence_words.texts):
         return found  # no word a name could end with
-    words = sentence_words.matches()
-    i = 0
-    while i < len(words):
-        word = words[i][0]
-        if i == 0 or (word not in COMPANY_WORDS and not (camel and _compound(word))):
-            i += 1
+    texts = sentence_words.texts
+    ends = [  # the words a name may end with (never the first word)
+        i
+        for i, word in enumerate(texts)
+        if i and (word in COMPANY_WORDS or (camel and _compound(word)))
+    ]
+    words = sentence_words.matches() if ends else []
+    after_last = 0  # a name found ends before this word
+    for i in ends:
+        if i < after_last:
             continue
         j = i
         while j > 0:
-            if _joins(sentence, words[j - 1], words[j]) and _name_word(words[j - 1][0]):
+            if _joins(sentence, words[j - 1], words[j]) and _name_word(texts[j - 1]):
                 j -= 1
-            elif j > 1 and words[j - 1][0] in ("for", "of") and words[j - 2][0] in _INSTITUTIONS:
+            elif j > 1 and texts[j - 1] in ("for", "of") and texts[j - 2] in _INSTITUTIONS:
                 j -= 2  # "Calloway Institute for Molecular Sciences"
             else:
                 break
-        if j == i or words[j][0] in COMPANY_WORDS:
-            i += 1
+        if j == i or texts[j] in COMPANY_WORDS:
             continue
         k = i
-        while k + 1 < len(words) and words[k + 1][0] in COMPANY_WORDS:
+        while k + 1 < len(words) and texts[k + 1] in COMPANY_WORDS:
             gap = sentence[words[k].end() : words[k + 1].start()]
             if gap not in (" ", ", ", "., ", ". ", " & "):
                 break
             k += 1
         end = words[k].end()
-        if words[k][0] in _TRAILING_DOT and sentence[end : end + 1] == ".":
+        if texts[k] in _TRAILING_DOT and sentence[end : end + 1] == ".":
             end += 1
         if not _place_with_legal_tail(words[j : k + 1]):
             found.append((words[j].start(), end, 1, None))
-        i = k + 1
+        after_last = k + 1
     return found
 
 
