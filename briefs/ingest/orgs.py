@@ -391,7 +391,7 @@ class KnownNames:
 
     def lookup(self, name: str) -> int | None:
         """The company id for a name, also trying it without legal tails ("Co., Ltd.")."""
-        tokens = normalize_name(name).split()
+        tokens = _words(name)
         while tokens:
             company_id = self.names.get(" ".join(tokens))
             if company_id is not None:
@@ -411,7 +411,7 @@ class _Index:
         self.version = 0  # moves whenever a spelling is added or points elsewhere
 
     def add(self, spelling: str, org: Org) -> None:
-        tokens = tuple(normalize_name(spelling).split())
+        tokens = _words(spelling)
         if not tokens:
             return
         exact = spelling if _case_sensitive(spelling) else None
@@ -430,7 +430,7 @@ class _Index:
 
     def repoint(self, spelling: str, org: Org) -> None:
         """``spelling`` names ``org`` from now on."""
-        tokens = tuple(normalize_name(spelling).split())
+        tokens = _words(spelling)
         entries = self.by_first.get(tokens[0], []) if tokens else []
         for i, entry in enumerate(entries):
             if entry[0] == tokens:
@@ -468,7 +468,7 @@ def _spelled_mention(mention: Mention, org: Org) -> Mention:
 
 @lru_cache(maxsize=4096)
 def _words(name: str) -> tuple[str, ...]:
-    """A name's folded words, kept: the same few names are compared again and again."""
+    """A name's folded words, kept: a name is looked up, indexed and compared many times."""
     return tuple(normalize_name(name).split())
 
 
@@ -693,7 +693,7 @@ class DocumentNames:
 
     def _seen(self, text: str) -> Org | None:
         """The company already known by exactly this name in the document, if any."""
-        tokens = tuple(normalize_name(text).split())
+        tokens = _words(text)
         entries = self.local.by_first.get(tokens[0], ()) if tokens else ()
         same = next((org for entry_tokens, _e, org in entries if entry_tokens == tokens), None)
         # A shorter form of a name read before ("Mitsuru" after "Mitsuru Agri").
