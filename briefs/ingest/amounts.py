@@ -20,6 +20,7 @@ from ..money import (
 )
 from .lowered import NoCase, lowered
 
+_DIGIT = re.compile(r"\d")
 _NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 # The currencies and scales are the money module's, so the admin's typed amounts and the
 # amounts read in articles know the same ones. A currency written as letters before the number
@@ -121,6 +122,8 @@ class Amount:
 def find_amounts(sentence: str) -> list[Amount]:
     """Amounts of money in a sentence; a dollar conversion right after another currency is folded
     into that amount ("3.5 billion yuan (540 million US dollars)") instead of counted twice."""
+    if not _DIGIT.search(sentence):
+        return []  # every amount has a number: the long pattern need not be tried
     found = [
         a
         for a in (_amount(m) for m in _AMOUNT.finditer(sentence))
