@@ -60,7 +60,7 @@ def test_cues_turn_away_only_text_without_them() -> None:
 
 
 DATE_PIECES = ["March ", "MAR. ", "3 ", "2024 ", "Q2 ", "first half of ", "on ", "Tuesday "]
-DATE_PIECES += ["LAST YEAR ", "in ", "Monday's ", "yesterday "]
+DATE_PIECES += ["LAST YEAR ", "in ", "Monday's ", "yesterday ", "third Quarter of ", "Dec "]
 DATE_TEXT = st.lists(st.sampled_from(DATE_PIECES + ODD + [", "]), max_size=8)
 
 

@@ -50,8 +50,11 @@ class NoCase:
 
     def finditer(self, text: str, lower: str | None) -> list[re.Match[str]]:
         """Every match, as :meth:`search` finds the first."""
-        pattern, within = (self.anycase, text) if lower is None else (self.plain, lower)
-        return list(pattern.finditer(within))
+        if lower is None:
+            return list(self.anycase.finditer(text))
+        if self.cues and not any(cue in lower for cue in self.cues):
+            return []
+        return list(self.plain.finditer(lower))
 
     def sub(self, repl: str, text: str, lower: str | None) -> tuple[str, str | None]:
         """``text`` with every match replaced by ``repl``, and the same done to ``lower``, for
