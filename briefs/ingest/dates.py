@@ -88,8 +88,23 @@ _NEEDS_DIGIT = frozenset(
     ["iso", "mdy", "dmy", "half", "half_short", "quarter", "quarter_short", "my", "md", "year"]
 )
 _DIGIT = re.compile(r"\d")
+_MONTH_CUES = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+# Words every match of a rule holds, in lower case: a sentence with none of them skips it.
+_CUES = {
+    "mdy": _MONTH_CUES,
+    "dmy": _MONTH_CUES,
+    "half": ("half",),
+    "quarter": ("quarter",),
+    "my": _MONTH_CUES,
+    "md": _MONTH_CUES,
+    "weekday": ("day",),
+    "relative": ("yesterday", "today", "last", "this year"),
+    "in_month": _MONTH_CUES,
+}
 # Case-insensitive rules are searched in the lower-cased sentence, several times faster.
-_CASELESS = {name: NoCase(pattern) for name, pattern in _RULES if pattern.flags & re.I}
+_CASELESS = {
+    name: NoCase(pattern, _CUES.get(name, ())) for name, pattern in _RULES if pattern.flags & re.I
+}
 
 
 def find_period(sentence: str, published: date | None = None) -> str | None:
