@@ -9,7 +9,9 @@ import re
 from .lowered import NoCase, lowered
 from .orgs import Mention
 
-_BOUNDARY = re.compile(r"(?<=[.!?])[\"”’)]?\s+(?=[\"“(]?[A-Z])")
+# A stop, then the space before a sentence's capital. The stop is matched, not looked behind
+# for: a pattern that starts with a character class is found much faster.
+_BOUNDARY = re.compile(r"[.!?][\"”’)]?\s+(?=[\"“(]?[A-Z])")
 _NO_SPLIT_BEFORE = re.compile(
     r"(?:\b(?:Mr|Mrs|Ms|Dr|Prof|St|No|vs|approx|Pvt|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)"
     r"|\b[A-Z]|\bU\.S|\bU\.K|\be\.g|\bi\.e)\.$"
@@ -58,7 +60,8 @@ def sentences(text: str) -> list[tuple[int, str]]:
     for number, paragraph in enumerate(p for p in _PARAGRAPH_BREAK.split(text) if p.strip()):
         start = 0
         for boundary in _BOUNDARY.finditer(paragraph):
-            head = paragraph[start : boundary.start()].rstrip('"”’)')
+            stop = boundary.start()  # the full stop, question or exclamation mark
+            head = paragraph[start : stop + 1].rstrip('"”’)')
             near = max(0, len(head) - _ABBREVIATION_REACH)
             following = paragraph[boundary.end() :].split(" ", 1)[0].strip('"“(')
             if _NO_SPLIT_BEFORE.search(head, near) and following not in _SENTENCE_STARTERS:
@@ -74,7 +77,8 @@ def sentences(text: str) -> list[tuple[int, str]]:
                 '"',
             ):
                 continue  # 'Asterra Pharma, Inc. (Nasdaq: ASTR)': the name's bracket follows
-            out.extend((number, c) for c in _clauses(paragraph[start : boundary.start() + 1]))
+            sentence = paragraph[start : stop + 2]  # the stop and the quote or space after it
+            out.extend((number, c) for c in _clauses(sentence))
             start = boundary.end()
         tail = paragraph[start:].strip()
         if tail:
