@@ -822,6 +822,7 @@ _TERMS_SENTENCE = re.compile(
     r"\bstake\b|worth|valued|for the rights",
     re.I,
 )
+_TERMS_SENTENCE_NOCASE = NoCase(_TERMS_SENTENCE)
 
 
 # --- The deal being read ----------------------------------------------------------------------
@@ -1390,7 +1391,11 @@ def attach_terms(
         parties = {p.name for p in draft.proposal.parties}
         if any(m.org.name not in parties for m in mentions):
             return  # another company's numbers
-        if not any(p.search(sentence) for p in (_TERMS_SENTENCE, _UNDISCLOSED, FIGURE_WORDS)):
+        if not (
+            _TERMS_SENTENCE_NOCASE.search(sentence, lowered(sentence))
+            or _UNDISCLOSED.search(sentence)
+            or FIGURE_WORDS.search(sentence)
+        ):
             return
     amounts = find_amounts(sentence)
     taken = {f.role for f in draft.figures}
