@@ -620,7 +620,11 @@ class DocumentNames:
     def _settle(
         self, candidates: list[tuple[int, int, int, Org | None]], sentence: str
     ) -> list[Mention]:
+        """The mentions the candidates make, the longest (then the surest) first where they
+        overlap, each with what follows it (initials, a ticker, a defined term) learnt."""
         chosen: list[Mention] = []
+        if not candidates:
+            return chosen  # most sentences name no company
         bracket = "(" in sentence  # what may follow a name (its initials, ticker, defined term)
         for start, end, _priority, org in sorted(
             candidates, key=lambda c: (-(c[1] - c[0]), -c[2], c[0])
