@@ -812,7 +812,8 @@ def _place_with_legal_tail(words: list[re.Match[str]]) -> bool:
     return len(names) < len(words) and all(n.casefold() in WORDS.places for n in names)
 
 
-_CAMEL = re.compile(r"[a-z][A-Z]")
+# A small letter then a capital ("AgroSciences"), found from the capital, rarer than small letters.
+_CAMEL = re.compile(r"[A-Z](?<=[a-z][A-Z])")
 
 
 def _compound(word: str) -> bool:
