@@ -50,6 +50,8 @@ def test_a_pattern_with_capitals_or_without_the_flag_is_refused() -> None:
         NoCase(re.compile("Deal", re.I))
     with pytest.raises(ValueError):
         NoCase(re.compile("deal"))
+    with pytest.raises(ValueError):
+        NoCase(re.compile("σύμβαση", re.I))  # re matches "ς" to "σ"; lower() leaves it be
 
 
 def test_cues_turn_away_only_text_without_them() -> None:

@@ -33,8 +33,11 @@ class NoCase:
     """
 
     def __init__(self, pattern: re.Pattern[str], cues: tuple[str, ...] = ()) -> None:
-        if not pattern.flags & re.IGNORECASE or _CAPITAL.search(pattern.pattern):
+        source = pattern.pattern
+        if not pattern.flags & re.IGNORECASE or _CAPITAL.search(source):
             raise ValueError("a NoCase pattern is case-insensitive and written in lower case")
+        if any(c.isalpha() and not c.isascii() for c in source):  # "σ" is "ς" to re, not lower()
+            raise ValueError("a NoCase pattern's letters are ASCII")
         self.anycase = pattern
         self.plain = re.compile(pattern.pattern, pattern.flags & ~re.IGNORECASE)
         self.cues = cues
@@ -68,6 +71,7 @@ class NoCase:
 
 
 def _replaced(text: str, spans: list[tuple[int, int]], repl: str) -> str:
+    """``text`` with each of the spans, in order and apart, replaced by ``repl``."""
     parts, last = [], 0
     for start, end in spans:
         parts += [text[last:start], repl]

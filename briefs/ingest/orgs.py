@@ -485,6 +485,7 @@ class _SentenceWords:
         self._matches: list[re.Match[str]] | None = None
 
     def matches(self) -> list[re.Match[str]]:
+        """The words as match objects, read on first use: most sentences never need them."""
         if self._matches is None:
             self._matches = list(_TOKEN.finditer(self.sentence))
         return self._matches
