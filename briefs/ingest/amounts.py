@@ -18,7 +18,9 @@ from ..money import (
     SCALE_WORDS,
     SCALES,
 )
+from .lowered import NoCase, lowered
 
+_DIGIT = re.compile(r"\d")
 _NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 # The currencies and scales are the money module's, so the admin's typed amounts and the
 # amounts read in articles know the same ones. A currency written as letters before the number
@@ -54,14 +56,15 @@ class _Cued:
     are slow to try at every position, a scan for a few lower-case words is not."""
 
     def __init__(self, patterns: list[str], cues: list[str]) -> None:
-        self._pattern = re.compile("|".join(f"(?:{p})" for p in patterns), re.I)
+        self._pattern = NoCase(re.compile("|".join(f"(?:{p})" for p in patterns), re.I))
         self._cues = tuple(cues)
 
     def search(self, text: str) -> re.Match[str] | None:
-        lowered = text.lower()
-        if not any(cue in lowered for cue in self._cues):
+        """The first match, found in the lower-cased text where that finds the same."""
+        lower = text.lower()
+        if not any(cue in lower for cue in self._cues):
             return None
-        return self._pattern.search(text)
+        return self._pattern.search(text, lowered(text))
 
 
 # "Financial terms were not disclosed", in any of the wordings of ``data/ingest/terms.toml``.
@@ -78,6 +81,7 @@ ROLE_WORDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     for role, patterns in _terms_table()["roles"].items()
 )
 _MILESTONE_CUES = dict(ROLE_WORDS)["milestones"]
+_ROLE_WORDS_NOCASE = tuple((role, NoCase(pattern)) for role, pattern in ROLE_WORDS)
 # "The signing fee is $8 million": money and any role word make a sentence one of terms.
 FIGURE_WORDS = _Cued([p.pattern for _, p in ROLE_WORDS], _terms_table()["money_cues"])
 # The roles a deal's figures have; any other role the table names is paid on terms no figure
@@ -125,6 +129,8 @@ class Amount:
 def find_amounts(sentence: str) -> list[Amount]:
     """Amounts of money in a sentence; a dollar conversion right after another currency is folded
     into that amount ("3.5 billion yuan (540 million US dollars)") instead of counted twice."""
+    if not _DIGIT.search(sentence):
+        return []  # every amount has a number: the long pattern need not be tried
     found = [
         a
         for a in (_amount(m) for m in _AMOUNT.finditer(sentence))
@@ -342,12 +348,13 @@ def role_of(sentence: str, amounts: list[Amount], index: int) -> str | None:
     ):
         return "total"  # "upfront and milestone payments of up to $645 million": their sum
     best: tuple[float, str] | None = None
-    for role, pattern in ROLE_WORDS:
-        for match in pattern.finditer(after):
+    lower_after, lower_before = lowered(after), lowered(before)  # role words in any case
+    for role, pattern in _ROLE_WORDS_NOCASE:
+        for match in pattern.finditer(after, lower_after):
             distance = match.start() * 0.8
             if best is None or distance < best[0]:
                 best = (distance, role)
-        hits = list(pattern.finditer(before))
+        hits = pattern.finditer(before, lower_before)
         if hits:
             distance = len(before) - hits[-1].end()
             if best is None or distance < best[0]:

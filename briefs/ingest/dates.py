@@ -10,6 +10,7 @@ import re
 from datetime import date, timedelta
 
 from ..periods import bucket, period_text
+from .lowered import NoCase, lowered
 
 MONTHS = {
     name: number
@@ -90,10 +91,40 @@ _RULES: list[tuple[str, re.Pattern[str]]] = [
 ]
 
 
+# The rules that match only where the text has a digit; a sentence without one skips them.
+_NEEDS_DIGIT = frozenset(
+    ["iso", "mdy", "dmy", "half", "half_short", "quarter", "quarter_short", "my", "md", "year"]
+)
+_DIGIT = re.compile(r"\d")
+_MONTH_CUES = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+# Words every match of a rule holds, in lower case: a sentence with none of them skips it.
+_CUES = {
+    "mdy": _MONTH_CUES,
+    "dmy": _MONTH_CUES,
+    "half": ("half",),
+    "quarter": ("quarter",),
+    "my": _MONTH_CUES,
+    "md": _MONTH_CUES,
+    "weekday": ("day",),
+    "relative": ("yesterday", "today", "last", "this year"),
+    "in_month": _MONTH_CUES,
+}
+# Case-insensitive rules are searched in the lower-cased sentence, several times faster.
+_CASELESS = {
+    name: NoCase(pattern, _CUES.get(name, ())) for name, pattern in _RULES if pattern.flags & re.I
+}
+
+
 def find_period(sentence: str, published: date | None = None) -> str | None:
     """The most specific date or period the sentence states, as period text; None when it states none."""
+    digits = _DIGIT.search(sentence) is not None
+    lower = lowered(sentence)
     for name, pattern in _RULES:  # most specific first: "March 3, 2024" before "in 2024"
-        for match in pattern.finditer(sentence):
+        if name in _NEEDS_DIGIT and not digits:
+            continue
+        caseless = _CASELESS.get(name)
+        found = caseless.finditer(sentence, lower) if caseless else pattern.finditer(sentence)
+        for match in found:
             period = _to_period(name, match, published)
             if period:
                 return period

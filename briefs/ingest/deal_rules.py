@@ -13,6 +13,7 @@ from datetime import date
 
 from .amounts import FIGURE_WORDS, UNDISCLOSED, find_amounts, milestone_kinds, role_of
 from .dates import find_period
+from .lowered import NoCase, lowered
 from .orgs import DESCRIPTORS, Mention, Org
 from .proposal import Party, Proposal, ProposedFigure, proposed_figure
 from .sentences import mark
@@ -822,6 +823,7 @@ _TERMS_SENTENCE = re.compile(
     r"\bstake\b|worth|valued|for the rights",
     re.I,
 )
+_TERMS_SENTENCE_NOCASE = NoCase(_TERMS_SENTENCE)
 
 
 # --- The deal being read ----------------------------------------------------------------------
@@ -891,6 +893,33 @@ _DEAL_TOPIC = re.compile(
     r"\bcarv|\bspin|\bspun\b|new(?:ly formed)? company|newco",
     re.I,
 )
+# Every wording of _DEAL_TOPIC holds one of these words: keep them in step.
+_DEAL_TOPIC_CUED = NoCase(
+    _DEAL_TOPIC,
+    cues=(
+        "licen",
+        "right",
+        "technolog",
+        "patent",
+        "know-how",
+        "access to",
+        "under which",
+        "commerciali",
+        "co-develop",
+        "jointly develop",
+        "option",
+        "platform",
+        "asset",
+        "portfolio",
+        "program",
+        "signed up for",
+        "carv",
+        "spin",
+        "spun",
+        "company",
+        "newco",
+    ),
+)
 
 
 # "It", "Separately, it", "In a second deal, the company": the subject of the sentence before.
@@ -914,7 +943,7 @@ def read_deal(
     if pronoun and last_subject is not None and (not mentions or mentions[0].start > 0):
         # "It also sold the rights to Varga": the subject of the sentence before.
         mentions = [Mention(pronoun.start("it"), pronoun.end(), last_subject), *mentions]
-    if not _DEAL_TOPIC.search(sentence):
+    if not _DEAL_TOPIC_CUED.search(sentence, lowered(sentence)):
         return None
     if len(mentions) == 1 and last_subject is not None:
         found = _taker_alone(mark(sentence, mentions), mentions, last_subject)
@@ -1363,7 +1392,11 @@ def attach_terms(
         parties = {p.name for p in draft.proposal.parties}
         if any(m.org.name not in parties for m in mentions):
             return  # another company's numbers
-        if not any(p.search(sentence) for p in (_TERMS_SENTENCE, _UNDISCLOSED, FIGURE_WORDS)):
+        if not (
+            _TERMS_SENTENCE_NOCASE.search(sentence, lowered(sentence))
+            or _UNDISCLOSED.search(sentence)
+            or FIGURE_WORDS.search(sentence)
+        ):
             return
     amounts = find_amounts(sentence)
     taken = {f.role for f in draft.figures}
@@ -1396,6 +1429,8 @@ _STAGE = re.compile(
     r"(?P<pivotal>pivotal)|(?P<fih>first-in-human))",
     re.I,
 )
+# Words every _STAGE match holds, in lower case (none with a letter that re folds its own way).
+_STAGE_CUES = ("pha", "cl", "nd-enabl", "votal", "human")
 _PHASES = {
     "1": "phase_1",
     "i": "phase_1",
@@ -1409,10 +1444,15 @@ _PHASES = {
 def _read_royalty_and_stage(draft: Draft, sentence: str) -> None:
     """The royalty as worded ("tiered royalties ranging from the high single digits to the
     mid-teens") and the asset's stage as a vocabulary key, from the first sentence giving each."""
-    if draft.royalty is None and (royalty := _ROYALTY.search(sentence)):
+    lower = sentence.lower()  # most sentences name neither: plain scans turn them away first
+    if draft.royalty is None and "royalt" in lower and (royalty := _ROYALTY.search(sentence)):
         draft.royalty = royalty.group(0).strip()
         draft.note(("royalty",), sentence)
-    if draft.stage is None and (stage := _STAGE.search(sentence)):
+    if (
+        draft.stage is None
+        and any(cue in lower for cue in _STAGE_CUES)
+        and (stage := _STAGE.search(sentence))
+    ):
         if stage["phase"]:
             draft.stage = _PHASES[stage["phase"].lower()]
         elif stage["pivotal"]:

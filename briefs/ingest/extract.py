@@ -306,13 +306,24 @@ def _founded_for(proposal: Proposal, text: str) -> bool:
     if first_word not in text:  # both wordings name it: most texts need no search at all
         return False
     name = re.escape(first_word)
-    return bool(
-        re.search(
-            r"\blaunch(?:es|ed|ing)?\s+(?:of\s+)?" + name + r"|\b" + name + r"\b[^.]{0,60}?,\s+"
-            r"(?:a|the)\s+(?:newly\s+(?:formed|created)\s+|new\s+)company",
-            text,
-        )
+    launch = re.compile(r"\blaunch(?:es|ed|ing)?\s+(?:of\s+)?" + name)
+    called = re.compile(
+        r"\b"
+        + name
+        + r"\b[^.]{0,60}?,\s+(?:a|the)\s+(?:newly\s+(?:formed|created)\s+|new\s+)company"
     )
+    return _starts_where(launch, "launch", text) or _starts_where(called, first_word, text)
+
+
+def _starts_where(pattern: re.Pattern[str], literal: str, text: str) -> bool:
+    """True when ``pattern``, whose every match begins with ``literal``, matches in ``text``:
+    tried only where a plain scan finds the literal, not at every place of a long text."""
+    at = text.find(literal)
+    while at != -1:
+        if pattern.match(text, at):
+            return True
+        at = text.find(literal, at + 1)
+    return False
 
 
 def _past(deal: Draft, sentence: str, published: date | None) -> bool:
