@@ -6,11 +6,12 @@ import re
 from datetime import date
 
 import pytest
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import briefs.ingest.extract  # noqa: F401  (builds every cued pattern)
 from briefs.ingest import dates
-from briefs.ingest.lowered import NoCase, lowered
+from briefs.ingest.lowered import CUED, NoCase, lowered
 from briefs.ingest.sentences import NEGATION
 
 # Words the patterns look for, in any case, among letters re folds in its own way.
@@ -79,3 +80,26 @@ def test_dates_are_read_as_by_each_rule_in_the_text_as_written(text: str) -> Non
         None,
     )
     assert dates.find_period(text, published) == expected
+
+
+def test_every_wording_of_a_cued_pattern_holds_one_of_its_cues() -> None:
+    """A wording added to a pattern without a cue for it would be turned away unread: every
+    text the pattern matches must hold a cue. Patterns are checked as the extractor builds them."""
+    assert len(CUED) >= 3
+    for cued in CUED:
+        _check_cues(cued)
+
+
+def test_a_wording_without_a_cue_is_caught() -> None:
+    pattern = re.compile(r"\blicen[cs]e\b|\bpartnership\b", re.I)
+    with pytest.raises(AssertionError):
+        _check_cues(NoCase(pattern, cues=("licen",)))
+
+
+def _check_cues(cued: NoCase) -> None:
+    @settings(max_examples=200, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(st.from_regex(cued.anycase, fullmatch=True))
+    def holds_a_cue(text: str) -> None:
+        assert any(cue in text.lower() for cue in cued.cues), (cued.anycase.pattern, text)
+
+    holds_a_cue()

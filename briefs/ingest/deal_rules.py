@@ -1429,8 +1429,8 @@ _STAGE = re.compile(
     r"(?P<pivotal>pivotal)|(?P<fih>first-in-human))",
     re.I,
 )
-# Words every _STAGE match holds, in lower case (none with a letter that re folds its own way).
-_STAGE_CUES = ("pha", "cl", "nd-enabl", "votal", "human")
+# Words every _STAGE match holds, in lower case.
+_STAGE_CUED = NoCase(_STAGE, cues=("pha", "cl", "nd-enabl", "votal", "human"))
 _PHASES = {
     "1": "phase_1",
     "i": "phase_1",
@@ -1448,11 +1448,7 @@ def _read_royalty_and_stage(draft: Draft, sentence: str) -> None:
     if draft.royalty is None and "royalt" in lower and (royalty := _ROYALTY.search(sentence)):
         draft.royalty = royalty.group(0).strip()
         draft.note(("royalty",), sentence)
-    if (
-        draft.stage is None
-        and any(cue in lower for cue in _STAGE_CUES)
-        and (stage := _STAGE.search(sentence))
-    ):
+    if draft.stage is None and (stage := _STAGE_CUED.search(sentence, lowered(sentence))):
         if stage["phase"]:
             draft.stage = _PHASES[stage["phase"].lower()]
         elif stage["pivotal"]:

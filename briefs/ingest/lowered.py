@@ -15,6 +15,7 @@ import re
 _ODD_LETTERS = ("\u0130", "\u0131", "\u017f", "\u212a")  # İ ı ſ K
 # A capital letter the pattern would match, not an escape ("\\S") nor a named group's "(?P<".
 _CAPITAL = re.compile(r"(?<!\\)(?<!\(\?)[A-Z]")
+CUED: list[NoCase] = []  # every pattern with cues, for a test to check each wording holds one
 
 
 def lowered(text: str) -> str | None:
@@ -41,6 +42,8 @@ class NoCase:
         self.anycase = pattern
         self.plain = re.compile(pattern.pattern, pattern.flags & ~re.IGNORECASE)
         self.cues = cues
+        if cues:
+            CUED.append(self)
 
     def search(self, text: str, lower: str | None) -> re.Match[str] | None:
         """The first match in ``text``, ``lower`` being ``lowered(text)``. A match found in the
