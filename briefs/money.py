@@ -49,6 +49,7 @@ CURRENCY_WORDS = {
     "pounds sterling": "GBP",
     "krw": "KRW",
     "won": "KRW",
+    "₩": "KRW",
     "jpy": "JPY",
     "yen": "JPY",
     "hkd": "HKD",

@@ -140,3 +140,22 @@ def test_refused_files_store_nothing(db, tmp_path: Path) -> None:
             ingest_document(db, read_document(tmp_path / name), Actor("test"))
     assert db.execute("SELECT count(*) FROM sources").fetchone()[0] == 0
     assert db.execute("SELECT count(*) FROM proposals").fetchone()[0] == 0
+
+
+def test_an_html_page_reads_from_its_headline_as_plain_text_does() -> None:
+    html = (
+        "<html><head><title>Osterby takes HB-301 in $220 million pact - Pharma Wire</title>"
+        '<meta name="date" content="2025-06-04"></head><body><nav>Home | News</nav>'
+        "<header><h1>Osterby takes HB-301 in $220 million pact</h1></header>"
+        "<article><p>Osterby Pharma has obtained rights in Europe to HB-301, a kinase inhibitor "
+        "developed by Harwell Biologics, the companies said on Wednesday. Osterby will pay $20 "
+        "million upfront.</p><p>Harwell keeps rights elsewhere and will supply the drug.</p>"
+        "<p>The inhibitor is in a Phase 2 trial in lung cancer patients in Germany.</p>"
+        "</article><footer>Related stories</footer></body></html>"
+    )
+    doc = read_bytes(html.encode(), "a.html")
+    assert doc.text.split("\n")[0] == "Osterby takes HB-301 in $220 million pact"
+    assert doc.text.count("Osterby takes HB-301") == 1
+    # The page is known by its text alone, as it was before the headline was added, so a page
+    # read again is still found to be the same document.
+    assert doc.content_hash == content_hash(doc.text.split("\n", 2)[2])

@@ -308,7 +308,7 @@ def test_payments_now_and_later_goals_and_stock() -> None:
         "and up to $270 million on reaching clinical and sales goals": ["milestones"],
         "milestone payments could total $300 million": ["milestones"],
         "$12 million in cash and $4 million in Varro stock": ["total", "equity"],
-        "plus $15 million in near-term payments": [None],
+        "plus $15 million in near-term payments": ["milestones"],
     }
     for sentence, wanted in cases.items():
         assert roles_in(sentence) == wanted, sentence

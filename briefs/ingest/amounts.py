@@ -18,17 +18,20 @@ from ..money import (
     SCALE_WORDS,
     SCALES,
 )
+from .lowered import NoCase, lowered
 
+_DIGIT = re.compile(r"\d")
 _NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 # The currencies and scales are the money module's, so the admin's typed amounts and the
 # amounts read in articles know the same ones. A currency written as letters before the number
-# ("Rs", "CHF") must start a word: "hours 5 million" holds no rupees.
+# ("Rs", "CHF") must start a word: "hours 5 million" holds no rupees. "a $45-million payment"
+# joins its scale with a hyphen.
 _AMOUNT = re.compile(
     r"(?P<approx>\b(?:nearly|almost|about|around|approximately|roughly|over|more than|up to|some|"
     r"close to|at least|less than|under)\s+)?"
     r"(?:(?<![A-Za-z])(?P<pre>" + CURRENCY_BEFORE + r")\s?(?P<num>" + _NUMBER + r")"
-    r"(?:\s?(?P<scale>" + SCALES + r")\b)?"
-    r"|(?<!\d)(?<!\d,)(?<!\d\.)(?P<num2>" + _NUMBER + r")\s?(?P<scale2>" + SCALES + r")?\s+"
+    r"(?:[\s-]?(?P<scale>" + SCALES + r")\b)?"
+    r"|(?<!\d)(?<!\d,)(?<!\d\.)(?P<num2>" + _NUMBER + r")[\s-]?(?P<scale2>" + SCALES + r")?\s+"
     r"(?P<post>" + CURRENCY_AFTER + r")\b)",
     re.IGNORECASE,
 )
@@ -53,18 +56,23 @@ class _Cued:
     are slow to try at every position, a scan for a few lower-case words is not."""
 
     def __init__(self, patterns: list[str], cues: list[str]) -> None:
-        self._pattern = re.compile("|".join(f"(?:{p})" for p in patterns), re.I)
+        self._pattern = NoCase(re.compile("|".join(f"(?:{p})" for p in patterns), re.I))
         self._cues = tuple(cues)
 
     def search(self, text: str) -> re.Match[str] | None:
-        lowered = text.lower()
-        if not any(cue in lowered for cue in self._cues):
+        """The first match, found in the lower-cased text where that finds the same."""
+        lower = text.lower()
+        if not any(cue in lower for cue in self._cues):
             return None
-        return self._pattern.search(text)
+        return self._pattern.search(text, lowered(text))
 
 
 # "Financial terms were not disclosed", in any of the wordings of ``data/ingest/terms.toml``.
 UNDISCLOSED = _Cued(_terms_table()["undisclosed"], _terms_table()["undisclosed_cues"])
+
+
+# The words of an institution's name: named beside the parties, it is not one of them.
+INSTITUTION_WORDS = frozenset(_terms_table()["institution_words"])
 
 
 # Role words, each with the pattern that signals it near an amount (``data/ingest/terms.toml``).
@@ -72,6 +80,8 @@ ROLE_WORDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (role, re.compile("|".join(f"(?:{p})" for p in patterns), re.I))
     for role, patterns in _terms_table()["roles"].items()
 )
+_MILESTONE_CUES = dict(ROLE_WORDS)["milestones"]
+_ROLE_WORDS_NOCASE = tuple((role, NoCase(pattern)) for role, pattern in ROLE_WORDS)
 # "The signing fee is $8 million": money and any role word make a sentence one of terms.
 FIGURE_WORDS = _Cued([p.pattern for _, p in ROLE_WORDS], _terms_table()["money_cues"])
 # The roles a deal's figures have; any other role the table names is paid on terms no figure
@@ -81,7 +91,7 @@ FIGURE_ROLES = frozenset({"upfront", "milestones", "equity", "total"})
 # ("shares worth $20 million"), so a part's word in the same clause wins and 'total' is the default.
 # Words that make an amount something other than a deal term: a plant, revenue, a market, a round.
 NOT_DEAL = re.compile(
-    r"plant|factory|facility|revenue|\bsales\b|market|capacity|funding|raised|\bipo\b|"
+    r"plant|factory|facility|revenue|\bsales\b(?![- ](?:milestones?|based|thresholds?|targets?))|market|capacity|funding|raised|\bipo\b|"
     r"\bseries [a-f]\b|financing|seed round|\bestimat|"
     r"capital expenditure|build|construction|spent|spend|budget|valuation of the company|"
     r"investment in (?:a|the|its) (?:new )?(?:plant|factory|facility|site)|cash (?:position|balance|"
@@ -90,9 +100,10 @@ NOT_DEAL = re.compile(
     re.I,
 )
 # "and" or a comma ends a clause unless it joins the kinds of one milestone ("development,
-# regulatory and sales milestones").
+# regulatory and sales milestones"); "and development-stage payments" is a clause of its own.
 _CLAUSE_BREAK = re.compile(
-    r"(?:[;,]|\band\b)(?!\s+(?:development|regulatory|commercial|sales|clinical|approval)\b)"
+    r"(?:[;,]|\band\b)(?!\s+(?:development|regulatory|commercial|sales|clinical|approval)\b"
+    r"(?![- ]stage|\s+payments?\b))"
     r"|\bplus\b|\bwhile\b|\bwith\b",
     re.I,
 )
@@ -118,6 +129,8 @@ class Amount:
 def find_amounts(sentence: str) -> list[Amount]:
     """Amounts of money in a sentence; a dollar conversion right after another currency is folded
     into that amount ("3.5 billion yuan (540 million US dollars)") instead of counted twice."""
+    if not _DIGIT.search(sentence):
+        return []  # every amount has a number: the long pattern need not be tried
     found = [
         a
         for a in (_amount(m) for m in _AMOUNT.finditer(sentence))
@@ -156,21 +169,31 @@ def _amount(match: re.Match[str]) -> Amount | None:
 
 
 _MILESTONE_WORD = re.compile(r"milestones?", re.I)
+# The kinds, and the events a development milestone is paid on ("upon IND clearance", "tied to
+# technology transfer and the first patient dosed"); near-term payments come first, in development.
 _MILESTONE_KINDS = re.compile(
-    r"\b(development|clinical|regulatory|approvals?|commercial|sales)\b", re.I
+    r"\b(development|clinical|regulatory|approvals?|commercial|sales|IND|first patient|"
+    r"dosed|dosing|technology transfer|near-term)\b",
+    re.I,
 )
 MILESTONE_KINDS = {
     "clinical": "development",
     "approval": "regulatory",
     "approvals": "regulatory",
     "sales": "commercial",
+    "ind": "development",
+    "first patient": "development",
+    "dosed": "development",
+    "dosing": "development",
+    "technology transfer": "development",
+    "near-term": "development",
 }
 
 
 # Between "milestone" and its amount: "milestone payments of up to US$180 million", "milestone
-# payments in an aggregate amount of up to US$38 million".
+# payments in an aggregate amount of up to US$38 million", a table's "Sales milestones | $90m".
 _LINK = re.compile(
-    r"\s*(?:payments?|fees?)?\s*(?:(?:could|would|may|might|will|can)\s+)?"
+    r"\s*(?:payments?|fees?)?\s*[|:]?\s*(?:(?:could|would|may|might|will|can)\s+)?"
     r"(?:of|worth|be worth|totall?ing|total|reach|amount(?:ing)? to|add up to|valued at|"
     r"in (?:an|the) aggregate(?: amount)?(?: of)?)?\s*"
     r"(?:up to|as much as)?\s*(?:an? aggregate(?: amount)? of)?\s*",
@@ -184,6 +207,15 @@ _SHARE_PURCHASE = re.compile(
 )
 
 
+# Between a whole and the first of its parts: "up to $85 million in milestones, consisting of
+# up to $20 million ...".
+_PARTS_FOLLOW = re.compile(
+    r"\b(?:consisting of|comprising|comprised of|made up of|split (?:into|between|among)|"
+    r"broken down (?:as|into)|divided (?:into|between)|including|of which|incl\.)",
+    re.I,
+)
+
+
 def milestone_kinds(sentence: str, amounts: list[Amount], index: int) -> frozenset[str]:
     """The kinds of milestone an amount is for ("$300 million in regulatory milestones",
     "sales milestone payments of up to US$440 million", "$200 million on regulatory approvals"
@@ -191,6 +223,8 @@ def milestone_kinds(sentence: str, amounts: list[Amount], index: int) -> frozens
     not say."""
     amount = amounts[index]
     right_edge = amounts[index + 1].start if index + 1 < len(amounts) else len(sentence)
+    if index + 1 < len(amounts) and _PARTS_FOLLOW.search(sentence, amount.end, right_edge):
+        return frozenset()  # the whole of the milestones, its parts listed after it
     left_edge = amounts[index - 1].end if index else 0
     after = _clause_after(sentence, amount, right_edge, 120)
     before = sentence[max(left_edge, amount.start - 80) : amount.start].split(";")[-1]
@@ -226,7 +260,9 @@ _LIST_JOINT = re.compile(
 # Money put into a company (capital letter: a name, not "in a plant"): an equity investment.
 _INVESTED = re.compile(r"\binvest(?:s|ed|ing)?\s+(?:up to\s+|about\s+|another\s+)?$", re.I)
 _IN_A_COMPANY = re.compile(r"\s+in\s+(?:[A-Z][\w-]*['’]s\s+)?[A-Z]")
-_INVESTMENT_IN = re.compile(r"\s+(?:equity\s+)?investment\s+in\s+[A-Z]")
+_INVESTMENT_IN = re.compile(
+    r"\s+(?:(?:equity|strategic|minority|direct|private)\s+)?investment\s+in\s+[A-Z]"
+)
 # The whole, then a part of it: "up to $1.5 billion, including $100 million upfront".
 _INCLUDING = re.compile(r"\b(?:including|of which|incl\.)\s+(?:an?\s+|the\s+)?$", re.I)
 # A figure restated in another currency: "in KRW terms", "at today's exchange rate".
@@ -235,6 +271,27 @@ _CONVERTED = re.compile(
     r"|\bin (?:[A-Z]{3}|dollar|won|yen|euro|yuan|sterling) terms\b",
     re.I,
 )
+# Money that sizes other deals, not this one's terms: "11 deals above $500 million", "upfronts
+# across the 61 deals sum to $3.4 billion".
+_OTHER_DEALS = re.compile(
+    r"\b(?:deals|transactions|agreements|licen[cs]es|pacts)\s+(?:(?:each|all)\s+)?(?:above|over|"
+    r"exceeding|topping|worth (?:more than|over|above|at least)|of (?:more than|over|at least))"
+    r"\s*$|\bacross (?:the |all |these |those )?(?:\d+ )?(?:such )?deals\b",
+    re.I,
+)
+
+
+def _sizes_other_deals(sentence: str, start: int, end: int) -> bool:
+    """True when the words before an amount make it a size other deals passed (a cheap look for
+    the plural nouns first)."""
+    window = sentence[start:end].lower()
+    if not any(noun in window for noun in _DEAL_NOUNS):
+        return False
+    return bool(_OTHER_DEALS.search(sentence, start, end))
+
+
+_DEAL_NOUNS = ("deals", "transactions", "agreements", "licences", "licenses", "pacts")
+_RAISED = re.compile(r"\brais(?:e|es|ed|ing)\b", re.I)
 # "most of the $1.125bn is tied to sales": the amount named before, told again.
 _RESTATED = re.compile(r"\b(?:of|from|on|with|all|most|half|part|much)\s+the\s*$", re.I)
 # "the upfront and milestone payments": both parts named together, so the amount is their sum.
@@ -274,9 +331,14 @@ def role_of(sentence: str, amounts: list[Amount], index: int) -> str | None:
         before = before[breaks[-1].end() :]
     after = _clause_after(sentence, amount, right_edge, 80)
     if index + 1 < len(amounts) and _INCLUDING.search(sentence, amount.end, right_edge):
-        return "total"  # "as much as $1.5 billion ..., including $100 million upfront"
+        # "as much as $1.5 billion ..., including $100 million upfront"; "up to $500 million in
+        # milestones, including $100 million ...": the whole of the milestones
+        whole_of_milestones = _MILESTONE_WORD.search(after) or _linked_milestone(before)
+        return "milestones" if whole_of_milestones else "total"
     if _CONVERTED.search(sentence, max(left_edge, amount.start - 60), right_edge):
         return None  # "worth roughly KRW 27bn at today's rate": a figure converted, told again
+    if _sizes_other_deals(sentence, max(left_edge, amount.start - 100), amount.start):
+        return None  # "we count 11 deals above $500 million": a size other deals passed
     if _RESTATED.search(before):
         return None  # "most of the $1.125bn": an amount told before, not another term
     if _SUMMED.search(sentence, max(left_edge, amount.start - 140), amount.start):
@@ -286,12 +348,13 @@ def role_of(sentence: str, amounts: list[Amount], index: int) -> str | None:
     ):
         return "total"  # "upfront and milestone payments of up to $645 million": their sum
     best: tuple[float, str] | None = None
-    for role, pattern in ROLE_WORDS:
-        for match in pattern.finditer(after):
+    lower_after, lower_before = lowered(after), lowered(before)  # role words in any case
+    for role, pattern in _ROLE_WORDS_NOCASE:
+        for match in pattern.finditer(after, lower_after):
             distance = match.start() * 0.8
             if best is None or distance < best[0]:
                 best = (distance, role)
-        hits = list(pattern.finditer(before))
+        hits = pattern.finditer(before, lower_before)
         if hits:
             distance = len(before) - hits[-1].end()
             if best is None or distance < best[0]:
@@ -305,15 +368,22 @@ def role_of(sentence: str, amounts: list[Amount], index: int) -> str | None:
         return None if NOT_DEAL.search(sentence, left_edge, right_edge) else "equity"
     if _linked_milestone(before):
         return "milestones"  # "milestone payments of up to JPY 3.2 billion in total"
+    if best is not None and best[1] == "equity" and _RAISED.search(before):
+        return None  # "raised EUR 310 million in equity last year": a funding round
     if best is not None and best[1] != "total":
         return best[1]
     if best is None and _continues_milestones(sentence, amounts, index):
         return "milestones"  # "... in development milestones, $200 million on approvals"
-    milestone_near = _MILESTONE_WORD.search(
-        sentence, amount.end, min(right_edge, amount.end + 120)
-    ) or _MILESTONE_WORD.search(before)
-    if best is not None and milestone_near and re.search(r"aggregate", before + after, re.I):
-        return "milestones"  # "up to an aggregate of $42.5 million upon ... milestones"
+    if best is not None and re.search(r"aggregate", before + after, re.I):
+        milestone_near = (
+            _MILESTONE_WORD.search(sentence, amount.end, min(right_edge, amount.end + 120))
+            or _MILESTONE_WORD.search(before)
+            or _MILESTONE_CUES.search(after)
+        )
+        if milestone_near:
+            # "up to an aggregate of $42.5 million upon ... milestones", "$230 million in the
+            # aggregate upon ... annual net sales thresholds"
+            return "milestones"
     if NOT_DEAL.search(sentence, left_edge, right_edge):
         return None  # "it would build a plant ..., with an investment of 4.5 billion yuan"
     if _SHARE_PURCHASE.search(sentence):

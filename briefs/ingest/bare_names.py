@@ -87,19 +87,27 @@ WORDS = NameWords.load()
 
 class LowerWords:
     """Words the document writes in lower case: such a word capitalised at a sentence's start
-    ("Royalties will be paid") is an ordinary word, not a company. Read from the text only when
-    first asked, since most documents never ask."""
+    ("Royalties will be paid") is an ordinary word, not a company. A document is asked about a
+    few words at most, so each is looked for where it stands rather than every word read."""
 
     def __init__(self, text: str) -> None:
         self._text = text
-        self._words: frozenset[str] | None = None
 
     def __contains__(self, word: object) -> bool:
-        if self._words is None:
-            self._words = frozenset(
-                re.findall(r"(?<![\w-])[a-z][a-z]+(?:-[a-z]+)*(?![\w-])", self._text)
-            )  # "sodium-ion" too: "Sodium-ion gets a licensee" opens with an ordinary word
-        return word in self._words
+        # "sodium-ion" too: "Sodium-ion gets a licensee" opens with an ordinary word
+        if not isinstance(word, str) or not _LOWER_WORD_SHAPE.fullmatch(word):
+            return False
+        text, at = self._text, self._text.find(word)
+        while at != -1:  # a whole word: no letter, digit or hyphen joined on either side
+            end = at + len(word)
+            if not (at and _WORDISH.match(text, at - 1)) and not _WORDISH.match(text, end):
+                return True
+            at = text.find(word, at + 1)
+        return False
+
+
+_LOWER_WORD_SHAPE = re.compile(r"[a-z][a-z]+(?:-[a-z]+)*")
+_WORDISH = re.compile(r"[\w-]")
 
 
 # Words a sentence that can state a deal has one of: the bare-name reading runs only on these.
@@ -126,13 +134,11 @@ DEAL_STEMS = (
 )
 
 
-_DEAL_STEM = re.compile("|".join(re.escape(stem) for stem in DEAL_STEMS))
-
-
 def bare_names(sentence: str, common: LowerWords) -> list[tuple[int, int]]:
     """(start, end) of each capitalised run that stands where a deal puts a party; the caller
     leaves out headlines in Title Case, where capitals say nothing (:func:`title_case`)."""
-    if not _DEAL_STEM.search(sentence.lower()):
+    lowered = sentence.lower()
+    if not any(stem in lowered for stem in DEAL_STEMS):  # plain scans: cheaper than a pattern
         return []
     found = []
     for run in _RUN.finditer(sentence):

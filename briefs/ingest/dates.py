@@ -10,6 +10,7 @@ import re
 from datetime import date, timedelta
 
 from ..periods import bucket, period_text
+from .lowered import NoCase, lowered
 
 MONTHS = {
     name: number
@@ -64,12 +65,20 @@ _RULES: list[tuple[str, re.Pattern[str]]] = [
     ),
     ("my", re.compile(r"\b" + _MONTH + r",?\s+" + _YEAR + r"\b", re.I)),
     ("md", re.compile(r"\b" + _MONTH + r"\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?\b", re.I)),
-    (  # "on Tuesday", "last Tuesday", "Monday's announcement"
+    (  # "17 July" without a year; not "clause 5 may be ..."
+        "dm",
+        re.compile(
+            r"\b(?P<day>\d{1,2})(?:st|nd|rd|th)?\s+(?!may\s+(?:be|not|have|also|only|apply)\b)"
+            + _MONTH
+            + r"(?![\w-])",
+            re.I,
+        ),
+    ),
+    (  # "on Tuesday", "last Tuesday", "late Monday", "said Monday", "Monday's announcement"
         "weekday",
         re.compile(
-            r"(?:\b(?:on|last|this past)\s+|\b(?=\w+day['’]s\b))(?P<weekday>"
-            + "|".join(WEEKDAYS)
-            + r")\b",
+            r"(?:\b(?:on|last|this past|late|early|said|says|announced|disclosed|confirmed)\s+"
+            r"|\b(?=\w+day['’]s\b))(?P<weekday>" + "|".join(WEEKDAYS) + r")\b",
             re.I,
         ),
     ),
@@ -82,10 +91,40 @@ _RULES: list[tuple[str, re.Pattern[str]]] = [
 ]
 
 
+# The rules that match only where the text has a digit; a sentence without one skips them.
+_NEEDS_DIGIT = frozenset(
+    ["iso", "mdy", "dmy", "half", "half_short", "quarter", "quarter_short", "my", "md", "year"]
+)
+_DIGIT = re.compile(r"\d")
+_MONTH_CUES = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+# Words every match of a rule holds, in lower case: a sentence with none of them skips it.
+_CUES = {
+    "mdy": _MONTH_CUES,
+    "dmy": _MONTH_CUES,
+    "half": ("half",),
+    "quarter": ("quarter",),
+    "my": _MONTH_CUES,
+    "md": _MONTH_CUES,
+    "weekday": ("day",),
+    "relative": ("yesterday", "today", "last", "this year"),
+    "in_month": _MONTH_CUES,
+}
+# Case-insensitive rules are searched in the lower-cased sentence, several times faster.
+_CASELESS = {
+    name: NoCase(pattern, _CUES.get(name, ())) for name, pattern in _RULES if pattern.flags & re.I
+}
+
+
 def find_period(sentence: str, published: date | None = None) -> str | None:
     """The most specific date or period the sentence states, as period text; None when it states none."""
+    digits = _DIGIT.search(sentence) is not None
+    lower = lowered(sentence)
     for name, pattern in _RULES:  # most specific first: "March 3, 2024" before "in 2024"
-        for match in pattern.finditer(sentence):
+        if name in _NEEDS_DIGIT and not digits:
+            continue
+        caseless = _CASELESS.get(name)
+        found = caseless.finditer(sentence, lower) if caseless else pattern.finditer(sentence)
+        for match in found:
             period = _to_period(name, match, published)
             if period:
                 return period
@@ -129,7 +168,7 @@ def _to_period(name: str, m: re.Match[str], published: date | None) -> str | Non
             return period_text("year", year)
         if published is None:
             return None
-        if name == "md":
+        if name in ("md", "dm"):
             month = MONTHS[m["month"].lower()]
             guess_year = published.year - (1 if month > published.month else 0)
             return date(guess_year, month, int(m["day"])).isoformat()

@@ -19,9 +19,10 @@ from .proposal import Proposal
 HEADING_DAY = re.compile(
     r"(?:[(\[]|\s[-–—|]\s*)(?P<day>[A-Za-z]{3,9}\.? \d{1,2}|\d{1,2} [A-Za-z]{3,9})\s*[)\]]?\s*$"
 )
-# A day told with the telling of the deal: "said on Tuesday", "announced on Monday".
+# A day told with the telling of the deal: "said on Tuesday", "announced late Monday".
 _REPORTED_ON = re.compile(
-    r"\b(?:said|says|announced|disclosed|confirmed|agreed|signed|unveiled)\s+(?:\w+\s+)?on\s+"
+    r"\b(?:said|says|announced|disclosed|confirmed|agreed|signed|unveiled)\s+(?:\w+\s+)?"
+    r"(?:on\s+|(?=\w+day\b))"
     r"|\bon\s+\w+day\s+(?:said|announced|agreed|signed)\b",
     re.I,
 )

@@ -13,6 +13,7 @@ from datetime import date
 
 from .amounts import FIGURE_WORDS, UNDISCLOSED, find_amounts, milestone_kinds, role_of
 from .dates import find_period
+from .lowered import NoCase, lowered
 from .orgs import DESCRIPTORS, Mention, Org
 from .proposal import Party, Proposal, ProposedFigure, proposed_figure
 from .sentences import mark
@@ -28,10 +29,11 @@ AUX = (
 )
 # "today", "last night", "this morning": when a company said what it did, before its verb.
 WHEN_SAID = r"(?:today|yesterday|last\s+night|this\s+morning|late\s+\w+|earlier\s+today)"
-# "said", "said on Monday", "announced today": a reporting verb and when it was said.
+# "said", "said on Monday", "said late Monday", "announced today": a reporting verb and when.
 REPORTED = (
     r"(?:said|says|announced|announces|confirmed|disclosed)"
-    r"(?:\s+(?:today|yesterday|on\s+\w+day|in a statement))?\s+(?:that\s+)?"
+    r"(?:\s+(?:today|yesterday|(?:(?:late|early)\s+)?(?:on\s+)?\w+day|in a statement))?"
+    r"\s+(?:that\s+)?"
 )
 # A describing noun in front of a name ("to Indian carmaker B"), which orgs.py leaves outside it.
 DESCRIBED = (
@@ -1099,6 +1101,7 @@ _TERMS_SENTENCE = re.compile(
     r"\bstake\b|worth|valued|for the rights",
     re.I,
 )
+_TERMS_SENTENCE_NOCASE = NoCase(_TERMS_SENTENCE)
 
 
 # --- The deal being read ----------------------------------------------------------------------
@@ -1164,10 +1167,53 @@ class Draft:
 _DEAL_TOPIC = re.compile(
     r"licen[cs]|\brights?\b|technolog|patent|know-how|access to|\bunder which\b|commerciali[sz]|"
     r"co-develop|jointly develop|\boption\b|platform|\bassets?\b|portfolio|programme|\bprogram|"
-    r"signed up for|intellectual property|\bcandidates?\b|(?-i:\b[A-Z]{1,5}-\d{1,5}\b)|"
+    r"signed up for|intellectual property|\bcandidates?\b|"
     r"\bcarv|\bspin|\bspun\b|new(?:ly formed)? company|newco",
     re.I,
 )
+# Every wording of _DEAL_TOPIC holds one of these words: keep them in step.
+_DEAL_TOPIC_CUED = NoCase(
+    _DEAL_TOPIC,
+    cues=(
+        "licen",
+        "right",
+        "technolog",
+        "patent",
+        "know-how",
+        "access to",
+        "under which",
+        "commerciali",
+        "co-develop",
+        "jointly develop",
+        "option",
+        "platform",
+        "asset",
+        "portfolio",
+        "program",
+        "signed up for",
+        "intellectual property",
+        "candidate",
+        "carv",
+        "spin",
+        "spun",
+        "company",
+        "newco",
+    ),
+)
+
+
+# A product named by its code ("QR-8"): what a deal may be about though no deal word is said.
+_PRODUCT_CODE = re.compile(r"\b[A-Z]{1,5}-\d{1,5}\b")
+
+
+def _about_a_deal(sentence: str, mentions: list[Mention]) -> bool:
+    """Whether the sentence speaks of what deals are about; a taker named alone may say only
+    what it pays (see _TAKER_PAYS)."""
+    return bool(
+        _DEAL_TOPIC_CUED.search(sentence, lowered(sentence))
+        or ("-" in sentence and _PRODUCT_CODE.search(sentence))
+        or (len(mentions) == 1 and "pay" in sentence)
+    )
 
 
 # "It", "Separately, it", "In a second deal, the company": the subject of the sentence before.
@@ -1194,8 +1240,8 @@ def read_deal(
     if pronoun and last_subject is not None and (not mentions or mentions[0].start > 0):
         # "It also sold the rights to Varga": the subject of the sentence before.
         mentions = [Mention(pronoun.start("it"), pronoun.end(), last_subject), *mentions]
-    if not _DEAL_TOPIC.search(sentence) and not (len(mentions) == 1 and "pay" in sentence):
-        return None  # (a taker named alone may say only what it pays: see _TAKER_PAYS)
+    if not _about_a_deal(sentence, mentions):
+        return None
     grantor = previous.licensor if previous is not None else None
     if len(mentions) == 1 and (last_subject is not None or grantor is not None):
         marked = mark(sentence, mentions)
@@ -1773,7 +1819,11 @@ def attach_terms(
         parties = {p.name for p in draft.proposal.parties}
         if any(m.org.name not in parties for m in mentions):
             return  # another company's numbers
-        if not any(p.search(sentence) for p in (_TERMS_SENTENCE, _UNDISCLOSED, FIGURE_WORDS)):
+        if not (
+            _TERMS_SENTENCE_NOCASE.search(sentence, lowered(sentence))
+            or _UNDISCLOSED.search(sentence)
+            or FIGURE_WORDS.search(sentence)
+        ):
             return
     amounts = find_amounts(sentence)
     taken = {f.role for f in draft.figures}
@@ -1806,6 +1856,8 @@ _STAGE = re.compile(
     r"(?P<pivotal>pivotal)|(?P<fih>first-in-human))",
     re.I,
 )
+# Words every _STAGE match holds, in lower case.
+_STAGE_CUED = NoCase(_STAGE, cues=("pha", "cl", "nd-enabl", "votal", "human"))
 _PHASES = {
     "1": "phase_1",
     "i": "phase_1",
@@ -1819,10 +1871,11 @@ _PHASES = {
 def _read_royalty_and_stage(draft: Draft, sentence: str) -> None:
     """The royalty as worded ("tiered royalties ranging from the high single digits to the
     mid-teens") and the asset's stage as a vocabulary key, from the first sentence giving each."""
-    if draft.royalty is None and (royalty := _ROYALTY.search(sentence)):
+    lower = sentence.lower()  # most sentences name neither: plain scans turn them away first
+    if draft.royalty is None and "royalt" in lower and (royalty := _ROYALTY.search(sentence)):
         draft.royalty = royalty.group(0).strip()
         draft.note(("royalty",), sentence)
-    if draft.stage is None and (stage := _STAGE.search(sentence)):
+    if draft.stage is None and (stage := _STAGE_CUED.search(sentence, lowered(sentence))):
         if stage["phase"]:
             draft.stage = _PHASES[stage["phase"].lower()]
         elif stage["pivotal"]:

@@ -1,8 +1,9 @@
 """Score the extractor against labelled articles: precision and recall per field.
 
 A labelled set is a folder with ``labels.toml`` and the article files it names. Predicted and
-expected proposals are paired by kind and parties; a field counts as right only on a pair whose
-values agree. Unpaired predictions count against precision, unpaired labels against recall.
+expected proposals are paired by kind and parties, in the pairing that fits best overall; a field
+counts as right only on a pair whose values agree. Unpaired predictions count against precision,
+unpaired labels against recall.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 from ..errors import BadInput
@@ -174,16 +176,13 @@ def score_article(
         report.negative_hits.append(name)
     preds = [values_of(p) for p in predictions]
     wants = [values_of_label(label) for label in labels]
-    pairs: list[tuple[dict, dict]] = []
-    free = list(range(len(preds)))
-    for want in wants:
-        best = max(free, key=lambda i: _affinity(preds[i], want), default=None)
-        if best is not None and _affinity(preds[best], want) > 0:
-            pairs.append((preds[best], want))
-            free.remove(best)
-        else:
-            pairs.append(({f: None for f in FIELDS}, want))
-    pairs.extend((preds[i], {f: None for f in FIELDS}) for i in free)
+    chosen = best_pairing([[_affinity(pred, want) for pred in preds] for want in wants])
+    nothing = {f: None for f in FIELDS}
+    pairs = [
+        (preds[i] if i is not None else nothing, want)
+        for i, want in zip(chosen, wants, strict=True)
+    ]
+    pairs.extend((pred, nothing) for i, pred in enumerate(preds) if i not in chosen)
     _tally_found(report, pairs)
     for pred, want in pairs:
         for name_ in FIELDS:
@@ -193,6 +192,28 @@ def score_article(
             tally.right += pred[name_] is not None and pred[name_] == want[name_]
             if pred[name_] != want[name_]:
                 report.misses.append(f"{name} {name_}: {want[name_]!r} -> {pred[name_]!r}")
+
+
+def best_pairing(affinity: list[list[int]]) -> list[int | None]:
+    """For each label, the prediction paired with it (or None), so that the affinities of the
+    pairs add up to the most any pairing gives. Pairing each label in turn with its best free
+    prediction can hand a two-deal article's first label the prediction that fits the second,
+    and so score a right reading as wrong. ``affinity[j][i]`` is label j against prediction i;
+    0 means they may not pair. Of equal pairings, earlier labels take earlier predictions."""
+    labels = len(affinity)
+    fits = [[i for i, fit in enumerate(row) if fit > 0] for row in affinity]
+
+    @cache
+    def best(j: int, used: int) -> tuple[int, tuple[int | None, ...]]:
+        if j == labels:
+            return 0, ()
+        options = []
+        for i in (*(i for i in fits[j] if not used & (1 << i)), None):
+            score, rest = best(j + 1, used if i is None else used | (1 << i))
+            options.append((score + (affinity[j][i] if i is not None else 0), (i, *rest)))
+        return max(options, key=lambda option: option[0])  # the first of equals
+
+    return list(best(0, 0)[1])
 
 
 def _tally_found(report: Report, pairs: list[tuple[dict, dict]]) -> None:

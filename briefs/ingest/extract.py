@@ -16,7 +16,7 @@ from datetime import date
 
 from ..errors import BadInput
 from ..money import CURRENCY_WORDS
-from .amounts import FIGURE_WORDS, UNDISCLOSED, Amount
+from .amounts import FIGURE_WORDS, INSTITUTION_WORDS, UNDISCLOSED, Amount, find_amounts
 from .dates import dateline_date, day_of
 from .deal_dates import (
     HEADING_DAY,
@@ -28,7 +28,7 @@ from .deal_dates import (
 )
 from .deal_kinds import kind_the_article_names
 from .deal_rules import Draft, attach_terms, read_deal, settle_direction, undisclosed_for
-from .orgs import DocumentNames, KnownNames, Org
+from .orgs import DocumentNames, KnownNames, Mention, Org
 from .other_rules import other_facts
 from .proposal import Party, Proposal, proposed_figure
 from .sentences import cancelled, conditional, retracted, sentences
@@ -36,20 +36,22 @@ from .sentences import cancelled, conditional, retracted, sentences
 MAX_TEXT = 2_000_000  # characters; read.py refuses larger files before they get here
 FOLLOW_SENTENCES = 5  # deal terms are looked for this many sentences after the deal
 FOCUS_SENTENCES = 25  # ... and further on, when the sentence names the deal's parties
-FOCUS_DEALS = 3
+FOCUS_DEALS = 3  # the latest deals a sentence naming their parties may still add terms to
 LEAD_SENTENCES = 2  # the article's lead: where a company's approval or sales figure is news
-_LIST_ITEM = re.compile(
-    r"\s*(?:\(?(?:[ivx]{1,4}|[a-h]|\d{1,2})\)|[-•*–]\s)"
-)  # the latest deals a sentence naming their parties may still add terms to
+# An item of a list or a row of a table ("| Upfront payment | $20 million |"): one sentence
+# with the others, so reading it does not age the deal.
+_LIST_ITEM = re.compile(r"\s*(?:\(?(?:[ivx]{1,4}|[a-h]|\d{1,2})\)|[-•*–]\s|\|)")
 
 # A sentence without a company must mention one of these for any rule to apply to it.
 _TOPIC = re.compile(
     r"licen[cs]|patent|transaction|technolog|export|approv|authori[sz]|sales|undisclosed|terms|"
     r"disclos|up-?front|milestone|equity|shares|payment|worth|value|deal|agreement|reports?\b|"
-    r"listed|financial|paying|confidential|reveal|\bfees?\b|signing|biobucks",
+    r"listed|financial|paying|confidential|reveal|\bfees?\b|signing|biobucks|\btotal|aggregate",
     re.I,
 )
 
+
+_DIGIT = re.compile(r"\d")  # no amount without one
 
 # Literal stems of _TOPIC: a sentence with none of them cannot match it (checked first, cheaply).
 _TOPIC_STEMS = (
@@ -81,6 +83,8 @@ _TOPIC_STEMS = (
     "fee",
     "signing",
     "biobucks",
+    "total",
+    "aggregate",
 )
 
 
@@ -127,6 +131,8 @@ def extract(
         if heading:  # a newsletter item's heading: "... (Nov 20)"
             tail = HEADING_DAY.search(sentence)
             section_day = day_of(tail["day"], published) if tail else None
+            if current is not None and orgs and not _involves(current.proposal, orgs):
+                current = None  # an item about other companies: the deal read is out of focus
         if not heading:
             told += 1  # sentences of body text before this one
         if not mentions and not _on_topic(sentence):
@@ -142,9 +148,9 @@ def extract(
         elif cancelled(sentence):
             # "... if milestones are met", "X did not say what Y is paying": still the deal's terms
             terms_only = conditional(sentence) or UNDISCLOSED.search(sentence)
-            focus = _in_focus(drafts, current, orgs, sentence) if terms_only else None
+            focus = _in_focus(drafts, current, orgs, sentence, names) if terms_only else None
             if focus is not None:
-                attach_terms(focus, sentence, mentions, year)
+                attach_terms(focus, sentence, _as_parties(focus, sentence, mentions, names), year)
             else:
                 current = None
         else:
@@ -154,6 +160,8 @@ def extract(
                 _merge(current, deal)
             elif deal is not None and _unwinds(deal, withdrawn):
                 current = None  # rights handed back under a deal just ended or denied
+            elif deal is not None and _past(deal, sentence, published):
+                pass  # a past deal told in passing: the deal in focus stays the news
             elif deal is not None:
                 current = deal
                 drafts.append(deal)
@@ -165,18 +173,18 @@ def extract(
                 # "Terms of the agreements were not disclosed": every deal just read
                 for draft in [d for d in drafts if d.age <= FOCUS_SENTENCES]:
                     attach_terms(draft, sentence, mentions, year)
-            elif (focus := _in_focus(drafts, current, orgs, sentence)) is not None:
+            elif (focus := _in_focus(drafts, current, orgs, sentence, names)) is not None:
                 if _names_both(focus, orgs, names):
                     focus.age = 0  # a sentence about both parties goes on with their deal
                 settle_direction(focus, sentence, mentions)
-                attach_terms(focus, sentence, mentions, year)
+                attach_terms(focus, sentence, _as_parties(focus, sentence, mentions, names), year)
                 date_from_telling(focus, sentence, published)
             elif not mentions and undisclosed_for(sentence) is not None:
                 # "Financial terms were not disclosed", a paragraph or two after the deal
                 recent = [d for d in drafts if d.age <= FOCUS_SENTENCES]
                 for draft in recent[-1:]:
                     attach_terms(draft, sentence, mentions, year)
-            elif (mentions or not drafts) and FIGURE_WORDS.search(sentence):
+            elif (mentions or not drafts) and _terms_before_a_deal(sentence, mentions, heading):
                 early.append((paragraph, position, sentence, mentions))
             if deal is None:
                 earlier = others[-1] if others and others[-1].kind == "market_stat" else None
@@ -299,12 +307,30 @@ def _founded_for(proposal: Proposal, text: str) -> bool:
     if first_word not in text:  # both wordings name it: most texts need no search at all
         return False
     name = re.escape(first_word)
-    return bool(
-        re.search(
-            r"\blaunch(?:es|ed|ing)?\s+(?:of\s+)?" + name + r"|\b" + name + r"\b[^.]{0,60}?,\s+"
-            r"(?:a|the)\s+(?:newly\s+(?:formed|created)\s+|new\s+)company",
-            text,
-        )
+    launch = re.compile(r"\blaunch(?:es|ed|ing)?\s+(?:of\s+)?" + name)
+    called = re.compile(
+        r"\b"
+        + name
+        + r"\b[^.]{0,60}?,\s+(?:a|the)\s+(?:newly\s+(?:formed|created)\s+|new\s+)company"
+    )
+    return _starts_where(launch, "launch", text) or _starts_where(called, first_word, text)
+
+
+def _starts_where(pattern: re.Pattern[str], literal: str, text: str) -> bool:
+    """True when ``pattern``, whose every match begins with ``literal``, matches in ``text``:
+    tried only where a plain scan finds the literal, not at every place of a long text."""
+    at = text.find(literal)
+    while at != -1:
+        if pattern.match(text, at):
+            return True
+        at = text.find(literal, at + 1)
+    return False
+
+
+def _past(deal: Draft, sentence: str, published: date | None) -> bool:
+    """True for a deal its sentence dates years back, by a year that dates the deal itself."""
+    return _background(deal.proposal, published) and _background(
+        dated_by_another(deal.proposal, sentence, published), published
     )
 
 
@@ -356,22 +382,97 @@ def _fullest_parties(proposal: Proposal, names: DocumentNames) -> Proposal:
 
 
 def _in_focus(
-    drafts: list[Draft], current: Draft | None, orgs: list[Org], sentence: str = ""
+    drafts: list[Draft],
+    current: Draft | None,
+    orgs: list[Org],
+    sentence: str = "",
+    names: DocumentNames | None = None,
 ) -> Draft | None:
     """The deal a sentence's terms belong to: the latest deal whose parties are the companies it
-    names; with none named, the deal just read, for a few sentences, and further on (a later
-    paragraph of terms about "the agreement") the article's one recent deal."""
+    names (by any of their names); with none named, the deal just read, for a few sentences, and
+    further on (a later paragraph of terms about "the agreement") the article's one recent deal."""
     if orgs:
-        names = {o.name for o in orgs}
+        named = {o.name for o in orgs}
         for draft in reversed(drafts[-FOCUS_DEALS:]):
-            if draft.age <= FOCUS_SENTENCES and names <= {p.name for p in draft.proposal.parties}:
+            if draft.age > FOCUS_SENTENCES:
+                continue
+            parties = {p.name for p in draft.proposal.parties}
+            if named <= parties or (
+                names
+                and _may_be_parties(named - parties, parties)
+                and _spelled(named, names) <= _spelled(parties, names)
+            ):
                 return draft
+    recent = [d for d in drafts if d.age <= FOCUS_SENTENCES]
+    if not orgs and len(recent) > 1 and (named := _by_asset(recent, sentence)) is not None:
+        return named  # "For HB-301, the upfront is ...": the deal for that asset, of several
     if current is not None and current.age <= FOLLOW_SENTENCES:
         return current
-    recent = [d for d in drafts if d.age <= FOCUS_SENTENCES]
     if not orgs and len(recent) == 1 and _THE_DEAL.search(sentence):
         return recent[0]
     return None
+
+
+def _by_asset(drafts: list[Draft], sentence: str) -> Draft | None:
+    """The one deal whose asset the sentence names by its code ("HB-301"), if just one."""
+    named = [d for d in drafts if _names_code(sentence, _asset_code(d))]
+    return named[0] if len(named) == 1 else None
+
+
+def _names_code(sentence: str, code: str) -> bool:
+    if not code or code not in sentence:  # the substring first: most sentences name none
+        return False
+    return bool(re.search(r"(?<![\w-])" + re.escape(code) + r"(?![\w-])", sentence))
+
+
+def _asset_code(draft: Draft) -> str:
+    """The code an asset goes by (its first word when it holds a digit: "HB-301"), else ""."""
+    asset = draft.proposal.asset
+    first = asset.split()[0].strip(",.;:()") if asset else ""
+    return first if len(first) >= 3 and any(c.isdigit() for c in first) else ""
+
+
+# Words before a company that a figure is quoted from or that advised on the deal.
+_SOURCE_BEFORE = re.compile(
+    r"\b(?:analysts?\s+(?:at|from|with)|according\s+to|advised\s+by|advis[eo]rs?|counsel|"
+    r"bankers?\s+at|brokerage|estimates?\s+(?:by|from))\s+(?:the\s+)?$",
+    re.I,
+)
+
+
+def _may_be_parties(others: set[str], parties: set[str]) -> bool:
+    """A cheap look before spelling names out: each other name shares a word with a party's."""
+    words = {word for party in parties for word in party.split()}
+    return all(not words.isdisjoint(name.split()) for name in others)
+
+
+def _spelled(companies: set[str], names: DocumentNames) -> set[str]:
+    return {names.spelled_out(Org(name)).name for name in companies}
+
+
+def _as_parties(draft: Draft, sentence: str, mentions: list, names: DocumentNames) -> list:
+    """The sentence's companies with each party of the deal called by the deal's name for it
+    ("Veldhuis" where the deal says "Veldhuis Pharma"): a shorter name is no other company; nor is
+    the bank or adviser a figure is quoted from ("according to analysts at Kestrel Securities")."""
+    parties = {p.name for p in draft.proposal.parties}
+    if all(m.org.name in parties for m in mentions):
+        return mentions
+    mentions = [
+        m
+        for m in mentions
+        if m.org.name in parties
+        or not _SOURCE_BEFORE.search(sentence, max(0, m.start - 40), m.start)
+    ]
+    by_spelling = {
+        names.spelled_out(Org(p.name, p.company_id)).name: p for p in draft.proposal.parties
+    }
+    called = []
+    for mention in mentions:
+        party = by_spelling.get(names.spelled_out(mention.org).name)
+        if party is not None and mention.org.name not in parties:
+            mention = Mention(mention.start, mention.end, Org(party.name, party.company_id))
+        called.append(mention)
+    return called
 
 
 # A sentence that speaks of the deal already told: "Under the agreement, ...", "The deal carries".
@@ -407,6 +508,19 @@ def _heading(sentence: str) -> bool:
     return len(sentence) <= 150 and not sentence.endswith(_HEADING_ENDS)
 
 
+def _terms_before_a_deal(sentence: str, mentions: list, heading: bool) -> bool:
+    """True for a sentence of terms that may come before its deal is read: a role word with money,
+    a headline's figure ("Hoshino sells antifungal to Brisant for up to 16.5 bln yen"), or a value
+    given to what two companies did ("... with Corvid Bio worth up to $400 million")."""
+    if FIGURE_WORDS.search(sentence):
+        return True
+    if not (heading and mentions) and not (
+        "worth" in sentence and len({m.org.name for m in mentions}) >= 2
+    ):
+        return False
+    return bool(_DIGIT.search(sentence)) and bool(find_amounts(sentence))
+
+
 def _terms_told_before(
     deal: Draft, early: list[tuple[int, int, str, list]], position: int
 ) -> list[tuple[str, list]]:
@@ -437,11 +551,21 @@ def _without_affiliates(sentence: str, mentions: list) -> list:
 
 
 def _companies(sentence: str, mentions: list) -> list:
-    """The companies a sentence names: no currency written as a code ("CHF 15 million"), and
-    none named as another's affiliate."""
+    """The companies a sentence names: no currency written as a code ("CHF 15 million"), no
+    institution (an exchange the deal was filed with), and none named as another's affiliate."""
     return _without_affiliates(
-        sentence, [m for m in mentions if m.org.name.lower() not in CURRENCY_WORDS]
+        sentence,
+        [
+            m
+            for m in mentions
+            if m.org.name.lower() not in CURRENCY_WORDS and not _institution(m.org.name)
+        ],
     )
+
+
+def _institution(name: str) -> bool:
+    """True for a stock exchange, regulator, ministry or court named like a company."""
+    return not INSTITUTION_WORDS.isdisjoint(name.lower().split())
 
 
 def _unwinds(draft: Draft, withdrawn: set[str]) -> bool:

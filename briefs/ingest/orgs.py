@@ -289,6 +289,7 @@ _APPOSITION = re.compile(
     + "|".join(DESCRIPTORS)
     + r")\b"
 )
+_APPOSITION_CUE = re.compile(r",\s+an?\s")  # what every apposition holds, found much faster
 _ABBREVIATION = re.compile(r"\s*\((?P<abbr>[A-Z][A-Za-z0-9&-]{1,9})\)")
 # A ticker after a name: "Nerivo Therapeutics (NASDAQ: NRVO)", "(TSX: NVB)", a terminal's "(NRBO
 # US)", an analyst's "(NRBO, Outperform, PT $40)"; the ticker then names the company, and it marks
@@ -394,7 +395,7 @@ class KnownNames:
 
     def lookup(self, name: str) -> int | None:
         """The company id for a name, also trying it without legal tails ("Co., Ltd.")."""
-        tokens = normalize_name(name).split()
+        tokens = _words(name)
         while tokens:
             company_id = self.names.get(" ".join(tokens))
             if company_id is not None:
@@ -414,7 +415,7 @@ class _Index:
         self.version = 0  # moves whenever a spelling is added or points elsewhere
 
     def add(self, spelling: str, org: Org) -> None:
-        tokens = tuple(normalize_name(spelling).split())
+        tokens = _words(spelling)
         if not tokens:
             return
         exact = spelling if _case_sensitive(spelling) else None
@@ -433,7 +434,7 @@ class _Index:
 
     def repoint(self, spelling: str, org: Org) -> None:
         """``spelling`` names ``org`` from now on."""
-        tokens = tuple(normalize_name(spelling).split())
+        tokens = _words(spelling)
         entries = self.by_first.get(tokens[0], []) if tokens else []
         for i, entry in enumerate(entries):
             if entry[0] == tokens:
@@ -471,12 +472,33 @@ def _spelled_mention(mention: Mention, org: Org) -> Mention:
 
 @lru_cache(maxsize=4096)
 def _words(name: str) -> tuple[str, ...]:
-    """A name's folded words, kept: the same few names are compared again and again."""
+    """A name's folded words, kept: a name is looked up, indexed and compared many times."""
     return tuple(normalize_name(name).split())
+
+
+class _SentenceWords:
+    """A sentence's words, read once for every name finder: their texts and case-folded texts,
+    and their places (match objects, which cost more) only for a finder that needs them."""
+
+    def __init__(self, sentence: str) -> None:
+        self.sentence = sentence
+        self.texts: list[str] = _TOKEN.findall(sentence)
+        # Folding goes letter by letter and never makes a space, so one call on the joined
+        # words splits back into each word folded.
+        self.folded = " ".join(self.texts).casefold().split(" ") if self.texts else []
+        self._matches: list[re.Match[str]] | None = None
+
+    def matches(self) -> list[re.Match[str]]:
+        """The words as match objects, read on first use: most sentences never need them."""
+        if self._matches is None:
+            self._matches = list(_TOKEN.finditer(self.sentence))
+        return self._matches
 
 
 def _case_sensitive(spelling: str) -> bool:
     """Short and all-capital aliases match only as written: 'FEB' the company, not 'Feb' the month."""
+    if spelling.isascii():  # the same test: in ASCII only letters have a case
+        return len(spelling) <= 4 or spelling.isupper()
     letters = [c for c in spelling if c.isalpha()]
     return len(spelling) <= 4 or (bool(letters) and all(c.isupper() for c in letters))
 
@@ -491,16 +513,18 @@ class DocumentNames:
         self._common = LowerWords(text)
         self._text = text
         self._described: list[tuple[Org, frozenset[str]]] = []  # what each name was called
-        self._orgs: list[Org] = []  # every company the document named, in order
+        # Each folded word of the names the document gave companies -> those companies, in
+        # order: a name is only a fuller form of one holding its first word (:func:`_fuller`).
+        self._orgs_with_word: dict[str, list[Org]] = {}
         self._spelled: dict[Org, Org] = {}  # spelled_out's answers, asked once the text is read
         self._people: set[str] = set()  # surnames of the people the document introduced
 
     def find(self, sentence: str) -> list[Mention]:
         """Mentions in ``sentence``, longest first on overlap, in reading order."""
-        words = list(_TOKEN.finditer(sentence))
-        candidates = self._named(words, sentence)
+        words = _SentenceWords(sentence)
+        candidates = self._named(words)
         if not title_case(sentence):  # a headline's capitals say nothing about where names end
-            candidates.extend(_shaped(words, sentence))
+            candidates.extend(_shaped(words))
             candidates.extend(_dotted(sentence))
             self._learn_people(sentence)
             candidates.extend(
@@ -511,9 +535,11 @@ class DocumentNames:
             if "(" in sentence:
                 candidates.extend(_initialled(sentence))
         elif "(" in sentence:  # ... unless a ticker follows the name
-            candidates.extend(c for c in _shaped(words, sentence) if _TICKER.match(sentence, c[1]))
+            shaped = _shaped(words)
+            candidates.extend(c for c in shaped if _TICKER.match(sentence, c[1]))
         described = bool(_HAS_DESCRIPTOR.search(sentence)) or "-based " in sentence
-        for pattern in (_DESCRIBED, _APPOSITION) if described else ():
+        appositions = (_APPOSITION,) if _APPOSITION_CUE.search(sentence) else ()
+        for pattern in (_DESCRIBED, *appositions) if described else ():
             for match in pattern.finditer(sentence):
                 name = _trim_name(match["name"])
                 if name and name.split()[0].casefold() not in WORDS.not_companies:
@@ -523,7 +549,8 @@ class DocumentNames:
         mentions = self._settle(candidates, sentence)
         if self.local.version != learnt:
             # Names first seen here teach short forms that the same sentence may already use.
-            again = [(m.start, m.end, 4, m.org) for m in mentions] + self._named(words, sentence)
+            again = [(m.start, m.end, 4, m.org) for m in mentions]
+            again += self._named(words)
             mentions = self._settle(again, sentence)
         if self.local.fuller_of:
             mentions = [_spelled_mention(m, self.fullest(m.org)) for m in mentions]
@@ -577,13 +604,14 @@ class DocumentNames:
                 added.append(Mention(match.start(), match.end(), org))
         return sorted([*mentions, *added], key=lambda m: m.start) if added else mentions
 
-    def _named(
-        self, words: list[re.Match[str]], sentence: str
-    ) -> list[tuple[int, int, int, Org | None]]:
+    def _named(self, sentence_words: _SentenceWords) -> list[tuple[int, int, int, Org | None]]:
         """Known and already-seen names: (start, end, priority, org)."""
-        folded = [w[0].casefold() for w in words]
         found: list[tuple[int, int, int, Org | None]] = []
         local, known = self.local.by_first, self._known_index.by_first
+        folded, sentence = sentence_words.folded, sentence_words.sentence
+        if local.keys().isdisjoint(folded) and known.keys().isdisjoint(folded):
+            return found  # most sentences: no word starts a name, so none need be tried
+        words = sentence_words.matches()
         for i, word in enumerate(folded):
             if word not in local and word not in known:
                 continue
@@ -597,7 +625,12 @@ class DocumentNames:
     def _settle(
         self, candidates: list[tuple[int, int, int, Org | None]], sentence: str
     ) -> list[Mention]:
+        """The mentions the candidates make, the longest (then the surest) first where they
+        overlap, each with what follows it (initials, a ticker, a defined term) learnt."""
         chosen: list[Mention] = []
+        if not candidates:
+            return chosen  # most sentences name no company
+        bracket = "(" in sentence  # what may follow a name (its initials, ticker, defined term)
         for start, end, _priority, org in sorted(
             candidates, key=lambda c: (-(c[1] - c[0]), -c[2], c[0])
         ):
@@ -605,6 +638,9 @@ class DocumentNames:
                 continue
             text = sentence[start:end]
             resolved = org or self._seen(text) or self._register(text)
+            if not bracket:
+                chosen.append(Mention(start, end, resolved))
+                continue
             abbreviation = _ABBREVIATION.match(sentence, end) or _TICKER.match(sentence, end)
             abbr = "abbr" if abbreviation and abbreviation["abbr"] else "code"
             if abbreviation and not any(m.start == abbreviation.start(abbr) for m in chosen):
@@ -630,7 +666,7 @@ class DocumentNames:
         org = self.fullest(org)
         if org not in self._spelled:
             found = org
-            for candidate in self._orgs:
+            for candidate in self._holding_first_word(org.name):  # a fuller name holds them all
                 if _fuller(candidate.name, found.name):
                     found = candidate
             self._spelled[org] = self._with_company_word(found)
@@ -678,20 +714,29 @@ class DocumentNames:
 
     def _seen(self, text: str) -> Org | None:
         """The company already known by exactly this name in the document, if any."""
-        tokens = tuple(normalize_name(text).split())
+        tokens = _words(text)
         entries = self.local.by_first.get(tokens[0], ()) if tokens else ()
         same = next((org for entry_tokens, _e, org in entries if entry_tokens == tokens), None)
         # A shorter form of a name read before ("Mitsuru" after "Mitsuru Agri").
-        return same or next((o for o in reversed(self._orgs) if _fuller(o.name, text)), None)
+        fuller = reversed(self._holding_first_word(text))
+        return same or next((o for o in fuller if _fuller(o.name, text)), None)
+
+    def _holding_first_word(self, name: str) -> list[Org]:
+        """The companies read so far whose names hold the first word of ``name``, in order."""
+        words = _words(name)
+        return self._orgs_with_word.get(words[0], []) if words else []
 
     def _register(self, text: str) -> Org:
         """A new name: link it to a known company if it is one, and learn its short forms."""
         company_id = self.known.lookup(text)
         org = Org(text.rstrip(",. "), company_id)
-        for earlier in self._orgs:
-            if earlier not in self.local.fuller_of and _fuller(org.name, earlier.name):
-                self.local.fuller_of[earlier] = org  # "Jinlong" of the headline, spelled out
-        self._orgs.append(org)
+        words = set(_words(org.name))
+        for word in words:  # a shorter name read earlier holds one of these words
+            for earlier in self._orgs_with_word.get(word, ()):
+                if earlier not in self.local.fuller_of and _fuller(org.name, earlier.name):
+                    self.local.fuller_of[earlier] = org  # "Jinlong" of the headline, spelled out
+        for word in words:
+            self._orgs_with_word.setdefault(word, []).append(org)
         self.local.add(text, org)
         for short in short_forms(text):
             self.local.add(short, org)
@@ -734,39 +779,46 @@ def short_forms(name: str) -> list[str]:
     ]
 
 
-def _shaped(words: list[re.Match[str]], sentence: str) -> list[tuple[int, int, int, None]]:
+def _shaped(sentence_words: _SentenceWords) -> list[tuple[int, int, int, None]]:
     """Names ending in a company word, preceded by capitalised words of the name."""
-    found = []
+    found: list[tuple[int, int, int, None]] = []
+    sentence = sentence_words.sentence
     camel = _CAMEL.search(sentence) is not None  # most sentences hold no compound at all
-    i = 0
-    while i < len(words):
-        word = words[i][0]
-        if i == 0 or (word not in COMPANY_WORDS and not (camel and _compound(word))):
-            i += 1
+    if not camel and COMPANY_WORDS.isdisjoint(sentence_words.texts):
+        return found  # no word a name could end with
+    texts = sentence_words.texts
+    ends = [  # the words a name may end with (never the first word)
+        i
+        for i, word in enumerate(texts)
+        if i and (word in COMPANY_WORDS or (camel and _compound(word)))
+    ]
+    words = sentence_words.matches() if ends else []
+    after_last = 0  # a name found ends before this word
+    for i in ends:
+        if i < after_last:
             continue
         j = i
         while j > 0:
-            if _joins(sentence, words[j - 1], words[j]) and _name_word(words[j - 1][0]):
+            if _joins(sentence, words[j - 1], words[j]) and _name_word(texts[j - 1]):
                 j -= 1
-            elif j > 1 and words[j - 1][0] in ("for", "of") and words[j - 2][0] in _INSTITUTIONS:
+            elif j > 1 and texts[j - 1] in ("for", "of") and texts[j - 2] in _INSTITUTIONS:
                 j -= 2  # "Calloway Institute for Molecular Sciences"
             else:
                 break
-        if j == i or words[j][0] in COMPANY_WORDS:
-            i += 1
+        if j == i or texts[j] in COMPANY_WORDS:
             continue
         k = i
-        while k + 1 < len(words) and words[k + 1][0] in COMPANY_WORDS:
+        while k + 1 < len(words) and texts[k + 1] in COMPANY_WORDS:
             gap = sentence[words[k].end() : words[k + 1].start()]
             if gap not in (" ", ", ", "., ", ". ", " & "):
                 break
             k += 1
         end = words[k].end()
-        if words[k][0] in _TRAILING_DOT and sentence[end : end + 1] == ".":
+        if texts[k] in _TRAILING_DOT and sentence[end : end + 1] == ".":
             end += 1
         if not _place_with_legal_tail(words[j : k + 1]):
             found.append((words[j].start(), end, 1, None))
-        i = k + 1
+        after_last = k + 1
     return found
 
 
@@ -777,7 +829,8 @@ def _place_with_legal_tail(words: list[re.Match[str]]) -> bool:
     return len(names) < len(words) and all(n.casefold() in WORDS.places for n in names)
 
 
-_CAMEL = re.compile(r"[a-z][A-Z]")
+# A small letter then a capital ("AgroSciences"), found from the capital, rarer than small letters.
+_CAMEL = re.compile(r"[A-Z](?<=[a-z][A-Z])")
 
 
 def _compound(word: str) -> bool:
@@ -787,7 +840,7 @@ def _compound(word: str) -> bool:
 
 def _dotted(sentence: str) -> list[tuple[int, int, int, None]]:
     """Names ending in a legal suffix written with dots ("Menhir Optica B.V.")."""
-    if not _SUFFIX_ONLY.search(sentence):
+    if not _may_have_suffix(sentence) or not _SUFFIX_ONLY.search(sentence):
         return []  # most sentences: the costlier pattern need not run
     found = []
     for match in _DOTTED_SUFFIX.finditer(sentence):
@@ -797,6 +850,17 @@ def _dotted(sentence: str) -> list[tuple[int, int, int, None]]:
         if words:
             found.append((match.start("name") + words[0].start(), match.end(), 1, None))
     return found
+
+
+def _may_have_suffix(sentence: str) -> bool:
+    """False when no suffix of _SUFFIX_ONLY can be in the sentence: each holds a dot with a
+    character after it, or "Pvt", "A/S" or "Sdn"; plain string tests, cheaper than the pattern."""
+    return (
+        sentence.find(".", 0, -1) != -1
+        or "Pvt" in sentence
+        or "A/S" in sentence
+        or "Sdn" in sentence
+    )
 
 
 def _initialled(sentence: str) -> list[tuple[int, int, int, None]]:

@@ -209,14 +209,27 @@ def _from_html(raw: str, filename: str, path: str | None) -> Document:
     title = _meta(extracted, "title") or _first_line(body) or Path(filename).stem
     return Document(
         title=title[:300],
-        text=body,
-        content_hash=content_hash(body),
+        text=_with_headline(body, _meta(extracted, "title")),
+        content_hash=content_hash(body),  # of the page's text alone, as pages read before were
         outlet=_html_outlet(raw, _meta(extracted, "sitename"), _meta(extracted, "author"), title),
         published=_meta(extracted, "date"),
         url=_meta(extracted, "url"),
         author=_meta(extracted, "author"),
         path=path,
     )
+
+
+def _with_headline(body: str, headline: str | None) -> str:
+    """The page's text beginning with its headline, as a plain-text article does: the reader
+    often leaves the <h1> out, and a headline may be the only place a deal's value or parties
+    are given in full."""
+    if not headline:
+        return body
+    head = " ".join(headline.split())
+    opening = " ".join(body[: len(head) + 400].split())
+    if head in opening:
+        return body
+    return f"{head}\n\n{body}"
 
 
 _SITE_NAME = re.compile(

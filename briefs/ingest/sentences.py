@@ -6,9 +6,12 @@ from __future__ import annotations
 
 import re
 
+from .lowered import NoCase, lowered
 from .orgs import Mention
 
-_BOUNDARY = re.compile(r"(?<=[.!?])[\"”’)]?\s+(?=[\"“(]?[A-Z])")
+# A stop, then the space before a sentence's capital. The stop is matched, not looked behind
+# for: a pattern that starts with a character class is found much faster.
+_BOUNDARY = re.compile(r"[.!?][\"”’)]?\s+(?=[\"“(]?[A-Z])")
 _NO_SPLIT_BEFORE = re.compile(
     r"(?:\b(?:Mr|Mrs|Ms|Dr|Prof|St|No|vs|approx|Pvt|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)"
     r"|\b[A-Z]|\bU\.S|\bU\.K|\be\.g|\bi\.e)\.$"
@@ -43,26 +46,39 @@ _SENTENCE_STARTERS = frozenset(
 )
 
 
+_PARAGRAPH_BREAK = re.compile(r"\n\s*\n|\n")
+_COMPANY_DOT = re.compile(r"\b(?:Inc|Co|Corp|Ltd|Sdn)\.$")
+_NAME_DOT = re.compile(r"\b(?:Inc|Co|Corp|Ltd|B\.V|N\.V|S\.A|A\.G)\.$")
+# The three patterns above match only the last few characters before a boundary, so they are
+# searched from this many characters before it rather than along the whole paragraph.
+_ABBREVIATION_REACH = 16
+
+
 def sentences(text: str) -> list[tuple[int, str]]:
     """(paragraph number, sentence) pairs; abbreviations such as "U.S." and "Co." do not split."""
     out: list[tuple[int, str]] = []
-    for number, paragraph in enumerate(p for p in re.split(r"\n\s*\n|\n", text) if p.strip()):
+    for number, paragraph in enumerate(p for p in _PARAGRAPH_BREAK.split(text) if p.strip()):
         start = 0
         for boundary in _BOUNDARY.finditer(paragraph):
-            head = paragraph[start : boundary.start()].rstrip('"”’)')
+            stop = boundary.start()  # the full stop, question or exclamation mark
+            head = paragraph[start : stop + 1].rstrip('"”’)')
+            near = max(0, len(head) - _ABBREVIATION_REACH)
             following = paragraph[boundary.end() :].split(" ", 1)[0].strip('"“(')
-            if _NO_SPLIT_BEFORE.search(head) and following not in _SENTENCE_STARTERS:
+            if _NO_SPLIT_BEFORE.search(head, near) and following not in _SENTENCE_STARTERS:
                 continue
-            if re.search(r"\b(?:Inc|Co|Corp|Ltd|Sdn)\.$", head) and following.rstrip(".") in (
+            if _COMPANY_DOT.search(head, near) and following.rstrip(".") in (
                 "Ltd",
                 "Bhd",  # a Malaysian "Sdn. Bhd."
             ):
                 continue
-            if re.search(r"\b(?:Inc|Co|Corp|Ltd|B\.V|N\.V|S\.A|A\.G)\.$", head) and paragraph[
-                boundary.end() : boundary.end() + 1
-            ] in ("(", "“", '"'):
+            if _NAME_DOT.search(head, near) and paragraph[boundary.end() : boundary.end() + 1] in (
+                "(",
+                "“",
+                '"',
+            ):
                 continue  # 'Asterra Pharma, Inc. (Nasdaq: ASTR)': the name's bracket follows
-            out.extend((number, c) for c in _clauses(paragraph[start : boundary.start() + 1]))
+            sentence = paragraph[start : stop + 2]  # the stop and the quote or space after it
+            out.extend((number, c) for c in _clauses(sentence))
             start = boundary.end()
         tail = paragraph[start:].strip()
         if tail:
@@ -127,23 +143,26 @@ _RETRACTION = re.compile(
 )
 
 
+_DISCLOSURE_NC, _NEGATION_NC, _RETRACTION_NC = map(NoCase, (_DISCLOSURE, NEGATION, _RETRACTION))
+
+
 def cancelled(sentence: str) -> bool:
     """True when the sentence denies, doubts or only anticipates what it mentions."""
-    plain = _DISCLOSURE.sub(" ", sentence)
-    return bool(NEGATION.search(plain) or _MODAL.search(plain))
+    plain, lower = _DISCLOSURE_NC.sub(" ", sentence, lowered(sentence))
+    return bool(_NEGATION_NC.search(plain, lower) or _MODAL.search(plain))
 
 
 def conditional(sentence: str) -> bool:
     """True when the only doubt is a condition ("if milestones are met"): deal terms are often
     stated that way, so such a sentence may still add terms to the deal just read."""
-    plain = _DISCLOSURE.sub(" ", sentence)
-    cues = {m[0].lower() for m in NEGATION.finditer(plain)}
+    plain, lower = _DISCLOSURE_NC.sub(" ", sentence, lowered(sentence))
+    cues = {m[0].lower() for m in _NEGATION_NC.finditer(plain, lower)}
     return cues == {"if"} and not _MODAL.search(plain)
 
 
 def retracted(sentence: str) -> bool:
     """True when the sentence denies reports about its companies: what was read about them goes."""
-    return bool(_RETRACTION.search(sentence))
+    return bool(_RETRACTION_NC.search(sentence, lowered(sentence)))
 
 
 # --- Marking the companies in a sentence ----------------------------------------------------
