@@ -488,3 +488,8 @@ def test_a_new_company_two_founders_formed_names_neither_as_its_licensor() -> No
         "will develop ZX-3."
     )
     assert [d[0] for d in deals(text)] != ["Norrland Therapeutics"]
+
+
+def test_a_company_that_buys_another_s_programme_makes_an_asset_purchase() -> None:
+    text = "Brisk Medical buys Tollund Bio's TL-4 programme for $10 million."
+    assert deals(text) == [("Tollund Bio", "Brisk Medical", "asset_purchase")]

@@ -1736,7 +1736,8 @@ def _party(mentions: list[Mention], index: str | None) -> Party | None:
 _SELLS = re.compile(r"(?<!to )(?<!and )(?<!or )(?<!, )\b(?:sell|sells|sold|selling)\b")
 _SALE = re.compile(
     r"\basset[- ]purchase|\boutright\b"
-    r"|\b(?:acquired|acquires|bought|purchased)\b(?![^.;]{0,40}\b(?:rights?|licen[cs]e)\b)"
+    r"|\b(?:acquired|acquires|bought|buys|purchased|purchases)\b"
+    r"(?![^.;]{0,40}\b(?:rights?|licen[cs]e)\b)"
     r"|\b(?:acquisition|purchase|sale|divestment|divestiture)\s+of\b"
     r"(?![^.;]{0,40}\b(?:rights?|licen[cs]e)\b)"
 )
