@@ -207,7 +207,7 @@ def _is_party_position(sentence: str, start: int, end: int, common: LowerWords |
         return False  # an ordinary word at the start of a sentence
     if _DEFINITION.match(after):
         return True
-    if _DESCRIPTOR_THEN_NAME.match(after):
+    if after[1:2].islower() and _DESCRIPTOR_THEN_NAME.match(after):
         return False
     owned = _BEFORE_A_COMPANY.match(after)
     if owned and owned["last"] in WORDS.company_words:

@@ -921,7 +921,7 @@ _RULE_NEEDS: dict[str, tuple[str, ...]] = {
     "granted-rights-to": (" to ",),
     "licensed-to-do": (" to ",),
     "payment-to": ("payment",),
-    "pays-for-rights-to-owner": ("pa",),
+    "pays-for-rights-to-owner": ("pay", "paid"),
     "granted": ("grant", "gave", "give", "award", "hand"),
     "deal-gives": ("give", "grant", "provide", "offer"),
     "passive-acquired": (" by ",),
@@ -930,12 +930,19 @@ _RULE_NEEDS: dict[str, tuple[str, ...]] = {
     "spun-into": ("into",),
     "spun-into-named": ("into",),
     "added-to-pipeline": ("pipeline", "portfolio"),
-    "sells-owner-s-under-licence": ("under ",),
-    "rights-under-agreement-with": (" with ",),
-    "under-licence-from-after": ("under ",),
-    "buys-owner-s": _OWNED,
-    "launched-newco": ("new",),
-    "makes-with-technology-from": ("from",),
+    "sells-owner-s-under-licence": ("licen",),
+    "rights-under-agreement-with": (
+        "agreement with",
+        "deal with",
+        "pact with",
+        "partnership with",
+        "collaboration with",
+        "arrangement with",
+    ),
+    "under-licence-from-after": ("licence", "license"),
+    "buys-owner-s": ("acqui", "bought", "buy", "purchas"),
+    "launched-newco": ("launch", "form", "creat", "set up", "establish", "unveil"),
+    "makes-with-technology-from": ("technology", "know-how", "process", "patents"),
     "makes-under-licence": ("licence", "license"),
     "licensee-of": ("licensee ",),
     "passive-from-by": (" by ",),
@@ -1367,11 +1374,14 @@ _SECOND_PREDICATE = re.compile(
 )
 
 
+_SECOND_VERBS = ("grant", "give", "gave", "licen", "transfer", "sell", "sold", "award")
+
+
 def _role_rule(marked: str, mentions: list[Mention]) -> _Found | None:
     """The first role rule the sentence meets; failing that, the same with a subject's second
     predicate read right after it ("A brings the patents, and grants B rights")."""
     found = _first_role_rule(marked, mentions)
-    if found is None and " and " in marked:
+    if found is None and " and " in marked and any(w in marked for w in _SECOND_VERBS):
         second = _SECOND_PREDICATE.search(marked)
         if second is not None:
             joined = marked[: second.end("subject")] + " " + marked[second.end() :]
