@@ -45,7 +45,16 @@ ROLE_FIELDS = ("licensor", "licensee")
 AMOUNT_FIELDS = ("upfront", "milestones", "total", "equity")
 DEAL_KINDS = frozenset(VOCAB.deal_kinds)
 FOUND_FIELDS = (*AMOUNT_FIELDS, "undisclosed", "date")
-HELDOUT_SPLITS = ("heldout", "blind", "blind2", "blind3", "blind4", "blind5")  # held-out subfolders
+HELDOUT_SPLITS = (
+    "heldout",
+    "blind",
+    "blind2",
+    "blind3",
+    "blind4",
+    "blind5",
+    "blind6",
+    "blind7",
+)  # held-out subfolders
 
 
 @dataclass
