@@ -18,12 +18,14 @@ from briefs.ingest.evaluate import (  # noqa: E402
     FIELDS,
     FOUND_FIELDS,
     ROLE_FIELDS,
-    evaluate,
+    evaluate_each,
+    total,
 )
 
 
 def main(folder: str, *, misses: bool = False) -> None:
-    report = evaluate(Path(folder))
+    each = evaluate_each(Path(folder))
+    report = total(each.values())
     if misses:  # on a development set: each disagreement, "file field: wanted -> got"
         print("\n".join(report.misses))
     print(f"{report.articles} articles; proposals from articles that should give none:", end=" ")
@@ -40,7 +42,7 @@ def main(folder: str, *, misses: bool = False) -> None:
             f"{name:<12}{t.precision:>10.2f}{t.recall:>8.2f}{t.right:>7}{t.predicted:>6}{t.expected:>6}"
         )
     for suffix in (".html", ".txt"):  # pages should read like plain text
-        part = evaluate(Path(folder), suffix=suffix)
+        part = total(r for name, r in each.items() if name.endswith(suffix))
         roles, amounts = part.combined(ROLE_FIELDS), part.combined(AMOUNT_FIELDS)
         print(
             f"{suffix[1:]} articles ({part.articles}): roles {roles.precision:.2f} / "

@@ -9,7 +9,7 @@ unpaired labels against recall.
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -239,17 +239,31 @@ def _tally_found(report: Report, pairs: list[tuple[dict, dict]]) -> None:
             tally.right += pred[name] is not None and pred[name] == want[name]
 
 
-def evaluate(folder: Path, reader: Reader = read_with_rules, *, suffix: str = "") -> Report:
-    """Run the extractor over every labelled article in ``folder`` (not its subfolders), or
-    over those whose file name ends with ``suffix`` (".html": do pages read like text?)."""
+def evaluate(folder: Path, reader: Reader = read_with_rules) -> Report:
+    """Run the extractor over every labelled article in ``folder`` (not its subfolders)."""
+    return total(evaluate_each(folder, reader).values())
+
+
+def evaluate_each(folder: Path, reader: Reader = read_with_rules) -> dict[str, Report]:
+    """Each labelled article's own report, by file name, so that parts of a split (its HTML
+    pages against its plain text) can be added up without reading the articles again."""
     with open(folder / "labels.toml", "rb") as fh:
         articles = tomllib.load(fh)["article"]
-    report = Report()
-    for article in (a for a in articles if a["file"].endswith(suffix)):
+    reports = {}
+    for article in articles:
         doc = read_document(folder / "articles" / article["file"])
-        predictions = reader(doc)
-        score_article(report, predictions, article.get("expect", []), article["file"])
-    return report
+        report = Report()
+        score_article(report, reader(doc), article.get("expect", []), article["file"])
+        reports[article["file"]] = report
+    return reports
+
+
+def total(reports: Iterable[Report]) -> Report:
+    """Reports counted together, as if they were one labelled set."""
+    combined = Report()
+    for report in reports:
+        combined = combined.add(report)
+    return combined
 
 
 def evaluate_splits(root: Path, reader: Reader = read_with_rules) -> dict[str, Report]:
@@ -263,8 +277,5 @@ def evaluate_splits(root: Path, reader: Reader = read_with_rules) -> dict[str, R
     for split in HELDOUT_SPLITS:
         if (root / split / "labels.toml").exists():
             reports[split] = evaluate(root / split, reader)
-    combined = Report()
-    for report in list(reports.values()):
-        combined = combined.add(report)
-    reports["combined"] = combined
+    reports["combined"] = total(list(reports.values()))
     return reports
