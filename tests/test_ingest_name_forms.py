@@ -65,8 +65,22 @@ def test_legal_tails_of_many_countries_fold_away() -> None:
         "Kaveri Cells Sdn. Bhd.",
         "Kaveri Cells Tbk",
         "Kaveri Cells GmbH & Co. KG",
+        "Kaveri Cells S.A. de C.V.",
+        "Kaveri Cells A.Ş.",
     ):
         assert folded(written) == "kaveri cells", written
+
+
+def test_dotted_legal_tails_of_turkey_and_mexico_stay_on_the_name() -> None:
+    assert names_in("Kelso Bio signed with Yesilkoy Kimya A.Ş. last week.") == [
+        "Kelso Bio",
+        "Yesilkoy Kimya A.Ş",
+    ]
+    assert names_in("Kelso Bio signed with Loma Salud S.A. de C.V. and PT Rinjani Farma Tbk.") == [
+        "Kelso Bio",
+        "Loma Salud S.A. de C.V",
+        "Rinjani Farma Tbk",
+    ]
 
 
 def test_a_defined_term_after_a_name_in_two_scripts_with_a_city_in_brackets() -> None:
