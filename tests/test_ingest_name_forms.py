@@ -26,6 +26,13 @@ def test_a_connector_inside_a_name_keeps_it_whole() -> None:
     ]
 
 
+def test_a_company_named_bare_keeps_its_connector() -> None:
+    assert names_in("The rights were licensed to Casa van Dorne by Kelso Bio.") == [
+        "Casa van Dorne",
+        "Kelso Bio",
+    ]
+
+
 def test_a_capital_that_starts_no_name_may_stand_inside_one() -> None:
     sentence = "In the first, Shenzhen Qirun New Energy, a cell maker, took the licence."
     assert names_in(sentence) == ["Shenzhen Qirun New Energy"]

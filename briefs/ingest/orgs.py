@@ -15,7 +15,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from ..text import normalize_name
-from .bare_names import WORDS, LowerWords, bare_names, title_case
+from .bare_names import CONNECTOR, WORDS, LowerWords, bare_names, title_case
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -31,7 +31,7 @@ _SUFFIX_ONLY = re.compile(r"[A-Z]\.[A-Z]\.|A\.Ş\.|S\.p\.A|a\.s\.|S\.r\.l|Pvt|Co
 # Legal suffixes written with dots ("B.V.", "S.p.A.", "a.s."), which the word splitter breaks up.
 _DOTTED_SUFFIX = re.compile(
     r"(?P<name>(?<![\w-])[A-Z][\w&]*(?:-[A-Z0-9][\w&]*)*"
-    r"(?:\s+(?:(?:de|del|da|do|dos|das|du|des|van|von|der)\s+)?[A-Z][\w&]*(?:-[A-Z0-9][\w&]*)*){0,3})"
+    r"(?:\s+(?:" + CONNECTOR + r"\s+)?[A-Z][\w&]*(?:-[A-Z0-9][\w&]*)*){0,3})"
     r"(?:\s+\([A-Z][a-z]+\))?"  # a city in brackets: "Hanmo Biosciences (Suzhou) Co., Ltd."
     r",?\s+(?P<suffix>B\.V\.|N\.V\.|S\.A\.\s+de\s+C\.V\.|S\.A\.S?\.?|A\.Ş\.|A\.G\.|S\.p\.A\.|a\.s\.|K\.K\.|S\.L\.|"
     r"S\.r\.l\.|Pvt\.?\s+Ltd\.?|Co\.,?\s+Ltd\.?|A/S|Sdn\.?\s+Bhd\.?)(?!\w)"
@@ -845,8 +845,6 @@ def _shaped(sentence_words: _SentenceWords) -> list[tuple[int, int, int, None]]:
     return found
 
 
-# Small words that join the parts of a name: "Semillas del Plata", "Huis van Dalen".
-CONNECTORS = frozenset(["de", "del", "da", "do", "dos", "das", "du", "des", "van", "von", "der"])
 # Capitalised words that start no name but may stand inside one: "Tianrui New Energy".
 _INSIDE_ONLY = frozenset(["New", "Global", "National", "First", "State", "International"])
 
@@ -854,7 +852,7 @@ _INSIDE_ONLY = frozenset(["New", "Global", "National", "First", "State", "Intern
 def _inner_word(sentence: str, words: list[re.Match[str]], texts: list[str], i: int) -> bool:
     """True when word ``i`` (a connector, or a capital that starts no name) sits inside a name:
     joined by single spaces to a name's word on each side."""
-    if texts[i] not in CONNECTORS and texts[i] not in _INSIDE_ONLY:
+    if texts[i] not in WORDS.connectors and texts[i] not in _INSIDE_ONLY:
         return False
     return (
         sentence[words[i - 1].end() : words[i].start()] == " "
