@@ -49,6 +49,13 @@ def test_company_words_of_other_languages_end_a_name() -> None:
     ]
 
 
+def test_short_company_words_of_korea_and_japan_end_a_name() -> None:
+    assert names_in("Rights went to Hwajin Pharm and Nakano Kagaku.") == [
+        "Hwajin Pharm",
+        "Nakano Kagaku",
+    ]
+
+
 def test_a_name_opened_by_a_company_word_is_whole() -> None:
     sentence = "Ostrava Ceramics will buy the patents of Verrières Douces Arlan SAS, it said."
     assert names_in(sentence) == ["Ostrava Ceramics", "Verrières Douces Arlan SAS"]
