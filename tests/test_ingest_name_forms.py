@@ -50,7 +50,7 @@ def test_company_words_of_other_languages_end_a_name() -> None:
 
 
 def test_short_company_words_of_korea_and_japan_end_a_name() -> None:
-    assert names_in("Rights went to Hwajin Pharm and Nakano Kagaku.") == [
+    assert names_in("The patents of Hwajin Pharm and Nakano Kagaku were sold.") == [
         "Hwajin Pharm",
         "Nakano Kagaku",
     ]
