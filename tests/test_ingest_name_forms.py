@@ -37,6 +37,7 @@ def test_a_capital_that_starts_no_name_may_stand_inside_one() -> None:
     sentence = "In the first, Shenzhen Qirun New Energy, a cell maker, took the licence."
     assert names_in(sentence) == ["Shenzhen Qirun New Energy"]
     assert names_in("New Energy shares rose.") == []
+    assert names_in("Sales of 2030 New Energy models will rise.") == []
 
 
 def test_company_words_of_other_languages_end_a_name() -> None:

@@ -857,6 +857,7 @@ def _inner_word(sentence: str, words: list[re.Match[str]], texts: list[str], i: 
     return (
         sentence[words[i - 1].end() : words[i].start()] == " "
         and sentence[words[i].end() : words[i + 1].start()] == " "
+        and texts[i - 1][0].isupper()  # not a year: "by 2030 New Energy vehicles"
         and _name_word(texts[i - 1])
     )
 
