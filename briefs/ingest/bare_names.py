@@ -18,7 +18,6 @@ NAMES_FILE = Path(__file__).resolve().parents[2] / "data" / "ingest" / "names.to
 
 _WORD = r"[A-Z][\w&]*(?:[-.][\w&]+)*"
 _WORD_RE = re.compile(_WORD)
-_RUN = re.compile(r"(?<![\w.@/-])" + _WORD + r"(?:\s+(?:&\s+|de\s+|von\s+)?" + _WORD + r")*")
 _CODE = re.compile(r"\d")  # a word with a digit is a drug or product code ("HM-331", "QB-88")
 _DEFINITION = re.compile(r"\s*\((?:the\s+)?[\"“]")
 # "Tamsin Rail, Norway's oldest rolling-stock maker, will ...", "Fjordgen, which ..., has",
@@ -61,6 +60,7 @@ class NameWords:
     places: frozenset[str]
     not_party_terms: frozenset[str]
     company_words: frozenset[str]  # as written: "Battery" ends a name, "battery" does not
+    connectors: frozenset[str]  # as written: "del" of "Semillas del Plata"
 
     @classmethod
     def load(cls, path: Path = NAMES_FILE) -> NameWords:
@@ -79,10 +79,16 @@ class NameWords:
                 )
             ),
             frozenset(data["company_words"]),
+            frozenset(data["connectors"]),
         )
 
 
 WORDS = NameWords.load()
+# A run of capitalised words, a connector or "&" allowed between two: "Semillas del Plata".
+CONNECTOR = r"(?:" + "|".join(sorted(WORDS.connectors)) + r")"
+_RUN = re.compile(
+    r"(?<![\w.@/-])" + _WORD + r"(?:\s+(?:&\s+|" + CONNECTOR + r"\s+)?" + _WORD + r")*"
+)
 
 
 class LowerWords:

@@ -15,7 +15,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from ..text import normalize_name
-from .bare_names import WORDS, LowerWords, bare_names, title_case
+from .bare_names import CONNECTOR, WORDS, LowerWords, bare_names, title_case
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -27,12 +27,13 @@ COMPANY_WORDS = WORDS.company_words
 _COMPOUND_TAIL = re.compile(
     r"[a-z](?:" + "|".join(sorted((w for w in COMPANY_WORDS if len(w) > 4), key=len)) + r")$"
 )
-_SUFFIX_ONLY = re.compile(r"[A-Z]\.[A-Z]\.|S\.p\.A|a\.s\.|S\.r\.l|Pvt|Co\.,?\s+Ltd|A/S|Sdn")
+_SUFFIX_ONLY = re.compile(r"[A-Z]\.[A-Z]\.|A\.Ş\.|S\.p\.A|a\.s\.|S\.r\.l|Pvt|Co\.,?\s+Ltd|A/S|Sdn")
 # Legal suffixes written with dots ("B.V.", "S.p.A.", "a.s."), which the word splitter breaks up.
 _DOTTED_SUFFIX = re.compile(
-    r"(?P<name>(?<![\w-])[A-Z][\w&]*(?:-[A-Z0-9][\w&]*)*(?:\s+[A-Z][\w&]*(?:-[A-Z0-9][\w&]*)*){0,3})"
+    r"(?P<name>(?<![\w-])[A-Z][\w&]*(?:-[A-Z0-9][\w&]*)*"
+    r"(?:\s+(?:" + CONNECTOR + r"\s+)?[A-Z][\w&]*(?:-[A-Z0-9][\w&]*)*){0,3})"
     r"(?:\s+\([A-Z][a-z]+\))?"  # a city in brackets: "Hanmo Biosciences (Suzhou) Co., Ltd."
-    r",?\s+(?P<suffix>B\.V\.|N\.V\.|S\.A\.S?\.?|A\.G\.|S\.p\.A\.|a\.s\.|K\.K\.|S\.L\.|"
+    r",?\s+(?P<suffix>B\.V\.|N\.V\.|S\.A\.\s+de\s+C\.V\.|S\.A\.S?\.?|A\.Ş\.|A\.G\.|S\.p\.A\.|a\.s\.|K\.K\.|S\.L\.|"
     r"S\.r\.l\.|Pvt\.?\s+Ltd\.?|Co\.,?\s+Ltd\.?|A/S|Sdn\.?\s+Bhd\.?)(?!\w)"
 )
 
@@ -64,6 +65,25 @@ LEGAL_TAIL = frozenset(
         "spa",
         "kgaa",
         "sas",
+        # legal tails of other countries: India's "Pvt. Ltd." and "Private Limited", Latin
+        # America's "Ltda.", Malaysia's "Sdn. Bhd.", Indonesia's "Tbk", Germany's "& Co. KG"
+        "pvt",
+        "private",
+        "ltda",
+        "sdn",
+        "bhd",
+        "berhad",
+        "tbk",
+        "kg",
+        "srl",
+        "sarl",
+        "aps",
+        "pjsc",
+        "jsc",
+        "as",
+        "ş",  # Turkey's "A.Ş."
+        "c",  # Mexico's "S.A. de C.V."
+        "de",
     ]
 )
 # Capitalised words that start sentences or name places, never the first word of a company here.
@@ -299,9 +319,10 @@ _TICKER = re.compile(
     r"|(?P<code>[A-Z][A-Z0-9]{1,6})(?:\s+[A-Z]{2}(?:\s+Equity)?|,\s[^()]{1,60}))\)"
 )
 # A defined term after a name: 'Lumera Therapeutics B.V. ("Lumera")', '(the "Company")'.
-# A bracket without quotes may come first: 'Ningbo Heyu Co., Ltd. (宁波禾裕) ("Heyu")'.
+# A bracket without quotes may come first: 'Ningbo Heyu Co., Ltd. (宁波禾裕) ("Heyu")', even one
+# holding a bracket of its own, as a Chinese name with its city does: '(宁波禾裕(宁波)有限公司)'.
 _DEFINITION = re.compile(
-    r"\.?(?:\s*\([^()\"“]{1,40}\))?\s*\((?P<inside>[^()]{0,160}?[\"“][^()]{0,160}?)\)"
+    r"\.?(?:\s*\((?:[^()\"“]|\([^()\"“]{1,20}\)){1,40}\))?\s*\((?P<inside>[^()]{0,160}?[\"“][^()]{0,160}?)\)"
 )
 _QUOTED = re.compile(r"[\"“](?P<term>[A-Z][^\"”]{1,40})[\"”]")
 _HAS_DESCRIPTOR = re.compile("|".join(DESCRIPTORS))
@@ -803,9 +824,11 @@ def _shaped(sentence_words: _SentenceWords) -> list[tuple[int, int, int, None]]:
                 j -= 1
             elif j > 1 and texts[j - 1] in ("for", "of") and texts[j - 2] in _INSTITUTIONS:
                 j -= 2  # "Calloway Institute for Molecular Sciences"
+            elif j > 1 and _inner_word(sentence, words, texts, j - 1):
+                j -= 2  # "Semillas del Plata", "Tianrui New Energy"
             else:
                 break
-        if j == i or texts[j] in COMPANY_WORDS:
+        if j == i or COMPANY_WORDS.issuperset(texts[j:i]):
             continue
         k = i
         while k + 1 < len(words) and texts[k + 1] in COMPANY_WORDS:
@@ -820,6 +843,23 @@ def _shaped(sentence_words: _SentenceWords) -> list[tuple[int, int, int, None]]:
             found.append((words[j].start(), end, 1, None))
         after_last = k + 1
     return found
+
+
+# Capitalised words that start no name but may stand inside one: "Tianrui New Energy".
+_INSIDE_ONLY = frozenset(["New", "Global", "National", "First", "State", "International"])
+
+
+def _inner_word(sentence: str, words: list[re.Match[str]], texts: list[str], i: int) -> bool:
+    """True when word ``i`` (a connector, or a capital that starts no name) sits inside a name:
+    joined by single spaces to a name's word on each side."""
+    if texts[i] not in WORDS.connectors and texts[i] not in _INSIDE_ONLY:
+        return False
+    return (
+        sentence[words[i - 1].end() : words[i].start()] == " "
+        and sentence[words[i].end() : words[i + 1].start()] == " "
+        and texts[i - 1][0].isupper()  # not a year: "by 2030 New Energy vehicles"
+        and _name_word(texts[i - 1])
+    )
 
 
 def _place_with_legal_tail(words: list[re.Match[str]]) -> bool:
