@@ -13,6 +13,7 @@ from datetime import date
 
 from .amounts import FIGURE_WORDS, UNDISCLOSED, find_amounts, milestone_kinds, role_of
 from .dates import find_period
+from .deal_cues import cued_roles
 from .lowered import NoCase, lowered
 from .orgs import DESCRIPTORS, Mention, Org
 from .proposal import Party, Proposal, ProposedFigure, proposed_figure
@@ -1175,7 +1176,7 @@ _DEAL_TOPIC = re.compile(
     r"licen[cs]|\brights?\b|technolog|patent|know-how|access to|\bunder which\b|commerciali[sz]|"
     r"co-develop|jointly develop|\boption\b|platform|\bassets?\b|portfolio|programme|\bprogram|"
     r"signed up for|intellectual property|\bcandidates?\b|"
-    r"\bcarv|\bspin|\bspun\b|new(?:ly formed)? company|newco",
+    r"\bcarv|\bspin|\bspun\b|new(?:ly formed)? company|newco|product line",
     re.I,
 )
 # Every wording of _DEAL_TOPIC holds one of these words: keep them in step.
@@ -1205,6 +1206,7 @@ _DEAL_TOPIC_CUED = NoCase(
         "spun",
         "company",
         "newco",
+        "product line",
     ),
 )
 
@@ -1269,6 +1271,7 @@ def read_deal(
         _role_rule(marked, mentions)
         or _agreement_rule(marked, mentions, _defined_roles(sentence, mentions))
         or _joint_rule(marked, mentions)
+        or _cued_rule(marked, mentions)
     )
     if found is None:
         return None
@@ -1276,6 +1279,17 @@ def read_deal(
 
 
 _TWO_MARKS = re.compile(r"⟨(\d+)⟩ ⟨(\d+)⟩")
+
+
+def _cued_rule(marked: str, mentions: list[Mention]) -> _Found | None:
+    """A deal no frame reads, when the general cues of deal_cues decide its direction."""
+    roles = cued_roles(marked, [m.org.name for m in mentions])
+    if roles is None:
+        return None
+    licensor, licensee = (_party(mentions, str(i)) for i in roles)
+    if licensor is None or licensee is None:
+        return None
+    return (licensor, licensee, (licensee, licensor), "rule cued", 0.6, None, None)
 
 
 def _one_mark_per_name(marked: str, mentions: list[Mention]) -> str:

@@ -146,8 +146,17 @@ _RETRACTION = re.compile(
 _DISCLOSURE_NC, _NEGATION_NC, _RETRACTION_NC = map(NoCase, (_DISCLOSURE, NEGATION, _RETRACTION))
 
 
+# ", the start-up whose models ... have never been shown," describes a company: a doubt there is
+# not the sentence's.
+_DESCRIBING = re.compile(
+    r",\s+(?:(?:a|an|the)\s+[^,;⟨⟩]{0,60}?\s+)?(?:which|who|whose)\b[^;,]{0,160}(?=,)"
+)
+
+
 def cancelled(sentence: str) -> bool:
     """True when the sentence denies, doubts or only anticipates what it mentions."""
+    if ", " in sentence and "wh" in sentence:
+        sentence = _DESCRIBING.sub("", sentence)
     plain, lower = _DISCLOSURE_NC.sub(" ", sentence, lowered(sentence))
     return bool(_NEGATION_NC.search(plain, lower) or _MODAL.search(plain))
 

@@ -1,0 +1,72 @@
+"""Deals no frame was written for, read from general cues of direction (briefs/ingest/deal_cues.py):
+each side needs its own cue, and a sentence whose cues disagree or decide one side only gives
+nothing. Every example is written here, with invented companies."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from briefs.ingest.deal_cues import cued_roles
+from briefs.ingest.extract import extract
+from briefs.ingest.sentences import cancelled
+
+PUBLISHED = date(2025, 9, 3)
+
+
+def roles(text: str) -> list[tuple[str | None, str | None]]:
+    return [
+        (p.licensor.name if p.licensor else None, p.licensee.name if p.licensee else None)
+        for p in extract(text, published=PUBLISHED)
+        if p.licensor or p.parties
+    ]
+
+
+def test_a_taker_signing_a_licence_for_what_another_company_owns() -> None:
+    text = (
+        "Brackwater Robotics Inc has signed a licence for the navigation software of Tollan "
+        "Vision Oy, the two companies said on Tuesday."
+    )
+    assert roles(text) == [("Tollan Vision Oy", "Brackwater Robotics Inc")]
+
+
+def test_a_buyer_of_another_company_s_product_line() -> None:
+    text = (
+        "Quarrow Medical Ltd, the Leeds maker of surgical staplers, has agreed to buy the "
+        "stapler product line of Hessel Devices GmbH for an undisclosed sum."
+    )
+    assert roles(text) == [("Hessel Devices GmbH", "Quarrow Medical Ltd")]
+
+
+def test_the_owner_of_the_asset_gives_and_the_subject_of_a_taking_verb_takes() -> None:
+    marked = "⟨0⟩ has taken the Nordic rights to ⟨1⟩'s coated stent, the companies said."
+    assert cued_roles(marked, ["Aldgate", "Pemberly"]) == (1, 0)
+    marked = "⟨0⟩ has obtained exclusive rights to a yeast strain developed by ⟨1⟩."
+    assert cued_roles(marked, ["Aldgate", "Pemberly"]) == (1, 0)
+    marked = "⟨0⟩'s licensing of its coating process to ⟨1⟩ covers two plants."
+    assert cued_roles(marked, ["Aldgate", "Pemberly"]) == (0, 1)
+
+
+def test_one_cue_alone_or_cues_that_disagree_give_nothing() -> None:
+    # A headline that may mean either direction, and one naming two deals.
+    assert cued_roles("⟨0⟩ licenses ⟨1⟩ battery software", ["Aldgate", "Pemberly"]) is None
+    marked = "⟨0⟩ out-licenses its antibody east, ⟨1⟩ takes ⟨2⟩'s patents"
+    assert cued_roles(marked, ["Aldgate", "Pemberly", "Corrin"]) is None
+    # The owner of something named beside a deal word, with no verb saying who takes.
+    marked = "The platform would first serve ⟨0⟩'s programs, with ⟨1⟩ keeping its rights."
+    assert cued_roles(marked, ["Aldgate", "Pemberly"]) is None
+    # Rights handed back are no new deal.
+    marked = "⟨0⟩ is returning the rights it took from ⟨1⟩ two years ago."
+    assert cued_roles(marked, ["Aldgate", "Pemberly"]) is None
+
+
+def test_a_place_before_the_subject_s_name_is_no_party() -> None:
+    marked = "⟨0⟩'s ⟨1⟩ has taken the rights to ⟨2⟩'s imaging dye."
+    assert cued_roles(marked, ["Lisbon", "Aldgate", "Pemberly"]) == (2, 1)
+
+
+def test_a_doubt_in_a_clause_describing_a_company_does_not_cancel_the_deal() -> None:
+    assert not cancelled(
+        "Aldgate Ltd took a licence from Pemberly plc, the start-up whose sensors have never "
+        "been sold in Europe, the companies said."
+    )
+    assert cancelled("Aldgate Ltd has never taken a licence from Pemberly plc.")
