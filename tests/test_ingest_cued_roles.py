@@ -70,3 +70,13 @@ def test_a_doubt_in_a_clause_describing_a_company_does_not_cancel_the_deal() -> 
         "been sold in Europe, the companies said."
     )
     assert cancelled("Aldgate Ltd has never taken a licence from Pemberly plc.")
+
+
+def test_grants_out_licensing_and_a_relative_taker() -> None:
+    names = ["Aldgate", "Pemberly"]
+    marked = "Under the deal, ⟨0⟩, a century-old dye maker, grants ⟨1⟩ rights to its pigment."
+    assert cued_roles(marked, names) == (0, 1)
+    marked = "Early today ⟨0⟩ announced the out-licensing of its Asian rights to ⟨1⟩."
+    assert cued_roles(marked, names) == (0, 1)
+    marked = "⟨0⟩'s firmware was also chosen by ⟨1⟩, a crane maker, which took rights to it."
+    assert cued_roles(marked, names) == (0, 1)

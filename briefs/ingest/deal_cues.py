@@ -17,21 +17,23 @@ DEAL_WORD = re.compile(
     r"know-how|co-develop",
     re.I,
 )
-# Wordings that end or deny a deal, or speak of one in the past or in talks: left to other rules.
+# Wordings that end or deny a deal, speak of talks or sell shares: left to other rules.
 _NOT_NEW = re.compile(
     r"\b(?:back|return\w*|terminat\w*|ended|ends|not|no|denied|denies|talks|"
-    r"negotiat\w*|considering|could|might|would|shares|stock)\b"
-    r"|\b(?:which|who)\s+(?:\w+\s+)?(?:licensed|acquired|bought|sold|took)\b",
+    r"negotiat\w*|considering|could|might|would|shares|stock)\b",
     re.I,
 )
 
 _MARK = r"⟨(?P<k>\d+)⟩"
 _ANY = r"⟨(\d+)⟩"
-# Between a subject and its verb: an apposition or relative clause, an auxiliary, an adverb.
-_TO_VERB = r"(?:,[^⟨⟩;]{0,160}?,)?\s+(?:(?:has|have|had|will|is|was|also|now|agreed\s+to)\s+){0,3}"
+# Between a subject and its verb: an apposition, a relative pronoun, an auxiliary, an adverb.
+_TO_VERB = (
+    r"(?:,[^⟨⟩;]{0,160}?,)?\s+"
+    r"(?:(?:which|who|has|have|had|will|is|was|also|now|agreed\s+to)\s+){0,3}"
+)
 _TAKES = (
     r"(?:signed|signs|signing|sign)\s+(?:an?\s+|the\s+)?(?:[\w-]+\s+){0,3}?"
-    r"(?:licen[cs]e|licensing|option)\b"
+    r"(?:licen[cs]e|licensing|option|co-development)\b"
     r"|(?:taken|took|takes|take|obtained|obtains|obtain|gained|gains|gain|in-licensed|"
     r"in-licenses|secured|secures)\s+(?:an?\s+|the\s+)?(?:[\w-]+\s+){0,4}?"
     r"(?:licen[cs]e|rights?|option)\b"
@@ -40,7 +42,10 @@ _TAKES = (
     r"(?:patents?|assets?|product\s+line|business|portfolio|rights?|programme|program)\b"
 )
 # "A licenses B's X" in a headline may mean either; granting and out-licensing say who gives.
-_GIVES = r"(?:out-licensed|out-licenses|out-license|granted|grants|grant)\b"
+_GIVES = (
+    r"(?:(?:announced|completed|agreed)\s+(?:the\s+|an?\s+)?)?"
+    r"(?:out-licensed|out-licenses|out-license|out-licensing|granted|grants|grant)\b"
+)
 _TAKER_SUBJECT = re.compile(
     r"(?<!['’]s )" + _MARK + r"(?!['’])" + _TO_VERB + r"(?:" + _TAKES + r")"
 )
@@ -56,7 +61,10 @@ _GIVER_MARK = re.compile(
     re.I,
 )
 _TAKER_MARK = re.compile(
-    r"\b(?:licensing|licensed|licenses|license|granted|grants|sold|sells|transfer\w*)\b"
+    r"\b(?:grants|granted|grant|gives|gave|give)\s+"
+    + _ANY
+    + r"\s+(?!and\b)"  # "grants B rights"
+    + r"|\b(?:licensing|licensed|licenses|license|granted|grants|sold|sells|transfer\w*)\b"
     r"[^⟨⟩;]{0,120}?\bto\s+(?:[A-Z][\w-]*['’]s\s+)?" + _ANY
 )
 # "Monterrey's Acme" opening a sentence: a place or parent before the subject's own name.
@@ -82,7 +90,7 @@ def cued_roles(marked: str, names: list[str]) -> tuple[int, int] | None:
     givers = {names[int(m["k"])] for m in _GIVER_SUBJECT.finditer(marked)}
     givers |= {names[int(k)] for m in _GIVER_MARK.finditer(marked) for k in m.groups() if k}
     takers = {names[int(m["k"])] for m in _TAKER_SUBJECT.finditer(marked)}
-    takers |= {names[int(k)] for k in _TAKER_MARK.findall(marked)}
+    takers |= {names[int(k)] for m in _TAKER_MARK.finditer(marked) for k in m.groups() if k}
     givers &= parties
     takers &= parties
     # Each side needs its own cue: one cue alone cannot tell this deal from a second one told
