@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from briefs.ingest.amounts import UNDISCLOSED
 from briefs.ingest.deal_cues import cued_roles
 from briefs.ingest.extract import extract
 from briefs.ingest.sentences import cancelled
@@ -80,3 +81,16 @@ def test_grants_out_licensing_and_a_relative_taker() -> None:
     assert cued_roles(marked, names) == (0, 1)
     marked = "⟨0⟩'s firmware was also chosen by ⟨1⟩, a crane maker, which took rights to it."
     assert cued_roles(marked, names) == (0, 1)
+
+
+def test_refusals_to_talk_money_in_other_words_are_undisclosed_terms() -> None:
+    for said in (
+        "Neither side would talk numbers on the call.",
+        "None of the partners was willing to discuss pricing.",
+        "The buyer said the deal had an upfront fee but did not give figures.",
+        "Tarrow said it was not disclosing financial terms.",
+        "Both firms declined to detail the economics.",
+    ):
+        assert UNDISCLOSED.search(said), said
+    for said in ("The company did not give a date for the launch.", "Neither would talk."):
+        assert not UNDISCLOSED.search(said), said
