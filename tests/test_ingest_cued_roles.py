@@ -94,3 +94,19 @@ def test_refusals_to_talk_money_in_other_words_are_undisclosed_terms() -> None:
         assert UNDISCLOSED.search(said), said
     for said in ("The company did not give a date for the launch.", "Neither would talk."):
         assert not UNDISCLOSED.search(said), said
+
+
+def test_an_earlier_partner_ending_its_licence_leaves_the_new_deal_standing() -> None:
+    text = (
+        "Dunmore Optics Ltd has licensed its lens coating to Varessa Vision SA, the companies "
+        "said on Monday.\n\n"
+        "In March, Holcott Instruments Inc terminated its licence agreement and returned the "
+        "coating rights to Dunmore Optics Ltd."
+    )
+    assert roles(text) == [("Dunmore Optics Ltd", "Varessa Vision SA")]
+    denial = text.replace(
+        "In March, Holcott Instruments Inc terminated its licence agreement and returned the "
+        "coating rights to Dunmore Optics Ltd.",
+        "Dunmore Optics Ltd later denied reports of the deal.",
+    )
+    assert roles(denial) == []

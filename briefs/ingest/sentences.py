@@ -134,9 +134,12 @@ _MODAL = re.compile(
     r"\b(?:may|might|could|should|(?<!said it )(?<!said they )(?<!day it )(?<!day they )would)"
     r"\s+(?:\w+\s+){0,2}?(?:licen|sign|grant|acquire|agree)"
 )  # "said (on Monday) it would acquire the rights" reports what was agreed
+_DENIAL = re.compile(
+    r"\b(?:denied|denies|dismissed|rejected) (?:the |those |these |media )?reports?\b", re.I
+)
 _RETRACTION = re.compile(
-    r"\b(?:denied|denies|dismissed|rejected) (?:the |those |these |media )?reports?\b"
-    r"|\b(?:terminated|terminates|notice (?:[\w-]+\s+){0,4}?to terminate|termination of)\s+"
+    _DENIAL.pattern
+    + r"|\b(?:terminated|terminates|notice (?:[\w-]+\s+){0,4}?to terminate|termination of)\s+"
     r"(?:the\s+|its\s+|their\s+)?(?:[\w-]+\s+){0,2}?"
     r"(?:agreement|licen[cs]e|deal|collaboration|partnership)\b",
     re.I,
@@ -172,6 +175,12 @@ def conditional(sentence: str) -> bool:
 def retracted(sentence: str) -> bool:
     """True when the sentence denies reports about its companies: what was read about them goes."""
     return bool(_RETRACTION_NC.search(sentence, lowered(sentence)))
+
+
+def denied(sentence: str) -> bool:
+    """True when the sentence denies reports, rather than ending an agreement: a denial speaks
+    of every deal read about its companies, an ending only of the one it ends."""
+    return bool(_DENIAL.search(sentence))
 
 
 # --- Marking the companies in a sentence ----------------------------------------------------
