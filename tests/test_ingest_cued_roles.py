@@ -110,3 +110,16 @@ def test_an_earlier_partner_ending_its_licence_leaves_the_new_deal_standing() ->
         "Dunmore Optics Ltd later denied reports of the deal.",
     )
     assert roles(denial) == []
+
+
+def test_a_second_agreement_with_a_named_taker_is_one_more_deal_of_the_grantor() -> None:
+    text = (
+        "Brenlow Circuits Ltd has licensed its substrate process to Ostrava Chips Inc, the "
+        "companies said.\n\n"
+        "The second agreement, with Lisbon-based Tejo Microsystems SA, was struck separately. "
+        "The foundry will pay a fee of $12 million for the licence."
+    )
+    assert roles(text) == [
+        ("Brenlow Circuits Ltd", "Ostrava Chips Inc"),
+        ("Brenlow Circuits Ltd", "Tejo Microsystems SA"),
+    ]

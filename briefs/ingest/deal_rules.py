@@ -1176,7 +1176,8 @@ _DEAL_TOPIC = re.compile(
     r"licen[cs]|\brights?\b|technolog|patent|know-how|access to|\bunder which\b|commerciali[sz]|"
     r"co-develop|jointly develop|\boption\b|platform|\bassets?\b|portfolio|programme|\bprogram|"
     r"signed up for|intellectual property|\bcandidates?\b|"
-    r"\bcarv|\bspin|\bspun\b|new(?:ly formed)? company|newco|product line",
+    r"\bcarv|\bspin|\bspun\b|new(?:ly formed)? company|newco|product line|"
+    r"\b(?:second|third) (?:agreement|deal)",
     re.I,
 )
 # Every wording of _DEAL_TOPIC holds one of these words: keep them in step.
@@ -1207,6 +1208,8 @@ _DEAL_TOPIC_CUED = NoCase(
         "company",
         "newco",
         "product line",
+        "second",
+        "third",
     ),
 )
 
@@ -1518,13 +1521,21 @@ _SAME_GRANTOR = re.compile(
     r"(?:in-?licensed|licensed|licenses|taken\s+a\s+licen[cs]e\s+(?:to|under|on)|"
     r"took\s+a\s+licen[cs]e\s+(?:to|under|on))\s+the\s+same)\b[^⟨⟩.;]{0,80})",
 )
+# "The second agreement, with B, ...": one more deal of the grantor just read, named by its taker.
+_NEXT_DEAL_WITH = re.compile(
+    r"^(?:The|A|In\s+(?:a|the))\s+(?:second|third|other)\s+(?P<asset>agreement|deal|licen[cs]e)"
+    r"(?:,\s+|\s+is\s+)with\s+(?:[\w-]+\s+){0,2}?" + E.format("a") + r"(?:,|\s+was\b)"
+)
 
 
 def _same_grantor(marked: str, mentions: list[Mention], grantor: Party) -> _Found | None:
     """A sentence naming only one more licensee of the grantor of the deal just read."""
-    if "same" not in marked and "licensees" not in marked:
+    if "same" in marked or "licensees" in marked:
+        match = _SAME_GRANTOR.search(marked)
+    elif " with " in marked:
+        match = _NEXT_DEAL_WITH.search(marked)
+    else:
         return None
-    match = _SAME_GRANTOR.search(marked)
     taker = _party(mentions, match["a"]) if match else None
     if match is None or taker is None or taker.name == grantor.name:
         return None
