@@ -123,3 +123,11 @@ def test_a_second_agreement_with_a_named_taker_is_one_more_deal_of_the_grantor()
         ("Brenlow Circuits Ltd", "Ostrava Chips Inc"),
         ("Brenlow Circuits Ltd", "Tejo Microsystems SA"),
     ]
+
+
+def test_agreeing_to_buy_patents_is_an_asset_purchase() -> None:
+    text = (
+        "Quarrow Medical Ltd has agreed to buy the stapler patents and pilot line of Hessel "
+        "Devices GmbH, the companies said."
+    )
+    assert [p.kind for p in extract(text, published=PUBLISHED)] == ["asset_purchase"]

@@ -57,7 +57,7 @@ _GIVER_MARK = re.compile(
     + _ANY
     + r"['’]s?\s+(?!⟨)[a-z\"“]"  # "B's sodium-ion design": the owner gives
     + r"|\b(?:portfolio|software|business|technology|patents|assets|platform|stack|designs?|"
-    r"records|product\s+line)\s+of\s+" + _ANY,
+    r"records|lines?|families)\s+of\s+" + _ANY,
     re.I,
 )
 _TAKER_MARK = re.compile(

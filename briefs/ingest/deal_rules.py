@@ -1777,7 +1777,10 @@ _SALE = re.compile(
     r"(?![^.;]{0,40}\b(?:rights?|licen[cs]e)\b)"
 )
 # "has agreed to acquire a portfolio": a purchase, unless a licence is what the sentence is about.
-_TO_BUY = re.compile(r"\b(?:acquire|purchase)\b(?![^.;]{0,40}\b(?:rights?|licen[cs]e)\b)")
+_TO_BUY = re.compile(
+    r"\b(?:acquire|acquiring|purchase|purchasing|buy|buying)\b"
+    r"(?![^.;]{0,40}\b(?:rights?|licen[cs]e)\b)"
+)
 
 
 def _kind(what: str) -> str:
