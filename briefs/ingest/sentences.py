@@ -158,8 +158,15 @@ _DESCRIBING = re.compile(
 
 def cancelled(sentence: str) -> bool:
     """True when the sentence denies, doubts or only anticipates what it mentions."""
-    if ", " in sentence and "wh" in sentence:
-        sentence = _DESCRIBING.sub("", sentence)
+    if not _doubted(sentence):
+        return False
+    if ", " not in sentence or "wh" not in sentence:
+        return True
+    own = _DESCRIBING.sub("", sentence)
+    return own == sentence or _doubted(own)
+
+
+def _doubted(sentence: str) -> bool:
     plain, lower = _DISCLOSURE_NC.sub(" ", sentence, lowered(sentence))
     return bool(_NEGATION_NC.search(plain, lower) or _MODAL.search(plain))
 
