@@ -1208,8 +1208,10 @@ _DEAL_TOPIC_CUED = NoCase(
         "company",
         "newco",
         "product line",
-        "second",
-        "third",
+        "second agreement",
+        "second deal",
+        "third agreement",
+        "third deal",
     ),
 )
 
