@@ -13,6 +13,7 @@ from datetime import date
 
 from .amounts import FIGURE_WORDS, UNDISCLOSED, find_amounts, milestone_kinds, role_of
 from .dates import find_period
+from .deal_cues import cued_roles
 from .lowered import NoCase, lowered
 from .orgs import DESCRIPTORS, Mention, Org
 from .proposal import Party, Proposal, ProposedFigure, proposed_figure
@@ -1175,7 +1176,8 @@ _DEAL_TOPIC = re.compile(
     r"licen[cs]|\brights?\b|technolog|patent|know-how|access to|\bunder which\b|commerciali[sz]|"
     r"co-develop|jointly develop|\boption\b|platform|\bassets?\b|portfolio|programme|\bprogram|"
     r"signed up for|intellectual property|\bcandidates?\b|"
-    r"\bcarv|\bspin|\bspun\b|new(?:ly formed)? company|newco",
+    r"\bcarv|\bspin|\bspun\b|new(?:ly formed)? company|newco|product line|"
+    r"\b(?:second|third) (?:agreement|deal)",
     re.I,
 )
 # Every wording of _DEAL_TOPIC holds one of these words: keep them in step.
@@ -1205,6 +1207,11 @@ _DEAL_TOPIC_CUED = NoCase(
         "spun",
         "company",
         "newco",
+        "product line",
+        "second agreement",
+        "second deal",
+        "third agreement",
+        "third deal",
     ),
 )
 
@@ -1269,6 +1276,7 @@ def read_deal(
         _role_rule(marked, mentions)
         or _agreement_rule(marked, mentions, _defined_roles(sentence, mentions))
         or _joint_rule(marked, mentions)
+        or _cued_rule(marked, mentions)
     )
     if found is None:
         return None
@@ -1276,6 +1284,17 @@ def read_deal(
 
 
 _TWO_MARKS = re.compile(r"⟨(\d+)⟩ ⟨(\d+)⟩")
+
+
+def _cued_rule(marked: str, mentions: list[Mention]) -> _Found | None:
+    """A deal no frame reads, when the general cues of deal_cues decide its direction."""
+    roles = cued_roles(marked, [m.org.name for m in mentions])
+    if roles is None:
+        return None
+    licensor, licensee = (_party(mentions, str(i)) for i in roles)
+    if licensor is None or licensee is None:
+        return None
+    return (licensor, licensee, (licensee, licensor), "rule cued", 0.6, None, None)
 
 
 def _one_mark_per_name(marked: str, mentions: list[Mention]) -> str:
@@ -1504,13 +1523,21 @@ _SAME_GRANTOR = re.compile(
     r"(?:in-?licensed|licensed|licenses|taken\s+a\s+licen[cs]e\s+(?:to|under|on)|"
     r"took\s+a\s+licen[cs]e\s+(?:to|under|on))\s+the\s+same)\b[^⟨⟩.;]{0,80})",
 )
+# "The second agreement, with B, ...": one more deal of the grantor just read, named by its taker.
+_NEXT_DEAL_WITH = re.compile(
+    r"^(?:The|A|In\s+(?:a|the))\s+(?:second|third|other)\s+(?P<asset>agreement|deal|licen[cs]e)"
+    r"(?:,\s+|\s+is\s+)with\s+(?:[\w-]+\s+){0,2}?" + E.format("a") + r"(?:,|\s+was\b)"
+)
 
 
 def _same_grantor(marked: str, mentions: list[Mention], grantor: Party) -> _Found | None:
     """A sentence naming only one more licensee of the grantor of the deal just read."""
-    if "same" not in marked and "licensees" not in marked:
+    if "same" in marked or "licensees" in marked:
+        match = _SAME_GRANTOR.search(marked)
+    elif " with " in marked:
+        match = _NEXT_DEAL_WITH.search(marked)
+    else:
         return None
-    match = _SAME_GRANTOR.search(marked)
     taker = _party(mentions, match["a"]) if match else None
     if match is None or taker is None or taker.name == grantor.name:
         return None
@@ -1752,7 +1779,10 @@ _SALE = re.compile(
     r"(?![^.;]{0,40}\b(?:rights?|licen[cs]e)\b)"
 )
 # "has agreed to acquire a portfolio": a purchase, unless a licence is what the sentence is about.
-_TO_BUY = re.compile(r"\b(?:acquire|purchase)\b(?![^.;]{0,40}\b(?:rights?|licen[cs]e)\b)")
+_TO_BUY = re.compile(
+    r"\b(?:acquire|acquiring|purchase|purchasing|buy|buying)\b"
+    r"(?![^.;]{0,40}\b(?:rights?|licen[cs]e)\b)"
+)
 
 
 def _kind(what: str) -> str:

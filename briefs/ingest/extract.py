@@ -31,7 +31,7 @@ from .deal_rules import Draft, attach_terms, read_deal, settle_direction, undisc
 from .orgs import DocumentNames, KnownNames, Mention, Org
 from .other_rules import other_facts
 from .proposal import Party, Proposal, proposed_figure
-from .sentences import cancelled, conditional, retracted, sentences
+from .sentences import cancelled, conditional, denied, retracted, sentences
 
 MAX_TEXT = 2_000_000  # characters; read.py refuses larger files before they get here
 FOLLOW_SENTENCES = 5  # deal terms are looked for this many sentences after the deal
@@ -138,11 +138,15 @@ def extract(
         if not mentions and not _on_topic(sentence):
             continue  # no company and nothing a rule looks for: skip the costlier checks
         if retracted(sentence):
+            ended = [
+                d
+                for d in drafts
+                if _involves(d.proposal, orgs)
+                and (denied(sentence) or not _ends_another(d, orgs, names))
+            ]
             withdrawn |= {o.name for o in orgs}
-            withdrawn |= {
-                p.name for d in drafts if _involves(d.proposal, orgs) for p in d.proposal.parties
-            }
-            drafts = [d for d in drafts if not _involves(d.proposal, orgs)]
+            withdrawn |= {p.name for d in ended for p in d.proposal.parties}
+            drafts = [d for d in drafts if d not in ended]
             others = [p for p in others if not _involves(p, orgs)]
             current = None
         elif cancelled(sentence):
@@ -584,6 +588,15 @@ def _names_both(draft: Draft, orgs: list[Org], names: DocumentNames) -> bool:
         return True
     named = {names.spelled_out(o).name for o in orgs}
     return all(names.spelled_out(Org(p.name, p.company_id)).name in named for p in parties)
+
+
+def _ends_another(draft: Draft, orgs: list[Org], names: DocumentNames) -> bool:
+    """True when the sentence ends a deal of one party with a third company ("B terminated its
+    licence and returned the rights to A"): A's new deal with C stands."""
+    if _names_both(draft, orgs, names):
+        return False
+    parties = {names.spelled_out(Org(p.name, p.company_id)).name for p in draft.proposal.parties}
+    return any(names.spelled_out(o).name not in parties for o in orgs)
 
 
 def _involves(proposal: Proposal, orgs: list[Org]) -> bool:

@@ -134,9 +134,12 @@ _MODAL = re.compile(
     r"\b(?:may|might|could|should|(?<!said it )(?<!said they )(?<!day it )(?<!day they )would)"
     r"\s+(?:\w+\s+){0,2}?(?:licen|sign|grant|acquire|agree)"
 )  # "said (on Monday) it would acquire the rights" reports what was agreed
+_DENIAL = re.compile(
+    r"\b(?:denied|denies|dismissed|rejected) (?:the |those |these |media )?reports?\b", re.I
+)
 _RETRACTION = re.compile(
-    r"\b(?:denied|denies|dismissed|rejected) (?:the |those |these |media )?reports?\b"
-    r"|\b(?:terminated|terminates|notice (?:[\w-]+\s+){0,4}?to terminate|termination of)\s+"
+    _DENIAL.pattern
+    + r"|\b(?:terminated|terminates|notice (?:[\w-]+\s+){0,4}?to terminate|termination of)\s+"
     r"(?:the\s+|its\s+|their\s+)?(?:[\w-]+\s+){0,2}?"
     r"(?:agreement|licen[cs]e|deal|collaboration|partnership)\b",
     re.I,
@@ -146,8 +149,24 @@ _RETRACTION = re.compile(
 _DISCLOSURE_NC, _NEGATION_NC, _RETRACTION_NC = map(NoCase, (_DISCLOSURE, NEGATION, _RETRACTION))
 
 
+# ", the start-up whose models ... have never been shown," describes a company: a doubt there is
+# not the sentence's.
+_DESCRIBING = re.compile(
+    r",\s+(?:(?:a|an|the)\s+[^,;⟨⟩]{0,60}?\s+)?(?:which|who|whose)\b[^;,]{0,160}(?=,)"
+)
+
+
 def cancelled(sentence: str) -> bool:
     """True when the sentence denies, doubts or only anticipates what it mentions."""
+    if not _doubted(sentence):
+        return False
+    if ", " not in sentence or "wh" not in sentence:
+        return True
+    own = _DESCRIBING.sub("", sentence)
+    return own == sentence or _doubted(own)
+
+
+def _doubted(sentence: str) -> bool:
     plain, lower = _DISCLOSURE_NC.sub(" ", sentence, lowered(sentence))
     return bool(_NEGATION_NC.search(plain, lower) or _MODAL.search(plain))
 
@@ -163,6 +182,12 @@ def conditional(sentence: str) -> bool:
 def retracted(sentence: str) -> bool:
     """True when the sentence denies reports about its companies: what was read about them goes."""
     return bool(_RETRACTION_NC.search(sentence, lowered(sentence)))
+
+
+def denied(sentence: str) -> bool:
+    """True when the sentence denies reports, rather than ending an agreement: a denial speaks
+    of every deal read about its companies, an ending only of the one it ends."""
+    return bool(_DENIAL.search(sentence))
 
 
 # --- Marking the companies in a sentence ----------------------------------------------------
