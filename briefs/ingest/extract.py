@@ -169,6 +169,7 @@ def extract(
             elif deal is not None:
                 current = deal
                 drafts.append(deal)
+                drafts.extend(deal.co_takers)
                 for said, named in _terms_told_before(deal, early, position):
                     attach_terms(deal, said, named, year)
                 if section_day and dated_by_article(deal, published):
