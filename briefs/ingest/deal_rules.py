@@ -18,6 +18,7 @@ from .lowered import NoCase, lowered
 from .orgs import DESCRIPTORS, Mention, Org
 from .proposal import Party, Proposal, ProposedFigure, proposed_figure
 from .sentences import mark
+from .takers import co_takers
 
 # --- Role rules over the marked sentence ------------------------------------------------------
 
@@ -1127,6 +1128,8 @@ class Draft:
     royalty: str | None = None
     stage: str | None = None
     evidence_of: dict[str, str] = field(default_factory=dict)  # field -> the sentence it is from
+    # The same licence taken by the other companies listed with the licensee, one deal each.
+    co_takers: list[Draft] = field(default_factory=list)
 
     def finished(self) -> Proposal:
         """The proposal with everything read for it: figures, royalty, stage, evidence."""
@@ -1280,7 +1283,41 @@ def read_deal(
     )
     if found is None:
         return None
-    return _draft(sentence, mentions, published, year, found)
+    draft = _draft(sentence, mentions, published, year, found)
+    draft.co_takers = _co_taker_drafts(draft, marked, mentions)
+    return draft
+
+
+def _co_taker_drafts(draft: Draft, marked: str, mentions: list[Mention]) -> list[Draft]:
+    """One deal for each company listed with the licensee ("to A, B and C"): the same licensor,
+    kind and asset; no terms, since the sentence does not give each its own."""
+    deal = draft.proposal
+    if deal.licensor is None or deal.licensee is None:
+        return []
+    names = [m.org.name for m in mentions]
+    licensee = _index_of(names, deal.licensee.name, marked)
+    if licensee is None:
+        return []
+    licensor = _index_of(names, deal.licensor.name, marked)
+    drafts = []
+    for index in co_takers(marked, licensee, licensor):
+        taker = _party(mentions, str(index))
+        if taker is None or taker.name in (deal.licensor.name, deal.licensee.name):
+            continue
+        proposal = replace(deal, licensee=taker, parties=(taker, deal.licensor), territory=None)
+        fields = ("licensor", "licensee", "date") + (("asset",) if deal.asset else ())
+        taken = Draft(proposal)
+        taken.note(fields, deal.evidence)
+        drafts.append(taken)
+    return drafts
+
+
+def _index_of(names: list[str], name: str, marked: str) -> int | None:
+    """The index of the marker that stands for ``name`` in the marked sentence."""
+    for index, each in enumerate(names):
+        if each == name and f"⟨{index}⟩" in marked:
+            return index
+    return None
 
 
 _TWO_MARKS = re.compile(r"⟨(\d+)⟩ ⟨(\d+)⟩")

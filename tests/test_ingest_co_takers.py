@@ -1,0 +1,58 @@
+"""One licensor, several takers told together: each taker listed with the licensee is a deal of
+its own, with the same licensor and kind, and terms only where the sentence gives each its own.
+Every example is written here."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from briefs.ingest.extract import extract
+from briefs.ingest.takers import co_takers
+
+PUBLISHED = date(2025, 6, 2)
+
+
+def deals(text: str) -> list[tuple[str | None, str | None, str]]:
+    return [
+        (p.licensor.name if p.licensor else None, p.licensee.name if p.licensee else None, p.kind)
+        for p in extract(text, published=PUBLISHED)
+        if p.licensor
+    ]
+
+
+def test_a_licence_to_three_listed_takers_is_three_deals() -> None:
+    text = (
+        "Norvik Labs Inc. has licensed its coating technology to Alder Corp., Brisk Inc. "
+        "and Cole Ltd., it said on Monday."
+    )
+    assert deals(text) == [
+        ("Norvik Labs Inc", "Alder Corp", "licence"),
+        ("Norvik Labs Inc", "Brisk Inc", "licence"),
+        ("Norvik Labs Inc", "Cole Ltd", "licence"),
+    ]
+
+
+def test_the_terms_stay_with_the_taker_the_sentence_gives_them_to() -> None:
+    text = (
+        "Norvik Labs Inc. has licensed its coating technology to Alder Corp. and Brisk Inc. "
+        "for an upfront payment of $4 million."
+    )
+    found = extract(text, published=PUBLISHED)
+    takers = {p.licensee.name: p for p in found if p.licensee}
+    assert set(takers) == {"Alder Corp", "Brisk Inc"}
+    assert not takers["Brisk Inc"].figures
+
+
+def test_a_list_holding_the_licensor_is_not_a_list_of_takers() -> None:
+    marked = "An agreement between ⟨0⟩ and ⟨1⟩ gives ⟨1⟩ rights."
+    assert co_takers(marked, licensee=1, licensor=0) == []
+
+
+def test_a_list_after_each_is_the_takers_though_no_to_comes_before() -> None:
+    marked = "⟨0⟩ said ⟨1⟩ of Chile, ⟨2⟩ and ⟨3⟩ have each taken licences to its sensor."
+    assert co_takers(marked, licensee=1, licensor=0) == [2, 3]
+
+
+def test_companies_joined_by_and_without_a_taker_cue_are_left_alone() -> None:
+    marked = "⟨0⟩ licensed its sensor to ⟨1⟩ after ⟨2⟩ and ⟨3⟩ passed."
+    assert co_takers(marked, licensee=1, licensor=0) == []
