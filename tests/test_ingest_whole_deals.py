@@ -493,3 +493,11 @@ def test_a_new_company_two_founders_formed_names_neither_as_its_licensor() -> No
 def test_a_company_that_buys_another_s_programme_makes_an_asset_purchase() -> None:
     text = "Brisk Medical buys Tollund Bio's TL-4 programme for $10 million."
     assert deals(text) == [("Tollund Bio", "Brisk Medical", "asset_purchase")]
+
+
+def test_a_reporting_verb_with_a_calendar_date_still_leads_to_the_subject_s_verb() -> None:
+    text = (
+        "Harlow Medical Devices said on June 13 it has licensed a catheter-navigation "
+        "algorithm from Pemberton Robotics, the Haifa-based startup."
+    )
+    assert deals(text) == [("Pemberton Robotics", "Harlow Medical Devices", "licence")]

@@ -31,10 +31,11 @@ AUX = (
 )
 # "today", "last night", "this morning": when a company said what it did, before its verb.
 WHEN_SAID = r"(?:today|yesterday|last\s+night|this\s+morning|late\s+\w+|earlier\s+today)"
-# "said", "said on Monday", "said late Monday", "announced today": a reporting verb and when.
+# "said", "said on Monday", "said on June 13", "announced today": a reporting verb and when.
 REPORTED = (
     r"(?:said|says|announced|announces|confirmed|disclosed)"
-    r"(?:\s+(?:today|yesterday|(?:(?:late|early)\s+)?(?:on\s+)?\w+day|in a statement))?"
+    r"(?:\s+(?:today|yesterday|(?:(?:late|early)\s+)?(?:on\s+)?\w+day|in a statement|"
+    r"on\s+(?:[A-Z][a-z]+\s+\d{1,2}|\d{1,2}\s+[A-Z][a-z]+)(?:,?\s+\d{4})?))?"  # "on June 13"
     r"\s+(?:that\s+)?"
 )
 # A describing noun in front of a name ("to Indian carmaker B"), which orgs.py leaves outside it.
