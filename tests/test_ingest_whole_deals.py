@@ -501,3 +501,11 @@ def test_a_reporting_verb_with_a_calendar_date_still_leads_to_the_subject_s_verb
         "algorithm from Pemberton Robotics, the Haifa-based startup."
     )
     assert deals(text) == [("Pemberton Robotics", "Harlow Medical Devices", "licence")]
+
+
+def test_a_taker_that_has_also_taken_a_licence_takes_it_from_the_reporter() -> None:
+    text = (
+        "Corin Chips Co., Ltd. has also taken a licence for the QX-4 core, "
+        "Talvik Semiconductor said on Thursday."
+    )
+    assert deals(text) == [("Talvik Semiconductor", "Corin Chips Co., Ltd", "licence")]

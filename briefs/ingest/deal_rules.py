@@ -750,7 +750,7 @@ ROLE_RULES: tuple[tuple[str, str, float, re.Pattern[str]], ...] = (
             _active(
                 r"(?:will\s+|to\s+)?(?:receive|take|gain|obtain|get|acquire|secure)s?|"
                 r"(?:has|have|had)\s+(?:received|taken|gained|obtained|acquired|secured)|"
-                r"received|took|gained|obtained|acquired|secured"
+                r"received|took|taken|gained|obtained|acquired|secured"
             )
             + r"\s+(?P<asset>(?:an?\s+|the\s+)?(?:[\w-]+,?\s+){0,4}?(?:rights?|licen[cs]e)\b"
             r"[^⟨⟩;]{0,200}?),\s+"
