@@ -56,3 +56,15 @@ def test_a_list_after_each_is_the_takers_though_no_to_comes_before() -> None:
 def test_companies_joined_by_and_without_a_taker_cue_are_left_alone() -> None:
     marked = "⟨0⟩ licensed its sensor to ⟨1⟩ after ⟨2⟩ and ⟨3⟩ passed."
     assert co_takers(marked, licensee=1, licensor=0) == []
+
+
+def test_one_more_taker_after_an_opening_phrase_takes_from_the_same_licensor() -> None:
+    text = (
+        "Talvik Semitech Co. has licensed its bonding patents to Norden Microsystems. "
+        "In a separate agreement signed days later, Kyoto-based Orimo Devices Co., Ltd. "
+        "obtained a licence under the same family of patents."
+    )
+    assert [(licensor, licensee) for licensor, licensee, _ in deals(text)] == [
+        ("Talvik Semitech Co", "Norden Microsystems"),
+        ("Talvik Semitech Co", "Orimo Devices Co., Ltd"),
+    ]

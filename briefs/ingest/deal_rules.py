@@ -1551,15 +1551,18 @@ _TAKER_ALONE = re.compile(
 # "Separately, C has licensed the same patent family", "C had also been added to its licensees":
 # one more licensee of the grantor of the deal just read.
 _SAME_GRANTOR = re.compile(
-    r"(?:^|\bthat\s+|^(?:Separately|Also|Meanwhile|In addition),\s+)"
+    # At the start, after an opening phrase ("In a separate agreement signed days later, "), or
+    # after "that"; a place may come before the name ("Kyoto-based B").
+    r"(?:^(?:[A-Z][^⟨⟩,]{0,60},\s+)?|\bthat\s+)"
+    + LEAD
     + E.format("a")
     + SUBJECT_TAIL
     + AUX
     + r"(?:(?:has|have|had)\s+)?(?:also\s+)?(?P<asset>(?:been\s+added\s+to\s+(?:its|their)\s+licensees|"
     r"(?:signed|signs)\s+(?:on|up)\s+as\s+(?:an?\s+)?(?:[\w-]+\s+)?licensee\s+(?:to|of|under)\s+"
     r"(?:the\s+same|its|their)|"
-    r"(?:in-?licensed|licensed|licenses|taken\s+a\s+licen[cs]e\s+(?:to|under|on)|"
-    r"took\s+a\s+licen[cs]e\s+(?:to|under|on))\s+the\s+same)\b[^⟨⟩.;]{0,80})",
+    r"(?:in-?licensed|licensed|licenses|(?:taken|took|obtained|received|secured)\s+an?\s+"
+    r"(?:[\w-]+\s+){0,2}?licen[cs]e\s+(?:to|under|on|for))\s+the\s+same)\b[^⟨⟩.;]{0,80})",
 )
 # "The second agreement, with B, ...": one more deal of the grantor just read, named by its taker.
 _NEXT_DEAL_WITH = re.compile(
