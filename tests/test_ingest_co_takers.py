@@ -68,3 +68,14 @@ def test_one_more_taker_after_an_opening_phrase_takes_from_the_same_licensor() -
         ("Talvik Semitech Co", "Norden Microsystems"),
         ("Talvik Semitech Co", "Orimo Devices Co., Ltd"),
     ]
+
+
+def test_a_taker_alone_after_an_opening_phrase_and_its_place_takes_from_the_subject() -> None:
+    text = (
+        "Hollin Biologics Co. has signed two out-licensing deals this week. "
+        "In the larger of the two, Boston-based Farrow Oncology will take exclusive rights "
+        "outside Greater China to HB-1902, a bispecific antibody."
+    )
+    assert [(licensor, licensee) for licensor, licensee, _ in deals(text)] == [
+        ("Hollin Biologics Co", "Farrow Oncology")
+    ]

@@ -1536,6 +1536,8 @@ _TAKER_ALONE = re.compile(
     r"(?:(?:Under|Through|With)\s+(?:the|its|this|that|an?)\s+(?:[\w-]+\s+){0,3}?"
     r"(?:agreement|deal|licen[cs]e|terms|arrangement|pact|contract|transaction)[^,⟨⟩]{0,60},\s+)?"
     r"(?:(?:the\s+)?(?:NewCo|Newco|new company|newly formed company)\s+)?"
+    r"(?:In\s+(?:the|a)\s+[^⟨⟩,]{0,40},\s+)?"  # "In the larger of the two, "
+    + LEAD
     + _active(
         r"gains|receives|obtains|takes|gets|acquires|secures|"
         r"(?:will|is to)\s+(?:gain|receive|obtain|take|get|acquire|secure)|"
