@@ -79,3 +79,15 @@ def test_a_taker_alone_after_an_opening_phrase_and_its_place_takes_from_the_subj
     assert [(licensor, licensee) for licensor, licensee, _ in deals(text)] == [
         ("Hollin Biologics Co", "Farrow Oncology")
     ]
+
+
+def test_listed_takers_are_one_side_for_the_cues_of_direction() -> None:
+    text = (
+        "Harlow Seeds Ltd, Brisk Inc. and Cole Ltd. have each taken licences to "
+        "Pemberton Genomics' drought trait."
+    )
+    assert [(licensor, licensee) for licensor, licensee, _ in deals(text)] == [
+        ("Pemberton Genomics", "Harlow Seeds Ltd"),
+        ("Pemberton Genomics", "Brisk Inc"),
+        ("Pemberton Genomics", "Cole Ltd"),
+    ]

@@ -29,14 +29,14 @@ _ANY = r"⟨(\d+)⟩"
 # Between a subject and its verb: an apposition, a relative pronoun, an auxiliary, an adverb.
 _TO_VERB = (
     r"(?:,[^⟨⟩;]{0,160}?,)?\s+"
-    r"(?:(?:which|who|has|have|had|will|is|was|also|now|agreed\s+to)\s+){0,3}"
+    r"(?:(?:which|who|has|have|had|will|is|was|also|now|each|all|both|agreed\s+to)\s+){0,3}"
 )
 _TAKES = (
     r"(?:signed|signs|signing|sign)\s+(?:an?\s+|the\s+)?(?:[\w-]+\s+){0,3}?"
     r"(?:licen[cs]e|licensing|option|co-development)\b"
     r"|(?:taken|took|takes|take|obtained|obtains|obtain|gained|gains|gain|in-licensed|"
     r"in-licenses|secured|secures)\s+(?:an?\s+|the\s+)?(?:[\w-]+\s+){0,4}?"
-    r"(?:licen[cs]e|rights?|option)\b"
+    r"(?:licen[cs]es?|rights?|options?)\b"
     r"|(?:buying|buys|buy|bought|acquiring|acquires|acquire|acquired|purchasing|purchases|"
     r"purchase|purchased)\s+(?:the\s+|its\s+)?(?:[\w-]+\s+){0,5}?"
     r"(?:patents?|assets?|product\s+line|business|portfolio|rights?|programme|program)\b"

@@ -18,7 +18,7 @@ from .lowered import NoCase, lowered
 from .orgs import DESCRIPTORS, Mention, Org
 from .proposal import Party, Proposal, ProposedFigure, proposed_figure
 from .sentences import mark
-from .takers import co_takers
+from .takers import as_one_taker, co_takers
 
 # --- Role rules over the marked sentence ------------------------------------------------------
 
@@ -1326,7 +1326,14 @@ _TWO_MARKS = re.compile(r"⟨(\d+)⟩ ⟨(\d+)⟩")
 
 def _cued_rule(marked: str, mentions: list[Mention]) -> _Found | None:
     """A deal no frame reads, when the general cues of deal_cues decide its direction."""
-    roles = cued_roles(marked, [m.org.name for m in mentions])
+    names = [m.org.name for m in mentions]
+    roles = cued_roles(marked, names)
+    if roles is None:
+        # "⟨1⟩, ⟨2⟩ and ⟨3⟩ have each taken ...": the listed takers are one side
+        one, same = as_one_taker(marked)
+        if not same:
+            return None
+        roles = cued_roles(one, [names[same.get(i, i)] for i in range(len(names))])
     if roles is None:
         return None
     licensor, licensee = (_party(mentions, str(i)) for i in roles)

@@ -20,19 +20,38 @@ _TAKERS_BEFORE = re.compile(r"\b(?:to|with)\s+$")
 _TAKERS_AFTER = re.compile(r"\s*(?:(?:had|have|has|will|would)\s+)?(?:each|all|both)\b")
 
 
-def co_takers(marked: str, licensee: int, licensor: int | None) -> list[int]:
-    """The indexes of the other companies listed with ``licensee`` as takers, in order; none when
-    the licensor is in the list ("between A and B") or nothing marks the list as the takers."""
+def _taker_lists(marked: str) -> list[re.Match[str]]:
+    """The coordinated lists of ``marked`` that something marks as the takers."""
     if " and " not in marked and "as well as" not in marked:
         return []
-    for listed in _LIST.finditer(marked):
+    return [
+        listed
+        for listed in _LIST.finditer(marked)
+        if _TAKERS_BEFORE.search(marked[max(0, listed.start() - 8) : listed.start()])
+        or _TAKERS_AFTER.match(marked, listed.end())
+    ]
+
+
+def as_one_taker(marked: str) -> tuple[str, dict[int, int]]:
+    """``marked`` with each list of takers read as its first company ("⟨1⟩, ⟨2⟩ and ⟨3⟩ have
+    each taken" -> "⟨1⟩ have each taken"), and which marks now stand for which, so that cues
+    reading two companies can read a deal with several takers."""
+    same: dict[int, int] = {}
+    for listed in reversed(_taker_lists(marked)):
+        first, *rest = (int(i) for i in _MARK.findall(listed[0]))
+        same.update({index: first for index in rest})
+        marked = marked[: listed.start()] + f"⟨{first}⟩" + marked[listed.end() :]
+    return marked, same
+
+
+def co_takers(marked: str, licensee: int, licensor: int | None) -> list[int]:
+    """The indexes of the other companies listed with ``licensee`` as takers, in order; none when
+    the licensor is in the list ("between A and B")."""
+    for listed in _taker_lists(marked):
         indexes = [int(i) for i in _MARK.findall(listed[0])]
         if licensee not in indexes:
             continue
-        if licensor in indexes or len(set(indexes)) < 2:
-            return []
-        before, after = marked[: listed.start()], marked[listed.end() :]
-        if not (_TAKERS_BEFORE.search(before[-8:]) or _TAKERS_AFTER.match(after)):
+        if licensor in indexes:
             return []
         return [i for i in dict.fromkeys(indexes) if i != licensee]
     return []
