@@ -91,3 +91,8 @@ def test_listed_takers_are_one_side_for_the_cues_of_direction() -> None:
         ("Pemberton Genomics", "Brisk Inc"),
         ("Pemberton Genomics", "Cole Ltd"),
     ]
+
+
+def test_a_possessive_after_and_names_an_owner_not_a_taker() -> None:
+    marked = "⟨0⟩ licensed its sensor to ⟨1⟩ and ⟨2⟩'s unit."
+    assert co_takers(marked, licensee=1, licensor=0) == []

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import re
 
-# A company named in a list may carry its place: "⟨2⟩ of Argentina", "⟨3⟩ in Seoul".
-_PLACE = r"(?:\s+(?:of|in|from)\s+[A-Z][\w-]*(?:\s+[A-Z][\w-]*){0,2})?"
+# A company named in a list may carry its place: "⟨2⟩ of Argentina", "⟨3⟩ in Seoul"; a
+# possessive ("⟨2⟩'s unit") names an owner, not a taker.
+_PLACE = r"(?!['’])(?:\s+(?:of|in|from)\s+[A-Z][\w-]*(?:\s+[A-Z][\w-]*){0,2})?"
 _LIST = re.compile(
     r"⟨\d+⟩" + _PLACE + r"(?:,\s+⟨\d+⟩" + _PLACE + r")*,?\s+(?:and|as well as)\s+⟨\d+⟩" + _PLACE
 )
