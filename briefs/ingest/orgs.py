@@ -74,6 +74,11 @@ LEGAL_TAIL = frozenset(
         "bhd",
         "berhad",
         "tbk",
+        # the free zones of the Gulf: "FZ-LLC", "FZE", "FZCO"
+        "fz",
+        "fze",
+        "fzco",
+        "fzc",
         "kg",
         "srl",
         "sarl",
