@@ -131,3 +131,23 @@ def test_agreeing_to_buy_patents_is_an_asset_purchase() -> None:
         "Devices GmbH, the companies said."
     )
     assert [p.kind for p in extract(text, published=PUBLISHED)] == ["asset_purchase"]
+
+
+def test_a_money_word_and_a_word_for_keeping_it_back_in_either_order() -> None:
+    for said in (
+        "Costs of the Brambleton licence are not being disclosed.",
+        "Quorvane kept the purchase price private.",
+        "The fee was kept confidential by both sides.",
+        "The consideration remains under wraps.",
+        "Halvick withheld the licence fee.",
+        "The sum went unreported in the filing.",
+        "The pair are keeping the deal terms to themselves.",
+    ):
+        assert UNDISCLOSED.search(said), said
+    for said in (
+        "Quorvane did not disclose the name of the buyer.",
+        "Halvick did not reveal when the plant opens.",
+        "Keeping the price low, Quorvane sold more pumps.",
+        "In terms of reach, the product was not announced widely.",
+    ):
+        assert not UNDISCLOSED.search(said), said

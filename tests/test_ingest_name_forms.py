@@ -107,3 +107,21 @@ def test_a_defined_term_after_a_name_in_two_scripts_with_a_city_in_brackets() ->
     (mention,) = names.find(sentence)
     later = names.find("The Licensee will pay the fee.")
     assert [m.org for m in later] == [mention.org]
+
+
+def test_a_nationality_before_a_name_describes_the_company() -> None:
+    assert names_in("Estonian Vellaro Diagnostics took a licence from Ormund Labs.") == [
+        "Vellaro Diagnostics",
+        "Ormund Labs",
+    ]
+    # a nationality with only a company word after it is the name itself
+    assert names_in("The rights went to Nordic Bioscience in May.") == ["Nordic Bioscience"]
+
+
+def test_free_zone_legal_tails_fold_away_whole() -> None:
+    for written in ("Marrak Sensors FZ-LLC", "Marrak Sensors FZE", "Marrak Sensors FZCO"):
+        assert folded(written) == "marrak sensors", written
+    assert names_in("Marrak Sensors FZ-LLC signed with Tollund Optics AS.") == [
+        "Marrak Sensors FZ-LLC",
+        "Tollund Optics AS",
+    ]

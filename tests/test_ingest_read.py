@@ -75,6 +75,24 @@ def test_html_article_and_metadata() -> None:
     assert "<p>" not in doc.text
 
 
+def test_an_html_page_keeps_its_standfirst_under_the_headline() -> None:
+    html = (
+        "<html><head><title>Quarry Optics licenses its lens coating</title></head><body>"
+        "<main><h1>Quarry Optics licenses its lens coating</h1>"
+        '<p class="standfirst">The Welsh coater pays Quarry &amp; Sons a flat fee for the rights.</p>'
+        '<div class="byline">By Ann Reed</div><article>'
+        "<p>Tarnwell Coatings Ltd has licensed an anti-glare coating from Quarry Optics for use "
+        "in camera lenses sold across Europe, the two companies said on Tuesday morning.</p>"
+        "<p>Tarnwell will make the coating at its plant and pay a royalty on each lens sold, "
+        "and the first lenses are due to ship next spring to camera makers.</p>"
+        "</article></main></body></html>"
+    )
+    text = read_bytes(html.encode(), "a.html").text
+    assert text.startswith("Quarry Optics licenses its lens coating\n\n")
+    standfirst = "The Welsh coater pays Quarry & Sons a flat fee for the rights."
+    assert text.index(standfirst) < text.index("Tarnwell Coatings Ltd has licensed")
+
+
 @pytest.mark.parametrize("encoding", ["latin-1", "cp1252", "utf-16", "utf-8-sig"])
 def test_western_encodings(encoding: str) -> None:
     doc = read_bytes(ACCENTED.encode(encoding), "a.txt")

@@ -59,6 +59,7 @@ class NameWords:
     titles: frozenset[str]
     places: frozenset[str]
     not_party_terms: frozenset[str]
+    nationalities: frozenset[str]  # "Finnish": also among not_companies
     company_words: frozenset[str]  # as written: "Battery" ends a name, "battery" does not
     connectors: frozenset[str]  # as written: "del" of "Semillas del Plata"
 
@@ -66,6 +67,7 @@ class NameWords:
     def load(cls, path: Path = NAMES_FILE) -> NameWords:
         with open(path, "rb") as fh:
             data = tomllib.load(fh)
+        data["not_companies"] = data["not_companies"] + data["nationalities"]
         return cls(
             *(
                 frozenset(w.casefold() for w in data[key])
@@ -76,6 +78,7 @@ class NameWords:
                     "titles",
                     "places",
                     "not_party_terms",
+                    "nationalities",
                 )
             ),
             frozenset(data["company_words"]),

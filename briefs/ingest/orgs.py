@@ -74,6 +74,11 @@ LEGAL_TAIL = frozenset(
         "bhd",
         "berhad",
         "tbk",
+        # the free zones of the Gulf: "FZ-LLC", "FZE", "FZCO"
+        "fz",
+        "fze",
+        "fzco",
+        "fzc",
         "kg",
         "srl",
         "sarl",
@@ -830,6 +835,10 @@ def _shaped(sentence_words: _SentenceWords) -> list[tuple[int, int, int, None]]:
                 break
         if j == i or COMPANY_WORDS.issuperset(texts[j:i]):
             continue
+        if texts[j].casefold() in WORDS.nationalities and not COMPANY_WORDS.issuperset(
+            texts[j + 1 : i]
+        ):
+            j += 1  # "Finnish Kasvu Biotech": the nationality describes the company
         k = i
         while k + 1 < len(words) and texts[k + 1] in COMPANY_WORDS:
             gap = sentence[words[k].end() : words[k + 1].start()]

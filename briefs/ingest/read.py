@@ -209,7 +209,7 @@ def _from_html(raw: str, filename: str, path: str | None) -> Document:
     title = _meta(extracted, "title") or _first_line(body) or Path(filename).stem
     return Document(
         title=title[:300],
-        text=_with_headline(body, _meta(extracted, "title")),
+        text=_with_standfirst(_with_headline(body, _meta(extracted, "title")), raw),
         content_hash=content_hash(body),  # of the page's text alone, as pages read before were
         outlet=_html_outlet(raw, _meta(extracted, "sitename"), _meta(extracted, "author"), title),
         published=_meta(extracted, "date"),
@@ -230,6 +230,29 @@ def _with_headline(body: str, headline: str | None) -> str:
     if head in opening:
         return body
     return f"{head}\n\n{body}"
+
+
+# The summary line under a page's headline ("standfirst", "dek"), which the reader leaves out.
+_STANDFIRST = re.compile(
+    r"<(?P<tag>p|h2|div)\b[^>]*class=[\"'][^\"']*\b(?:standfirst|dek|deck|subtitle|subhead|"
+    r"summary|strap)\b[^\"']*[\"'][^>]*>(?P<text>[^<]{10,400})</(?P=tag)>",
+    re.I,
+)
+
+
+def _with_standfirst(body: str, raw: str) -> str:
+    """The body with the page's standfirst before it, as a plain-text article gives it under
+    the headline: it often names the parties or the price in other words than the body."""
+    found = _STANDFIRST.search(raw) if "class=" in raw else None
+    if found is None:
+        return body
+    standfirst = " ".join(html.unescape(found["text"]).split())
+    if standfirst in " ".join(body[: len(standfirst) + 400].split()):
+        return body
+    headline, _, rest = body.partition("\n\n")  # the headline stays first
+    if rest and "\n" not in headline:
+        return f"{headline}\n\n{standfirst}\n{rest}"
+    return f"{standfirst}\n{body}"
 
 
 _SITE_NAME = re.compile(
