@@ -125,3 +125,16 @@ def test_free_zone_legal_tails_fold_away_whole() -> None:
         "Marrak Sensors FZ-LLC",
         "Tollund Optics AS",
     ]
+
+
+def test_dotted_legal_tails_of_central_and_eastern_europe_stay_on_the_name() -> None:
+    for written in (
+        "Wislana Optika Sp. z o.o.",
+        "Wislana Optika S.R.L.",
+        "Wislana Optika d.o.o.",
+        "Wislana Optika s.r.o.",
+        "Wislana Optika Kft.",
+    ):
+        found = names_in(f"Kelso Bio has signed a licence for {written}'s sensor.")
+        assert found[0] == "Kelso Bio", written
+        assert found[1].startswith("Wislana Optika "), (written, found)
