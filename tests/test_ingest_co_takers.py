@@ -96,3 +96,22 @@ def test_listed_takers_are_one_side_for_the_cues_of_direction() -> None:
 def test_a_possessive_after_and_names_an_owner_not_a_taker() -> None:
     marked = "⟨0⟩ licensed its sensor to ⟨1⟩ and ⟨2⟩'s unit."
     assert co_takers(marked, licensee=1, licensor=0) == []
+
+
+def test_licensees_listed_after_the_licence_are_each_a_deal_of_its_licensor() -> None:
+    text = (
+        "Lindqvist Optronics AB has licensed its lens-moulding patents to three camera makers, "
+        "the company said on Monday.\n"
+        "The licensees are Japan's Harune Imaging Corp., the Singapore-based module maker "
+        "Tanjong Vision & Sensing Pte. Ltd., and Volkmar Kamera GmbH, a Jena start-up."
+    )
+    assert deals(text) == [
+        ("Lindqvist Optronics AB", "Harune Imaging Corp", "licence"),
+        ("Lindqvist Optronics AB", "Tanjong Vision & Sensing Pte. Ltd", "licence"),
+        ("Lindqvist Optronics AB", "Volkmar Kamera GmbH", "licence"),
+    ]
+
+
+def test_licensees_named_without_a_licence_before_them_are_no_deal() -> None:
+    text = "Harune Imaging Corp. makes camera modules. The licensees are not named."
+    assert deals(text) == []

@@ -18,7 +18,7 @@ from .lowered import NoCase, lowered
 from .orgs import DESCRIPTORS, Mention, Org
 from .proposal import Party, Proposal, ProposedFigure, proposed_figure
 from .sentences import mark
-from .takers import as_one_taker, co_takers
+from .takers import as_one_taker, co_takers, named_takers
 
 # --- Role rules over the marked sentence ------------------------------------------------------
 
@@ -1260,6 +1260,10 @@ def read_deal(
         mentions = [Mention(pronoun.start("it"), pronoun.end(), last_subject), *mentions]
     if not _about_a_deal(sentence, mentions):
         return None
+    if last_subject is not None and "licensees" in sentence:
+        listed = _listed_takers(sentence, mentions, published, year, last_subject)
+        if listed is not None:
+            return listed
     grantor = previous.licensor if previous is not None else None
     if len(mentions) == 1 and (last_subject is not None or grantor is not None):
         marked = mark(sentence, mentions)
@@ -1286,6 +1290,32 @@ def read_deal(
         return None
     draft = _draft(sentence, mentions, published, year, found)
     draft.co_takers = _co_taker_drafts(draft, marked, mentions)
+    return draft
+
+
+def _listed_takers(
+    sentence: str,
+    mentions: list[Mention],
+    published: date | None,
+    year: int | None,
+    last_subject: Org,
+) -> Draft | None:
+    """ "The licensees are A, B and C" right after a sentence whose subject licensed without
+    naming them: one deal per listed company, that subject the licensor of each."""
+    marked = mark(sentence, mentions)
+    takers = [_party(mentions, str(i)) for i in named_takers(marked)]
+    takers = [t for t in takers if t is not None and t.name != last_subject.name]
+    if not takers:
+        return None
+    grantor = Party(last_subject.name, last_subject.company_id)
+    first, *rest = takers
+    found = (grantor, first, (first, grantor), "rule listed licensees", 0.7, None, sentence)
+    draft = _draft(sentence, mentions, published, year, found)
+    for taker in rest:
+        proposal = replace(draft.proposal, licensee=taker, parties=(taker, grantor))
+        taken = Draft(proposal)
+        taken.note(("licensor", "licensee", "date"), draft.proposal.evidence)
+        draft.co_takers.append(taken)
     return draft
 
 

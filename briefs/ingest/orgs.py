@@ -28,15 +28,15 @@ _COMPOUND_TAIL = re.compile(
     r"[a-z](?:" + "|".join(sorted((w for w in COMPANY_WORDS if len(w) > 4), key=len)) + r")$"
 )
 _SUFFIX_ONLY = re.compile(
-    r"[A-Z]\.[A-Z]\.|A\.Ş\.|S\.p\.A|a\.s\.|S\.r\.l|Pvt|Co\.,?\s+Ltd|A/S|Sdn|o\.o\.|s\.r\.o\.|Kft\."
+    r"[A-Z]\.[A-Z]\.|A\.Ş\.|S\.p\.A|a\.s\.|S\.r\.l|Pvt|Pte|Co\.,?\s+Ltd|A/S|Sdn|o\.o\.|s\.r\.o\.|Kft\."
 )
 # Legal suffixes written with dots ("B.V.", "S.p.A.", "a.s."), which the word splitter breaks up.
 _DOTTED_SUFFIX = re.compile(
     r"(?P<name>(?<![\w-])[A-Z][\w&]*(?:-[A-Z0-9][\w&]*)*"
-    r"(?:\s+(?:" + CONNECTOR + r"\s+)?[A-Z][\w&]*(?:-[A-Z0-9][\w&]*)*){0,3})"
+    r"(?:\s+(?:" + CONNECTOR + r"\s+|&\s+)?[A-Z][\w&]*(?:-[A-Z0-9][\w&]*)*){0,3})"
     r"(?:\s+\([A-Z][a-z]+\))?"  # a city in brackets: "Hanmo Biosciences (Suzhou) Co., Ltd."
     r",?\s+(?P<suffix>B\.V\.|N\.V\.|S\.A\.\s+de\s+C\.V\.|S\.A\.S?\.?|A\.Ş\.|A\.G\.|S\.p\.A\.|a\.s\.|K\.K\.|S\.L\.|"
-    r"S\.r\.l\.|Pvt\.?\s+Ltd\.?|Co\.,?\s+Ltd\.?|A/S|Sdn\.?\s+Bhd\.?|"
+    r"S\.r\.l\.|P(?:vt|te)\.?\s+Ltd\.?|Co\.,?\s+Ltd\.?|A/S|Sdn\.?\s+Bhd\.?|"
     # central and eastern Europe: "Sp. z o.o.", "S.R.L.", "d.o.o.", "s.r.o.", "Kft."
     r"Sp\.\s+z\s+o\.o\.|S\.R\.L\.|d\.o\.o\.|s\.r\.o\.|Kft\.)(?!\w)"
 )
@@ -911,6 +911,7 @@ def _may_have_suffix(sentence: str) -> bool:
     return (
         sentence.find(".", 0, -1) != -1
         or "Pvt" in sentence
+        or "Pte" in sentence
         or "A/S" in sentence
         or "Sdn" in sentence
     )

@@ -13,7 +13,7 @@ from .orgs import Mention
 # for: a pattern that starts with a character class is found much faster.
 _BOUNDARY = re.compile(r"[.!?][\"”’)]?\s+(?=[\"“(]?[A-Z])")
 _NO_SPLIT_BEFORE = re.compile(
-    r"(?:\b(?:Mr|Mrs|Ms|Dr|Prof|St|No|vs|approx|Pvt|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)"
+    r"(?:\b(?:Mr|Mrs|Ms|Dr|Prof|St|No|vs|approx|Pvt|Pte|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)"
     r"|\b[A-Z]|\bU\.S|\bU\.K|\be\.g|\bi\.e)\.$"
 )
 _SENTENCE_STARTERS = frozenset(

@@ -56,3 +56,21 @@ def co_takers(marked: str, licensee: int, licensor: int | None) -> list[int]:
             return []
         return [i for i in dict.fromkeys(indexes) if i != licensee]
     return []
+
+
+# "The licensees are ⟨1⟩, ⟨2⟩ and ⟨3⟩", "Its new licensees include ⟨1⟩ and ⟨2⟩": the takers of
+# the licence the sentence before told, each however it is described.
+_LICENSEES_ARE = re.compile(
+    r"(?:The|Its|Their)\s+(?:\w+\s+){0,2}?licensees\s+(?:are|were|include|included)\s+"
+    r"(?P<list>[^.;:]*)"
+)
+
+
+def named_takers(marked: str) -> list[int]:
+    """The indexes of the companies a sentence opening "The licensees are" names, in order."""
+    if "licensees" not in marked:
+        return []
+    listed = _LICENSEES_ARE.match(marked)
+    if listed is None:
+        return []
+    return list(dict.fromkeys(int(i) for i in _MARK.findall(listed["list"])))
