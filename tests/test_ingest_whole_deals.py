@@ -117,6 +117,16 @@ def test_a_company_launched_to_develop_the_founder_s_drugs_is_a_newco_licensee()
     assert deals(text) == [("Suzhou Linhe Biotech", "Corvid Bio", "newco")]
 
 
+def test_the_new_company_named_in_apposition_receives_the_founder_s_licence() -> None:
+    text = (
+        "Porvali Pharma Ltd. said on Monday it had teamed up with an investor to form a new "
+        "company that will develop two of its malaria drugs.\n\n"
+        "The new company, called Ilmari Therapeutics, will be based in Oslo and receive an "
+        "exclusive worldwide licence to the two compounds."
+    )
+    assert [d[:2] for d in deals(text)] == [("Porvali Pharma Ltd", "Ilmari Therapeutics")]
+
+
 def test_a_product_code_and_a_place_between_in_licensed_and_the_owner() -> None:
     text = "Corbel Oncology has in-licensed TK-41, Chengdu Ruiyang Biotech's antibody for gastric cancer."
     assert deals(text) == [("Chengdu Ruiyang Biotech", "Corbel Oncology", "licence")]

@@ -1572,12 +1572,12 @@ _JOINT = re.compile(
 _TAKER_ALONE = re.compile(
     r"(?:(?:Under|Through|With)\s+(?:the|its|this|that|an?)\s+(?:[\w-]+\s+){0,3}?"
     r"(?:agreement|deal|licen[cs]e|terms|arrangement|pact|contract|transaction)[^,⟨⟩]{0,60},\s+)?"
-    r"(?:(?:the\s+)?(?:NewCo|Newco|new company|newly formed company)\s+)?"
+    r"(?:(?:the\s+)?(?:NewCo|Newco|new company|newly formed company)(?:,\s+(?:called|named))?\s+)?"
     r"(?:In\s+(?:the|a)\s+[^⟨⟩,]{0,40},\s+)?"  # "In the larger of the two, "
     + LEAD
     + _active(
         r"gains|receives|obtains|takes|gets|acquires|secures|"
-        r"(?:will|is to)\s+(?:gain|receive|obtain|take|get|acquire|secure)|"
+        r"(?:will|is to)\s+(?:[^⟨⟩.;,]{0,40}?\s+and\s+)?(?:gain|receive|obtain|take|get|acquire|secure)|"
         r"(?:has|have)\s+(?:gained|received|obtained|taken|acquired|secured)"
     )
     + r"\s+(?P<asset>(?:an?\s+|the\s+)?(?:[\w-]+,?\s+){0,4}?(?:rights?|licen[cs]e|option)\b"
