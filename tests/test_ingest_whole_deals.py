@@ -127,6 +127,14 @@ def test_the_new_company_named_in_apposition_receives_the_founder_s_licence() ->
     assert [d[:2] for d in deals(text)] == [("Porvali Pharma Ltd", "Ilmari Therapeutics")]
 
 
+def test_a_company_announcing_after_the_close_that_it_took_rights() -> None:
+    text = (
+        "Tessaly Oncology announced after the close on Thursday that it has taken European "
+        "rights to MV-12, an antibody from Marrow Peak Bio, the Vancouver-based developer."
+    )
+    assert [d[:2] for d in deals(text)] == [("Marrow Peak Bio", "Tessaly Oncology")]
+
+
 def test_a_product_code_and_a_place_between_in_licensed_and_the_owner() -> None:
     text = "Corbel Oncology has in-licensed TK-41, Chengdu Ruiyang Biotech's antibody for gastric cancer."
     assert deals(text) == [("Chengdu Ruiyang Biotech", "Corbel Oncology", "licence")]

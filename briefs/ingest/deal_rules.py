@@ -34,6 +34,7 @@ WHEN_SAID = r"(?:today|yesterday|last\s+night|this\s+morning|late\s+\w+|earlier\
 # "said", "said on Monday", "said on June 13", "announced today": a reporting verb and when.
 REPORTED = (
     r"(?:said|says|announced|announces|confirmed|disclosed)"
+    r"(?:\s+(?:after|before)\s+the\s+(?:close|bell|open))?"  # "announced after the close on Monday"
     r"(?:\s+(?:today|yesterday|(?:(?:late|early)\s+)?(?:on\s+)?\w+day|in a statement|"
     r"on\s+(?:[A-Z][a-z]+\s+\d{1,2}|\d{1,2}\s+[A-Z][a-z]+)(?:,?\s+\d{4})?))?"  # "on June 13"
     r"\s+(?:that\s+)?"
