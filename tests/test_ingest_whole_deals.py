@@ -135,6 +135,14 @@ def test_a_company_announcing_after_the_close_that_it_took_rights() -> None:
     assert [d[:2] for d in deals(text)] == [("Marrow Peak Bio", "Tessaly Oncology")]
 
 
+def test_a_relative_clause_between_dashes_keeps_the_grantor_the_subject() -> None:
+    text = (
+        "Harrow Polymers Ltd \u2014 which owns the resin patents \u2014 grants Quillon Coatings "
+        "rights to use them in Canada."
+    )
+    assert [d[:2] for d in deals(text)] == [("Harrow Polymers Ltd", "Quillon Coatings")]
+
+
 def test_a_product_code_and_a_place_between_in_licensed_and_the_owner() -> None:
     text = "Corbel Oncology has in-licensed TK-41, Chengdu Ruiyang Biotech's antibody for gastric cancer."
     assert deals(text) == [("Chengdu Ruiyang Biotech", "Corbel Oncology", "licence")]

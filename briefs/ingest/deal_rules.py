@@ -74,6 +74,7 @@ SUBJECT_TAIL = (
     r"(?:\s*\([^()⟨⟩]{1,40}\))?"
     + ROLE_APPOSITION
     + r"(?:,\s+(?:which|who|whose)\b[^;]{0,100}?,)?"
+    + r"(?:\s+[—–]\s+(?:which|who|whose)\b[^;—–]{0,100}?\s+[—–])?"  # " — which owns it —"
     + APPOSITION
     + r"(?:,\s+(?:through|via|acting through)\s+[^;,]{0,80}?,)?"  # ", through its subsidiary X,"
     + r"(?:\s+of\s+[A-Z][\w-]+)?,?\s+"
