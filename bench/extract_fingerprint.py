@@ -21,6 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.bench_ingest import documents, known_pairs  # noqa: E402
+from briefs.ingest.evaluate import read_with_rules  # noqa: E402
 from briefs.ingest.extract import extract  # noqa: E402
 from briefs.ingest.orgs import KnownNames  # noqa: E402
 from briefs.ingest.read import read_document  # noqa: E402
@@ -33,10 +34,7 @@ def outputs() -> Iterator[tuple[str, str]]:
     """(document label, repr of its proposals) for every document the fingerprint covers."""
     for path in sorted(EVAL_ROOT.glob("**/articles/*")):
         doc = read_document(path)
-        yield (
-            str(path.relative_to(EVAL_ROOT)),
-            repr(extract(doc.text, published=doc.published_date)),
-        )
+        yield str(path.relative_to(EVAL_ROOT)), repr(read_with_rules(doc))
     known = KnownNames.from_pairs(known_pairs())
     for number, text in enumerate(documents(BENCH_DOCS)):
         yield f"bench/{number:03d}", repr(extract(text, known=known))
