@@ -1313,11 +1313,9 @@ def _listed_takers(
     first, *rest = takers
     found = (grantor, first, (first, grantor), "rule listed licensees", 0.7, None, sentence)
     draft = _draft(sentence, mentions, published, year, found)
-    for taker in rest:
-        proposal = replace(draft.proposal, licensee=taker, parties=(taker, grantor))
-        taken = Draft(proposal)
-        taken.note(("licensor", "licensee", "date"), draft.proposal.evidence)
-        draft.co_takers.append(taken)
+    fields = ("licensor", "licensee", "date")
+    deal = draft.proposal
+    draft.co_takers = [_for_taker(deal, grantor, t, fields, deal.territory) for t in rest]
     return draft
 
 
@@ -1337,12 +1335,20 @@ def _co_taker_drafts(draft: Draft, marked: str, mentions: list[Mention]) -> list
         taker = _party(mentions, str(index))
         if taker is None or taker.name in (deal.licensor.name, deal.licensee.name):
             continue
-        proposal = replace(deal, licensee=taker, parties=(taker, deal.licensor), territory=None)
         fields = ("licensor", "licensee", "date") + (("asset",) if deal.asset else ())
-        taken = Draft(proposal)
-        taken.note(fields, deal.evidence)
-        drafts.append(taken)
+        drafts.append(_for_taker(deal, deal.licensor, taker, fields, None))
     return drafts
+
+
+def _for_taker(
+    deal: Proposal, licensor: Party, taker: Party, fields: tuple[str, ...], territory: str | None
+) -> Draft:
+    """The same deal for one more taker of the same licensor, its ``fields`` evidenced by the
+    sentence that told the deal."""
+    proposal = replace(deal, licensee=taker, parties=(taker, licensor), territory=territory)
+    taken = Draft(proposal)
+    taken.note(fields, deal.evidence)
+    return taken
 
 
 def _index_of(names: list[str], name: str, marked: str) -> int | None:
