@@ -44,9 +44,6 @@ NEARBY_ROWS = 30
 
 _T = TypeVar("_T")
 _ID = re.compile(r"^#?(\d{1,12})$")
-# Chinese, Japanese and Korean characters, compared by code point: as a regex class, ranges this
-# wide make Python's re build a large table at import, a cost every command would pay.
-_CJK_RANGES = ((0x2E80, 0x9FFF), (0xAC00, 0xD7AF), (0xF900, 0xFAFF))
 _COMPANY_COLUMNS = "c.id, c.slug, c.name, c.country, c.sector, c.description"
 
 
@@ -157,10 +154,6 @@ def _prefix(db: Reader, norm: str, limit: int) -> list[_Match]:
     return [_Match(*row) for row in rows]
 
 
-def has_cjk(text: str) -> bool:
-    return any(low <= ord(char) <= high for char in text for low, high in _CJK_RANGES)
-
-
 def _words(db: Reader, norm: str) -> list[_Match]:
     """Aliases where ``norm`` starts a word after the first (or anywhere, for CJK without spaces).
 
@@ -170,7 +163,7 @@ def _words(db: Reader, norm: str) -> list[_Match]:
     the long doclists of the common ones ("sha", "han"). The start of an alias is the prefix
     scan's.
     """
-    anywhere = has_cjk(norm)
+    anywhere = text.has_cjk(norm)
     needle = norm if anywhere else f" {norm}"
     if len(needle) < 3:
         return []

@@ -11,9 +11,11 @@ import unicodedata
 
 from .errors import BadInput
 
-# Kana, CJK ideographs and Hangul: words in these scripts are searched by trigrams, since
-# they are written without spaces between words.
-_CJK = re.compile("[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+# Kana, CJK ideographs and Hangul: words in these scripts are searched by trigrams and watched
+# as substrings, since they are written without spaces between words. The same ranges as the
+# search index's (``migrations.CJK_GLOB``), so a word read as CJK is one that index holds.
+# Compared by code point: as a regex class, ranges this wide make re build a large table.
+CJK_RANGES = ((0x3040, 0x30FF), (0x3400, 0x9FFF), (0xAC00, 0xD7AF), (0xF900, 0xFAFF))
 
 MAX_QUERY = 200
 MAX_NAME = 200
@@ -134,4 +136,4 @@ def check_id(number: int, field: str) -> int:
 
 def has_cjk(word: str) -> bool:
     """True when ``word`` holds a Chinese, Japanese or Korean character."""
-    return _CJK.search(word) is not None
+    return any(low <= ord(char) <= high for char in word for low, high in CJK_RANGES)

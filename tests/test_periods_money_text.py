@@ -175,3 +175,20 @@ def test_normalize_name_folds_punctuation_and_case():
         == "shanghai junshi biosciences co ltd"
     )
     assert normalize_name("君实生物") == "君实生物"
+
+
+def test_text_read_as_cjk_is_text_the_cjk_search_index_holds():
+    """Search, names and watches all ask ``has_cjk``; the trigram index takes a row by the
+    migration's GLOB. Were they to differ, a word would be looked for where it is not kept."""
+    import sqlite3
+
+    from briefs.migrations import CJK_GLOB
+    from briefs.text import has_cjk
+
+    conn = sqlite3.connect(":memory:")
+    for point in range(0x2000, 0x10000):
+        if 0xD800 <= point <= 0xDFFF:
+            continue
+        char = chr(point)
+        (indexed,) = conn.execute("SELECT ? GLOB ?", [f"ab{char}c", CJK_GLOB]).fetchone()
+        assert has_cjk(f"ab{char}c") == bool(indexed), hex(point)

@@ -17,9 +17,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from .. import vocab
+from ..text import has_cjk
 
 _WORDS = re.compile(r"\w+")
-_CJK_START = 0x2E80  # CJK radicals onwards: scripts written without spaces between words
 PARTY_FIELDS = ("subject_id", "counterparty_id", "licensor_id", "licensee_id")
 TEXT_FIELDS = ("summary", "asset", "evidence", "note", "territory", "royalty")
 
@@ -89,7 +89,7 @@ class Keyword:
     def __init__(self, text: str) -> None:
         self.words = tuple(words(text))
         self.folded = text.casefold()
-        self.substring = any(ord(ch) >= _CJK_START for ch in self.folded)
+        self.substring = has_cjk(self.folded)
 
     def found_in(self, fact: FactView) -> bool:
         if self.substring or not self.words:
