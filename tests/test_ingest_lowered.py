@@ -11,7 +11,8 @@ from hypothesis import strategies as st
 
 import briefs.ingest.extract  # noqa: F401  (builds every cued pattern)
 from briefs.ingest import dates
-from briefs.ingest.lowered import CUED, NoCase, lowered
+from briefs.ingest.amounts import UNDISCLOSED
+from briefs.ingest.lowered import CUED, NoCase, holds_any, lowered
 from briefs.ingest.sentences import NEGATION
 
 # Words the patterns look for, in any case, among letters re folds in its own way.
@@ -103,3 +104,32 @@ def _check_cues(cued: NoCase) -> None:
         assert any(cue in text.lower() for cue in cued.cues), (cued.anycase.pattern, text)
 
     holds_a_cue()
+
+
+TERMS_PIECES = [
+    "Terms ",
+    "TERMS ",
+    "were not ",
+    "WERE NOT ",
+    "disclosed",
+    "DISCLOSED",
+    "undisclosed ",
+]
+TERMS_TEXT = st.lists(st.sampled_from(TERMS_PIECES + ODD + [", ", ". "]), max_size=12)
+
+
+@given(TERMS_TEXT.map("".join))
+def test_a_cued_wording_is_found_as_the_case_insensitive_pattern_finds_it(text: str) -> None:
+    # The cues are looked for in text.lower(), the pattern where lowering keeps every place:
+    # "İ" lowers to two characters, so text holding it is searched as written.
+    cued = UNDISCLOSED._pattern
+    expected = cued.anycase.search(text)
+    if not any(cue in text.lower() for cue in UNDISCLOSED._cues):
+        expected = None
+    found = UNDISCLOSED.search(text)
+    assert (found and found.span()) == (expected and expected.span())
+
+
+@given(st.text(alphabet="abcdeİıſK ", max_size=20), st.lists(st.text("abcİı", min_size=1)))
+def test_holds_any_is_any_word_in_the_text(text: str, words: list[str]) -> None:
+    assert holds_any(text, tuple(words)) == any(word in text for word in words)

@@ -18,7 +18,7 @@ from ..money import (
     SCALE_WORDS,
     SCALES,
 )
-from .lowered import NoCase, lowered
+from .lowered import NoCase, holds_any, lowered
 
 _DIGIT = re.compile(r"\d")
 _NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
@@ -61,10 +61,10 @@ class _Cued:
 
     def search(self, text: str) -> re.Match[str] | None:
         """The first match, found in the lower-cased text where that finds the same."""
-        lower = text.lower()
-        if not any(cue in lower for cue in self._cues):
+        lower = lowered(text)
+        if not holds_any(text.lower() if lower is None else lower, self._cues):
             return None
-        return self._pattern.search(text, lowered(text))
+        return self._pattern.search(text, lower)
 
 
 # "Financial terms were not disclosed", in any of the wordings of ``data/ingest/terms.toml``.
@@ -285,7 +285,7 @@ def _sizes_other_deals(sentence: str, start: int, end: int) -> bool:
     """True when the words before an amount make it a size other deals passed (a cheap look for
     the plural nouns first)."""
     window = sentence[start:end].lower()
-    if not any(noun in window for noun in _DEAL_NOUNS):
+    if not holds_any(window, _DEAL_NOUNS):
         return False
     return bool(_OTHER_DEALS.search(sentence, start, end))
 
@@ -350,8 +350,9 @@ def role_of(sentence: str, amounts: list[Amount], index: int) -> str | None:
     best: tuple[float, str] | None = None
     lower_after, lower_before = lowered(after), lowered(before)  # role words in any case
     for role, pattern in _ROLE_WORDS_NOCASE:
-        for match in pattern.finditer(after, lower_after):
-            distance = match.start() * 0.8
+        first = pattern.search(after, lower_after)  # the nearest of the words after it
+        if first:
+            distance = first.start() * 0.8
             if best is None or distance < best[0]:
                 best = (distance, role)
         hits = pattern.finditer(before, lower_before)

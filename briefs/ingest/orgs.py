@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from ..text import normalize_name
 from .bare_names import CONNECTOR, WORDS, LowerWords, bare_names, title_case
+from .lowered import holds_any
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -334,7 +335,6 @@ _DEFINITION = re.compile(
     r"\.?(?:\s*\((?:[^()\"“]|\([^()\"“]{1,20}\)){1,40}\))?\s*\((?P<inside>[^()]{0,160}?[\"“][^()]{0,160}?)\)"
 )
 _QUOTED = re.compile(r"[\"“](?P<term>[A-Z][^\"”]{1,40})[\"”]")
-_HAS_DESCRIPTOR = re.compile("|".join(DESCRIPTORS))
 _DESCRIBED_BEFORE = re.compile(r"((?:[\w-]+\s+){0,2})(" + "|".join(DESCRIPTORS) + r")\s+$")
 _DESCRIBED_AFTER = re.compile(
     r",\s+(?:a|an|the)\s+((?:[\w,-]+\s+){0,3}?)(" + "|".join(DESCRIPTORS) + r")\b"
@@ -567,7 +567,7 @@ class DocumentNames:
         elif "(" in sentence:  # ... unless a ticker follows the name
             shaped = _shaped(words)
             candidates.extend(c for c in shaped if _TICKER.match(sentence, c[1]))
-        described = bool(_HAS_DESCRIPTOR.search(sentence)) or "-based " in sentence
+        described = holds_any(sentence, DESCRIPTORS) or "-based " in sentence
         appositions = (_APPOSITION,) if _APPOSITION_CUE.search(sentence) else ()
         for pattern in (_DESCRIBED, *appositions) if described else ():
             for match in pattern.finditer(sentence):
