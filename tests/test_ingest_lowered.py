@@ -61,6 +61,8 @@ def test_cues_turn_away_only_text_without_them() -> None:
     assert deal.search("A LICENCE deal", lowered("A LICENCE deal"))
     assert deal.search("A licenſe deal", lowered("A licenſe deal"))  # re's "s"
     assert deal.search("A pact", lowered("A pact")) is None
+    assert deal.sub("-", "A LICENCE deal", lowered("A LICENCE deal")) == ("A - deal", "a - deal")
+    assert deal.sub("-", "A pact", lowered("A pact")) == ("A pact", "a pact")
 
 
 DATE_PIECES = ["March ", "MAR. ", "3 ", "2024 ", "Q2 ", "first half of ", "on ", "Tuesday "]

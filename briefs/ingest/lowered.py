@@ -76,6 +76,8 @@ class NoCase:
         the next pattern to search (``repl`` holds no letter that lower() would change)."""
         if lower is None:
             return self.anycase.sub(repl, text), None
+        if self.cues and not holds_any(lower, self.cues):
+            return text, lower
         spans = [m.span() for m in self.plain.finditer(lower)]
         if not spans:
             return text, lower

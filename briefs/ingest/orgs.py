@@ -568,8 +568,10 @@ class DocumentNames:
             shaped = _shaped(words)
             candidates.extend(c for c in shaped if _TICKER.match(sentence, c[1]))
         described = holds_any(sentence, DESCRIPTORS) or "-based " in sentence
-        appositions = (_APPOSITION,) if _APPOSITION_CUE.search(sentence) else ()
-        for pattern in (_DESCRIBED, *appositions) if described else ():
+        patterns = (_DESCRIBED,) if described else ()
+        if described and _APPOSITION_CUE.search(sentence):
+            patterns = (_DESCRIBED, _APPOSITION)
+        for pattern in patterns:
             for match in pattern.finditer(sentence):
                 name = _trim_name(match["name"])
                 if name and name.split()[0].casefold() not in WORDS.not_companies:
@@ -788,9 +790,12 @@ def _known_index(known: KnownNames) -> _Index:
     return index
 
 
+_NAME_WORD = re.compile(r"[\w&-]+")
+
+
 def short_forms(name: str) -> list[str]:
     """'Shanghai Junshi Biosciences Co., Ltd.' -> ['Shanghai Junshi', 'Junshi']."""
-    words = [w for w in re.findall(r"[\w&-]+", name)]
+    words = _NAME_WORD.findall(name)
     core = list(words)
     while core and (
         core[-1] in COMPANY_WORDS

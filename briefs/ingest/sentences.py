@@ -153,7 +153,11 @@ _RETRACTION = re.compile(
 )
 
 
-_DISCLOSURE_NC, _NEGATION_NC, _RETRACTION_NC = map(NoCase, (_DISCLOSURE, NEGATION, _RETRACTION))
+# Every wording of the first holds a negation or "declined"; of the last, a word of denial or
+# ending: sentences without one are turned away by a scan for plain words.
+_DISCLOSURE_NC = NoCase(_DISCLOSURE, cues=("not", "n't", "declined"))
+_NEGATION_NC = NoCase(NEGATION)
+_RETRACTION_NC = NoCase(_RETRACTION, cues=("denie", "dismissed", "rejected", "terminat"))
 
 
 # ", the start-up whose models ... have never been shown," describes a company: a doubt there is
