@@ -21,7 +21,7 @@ CUED: list[NoCase] = []  # every pattern with cues, for a test to check each wor
 def lowered(text: str) -> str | None:
     """``text.lower()`` where a lower-cased pattern finds in it what the pattern with
     ``re.IGNORECASE`` finds in ``text``; None where it might not."""
-    if not text.isascii() and any(odd in text for odd in _ODD_LETTERS):
+    if not text.isascii() and holds_any(text, _ODD_LETTERS):
         return None
     return text.lower()
 
