@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import briefs.ingest.extract  # noqa: F401  (builds every cued pattern)
-from briefs.ingest import dates
+from briefs.ingest import amounts, dates
 from briefs.ingest.amounts import UNDISCLOSED
 from briefs.ingest.lowered import CUED, NoCase, holds_any, lowered
 from briefs.ingest.sentences import NEGATION
@@ -135,3 +135,26 @@ def test_a_cued_wording_is_found_as_the_case_insensitive_pattern_finds_it(text: 
 @given(st.text(alphabet="abcdeİıſK ", max_size=20), st.lists(st.text("abcİı", min_size=1)))
 def test_holds_any_is_any_word_in_the_text(text: str, words: list[str]) -> None:
     assert holds_any(text, tuple(words)) == any(word in text for word in words)
+
+
+ROLE_PIECES = ["upfront ", "milestone ", "equity ", "in total ", "royalty ", "exercise fee "]
+ROLE_PIECES += ["Upfront ", "SHARES ", "aggregate ", "later ", "on signing ", "x ", "of "]
+ROLE_TEXT = st.lists(st.sampled_from(ROLE_PIECES + ODD), max_size=8).map("".join)
+
+
+@given(ROLE_TEXT, ROLE_TEXT)
+def test_the_nearest_role_word_is_the_one_each_role_tried_in_turn_finds(
+    before: str, after: str
+) -> None:
+    # All the roles' words searched at once after the amount choose as trying each role in
+    # table order does: the nearest word, and of two as near the role listed first.
+    before = before.rstrip()  # a word ending right at the amount is as near as one starting there
+    best = None
+    for role, pattern in amounts.ROLE_WORDS:
+        first = pattern.search(after)
+        if first and (best is None or first.start() * 0.8 < best[0]):
+            best = (first.start() * 0.8, role)
+        hits = list(pattern.finditer(before))
+        if hits and (best is None or len(before) - hits[-1].end() < best[0]):
+            best = (len(before) - hits[-1].end(), role)
+    assert amounts._nearest_role_word(before, after) == (best[1] if best else None)
