@@ -10,8 +10,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import briefs.ingest.extract  # noqa: F401  (builds every cued pattern)
-from briefs.ingest import dates
-from briefs.ingest.lowered import CUED, NoCase, lowered
+from briefs.ingest import amounts, dates
+from briefs.ingest.amounts import UNDISCLOSED
+from briefs.ingest.lowered import CUED, NoCase, holds_any, lowered
 from briefs.ingest.sentences import NEGATION
 
 # Words the patterns look for, in any case, among letters re folds in its own way.
@@ -60,6 +61,8 @@ def test_cues_turn_away_only_text_without_them() -> None:
     assert deal.search("A LICENCE deal", lowered("A LICENCE deal"))
     assert deal.search("A licenſe deal", lowered("A licenſe deal"))  # re's "s"
     assert deal.search("A pact", lowered("A pact")) is None
+    assert deal.sub("-", "A LICENCE deal", lowered("A LICENCE deal")) == ("A - deal", "a - deal")
+    assert deal.sub("-", "A pact", lowered("A pact")) == ("A pact", "a pact")
 
 
 DATE_PIECES = ["March ", "MAR. ", "3 ", "2024 ", "Q2 ", "first half of ", "on ", "Tuesday "]
@@ -103,3 +106,55 @@ def _check_cues(cued: NoCase) -> None:
         assert any(cue in text.lower() for cue in cued.cues), (cued.anycase.pattern, text)
 
     holds_a_cue()
+
+
+TERMS_PIECES = [
+    "Terms ",
+    "TERMS ",
+    "were not ",
+    "WERE NOT ",
+    "disclosed",
+    "DISCLOSED",
+    "undisclosed ",
+]
+TERMS_TEXT = st.lists(st.sampled_from(TERMS_PIECES + ODD + [", ", ". "]), max_size=12)
+
+
+@given(TERMS_TEXT.map("".join))
+def test_a_cued_wording_is_found_as_the_case_insensitive_pattern_finds_it(text: str) -> None:
+    # The cues are looked for in text.lower(), the pattern where lowering keeps every place:
+    # "İ" lowers to two characters, so text holding it is searched as written.
+    cued = UNDISCLOSED._pattern
+    expected = cued.anycase.search(text)
+    if not any(cue in text.lower() for cue in UNDISCLOSED._cues):
+        expected = None
+    found = UNDISCLOSED.search(text)
+    assert (found and found.span()) == (expected and expected.span())
+
+
+@given(st.text(alphabet="abcdeİıſK ", max_size=20), st.lists(st.text("abcİı", min_size=1)))
+def test_holds_any_is_any_word_in_the_text(text: str, words: list[str]) -> None:
+    assert holds_any(text, tuple(words)) == any(word in text for word in words)
+
+
+ROLE_PIECES = ["upfront ", "milestone ", "equity ", "in total ", "royalty ", "exercise fee "]
+ROLE_PIECES += ["Upfront ", "SHARES ", "aggregate ", "later ", "on signing ", "x ", "of "]
+ROLE_TEXT = st.lists(st.sampled_from(ROLE_PIECES + ODD), max_size=8).map("".join)
+
+
+@given(ROLE_TEXT, ROLE_TEXT)
+def test_the_nearest_role_word_is_the_one_each_role_tried_in_turn_finds(
+    before: str, after: str
+) -> None:
+    # All the roles' words searched at once after the amount choose as trying each role in
+    # table order does: the nearest word, and of two as near the role listed first.
+    before = before.rstrip()  # a word ending right at the amount is as near as one starting there
+    best = None
+    for role, pattern in amounts.ROLE_WORDS:
+        first = pattern.search(after)
+        if first and (best is None or first.start() * 0.8 < best[0]):
+            best = (first.start() * 0.8, role)
+        hits = list(pattern.finditer(before))
+        if hits and (best is None or len(before) - hits[-1].end() < best[0]):
+            best = (len(before) - hits[-1].end(), role)
+    assert amounts._nearest_role_word(before, after) == (best[1] if best else None)

@@ -18,7 +18,7 @@ from ..money import (
     SCALE_WORDS,
     SCALES,
 )
-from .lowered import NoCase, lowered
+from .lowered import NoCase, holds_any, lowered
 
 _DIGIT = re.compile(r"\d")
 _NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
@@ -61,10 +61,10 @@ class _Cued:
 
     def search(self, text: str) -> re.Match[str] | None:
         """The first match, found in the lower-cased text where that finds the same."""
-        lower = text.lower()
-        if not any(cue in lower for cue in self._cues):
+        lower = lowered(text)
+        if not holds_any(text.lower() if lower is None else lower, self._cues):
             return None
-        return self._pattern.search(text, lowered(text))
+        return self._pattern.search(text, lower)
 
 
 # "Financial terms were not disclosed", in any of the wordings of ``data/ingest/terms.toml``.
@@ -82,6 +82,11 @@ ROLE_WORDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
 )
 _MILESTONE_CUES = dict(ROLE_WORDS)["milestones"]
 _ROLE_WORDS_NOCASE = tuple((role, NoCase(pattern)) for role, pattern in ROLE_WORDS)
+# Every role's words in one pattern, a group per role in the table's order.
+_ANY_ROLE_WORD = NoCase(
+    re.compile("|".join(f"(?P<{role}>{pattern.pattern})" for role, pattern in ROLE_WORDS), re.I)
+)
+_ROLE_PLACE = {role: place for place, (role, _) in enumerate(ROLE_WORDS)}
 # "The signing fee is $8 million": money and any role word make a sentence one of terms.
 FIGURE_WORDS = _Cued([p.pattern for _, p in ROLE_WORDS], _terms_table()["money_cues"])
 # The roles a deal's figures have; any other role the table names is paid on terms no figure
@@ -285,7 +290,7 @@ def _sizes_other_deals(sentence: str, start: int, end: int) -> bool:
     """True when the words before an amount make it a size other deals passed (a cheap look for
     the plural nouns first)."""
     window = sentence[start:end].lower()
-    if not any(noun in window for noun in _DEAL_NOUNS):
+    if not holds_any(window, _DEAL_NOUNS):
         return False
     return bool(_OTHER_DEALS.search(sentence, start, end))
 
@@ -347,19 +352,8 @@ def role_of(sentence: str, amounts: list[Amount], index: int) -> str | None:
         _BOTH_PARTS_AFTER.match(sentence, amount.end, right_edge)
     ):
         return "total"  # "upfront and milestone payments of up to $645 million": their sum
-    best: tuple[float, str] | None = None
-    lower_after, lower_before = lowered(after), lowered(before)  # role words in any case
-    for role, pattern in _ROLE_WORDS_NOCASE:
-        for match in pattern.finditer(after, lower_after):
-            distance = match.start() * 0.8
-            if best is None or distance < best[0]:
-                best = (distance, role)
-        hits = pattern.finditer(before, lower_before)
-        if hits:
-            distance = len(before) - hits[-1].end()
-            if best is None or distance < best[0]:
-                best = (distance, role)
-    if best is not None and best[1] not in FIGURE_ROLES:
+    role_word = _nearest_role_word(before, after)
+    if role_word is not None and role_word not in FIGURE_ROLES:
         return None
     if amount.value < 1000 and not _SCALE_WORD.search(sentence, amount.start, amount.end):
         return None  # "$31.5 a share", a price: too small to be a deal term
@@ -368,13 +362,13 @@ def role_of(sentence: str, amounts: list[Amount], index: int) -> str | None:
         return None if NOT_DEAL.search(sentence, left_edge, right_edge) else "equity"
     if _linked_milestone(before):
         return "milestones"  # "milestone payments of up to JPY 3.2 billion in total"
-    if best is not None and best[1] == "equity" and _RAISED.search(before):
+    if role_word == "equity" and _RAISED.search(before):
         return None  # "raised EUR 310 million in equity last year": a funding round
-    if best is not None and best[1] != "total":
-        return best[1]
-    if best is None and _continues_milestones(sentence, amounts, index):
+    if role_word is not None and role_word != "total":
+        return role_word
+    if role_word is None and _continues_milestones(sentence, amounts, index):
         return "milestones"  # "... in development milestones, $200 million on approvals"
-    if best is not None and re.search(r"aggregate", before + after, re.I):
+    if role_word is not None and re.search(r"aggregate", before + after, re.I):
         milestone_near = (
             _MILESTONE_WORD.search(sentence, amount.end, min(right_edge, amount.end + 120))
             or _MILESTONE_WORD.search(before)
@@ -391,6 +385,25 @@ def role_of(sentence: str, amounts: list[Amount], index: int) -> str | None:
             "equity"  # "agreed to purchase 1,250,000 shares ..., for gross proceeds of $5 million"
         )
     return "total"
+
+
+def _nearest_role_word(before: str, after: str) -> str | None:
+    """The role whose word stands nearest the amount: the words right after it ("$50 million
+    upfront") weigh a little more than the words before it ("an upfront payment of"). Of two
+    as near, the role the table lists first wins, the words after it before the words before."""
+    best: tuple[float, int, str] | None = None  # distance, place in that order, role
+    nearest = _ANY_ROLE_WORD.search(after, lowered(after))
+    if nearest:  # the first match of all the roles' words at once is the nearest of each's
+        role = next(role for role, _ in ROLE_WORDS if nearest[role] is not None)
+        best = (nearest.start() * 0.8, 2 * _ROLE_PLACE[role], role)
+    lower_before = lowered(before)
+    for place, (role, pattern) in enumerate(_ROLE_WORDS_NOCASE):
+        hits = pattern.finditer(before, lower_before)
+        if hits:
+            found = (len(before) - hits[-1].end(), 2 * place + 1, role)
+            if best is None or found < best:
+                best = found
+    return best[2] if best is not None else None
 
 
 def _linked_milestone(before: str) -> bool:

@@ -14,6 +14,8 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
+from .lowered import holds_any
+
 NAMES_FILE = Path(__file__).resolve().parents[2] / "data" / "ingest" / "names.toml"
 
 _WORD = r"[A-Z][\w&]*(?:[-.][\w&]+)*"
@@ -147,7 +149,7 @@ def bare_names(sentence: str, common: LowerWords) -> list[tuple[int, int]]:
     """(start, end) of each capitalised run that stands where a deal puts a party; the caller
     leaves out headlines in Title Case, where capitals say nothing (:func:`title_case`)."""
     lowered = sentence.lower()
-    if not any(stem in lowered for stem in DEAL_STEMS):  # plain scans: cheaper than a pattern
+    if not holds_any(lowered, DEAL_STEMS):  # plain scans: cheaper than a pattern
         return []
     found = []
     for run in _RUN.finditer(sentence):

@@ -81,8 +81,8 @@ def dated_by_another(proposal: Proposal, said: str, published: date | None) -> P
     """The deal dated by the article when the only year ``said`` (the sentence its date was read
     from) gives dates something else."""
     year = proposal.period[:4] if proposal.period else ""
-    if published is None or not year.isdigit():
-        return proposal
+    if published is None or not year.isdigit() or year not in said:
+        return proposal  # (a year the sentence does not hold dates nothing in it)
     others = {m["year"] for m in _DATES_ANOTHER.finditer(said)}
     if year in others and year not in set(_YEAR.findall(_DATES_ANOTHER.sub(" ", said))):
         return replace(proposal, period=published.isoformat())

@@ -14,7 +14,7 @@ from datetime import date
 from .amounts import FIGURE_WORDS, UNDISCLOSED, find_amounts, milestone_kinds, role_of
 from .dates import find_period
 from .deal_cues import cued_roles
-from .lowered import NoCase, lowered
+from .lowered import NoCase, holds_any, lowered
 from .orgs import DESCRIPTORS, Mention, Org
 from .proposal import Party, Proposal, ProposedFigure, proposed_figure
 from .sentences import mark
@@ -1495,7 +1495,7 @@ def _first_role_rule(marked: str, mentions: list[Mention]) -> _Found | None:
     lowered = marked.lower()
     for name, shape, confidence, pattern in ROLE_RULES:
         needs = _RULE_NEEDS.get(name)
-        if needs and not any(word in lowered for word in needs):
+        if needs and not holds_any(lowered, needs):
             continue  # a word the rule cannot match without is missing: skip the pattern
         match = pattern.search(marked)
         if not match:

@@ -28,6 +28,7 @@ from .deal_dates import (
 )
 from .deal_kinds import kind_the_article_names
 from .deal_rules import Draft, attach_terms, read_deal, settle_direction, undisclosed_for
+from .lowered import holds_any
 from .orgs import DocumentNames, KnownNames, Mention, Org
 from .other_rules import other_facts
 from .proposal import Party, Proposal, proposed_figure
@@ -90,7 +91,7 @@ _TOPIC_STEMS = (
 
 def _on_topic(sentence: str) -> bool:
     lowered = sentence.lower()
-    return any(stem in lowered for stem in _TOPIC_STEMS) and bool(_TOPIC.search(sentence))
+    return holds_any(lowered, _TOPIC_STEMS) and bool(_TOPIC.search(sentence))
 
 
 def extract(

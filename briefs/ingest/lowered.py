@@ -21,9 +21,18 @@ CUED: list[NoCase] = []  # every pattern with cues, for a test to check each wor
 def lowered(text: str) -> str | None:
     """``text.lower()`` where a lower-cased pattern finds in it what the pattern with
     ``re.IGNORECASE`` finds in ``text``; None where it might not."""
-    if not text.isascii() and any(odd in text for odd in _ODD_LETTERS):
+    if not text.isascii() and holds_any(text, _ODD_LETTERS):
         return None
     return text.lower()
+
+
+def holds_any(text: str, words: tuple[str, ...]) -> bool:
+    """True when ``text`` holds one of ``words``. A plain loop: cue lists are scanned for every
+    sentence, and ``any()`` over a generator costs more per word than the scan itself."""
+    for word in words:  # noqa: SIM110 (a loop, on purpose: see above)
+        if word in text:
+            return True
+    return False
 
 
 class NoCase:
@@ -50,7 +59,7 @@ class NoCase:
         lower-cased text gives its places, and its letters in lower case."""
         if lower is None:
             return self.anycase.search(text)
-        if self.cues and not any(cue in lower for cue in self.cues):
+        if self.cues and not holds_any(lower, self.cues):
             return None
         return self.plain.search(lower)
 
@@ -58,7 +67,7 @@ class NoCase:
         """Every match, as :meth:`search` finds the first."""
         if lower is None:
             return list(self.anycase.finditer(text))
-        if self.cues and not any(cue in lower for cue in self.cues):
+        if self.cues and not holds_any(lower, self.cues):
             return []
         return list(self.plain.finditer(lower))
 
@@ -67,6 +76,8 @@ class NoCase:
         the next pattern to search (``repl`` holds no letter that lower() would change)."""
         if lower is None:
             return self.anycase.sub(repl, text), None
+        if self.cues and not holds_any(lower, self.cues):
+            return text, lower
         spans = [m.span() for m in self.plain.finditer(lower)]
         if not spans:
             return text, lower

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from ..text import normalize_name
 from .bare_names import CONNECTOR, WORDS, LowerWords, bare_names, title_case
+from .lowered import holds_any
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -334,7 +335,6 @@ _DEFINITION = re.compile(
     r"\.?(?:\s*\((?:[^()\"“]|\([^()\"“]{1,20}\)){1,40}\))?\s*\((?P<inside>[^()]{0,160}?[\"“][^()]{0,160}?)\)"
 )
 _QUOTED = re.compile(r"[\"“](?P<term>[A-Z][^\"”]{1,40})[\"”]")
-_HAS_DESCRIPTOR = re.compile("|".join(DESCRIPTORS))
 _DESCRIBED_BEFORE = re.compile(r"((?:[\w-]+\s+){0,2})(" + "|".join(DESCRIPTORS) + r")\s+$")
 _DESCRIBED_AFTER = re.compile(
     r",\s+(?:a|an|the)\s+((?:[\w,-]+\s+){0,3}?)(" + "|".join(DESCRIPTORS) + r")\b"
@@ -567,9 +567,11 @@ class DocumentNames:
         elif "(" in sentence:  # ... unless a ticker follows the name
             shaped = _shaped(words)
             candidates.extend(c for c in shaped if _TICKER.match(sentence, c[1]))
-        described = bool(_HAS_DESCRIPTOR.search(sentence)) or "-based " in sentence
-        appositions = (_APPOSITION,) if _APPOSITION_CUE.search(sentence) else ()
-        for pattern in (_DESCRIBED, *appositions) if described else ():
+        described = holds_any(sentence, DESCRIPTORS) or "-based " in sentence
+        patterns = (_DESCRIBED,) if described else ()
+        if described and _APPOSITION_CUE.search(sentence):
+            patterns = (_DESCRIBED, _APPOSITION)
+        for pattern in patterns:
             for match in pattern.finditer(sentence):
                 name = _trim_name(match["name"])
                 if name and name.split()[0].casefold() not in WORDS.not_companies:
@@ -788,9 +790,12 @@ def _known_index(known: KnownNames) -> _Index:
     return index
 
 
+_NAME_WORD = re.compile(r"[\w&-]+")
+
+
 def short_forms(name: str) -> list[str]:
     """'Shanghai Junshi Biosciences Co., Ltd.' -> ['Shanghai Junshi', 'Junshi']."""
-    words = [w for w in re.findall(r"[\w&-]+", name)]
+    words = _NAME_WORD.findall(name)
     core = list(words)
     while core and (
         core[-1] in COMPANY_WORDS

@@ -63,7 +63,7 @@ def sentences(text: str) -> list[tuple[int, str]]:
             stop = boundary.start()  # the full stop, question or exclamation mark
             head = paragraph[start : stop + 1].rstrip('"”’)')
             near = max(0, len(head) - _ABBREVIATION_REACH)
-            following = paragraph[boundary.end() :].split(" ", 1)[0].strip('"“(')
+            following = _word_at(paragraph, boundary.end()).strip('"“(')
             if _NO_SPLIT_BEFORE.search(head, near) and following not in _SENTENCE_STARTERS:
                 continue
             if _COMPANY_DOT.search(head, near) and following.rstrip(".") in (
@@ -84,6 +84,13 @@ def sentences(text: str) -> list[tuple[int, str]]:
         if tail:
             out.extend((number, c) for c in _clauses(tail))
     return out
+
+
+def _word_at(paragraph: str, start: int) -> str:
+    """The text from ``start`` to the next space: slicing only that far, not the paragraph's
+    rest, keeps splitting a long paragraph from costing the square of its length."""
+    space = paragraph.find(" ", start)
+    return paragraph[start:space] if space != -1 else paragraph[start:]
 
 
 # ", and C has obtained rights ...": a second deal with a subject of its own is read on its own.
@@ -146,7 +153,11 @@ _RETRACTION = re.compile(
 )
 
 
-_DISCLOSURE_NC, _NEGATION_NC, _RETRACTION_NC = map(NoCase, (_DISCLOSURE, NEGATION, _RETRACTION))
+# Every wording of the first holds a negation or "declined"; of the last, a word of denial or
+# ending: sentences without one are turned away by a scan for plain words.
+_DISCLOSURE_NC = NoCase(_DISCLOSURE, cues=("not", "n't", "declined"))
+_NEGATION_NC = NoCase(NEGATION)
+_RETRACTION_NC = NoCase(_RETRACTION, cues=("denie", "dismissed", "rejected", "terminat"))
 
 
 # ", the start-up whose models ... have never been shown," describes a company: a doubt there is
