@@ -1260,6 +1260,8 @@ def read_deal(
     if pronoun and last_subject is not None and (not mentions or mentions[0].start > 0):
         # "It also sold the rights to Varga": the subject of the sentence before.
         mentions = [Mention(pronoun.start("it"), pronoun.end(), last_subject), *mentions]
+    if "-based" in sentence or "-headquartered" in sentence:
+        mentions = _parties_only(sentence, mentions)
     if not _about_a_deal(sentence, mentions):
         return None
     if last_subject is not None and "licensees" in sentence:
@@ -1293,6 +1295,15 @@ def read_deal(
     draft = _draft(sentence, mentions, published, year, found)
     draft.co_takers = _co_taker_drafts(draft, marked, mentions)
     return draft
+
+
+# A name read as a company but used as a place: "a Dubai Science Park-based developer".
+_PLACE_AFTER = re.compile(r"(?:\s+[A-Z][\w.]*){0,2}-(?:based|headquartered)\b")
+
+
+def _parties_only(sentence: str, mentions: list[Mention]) -> list[Mention]:
+    """The mentions without those that only say where another company is based."""
+    return [m for m in mentions if not _PLACE_AFTER.match(sentence, m.end)]
 
 
 def _listed_takers(

@@ -1,0 +1,27 @@
+"""Deals whose direction the story gives only after the deal sentence, or through what each
+side brings. Every example is written here, with invented companies."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from briefs.ingest.extract import extract
+
+PUBLISHED = date(2025, 9, 3)
+
+
+def roles(text: str) -> list[tuple[str | None, str | None]]:
+    return [
+        (p.licensor.name if p.licensor else None, p.licensee.name if p.licensee else None)
+        for p in extract(text, published=PUBLISHED)
+        if p.licensor or p.parties
+    ]
+
+
+def test_a_place_before_based_is_no_party_of_the_deal() -> None:
+    text = (
+        "Tarvik Diagnostics Ltd, a Lakeside Science Park-based imaging company, today announced "
+        "that it has entered into a licence agreement with Omsvik Instruments AS.\n\n"
+        "The licence grants Tarvik Diagnostics exclusive rights to sell the scanner in Canada."
+    )
+    assert roles(text) == [("Omsvik Instruments AS", "Tarvik Diagnostics Ltd")]
