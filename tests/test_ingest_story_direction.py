@@ -25,3 +25,11 @@ def test_a_place_before_based_is_no_party_of_the_deal() -> None:
         "The licence grants Tarvik Diagnostics exclusive rights to sell the scanner in Canada."
     )
     assert roles(text) == [("Omsvik Instruments AS", "Tarvik Diagnostics Ltd")]
+
+
+def test_the_owner_of_a_named_product_after_the_deal_grants_it() -> None:
+    text = (
+        "Brannock Health Inc. said on Monday it has signed an exclusive licence agreement with "
+        "Velmora Systems GmbH for Pulsewise, Velmora's sleep-scoring software, in Mexico."
+    )
+    assert roles(text) == [("Velmora Systems GmbH", "Brannock Health Inc")]

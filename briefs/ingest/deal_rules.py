@@ -1029,7 +1029,8 @@ _NAMED_LICENSOR = re.compile(
     r"|\b(?:in-?)?licen[cs]e\s+⟨(?P<y>\d+)⟩['’]s?"
     r"|\b(?:rights?|access|licen[cs]e)\s+(?:to|for|over|on)\s+(?:use\s+)?⟨(?P<z>\d+)⟩['’]s?"
     r"|\bfrom\s+⟨(?P<w>\d+)⟩|\b(?:for|covering|over|on|involving)\s+(?:[A-Z][\w-]*\d[\w-]*,\s+)?"
-    r"⟨(?P<v>\d+)⟩['’]s?",  # "for VX-12, B's antiviral"
+    r"⟨(?P<v>\d+)⟩['’]s?"  # "for VX-12, B's antiviral"
+    r"|\bfor\s+[A-Z][\w-]*(?:\s+[A-Z][\w-]*)?,\s+⟨(?P<u>\d+)⟩['’]s\b",  # "for Lumo, B's app"
     re.I,
 )
 # Right after "A signed a deal (worth ...)": "for rights to B's X" names the owner.
