@@ -33,3 +33,12 @@ def test_the_owner_of_a_named_product_after_the_deal_grants_it() -> None:
         "Velmora Systems GmbH for Pulsewise, Velmora's sleep-scoring software, in Mexico."
     )
     assert roles(text) == [("Velmora Systems GmbH", "Brannock Health Inc")]
+
+
+def test_two_companies_saying_they_would_co_develop_and_one_giving_access() -> None:
+    text = (
+        "Ferrolith Labs Inc. and Osaka-based Kirinoha Devices Co. said they would co-develop a "
+        "vision model for warehouse robots. Under the agreement, Ferrolith will give Kirinoha "
+        "access to its base model, and Kirinoha will contribute sensor data."
+    )
+    assert roles(text) == [("Ferrolith Labs Inc", "Kirinoha Devices Co")]

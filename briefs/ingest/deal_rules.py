@@ -1574,6 +1574,7 @@ _JOINT = re.compile(
     + E.format("c")
     + r"(?:,[^⟨⟩;]{1,80}?,)?\s+"
     + AUX
+    + r"(?:(?:said|announced)\s+(?:on\s+\w+\s+)?(?:that\s+)?they\s+(?:would|will)\s+)?"
     + r"(?:have\s+|has\s+)?(?:"
     + _AGREED_TO
     + r"|plan|will|to)?\s*(?:to\s+)?(?P<what>co-develop|jointly develop|"
