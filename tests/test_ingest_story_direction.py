@@ -42,3 +42,23 @@ def test_two_companies_saying_they_would_co_develop_and_one_giving_access() -> N
         "access to its base model, and Kirinoha will contribute sensor data."
     )
     assert roles(text) == [("Ferrolith Labs Inc", "Kirinoha Devices Co")]
+
+
+def test_the_founder_contributing_a_licence_licenses_to_the_newco() -> None:
+    text = (
+        "Orvelle Therapeutics AG and Pinecrest Pharma Inc. today announced the formation of "
+        "Lantern Bio, a new company dedicated to gene therapies for hearing loss.\n\n"
+        "Pinecrest will contribute an exclusive licence to its capsid patents, while Orvelle "
+        "will provide the research team and cash."
+    )
+    got = [(p.kind, p.licensor.name, p.licensee.name) for p in extract(text, published=PUBLISHED)]
+    assert got == [("newco", "Pinecrest Pharma Inc", "Lantern Bio")]
+
+
+def test_a_founder_contributing_only_cash_licenses_nothing() -> None:
+    text = (
+        "Orvelle Therapeutics AG and Pinecrest Pharma Inc. today announced the formation of "
+        "Lantern Bio, a new company dedicated to gene therapies for hearing loss.\n\n"
+        "Pinecrest will contribute $40 million in cash and a research team."
+    )
+    assert [p for p in extract(text, published=PUBLISHED) if p.licensor] == []

@@ -15,6 +15,7 @@ from .amounts import FIGURE_WORDS, UNDISCLOSED, find_amounts, milestone_kinds, r
 from .dates import find_period
 from .deal_cues import cued_roles
 from .lowered import NoCase, lowered
+from .newco import contributor, founded
 from .orgs import DESCRIPTORS, Mention, Org
 from .proposal import Party, Proposal, ProposedFigure, proposed_figure
 from .sentences import mark
@@ -1305,6 +1306,42 @@ _PLACE_AFTER = re.compile(r"(?:\s+[A-Z][\w.]*){0,2}-(?:based|headquartered)\b")
 def _parties_only(sentence: str, mentions: list[Mention]) -> list[Mention]:
     """The mentions without those that only say where another company is based."""
     return [m for m in mentions if not _PLACE_AFTER.match(sentence, m.end)]
+
+
+def founded_org(sentence: str, mentions: list[Mention]) -> Org | None:
+    """The company the sentence says is being founded ("the formation of C, a new company")."""
+    if "new" not in sentence or not mentions:
+        return None
+    index = founded(mark(sentence, mentions))
+    return mentions[index].org if index is not None and index < len(mentions) else None
+
+
+def newco_deal(
+    sentence: str,
+    mentions: list[Mention],
+    newco: Org,
+    published: date | None,
+    year: int | None,
+) -> Draft | None:
+    """A founder putting a licence or its technology into the company founded in the story:
+    the founder licenses to the NewCo ("A will contribute an exclusive licence to its patents")."""
+    if "contribut" not in sentence or not mentions:
+        return None
+    found = contributor(mark(sentence, mentions))
+    if found is None:
+        return None
+    grantor = _party(mentions, str(found[0]))
+    if grantor is None or grantor.name == newco.name:
+        return None
+    taker = Party(newco.name, newco.company_id)
+    what = f"newco {found[1]}"
+    return _draft(
+        sentence,
+        mentions,
+        published,
+        year,
+        (grantor, taker, (grantor, taker), "rule contributed to a NewCo", 0.7, None, what),
+    )
 
 
 def _listed_takers(

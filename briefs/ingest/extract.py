@@ -27,7 +27,15 @@ from .deal_dates import (
     redate,
 )
 from .deal_kinds import kind_the_article_names
-from .deal_rules import Draft, attach_terms, read_deal, settle_direction, undisclosed_for
+from .deal_rules import (
+    Draft,
+    attach_terms,
+    founded_org,
+    newco_deal,
+    read_deal,
+    settle_direction,
+    undisclosed_for,
+)
 from .orgs import DocumentNames, KnownNames, Mention, Org
 from .other_rules import other_facts
 from .proposal import Party, Proposal, proposed_figure
@@ -117,6 +125,7 @@ def extract(
     stat_paragraph = -1
     withdrawn: set[str] = set()  # companies whose deal the article ends or denies
     section_day: str | None = None  # the day a newsletter item's heading gives
+    newco: Org | None = None  # the company the story says is being founded
     # Sentences of terms read before any deal they could belong to ("Nishikawa pays JPY 3bn
     # upfront." above the sentence that tells the licence): (paragraph, position, sentence,
     # mentions).
@@ -160,6 +169,9 @@ def extract(
         else:
             previous = current.proposal if current is not None else None
             deal = read_deal(sentence, mentions, published, year, last_subject, previous)
+            if deal is None and newco is not None:
+                deal = newco_deal(sentence, mentions, newco, published, year)
+            newco = founded_org(sentence, mentions) or newco
             if deal is not None and current is not None and _same_deal(current, deal):
                 _merge(current, deal)
             elif deal is not None and _unwinds(deal, withdrawn):
