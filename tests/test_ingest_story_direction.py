@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from datetime import date
 
+from briefs.ingest.deal_rules import read_deal
 from briefs.ingest.extract import extract
+from briefs.ingest.orgs import Mention, Org
 
 PUBLISHED = date(2025, 9, 3)
 
@@ -62,3 +64,24 @@ def test_a_founder_contributing_only_cash_licenses_nothing() -> None:
         "Pinecrest will contribute $40 million in cash and a research team."
     )
     assert [p for p in extract(text, published=PUBLISHED) if p.licensor] == []
+
+
+def _mentions(sentence: str, names: list[str]) -> list[Mention]:
+    """Each name at its first place in the sentence, as the name finder would mark it."""
+    spots = sorted((sentence.index(name), name) for name in names)
+    return [Mention(start, start + len(name), Org(name)) for start, name in spots]
+
+
+def test_an_acronym_glued_to_a_describing_word_is_no_party() -> None:
+    sentence = (
+        "Harrowgate Agri Ltd, the Kansas crop protection company, has acquired the "
+        "HPPD-inhibitor weedkiller programme of Mossbank Crop Science, including its patents."
+    )
+    mentions = _mentions(sentence, ["Harrowgate Agri Ltd", "HPPD", "Mossbank Crop Science"])
+    draft = read_deal(sentence, mentions, PUBLISHED, 2025)
+    assert draft is not None
+    deal = draft.proposal
+    assert (deal.licensor.name, deal.licensee.name) == (
+        "Mossbank Crop Science",
+        "Harrowgate Agri Ltd",
+    )

@@ -1262,7 +1262,7 @@ def read_deal(
     if pronoun and last_subject is not None and (not mentions or mentions[0].start > 0):
         # "It also sold the rights to Varga": the subject of the sentence before.
         mentions = [Mention(pronoun.start("it"), pronoun.end(), last_subject), *mentions]
-    if "-based" in sentence or "-headquartered" in sentence:
+    if "-" in sentence:
         mentions = _parties_only(sentence, mentions)
     if not _about_a_deal(sentence, mentions):
         return None
@@ -1299,13 +1299,24 @@ def read_deal(
     return draft
 
 
-# A name read as a company but used as a place: "a Dubai Science Park-based developer".
+# A name read as a company but used as a place ("a Dubai Science Park-based developer"), or an
+# acronym read as a company but describing a thing ("a PPO-inhibitor herbicide").
 _PLACE_AFTER = re.compile(r"(?:\s+[A-Z][\w.]*){0,2}-(?:based|headquartered)\b")
+_ACRONYM = re.compile(r"[A-Z][A-Z0-9]{1,4}")
+_MODIFIER_AFTER = re.compile(r"-[a-z]")
 
 
 def _parties_only(sentence: str, mentions: list[Mention]) -> list[Mention]:
-    """The mentions without those that only say where another company is based."""
-    return [m for m in mentions if not _PLACE_AFTER.match(sentence, m.end)]
+    """The mentions without those that only say where another company is based or describe
+    what the deal is about."""
+    return [
+        m
+        for m in mentions
+        if not _PLACE_AFTER.match(sentence, m.end)
+        and not (
+            _MODIFIER_AFTER.match(sentence, m.end) and _ACRONYM.fullmatch(sentence, m.start, m.end)
+        )
+    ]
 
 
 def founded_org(sentence: str, mentions: list[Mention]) -> Org | None:
