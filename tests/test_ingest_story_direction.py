@@ -8,6 +8,7 @@ from datetime import date
 from briefs.ingest.deal_rules import read_deal
 from briefs.ingest.extract import extract
 from briefs.ingest.orgs import Mention, Org
+from briefs.ingest.proposal import Party
 
 PUBLISHED = date(2025, 9, 3)
 
@@ -85,3 +86,22 @@ def test_an_acronym_glued_to_a_describing_word_is_no_party() -> None:
         "Mossbank Crop Science",
         "Harrowgate Agri Ltd",
     )
+
+
+def test_a_taker_alone_with_a_target_read_as_a_name_takes_from_the_subject() -> None:
+    sentence = (
+        "In the first, Corwen Oncology will take exclusive rights in Europe to DV-12, an "
+        "antibody targeting IL-23 and TSLP."
+    )
+    mentions = _mentions(sentence, ["Corwen Oncology", "TSLP"])
+    draft = read_deal(sentence, mentions, PUBLISHED, 2025, last_subject=Org("Dornvale Biologics"))
+    assert draft is not None
+    deal = draft.proposal
+    assert (deal.licensor.name, deal.licensee.name) == ("Dornvale Biologics", "Corwen Oncology")
+
+
+def test_a_taker_with_a_second_named_owner_is_not_given_the_subject_as_grantor() -> None:
+    sentence = "Corwen Oncology will take exclusive rights in Europe to an antibody from Halbrook."
+    mentions = _mentions(sentence, ["Corwen Oncology", "Halbrook"])
+    draft = read_deal(sentence, mentions, PUBLISHED, 2025, last_subject=Org("Dornvale Biologics"))
+    assert draft is None or draft.proposal.licensor != Party("Dornvale Biologics")

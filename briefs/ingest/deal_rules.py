@@ -1292,6 +1292,9 @@ def read_deal(
         or _joint_rule(marked, mentions)
         or _cued_rule(marked, mentions)
     )
+    if found is None and last_subject is not None and not _OTHER_OWNER.search(marked):
+        # "B will take rights to QL-1, an antibody targeting TNF": the other names are no party
+        found = _taker_alone(marked, mentions, last_subject)
     if found is None:
         return None
     draft = _draft(sentence, mentions, published, year, found)
@@ -1700,6 +1703,10 @@ _TAKER_PAYS = re.compile(
     + r"(?P<asset>[^⟨⟩.;]{0,100}?),?\s+(?:paying|and\s+(?:will\s+)?pays?)\s+(?:\w+\s+){0,2}?"
     r"(?:US\$|HK\$|[$€£¥]|[A-Z]{3}\s?\d|\d)",
 )
+
+
+# A second company named as owner, source or partner: the taker is not alone with the grantor.
+_OTHER_OWNER = re.compile(r"⟩['’]|\b(?:from|by|with|of|to)\s+(?:the\s+)?⟨", re.I)
 
 
 def _taker_alone(marked: str, mentions: list[Mention], last_subject: Org) -> _Found | None:
