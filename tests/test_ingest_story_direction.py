@@ -105,3 +105,16 @@ def test_a_taker_with_a_second_named_owner_is_not_given_the_subject_as_grantor()
     mentions = _mentions(sentence, ["Corwen Oncology", "Halbrook"])
     draft = read_deal(sentence, mentions, PUBLISHED, 2025, last_subject=Org("Dornvale Biologics"))
     assert draft is None or draft.proposal.licensor != Party("Dornvale Biologics")
+
+
+def test_a_second_taker_after_the_first_takes_from_the_same_licensor() -> None:
+    text = (
+        "Marrowind Pharma Co. has licensed its insulin biosimilar to Brazil's Farmacia Sulvento "
+        "S.A. and to Oman's Qurum Medical Industries LLC.\n\n"
+        "Sulvento will pay $8 million upfront, Marrowind said.\n\n"
+        "Farmacia Sulvento will register the product in Brazil. Qurum takes exclusive rights "
+        "for the Gulf states."
+    )
+    got = {(p.licensor.name, p.licensee.name) for p in extract(text, published=PUBLISHED)}
+    assert ("Farmacia Sulvento S.A", "Qurum Medical Industries LLC") not in got
+    assert ("Marrowind Pharma Co", "Qurum Medical Industries LLC") in got

@@ -1279,7 +1279,7 @@ def read_deal(
             draft.proposal = replace(draft.proposal, kind=previous.kind)
             return draft
         if last_subject is not None:
-            found = _taker_alone(marked, mentions, last_subject)
+            found = _taker_alone(marked, mentions, _grantor_in_story(last_subject, previous))
         return None if found is None else _draft(sentence, mentions, published, year, found)
     if len(mentions) < 2:
         return None
@@ -1703,6 +1703,16 @@ _TAKER_PAYS = re.compile(
     + r"(?P<asset>[^⟨⟩.;]{0,100}?),?\s+(?:paying|and\s+(?:will\s+)?pays?)\s+(?:\w+\s+){0,2}?"
     r"(?:US\$|HK\$|[$€£¥]|[A-Z]{3}\s?\d|\d)",
 )
+
+
+def _grantor_in_story(last_subject: Org, previous: Proposal | None) -> Org:
+    """Whom a taker named alone takes from: the company the sentence before began with, unless
+    that company is itself the taker of the deal just read; then that deal's licensor."""
+    if previous is None or previous.licensor is None or previous.licensee is None:
+        return last_subject
+    if previous.licensee.name != last_subject.name:
+        return last_subject
+    return Org(previous.licensor.name, previous.licensor.company_id)
 
 
 # A second company named as owner, source or partner: the taker is not alone with the grantor.
