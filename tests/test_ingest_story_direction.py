@@ -118,3 +118,20 @@ def test_a_second_taker_after_the_first_takes_from_the_same_licensor() -> None:
     got = {(p.licensor.name, p.licensee.name) for p in extract(text, published=PUBLISHED)}
     assert ("Farmacia Sulvento S.A", "Qurum Medical Industries LLC") not in got
     assert ("Marrowind Pharma Co", "Qurum Medical Industries LLC") in got
+
+
+def test_denying_a_takeover_report_keeps_the_licence_told_before() -> None:
+    licence = (
+        "Corrigan Devices Ltd has taken a licence for the Q9 imaging core, Vesterholm Optics "
+        "said on Tuesday.\n\n"
+    )
+    rumour = (
+        "A trade paper reported last week that a US group was in talks to buy Vesterholm. "
+        "Vesterholm denied the report."
+    )
+    assert roles(licence + rumour) == [("Vesterholm Optics", "Corrigan Devices Ltd")]
+    licence_rumour = (
+        "A trade paper reported that Vesterholm Optics had licensed the Q9 core to Corrigan "
+        "Devices Ltd. Vesterholm denied the report."
+    )
+    assert roles(licence_rumour) == []

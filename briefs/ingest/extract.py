@@ -126,6 +126,7 @@ def extract(
     withdrawn: set[str] = set()  # companies whose deal the article ends or denies
     section_day: str | None = None  # the day a newsletter item's heading gives
     newco: Org | None = None  # the company the story says is being founded
+    takeover_talk: str | None = None  # a report that a company is to be bought, told last
     # Sentences of terms read before any deal they could belong to ("Nishikawa pays JPY 3bn
     # upfront." above the sentence that tells the licence): (paragraph, position, sentence,
     # mentions).
@@ -144,8 +145,13 @@ def extract(
                 current = None  # an item about other companies: the deal read is out of focus
         if not heading:
             told += 1  # sentences of body text before this one
+        if "report" in sentence and _TAKEOVER_TALK.search(sentence):
+            takeover_talk = sentence
         if not mentions and not _on_topic(sentence):
             continue  # no company and nothing a rule looks for: skip the costlier checks
+        if takeover_talk is not None and denied(sentence) and _denies_talk(sentence):
+            takeover_talk = None  # "X denied the report": of the takeover, not of its licences
+            continue
         if retracted(sentence):
             ended = [
                 d
@@ -218,6 +224,23 @@ def extract(
     # An approval the text dates years back is the product's history, never news.
     others = [p for p in others if p.kind != "approval" or not _background(p, published)]
     return finished + others
+
+
+# A report that a company may be bought ("was in talks to buy Halden"): a denial after it
+# speaks of that report, not of the licences the story told.
+_TAKEOVER_TALK = re.compile(
+    r"\b(?:talks|bid|offer|plans?|considering|exploring)\b[^.;]{0,40}?\b(?:to\s+)?"
+    r"(?:buy|acquire|take\s+over|merge\s+with)\s+(?!(?:the\s+)?(?:rights?|licen))[A-Z]"
+    r"|\b(?:sale|takeover|acquisition)\s+of\s+(?:the\s+company|[A-Z])"
+)
+_TALK_DENIED = re.compile(
+    r"\b(?:denied|denies|dismissed|rejected)\s+(?:the|those|these)\s+reports?\b"
+)
+
+
+def _denies_talk(sentence: str) -> bool:
+    """A denial of "the report" just told, with no licence named in it."""
+    return bool(_TALK_DENIED.search(sentence)) and "licen" not in sentence.lower()
 
 
 def _news_sentences(text: str) -> Iterator[tuple[int, int, str, bool]]:
