@@ -135,3 +135,20 @@ def test_denying_a_takeover_report_keeps_the_licence_told_before() -> None:
         "Devices Ltd. Vesterholm denied the report."
     )
     assert roles(licence_rumour) == []
+
+
+def test_a_passive_licence_by_its_taker_gets_the_owner_named_after_it() -> None:
+    text = (
+        "The Q9 imaging core has been licensed by Lyon-based Corrigan Devices SA, the camera "
+        "maker said on Tuesday, for use in dashboard cameras.\n\n"
+        "The core comes from Vesterholm Optics AB, a Malmo design house."
+    )
+    assert roles(text) == [("Vesterholm Optics AB", "Corrigan Devices SA")]
+
+
+def test_a_licensor_licensing_to_a_named_taker_is_no_passive_taker() -> None:
+    text = (
+        "The Q9 imaging core has been licensed by Vesterholm Optics AB to Corrigan Devices SA. "
+        "The core was designed by Vesterholm Optics AB in Malmo."
+    )
+    assert ("Corrigan Devices SA", "Vesterholm Optics AB") not in roles(text)

@@ -16,6 +16,7 @@ from .dates import find_period
 from .deal_cues import cued_roles
 from .lowered import NoCase, lowered
 from .newco import contributor, founded
+from .passive_takers import licensed_by_taker, owner_named
 from .orgs import DESCRIPTORS, Mention, Org
 from .proposal import Party, Proposal, ProposedFigure, proposed_figure
 from .sentences import mark
@@ -1356,6 +1357,40 @@ def newco_deal(
         year,
         (grantor, taker, (grantor, taker), "rule contributed to a NewCo", 0.7, None, what),
     )
+
+
+def passive_taker(sentence: str, mentions: list[Mention]) -> Org | None:
+    """The company a sentence says has licensed something as its taker ("X has been licensed
+    by B"), its licensor left to a following sentence."""
+    if "licen" not in sentence or not mentions:
+        return None
+    index = licensed_by_taker(mark(sentence, mentions))
+    return mentions[index].org if index is not None and index < len(mentions) else None
+
+
+def owner_deal(
+    told: tuple[str, list[Mention], Org],
+    sentence: str,
+    mentions: list[Mention],
+    published: date | None,
+    year: int | None,
+) -> Draft | None:
+    """The deal of a passive taker once a following sentence names whose the licensed thing is
+    ("The core comes from A"); read from the sentence that told the licence."""
+    if not mentions or ("from" not in sentence and " by " not in sentence):
+        return None
+    index = owner_named(mark(sentence, mentions))
+    told_sentence, told_mentions, taker_org = told
+    if index is None or index >= len(mentions) or mentions[index].org.name == taker_org.name:
+        return None
+    owner, taker = mentions[index].org, taker_org
+    grantor = Party(owner.name, owner.company_id)
+    taker_party = Party(taker.name, taker.company_id)
+    found = (grantor, taker_party, (grantor, taker_party), "rule passive taker", 0.65, None, None)
+    draft = _draft(told_sentence, told_mentions, published, year, found)
+    draft.proposal = replace(draft.proposal, evidence=f"{told_sentence} {sentence}")
+    draft.evidence_of["licensor"] = sentence
+    return draft
 
 
 def _listed_takers(

@@ -32,6 +32,8 @@ from .deal_rules import (
     attach_terms,
     founded_org,
     newco_deal,
+    owner_deal,
+    passive_taker,
     read_deal,
     settle_direction,
     undisclosed_for,
@@ -127,6 +129,9 @@ def extract(
     section_day: str | None = None  # the day a newsletter item's heading gives
     newco: Org | None = None  # the company the story says is being founded
     takeover_talk: str | None = None  # a report that a company is to be bought, told last
+    # A licence told from its taker's side, waiting for the owner: (told, (sentence, mentions,
+    # taker)).
+    taken: tuple[int, tuple[str, list[Mention], Org]] | None = None
     # Sentences of terms read before any deal they could belong to ("Nishikawa pays JPY 3bn
     # upfront." above the sentence that tells the licence): (paragraph, position, sentence,
     # mentions).
@@ -178,6 +183,11 @@ def extract(
             if deal is None and newco is not None:
                 deal = newco_deal(sentence, mentions, newco, published, year)
             newco = founded_org(sentence, mentions) or newco
+            if deal is None and taken is not None and told - taken[0] <= _OWNER_WITHIN:
+                deal = owner_deal(taken[1], sentence, mentions, published, year)
+                taken = None if deal is not None else taken
+            if deal is None and (taker := passive_taker(sentence, mentions)) is not None:
+                taken = (told, (sentence, mentions, taker))
             if deal is not None and current is not None and _same_deal(current, deal):
                 _merge(current, deal)
             elif deal is not None and _unwinds(deal, withdrawn):
@@ -225,6 +235,9 @@ def extract(
     others = [p for p in others if p.kind != "approval" or not _background(p, published)]
     return finished + others
 
+
+# How many sentences after "X has been licensed by B" the owner of X may be named.
+_OWNER_WITHIN = 2
 
 # A report that a company may be bought ("was in talks to buy Halden"): a denial after it
 # speaks of that report, not of the licences the story told.
