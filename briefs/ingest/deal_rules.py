@@ -16,8 +16,8 @@ from .dates import find_period
 from .deal_cues import cued_roles
 from .lowered import NoCase, lowered
 from .newco import contributor, founded
-from .passive_takers import licensed_by_taker, owner_named
 from .orgs import DESCRIPTORS, Mention, Org
+from .passive_takers import licensed_by_taker, owner_named
 from .proposal import Party, Proposal, ProposedFigure, proposed_figure
 from .sentences import mark
 from .takers import as_one_taker, co_takers, named_takers
