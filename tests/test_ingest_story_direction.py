@@ -152,3 +152,17 @@ def test_a_licensor_licensing_to_a_named_taker_is_no_passive_taker() -> None:
         "The core was designed by Vesterholm Optics AB in Malmo."
     )
     assert ("Corrigan Devices SA", "Vesterholm Optics AB") not in roles(text)
+
+
+def test_a_second_arrangement_between_the_same_companies_is_a_deal_of_its_own() -> None:
+    text = (
+        "Under the licence, announced on Monday, Tessaly Coatings KK grants Brevik Solar AS "
+        "exclusive rights to its barrier ink in Europe. Brevik will pay $5 million up front.\n\n"
+        "The second arrangement gives Brevik the right, until 2027, to license "
+        "Tessaly's encapsulant film."
+    )
+    deals = extract(text, published=PUBLISHED)
+    assert [(p.licensor.name, p.licensee.name) for p in deals] == [
+        ("Tessaly Coatings KK", "Brevik Solar AS"),
+        ("Tessaly Coatings KK", "Brevik Solar AS"),
+    ]

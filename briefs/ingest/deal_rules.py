@@ -1136,6 +1136,8 @@ class Draft:
     evidence_of: dict[str, str] = field(default_factory=dict)  # field -> the sentence it is from
     # The same licence taken by the other companies listed with the licensee, one deal each.
     co_takers: list[Draft] = field(default_factory=list)
+    # Told as a deal of its own ("The second arrangement gives ..."): never folded into another.
+    separate: bool = False
 
     def finished(self) -> Proposal:
         """The proposal with everything read for it: figures, royalty, stage, evidence."""

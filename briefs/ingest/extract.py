@@ -188,7 +188,14 @@ def extract(
                 taken = None if deal is not None else taken
             if deal is None and (taker := passive_taker(sentence, mentions)) is not None:
                 taken = (told, (sentence, mentions, taker))
-            if deal is not None and current is not None and _same_deal(current, deal):
+            if deal is not None and _ANOTHER_DEAL.search(sentence):
+                deal.separate = True
+            if (
+                deal is not None
+                and current is not None
+                and _same_deal(current, deal)
+                and not deal.separate
+            ):
                 _merge(current, deal)
             elif deal is not None and _unwinds(deal, withdrawn):
                 current = None  # rights handed back under a deal just ended or denied
@@ -235,6 +242,13 @@ def extract(
     others = [p for p in others if p.kind != "approval" or not _background(p, published)]
     return finished + others
 
+
+# "The second arrangement gives ...": a deal of its own, though between the same two companies.
+_ANOTHER_DEAL = re.compile(
+    r"\b(?:second|third)\s+(?:[\w-]+\s+)?"
+    r"(?:agreement|arrangement|deal|licen[cs]e|contract|pact)\b",
+    re.I,
+)
 
 # How many sentences after "X has been licensed by B" the owner of X may be named.
 _OWNER_WITHIN = 2
@@ -400,8 +414,8 @@ def _one_per_deal(drafts: list[Draft], names: DocumentNames) -> list[Draft]:
     kept: list[Draft] = []
     for draft in drafts:
         draft.proposal = _fullest_parties(draft.proposal, names)
-        twin = next((k for k in kept if _same_deal(k, draft)), None)
-        if twin is None:
+        twin = next((k for k in kept if _same_deal(k, draft) and not k.separate), None)
+        if twin is None or draft.separate:
             kept.append(draft)
             continue
         mine, theirs = len(draft.all_figures()), len(twin.all_figures())
