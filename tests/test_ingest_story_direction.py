@@ -166,3 +166,15 @@ def test_a_second_arrangement_between_the_same_companies_is_a_deal_of_its_own() 
         ("Tessaly Coatings KK", "Brevik Solar AS"),
         ("Tessaly Coatings KK", "Brevik Solar AS"),
     ]
+
+
+def test_a_name_ending_in_an_abbreviation_dot_still_heads_its_sentence() -> None:
+    sentence = (
+        "Campos Verdes Ltda., the Goias seed company, has signed a licence for Harlan "
+        "Genetics' heat-tolerance trait, the companies said."
+    )
+    mentions = _mentions(sentence, ["Campos Verdes Ltda", "Harlan Genetics"])
+    draft = read_deal(sentence, mentions, PUBLISHED, 2025)
+    assert draft is not None
+    deal = draft.proposal
+    assert (deal.licensor.name, deal.licensee.name) == ("Harlan Genetics", "Campos Verdes Ltda")

@@ -1267,6 +1267,7 @@ def read_deal(
         mentions = [Mention(pronoun.start("it"), pronoun.end(), last_subject), *mentions]
     if "-" in sentence:
         mentions = _parties_only(sentence, mentions)
+    mentions = _with_their_dots(sentence, mentions)
     if not _about_a_deal(sentence, mentions):
         return None
     if last_subject is not None and "licensees" in sentence:
@@ -1310,6 +1311,22 @@ def read_deal(
 _PLACE_AFTER = re.compile(r"(?:\s+[A-Z][\w.]*){0,2}-(?:based|headquartered)\b")
 _ACRONYM = re.compile(r"[A-Z][A-Z0-9]{1,4}")
 _MODIFIER_AFTER = re.compile(r"-[a-z]")
+
+
+# The dot of an abbreviated legal form left after a name ("Ltda., the seed company, has"),
+# with the sentence going on after it.
+_NAME_DOT = re.compile(r"\.(?=,|\s+[a-z])")
+
+
+def _with_their_dots(sentence: str, mentions: list[Mention]) -> list[Mention]:
+    """The mentions, each taking the abbreviation dot that follows it, so that a rule reads
+    "⟨0⟩, the seed company, has signed" rather than a sentence ending after the name."""
+    if not any(_NAME_DOT.match(sentence, m.end) for m in mentions):
+        return mentions
+    return [
+        Mention(m.start, m.end + 1, m.org) if _NAME_DOT.match(sentence, m.end) else m
+        for m in mentions
+    ]
 
 
 def _parties_only(sentence: str, mentions: list[Mention]) -> list[Mention]:
