@@ -15,7 +15,9 @@ from .amounts import FIGURE_WORDS, UNDISCLOSED, find_amounts, milestone_kinds, r
 from .dates import find_period
 from .deal_cues import cued_roles
 from .lowered import NoCase, holds_any, lowered
+from .newco import contributor, founded
 from .orgs import DESCRIPTORS, Mention, Org
+from .passive_takers import licensed_by_taker, owner_named
 from .proposal import Party, Proposal, ProposedFigure, proposed_figure
 from .sentences import mark
 from .takers import as_one_taker, co_takers, named_takers
@@ -1029,7 +1031,8 @@ _NAMED_LICENSOR = re.compile(
     r"|\b(?:in-?)?licen[cs]e\s+⟨(?P<y>\d+)⟩['’]s?"
     r"|\b(?:rights?|access|licen[cs]e)\s+(?:to|for|over|on)\s+(?:use\s+)?⟨(?P<z>\d+)⟩['’]s?"
     r"|\bfrom\s+⟨(?P<w>\d+)⟩|\b(?:for|covering|over|on|involving)\s+(?:[A-Z][\w-]*\d[\w-]*,\s+)?"
-    r"⟨(?P<v>\d+)⟩['’]s?",  # "for VX-12, B's antiviral"
+    r"⟨(?P<v>\d+)⟩['’]s?"  # "for VX-12, B's antiviral"
+    r"|\bfor\s+[A-Z][\w-]*(?:\s+[A-Z][\w-]*)?,\s+⟨(?P<u>\d+)⟩['’]s\b",  # "for Lumo, B's app"
     re.I,
 )
 # Right after "A signed a deal (worth ...)": "for rights to B's X" names the owner.
@@ -1133,6 +1136,8 @@ class Draft:
     evidence_of: dict[str, str] = field(default_factory=dict)  # field -> the sentence it is from
     # The same licence taken by the other companies listed with the licensee, one deal each.
     co_takers: list[Draft] = field(default_factory=list)
+    # Told as a deal of its own ("The second arrangement gives ..."): never folded into another.
+    separate: bool = False
 
     def finished(self) -> Proposal:
         """The proposal with everything read for it: figures, royalty, stage, evidence."""
@@ -1260,6 +1265,9 @@ def read_deal(
     if pronoun and last_subject is not None and (not mentions or mentions[0].start > 0):
         # "It also sold the rights to Varga": the subject of the sentence before.
         mentions = [Mention(pronoun.start("it"), pronoun.end(), last_subject), *mentions]
+    if "-" in sentence:
+        mentions = _parties_only(sentence, mentions)
+    mentions = _with_their_dots(sentence, mentions)
     if not _about_a_deal(sentence, mentions):
         return None
     if last_subject is not None and "licensees" in sentence:
@@ -1275,7 +1283,7 @@ def read_deal(
             draft.proposal = replace(draft.proposal, kind=previous.kind)
             return draft
         if last_subject is not None:
-            found = _taker_alone(marked, mentions, last_subject)
+            found = _taker_alone(marked, mentions, _grantor_in_story(last_subject, previous))
         return None if found is None else _draft(sentence, mentions, published, year, found)
     if len(mentions) < 2:
         return None
@@ -1288,10 +1296,119 @@ def read_deal(
         or _joint_rule(marked, mentions)
         or _cued_rule(marked, mentions)
     )
+    if found is None and last_subject is not None and not _OTHER_OWNER.search(marked):
+        # "B will take rights to QL-1, an antibody targeting TNF": the other names are no party
+        found = _taker_alone(marked, mentions, last_subject)
     if found is None:
         return None
     draft = _draft(sentence, mentions, published, year, found)
     draft.co_takers = _co_taker_drafts(draft, marked, mentions)
+    return draft
+
+
+# A name read as a company but used as a place ("a Dubai Science Park-based developer"), or an
+# acronym read as a company but describing a thing ("a PPO-inhibitor herbicide").
+_PLACE_AFTER = re.compile(r"(?:\s+[A-Z][\w.]*){0,2}-(?:based|headquartered)\b")
+_ACRONYM = re.compile(r"[A-Z][A-Z0-9]{1,4}")
+_MODIFIER_AFTER = re.compile(r"-[a-z]")
+
+
+# The dot of an abbreviated legal form left after a name ("Ltda., the seed company, has"),
+# with the sentence going on after it.
+_NAME_DOT = re.compile(r"\.(?=,|\s+[a-z])")
+
+
+def _with_their_dots(sentence: str, mentions: list[Mention]) -> list[Mention]:
+    """The mentions, each taking the abbreviation dot that follows it, so that a rule reads
+    "⟨0⟩, the seed company, has signed" rather than a sentence ending after the name."""
+    if not any(_NAME_DOT.match(sentence, m.end) for m in mentions):
+        return mentions
+    return [
+        Mention(m.start, m.end + 1, m.org) if _NAME_DOT.match(sentence, m.end) else m
+        for m in mentions
+    ]
+
+
+def _parties_only(sentence: str, mentions: list[Mention]) -> list[Mention]:
+    """The mentions without those that only say where another company is based or describe
+    what the deal is about."""
+    return [
+        m
+        for m in mentions
+        if not _PLACE_AFTER.match(sentence, m.end)
+        and not (
+            _MODIFIER_AFTER.match(sentence, m.end) and _ACRONYM.fullmatch(sentence, m.start, m.end)
+        )
+    ]
+
+
+def founded_org(sentence: str, mentions: list[Mention]) -> Org | None:
+    """The company the sentence says is being founded ("the formation of C, a new company")."""
+    if "new" not in sentence or not mentions:
+        return None
+    index = founded(mark(sentence, mentions))
+    return mentions[index].org if index is not None and index < len(mentions) else None
+
+
+def newco_deal(
+    sentence: str,
+    mentions: list[Mention],
+    newco: Org,
+    published: date | None,
+    year: int | None,
+) -> Draft | None:
+    """A founder putting a licence or its technology into the company founded in the story:
+    the founder licenses to the NewCo ("A will contribute an exclusive licence to its patents")."""
+    if "contribut" not in sentence or not mentions:
+        return None
+    found = contributor(mark(sentence, mentions))
+    if found is None:
+        return None
+    grantor = _party(mentions, str(found[0]))
+    if grantor is None or grantor.name == newco.name:
+        return None
+    taker = Party(newco.name, newco.company_id)
+    what = f"newco {found[1]}"
+    return _draft(
+        sentence,
+        mentions,
+        published,
+        year,
+        (grantor, taker, (grantor, taker), "rule contributed to a NewCo", 0.7, None, what),
+    )
+
+
+def passive_taker(sentence: str, mentions: list[Mention]) -> Org | None:
+    """The company a sentence says has licensed something as its taker ("X has been licensed
+    by B"), its licensor left to a following sentence."""
+    if "licen" not in sentence or not mentions:
+        return None
+    index = licensed_by_taker(mark(sentence, mentions))
+    return mentions[index].org if index is not None and index < len(mentions) else None
+
+
+def owner_deal(
+    told: tuple[str, list[Mention], Org],
+    sentence: str,
+    mentions: list[Mention],
+    published: date | None,
+    year: int | None,
+) -> Draft | None:
+    """The deal of a passive taker once a following sentence names whose the licensed thing is
+    ("The core comes from A"); read from the sentence that told the licence."""
+    if not mentions or ("from" not in sentence and " by " not in sentence):
+        return None
+    index = owner_named(mark(sentence, mentions))
+    told_sentence, told_mentions, taker_org = told
+    if index is None or index >= len(mentions) or mentions[index].org.name == taker_org.name:
+        return None
+    owner, taker = mentions[index].org, taker_org
+    grantor = Party(owner.name, owner.company_id)
+    taker_party = Party(taker.name, taker.company_id)
+    found = (grantor, taker_party, (grantor, taker_party), "rule passive taker", 0.65, None, None)
+    draft = _draft(told_sentence, told_mentions, published, year, found)
+    draft.proposal = replace(draft.proposal, evidence=f"{told_sentence} {sentence}")
+    draft.evidence_of["licensor"] = sentence
     return draft
 
 
@@ -1562,6 +1679,7 @@ _JOINT = re.compile(
     + E.format("c")
     + r"(?:,[^⟨⟩;]{1,80}?,)?\s+"
     + AUX
+    + r"(?:(?:said|announced)\s+(?:on\s+\w+\s+)?(?:that\s+)?they\s+(?:would|will)\s+)?"
     + r"(?:have\s+|has\s+)?(?:"
     + _AGREED_TO
     + r"|plan|will|to)?\s*(?:to\s+)?(?P<what>co-develop|jointly develop|"
@@ -1639,6 +1757,20 @@ _TAKER_PAYS = re.compile(
     + r"(?P<asset>[^⟨⟩.;]{0,100}?),?\s+(?:paying|and\s+(?:will\s+)?pays?)\s+(?:\w+\s+){0,2}?"
     r"(?:US\$|HK\$|[$€£¥]|[A-Z]{3}\s?\d|\d)",
 )
+
+
+def _grantor_in_story(last_subject: Org, previous: Proposal | None) -> Org:
+    """Whom a taker named alone takes from: the company the sentence before began with, unless
+    that company is itself the taker of the deal just read; then that deal's licensor."""
+    if previous is None or previous.licensor is None or previous.licensee is None:
+        return last_subject
+    if previous.licensee.name != last_subject.name:
+        return last_subject
+    return Org(previous.licensor.name, previous.licensor.company_id)
+
+
+# A second company named as owner, source or partner: the taker is not alone with the grantor.
+_OTHER_OWNER = re.compile(r"⟩['’]|\b(?:from|by|with|of|to)\s+(?:the\s+)?⟨", re.I)
 
 
 def _taker_alone(marked: str, mentions: list[Mention], last_subject: Org) -> _Found | None:

@@ -27,7 +27,17 @@ from .deal_dates import (
     redate,
 )
 from .deal_kinds import kind_the_article_names
-from .deal_rules import Draft, attach_terms, read_deal, settle_direction, undisclosed_for
+from .deal_rules import (
+    Draft,
+    attach_terms,
+    founded_org,
+    newco_deal,
+    owner_deal,
+    passive_taker,
+    read_deal,
+    settle_direction,
+    undisclosed_for,
+)
 from .lowered import holds_any
 from .orgs import DocumentNames, KnownNames, Mention, Org
 from .other_rules import other_facts
@@ -118,6 +128,11 @@ def extract(
     stat_paragraph = -1
     withdrawn: set[str] = set()  # companies whose deal the article ends or denies
     section_day: str | None = None  # the day a newsletter item's heading gives
+    newco: Org | None = None  # the company the story says is being founded
+    takeover_talk: str | None = None  # a report that a company is to be bought, told last
+    # A licence told from its taker's side, waiting for the owner: (told, (sentence, mentions,
+    # taker)).
+    taken: tuple[int, tuple[str, list[Mention], Org]] | None = None
     # Sentences of terms read before any deal they could belong to ("Nishikawa pays JPY 3bn
     # upfront." above the sentence that tells the licence): (paragraph, position, sentence,
     # mentions).
@@ -136,8 +151,13 @@ def extract(
                 current = None  # an item about other companies: the deal read is out of focus
         if not heading:
             told += 1  # sentences of body text before this one
+        if "report" in sentence and _TAKEOVER_TALK.search(sentence):
+            takeover_talk = sentence
         if not mentions and not _on_topic(sentence):
             continue  # no company and nothing a rule looks for: skip the costlier checks
+        if takeover_talk is not None and denied(sentence) and _denies_talk(sentence):
+            takeover_talk = None  # "X denied the report": of the takeover, not of its licences
+            continue
         if retracted(sentence):
             ended = [
                 d
@@ -161,7 +181,22 @@ def extract(
         else:
             previous = current.proposal if current is not None else None
             deal = read_deal(sentence, mentions, published, year, last_subject, previous)
-            if deal is not None and current is not None and _same_deal(current, deal):
+            if deal is None and newco is not None:
+                deal = newco_deal(sentence, mentions, newco, published, year)
+            newco = founded_org(sentence, mentions) or newco
+            if deal is None and taken is not None and told - taken[0] <= _OWNER_WITHIN:
+                deal = owner_deal(taken[1], sentence, mentions, published, year)
+                taken = None if deal is not None else taken
+            if deal is None and (taker := passive_taker(sentence, mentions)) is not None:
+                taken = (told, (sentence, mentions, taker))
+            if deal is not None and _ANOTHER_DEAL.search(sentence):
+                deal.separate = True
+            if (
+                deal is not None
+                and current is not None
+                and _same_deal(current, deal)
+                and not deal.separate
+            ):
                 _merge(current, deal)
             elif deal is not None and _unwinds(deal, withdrawn):
                 current = None  # rights handed back under a deal just ended or denied
@@ -207,6 +242,33 @@ def extract(
     # An approval the text dates years back is the product's history, never news.
     others = [p for p in others if p.kind != "approval" or not _background(p, published)]
     return finished + others
+
+
+# "The second arrangement gives ...": a deal of its own, though between the same two companies.
+_ANOTHER_DEAL = re.compile(
+    r"\b(?:second|third)\s+(?:[\w-]+\s+)?"
+    r"(?:agreement|arrangement|deal|licen[cs]e|contract|pact)\b",
+    re.I,
+)
+
+# How many sentences after "X has been licensed by B" the owner of X may be named.
+_OWNER_WITHIN = 2
+
+# A report that a company may be bought ("was in talks to buy Halden"): a denial after it
+# speaks of that report, not of the licences the story told.
+_TAKEOVER_TALK = re.compile(
+    r"\b(?:talks|bid|offer|plans?|considering|exploring)\b[^.;]{0,40}?\b(?:to\s+)?"
+    r"(?:buy|acquire|take\s+over|merge\s+with)\s+(?!(?:the\s+)?(?:rights?|licen))[A-Z]"
+    r"|\b(?:sale|takeover|acquisition)\s+of\s+(?:the\s+company|[A-Z])"
+)
+_TALK_DENIED = re.compile(
+    r"\b(?:denied|denies|dismissed|rejected)\s+(?:the|those|these)\s+reports?\b"
+)
+
+
+def _denies_talk(sentence: str) -> bool:
+    """A denial of "the report" just told, with no licence named in it."""
+    return bool(_TALK_DENIED.search(sentence)) and "licen" not in sentence.lower()
 
 
 def _news_sentences(text: str) -> Iterator[tuple[int, int, str, bool]]:
@@ -353,8 +415,8 @@ def _one_per_deal(drafts: list[Draft], names: DocumentNames) -> list[Draft]:
     kept: list[Draft] = []
     for draft in drafts:
         draft.proposal = _fullest_parties(draft.proposal, names)
-        twin = next((k for k in kept if _same_deal(k, draft)), None)
-        if twin is None:
+        twin = next((k for k in kept if _same_deal(k, draft) and not k.separate), None)
+        if twin is None or draft.separate:
             kept.append(draft)
             continue
         mine, theirs = len(draft.all_figures()), len(twin.all_figures())

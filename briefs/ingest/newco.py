@@ -1,0 +1,40 @@
+"""A company founded in the story and what its founders put into it.
+
+"A and B announced the formation of C, a new company ..." names a NewCo; a later sentence
+"A will contribute an exclusive licence to its patents" says which founder licenses to it.
+Both read the marked sentence (see :func:`.sentences.mark`).
+"""
+
+from __future__ import annotations
+
+import re
+
+_NEW = (
+    r",\s+(?:a|an)\s+(?:newly\s+(?:formed|created|established)\s+|new\s+)"
+    r"(?:[\w.-]+\s+){0,2}?(?:company|venture|start-?up|entity|biotech|NewCo)\b"
+)
+# "the formation of ⟨2⟩, a new company", "to launch ⟨2⟩, a newly formed venture"
+_FOUNDED = re.compile(
+    r"\b(?:(?:formation|launch|creation|establishment|founding)\s+of|"
+    r"(?:launch|form|create|establish|set\s+up)(?:e?[ds]|ing)?)\s+⟨(?P<n>\d+)⟩" + _NEW,
+    re.I,
+)
+# "⟨0⟩ will contribute an exclusive licence to its patents": what only an owner can put in.
+_CONTRIBUTES = re.compile(
+    r"⟨(?P<a>\d+)⟩\s+(?:will\s+|is\s+to\s+|has\s+|would\s+)?(?:also\s+|each\s+)?"
+    r"contribut(?:e|es|ed|ing)\s+(?P<what>[^⟨⟩.;]{0,80}?\b(?:licen[cs]e|rights?|patents?|"
+    r"technology|platform|know-how|intellectual\s+property)\b)",
+    re.I,
+)
+
+
+def founded(marked: str) -> int | None:
+    """The mark of the company the sentence says is being founded, if it says so."""
+    match = _FOUNDED.search(marked) if "⟩," in marked else None
+    return int(match["n"]) if match else None
+
+
+def contributor(marked: str) -> tuple[int, str] | None:
+    """(mark, what) of a founder putting rights or technology into the new company."""
+    match = _CONTRIBUTES.search(marked)
+    return (int(match["a"]), match["what"]) if match else None
