@@ -452,7 +452,8 @@ ROLE_RULES: tuple[tuple[str, str, float, re.Pattern[str]], ...] = (
             + r"\s+"
             + AUX
             + r"(?:taken|took|acquired|obtained|secured|received|gained|licen[cs]ed|in-?licen[cs]ed|"
-            r"(?<=will )(?:take|acquire|obtain|secure|receive|gain|in-?licen[cs]e))"
+            r"(?:(?<=will )|(?<=would )|(?<=to ))(?:take|acquire|obtain|secure|receive|gain|in-?licen[cs]e)|"
+            r"(?:is|are|was)\s+(?:taking|acquiring|obtaining|securing|receiving|gaining|in-?licen[cs]ing))"
             # what the reporting company grants: not rights taken "from" someone else
             r"\s+(?P<asset>(?![^⟨⟩.;]*\bfrom\b)(?:[^⟨⟩.;]{0,40}?\b(?:rights?|licen[cs]e)\b|"
             r"(?<=licensed )(?:its|their)\b)[^⟨⟩.;]{0,80})",  # "B had licensed its platform"
