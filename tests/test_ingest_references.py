@@ -21,3 +21,53 @@ from test_ingest_cued_roles import roles
 )
 def test_its_after_a_sayer_is_the_sayers(sentence: str) -> None:
     assert roles(sentence) == [("Kelvar Pharma", "Brindle Therapeutics")]
+
+
+@pytest.mark.parametrize(
+    ("text", "wanted"),
+    [
+        (
+            "Tallgren Batteri AB, the Swedish cell maker, said it would co-develop cells with "
+            "South Korea's Hwado Energy Co. Tallgren will license its electrolyte know-how to "
+            "the Korean group for production in Asia.",
+            ("Tallgren Batteri AB", "Hwado Energy Co"),
+        ),
+        (
+            "Lausanne-based Corvenne Pharma AG posted results on Monday. Separately, Ostrick "
+            "Labs Inc said it had agreed to license its imaging software to the Swiss drugmaker.",
+            ("Ostrick Labs Inc", "Corvenne Pharma AG"),
+        ),
+        (
+            "Verano Chem SpA of Turin, Italy, and Halvik Bio said they would work together. "
+            "Halvik will license its enzyme patents to the Italian company.",
+            ("Halvik Bio", "Verano Chem SpA"),
+        ),
+        (
+            "Pardo Devices said on Monday it had signed a licence with the Institut Mervalien de "
+            "Neurologie. The institute has granted Pardo an exclusive licence to its electrode "
+            "patents.",
+            ("Institut Mervalien de Neurologie", "Pardo Devices"),
+        ),
+    ],
+)
+def test_a_description_stands_for_the_company_introduced_with_it(
+    text: str, wanted: tuple[str, str]
+) -> None:
+    assert roles(text) == [wanted]
+
+
+def test_a_country_s_people_stand_for_its_company() -> None:
+    text = (
+        "Fjellby Cells ASA of Bergen, Norway, and Kuroda Denki said they would build cells "
+        "together. Kuroda will license its anode patents to the Norwegians."
+    )
+    assert roles(text) == [("Kuroda Denki", "Fjellby Cells ASA")]
+
+
+def test_a_description_two_companies_fit_stands_for_neither() -> None:
+    text = (
+        "Korean cell maker Hwado Energy Co and Korean cell maker Miryang Cells Co reported "
+        "results on Monday. Separately, Tallgren Batteri AB will license its electrolyte "
+        "know-how to the Korean cell maker."
+    )
+    assert all(licensee is None for _licensor, licensee in roles(text))

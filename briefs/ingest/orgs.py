@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from ..text import normalize_name
 from .bare_names import CONNECTOR, WORDS, LowerWords, bare_names, title_case
+from .descriptions import KIND_NOUNS, PEOPLE, asked, name_kinds, people, stored
 from .lowered import holds_any
 
 if TYPE_CHECKING:
@@ -339,10 +340,16 @@ _DESCRIBED_BEFORE = re.compile(r"((?:[\w-]+\s+){0,2})(" + "|".join(DESCRIPTORS) 
 _DESCRIBED_AFTER = re.compile(
     r",\s+(?:a|an|the)\s+((?:[\w,-]+\s+){0,3}?)(" + "|".join(DESCRIPTORS) + r")\b"
 )
-# "the Swiss drugmaker", "the Leiden-based company": a description standing for a company.
+# "the Swiss drugmaker", "the Leiden-based company", "the institute": a description standing
+# for a company.
 _DESCRIPTION = re.compile(
-    r"\b[Tt]he\s+(?P<words>(?:[\w-]+\s+){0,2}?)(?P<noun>" + "|".join(DESCRIPTORS) + r")\b"
+    r"\b[Tt]he\s+(?P<words>(?:[\w-]+\s+){0,2}?)(?P<noun>"
+    + "|".join((*DESCRIPTORS, *KIND_NOUNS))
+    + r")\b"
 )
+_REFERENCE_CUES = (*KIND_NOUNS, *PEOPLE)  # what a sentence needs to hold one of these besides
+# "B of Turin, Italy": the place after a name.
+_PLACE_AFTER = re.compile(r",?\s+of\s+([A-Z][\w-]+)(?:,\s+([A-Z][\w-]+))?")
 _TRAILING_DOT = ("Inc", "Co", "Corp", "Ltd")
 # A role before a person's name: "chief executive Rui Magalhães", "analyst Sunita Rao". The role
 # word is found first (cheaply); the name is then read right after it.
@@ -564,6 +571,8 @@ class DocumentNames:
             )
             if "(" in sentence:
                 candidates.extend(_initialled(sentence))
+            if holds_any(sentence, _INSTITUTION_CUES):
+                candidates.extend(_institution_led(sentence))
         elif "(" in sentence:  # ... unless a ticker follows the name
             shaped = _shaped(words)
             candidates.extend(c for c in shaped if _TICKER.match(sentence, c[1]))
@@ -586,9 +595,9 @@ class DocumentNames:
             mentions = self._settle(again, sentence)
         if self.local.fuller_of:
             mentions = [_spelled_mention(m, self.fullest(m.org)) for m in mentions]
-        if not described:
+        self._remember_descriptions(sentence, mentions, described)
+        if not (described or holds_any(sentence, _REFERENCE_CUES)):
             return mentions
-        self._remember_descriptions(sentence, mentions)
         return self._with_descriptions(sentence, mentions)
 
     def _learn_people(self, sentence: str) -> None:
@@ -599,23 +608,28 @@ class DocumentNames:
             if person:
                 self._people.add(person["surname"])
 
-    def _remember_descriptions(self, sentence: str, mentions: list[Mention]) -> None:
+    def _remember_descriptions(
+        self, sentence: str, mentions: list[Mention], described: bool
+    ) -> None:
         """What the article calls each company ("Swiss drugmaker Novexa", "Novexa, a Basel-based
-        biotech"), so a later "the Swiss drugmaker" can stand for it."""
-        if not mentions:
-            return
+        biotech", "South Korea's Daewan", "Velora of Turin, Italy"), so a later "the Swiss
+        drugmaker" or "the Korean group" can stand for it."""
         for mention in mentions:
             head = sentence[max(0, mention.start - 40) : mention.start]
             tail = sentence[mention.end : mention.end + 60]
             words: set[str] = set()
-            for found in (_DESCRIBED_BEFORE.search(head), _DESCRIBED_AFTER.match(tail)):
-                if found:
-                    words |= _description_words(found[1]) | {found[2]}
-            place = _PLACE_BEFORE.search(head)
+            if described:
+                for found in (_DESCRIBED_BEFORE.search(head), _DESCRIBED_AFTER.match(tail)):
+                    if found:
+                        words |= _description_words(found[1]) | {found[2]}
+            place = _PLACE_BEFORE.search(head) if "s " in head[-4:] or described else None
             if place:
                 words.add((place[1] or place[2]).casefold())
+            after = _PLACE_AFTER.match(tail) if " of " in tail[:5] else None
+            if after:
+                words |= {w.casefold() for w in after.groups() if w}
             if words:
-                self._described.append((mention.org, frozenset(words)))
+                self._described.append((mention.org, stored(words)))
 
     def _with_descriptions(self, sentence: str, mentions: list[Mention]) -> list[Mention]:
         """Add "the Swiss drugmaker" as a mention of the company last described that way."""
@@ -627,14 +641,22 @@ class DocumentNames:
                 continue
             if any(sentence[m.end : match.start()].strip() == "," for m in mentions):
                 continue  # "Veltrix, the Dutch company that ...": an apposition, not a mention
-            kinds = _description_words(match["words"])
-            wanted = kinds | {match["noun"]}
-            org = next((o for o, words in reversed(self._described) if wanted <= words), None)
+            kinds = asked(_description_words(match["words"]))
+            org = self._described_as(kinds | {match["noun"]})
             if org is None and kinds:  # "Korean drugmaker X" is "the Korean firm" too
-                org = next((o for o, words in reversed(self._described) if kinds <= words), None)
+                org = self._described_as(kinds)
+            if org is not None:
+                added.append(Mention(match.start(), match.end(), org))
+        for match in people(sentence):  # "the Swedes"
+            org = self._described_as(asked({match["noun"].casefold()}))
             if org is not None:
                 added.append(Mention(match.start(), match.end(), org))
         return sorted([*mentions, *added], key=lambda m: m.start) if added else mentions
+
+    def _described_as(self, wanted: set[str]) -> Org | None:
+        """The one company called all of ``wanted``; none when two companies fit."""
+        fits = {self.fullest(o) for o, words in self._described if wanted <= words}
+        return fits.pop() if len(fits) == 1 else None
 
     def _named(self, sentence_words: _SentenceWords) -> list[tuple[int, int, int, Org | None]]:
         """Known and already-seen names: (start, end, priority, org)."""
@@ -769,6 +791,9 @@ class DocumentNames:
                     self.local.fuller_of[earlier] = org  # "Jinlong" of the headline, spelled out
         for word in words:
             self._orgs_with_word.setdefault(word, []).append(org)
+        kinds = name_kinds(org.name)
+        if kinds:  # "the institute" for the "Institut Rhodanien de Cardiologie"
+            self._described.append((org, kinds))
         self.local.add(text, org)
         for short in short_forms(text):
             self.local.add(short, org)
@@ -956,6 +981,24 @@ def _joins(sentence: str, left: re.Match[str], right: re.Match[str]) -> bool:
 
 # "Calloway Institute for Molecular Sciences", "University of Leiden": a name goes on after these.
 _INSTITUTIONS = frozenset(["Institute", "University", "Foundation", "Centre", "Center", "Academy"])
+
+
+# Names that an institution word of another language begins: "Institut Rhodanien de
+# Cardiologie", "Universidad Técnica de Varela", "Fondazione Ricci per la Ricerca".
+_INSTITUTION_CUES = ("Institut", "Istituto", "Universi", "Fondazione", "Funda", "Hôpital")
+_NAME_JOIN = r"(?:(?:de|del|des|du|di|da|do|der|für|per|la|le|los|las|y|e)\s+|d['’])"
+_INSTITUTION_LED = re.compile(
+    r"\b(?:Institutet|Institut|Instituto|Istituto|Universität|Université|Universidad|Universidade|"
+    r"Università|Universitair|Fondazione|Fundación|Fundação|Hôpital)\s+"
+    + _NAME_JOIN
+    + r"*[A-Z][\w'’-]*(?:\s+"
+    + _NAME_JOIN
+    + r"*[A-Z][\w'’-]*){0,5}"
+)
+
+
+def _institution_led(sentence: str) -> list[tuple[int, int, int, None]]:
+    return [(m.start(), m.end(), 0, None) for m in _INSTITUTION_LED.finditer(sentence)]
 
 
 def _name_word(word: str) -> bool:
