@@ -71,3 +71,17 @@ def test_a_description_two_companies_fit_stands_for_neither() -> None:
         "know-how to the Korean cell maker."
     )
     assert all(licensee is None for _licensor, licensee in roles(text))
+
+
+def test_the_founder_beside_an_investor_licenses_to_the_newco() -> None:
+    text = (
+        "Kestova Biotech Co., Ltd. joined with Boston investment firm Marlow Peak to launch "
+        "Ondra Bio, a new company that will take global rights to KV-22, an antibody for "
+        "gastric cancer."
+    )
+    assert roles(text) == [("Kestova Biotech Co., Ltd", "Ondra Bio")]
+
+
+def test_an_investor_launching_a_newco_alone_licenses_nothing() -> None:
+    text = "Marlow Peak Capital will launch Ondra Bio, a new company that will develop KV-22."
+    assert roles(text) == []

@@ -15,7 +15,7 @@ from .amounts import FIGURE_WORDS, UNDISCLOSED, find_amounts, milestone_kinds, r
 from .dates import find_period
 from .deal_cues import cued_roles
 from .lowered import NoCase, holds_any, lowered
-from .newco import contributor, founded
+from .newco import co_founder, contributor, founded, investor
 from .orgs import DESCRIPTORS, Mention, Org
 from .passive_takers import licensed_by_taker, owner_named
 from .proposal import Party, Proposal, ProposedFigure, proposed_figure
@@ -1637,6 +1637,13 @@ def _first_role_rule(marked: str, mentions: list[Mention]) -> _Found | None:
             if shape == "licensor-first":
                 owner, taker = taker, owner
         licensor, licensee = _party(mentions, owner), _party(mentions, taker)
+        if (
+            name == "launched-newco"
+            and licensor
+            and owner
+            and investor(marked, owner, licensor.name)
+        ):
+            licensor = _party(mentions, co_founder(marked, owner))  # it brings the asset
         if licensor is None or licensee is None or licensor.name == licensee.name:
             continue
         if name == "paid-by" and not _PAYMENT_GAP.fullmatch(groups["asset"]):
