@@ -7,6 +7,9 @@ from __future__ import annotations
 import pytest
 from test_ingest_cued_roles import roles
 
+from briefs.ingest.extract import _companies
+from briefs.ingest.orgs import DocumentNames
+
 
 @pytest.mark.parametrize(
     "sentence",
@@ -85,3 +88,38 @@ def test_the_founder_beside_an_investor_licenses_to_the_newco() -> None:
 def test_an_investor_launching_a_newco_alone_licenses_nothing() -> None:
     text = "Marlow Peak Capital will launch Ondra Bio, a new company that will develop KV-22."
     assert roles(text) == []
+
+
+def test_the_subsidiary_that_signs_and_grants_is_the_party() -> None:
+    text = (
+        'This announcement is made by Qinglan Medical Holdings Limited (the "Company") on a '
+        "voluntary basis.\n\n"
+        "The Board is pleased to announce that on 3 March 2025, Qinglan Biologics (Wuxi) Co., "
+        'Ltd. ("Qinglan Wuxi"), an indirect wholly-owned subsidiary of the Company, entered into '
+        'a licence agreement (the "Agreement") with Orsola Pharma S.p.A. ("Orsola" or the '
+        '"Licensee").\n\n'
+        "Pursuant to the Agreement, Qinglan Wuxi has granted to the Licensee an exclusive "
+        "licence to develop and commercialise QL-77 in Europe."
+    )
+    assert roles(text) == [("Qinglan Biologics (Wuxi) Co., Ltd", "Orsola Pharma S.p.A")]
+
+
+def test_a_subsidiary_with_a_name_of_its_own_stays_a_party_of_its_sentence() -> None:
+    sentence = (
+        'On 3 March 2025, Qinglan Biologics (Wuxi) Co., Ltd. ("Qinglan Wuxi"), a wholly-owned '
+        "subsidiary of Qinglan Medical Holdings Limited, entered into a licence agreement with "
+        "Orsola Pharma S.p.A."
+    )
+    names = DocumentNames(None, sentence)
+    found = [m.org.name for m in _companies(sentence, names.find(sentence))]
+    assert found[0] == "Qinglan Biologics (Wuxi) Co., Ltd"
+
+
+def test_an_affiliate_named_only_beside_its_parent_gives_way_to_it() -> None:
+    sentence = (
+        "Orsola Pharma S.p.A. sold shares to Qinglan Capital (HK) Limited, an affiliate of "
+        "Qinglan Medical Holdings Limited, on Monday."
+    )
+    names = DocumentNames(None, sentence)
+    found = [m.org.name for m in _companies(sentence, names.find(sentence))]
+    assert "Qinglan Capital (HK) Limited" not in found
