@@ -20,6 +20,13 @@ from briefs.ingest.orgs import DocumentNames
         "antibody KP-12.",
         "Kelvar Pharma said Brindle Therapeutics, a Denver drug developer that until recently "
         "worked mostly on kidney disease, would take rights outside Japan to its antibody KP-12.",
+        "Kelvar Pharma said on Monday that Brindle Therapeutics would in-license its antibody "
+        "KP-12 for Europe.",
+        "Kelvar Pharma said in a statement that Brindle Therapeutics had taken rights to its "
+        "antibody KP-12.",
+        "Kelvar Pharma, a Czech biotech, has spent a decade on KP-12. The biotech said on "
+        "Tuesday that it had found a partner: Brindle Therapeutics is taking worldwide rights "
+        "to KP-12.",
     ],
 )
 def test_its_after_a_sayer_is_the_sayers(sentence: str) -> None:

@@ -444,8 +444,9 @@ ROLE_RULES: tuple[tuple[str, str, float, re.Pattern[str]], ...] = (
             E.format("b")
             + r"(?:\s*\([^()⟨⟩]{1,40}\))?"
             + APPOSITION
-            + r",?\s+(?:also\s+)?(?:said|says|announced|confirmed|disclosed)"
-            r"\s+(?:(?:on\s+\w+|\w+day|today|yesterday)\s+)?(?:that\s+)?"
+            + r",?\s+(?:also\s+)?"
+            + REPORTED
+            + r"(?:[^⟨⟩.;:]{0,80}:\s+)?"  # "said it had found a partner: A is taking rights"
             + LEAD
             + E.format("a")
             + APPOSITION
@@ -456,7 +457,7 @@ ROLE_RULES: tuple[tuple[str, str, float, re.Pattern[str]], ...] = (
             r"(?:is|are|was)\s+(?:taking|acquiring|obtaining|securing|receiving|gaining|in-?licen[cs]ing))"
             # what the reporting company grants: not rights taken "from" someone else
             r"\s+(?P<asset>(?![^⟨⟩.;]*\bfrom\b)(?:[^⟨⟩.;]{0,40}?\b(?:rights?|licen[cs]e)\b|"
-            r"(?<=licensed )(?:its|their)\b)[^⟨⟩.;]{0,80})",  # "B had licensed its platform"
+            r"(?:(?<=licensed )|(?<=license )|(?<=licence ))(?:its|their)\b)[^⟨⟩.;]{0,80})",  # "B had licensed its platform"
             re.I,
         ),
     ),
