@@ -130,3 +130,15 @@ def test_an_affiliate_named_only_beside_its_parent_gives_way_to_it() -> None:
     names = DocumentNames(None, sentence)
     found = [m.org.name for m in _companies(sentence, names.find(sentence))]
     assert "Qinglan Capital (HK) Limited" not in found
+
+
+def test_a_defined_common_word_names_the_company_only_as_written() -> None:
+    text = (
+        'Qinglan Medical Holdings Limited (the "Company") signed with Orsola Pharma S.p.A., a '
+        "company incorporated in Italy."
+    )
+    names = DocumentNames(None, text)
+    assert [m.org.name for m in names.find(text)] == [
+        "Qinglan Medical Holdings Limited",
+        "Orsola Pharma S.p.A",
+    ]

@@ -451,11 +451,11 @@ class _Index:
         self.fuller_of: dict[Org, Org] = {}  # a short name read first -> the name spelled out
         self.version = 0  # moves whenever a spelling is added or points elsewhere
 
-    def add(self, spelling: str, org: Org) -> None:
+    def add(self, spelling: str, org: Org, as_written: bool = False) -> None:
         tokens = _words(spelling)
         if not tokens:
             return
-        exact = spelling if _case_sensitive(spelling) else None
+        exact = spelling if as_written or _case_sensitive(spelling) else None
         entries = self.by_first.setdefault(tokens[0], [])
         for i, entry in enumerate(entries):
             if entry[0] == tokens:
@@ -763,7 +763,8 @@ class DocumentNames:
                 # A headline's "IIBL" is the institute the body defines as "IIBL".
                 self.local.fuller_of[earlier] = org
                 self.local.repoint(term, org)
-            self.local.add(term, org)
+            # '(the "Company")' names the company, "a company incorporated in" does not
+            self.local.add(term, org, as_written=term.lower() in self._common)
         return definition.end() if terms else end
 
     def _seen(self, text: str) -> Org | None:
