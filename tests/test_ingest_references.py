@@ -66,6 +66,14 @@ def test_a_description_stands_for_the_company_introduced_with_it(
     assert roles(text) == [wanted]
 
 
+def test_a_country_s_people_are_no_company_of_their_own() -> None:
+    text = (
+        "Kolby Enzymes ApS of Aarhus, Denmark, has signed an agreement with Rinaldi Foods SpA. "
+        "The Danes will license their enzyme patents to Rinaldi."
+    )
+    assert roles(text) == [("Kolby Enzymes ApS", "Rinaldi Foods SpA")]
+
+
 def test_a_country_s_people_stand_for_its_company() -> None:
     text = (
         "Fjellby Cells ASA of Bergen, Norway, and Kuroda Denki said they would build cells "
