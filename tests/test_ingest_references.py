@@ -150,3 +150,20 @@ def test_a_defined_common_word_names_the_company_only_as_written() -> None:
         "Qinglan Medical Holdings Limited",
         "Orsola Pharma S.p.A",
     ]
+
+
+def test_the_biotech_is_the_one_company_whose_name_says_so() -> None:
+    text = (
+        "Kelvar Bio has worked on KP-12 with Aurelio Pharma AG since 2021. Instead, the biotech "
+        "said on Tuesday that it had lined up a replacement: Seoul-based Daejin Pharm is taking "
+        "worldwide rights to KP-12."
+    )
+    assert roles(text) == [("Kelvar Bio", "Daejin Pharm")]
+
+
+def test_the_biotech_stands_for_neither_of_two_biotechs() -> None:
+    text = (
+        "Kelvar Bio and Mossgrove Therapeutics reported results on Monday. The biotech said "
+        "Daejin Pharm would take worldwide rights to KP-12."
+    )
+    assert roles(text) == []

@@ -42,6 +42,11 @@ _NAME_KINDS = {
     "hospital": "hospital",
     "foundation": "foundation",
     "biotech": "biotech",
+    "bio": "biotech",
+    "biosciences": "biotech",
+    "bioscience": "biotech",
+    "biotherapeutics": "biotech",
+    "therapeutics": "biotech",
 }
 # The kind nouns a description may end in besides the describing nouns of orgs.py.
 KIND_NOUNS = ("institute", "university", "hospital", "foundation")

@@ -550,6 +550,7 @@ class DocumentNames:
         self._common = LowerWords(text)
         self._text = text
         self._described: list[tuple[Org, frozenset[str]]] = []  # what each name was called
+        self._kinds: list[tuple[Org, frozenset[str]]] = []  # what each name says it is
         # Each folded word of the names the document gave companies -> those companies, in
         # order: a name is only a fuller form of one holding its first word (:func:`_fuller`).
         self._orgs_with_word: dict[str, list[Org]] = {}
@@ -634,29 +635,34 @@ class DocumentNames:
     def _with_descriptions(self, sentence: str, mentions: list[Mention]) -> list[Mention]:
         """Add "the Swiss drugmaker" as a mention of the company last described that way."""
         added: list[Mention] = []
-        if not self._described:
+        if not self._described and not self._kinds:
             return mentions
+        named = {self.fullest(m.org) for m in mentions}  # a description stands for another
         for match in _DESCRIPTION.finditer(sentence):
             if any(m.start < match.end() and match.start() < m.end for m in mentions):
                 continue
             if any(sentence[m.end : match.start()].strip() == "," for m in mentions):
                 continue  # "Veltrix, the Dutch company that ...": an apposition, not a mention
             kinds = asked(_description_words(match["words"]))
-            org = self._described_as(kinds | {match["noun"]})
+            org = self._described_as(kinds | {match["noun"]}, named)
             if org is None and kinds:  # "Korean drugmaker X" is "the Korean firm" too
-                org = self._described_as(kinds)
+                org = self._described_as(kinds, named)
             if org is not None:
                 added.append(Mention(match.start(), match.end(), org))
         for match in people(sentence):  # "the Swedes"
-            org = self._described_as(asked({match["noun"].casefold()}))
+            org = self._described_as(asked({match["noun"].casefold()}), named)
             if org is not None:
                 added.append(Mention(match.start(), match.end(), org))
         return sorted([*mentions, *added], key=lambda m: m.start) if added else mentions
 
-    def _described_as(self, wanted: set[str]) -> Org | None:
-        """The one company called all of ``wanted``; none when two companies fit."""
-        fits = {self.fullest(o) for o, words in self._described if wanted <= words}
-        return fits.pop() if len(fits) == 1 else None
+    def _described_as(self, wanted: set[str], named: set[Org]) -> Org | None:
+        """The one company called all of ``wanted``, failing any the one whose name says so
+        (not one ``named`` beside the description); none when two companies fit."""
+        for called, beside in ((self._described, set()), (self._kinds, named)):
+            fits = {self.fullest(o) for o, words in called if wanted <= words} - beside
+            if fits:
+                return fits.pop() if len(fits) == 1 else None
+        return None
 
     def _named(self, sentence_words: _SentenceWords) -> list[tuple[int, int, int, Org | None]]:
         """Known and already-seen names: (start, end, priority, org)."""
@@ -794,7 +800,7 @@ class DocumentNames:
             self._orgs_with_word.setdefault(word, []).append(org)
         kinds = name_kinds(org.name)
         if kinds:  # "the institute" for the "Institut Rhodanien de Cardiologie"
-            self._described.append((org, kinds))
+            self._kinds.append((org, kinds))
         self.local.add(text, org)
         for short in short_forms(text):
             self.local.add(short, org)
