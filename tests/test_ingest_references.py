@@ -24,6 +24,14 @@ from briefs.ingest.orgs import DocumentNames
         "KP-12 for Europe.",
         "Kelvar Pharma said in a statement that Brindle Therapeutics had taken rights to its "
         "antibody KP-12.",
+        "According to Kelvar Pharma, Brindle Therapeutics will take global rights to its "
+        "antibody KP-12.",
+        "Kelvar Pharma, which is listed in Prague, said Brindle Therapeutics would take global "
+        "rights to its antibody KP-12.",
+        "Kelvar Pharma told investors that Brindle Therapeutics would take global rights to its "
+        "antibody KP-12.",
+        "Kelvar Pharma said in a filing on Monday that Brindle Therapeutics would take global "
+        "rights to its antibody KP-12.",
         "Kelvar Pharma, a Czech biotech, has spent a decade on KP-12. The biotech said on "
         "Tuesday that it had found a partner: Brindle Therapeutics is taking worldwide rights "
         "to KP-12.",
@@ -159,6 +167,14 @@ def test_the_biotech_is_the_one_company_whose_name_says_so() -> None:
         "worldwide rights to KP-12."
     )
     assert roles(text) == [("Kelvar Bio", "Daejin Pharm")]
+
+
+def test_rights_a_reported_taker_takes_from_a_third_company_are_the_third_s() -> None:
+    text = (
+        "According to Kelvar Pharma, Brindle Therapeutics will take global rights to KP-12 "
+        "from Olvan Bio."
+    )
+    assert roles(text) == [("Olvan Bio", "Brindle Therapeutics")]
 
 
 def test_the_biotech_stands_for_neither_of_two_biotechs() -> None:

@@ -115,6 +115,34 @@ _SPUN_INTO = (
 _NEW_ENTITY = r"(?:[\w.-]+\s+){0,2}?(?:company|venture|entity|NewCo|start-?up|spin-?out|subsidiary)"
 
 
+# How one company reports what another did: "said (on Monday) (that)", "said in a filing
+# that", "told analysts that".
+_SAYS = (
+    r"(?:also\s+)?(?:told\s+(?:investors|analysts|reporters|shareholders)\s+(?:on\s+\w+\s+)?"
+    r"(?:that\s+)?|(?:said|says|announced|confirmed|disclosed)\s+in\s+an?\s+"
+    r"(?:filing|statement|release|announcement)(?:\s+(?:on\s+)?\w+day)?\s+(?:that\s+)?|"
+    + REPORTED
+    + r")"
+)
+# ... then the other company taking rights to what the reporter owns ("A would take global
+# rights to its antibody", "A had licensed its platform"), perhaps after a colon ("said it had
+# found a partner: A is taking rights").
+_REPORTED_TAKING = (
+    r"(?:[^⟨⟩.;:]{0,80}:\s+)?"
+    + LEAD
+    + E.format("a")
+    + APPOSITION
+    + r"\s+"
+    + AUX
+    + r"(?:taken|took|acquired|obtained|secured|received|gained|licen[cs]ed|in-?licen[cs]ed|"
+    r"(?:(?<=will )|(?<=would )|(?<=to ))(?:take|acquire|obtain|secure|receive|gain|in-?licen[cs]e)|"
+    r"(?:is|are|was)\s+(?:taking|acquiring|obtaining|securing|receiving|gaining|in-?licen[cs]ing))"
+    # what the reporting company grants: not rights taken "from" someone else
+    r"\s+(?P<asset>(?![^⟨⟩.;]*\bfrom\b)(?:[^⟨⟩.;]{0,40}?\b(?:rights?|licen[cs]e)\b|"
+    r"(?:(?<=licensed )|(?<=license )|(?<=licence ))(?:its|their)\b)[^⟨⟩.;]{0,80})"
+)
+
+
 ROLE_RULES: tuple[tuple[str, str, float, re.Pattern[str]], ...] = (
     (
         "paid-by",  # "A will receive $75m upfront from B": the one paid is the licensor
@@ -444,22 +472,18 @@ ROLE_RULES: tuple[tuple[str, str, float, re.Pattern[str]], ...] = (
             E.format("b")
             + r"(?:\s*\([^()⟨⟩]{1,40}\))?"
             + APPOSITION
-            + r",?\s+(?:also\s+)?"
-            + REPORTED
-            + r"(?:[^⟨⟩.;:]{0,80}:\s+)?"  # "said it had found a partner: A is taking rights"
-            + LEAD
-            + E.format("a")
-            + APPOSITION
-            + r"\s+"
-            + AUX
-            + r"(?:taken|took|acquired|obtained|secured|received|gained|licen[cs]ed|in-?licen[cs]ed|"
-            r"(?:(?<=will )|(?<=would )|(?<=to ))(?:take|acquire|obtain|secure|receive|gain|in-?licen[cs]e)|"
-            r"(?:is|are|was)\s+(?:taking|acquiring|obtaining|securing|receiving|gaining|in-?licen[cs]ing))"
-            # what the reporting company grants: not rights taken "from" someone else
-            r"\s+(?P<asset>(?![^⟨⟩.;]*\bfrom\b)(?:[^⟨⟩.;]{0,40}?\b(?:rights?|licen[cs]e)\b|"
-            r"(?:(?<=licensed )|(?<=license )|(?<=licence ))(?:its|their)\b)[^⟨⟩.;]{0,80})",  # "B had licensed its platform"
+            + r"(?:,\s+(?:which|who)\b[^;⟨⟩]{0,100}?,)?"  # "B, which is listed in Prague, said"
+            + r",?\s+"
+            + _SAYS
+            + _REPORTED_TAKING,
             re.I,
         ),
+    ),
+    (
+        "according-to-taker",  # "According to B, A will take global rights to its antibody"
+        "licensee-first",
+        0.8,
+        re.compile(r"\b[Aa]ccording\s+to\s+" + LEAD + E.format("b") + r",\s+" + _REPORTED_TAKING),
     ),
     (
         "reported-user-under-licence",  # "B said A will develop X in Europe under the licence"
@@ -934,7 +958,8 @@ _RULE_NEEDS: dict[str, tuple[str, ...]] = {
     "granted": ("grant", "gave", "give", "award", "hand"),
     "deal-gives": ("give", "grant", "provide", "offer"),
     "passive-acquired": (" by ",),
-    "reported-taker": ("said", "says", "announced", "confirmed", "disclosed"),
+    "reported-taker": ("said", "says", "announced", "confirmed", "disclosed", "told"),
+    "according-to-taker": ("according",),
     "passive-granted": (" by ",),
     "spun-into": ("into",),
     "spun-into-named": ("into",),
