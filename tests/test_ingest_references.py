@@ -51,6 +51,11 @@ def test_its_after_a_sayer_is_the_sayers(sentence: str) -> None:
             ("Tallgren Batteri AB", "Hwado Energy Co"),
         ),
         (
+            "Tallgren Batteri AB said it would co-develop cells with South Korea's Hwado Energy "
+            "Co. Tallgren will license its electrolyte know-how to the South Korean firm.",
+            ("Tallgren Batteri AB", "Hwado Energy Co"),
+        ),
+        (
             "Lausanne-based Corvenne Pharma AG posted results on Monday. Separately, Ostrick "
             "Labs Inc said it had agreed to license its imaging software to the Swiss drugmaker.",
             ("Ostrick Labs Inc", "Corvenne Pharma AG"),

@@ -59,10 +59,17 @@ def stored(words: set[str]) -> frozenset[str]:
     return frozenset(words | keys)  # type: ignore[operator]
 
 
+# "the South Korean firm": a compass word before a country says nothing the country does not.
+_COMPASS = frozenset(["south", "north", "east", "west"])
+
+
 def asked(words: set[str]) -> set[str]:
     """A description's words, a country's adjective or people read as the country itself, so
     that it matches a company introduced with any of that country's words."""
-    return {COUNTRY_KEY.get(w, w) for w in words}
+    keyed = {COUNTRY_KEY.get(w, w) for w in words}
+    if any(w.startswith("@") for w in keyed):
+        keyed -= _COMPASS
+    return keyed
 
 
 def name_kinds(name: str) -> frozenset[str]:
