@@ -188,3 +188,12 @@ def test_the_biotech_stands_for_neither_of_two_biotechs() -> None:
         "Daejin Pharm would take worldwide rights to KP-12."
     )
     assert roles(text) == []
+
+
+def test_a_place_glued_before_a_name_in_apposition_is_no_part_of_it() -> None:
+    sentence = (
+        "Lyon-based Marvin Optics, a maker of lidar lenses for delivery robots, has signed a "
+        "licence for Ostrick Labs' calibration software."
+    )
+    names = DocumentNames(None, sentence)
+    assert [m.org.name for m in names.find(sentence)] == ["Marvin Optics", "Ostrick Labs"]

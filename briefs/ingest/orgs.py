@@ -585,7 +585,7 @@ class DocumentNames:
             for match in pattern.finditer(sentence):
                 name = _trim_name(match["name"])
                 if name and name.split()[0].casefold() not in WORDS.not_companies:
-                    start = match.start("name")
+                    start = match.start("name") + match["name"].index(name)
                     candidates.append((start, start + len(name), 0, None))
         learnt = self.local.version
         mentions = self._settle(candidates, sentence)
@@ -1015,6 +1015,8 @@ def _name_word(word: str) -> bool:
 def _trim_name(name: str) -> str:
     """Drop trailing capitalised words that are not part of a name ('Walkreck On' -> 'Walkreck')."""
     words = name.split()
+    if words and _PLACE_SUFFIX.search(words[0]):
+        words.pop(0)  # "Pune-based Kaveri Systems, a maker of ...": the place is no part of it
     while words and words[-1] in STOP_CAPS:
         words.pop()
     if words and words[0] in STOP_CAPS:
