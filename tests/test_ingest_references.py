@@ -197,3 +197,19 @@ def test_a_place_glued_before_a_name_in_apposition_is_no_part_of_it() -> None:
     )
     names = DocumentNames(None, sentence)
     assert [m.org.name for m in names.find(sentence)] == ["Marvin Optics", "Ostrick Labs"]
+
+
+def test_the_owner_named_in_the_subject_of_a_passive_licence_is_its_licensor() -> None:
+    text = (
+        "A laser module small enough to fit in a phone, developed over six years in the labs of "
+        "Lyon's Pelletier Optique, has been licensed by Marwood Devices for use in Canada."
+    )
+    assert roles(text) == [("Pelletier Optique", "Marwood Devices")]
+
+
+def test_a_passive_taker_that_licenses_on_to_another_is_its_giver() -> None:
+    text = (
+        "The sensor platform of Pelletier Optique, has been licensed by Marwood Devices to "
+        "Olvan Bio."
+    )
+    assert roles(text) == [("Marwood Devices", "Olvan Bio")]

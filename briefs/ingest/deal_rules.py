@@ -486,6 +486,22 @@ ROLE_RULES: tuple[tuple[str, str, float, re.Pattern[str]], ...] = (
         re.compile(r"\b[Aa]ccording\s+to\s+" + LEAD + E.format("b") + r",\s+" + _REPORTED_TAKING),
     ),
     (
+        "owner-then-passive-taker",  # "X, developed in the labs of A, has been licensed by B"
+        "licensee-first",
+        0.75,
+        re.compile(
+            r"\b(?:of|by|at)\s+"
+            + LEAD
+            + E.format("b")
+            + r"[^⟨⟩.;]{0,80}?,\s+(?:has|have)\s+(?:now\s+|also\s+)?been\s+(?:in-?)?licen[cs]ed\s+by\s+"
+            + GLUED_PLACE
+            + r"?"
+            + E.format("a")
+            # "... by B to C" makes B the giver
+            + r"(?![^.;]{0,120}?\bto\s+(?:the\s+)?⟨)(?P<asset>)",
+        ),
+    ),
+    (
         "reported-user-under-licence",  # "B said A will develop X in Europe under the licence"
         "licensee-first",
         0.75,
@@ -960,6 +976,7 @@ _RULE_NEEDS: dict[str, tuple[str, ...]] = {
     "passive-acquired": (" by ",),
     "reported-taker": ("said", "says", "announced", "confirmed", "disclosed", "told"),
     "according-to-taker": ("according",),
+    "owner-then-passive-taker": ("been licensed", "been in-licensed", "been licenced"),
     "passive-granted": (" by ",),
     "spun-into": ("into",),
     "spun-into-named": ("into",),
