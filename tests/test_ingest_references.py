@@ -32,6 +32,10 @@ from briefs.ingest.orgs import DocumentNames
         "antibody KP-12.",
         "Kelvar Pharma said in a filing on Monday that Brindle Therapeutics would take global "
         "rights to its antibody KP-12.",
+        "Kelvar Pharma said Brindle Therapeutics would become the exclusive licensee of its "
+        "antibody KP-12.",
+        "Kelvar Pharma said on Monday that Brindle Therapeutics had become a licensee of its "
+        "antibody KP-12.",
         "Kelvar Pharma, a Czech biotech, has spent a decade on KP-12. The biotech said on "
         "Tuesday that it had found a partner: Brindle Therapeutics is taking worldwide rights "
         "to KP-12.",

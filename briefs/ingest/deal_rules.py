@@ -62,7 +62,9 @@ LEAD = (
 # An apposition may name a place or another company as what it belongs to or comes from
 # ("the seed company that supplies growers across Brazil's ⟨1⟩,"), never as a party of its own.
 _APPOSED = r"(?:[^⟨⟩;]|(?<=['’]s )⟨\d+⟩|(?<=of )⟨\d+⟩|(?<=by )⟨\d+⟩)"
-_BECOMES = r"(?:is|was|has become|had become|have become|becomes|became|will become)"
+_BECOMES = (
+    r"(?:is|was|has become|had become|have become|becomes|became|will become|(?<=would )become)"
+)
 # An apposition after a name: ", a Lyon group that builds welding cells,", ", one of India's ...,".
 APPOSITION = r"(?:,\s+(?:a|an|the|one\s+of|[A-Z][\w-]*['’]s)\s+" + _APPOSED + r"{0,150}?,)?"
 # What may stand between a subject and its verb: a name in brackets ("(浙江华信药业)"), a relative
@@ -607,7 +609,8 @@ ROLE_RULES: tuple[tuple[str, str, float, re.Pattern[str]], ...] = (
             + OWNER.format("b")
             + r"|"
             + E.format("d")
-            + r"\s+(?:also\s+)?(?:said|says|announced|confirmed)\s+(?:that\s+)?"
+            + r",?\s+"
+            + _SAYS
             + LEAD
             + E.format("c")
             + r"\s+"
