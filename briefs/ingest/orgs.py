@@ -348,6 +348,7 @@ _DESCRIPTION = re.compile(
     + r")\b"
 )
 _REFERENCE_CUES = (*KIND_NOUNS, *PEOPLE)  # what a sentence needs to hold one of these besides
+_PLACE_CUES = ("'s ", "’s ", " of ")  # "South Korea's B", "B of Turin, Italy"
 # "B of Turin, Italy": the place after a name.
 _PLACE_AFTER = re.compile(r",?\s+of\s+([A-Z][\w-]+)(?:,\s+([A-Z][\w-]+))?")
 _TRAILING_DOT = ("Inc", "Co", "Corp", "Ltd")
@@ -596,7 +597,10 @@ class DocumentNames:
             mentions = self._settle(again, sentence)
         if self.local.fuller_of:
             mentions = [_spelled_mention(m, self.fullest(m.org)) for m in mentions]
-        self._remember_descriptions(sentence, mentions, described)
+        if mentions and (described or holds_any(sentence, _PLACE_CUES)):
+            self._remember_descriptions(sentence, mentions, described)
+        if not (self._described or self._kinds):
+            return mentions
         if not (described or holds_any(sentence, _REFERENCE_CUES)):
             return mentions
         return self._with_descriptions(sentence, mentions)
