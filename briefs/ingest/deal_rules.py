@@ -979,7 +979,7 @@ _RULE_NEEDS: dict[str, tuple[str, ...]] = {
     "passive-acquired": (" by ",),
     "reported-taker": ("said", "says", "announced", "confirmed", "disclosed", "told"),
     "according-to-taker": ("according",),
-    "owner-then-passive-taker": ("been licensed", "been in-licensed", "been licenced"),
+    "owner-then-passive-taker": ("been licen", "been in-licen", "been inlicen"),
     "passive-granted": (" by ",),
     "spun-into": ("into",),
     "spun-into-named": ("into",),

@@ -347,7 +347,8 @@ _DESCRIPTION = re.compile(
     + "|".join((*DESCRIPTORS, *KIND_NOUNS))
     + r")\b"
 )
-_REFERENCE_CUES = (*KIND_NOUNS, *PEOPLE)  # what a sentence needs to hold one of these besides
+# Words a reference stands on besides the describing nouns: "the institute", "the Swedes".
+_REFERENCE_CUES = (*KIND_NOUNS, *PEOPLE)
 _PLACE_CUES = ("'s ", "’s ", " of ")  # "South Korea's B", "B of Turin, Italy"
 # "B of Turin, Italy": the place after a name.
 _PLACE_AFTER = re.compile(r",?\s+of\s+([A-Z][\w-]+)(?:,\s+([A-Z][\w-]+))?")
@@ -637,7 +638,7 @@ class DocumentNames:
                 self._described.append((mention.org, stored(words)))
 
     def _with_descriptions(self, sentence: str, mentions: list[Mention]) -> list[Mention]:
-        """Add "the Swiss drugmaker" as a mention of the company last described that way."""
+        """Add "the Swiss drugmaker" as a mention of the one company described that way."""
         added: list[Mention] = []
         if not self._described and not self._kinds:
             return mentions
@@ -1009,6 +1010,7 @@ _INSTITUTION_LED = re.compile(
 
 
 def _institution_led(sentence: str) -> list[tuple[int, int, int, None]]:
+    """Names an institution word begins, which no company word ends."""
     return [(m.start(), m.end(), 0, None) for m in _INSTITUTION_LED.finditer(sentence)]
 
 
