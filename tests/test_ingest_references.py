@@ -217,3 +217,10 @@ def test_a_passive_taker_that_licenses_on_to_another_is_its_giver() -> None:
         "Olvan Bio."
     )
     assert roles(text) == [("Marwood Devices", "Olvan Bio")]
+
+
+def test_the_sector_a_company_belongs_to_is_not_the_company() -> None:
+    names = DocumentNames(None, "")
+    names.find("Kelvar Bio reported results on Monday.")
+    sentence = "Olvan Pharma said the biotech sector would welcome the licence."
+    assert [m.org.name for m in names.find(sentence)] == ["Olvan Pharma"]

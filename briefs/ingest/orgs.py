@@ -346,6 +346,9 @@ _DESCRIPTION = re.compile(
     r"\b[Tt]he\s+(?P<words>(?:[\w-]+\s+){0,2}?)(?P<noun>"
     + "|".join((*DESCRIPTORS, *KIND_NOUNS))
     + r")\b"
+    # "the biotech sector", "the biotech industry": what a company belongs to, not the company
+    r"(?!\s+(?:sector|industry|industries|market|markets|space|world|index|stocks|shares|"
+    r"investors|analysts|boom|bubble)\b)"
 )
 # Words a reference stands on besides the describing nouns: "the institute", "the Swedes".
 _REFERENCE_CUES = (*KIND_NOUNS, *PEOPLE)
