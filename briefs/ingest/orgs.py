@@ -350,8 +350,6 @@ _DESCRIPTION = re.compile(
     r"(?!\s+(?:sector|industry|industries|market|markets|space|world|index|stocks|shares|"
     r"investors|analysts|boom|bubble)\b)"
 )
-# Words a reference stands on besides the describing nouns: "the institute", "the Swedes".
-_REFERENCE_CUES = (*KIND_NOUNS, *PEOPLE)
 _PLACE_CUES = ("'s ", "’s ", " of ")  # "South Korea's B", "B of Turin, Italy"
 # "B of Turin, Italy": the place after a name.
 _PLACE_AFTER = re.compile(r",?\s+of\s+([A-Z][\w-]+)(?:,\s+([A-Z][\w-]+))?")
@@ -556,6 +554,7 @@ class DocumentNames:
         self._text = text
         self._described: list[tuple[Org, frozenset[str]]] = []  # what each name was called
         self._kinds: list[tuple[Org, frozenset[str]]] = []  # what each name says it is
+        self._countries = False  # whether a company was introduced with its country
         # Each folded word of the names the document gave companies -> those companies, in
         # order: a name is only a fuller form of one holding its first word (:func:`_fuller`).
         self._orgs_with_word: dict[str, list[Org]] = {}
@@ -605,9 +604,17 @@ class DocumentNames:
             self._remember_descriptions(sentence, mentions, described)
         if not (self._described or self._kinds):
             return mentions
-        if not (described or holds_any(sentence, _REFERENCE_CUES)):
-            return mentions
-        return self._with_descriptions(sentence, mentions)
+        if described or self._refers(sentence):
+            return self._with_descriptions(sentence, mentions)
+        return mentions
+
+    def _refers(self, sentence: str) -> bool:
+        """Whether the sentence may hold "the institute" or "the Swedes", asked only where a
+        company was named so or introduced with its country."""
+        return bool(
+            (self._kinds and holds_any(sentence, KIND_NOUNS))
+            or (self._countries and holds_any(sentence, PEOPLE))
+        )
 
     def _learn_people(self, sentence: str) -> None:
         """Surnames of people introduced by their role ("chief executive Rui Magalhães"), so
@@ -638,14 +645,17 @@ class DocumentNames:
             if after:
                 words |= {w.casefold() for w in after.groups() if w}
             if words:
-                self._described.append((mention.org, stored(words)))
+                called = stored(words)
+                self._countries = self._countries or any(w[0] == "@" for w in called)
+                self._described.append((mention.org, called))
 
     def _with_descriptions(self, sentence: str, mentions: list[Mention]) -> list[Mention]:
         """Add "the Swiss drugmaker" as a mention of the one company described that way."""
         added: list[Mention] = []
         if not self._described and not self._kinds:
             return mentions
-        named = {self.fullest(m.org) for m in mentions}  # a description stands for another
+        # a description stands for another company than those named beside it
+        named = {self.fullest(m.org) for m in mentions} if self._kinds else set()
         for match in _DESCRIPTION.finditer(sentence):
             if any(m.start < match.end() and match.start() < m.end for m in mentions):
                 continue
@@ -657,7 +667,7 @@ class DocumentNames:
                 org = self._described_as(kinds, named)
             if org is not None:
                 added.append(Mention(match.start(), match.end(), org))
-        for match in people(sentence):  # "the Swedes"
+        for match in people(sentence) if self._countries else ():  # "the Swedes"
             org = self._described_as(asked({match["noun"].casefold()}), named)
             if org is not None:
                 added.append(Mention(match.start(), match.end(), org))
