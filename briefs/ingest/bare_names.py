@@ -69,7 +69,9 @@ class NameWords:
     def load(cls, path: Path = NAMES_FILE) -> NameWords:
         with open(path, "rb") as fh:
             data = tomllib.load(fh)
-        data["not_companies"] = data["not_companies"] + data["nationalities"]
+        data["not_companies"] = (
+            data["not_companies"] + data["nationalities"] + data["country_people"]
+        )
         return cls(
             *(
                 frozenset(w.casefold() for w in data[key])

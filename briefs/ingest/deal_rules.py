@@ -15,7 +15,7 @@ from .amounts import FIGURE_WORDS, UNDISCLOSED, find_amounts, milestone_kinds, r
 from .dates import find_period
 from .deal_cues import cued_roles
 from .lowered import NoCase, holds_any, lowered
-from .newco import contributor, founded
+from .newco import co_founder, contributor, founded, investor
 from .orgs import DESCRIPTORS, Mention, Org
 from .passive_takers import licensed_by_taker, owner_named
 from .proposal import Party, Proposal, ProposedFigure, proposed_figure
@@ -62,7 +62,9 @@ LEAD = (
 # An apposition may name a place or another company as what it belongs to or comes from
 # ("the seed company that supplies growers across Brazil's ⟨1⟩,"), never as a party of its own.
 _APPOSED = r"(?:[^⟨⟩;]|(?<=['’]s )⟨\d+⟩|(?<=of )⟨\d+⟩|(?<=by )⟨\d+⟩)"
-_BECOMES = r"(?:is|was|has become|had become|have become|becomes|became|will become)"
+_BECOMES = (
+    r"(?:is|was|has become|had become|have become|becomes|became|will become|(?<=would )become)"
+)
 # An apposition after a name: ", a Lyon group that builds welding cells,", ", one of India's ...,".
 APPOSITION = r"(?:,\s+(?:a|an|the|one\s+of|[A-Z][\w-]*['’]s)\s+" + _APPOSED + r"{0,150}?,)?"
 # What may stand between a subject and its verb: a name in brackets ("(浙江华信药业)"), a relative
@@ -113,6 +115,34 @@ _SPUN_INTO = (
     + r"\s+(?P<asset>[^⟨⟩.;]{0,120}?)\binto\s+"
 )
 _NEW_ENTITY = r"(?:[\w.-]+\s+){0,2}?(?:company|venture|entity|NewCo|start-?up|spin-?out|subsidiary)"
+
+
+# How one company reports what another did: "said (on Monday) (that)", "said in a filing
+# that", "told analysts that".
+_SAYS = (
+    r"(?:also\s+)?(?:told\s+(?:investors|analysts|reporters|shareholders)\s+(?:on\s+\w+\s+)?"
+    r"(?:that\s+)?|(?:said|says|announced|confirmed|disclosed)\s+in\s+an?\s+"
+    r"(?:filing|statement|release|announcement)(?:\s+(?:on\s+)?\w+day)?\s+(?:that\s+)?|"
+    + REPORTED
+    + r")"
+)
+# ... then the other company taking rights to what the reporter owns ("A would take global
+# rights to its antibody", "A had licensed its platform"), perhaps after a colon ("said it had
+# found a partner: A is taking rights").
+_REPORTED_TAKING = (
+    r"(?:[^⟨⟩.;:]{0,80}:\s+)?"
+    + LEAD
+    + E.format("a")
+    + APPOSITION
+    + r"\s+"
+    + AUX
+    + r"(?:taken|took|acquired|obtained|secured|received|gained|licen[cs]ed|in-?licen[cs]ed|"
+    r"(?:(?<=will )|(?<=would )|(?<=to ))(?:take|acquire|obtain|secure|receive|gain|in-?licen[cs]e)|"
+    r"(?:is|are|was)\s+(?:taking|acquiring|obtaining|securing|receiving|gaining|in-?licen[cs]ing))"
+    # what the reporting company grants: not rights taken "from" someone else
+    r"\s+(?P<asset>(?![^⟨⟩.;]*\bfrom\b)(?:[^⟨⟩.;]{0,40}?\b(?:rights?|licen[cs]e)\b|"
+    r"(?:(?<=licensed )|(?<=license )|(?<=licence ))(?:its|their)\b)[^⟨⟩.;]{0,80})"
+)
 
 
 ROLE_RULES: tuple[tuple[str, str, float, re.Pattern[str]], ...] = (
@@ -444,19 +474,33 @@ ROLE_RULES: tuple[tuple[str, str, float, re.Pattern[str]], ...] = (
             E.format("b")
             + r"(?:\s*\([^()⟨⟩]{1,40}\))?"
             + APPOSITION
-            + r",?\s+(?:also\s+)?(?:said|says|announced|confirmed|disclosed)"
-            r"\s+(?:(?:on\s+\w+|\w+day|today|yesterday)\s+)?(?:that\s+)?"
-            + LEAD
-            + E.format("a")
-            + APPOSITION
-            + r"\s+"
-            + AUX
-            + r"(?:taken|took|acquired|obtained|secured|received|gained|licen[cs]ed|in-?licen[cs]ed|"
-            r"(?<=will )(?:take|acquire|obtain|secure|receive|gain|in-?licen[cs]e))"
-            # what the reporting company grants: not rights taken "from" someone else
-            r"\s+(?P<asset>(?![^⟨⟩.;]*\bfrom\b)(?:[^⟨⟩.;]{0,40}?\b(?:rights?|licen[cs]e)\b|"
-            r"(?<=licensed )(?:its|their)\b)[^⟨⟩.;]{0,80})",  # "B had licensed its platform"
+            + r"(?:,\s+(?:which|who)\b[^;⟨⟩]{0,100}?,)?"  # "B, which is listed in Prague, said"
+            + r",?\s+"
+            + _SAYS
+            + _REPORTED_TAKING,
             re.I,
+        ),
+    ),
+    (
+        "according-to-taker",  # "According to B, A will take global rights to its antibody"
+        "licensee-first",
+        0.8,
+        re.compile(r"\b[Aa]ccording\s+to\s+" + LEAD + E.format("b") + r",\s+" + _REPORTED_TAKING),
+    ),
+    (
+        "owner-then-passive-taker",  # "X, developed in the labs of A, has been licensed by B"
+        "licensee-first",
+        0.75,
+        re.compile(
+            r"\b(?:of|by|at)\s+"
+            + LEAD
+            + E.format("b")
+            + r"[^⟨⟩.;]{0,80}?,\s+(?:has|have)\s+(?:now\s+|also\s+)?been\s+(?:in-?)?licen[cs]ed\s+by\s+"
+            + GLUED_PLACE
+            + r"?"
+            + E.format("a")
+            # "... by B to C" makes B the giver
+            + r"(?![^.;]{0,120}?\bto\s+(?:the\s+)?⟨)(?P<asset>)",
         ),
     ),
     (
@@ -565,7 +609,8 @@ ROLE_RULES: tuple[tuple[str, str, float, re.Pattern[str]], ...] = (
             + OWNER.format("b")
             + r"|"
             + E.format("d")
-            + r"\s+(?:also\s+)?(?:said|says|announced|confirmed)\s+(?:that\s+)?"
+            + r",?\s+"
+            + _SAYS
             + LEAD
             + E.format("c")
             + r"\s+"
@@ -932,7 +977,9 @@ _RULE_NEEDS: dict[str, tuple[str, ...]] = {
     "granted": ("grant", "gave", "give", "award", "hand"),
     "deal-gives": ("give", "grant", "provide", "offer"),
     "passive-acquired": (" by ",),
-    "reported-taker": ("said", "says", "announced", "confirmed", "disclosed"),
+    "reported-taker": ("said", "says", "announced", "confirmed", "disclosed", "told"),
+    "according-to-taker": ("according",),
+    "owner-then-passive-taker": ("been licen", "been in-licen", "been inlicen"),
     "passive-granted": (" by ",),
     "spun-into": ("into",),
     "spun-into-named": ("into",),
@@ -1636,6 +1683,13 @@ def _first_role_rule(marked: str, mentions: list[Mention]) -> _Found | None:
             if shape == "licensor-first":
                 owner, taker = taker, owner
         licensor, licensee = _party(mentions, owner), _party(mentions, taker)
+        if (
+            name == "launched-newco"
+            and licensor
+            and owner
+            and investor(marked, owner, licensor.name)
+        ):
+            licensor = _party(mentions, co_founder(marked, owner))  # it brings the asset
         if licensor is None or licensee is None or licensor.name == licensee.name:
             continue
         if name == "paid-by" and not _PAYMENT_GAP.fullmatch(groups["asset"]):

@@ -615,7 +615,17 @@ def _without_affiliates(sentence: str, mentions: list) -> list:
     named too, stands for them)."""
     if "affiliate" not in sentence and "subsidiary" not in sentence and " unit of" not in sentence:
         return mentions
-    return [m for m in mentions if not _AFFILIATE.match(sentence, m.end)]
+    return [m for m in mentions if not _AFFILIATE.match(sentence, m.end) or _signs(sentence, m)]
+
+
+def _signs(sentence: str, mention) -> bool:
+    """True for a subsidiary an announcement defines a name for ('X Biotech (Hangzhou) Co., Ltd.
+    ("X Hangzhou"), a wholly-owned subsidiary of the Company, entered into'): it signs and
+    grants in its own name, and the listed parent only reports it."""
+    return (
+        '("' in sentence[mention.start : mention.end]
+        or "(“" in sentence[mention.start : mention.end]
+    )
 
 
 def _companies(sentence: str, mentions: list) -> list:

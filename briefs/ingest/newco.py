@@ -38,3 +38,34 @@ def contributor(marked: str) -> tuple[int, str] | None:
     """(mark, what) of a founder putting rights or technology into the new company."""
     match = _CONTRIBUTES.search(marked)
     return (int(match["a"]), match["what"]) if match else None
+
+
+# Who funds a NewCo: "New York investment firm ⟨1⟩", "venture investor ⟨1⟩", "⟨1⟩ Capital".
+# Money is what it brings, never a licence.
+_INVESTOR_BEFORE = re.compile(
+    r"(?:\b(?:venture(?:[\s-]capital)?|investment|private[\s-]equity|growth(?:[\s-]equity)?|VC)"
+    r"\s+(?:firm|fund|group|house|investor|company|manager)|\binvestors?)\s+$",
+    re.I,
+)
+_INVESTOR_WORDS = frozenset(
+    ["Capital", "Ventures", "Venture", "Partners", "Investments", "Investment", "Equity", "Fund"]
+)
+
+
+def investor(marked: str, mark: str, name: str) -> bool:
+    """Whether the party at ``mark`` is an investor, by its name or what it is called."""
+    if name.split()[-1] in _INVESTOR_WORDS:
+        return True
+    start = marked.find(f"⟨{mark}⟩")
+    return start > 0 and _INVESTOR_BEFORE.search(marked[max(0, start - 60) : start]) is not None
+
+
+def co_founder(marked: str, mark: str) -> str | None:
+    """The founder beside an investor ("⟨0⟩ joined with investment firm ⟨1⟩ to launch ..."),
+    which brings the asset the investor funds."""
+    found = re.search(
+        r"⟨(?P<a>\d+)⟩[^⟨⟩.;]{0,40}?(?:\band|\b(?:joined|teamed\s+up|partnered|linked\s+up)"
+        r"\s+(?:forces\s+)?with)\s+[^⟨⟩.;]{0,50}?⟨" + re.escape(mark) + r"⟩",
+        marked,
+    )
+    return found["a"] if found else None

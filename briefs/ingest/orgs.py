@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from ..text import normalize_name
 from .bare_names import CONNECTOR, WORDS, LowerWords, bare_names, title_case
+from .descriptions import KIND_NOUNS, PEOPLE, asked, name_kinds, people, stored
 from .lowered import holds_any
 
 if TYPE_CHECKING:
@@ -339,10 +340,19 @@ _DESCRIBED_BEFORE = re.compile(r"((?:[\w-]+\s+){0,2})(" + "|".join(DESCRIPTORS) 
 _DESCRIBED_AFTER = re.compile(
     r",\s+(?:a|an|the)\s+((?:[\w,-]+\s+){0,3}?)(" + "|".join(DESCRIPTORS) + r")\b"
 )
-# "the Swiss drugmaker", "the Leiden-based company": a description standing for a company.
+# "the Swiss drugmaker", "the Leiden-based company", "the institute": a description standing
+# for a company.
 _DESCRIPTION = re.compile(
-    r"\b[Tt]he\s+(?P<words>(?:[\w-]+\s+){0,2}?)(?P<noun>" + "|".join(DESCRIPTORS) + r")\b"
+    r"\b[Tt]he\s+(?P<words>(?:[\w-]+\s+){0,2}?)(?P<noun>"
+    + "|".join((*DESCRIPTORS, *KIND_NOUNS))
+    + r")\b"
+    # "the biotech sector", "the biotech industry": what a company belongs to, not the company
+    r"(?!\s+(?:sector|industry|industries|market|markets|space|world|index|stocks|shares|"
+    r"investors|analysts|boom|bubble)\b)"
 )
+_PLACE_CUES = ("'s ", "’s ", " of ")  # "South Korea's B", "B of Turin, Italy"
+# "B of Turin, Italy": the place after a name.
+_PLACE_AFTER = re.compile(r",?\s+of\s+([A-Z][\w-]+)(?:,\s+([A-Z][\w-]+))?")
 _TRAILING_DOT = ("Inc", "Co", "Corp", "Ltd")
 # A role before a person's name: "chief executive Rui Magalhães", "analyst Sunita Rao". The role
 # word is found first (cheaply); the name is then read right after it.
@@ -444,11 +454,11 @@ class _Index:
         self.fuller_of: dict[Org, Org] = {}  # a short name read first -> the name spelled out
         self.version = 0  # moves whenever a spelling is added or points elsewhere
 
-    def add(self, spelling: str, org: Org) -> None:
+    def add(self, spelling: str, org: Org, as_written: bool = False) -> None:
         tokens = _words(spelling)
         if not tokens:
             return
-        exact = spelling if _case_sensitive(spelling) else None
+        exact = spelling if as_written or _case_sensitive(spelling) else None
         entries = self.by_first.setdefault(tokens[0], [])
         for i, entry in enumerate(entries):
             if entry[0] == tokens:
@@ -543,6 +553,8 @@ class DocumentNames:
         self._common = LowerWords(text)
         self._text = text
         self._described: list[tuple[Org, frozenset[str]]] = []  # what each name was called
+        self._kinds: list[tuple[Org, frozenset[str]]] = []  # what each name says it is
+        self._countries = False  # whether a company was introduced with its country
         # Each folded word of the names the document gave companies -> those companies, in
         # order: a name is only a fuller form of one holding its first word (:func:`_fuller`).
         self._orgs_with_word: dict[str, list[Org]] = {}
@@ -564,6 +576,8 @@ class DocumentNames:
             )
             if "(" in sentence:
                 candidates.extend(_initialled(sentence))
+            if holds_any(sentence, _INSTITUTION_CUES):
+                candidates.extend(_institution_led(sentence))
         elif "(" in sentence:  # ... unless a ticker follows the name
             shaped = _shaped(words)
             candidates.extend(c for c in shaped if _TICKER.match(sentence, c[1]))
@@ -575,7 +589,7 @@ class DocumentNames:
             for match in pattern.finditer(sentence):
                 name = _trim_name(match["name"])
                 if name and name.split()[0].casefold() not in WORDS.not_companies:
-                    start = match.start("name")
+                    start = match.start("name") + match["name"].index(name)
                     candidates.append((start, start + len(name), 0, None))
         learnt = self.local.version
         mentions = self._settle(candidates, sentence)
@@ -586,10 +600,21 @@ class DocumentNames:
             mentions = self._settle(again, sentence)
         if self.local.fuller_of:
             mentions = [_spelled_mention(m, self.fullest(m.org)) for m in mentions]
-        if not described:
+        if mentions and (described or holds_any(sentence, _PLACE_CUES)):
+            self._remember_descriptions(sentence, mentions, described)
+        if not (self._described or self._kinds):
             return mentions
-        self._remember_descriptions(sentence, mentions)
-        return self._with_descriptions(sentence, mentions)
+        if described or self._refers(sentence):
+            return self._with_descriptions(sentence, mentions)
+        return mentions
+
+    def _refers(self, sentence: str) -> bool:
+        """Whether the sentence may hold "the institute" or "the Swedes", asked only where a
+        company was named so or introduced with its country."""
+        return bool(
+            (self._kinds and holds_any(sentence, KIND_NOUNS))
+            or (self._countries and holds_any(sentence, PEOPLE))
+        )
 
     def _learn_people(self, sentence: str) -> None:
         """Surnames of people introduced by their role ("chief executive Rui Magalhães"), so
@@ -599,42 +624,63 @@ class DocumentNames:
             if person:
                 self._people.add(person["surname"])
 
-    def _remember_descriptions(self, sentence: str, mentions: list[Mention]) -> None:
+    def _remember_descriptions(
+        self, sentence: str, mentions: list[Mention], described: bool
+    ) -> None:
         """What the article calls each company ("Swiss drugmaker Novexa", "Novexa, a Basel-based
-        biotech"), so a later "the Swiss drugmaker" can stand for it."""
-        if not mentions:
-            return
+        biotech", "South Korea's Daewan", "Velora of Turin, Italy"), so a later "the Swiss
+        drugmaker" or "the Korean group" can stand for it."""
         for mention in mentions:
             head = sentence[max(0, mention.start - 40) : mention.start]
             tail = sentence[mention.end : mention.end + 60]
             words: set[str] = set()
-            for found in (_DESCRIBED_BEFORE.search(head), _DESCRIBED_AFTER.match(tail)):
-                if found:
-                    words |= _description_words(found[1]) | {found[2]}
-            place = _PLACE_BEFORE.search(head)
+            if described:
+                for found in (_DESCRIBED_BEFORE.search(head), _DESCRIBED_AFTER.match(tail)):
+                    if found:
+                        words |= _description_words(found[1]) | {found[2]}
+            place = _PLACE_BEFORE.search(head) if "s " in head[-4:] or described else None
             if place:
                 words.add((place[1] or place[2]).casefold())
+            after = _PLACE_AFTER.match(tail) if " of " in tail[:5] else None
+            if after:
+                words |= {w.casefold() for w in after.groups() if w}
             if words:
-                self._described.append((mention.org, frozenset(words)))
+                called = stored(words)
+                self._countries = self._countries or any(w[0] == "@" for w in called)
+                self._described.append((mention.org, called))
 
     def _with_descriptions(self, sentence: str, mentions: list[Mention]) -> list[Mention]:
-        """Add "the Swiss drugmaker" as a mention of the company last described that way."""
+        """Add "the Swiss drugmaker" as a mention of the one company described that way."""
         added: list[Mention] = []
-        if not self._described:
+        if not self._described and not self._kinds:
             return mentions
+        # a description stands for another company than those named beside it
+        named = {self.fullest(m.org) for m in mentions} if self._kinds else set()
         for match in _DESCRIPTION.finditer(sentence):
             if any(m.start < match.end() and match.start() < m.end for m in mentions):
                 continue
             if any(sentence[m.end : match.start()].strip() == "," for m in mentions):
                 continue  # "Veltrix, the Dutch company that ...": an apposition, not a mention
-            kinds = _description_words(match["words"])
-            wanted = kinds | {match["noun"]}
-            org = next((o for o, words in reversed(self._described) if wanted <= words), None)
+            kinds = asked(_description_words(match["words"]))
+            org = self._described_as(kinds | {match["noun"]}, named)
             if org is None and kinds:  # "Korean drugmaker X" is "the Korean firm" too
-                org = next((o for o, words in reversed(self._described) if kinds <= words), None)
+                org = self._described_as(kinds, named)
+            if org is not None:
+                added.append(Mention(match.start(), match.end(), org))
+        for match in people(sentence) if self._countries else ():  # "the Swedes"
+            org = self._described_as(asked({match["noun"].casefold()}), named)
             if org is not None:
                 added.append(Mention(match.start(), match.end(), org))
         return sorted([*mentions, *added], key=lambda m: m.start) if added else mentions
+
+    def _described_as(self, wanted: set[str], named: set[Org]) -> Org | None:
+        """The one company called all of ``wanted``, failing any the one whose name says so
+        (not one ``named`` beside the description); none when two companies fit."""
+        for called, beside in ((self._described, set()), (self._kinds, named)):
+            fits = {self.fullest(o) for o, words in called if wanted <= words} - beside
+            if fits:
+                return fits.pop() if len(fits) == 1 else None
+        return None
 
     def _named(self, sentence_words: _SentenceWords) -> list[tuple[int, int, int, Org | None]]:
         """Known and already-seen names: (start, end, priority, org)."""
@@ -741,7 +787,8 @@ class DocumentNames:
                 # A headline's "IIBL" is the institute the body defines as "IIBL".
                 self.local.fuller_of[earlier] = org
                 self.local.repoint(term, org)
-            self.local.add(term, org)
+            # '(the "Company")' names the company, "a company incorporated in" does not
+            self.local.add(term, org, as_written=term.lower() in self._common)
         return definition.end() if terms else end
 
     def _seen(self, text: str) -> Org | None:
@@ -769,6 +816,9 @@ class DocumentNames:
                     self.local.fuller_of[earlier] = org  # "Jinlong" of the headline, spelled out
         for word in words:
             self._orgs_with_word.setdefault(word, []).append(org)
+        kinds = name_kinds(org.name)
+        if kinds:  # "the institute" for the "Institut Rhodanien de Cardiologie"
+            self._kinds.append((org, kinds))
         self.local.add(text, org)
         for short in short_forms(text):
             self.local.add(short, org)
@@ -958,6 +1008,25 @@ def _joins(sentence: str, left: re.Match[str], right: re.Match[str]) -> bool:
 _INSTITUTIONS = frozenset(["Institute", "University", "Foundation", "Centre", "Center", "Academy"])
 
 
+# Names that an institution word of another language begins: "Institut Rhodanien de
+# Cardiologie", "Universidad Técnica de Varela", "Fondazione Ricci per la Ricerca".
+_INSTITUTION_CUES = ("Institut", "Istituto", "Universi", "Fondazione", "Funda", "Hôpital")
+_NAME_JOIN = r"(?:(?:de|del|des|du|di|da|do|der|für|per|la|le|los|las|y|e)\s+|d['’])"
+_INSTITUTION_LED = re.compile(
+    r"\b(?:Institutet|Institut|Instituto|Istituto|Universität|Université|Universidad|Universidade|"
+    r"Università|Universitair|Fondazione|Fundación|Fundação|Hôpital)\s+"
+    + _NAME_JOIN
+    + r"*[A-Z][\w'’-]*(?:\s+"
+    + _NAME_JOIN
+    + r"*[A-Z][\w'’-]*){0,5}"
+)
+
+
+def _institution_led(sentence: str) -> list[tuple[int, int, int, None]]:
+    """Names an institution word begins, which no company word ends."""
+    return [(m.start(), m.end(), 0, None) for m in _INSTITUTION_LED.finditer(sentence)]
+
+
 def _name_word(word: str) -> bool:
     return (word[0].isupper() or word[0].isdigit()) and word not in STOP_CAPS
 
@@ -965,6 +1034,8 @@ def _name_word(word: str) -> bool:
 def _trim_name(name: str) -> str:
     """Drop trailing capitalised words that are not part of a name ('Walkreck On' -> 'Walkreck')."""
     words = name.split()
+    if words and _PLACE_SUFFIX.search(words[0]):
+        words.pop(0)  # "Pune-based Kaveri Systems, a maker of ...": the place is no part of it
     while words and words[-1] in STOP_CAPS:
         words.pop()
     if words and words[0] in STOP_CAPS:
