@@ -115,3 +115,32 @@ def test_licensees_listed_after_the_licence_are_each_a_deal_of_its_licensor() ->
 def test_licensees_named_without_a_licence_before_them_are_no_deal() -> None:
     text = "Harune Imaging Corp. makes camera modules. The licensees are not named."
     assert deals(text) == []
+
+
+def test_takers_listed_with_their_places_between_semicolons_are_each_a_deal() -> None:
+    text = (
+        "Ostrava Membranes has licensed its filter process to three producers: Pellam "
+        "Chemicals Ltd. of Leeds, England; Sunwoo Materials Co., Ltd. of Ulsan, South Korea; "
+        "and Ferrando S.r.l. of Genoa, Italy."
+    )
+    assert [licensee for _, licensee, _ in deals(text)] == [
+        "Pellam Chemicals Ltd",
+        "Sunwoo Materials Co., Ltd",
+        "Ferrando S.r.l",
+    ]
+
+
+def test_one_company_signing_licence_agreements_with_several_grants_to_each() -> None:
+    text = (
+        "Ostrava Membranes said it has signed licence agreements with two producers: "
+        "Pellam Chemicals Ltd. of Leeds, England; and Ferrando S.r.l. of Genoa, Italy."
+    )
+    assert [(licensor, licensee) for licensor, licensee, _ in deals(text)] == [
+        ("Ostrava Membranes", "Pellam Chemicals Ltd"),
+        ("Ostrava Membranes", "Ferrando S.r.l"),
+    ]
+
+
+def test_licence_agreements_with_a_university_leave_the_direction_open() -> None:
+    text = "Ostrava Membranes has signed licence agreements with Pellam University and Corin Ltd."
+    assert deals(text) == []
