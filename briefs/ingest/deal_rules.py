@@ -20,7 +20,7 @@ from .orgs import DESCRIPTORS, Mention, Org
 from .passive_takers import licensed_by_taker, owner_named
 from .proposal import Party, Proposal, ProposedFigure, proposed_figure
 from .sentences import mark
-from .takers import as_one_taker, co_takers, named_takers
+from .takers import as_one_taker, co_takers, giver_to_many, named_takers, plain_lists
 
 # --- Role rules over the marked sentence ------------------------------------------------------
 
@@ -1287,7 +1287,7 @@ def read_deal(
         return None if found is None else _draft(sentence, mentions, published, year, found)
     if len(mentions) < 2:
         return None
-    marked = mark(sentence, mentions)
+    marked = plain_lists(mark(sentence, mentions))
     if "⟩ ⟨" in marked:
         marked = _one_mark_per_name(marked, mentions)
     found = (
@@ -1302,8 +1302,26 @@ def read_deal(
     if found is None:
         return None
     draft = _draft(sentence, mentions, published, year, found)
+    if draft.proposal.licensor is None:
+        _giver_to_many(draft, marked, mentions)
     draft.co_takers = _co_taker_drafts(draft, marked, mentions)
     return draft
+
+
+def _giver_to_many(draft: Draft, marked: str, mentions: list[Mention]) -> None:
+    """An agreement read without a direction takes it when one company signs licence
+    agreements with a list of several: it grants, they take."""
+    roles = giver_to_many(marked, [m.org.name for m in mentions])
+    if roles is None:
+        return
+    licensor, licensee = (_party(mentions, str(i)) for i in roles)
+    if licensor is None or licensee is None:
+        return
+    if {licensor.name, licensee.name} != {p.name for p in draft.proposal.parties}:
+        return
+    why = f"{draft.proposal.why}; direction from agreements with several"
+    draft.proposal = replace(draft.proposal, licensor=licensor, licensee=licensee, why=why)
+    draft.note(("licensor", "licensee"), draft.proposal.evidence)
 
 
 # A name read as a company but used as a place ("a Dubai Science Park-based developer"), or an
