@@ -240,6 +240,15 @@ def test_deals_dated_years_back_are_background() -> None:
     assert deals(text) == []
 
 
+def test_a_past_year_on_the_deals_clause_outweighs_a_newer_date_in_its_description() -> None:
+    text = (
+        "Marlow Bio licensed its antibody MB-7 to Osric Pharma for the US, Marlow said on "
+        "Monday. The company licensed its earlier kinase inhibitor to Brazilian drugmaker "
+        "Tavora Labs in 2020, a deal that led to a launch in Brazil last year."
+    )
+    assert roles(text) == [("Marlow Bio", "Osric Pharma")]
+
+
 def test_terminated_licences_propose_nothing() -> None:
     text = (
         "Tarrow Pharma granted Pellam Bio an exclusive licence to TP-1 in 2024. "

@@ -11,7 +11,7 @@ from datetime import date
 
 from ..errors import BadInput
 from ..periods import parse_period
-from .dates import day_of
+from .dates import day_of, find_period
 from .deal_rules import Draft
 from .proposal import Proposal
 
@@ -79,7 +79,9 @@ _YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
 
 def dated_by_another(proposal: Proposal, said: str, published: date | None) -> Proposal:
     """The deal dated by the article when the only year ``said`` (the sentence its date was read
-    from) gives dates something else."""
+    from) gives dates something else; by the past year its own clause gives when a later
+    description dates something newer."""
+    proposal = _dated_by_own_clause(proposal, said, published)
     year = proposal.period[:4] if proposal.period else ""
     if published is None or not year.isdigit() or year not in said:
         return proposal  # (a year the sentence does not hold dates nothing in it)
@@ -87,3 +89,28 @@ def dated_by_another(proposal: Proposal, said: str, published: date | None) -> P
     if year in others and year not in set(_YEAR.findall(_DATES_ANOTHER.sub(" ", said))):
         return replace(proposal, period=published.isoformat())
     return proposal
+
+
+# Where a description of what came before begins: "..., a partnership that produced an approval
+# last year", "..., which ...".
+_DESCRIPTION = re.compile(r",\s+(?:a|an|the|which|that|whose)\s")
+
+
+def _dated_by_own_clause(proposal: Proposal, said: str, published: date | None) -> Proposal:
+    """A deal whose own clause gives a year long past ("licensed X to B in 2020, a deal that
+    led to a launch last year") is dated by that year, not by what the description after it
+    dates: the licence is background told beside the news."""
+    if published is None or "," not in said:
+        return proposal
+    cut = _DESCRIPTION.search(said)
+    own = find_period(said[: cut.start()], published) if cut else None
+    if own is None or own == proposal.period or not own[:4].isdigit():
+        return proposal
+    if int(own[:4]) >= published.year - 1 or own[:4] in _dated_by_others(said[: cut.start()]):
+        return proposal
+    return replace(proposal, period=own)
+
+
+def _dated_by_others(clause: str) -> set[str]:
+    """The years of ``clause`` that date something other than the deal ("founded in 2015")."""
+    return {m["year"] for m in _DATES_ANOTHER.finditer(clause)}
