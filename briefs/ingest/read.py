@@ -209,7 +209,9 @@ def _from_html(raw: str, filename: str, path: str | None) -> Document:
     title = _meta(extracted, "title") or _first_line(body) or Path(filename).stem
     return Document(
         title=title[:300],
-        text=_with_standfirst(_with_headline(body, _meta(extracted, "title")), raw),
+        text=_with_standfirst(
+            _with_headline(_rows_as_lines(body, raw), _meta(extracted, "title")), raw
+        ),
         content_hash=content_hash(body),  # of the page's text alone, as pages read before were
         outlet=_html_outlet(raw, _meta(extracted, "sitename"), _meta(extracted, "author"), title),
         published=_meta(extracted, "date"),
@@ -217,6 +219,48 @@ def _from_html(raw: str, filename: str, path: str | None) -> Document:
         author=_meta(extracted, "author"),
         path=path,
     )
+
+
+# A table of two columns as the reader gives it: "| Upfront payment | $20 million |", its header
+# row above a rule ("|---|---|").
+_TWO_CELLS = re.compile(r"\|\s*([^|\n]+?)\s*\|\s*([^|\n]+?)\s*\|")
+_RULE_ROW = re.compile(r"\|(?:\s*:?-{2,}:?\s*\|)+")
+# A definition list ("<dt>Upfront payment</dt><dd>$20 million</dd>"), which the reader gives as
+# two items of a list, the label's and the value's.
+_TERM_AND_DETAIL = re.compile(
+    r"<dt\b[^>]*>\s*([^<]{1,80}?)\s*</dt>\s*<dd\b[^>]*>\s*([^<]{1,300}?)\s*</dd>", re.I
+)
+
+
+def _rows_as_lines(body: str, raw: str) -> str:
+    """The body with each row of a table of terms and each term of a definition list told as a
+    line of text, label then value ("- Upfront payment: $20 million."), as a plain-text article
+    lists its terms: the rules then read the value by its label, as in running text."""
+    if "|" in body:
+        body = _table_rows_as_lines(body)
+    if "<dt" in raw or "<DT" in raw:
+        for term, detail in _TERM_AND_DETAIL.findall(raw):
+            term, detail = (" ".join(html.unescape(part).split()) for part in (term, detail))
+            body = body.replace(f"- {term}\n- {detail}", _as_line(term, detail), 1)
+    return body
+
+
+def _table_rows_as_lines(body: str) -> str:
+    lines = body.split("\n")
+    kept: list[str] = []
+    for at, line in enumerate(lines):
+        if _RULE_ROW.fullmatch(line):
+            continue
+        row = _TWO_CELLS.fullmatch(line)
+        if row and at + 1 < len(lines) and _RULE_ROW.fullmatch(lines[at + 1]):
+            continue  # the header row above the rule: "| Term | Detail |"
+        kept.append(_as_line(row[1], row[2]) if row else line)
+    return "\n".join(kept)
+
+
+def _as_line(label: str, value: str) -> str:
+    """ "- Label: value." as an item of a list, closed by a stop like a sentence."""
+    return f"- {label}: {value}" + ("" if value.endswith((".", "!", "?")) else ".")
 
 
 def _with_headline(body: str, headline: str | None) -> str:
