@@ -57,7 +57,8 @@ _LIST_ITEM = re.compile(r"\s*(?:\(?(?:[ivx]{1,4}|[a-h]|\d{1,2})\)|[-•*–]\s|\
 _TOPIC = re.compile(
     r"licen[cs]|patent|transaction|technolog|export|approv|authori[sz]|sales|undisclosed|terms|"
     r"disclos|up-?front|milestone|equity|shares|payment|worth|value|deal|agreement|reports?\b|"
-    r"listed|financial|paying|confidential|reveal|\bfees?\b|signing|biobucks|\btotal|aggregate",
+    r"listed|financial|paying|confidential|reveal|\bfees?\b|signing|biobucks|\btotal|aggregate|"
+    r"consideration",
     re.I,
 )
 
@@ -96,6 +97,7 @@ _TOPIC_STEMS = (
     "biobucks",
     "total",
     "aggregate",
+    "consideration",
 )
 
 
