@@ -144,3 +144,25 @@ def test_one_company_signing_licence_agreements_with_several_grants_to_each() ->
 def test_licence_agreements_with_a_university_leave_the_direction_open() -> None:
     text = "Ostrava Membranes has signed licence agreements with Pellam University and Corin Ltd."
     assert deals(text) == []
+
+
+def test_takers_counted_then_named_one_by_one_each_take_from_the_licensor() -> None:
+    text = (
+        "Velmar Catalysts AG, the Basel firm behind a low-pressure ammonia route, has licensed "
+        "the technology to three new partners.\n"
+        "Orenda Fertilisers Ltd., a Kenyan producer, will use the process at its Mombasa plant. "
+        "Separately, Chilean miner Pampa Quimica S.A. has obtained the rights to run the "
+        "process in Chile."
+    )
+    assert [(licensor, licensee) for licensor, licensee, _ in deals(text)] == [
+        ("Velmar Catalysts AG", "Orenda Fertilisers Ltd"),
+        ("Velmar Catalysts AG", "Pampa Quimica S.A"),
+    ]
+
+
+def test_a_company_using_a_process_is_no_taker_without_takers_counted_before() -> None:
+    text = (
+        "Velmar Catalysts AG has opened a plant near Basel.\n"
+        "Orenda Fertilisers Ltd., a Kenyan producer, will use the process at its Mombasa plant."
+    )
+    assert deals(text) == []
