@@ -21,6 +21,7 @@ from .passive_takers import licensed_by_taker, owner_named
 from .proposal import Party, Proposal, ProposedFigure, proposed_figure
 from .sentences import mark
 from .takers import as_one_taker, co_takers, giver_to_many, named_takers, plain_lists
+from .unnamed_takers import counted_taker, licensed_to_counted
 
 # --- Role rules over the marked sentence ------------------------------------------------------
 
@@ -1394,6 +1395,33 @@ def newco_deal(
         year,
         (grantor, taker, (grantor, taker), "rule contributed to a NewCo", 0.7, None, what),
     )
+
+
+def counted_grantor(sentence: str, mentions: list[Mention]) -> Org | None:
+    """The company a sentence says licensed to takers it counts but does not name ("A has
+    licensed the technology to two new partners"); the takers follow."""
+    if "licen" not in sentence or not mentions:
+        return None
+    index = licensed_to_counted(mark(sentence, mentions))
+    return mentions[index].org if index is not None and index < len(mentions) else None
+
+
+def counted_taker_deal(
+    grantor: Org, sentence: str, mentions: list[Mention], published: date | None, year: int | None
+) -> Draft | None:
+    """The deal of one of the takers counted before, named in a sentence of its own by what it
+    will do with the licensed thing ("B, a Japanese smelter, will use the process")."""
+    if not mentions:
+        return None
+    named = [m.org.name for m in mentions]
+    at = named.index(grantor.name) if grantor.name in named else -1
+    index = counted_taker(mark(sentence, mentions), at)
+    taker = _party(mentions, str(index)) if index is not None else None
+    if taker is None or taker.name == grantor.name:
+        return None
+    licensor = Party(grantor.name, grantor.company_id)
+    found = (licensor, taker, (taker, licensor), "rule counted taker", 0.65, None, None)
+    return _draft(sentence, mentions, published, year, found)
 
 
 def passive_taker(sentence: str, mentions: list[Mention]) -> Org | None:
