@@ -30,6 +30,8 @@ from .deal_kinds import kind_the_article_names
 from .deal_rules import (
     Draft,
     attach_terms,
+    counted_grantor,
+    counted_taker_deal,
     founded_org,
     newco_deal,
     owner_deal,
@@ -135,6 +137,7 @@ def extract(
     # A licence told from its taker's side, waiting for the owner: (told, (sentence, mentions,
     # taker)).
     taken: tuple[int, tuple[str, list[Mention], Org]] | None = None
+    counted: tuple[int, Org] | None = None  # a licensor whose takers are counted, then named
     # Sentences of terms read before any deal they could belong to ("Nishikawa pays JPY 3bn
     # upfront." above the sentence that tells the licence): (paragraph, position, sentence,
     # mentions).
@@ -191,6 +194,10 @@ def extract(
                 taken = None if deal is not None else taken
             if deal is None and (taker := passive_taker(sentence, mentions)) is not None:
                 taken = (told, (sentence, mentions, taker))
+            if deal is None and counted is not None and told - counted[0] <= _COUNTED_WITHIN:
+                deal = counted_taker_deal(counted[1], sentence, mentions, published, year)
+            if deal is None and (grantor := counted_grantor(sentence, mentions)) is not None:
+                counted = (told, grantor)
             if deal is not None and _ANOTHER_DEAL.search(sentence):
                 deal.separate = True
             if (
@@ -252,6 +259,9 @@ _ANOTHER_DEAL = re.compile(
     r"(?:agreement|arrangement|deal|licen[cs]e|contract|pact)\b",
     re.I,
 )
+
+# How many sentences after "A has licensed it to two partners" the partners may be named.
+_COUNTED_WITHIN = 4
 
 # How many sentences after "X has been licensed by B" the owner of X may be named.
 _OWNER_WITHIN = 2
