@@ -230,3 +230,18 @@ def test_an_html_page_reads_from_its_headline_as_plain_text_does() -> None:
     # The page is known by its text alone, as it was before the headline was added, so a page
     # read again is still found to be the same document.
     assert doc.content_hash == content_hash(doc.text.split("\n", 2)[2])
+
+
+def test_a_row_naming_the_licensor_gives_the_page_its_deal_direction() -> None:
+    terms = (
+        "<table><tr><th>Term</th><th>Detail</th></tr>"
+        "<tr><td>Licensee</td><td>Boreal Controls Inc.</td></tr>"
+        "<tr><td>Licensor</td><td>Arden Instruments Ltd.</td></tr></table>"
+    )
+    page = _TERMS_PAGE.format(terms=terms).replace(
+        "Arden Instruments has licensed its gas sensor design to Boreal Controls",
+        "Arden Instruments and Boreal Controls have signed a licence agreement for a gas sensor",
+    )
+    doc = read_bytes(page.encode(), "a.html")
+    (deal,) = [p for p in extract(doc.text) if p.parties]
+    assert (deal.licensor.name, deal.licensee.name) == ("Arden Instruments", "Boreal Controls Inc")
