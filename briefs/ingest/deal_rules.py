@@ -21,6 +21,7 @@ from .passive_takers import licensed_by_taker, owner_named
 from .proposal import Party, Proposal, ProposedFigure, proposed_figure
 from .sentences import mark
 from .takers import as_one_taker, co_takers, giver_to_many, named_takers, plain_lists
+from .term_rows import row_direction
 from .unnamed_takers import counted_taker, licensed_to_counted
 
 # --- Role rules over the marked sentence ------------------------------------------------------
@@ -2003,6 +2004,7 @@ def settle_direction(draft: Draft, sentence: str, mentions: list[Mention]) -> No
         return
     named = _named_direction(mark(sentence, mentions), mentions, *old.parties)
     named = named or _by_definition(_defined_roles(sentence, mentions), *old.parties)
+    named = named or row_direction(sentence, mentions, *old.parties)
     if named is not None:
         licensor, licensee = named
         draft.proposal = replace(
