@@ -166,3 +166,15 @@ def test_a_company_using_a_process_is_no_taker_without_takers_counted_before() -
         "Orenda Fertilisers Ltd., a Kenyan producer, will use the process at its Mombasa plant."
     )
     assert deals(text) == []
+
+
+def test_takers_after_a_count_and_a_colon_with_places_in_brackets_are_each_a_deal() -> None:
+    text = (
+        "Ostrava Membranes has licensed its filter process to three producers: Pellam "
+        "Chemicals Ltd. (England), Sunwoo Materials Co. (South Korea) and Ferrando S.r.l. (Italy)."
+    )
+    assert [licensee for _, licensee, _ in deals(text)] == [
+        "Pellam Chemicals Ltd",
+        "Sunwoo Materials Co",
+        "Ferrando S.r.l",
+    ]

@@ -22,29 +22,34 @@ _TAKERS_AFTER = re.compile(r"\s*(?:(?:had|have|has|will|would)\s+)?(?:each|all|b
 
 
 # A list of takers told with their places, introduced by a count and a colon, its items split by
-# semicolons: "with three makers: ⟨1⟩ of Osaka, Japan; ⟨2⟩ of Ulsan, South Korea; and ⟨3⟩".
+# semicolons: "with three makers: ⟨1⟩ of Osaka, Japan; ⟨2⟩ (Korea); and ⟨3⟩".
 _CAPS = r"[A-Z][\w-]*(?:\s+[A-Z][\w-]*){0,2}"
-_PLACED = r"⟨\d+⟩(?:\s+(?:of|in|from|based in)\s+" + _CAPS + r"(?:,\s+" + _CAPS + r")?)?"
-_SEMICOLON_LIST = re.compile(
+_PLACED = (
+    r"⟨\d+⟩(?:\s+(?:of|in|from|based in)\s+" + _CAPS + r"(?:,\s+" + _CAPS + r")?"
+    r"|\s+\([^()⟨⟩]{1,40}\))?"
+)
+_TOLD_LIST = re.compile(
     r"(?P<intro>\b(?:to|with)\s+(?:[\w-]+\s+){0,3}?[\w-]+:\s+)?"
     + _PLACED
-    + r"(?:;\s+"
+    + r"(?:[,;]\s+"
     + _PLACED
-    + r")*;\s+(?:and\s+)?"
+    + r")*[,;]?\s+(?:and\s+)"
     + _PLACED
 )
 
 
 def plain_lists(marked: str) -> str:
-    """``marked`` with each list of companies split by semicolons, places and an introducing
-    count told as a plain list ("with three makers: ⟨1⟩ of Osaka, Japan; ⟨2⟩; and ⟨3⟩" ->
-    "with ⟨1⟩, ⟨2⟩ and ⟨3⟩"), the form the rules and the lists of takers read."""
-    if ";" not in marked:
+    """``marked`` with each list of companies introduced by a count and a colon, split by
+    semicolons or giving places, told as a plain list ("with three makers: ⟨1⟩ of Osaka, Japan;
+    ⟨2⟩; and ⟨3⟩" -> "with ⟨1⟩, ⟨2⟩ and ⟨3⟩"), the form the rules and the lists of takers read."""
+    if ";" not in marked and ":" not in marked and "⟩ (" not in marked:
         return marked
-    for listed in reversed(list(_SEMICOLON_LIST.finditer(marked))):
+    for listed in reversed(list(_TOLD_LIST.finditer(marked))):
+        intro = listed["intro"]
+        if not intro and ";" not in listed[0] and "(" not in listed[0]:
+            continue  # a plain list, or one with places the lists of takers read as they are
         *rest, last = _MARK.findall(listed[0])
         plain = ", ".join(f"⟨{i}⟩" for i in rest) + f" and ⟨{last}⟩"
-        intro = listed["intro"]
         lead = intro.split()[0] + " " if intro else ""
         marked = marked[: listed.start()] + lead + plain + marked[listed.end() :]
     return marked
