@@ -249,6 +249,23 @@ def test_a_past_year_on_the_deals_clause_outweighs_a_newer_date_in_its_descripti
     assert roles(text) == [("Marlow Bio", "Osric Pharma")]
 
 
+def test_a_licence_told_as_made_before_is_background_without_a_year() -> None:
+    text = (
+        "Marlow Bio licensed its antibody MB-7 to Osric Pharma for the US, Marlow said on "
+        "Monday. It is Marlow's second such deal: it had earlier licensed an antibody to "
+        "Tavora Labs, which began selling it in Brazil last year."
+    )
+    assert roles(text) == [("Marlow Bio", "Osric Pharma")]
+
+
+def test_a_partys_past_licence_in_a_relative_clause_leaves_the_news() -> None:
+    text = (
+        "Marlow Bio, which previously licensed a kinase inhibitor to Tavora Labs, has licensed "
+        "its antibody MB-7 to Osric Pharma."
+    )
+    assert roles(text) == [("Marlow Bio", "Osric Pharma")]
+
+
 def test_terminated_licences_propose_nothing() -> None:
     text = (
         "Tarrow Pharma granted Pellam Bio an exclusive licence to TP-1 in 2024. "

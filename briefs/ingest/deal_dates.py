@@ -114,3 +114,22 @@ def _dated_by_own_clause(proposal: Proposal, said: str, published: date | None) 
 def _dated_by_others(clause: str) -> set[str]:
     """The years of ``clause`` that date something other than the deal ("founded in 2015")."""
     return {m["year"] for m in _DATES_ANOTHER.finditer(clause)}
+
+
+# A licence told as what came before the news, with no year: "previously licensed", "had earlier
+# licensed". An older product licensed ("out-licensed its older antifungal") may be the news.
+_TOLD_BEFORE = re.compile(
+    r"\b(?:previously|formerly|earlier)\s+(?:been\s+)?(?:out-)?licen[cs]ed\b", re.I
+)
+_DESCRIBING = re.compile(r",\s+(?:which|who)\b[^,;]*(?:,|$)")
+# Words of the day's news: "has now licensed", "today", "a new agreement".
+_NEWS_WORDS = re.compile(r"\b(?:now|today|this week|new\s+(?:deal|agreement|licen[cs]e))\b", re.I)
+
+
+def told_before(sentence: str) -> bool:
+    """True when a deal's sentence tells it as licensed before, and nothing in it says it is the
+    day's news."""
+    if "licen" not in sentence or not _TOLD_BEFORE.search(sentence):
+        return False
+    own = _DESCRIBING.sub(",", sentence)
+    return bool(_TOLD_BEFORE.search(own)) and not _NEWS_WORDS.search(own)
