@@ -25,6 +25,7 @@ from .deal_dates import (
     dated_by_article,
     day_of_news,
     redate,
+    told_before,
 )
 from .deal_kinds import kind_the_article_names
 from .deal_rules import (
@@ -408,7 +409,10 @@ def _starts_where(pattern: re.Pattern[str], literal: str, text: str) -> bool:
 
 
 def _past(deal: Draft, sentence: str, published: date | None) -> bool:
-    """True for a deal its sentence dates years back, by a year that dates the deal itself."""
+    """True for a deal its sentence dates years back, by a year that dates the deal itself, or
+    tells as licensed before."""
+    if told_before(sentence):
+        return True
     return _background(deal.proposal, published) and _background(
         dated_by_another(deal.proposal, sentence, published), published
     )
