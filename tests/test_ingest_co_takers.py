@@ -178,3 +178,15 @@ def test_takers_after_a_count_and_a_colon_with_places_in_brackets_are_each_a_dea
         "Sunwoo Materials Co",
         "Ferrando S.r.l",
     ]
+
+
+def test_a_counted_taker_may_say_it_will_use_the_process_or_pay_to_use_it() -> None:
+    text = (
+        "Velmar Catalysts AG said it had signed licences with two Asian manufacturers. "
+        "Japan's Orenda Chemical Co. said it would deploy the process at a plant in Chiba. "
+        "Hanul Fertiliser Co., a Korean producer, will pay $3 million to use the technology."
+    )
+    assert [(licensor, licensee) for licensor, licensee, _ in deals(text)] == [
+        ("Velmar Catalysts AG", "Orenda Chemical Co"),
+        ("Velmar Catalysts AG", "Hanul Fertiliser Co"),
+    ]

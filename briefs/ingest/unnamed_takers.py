@@ -50,9 +50,11 @@ def licensed_to_counted(marked: str) -> int | None:
 # A taker opening its own sentence, described or not ("Separately, Brazilian miner ⟨1⟩",
 # "⟨1⟩, a Japanese smelter,"), and what it will do with the licensed thing.
 _USES = re.compile(
-    r"(?:(?:Separately|Meanwhile|In addition|Also),\s+)?(?:[\w-]+\s+){0,3}?⟨(?P<a>\d+)⟩"
+    r"(?:(?:Separately|Meanwhile|In addition|Also),\s+)?(?:[\w'’-]+\s+){0,3}?⟨(?P<a>\d+)⟩"
     r"(?:,\s+(?:a|an|the)\s+[^⟨,;]{1,80},)?\s+"
-    r"(?:has\s+|have\s+|will\s+|is\s+to\s+|plans\s+to\s+|is\s+set\s+to\s+)?"
+    r"(?:said\s+(?:it|that\s+it)\s+|says\s+(?:it|that\s+it)\s+)?"
+    r"(?:has\s+|have\s+|will\s+|would\s+|is\s+to\s+|plans\s+to\s+|is\s+set\s+to\s+)?"
+    r"(?:pay\s+[^⟨.;]{1,40}?\s+to\s+)?"
     r"(?:use|uses|using|deploy|deploys|apply|applies|adopt|adopts|adopted|run|operate|"
     r"obtain|obtained|obtains|take|taken|takes|took|get|gets|got|receive|received|receives)\s+"
     r"(?:(?:the|its|this|that|these|those)\s+|⟨\d+⟩['’]s?\s+)?(?:[\w-]+\s+){0,3}?"
