@@ -42,7 +42,7 @@ def plain_lists(marked: str) -> str:
     """``marked`` with each list of companies introduced by a count and a colon, split by
     semicolons or giving places, told as a plain list ("with three makers: ⟨1⟩ of Osaka, Japan;
     ⟨2⟩; and ⟨3⟩" -> "with ⟨1⟩, ⟨2⟩ and ⟨3⟩"), the form the rules and the lists of takers read."""
-    if ";" not in marked and ":" not in marked and "⟩ (" not in marked:
+    if ";" not in marked and ": ⟨" not in marked and "⟩ (" not in marked:
         return marked
     for listed in reversed(list(_TOLD_LIST.finditer(marked))):
         intro = listed["intro"]

@@ -36,9 +36,14 @@ _TO_COUNTED = re.compile(
 _GRANTOR = re.compile(r"⟨(\d+)⟩[^⟨;]{0,200}$")
 
 
+def counts_takers(text: str) -> bool:
+    """A cheap look first: whether the text holds a word for takers counted ("partners")."""
+    return holds_any(text, _COUNTED_CUES)
+
+
 def licensed_to_counted(marked: str) -> int | None:
     """The index of the company that licenses to takers it counts but does not name."""
-    if not holds_any(marked, _COUNTED_CUES):
+    if not counts_takers(marked):
         return None
     told = _TO_COUNTED.search(marked)
     if told is None or "⟨" in marked[told.start() : told.end()]:
