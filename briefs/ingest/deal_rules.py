@@ -22,7 +22,7 @@ from .proposal import Party, Proposal, ProposedFigure, proposed_figure
 from .sentences import mark
 from .takers import as_one_taker, co_takers, giver_to_many, named_takers, plain_lists
 from .term_rows import row_direction
-from .unnamed_takers import counted_taker, licensed_to_counted
+from .unnamed_takers import counted_taker, counts_takers, licensed_to_counted
 
 # --- Role rules over the marked sentence ------------------------------------------------------
 
@@ -1401,7 +1401,7 @@ def newco_deal(
 def counted_grantor(sentence: str, mentions: list[Mention]) -> Org | None:
     """The company a sentence says licensed to takers it counts but does not name ("A has
     licensed the technology to two new partners"); the takers follow."""
-    if "licen" not in sentence or not mentions:
+    if "licen" not in sentence or not mentions or not counts_takers(sentence):
         return None
     index = licensed_to_counted(mark(sentence, mentions))
     return mentions[index].org if index is not None and index < len(mentions) else None
