@@ -245,3 +245,12 @@ def test_a_row_naming_the_licensor_gives_the_page_its_deal_direction() -> None:
     doc = read_bytes(page.encode(), "a.html")
     (deal,) = [p for p in extract(doc.text) if p.parties]
     assert (deal.licensor.name, deal.licensee.name) == ("Arden Instruments", "Boreal Controls Inc")
+
+
+def test_a_table_whose_rows_begin_with_a_heading_cell_keeps_its_first_row() -> None:
+    table = (
+        "<table><tr><th>Upfront payment</th><td>$5 million</td></tr>"
+        "<tr><th>Royalty</th><td>5%</td></tr></table>"
+    )
+    text = read_bytes(_TERMS_PAGE.format(terms=table).encode(), "a.html").text
+    assert "- Upfront payment: $5 million.\n- Royalty: 5%.\n" in text

@@ -237,7 +237,7 @@ def _rows_as_lines(body: str, raw: str) -> str:
     line of text, label then value ("- Upfront payment: $20 million."), as a plain-text article
     lists its terms: the rules then read the value by its label, as in running text."""
     if "|" in body:
-        body = _table_rows_as_lines(body)
+        body = _table_rows_as_lines(body, _header_rows(raw))
     if "<dt" in raw or "<DT" in raw:
         for term, detail in _TERM_AND_DETAIL.findall(raw):
             term, detail = (" ".join(html.unescape(part).split()) for part in (term, detail))
@@ -245,14 +245,31 @@ def _rows_as_lines(body: str, raw: str) -> str:
     return body
 
 
-def _table_rows_as_lines(body: str) -> str:
+# A row of headings only ("<tr><th>Term</th><th>Detail</th></tr>"): a table's header, which the
+# reader sets above its rule; a row that only begins with a heading cell is a row of terms.
+_HEADER_ROW = re.compile(r"<tr\b[^>]*>\s*((?:<th\b[^>]*>[^<]*</th>\s*)+)</tr>", re.I)
+_HEADING_CELL = re.compile(r"<th\b[^>]*>([^<]*)</th>", re.I)
+
+
+def _header_rows(raw: str) -> set[tuple[str, ...]]:
+    """The cells of each row of the page's tables that holds headings alone."""
+    if "<th" not in raw and "<TH" not in raw:
+        return set()
+    return {
+        tuple(" ".join(html.unescape(cell).split()) for cell in _HEADING_CELL.findall(row[1]))
+        for row in _HEADER_ROW.finditer(raw)
+    }
+
+
+def _table_rows_as_lines(body: str, headers: set[tuple[str, ...]]) -> str:
     lines = body.split("\n")
     kept: list[str] = []
     for at, line in enumerate(lines):
         if _RULE_ROW.fullmatch(line):
             continue
         row = _TWO_CELLS.fullmatch(line)
-        if row and at + 1 < len(lines) and _RULE_ROW.fullmatch(lines[at + 1]):
+        ruled = at + 1 < len(lines) and _RULE_ROW.fullmatch(lines[at + 1])
+        if row and ruled and (row[1], row[2]) in headers:
             continue  # the header row above the rule: "| Term | Detail |"
         kept.append(_as_line(row[1], row[2]) if row else line)
     return "\n".join(kept)
