@@ -190,3 +190,16 @@ def test_a_counted_taker_may_say_it_will_use_the_process_or_pay_to_use_it() -> N
         ("Velmar Catalysts AG", "Orenda Chemical Co"),
         ("Velmar Catalysts AG", "Hanul Fertiliser Co"),
     ]
+
+
+def test_takers_each_described_between_semicolons_are_each_a_deal() -> None:
+    text = (
+        "Ostrava Membranes has licensed its filter process to three producers: Pellam "
+        "Chemicals Ltd., a British resin maker; Sunwoo Materials Co., the Korean film group; "
+        "and Ferrando S.r.l., based in Genoa."
+    )
+    assert [licensee for _, licensee, _ in deals(text)] == [
+        "Pellam Chemicals Ltd",
+        "Sunwoo Materials Co",
+        "Ferrando S.r.l",
+    ]

@@ -28,6 +28,8 @@ _PLACED = (
     r"⟨\d+⟩(?:\s+(?:of|in|from|based in)\s+" + _CAPS + r"(?:,\s+" + _CAPS + r")?"
     r"|\s+\([^()⟨⟩]{1,40}\))?"
 )
+# An item between semicolons may be described: "⟨1⟩, a British resin maker;".
+_DESCRIBED = r"⟨\d+⟩(?:,\s+(?:(?:a|an|the)\s+|based\s+in\s+)[^⟨;,.]{1,60})?"
 _TOLD_LIST = re.compile(
     r"(?P<intro>\b(?:to|with)\s+(?:[\w-]+\s+){0,3}?[\w-]+:\s+)?"
     + _PLACED
@@ -35,6 +37,15 @@ _TOLD_LIST = re.compile(
     + _PLACED
     + r")*[,;]?\s+(?:and\s+)"
     + _PLACED
+)
+# A list whose items are told between semicolons, each with its description.
+_DESCRIBED_LIST = re.compile(
+    r"(?P<intro>\b(?:to|with)\s+(?:[\w-]+\s+){0,3}?[\w-]+:\s+)?"
+    + _DESCRIBED
+    + r"(?:;\s+"
+    + _DESCRIBED
+    + r")*;\s+(?:and\s+)"
+    + _DESCRIBED
 )
 
 
@@ -44,7 +55,14 @@ def plain_lists(marked: str) -> str:
     ⟨2⟩; and ⟨3⟩" -> "with ⟨1⟩, ⟨2⟩ and ⟨3⟩"), the form the rules and the lists of takers read."""
     if ";" not in marked and ": ⟨" not in marked and "⟩ (" not in marked:
         return marked
-    for listed in reversed(list(_TOLD_LIST.finditer(marked))):
+    if ";" in marked and ", " in marked:
+        marked = _plain(marked, _DESCRIBED_LIST)
+    return _plain(marked, _TOLD_LIST)
+
+
+def _plain(marked: str, lists: re.Pattern[str]) -> str:
+    """``marked`` with each of ``lists`` that is not already plain told as "⟨1⟩, ⟨2⟩ and ⟨3⟩"."""
+    for listed in reversed(list(lists.finditer(marked))):
         intro = listed["intro"]
         if not intro and ";" not in listed[0] and "(" not in listed[0]:
             continue  # a plain list, or one with places the lists of takers read as they are
