@@ -249,6 +249,20 @@ def test_a_past_year_on_the_deals_clause_outweighs_a_newer_date_in_its_descripti
     assert roles(text) == [("Marlow Bio", "Osric Pharma")]
 
 
+def test_a_year_in_a_takers_description_does_not_date_the_deal() -> None:
+    text = (
+        "Marlow Bio has licensed its antibody MB-7 to Osric Pharma, which raised $50 million "
+        "in March 2023."
+    )
+    (deal,) = deals(text)
+    assert deal.period == PUBLISHED.isoformat()
+
+
+def test_a_year_in_a_description_of_the_deal_still_dates_it() -> None:
+    text = "Marlow Bio licensed its antibody MB-7 to Osric Pharma, a deal signed in March 2023."
+    assert deals(text) == []
+
+
 def test_a_licence_told_as_made_before_is_background_without_a_year() -> None:
     text = (
         "Marlow Bio licensed its antibody MB-7 to Osric Pharma for the US, Marlow said on "

@@ -103,12 +103,37 @@ def _dated_by_own_clause(proposal: Proposal, said: str, published: date | None) 
     if published is None or "," not in said:
         return proposal
     cut = _DESCRIPTION.search(said)
-    own = find_period(said[: cut.start()], published) if cut else None
-    if own is None or own == proposal.period or not own[:4].isdigit():
+    if cut is None:
+        return proposal
+    own = find_period(said[: cut.start()], published)
+    if own is None:
+        return _undated_by_description(proposal, said[cut.start() :], published)
+    if own == proposal.period or not own[:4].isdigit():
         return proposal
     if int(own[:4]) >= published.year - 1 or own[:4] in _dated_by_others(said[: cut.start()]):
         return proposal
     return replace(proposal, period=own)
+
+
+# A description of the deal itself ("..., a deal signed in 2023") or of its telling ("..., the
+# company said on March 3") dates the deal.
+_OF_THE_DEAL = re.compile(
+    r",\s+(?:a|an|the)\s+(?:[\w-]+\s+){0,2}?(?:deal|agreement|licen[cs]e|partnership|"
+    r"transaction|pact|arrangement|collaboration)\b"
+    r"|\b(?:said|says|announced|announces|confirmed|disclosed|signed|agreed)\b",
+    re.I,
+)
+
+
+def _undated_by_description(proposal: Proposal, description: str, published: date) -> Proposal:
+    """A deal whose own clause gives no date is the article's news, though the description of a
+    party after it does ("licensed X to B, which raised $50 million in March 2023")."""
+    span = re.split(r"[,;]", description[1:], maxsplit=1)[0]
+    if not proposal.period or _OF_THE_DEAL.search(description):
+        return proposal
+    if find_period(span, published) != proposal.period:
+        return proposal
+    return replace(proposal, period=published.isoformat())
 
 
 def _dated_by_others(clause: str) -> set[str]:
