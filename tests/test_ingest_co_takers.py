@@ -203,3 +203,15 @@ def test_takers_each_described_between_semicolons_are_each_a_deal() -> None:
         "Sunwoo Materials Co",
         "Ferrando S.r.l",
     ]
+
+
+def test_counted_takers_may_follow_an_opening_phrase() -> None:
+    text = (
+        "Velmar Catalysts AG has licensed its ammonia process to two new partners. "
+        "The first, Orenda Fertilisers Ltd., will use the technology at its Mombasa plant. "
+        "In Chile, Pampa Quimica S.A. will apply the process at a new site."
+    )
+    assert [(licensor, licensee) for licensor, licensee, _ in deals(text)] == [
+        ("Velmar Catalysts AG", "Orenda Fertilisers Ltd"),
+        ("Velmar Catalysts AG", "Pampa Quimica S.A"),
+    ]

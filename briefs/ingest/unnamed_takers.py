@@ -52,11 +52,12 @@ def licensed_to_counted(marked: str) -> int | None:
     return int(grantor[1]) if grantor else None
 
 
-# A taker opening its own sentence, described or not ("Separately, Brazilian miner ⟨1⟩",
-# "⟨1⟩, a Japanese smelter,"), and what it will do with the licensed thing.
+# A taker opening its own sentence, after an opening phrase or not, described or not
+# ("Separately, Brazilian miner ⟨1⟩", "The first, ⟨1⟩,", "⟨1⟩, a Japanese smelter,"), and what
+# it will do with the licensed thing.
 _USES = re.compile(
-    r"(?:(?:Separately|Meanwhile|In addition|Also),\s+)?(?:[\w'’-]+\s+){0,3}?⟨(?P<a>\d+)⟩"
-    r"(?:,\s+(?:a|an|the)\s+[^⟨,;]{1,80},)?\s+"
+    r"(?:[A-Z][\w'’-]*(?:\s+[\w'’-]+){0,3},\s+)?(?:[\w'’-]+\s+){0,3}?⟨(?P<a>\d+)⟩"
+    r"(?:,\s+(?:a|an|the)\s+[^⟨,;]{1,80},|,)?\s+"
     r"(?:said\s+(?:it|that\s+it)\s+|says\s+(?:it|that\s+it)\s+)?"
     r"(?:has\s+|have\s+|will\s+|would\s+|is\s+to\s+|plans\s+to\s+|is\s+set\s+to\s+)?"
     r"(?:pay\s+[^⟨.;]{1,40}?\s+to\s+)?"
