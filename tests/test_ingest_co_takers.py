@@ -115,3 +115,103 @@ def test_licensees_listed_after_the_licence_are_each_a_deal_of_its_licensor() ->
 def test_licensees_named_without_a_licence_before_them_are_no_deal() -> None:
     text = "Harune Imaging Corp. makes camera modules. The licensees are not named."
     assert deals(text) == []
+
+
+def test_takers_listed_with_their_places_between_semicolons_are_each_a_deal() -> None:
+    text = (
+        "Ostrava Membranes has licensed its filter process to three producers: Pellam "
+        "Chemicals Ltd. of Leeds, England; Sunwoo Materials Co., Ltd. of Ulsan, South Korea; "
+        "and Ferrando S.r.l. of Genoa, Italy."
+    )
+    assert [licensee for _, licensee, _ in deals(text)] == [
+        "Pellam Chemicals Ltd",
+        "Sunwoo Materials Co., Ltd",
+        "Ferrando S.r.l",
+    ]
+
+
+def test_one_company_signing_licence_agreements_with_several_grants_to_each() -> None:
+    text = (
+        "Ostrava Membranes said it has signed licence agreements with two producers: "
+        "Pellam Chemicals Ltd. of Leeds, England; and Ferrando S.r.l. of Genoa, Italy."
+    )
+    assert [(licensor, licensee) for licensor, licensee, _ in deals(text)] == [
+        ("Ostrava Membranes", "Pellam Chemicals Ltd"),
+        ("Ostrava Membranes", "Ferrando S.r.l"),
+    ]
+
+
+def test_licence_agreements_with_a_university_leave_the_direction_open() -> None:
+    text = "Ostrava Membranes has signed licence agreements with Pellam University and Corin Ltd."
+    assert deals(text) == []
+
+
+def test_takers_counted_then_named_one_by_one_each_take_from_the_licensor() -> None:
+    text = (
+        "Velmar Catalysts AG, the Basel firm behind a low-pressure ammonia route, has licensed "
+        "the technology to three new partners.\n"
+        "Orenda Fertilisers Ltd., a Kenyan producer, will use the process at its Mombasa plant. "
+        "Separately, Chilean miner Pampa Quimica S.A. has obtained the rights to run the "
+        "process in Chile."
+    )
+    assert [(licensor, licensee) for licensor, licensee, _ in deals(text)] == [
+        ("Velmar Catalysts AG", "Orenda Fertilisers Ltd"),
+        ("Velmar Catalysts AG", "Pampa Quimica S.A"),
+    ]
+
+
+def test_a_company_using_a_process_is_no_taker_without_takers_counted_before() -> None:
+    text = (
+        "Velmar Catalysts AG has opened a plant near Basel.\n"
+        "Orenda Fertilisers Ltd., a Kenyan producer, will use the process at its Mombasa plant."
+    )
+    assert deals(text) == []
+
+
+def test_takers_after_a_count_and_a_colon_with_places_in_brackets_are_each_a_deal() -> None:
+    text = (
+        "Ostrava Membranes has licensed its filter process to three producers: Pellam "
+        "Chemicals Ltd. (England), Sunwoo Materials Co. (South Korea) and Ferrando S.r.l. (Italy)."
+    )
+    assert [licensee for _, licensee, _ in deals(text)] == [
+        "Pellam Chemicals Ltd",
+        "Sunwoo Materials Co",
+        "Ferrando S.r.l",
+    ]
+
+
+def test_a_counted_taker_may_say_it_will_use_the_process_or_pay_to_use_it() -> None:
+    text = (
+        "Velmar Catalysts AG said it had signed licences with two Asian manufacturers. "
+        "Japan's Orenda Chemical Co. said it would deploy the process at a plant in Chiba. "
+        "Hanul Fertiliser Co., a Korean producer, will pay $3 million to use the technology."
+    )
+    assert [(licensor, licensee) for licensor, licensee, _ in deals(text)] == [
+        ("Velmar Catalysts AG", "Orenda Chemical Co"),
+        ("Velmar Catalysts AG", "Hanul Fertiliser Co"),
+    ]
+
+
+def test_takers_each_described_between_semicolons_are_each_a_deal() -> None:
+    text = (
+        "Ostrava Membranes has licensed its filter process to three producers: Pellam "
+        "Chemicals Ltd., a British resin maker; Sunwoo Materials Co., the Korean film group; "
+        "and Ferrando S.r.l., based in Genoa."
+    )
+    assert [licensee for _, licensee, _ in deals(text)] == [
+        "Pellam Chemicals Ltd",
+        "Sunwoo Materials Co",
+        "Ferrando S.r.l",
+    ]
+
+
+def test_counted_takers_may_follow_an_opening_phrase() -> None:
+    text = (
+        "Velmar Catalysts AG has licensed its ammonia process to two new partners. "
+        "The first, Orenda Fertilisers Ltd., will use the technology at its Mombasa plant. "
+        "In Chile, Pampa Quimica S.A. will apply the process at a new site."
+    )
+    assert [(licensor, licensee) for licensor, licensee, _ in deals(text)] == [
+        ("Velmar Catalysts AG", "Orenda Fertilisers Ltd"),
+        ("Velmar Catalysts AG", "Pampa Quimica S.A"),
+    ]

@@ -240,6 +240,46 @@ def test_deals_dated_years_back_are_background() -> None:
     assert deals(text) == []
 
 
+def test_a_past_year_on_the_deals_clause_outweighs_a_newer_date_in_its_description() -> None:
+    text = (
+        "Marlow Bio licensed its antibody MB-7 to Osric Pharma for the US, Marlow said on "
+        "Monday. The company licensed its earlier kinase inhibitor to Brazilian drugmaker "
+        "Tavora Labs in 2020, a deal that led to a launch in Brazil last year."
+    )
+    assert roles(text) == [("Marlow Bio", "Osric Pharma")]
+
+
+def test_a_year_in_a_takers_description_does_not_date_the_deal() -> None:
+    text = (
+        "Marlow Bio has licensed its antibody MB-7 to Osric Pharma, which raised $50 million "
+        "in March 2023."
+    )
+    (deal,) = deals(text)
+    assert deal.period == PUBLISHED.isoformat()
+
+
+def test_a_year_in_a_description_of_the_deal_still_dates_it() -> None:
+    text = "Marlow Bio licensed its antibody MB-7 to Osric Pharma, a deal signed in March 2023."
+    assert deals(text) == []
+
+
+def test_a_licence_told_as_made_before_is_background_without_a_year() -> None:
+    text = (
+        "Marlow Bio licensed its antibody MB-7 to Osric Pharma for the US, Marlow said on "
+        "Monday. It is Marlow's second such deal: it had earlier licensed an antibody to "
+        "Tavora Labs, which began selling it in Brazil last year."
+    )
+    assert roles(text) == [("Marlow Bio", "Osric Pharma")]
+
+
+def test_a_partys_past_licence_in_a_relative_clause_leaves_the_news() -> None:
+    text = (
+        "Marlow Bio, which previously licensed a kinase inhibitor to Tavora Labs, has licensed "
+        "its antibody MB-7 to Osric Pharma."
+    )
+    assert roles(text) == [("Marlow Bio", "Osric Pharma")]
+
+
 def test_terminated_licences_propose_nothing() -> None:
     text = (
         "Tarrow Pharma granted Pellam Bio an exclusive licence to TP-1 in 2024. "

@@ -8,6 +8,7 @@ import pytest
 
 from briefs.changes import Actor
 from briefs.errors import BadInput
+from briefs.ingest.extract import extract
 from briefs.ingest.read import MAX_BYTES, content_hash, read_bytes, read_document
 from briefs.ingest.review import ingest_document
 
@@ -91,6 +92,58 @@ def test_an_html_page_keeps_its_standfirst_under_the_headline() -> None:
     assert text.startswith("Quarry Optics licenses its lens coating\n\n")
     standfirst = "The Welsh coater pays Quarry & Sons a flat fee for the rights."
     assert text.index(standfirst) < text.index("Tarnwell Coatings Ltd has licensed")
+
+
+_TERMS_PAGE = (
+    "<html><head><title>Arden licenses its gas sensor to Boreal</title></head><body><article>"
+    "<h1>Arden licenses its gas sensor to Boreal</h1>"
+    "<p>Arden Instruments has licensed its gas sensor design to Boreal Controls for Europe and "
+    "North America, the two companies said on Monday in a joint statement to reporters.</p>"
+    "<p>The main terms of the agreement, as the companies gave them, are set out below.</p>"
+    "{terms}"
+    "<p>Boreal expects to ship the first instruments built on the design next year, its chief "
+    "executive said in an interview at the company's plant near Lyon.</p>"
+    "</article></body></html>"
+)
+
+
+def test_a_table_of_terms_reads_as_lines_of_label_and_value() -> None:
+    table = (
+        "<table><tr><th>Item</th><th>Value</th></tr>"
+        "<tr><td>Signing fee</td><td>$2 million</td></tr>"
+        "<tr><td>Deal value</td><td>Up to $44 million</td></tr></table>"
+    )
+    text = read_bytes(_TERMS_PAGE.format(terms=table).encode(), "a.html").text
+    assert "- Signing fee: $2 million.\n- Deal value: Up to $44 million.\n" in text
+    assert "Item" not in text
+
+
+def test_a_definition_list_of_terms_reads_as_lines_of_label_and_value() -> None:
+    terms = (
+        "<dl><dt>Upfront payment</dt><dd>$12 million</dd>"
+        "<dt>Milestones</dt><dd>Up to $30 million on sales targets</dd></dl>"
+    )
+    text = read_bytes(_TERMS_PAGE.format(terms=terms).encode(), "a.html").text
+    assert "- Upfront payment: $12 million.\n- Milestones: Up to $30 million on sales targets." in (
+        text
+    )
+
+
+def test_the_terms_of_a_table_go_to_the_deal_the_page_tells() -> None:
+    table = (
+        "<table><thead><tr><th>Term</th><th>Detail</th></tr></thead><tbody>"
+        "<tr><td>Assets</td><td>GasLine and VentroSuite product lines</td></tr>"
+        "<tr><td>Cash consideration at completion</td><td>€9 million</td></tr>"
+        "<tr><td>Contingent consideration</td><td>Up to €4 million, payable on milestones</td></tr>"
+        "<tr><td>Total consideration</td><td>Up to €13 million</td></tr></tbody></table>"
+    )
+    doc = read_bytes(_TERMS_PAGE.format(terms=table).encode(), "a.html")
+    (deal,) = [p for p in extract(doc.text) if p.licensee is not None]
+    assert {f.role: f.value for f in deal.figures} == {
+        "upfront": 9_000_000,
+        "milestones": 4_000_000,
+        "total": 13_000_000,
+    }
 
 
 @pytest.mark.parametrize("encoding", ["latin-1", "cp1252", "utf-16", "utf-8-sig"])
@@ -177,3 +230,27 @@ def test_an_html_page_reads_from_its_headline_as_plain_text_does() -> None:
     # The page is known by its text alone, as it was before the headline was added, so a page
     # read again is still found to be the same document.
     assert doc.content_hash == content_hash(doc.text.split("\n", 2)[2])
+
+
+def test_a_row_naming_the_licensor_gives_the_page_its_deal_direction() -> None:
+    terms = (
+        "<table><tr><th>Term</th><th>Detail</th></tr>"
+        "<tr><td>Licensee</td><td>Boreal Controls Inc.</td></tr>"
+        "<tr><td>Licensor</td><td>Arden Instruments Ltd.</td></tr></table>"
+    )
+    page = _TERMS_PAGE.format(terms=terms).replace(
+        "Arden Instruments has licensed its gas sensor design to Boreal Controls",
+        "Arden Instruments and Boreal Controls have signed a licence agreement for a gas sensor",
+    )
+    doc = read_bytes(page.encode(), "a.html")
+    (deal,) = [p for p in extract(doc.text) if p.parties]
+    assert (deal.licensor.name, deal.licensee.name) == ("Arden Instruments", "Boreal Controls Inc")
+
+
+def test_a_table_whose_rows_begin_with_a_heading_cell_keeps_its_first_row() -> None:
+    table = (
+        "<table><tr><th>Upfront payment</th><td>$5 million</td></tr>"
+        "<tr><th>Royalty</th><td>5%</td></tr></table>"
+    )
+    text = read_bytes(_TERMS_PAGE.format(terms=table).encode(), "a.html").text
+    assert "- Upfront payment: $5 million.\n- Royalty: 5%.\n" in text

@@ -11,7 +11,7 @@ from datetime import date
 
 from ..errors import BadInput
 from ..periods import parse_period
-from .dates import day_of
+from .dates import day_of, find_period
 from .deal_rules import Draft
 from .proposal import Proposal
 
@@ -79,7 +79,9 @@ _YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
 
 def dated_by_another(proposal: Proposal, said: str, published: date | None) -> Proposal:
     """The deal dated by the article when the only year ``said`` (the sentence its date was read
-    from) gives dates something else."""
+    from) gives dates something else; by the past year its own clause gives when a later
+    description dates something newer."""
+    proposal = _dated_by_own_clause(proposal, said, published)
     year = proposal.period[:4] if proposal.period else ""
     if published is None or not year.isdigit() or year not in said:
         return proposal  # (a year the sentence does not hold dates nothing in it)
@@ -87,3 +89,72 @@ def dated_by_another(proposal: Proposal, said: str, published: date | None) -> P
     if year in others and year not in set(_YEAR.findall(_DATES_ANOTHER.sub(" ", said))):
         return replace(proposal, period=published.isoformat())
     return proposal
+
+
+# Where a description of what came before begins: "..., a partnership that produced an approval
+# last year", "..., which ...".
+_DESCRIPTION = re.compile(r",\s+(?:a|an|the|which|that|whose)\s")
+
+
+def _dated_by_own_clause(proposal: Proposal, said: str, published: date | None) -> Proposal:
+    """A deal whose own clause gives a year long past ("licensed X to B in 2020, a deal that
+    led to a launch last year") is dated by that year, not by what the description after it
+    dates: the licence is background told beside the news."""
+    if published is None or "," not in said:
+        return proposal
+    cut = _DESCRIPTION.search(said)
+    if cut is None:
+        return proposal
+    own = find_period(said[: cut.start()], published)
+    if own is None:
+        return _undated_by_description(proposal, said[cut.start() :], published)
+    if own == proposal.period or not own[:4].isdigit():
+        return proposal
+    if int(own[:4]) >= published.year - 1 or own[:4] in _dated_by_others(said[: cut.start()]):
+        return proposal
+    return replace(proposal, period=own)
+
+
+# A description of the deal itself ("..., a deal signed in 2023") or of its telling ("..., the
+# company said on March 3") dates the deal.
+_OF_THE_DEAL = re.compile(
+    r",\s+(?:a|an|the)\s+(?:[\w-]+\s+){0,2}?(?:deal|agreement|licen[cs]e|partnership|"
+    r"transaction|pact|arrangement|collaboration)\b"
+    r"|\b(?:said|says|announced|announces|confirmed|disclosed|signed|agreed)\b",
+    re.I,
+)
+
+
+def _undated_by_description(proposal: Proposal, description: str, published: date) -> Proposal:
+    """A deal whose own clause gives no date is the article's news, though the description of a
+    party after it does ("licensed X to B, which raised $50 million in March 2023")."""
+    span = re.split(r"[,;]", description[1:], maxsplit=1)[0]
+    if not proposal.period or _OF_THE_DEAL.search(description):
+        return proposal
+    if find_period(span, published) != proposal.period:
+        return proposal
+    return replace(proposal, period=published.isoformat())
+
+
+def _dated_by_others(clause: str) -> set[str]:
+    """The years of ``clause`` that date something other than the deal ("founded in 2015")."""
+    return {m["year"] for m in _DATES_ANOTHER.finditer(clause)}
+
+
+# A licence told as what came before the news, with no year: "previously licensed", "had earlier
+# licensed". An older product licensed ("out-licensed its older antifungal") may be the news.
+_TOLD_BEFORE = re.compile(
+    r"\b(?:previously|formerly|earlier)\s+(?:been\s+)?(?:out-)?licen[cs]ed\b", re.I
+)
+_DESCRIBING = re.compile(r",\s+(?:which|who)\b[^,;]*(?:,|$)")
+# Words of the day's news: "has now licensed", "today", "a new agreement".
+_NEWS_WORDS = re.compile(r"\b(?:now|today|this week|new\s+(?:deal|agreement|licen[cs]e))\b", re.I)
+
+
+def told_before(sentence: str) -> bool:
+    """True when a deal's sentence tells it as licensed before, and nothing in it says it is the
+    day's news."""
+    if "licen" not in sentence or not _TOLD_BEFORE.search(sentence):
+        return False
+    own = _DESCRIBING.sub(",", sentence)
+    return bool(_TOLD_BEFORE.search(own)) and not _NEWS_WORDS.search(own)

@@ -20,7 +20,9 @@ from .orgs import DESCRIPTORS, Mention, Org
 from .passive_takers import licensed_by_taker, owner_named
 from .proposal import Party, Proposal, ProposedFigure, proposed_figure
 from .sentences import mark
-from .takers import as_one_taker, co_takers, named_takers
+from .takers import as_one_taker, co_takers, giver_to_many, named_takers, plain_lists
+from .term_rows import row_direction
+from .unnamed_takers import counted_taker, counts_takers, licensed_to_counted
 
 # --- Role rules over the marked sentence ------------------------------------------------------
 
@@ -1334,7 +1336,7 @@ def read_deal(
         return None if found is None else _draft(sentence, mentions, published, year, found)
     if len(mentions) < 2:
         return None
-    marked = mark(sentence, mentions)
+    marked = plain_lists(mark(sentence, mentions))
     if "⟩ ⟨" in marked:
         marked = _one_mark_per_name(marked, mentions)
     found = (
@@ -1349,8 +1351,26 @@ def read_deal(
     if found is None:
         return None
     draft = _draft(sentence, mentions, published, year, found)
+    if draft.proposal.licensor is None:
+        _giver_to_many(draft, marked, mentions)
     draft.co_takers = _co_taker_drafts(draft, marked, mentions)
     return draft
+
+
+def _giver_to_many(draft: Draft, marked: str, mentions: list[Mention]) -> None:
+    """An agreement read without a direction takes it when one company signs licence
+    agreements with a list of several: it grants, they take."""
+    roles = giver_to_many(marked, [m.org.name for m in mentions])
+    if roles is None:
+        return
+    licensor, licensee = (_party(mentions, str(i)) for i in roles)
+    if licensor is None or licensee is None:
+        return
+    if {licensor.name, licensee.name} != {p.name for p in draft.proposal.parties}:
+        return
+    why = f"{draft.proposal.why}; direction from agreements with several"
+    draft.proposal = replace(draft.proposal, licensor=licensor, licensee=licensee, why=why)
+    draft.note(("licensor", "licensee"), draft.proposal.evidence)
 
 
 # A name read as a company but used as a place ("a Dubai Science Park-based developer"), or an
@@ -1423,6 +1443,33 @@ def newco_deal(
         year,
         (grantor, taker, (grantor, taker), "rule contributed to a NewCo", 0.7, None, what),
     )
+
+
+def counted_grantor(sentence: str, mentions: list[Mention]) -> Org | None:
+    """The company a sentence says licensed to takers it counts but does not name ("A has
+    licensed the technology to two new partners"); the takers follow."""
+    if "licen" not in sentence or not mentions or not counts_takers(sentence):
+        return None
+    index = licensed_to_counted(mark(sentence, mentions))
+    return mentions[index].org if index is not None and index < len(mentions) else None
+
+
+def counted_taker_deal(
+    grantor: Org, sentence: str, mentions: list[Mention], published: date | None, year: int | None
+) -> Draft | None:
+    """The deal of one of the takers counted before, named in a sentence of its own by what it
+    will do with the licensed thing ("B, a Japanese smelter, will use the process")."""
+    if not mentions:
+        return None
+    named = [m.org.name for m in mentions]
+    at = named.index(grantor.name) if grantor.name in named else -1
+    index = counted_taker(mark(sentence, mentions), at)
+    taker = _party(mentions, str(index)) if index is not None else None
+    if taker is None or taker.name == grantor.name:
+        return None
+    licensor = Party(grantor.name, grantor.company_id)
+    found = (licensor, taker, (taker, licensor), "rule counted taker", 0.65, None, None)
+    return _draft(sentence, mentions, published, year, found)
 
 
 def passive_taker(sentence: str, mentions: list[Mention]) -> Org | None:
@@ -2011,6 +2058,7 @@ def settle_direction(draft: Draft, sentence: str, mentions: list[Mention]) -> No
         return
     named = _named_direction(mark(sentence, mentions), mentions, *old.parties)
     named = named or _by_definition(_defined_roles(sentence, mentions), *old.parties)
+    named = named or row_direction(sentence, mentions, *old.parties)
     if named is not None:
         licensor, licensee = named
         draft.proposal = replace(

@@ -25,11 +25,14 @@ from .deal_dates import (
     dated_by_article,
     day_of_news,
     redate,
+    told_before,
 )
 from .deal_kinds import kind_the_article_names
 from .deal_rules import (
     Draft,
     attach_terms,
+    counted_grantor,
+    counted_taker_deal,
     founded_org,
     newco_deal,
     owner_deal,
@@ -57,7 +60,8 @@ _LIST_ITEM = re.compile(r"\s*(?:\(?(?:[ivx]{1,4}|[a-h]|\d{1,2})\)|[-•*–]\s|\
 _TOPIC = re.compile(
     r"licen[cs]|patent|transaction|technolog|export|approv|authori[sz]|sales|undisclosed|terms|"
     r"disclos|up-?front|milestone|equity|shares|payment|worth|value|deal|agreement|reports?\b|"
-    r"listed|financial|paying|confidential|reveal|\bfees?\b|signing|biobucks|\btotal|aggregate",
+    r"listed|financial|paying|confidential|reveal|\bfees?\b|signing|biobucks|\btotal|aggregate|"
+    r"consideration",
     re.I,
 )
 
@@ -96,6 +100,7 @@ _TOPIC_STEMS = (
     "biobucks",
     "total",
     "aggregate",
+    "consideration",
 )
 
 
@@ -133,6 +138,7 @@ def extract(
     # A licence told from its taker's side, waiting for the owner: (told, (sentence, mentions,
     # taker)).
     taken: tuple[int, tuple[str, list[Mention], Org]] | None = None
+    counted: tuple[int, Org] | None = None  # a licensor whose takers are counted, then named
     # Sentences of terms read before any deal they could belong to ("Nishikawa pays JPY 3bn
     # upfront." above the sentence that tells the licence): (paragraph, position, sentence,
     # mentions).
@@ -189,6 +195,10 @@ def extract(
                 taken = None if deal is not None else taken
             if deal is None and (taker := passive_taker(sentence, mentions)) is not None:
                 taken = (told, (sentence, mentions, taker))
+            if deal is None and counted is not None and told - counted[0] <= _COUNTED_WITHIN:
+                deal = counted_taker_deal(counted[1], sentence, mentions, published, year)
+            if deal is None and (grantor := counted_grantor(sentence, mentions)) is not None:
+                counted = (told, grantor)
             if deal is not None and _ANOTHER_DEAL.search(sentence):
                 deal.separate = True
             if (
@@ -250,6 +260,9 @@ _ANOTHER_DEAL = re.compile(
     r"(?:agreement|arrangement|deal|licen[cs]e|contract|pact)\b",
     re.I,
 )
+
+# How many sentences after "A has licensed it to two partners" the partners may be named.
+_COUNTED_WITHIN = 4
 
 # How many sentences after "X has been licensed by B" the owner of X may be named.
 _OWNER_WITHIN = 2
@@ -396,7 +409,10 @@ def _starts_where(pattern: re.Pattern[str], literal: str, text: str) -> bool:
 
 
 def _past(deal: Draft, sentence: str, published: date | None) -> bool:
-    """True for a deal its sentence dates years back, by a year that dates the deal itself."""
+    """True for a deal its sentence dates years back, by a year that dates the deal itself, or
+    tells as licensed before."""
+    if told_before(sentence):
+        return True
     return _background(deal.proposal, published) and _background(
         dated_by_another(deal.proposal, sentence, published), published
     )

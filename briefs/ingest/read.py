@@ -209,7 +209,9 @@ def _from_html(raw: str, filename: str, path: str | None) -> Document:
     title = _meta(extracted, "title") or _first_line(body) or Path(filename).stem
     return Document(
         title=title[:300],
-        text=_with_standfirst(_with_headline(body, _meta(extracted, "title")), raw),
+        text=_with_standfirst(
+            _with_headline(_rows_as_lines(body, raw), _meta(extracted, "title")), raw
+        ),
         content_hash=content_hash(body),  # of the page's text alone, as pages read before were
         outlet=_html_outlet(raw, _meta(extracted, "sitename"), _meta(extracted, "author"), title),
         published=_meta(extracted, "date"),
@@ -217,6 +219,65 @@ def _from_html(raw: str, filename: str, path: str | None) -> Document:
         author=_meta(extracted, "author"),
         path=path,
     )
+
+
+# A table of two columns as the reader gives it: "| Upfront payment | $20 million |", its header
+# row above a rule ("|---|---|").
+_TWO_CELLS = re.compile(r"\|\s*([^|\n]+?)\s*\|\s*([^|\n]+?)\s*\|")
+_RULE_ROW = re.compile(r"\|(?:\s*:?-{2,}:?\s*\|)+")
+# A definition list ("<dt>Upfront payment</dt><dd>$20 million</dd>"), which the reader gives as
+# two items of a list, the label's and the value's.
+_TERM_AND_DETAIL = re.compile(
+    r"<dt\b[^>]*>\s*([^<]{1,80}?)\s*</dt>\s*<dd\b[^>]*>\s*([^<]{1,300}?)\s*</dd>", re.I
+)
+
+
+def _rows_as_lines(body: str, raw: str) -> str:
+    """The body with each row of a table of terms and each term of a definition list told as a
+    line of text, label then value ("- Upfront payment: $20 million."), as a plain-text article
+    lists its terms: the rules then read the value by its label, as in running text."""
+    if "|" in body:
+        body = _table_rows_as_lines(body, _header_rows(raw))
+    if "<dt" in raw or "<DT" in raw:
+        for term, detail in _TERM_AND_DETAIL.findall(raw):
+            term, detail = (" ".join(html.unescape(part).split()) for part in (term, detail))
+            body = body.replace(f"- {term}\n- {detail}", _as_line(term, detail), 1)
+    return body
+
+
+# A row of headings only ("<tr><th>Term</th><th>Detail</th></tr>"): a table's header, which the
+# reader sets above its rule; a row that only begins with a heading cell is a row of terms.
+_HEADER_ROW = re.compile(r"<tr\b[^>]*>\s*((?:<th\b[^>]*>[^<]*</th>\s*)+)</tr>", re.I)
+_HEADING_CELL = re.compile(r"<th\b[^>]*>([^<]*)</th>", re.I)
+
+
+def _header_rows(raw: str) -> set[tuple[str, ...]]:
+    """The cells of each row of the page's tables that holds headings alone."""
+    if "<th" not in raw and "<TH" not in raw:
+        return set()
+    return {
+        tuple(" ".join(html.unescape(cell).split()) for cell in _HEADING_CELL.findall(row[1]))
+        for row in _HEADER_ROW.finditer(raw)
+    }
+
+
+def _table_rows_as_lines(body: str, headers: set[tuple[str, ...]]) -> str:
+    lines = body.split("\n")
+    kept: list[str] = []
+    for at, line in enumerate(lines):
+        if _RULE_ROW.fullmatch(line):
+            continue
+        row = _TWO_CELLS.fullmatch(line)
+        ruled = at + 1 < len(lines) and _RULE_ROW.fullmatch(lines[at + 1])
+        if row and ruled and (row[1], row[2]) in headers:
+            continue  # the header row above the rule: "| Term | Detail |"
+        kept.append(_as_line(row[1], row[2]) if row else line)
+    return "\n".join(kept)
+
+
+def _as_line(label: str, value: str) -> str:
+    """ "- Label: value." as an item of a list, closed by a stop like a sentence."""
+    return f"- {label}: {value}" + ("" if value.endswith((".", "!", "?")) else ".")
 
 
 def _with_headline(body: str, headline: str | None) -> str:
