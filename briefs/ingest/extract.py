@@ -38,6 +38,7 @@ from .deal_rules import (
     settle_direction,
     undisclosed_for,
 )
+from .insertions import set_aside
 from .lowered import holds_any
 from .orgs import DocumentNames, KnownNames, Mention, Org
 from .other_rules import other_facts
@@ -181,6 +182,10 @@ def extract(
         else:
             previous = current.proposal if current is not None else None
             deal = read_deal(sentence, mentions, published, year, last_subject, previous)
+            if deal is None:
+                deal = _read_without_insertions(
+                    sentence, mentions, published, year, last_subject, previous
+                )
             if deal is None and newco is not None:
                 deal = newco_deal(sentence, mentions, newco, published, year)
             newco = founded_org(sentence, mentions) or newco
@@ -242,6 +247,45 @@ def extract(
     # An approval the text dates years back is the product's history, never news.
     others = [p for p in others if p.kind != "approval" or not _background(p, published)]
     return finished + others
+
+
+def _read_without_insertions(
+    sentence: str,
+    mentions: list[Mention],
+    published: date | None,
+    year: int | None,
+    last_subject: Org | None,
+    previous: Proposal | None,
+) -> Draft | None:
+    """The deal the sentence states once a time, a description or an aside inserted into it is
+    set aside (:mod:`.insertions`), quoted from the sentence as written."""
+    pruned = set_aside(sentence, mentions)
+    if pruned is None:
+        return None
+    draft = read_deal(pruned.sentence, pruned.mentions, published, year, last_subject, previous)
+    if draft is None:
+        return None
+    for deal in (draft, *draft.co_takers):
+        _quote_original(deal, pruned.sentence, sentence)
+        if dated_by_article(deal, published):
+            day = next(filter(None, (day_of(r, published) for r in pruned.removed)), None)
+            if day is not None:  # "licensed on Tuesday its ...": the day set aside dates it
+                redate(deal, day, sentence)
+    return draft
+
+
+def _quote_original(draft: Draft, read: str, written: str) -> None:
+    """The evidence of a deal read from ``read`` (the sentence without its insertions) quoted as
+    ``written``; an asset that spans a cut is dropped, as it is no phrase of the text."""
+    proposal = draft.proposal
+    asset = proposal.asset if proposal.asset and proposal.asset in written else None
+    draft.proposal = replace(
+        proposal, evidence=proposal.evidence.replace(read, written), asset=asset
+    )
+    for name, said in draft.evidence_of.items():
+        draft.evidence_of[name] = said.replace(read, written)
+    if asset is None:
+        draft.evidence_of.pop("asset", None)
 
 
 # "The second arrangement gives ...": a deal of its own, though between the same two companies.

@@ -1,0 +1,181 @@
+"""What a writer inserts into a deal sentence, found so the sentence can be read without it.
+
+The deal frames read a subject, a verb and what changed hands close together. Writers put things
+between them: a time ("announced this morning that it has licensed"), a description after a
+name (", founded in 2021 by two chemists,", ", which makes sensors,"), an aside in brackets, a
+long list of what was bought before the "from" naming the seller, an owner or a place glued
+before a name ("Lyon's Brovik"). A sentence with a deal cue that the frames read no deal from
+is read again with these set aside (:func:`set_aside`), the frames unchanged.
+
+What is set aside cannot name a party of the deal: a span holding a company is kept unless it
+is a relative clause (history about the company before it) or an owner before a name, and a
+span holding money is kept, so the terms are read too. The words kept are the sentence's own, in
+order: every name read is a substring of the original, which stays the evidence quoted.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .lowered import holds_any
+from .orgs import Mention
+
+# Words a sentence must hold for a second reading to be worth trying: the deal cues.
+_CUES = ("licen", "right", "patent", "technolog", "know-how", "deal", "agreement")
+
+_WEEKDAY = r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day"
+_MONTH = (
+    r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
+)
+_TIME = (
+    r"(?:today|yesterday|tonight"
+    r"|(?:(?:earlier|later)\s+)?this\s+(?:morning|afternoon|evening|week|month|year|quarter)"
+    r"|(?:earlier|later)\s+(?:today|in\s+the\s+(?:day|week|month))"
+    r"|last\s+(?:night|week|month|year|quarter|" + _WEEKDAY + r")"
+    r"|(?:late\s+|early\s+)?on\s+" + _WEEKDAY + r"(?:\s+(?:morning|afternoon|evening))?"
+    r"|on\s+" + _MONTH + r"\s+\d{1,2}(?:st|nd|rd|th)?(?:,\s+\d{4})?)"
+)
+# A time between a verb and what follows it: "announced this morning that", "sold on Tuesday
+# its rights"; and between commas (", on Tuesday,").
+_TIME_INSERTED = re.compile(r"(?<=[a-z])\s+" + _TIME + r"(?=\s+(?:that\b|[a-z]))")
+
+# A description after a name, between commas or dashes: a relative clause, a participle
+# ("founded by", "based in") or a noun phrase ("a privately held maker of ...").
+_DESCRIPTION = (
+    r"(?P<relative>which|who|whose)\b"
+    r"|(?:founded|established|created|spun|formed|based|headquartered|backed|owned|listed|"
+    r"known|best\s+known)\b"
+    r"|(?:a|an|the)\s+(?!(?:licen[cs]\w*|rights?|deal|agreement|option)\b)[\w-]"
+)
+_BETWEEN_COMMAS = re.compile(r",\s+(?:" + _DESCRIPTION + r")[^,;()]{0,150}?,(?=\s)")
+_BETWEEN_DASHES = re.compile(r"\s+[—–]\s+(?:" + _DESCRIPTION + r")[^—–;()]{0,150}?\s+[—–](?=\s)")
+_TIME_ASIDE = re.compile(r",\s+" + _TIME + r",(?=\s)")
+_BRACKETS = re.compile(r"\s+\([^()\"“”]{1,100}\)")
+
+# What changed hands, listed before the "from" or "to" that names the other party: "bought the
+# rights, approvals and stock for five products from B" is read "bought the rights from B".
+_THING = re.compile(
+    r"\b(?:rights?|licen[cs]es?|patents?|know-how|technology|technologies|assets?)"
+    r"(?=,|\s+(?:and|for|covering|including|related)\b)",
+    re.I,
+)
+_FROM_OR_TO = re.compile(r"\s+(?:from|to)\s+(?:the\s+)?$")
+_THING_REACH = 220
+
+# An owner or a place glued before a name: "the clean rooms of Lyon's Brovik".
+_OWNER_BEFORE = re.compile(r"\b[A-Z][\w.&-]*(?:\s+[A-Z][\w.&-]*){0,2}['’]s\s+$")
+
+# Money in a span keeps it: the terms are read from the same sentence.
+_MONEY = re.compile(
+    r"[$€£¥]|\b\d[\d.,]*\s*(?:million|billion|mln|bln|bn|m)\b|up-?front|milestone|royalt",
+    re.I,
+)
+
+
+@dataclass(frozen=True)
+class Pruned:
+    """A sentence without its insertions, with its companies' mentions placed in it."""
+
+    sentence: str
+    mentions: list[Mention]
+    removed: list[str]  # the insertions set aside, in order
+
+
+def set_aside(sentence: str, mentions: list[Mention]) -> Pruned | None:
+    """The sentence without what is inserted into it; None when it has no cue or nothing to
+    set aside."""
+    if not holds_any(sentence.lower(), _CUES):
+        return None
+    spans = _merged(_insertions(sentence, mentions))
+    if not spans:
+        return None
+    return _without(sentence, mentions, spans)
+
+
+def _insertions(sentence: str, mentions: list[Mention]) -> list[tuple[int, int]]:
+    spans: list[tuple[int, int]] = []
+    for match in _TIME_INSERTED.finditer(sentence):
+        spans.append(match.span())
+    for match in _TIME_ASIDE.finditer(sentence):
+        spans.append(match.span())  # "X said, on Monday, that" read "X said that"
+    for pattern in (_BETWEEN_COMMAS, _BETWEEN_DASHES):
+        for match in pattern.finditer(sentence):
+            if _after_a_name(match.start(), mentions) and (
+                match["relative"] or not _holds_a_name(match.span(), mentions)
+            ):
+                spans.append(match.span())
+    for match in _BRACKETS.finditer(sentence):
+        if not _holds_a_name(match.span(), mentions):
+            spans.append(match.span())
+    spans.extend(_listed_things(sentence, mentions))
+    spans.extend(_owners_before(sentence, mentions))
+    return [s for s in spans if not _MONEY.search(sentence, *s)]
+
+
+def _after_a_name(at: int, mentions: list[Mention]) -> bool:
+    """True when a name ends just before ``at`` (a description describes a company)."""
+    return any(0 <= at - m.end <= 1 for m in mentions)
+
+
+def _holds_a_name(span: tuple[int, int], mentions: list[Mention]) -> bool:
+    return any(_overlap(span, (m.start, m.end)) for m in mentions)
+
+
+def _overlap(one: tuple[int, int], other: tuple[int, int]) -> bool:
+    return one[0] < other[1] and other[0] < one[1]
+
+
+def _listed_things(sentence: str, mentions: list[Mention]) -> list[tuple[int, int]]:
+    """The rest of a list of things changing hands, up to the "from" or "to" naming a party."""
+    spans = []
+    for mention in mentions:
+        before = _FROM_OR_TO.search(sentence, max(0, mention.start - 12), mention.start)
+        if before is None:
+            continue
+        reach = max(0, before.start() - _THING_REACH)
+        thing = _THING.search(sentence, reach, before.start())
+        if thing is None or thing.end() >= before.start():
+            continue
+        span = (thing.end(), before.start())
+        if not _holds_a_name(span, mentions) and ";" not in sentence[slice(*span)]:
+            spans.append(span)
+    return spans
+
+
+def _owners_before(sentence: str, mentions: list[Mention]) -> list[tuple[int, int]]:
+    """ "Lyon's " before a name: the owner or place is set aside, the name read alone."""
+    spans = []
+    for mention in mentions:
+        owner = _OWNER_BEFORE.search(sentence, max(0, mention.start - 60), mention.start)
+        if owner is not None:
+            spans.append(owner.span())
+    return spans
+
+
+def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The spans in order, overlapping ones joined."""
+    joined: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if joined and start <= joined[-1][1]:
+            joined[-1] = (joined[-1][0], max(end, joined[-1][1]))
+        else:
+            joined.append((start, end))
+    return joined
+
+
+def _without(sentence: str, mentions: list[Mention], spans: list[tuple[int, int]]) -> Pruned:
+    """The sentence with the spans cut out, the mentions outside them moved to their new place."""
+    parts, kept, removed = [], [], []
+    at = 0
+    for start, end in spans:
+        parts.append(sentence[at:start])
+        removed.append(sentence[start:end])
+        at = end
+    parts.append(sentence[at:])
+    for mention in mentions:
+        if any(_overlap((mention.start, mention.end), span) for span in spans):
+            continue
+        shift = sum(e - s for s, e in spans if e <= mention.start)
+        kept.append(Mention(mention.start - shift, mention.end - shift, mention.org))
+    return Pruned("".join(parts), kept, removed)

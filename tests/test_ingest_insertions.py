@@ -1,0 +1,86 @@
+"""A deal sentence read again with what is inserted into it set aside: a time, a description
+after a name, an aside, a list of things before the seller. Every example is written here, with
+invented companies."""
+
+from __future__ import annotations
+
+from test_ingest_cued_roles import PUBLISHED, roles
+
+from briefs.ingest.extract import extract
+from briefs.ingest.insertions import set_aside
+from briefs.ingest.orgs import Mention, Org
+
+
+def test_a_time_between_the_verb_and_that() -> None:
+    text = (
+        "Brovik Therapeutics announced this morning that it has out-licensed its kinase "
+        "inhibitor to Caldera Pharma."
+    )
+    assert roles(text) == [("Brovik Therapeutics", "Caldera Pharma")]
+
+
+def test_a_description_between_commas_after_the_licensor() -> None:
+    text = (
+        "Brovik Therapeutics, founded in 2019 by three chemists, has also added Caldera Pharma "
+        "to its licensees."
+    )
+    assert roles(text) == [("Brovik Therapeutics", "Caldera Pharma")]
+
+
+def test_a_description_between_dashes_after_the_licensor() -> None:
+    text = (
+        "Brovik Therapeutics — a maker of industrial enzymes — has granted Caldera Pharma an "
+        "exclusive licence to its enzyme."
+    )
+    assert roles(text) == [("Brovik Therapeutics", "Caldera Pharma")]
+
+
+def test_a_time_between_commas_after_the_verb() -> None:
+    text = (
+        "Brovik Therapeutics has granted, on Tuesday, Caldera Pharma an exclusive licence to its "
+        "enzyme."
+    )
+    (deal,) = extract(text, published=PUBLISHED)
+    assert (deal.licensor.name, deal.licensee.name) == ("Brovik Therapeutics", "Caldera Pharma")
+    assert deal.period == "2025-09-02"  # the Tuesday before the article, though set aside
+
+
+def test_a_list_of_things_before_the_seller_is_read_as_its_first() -> None:
+    sentence = "Brovik bought the rights, files and stock for four products from Caldera."
+    mentions = [Mention(0, 6, Org("Brovik")), Mention(65, 72, Org("Caldera"))]
+    pruned = set_aside(sentence, mentions)
+    assert pruned is not None
+    assert pruned.sentence == "Brovik bought the rights from Caldera."
+
+
+def test_the_evidence_is_the_sentence_as_written() -> None:
+    text = (
+        "Brovik Therapeutics announced this morning that it has out-licensed its kinase "
+        "inhibitor to Caldera Pharma."
+    )
+    (deal,) = extract(text, published=PUBLISHED)
+    assert deal.evidence == text
+    assert all(said == text for said in deal.evidence_of.values())
+
+
+def test_a_relative_clause_of_history_gives_no_deal_of_its_own() -> None:
+    text = (
+        "Brovik Therapeutics, which licensed a sensor to Ostrava Labs in 2019, said its board "
+        "had met."
+    )
+    assert roles(text) == []
+
+
+def test_a_description_naming_another_company_is_kept() -> None:
+    sentence = "Brovik, a licensee of Caldera, grew fast."
+    mentions = [Mention(0, 6, Org("Brovik")), Mention(27, 34, Org("Caldera"))]
+    assert set_aside(sentence, mentions) is None
+
+
+def test_the_names_kept_are_moved_to_their_place_in_the_shorter_sentence() -> None:
+    sentence = "Brovik, based in Lyon, licensed its patents to Caldera."
+    mentions = [Mention(0, 6, Org("Brovik")), Mention(47, 54, Org("Caldera"))]
+    pruned = set_aside(sentence, mentions)
+    assert pruned is not None
+    assert pruned.sentence == "Brovik licensed its patents to Caldera."
+    assert [pruned.sentence[m.start : m.end] for m in pruned.mentions] == ["Brovik", "Caldera"]
