@@ -84,3 +84,16 @@ def test_the_names_kept_are_moved_to_their_place_in_the_shorter_sentence() -> No
     assert pruned is not None
     assert pruned.sentence == "Brovik licensed its patents to Caldera."
     assert [pruned.sentence[m.start : m.end] for m in pruned.mentions] == ["Brovik", "Caldera"]
+
+
+def test_a_description_ending_the_sentence_does_not_cancel_the_deal() -> None:
+    text = (
+        "Brovik Pharma bought the U.S. rights from Caldera Generics, a firm that is winding down "
+        "its plant."
+    )
+    assert roles(text) == [("Caldera Generics", "Brovik Pharma")]
+
+
+def test_a_doubt_in_the_main_clause_still_cancels_it() -> None:
+    text = "Brovik Pharma is in talks to license its rights to Caldera Generics, which makes vials."
+    assert roles(text) == []

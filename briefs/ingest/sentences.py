@@ -160,10 +160,12 @@ _NEGATION_NC = NoCase(NEGATION)
 _RETRACTION_NC = NoCase(_RETRACTION, cues=("denie", "dismissed", "rejected", "terminat"))
 
 
-# ", the start-up whose models ... have never been shown," describes a company: a doubt there is
-# not the sentence's.
+# ", the start-up whose models ... have never been shown," describes a company, between commas
+# or at the sentence's end (", a firm that is winding down its plant."): a doubt there is not
+# the sentence's.
 _DESCRIBING = re.compile(
-    r",\s+(?:(?:a|an|the)\s+[^,;⟨⟩]{0,60}?\s+)?(?:which|who|whose)\b[^;,]{0,160}(?=,)"
+    r",\s+(?:(?:a|an|the)\s+[^,;⟨⟩]{0,60}?\s+(?:which|who|whose|that)|which|who|whose)\b"
+    r"[^;,]{0,160}(?=,|\.?\s*$)"
 )
 
 
@@ -171,7 +173,7 @@ def cancelled(sentence: str) -> bool:
     """True when the sentence denies, doubts or only anticipates what it mentions."""
     if not _doubted(sentence):
         return False
-    if ", " not in sentence or "wh" not in sentence:
+    if ", " not in sentence or ("wh" not in sentence and "that" not in sentence):
         return True
     own = _DESCRIBING.sub("", sentence)
     return own == sentence or _doubted(own)
