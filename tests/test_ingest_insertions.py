@@ -97,3 +97,14 @@ def test_a_description_ending_the_sentence_does_not_cancel_the_deal() -> None:
 def test_a_doubt_in_the_main_clause_still_cancels_it() -> None:
     text = "Brovik Pharma is in talks to license its rights to Caldera Generics, which makes vials."
     assert roles(text) == []
+
+
+def test_a_description_holding_a_list_is_set_aside_whole() -> None:
+    sentence = (
+        "Brovik, the firm behind a way of recovering copper, zinc and tin, has licensed it to "
+        "Caldera."
+    )
+    mentions = [Mention(0, 6, Org("Brovik")), Mention(85, 92, Org("Caldera"))]
+    pruned = set_aside(sentence, mentions)
+    assert pruned is not None
+    assert pruned.sentence == "Brovik has licensed it to Caldera."

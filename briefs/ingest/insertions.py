@@ -48,7 +48,14 @@ _DESCRIPTION = (
     r"known|best\s+known)\b"
     r"|(?:a|an|the)\s+(?!(?:licen[cs]\w*|rights?|deal|agreement|option)\b)[\w-]"
 )
-_BETWEEN_COMMAS = re.compile(r",\s+(?:" + _DESCRIPTION + r")[^,;()]{0,150}?,(?=\s)")
+# The comma closing a description is the one its name's verb follows: a description may hold a
+# list of its own ("the company behind a process recovering lithium, nickel and cobalt, has").
+_GOES_ON = (
+    r"(?:has|have|had|is|was|are|were|will|would|can|could|may|said|says|also|today|now|"
+    r"signs|grants|licenses|sells|buys|acquires|takes|obtains|adds|gains|receives|won|took|"
+    r"sold|bought|[a-z]+ed)\b"
+)
+_BETWEEN_COMMAS = re.compile(r",\s+(?:" + _DESCRIPTION + r")[^;()]{0,200}?,(?=\s+" + _GOES_ON + ")")
 _BETWEEN_DASHES = re.compile(r"\s+[—–]\s+(?:" + _DESCRIPTION + r")[^—–;()]{0,150}?\s+[—–](?=\s)")
 _TIME_ASIDE = re.compile(r",\s+" + _TIME + r",(?=\s)")
 _BRACKETS = re.compile(r"\s+\([^()\"“”]{1,100}\)")
