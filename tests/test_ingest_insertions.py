@@ -108,3 +108,9 @@ def test_a_description_holding_a_list_is_set_aside_whole() -> None:
     pruned = set_aside(sentence, mentions)
     assert pruned is not None
     assert pruned.sentence == "Brovik has licensed it to Caldera."
+
+
+def test_no_list_is_cut_where_a_second_verb_goes_on() -> None:
+    sentence = "Brovik ended its licence for the sensor and returned the rights to Caldera."
+    mentions = [Mention(0, 6, Org("Brovik")), Mention(67, 74, Org("Caldera"))]
+    assert set_aside(sentence, mentions) is None

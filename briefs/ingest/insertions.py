@@ -61,12 +61,16 @@ _TIME_ASIDE = re.compile(r",\s+" + _TIME + r",(?=\s)")
 _BRACKETS = re.compile(r"\s+\([^()\"“”]{1,100}\)")
 
 # What changed hands, listed before the "from" or "to" that names the other party: "bought the
-# rights, approvals and stock for five products from B" is read "bought the rights from B".
+# rights, approvals and stock for five products from B" is read "bought the rights from B". The
+# list starts with a comma after the first thing ("its licence for X and returned Y to B" is no
+# list).
 _THING = re.compile(
     r"\b(?:rights?|licen[cs]es?|patents?|know-how|technology|technologies|assets?)"
-    r"(?=,|\s+(?:and|for|covering|including|related)\b)",
+    r"(?=,\s)",
     re.I,
 )
+# A list holds no clause of its own.
+_CLAUSE = re.compile(r"[;:]|\b(?:which|that|who|whose)\b")
 _FROM_OR_TO = re.compile(r"\s+(?:from|to)\s+(?:the\s+)?$")
 _THING_REACH = 220
 
@@ -145,7 +149,7 @@ def _listed_things(sentence: str, mentions: list[Mention]) -> list[tuple[int, in
         if thing is None or thing.end() >= before.start():
             continue
         span = (thing.end(), before.start())
-        if not _holds_a_name(span, mentions) and ";" not in sentence[slice(*span)]:
+        if not _holds_a_name(span, mentions) and not _CLAUSE.search(sentence, *span):
             spans.append(span)
     return spans
 
