@@ -114,3 +114,19 @@ def test_no_list_is_cut_where_a_second_verb_goes_on() -> None:
     sentence = "Brovik ended its licence for the sensor and returned the rights to Caldera."
     mentions = [Mention(0, 6, Org("Brovik")), Mention(67, 74, Org("Caldera"))]
     assert set_aside(sentence, mentions) is None
+
+
+def test_an_aside_saying_where_the_news_comes_from() -> None:
+    text = (
+        "Caldera Pharma has, according to a filing, acquired rights to Brovik Therapeutics' "
+        "antibody."
+    )
+    assert roles(text) == [("Brovik Therapeutics", "Caldera Pharma")]
+
+
+def test_an_aside_naming_the_terms_between_the_auxiliary_and_the_verb() -> None:
+    text = (
+        "Caldera Pharma will, under the agreement, take exclusive rights to Brovik Therapeutics' "
+        "antibody in Japan."
+    )
+    assert roles(text) == [("Brovik Therapeutics", "Caldera Pharma")]

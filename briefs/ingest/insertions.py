@@ -57,6 +57,18 @@ _GOES_ON = (
 )
 _BETWEEN_COMMAS = re.compile(r",\s+(?:" + _DESCRIPTION + r")[^;()]{0,200}?,(?=\s+" + _GOES_ON + ")")
 _BETWEEN_DASHES = re.compile(r"\s+[—–]\s+(?:" + _DESCRIPTION + r")[^—–;()]{0,150}?\s+[—–](?=\s)")
+# An aside between commas saying where the news comes from or what it falls under: "B has,
+# according to a filing, acquired", "B will, under the agreement, take", "A, in a statement on
+# Monday, said".
+_SOURCE_ASIDE = re.compile(
+    r",\s+(?:according\s+to|in\s+(?:a|an|its|their)\s+(?:[\w-]+\s+){0,2}?"
+    r"(?:statement|filing|release|announcement|note|interview|letter|presentation)"
+    r"|under\s+(?:the|a|an|its|their|this)\s+(?:[\w-]+\s+){0,2}?"
+    r"(?:agreement|deal|licen[cs]e|terms|arrangement|contract)"
+    r"|as\s+(?:part\s+of|expected|previously\s+reported)|for\s+(?:its|their)\s+part"
+    r"|however|meanwhile|in\s+turn)\b[^,;()]{0,80}?,(?=\s+[a-z])",
+    re.I,
+)
 _TIME_ASIDE = re.compile(r",\s+" + _TIME + r",(?=\s)")
 _BRACKETS = re.compile(r"\s+\([^()\"“”]{1,100}\)")
 
@@ -108,8 +120,10 @@ def _insertions(sentence: str, mentions: list[Mention]) -> list[tuple[int, int]]
     spans: list[tuple[int, int]] = []
     for match in _TIME_INSERTED.finditer(sentence):
         spans.append(match.span())
-    for match in _TIME_ASIDE.finditer(sentence):
-        spans.append(match.span())  # "X said, on Monday, that" read "X said that"
+    for pattern in (_TIME_ASIDE, _SOURCE_ASIDE):  # "X said, on Monday, that": "X said that"
+        spans.extend(
+            m.span() for m in pattern.finditer(sentence) if not _holds_a_name(m.span(), mentions)
+        )
     for pattern in (_BETWEEN_COMMAS, _BETWEEN_DASHES):
         for match in pattern.finditer(sentence):
             if _after_a_name(match.start(), mentions) and (
