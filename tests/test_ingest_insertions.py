@@ -130,3 +130,23 @@ def test_an_aside_naming_the_terms_between_the_auxiliary_and_the_verb() -> None:
         "antibody in Japan."
     )
     assert roles(text) == [("Brovik Therapeutics", "Caldera Pharma")]
+
+
+def test_a_description_led_by_a_country_or_by_one_of() -> None:
+    for description in ("Norway's second-largest drugmaker", "one of the oldest enzyme makers"):
+        sentence = f"Brovik, {description}, has licensed its patents to Caldera."
+        mentions = [
+            Mention(0, 6, Org("Brovik")),
+            Mention(len(sentence) - 8, len(sentence) - 1, Org("Caldera")),
+        ]
+        pruned = set_aside(sentence, mentions)
+        assert pruned is not None
+        assert pruned.sentence == "Brovik has licensed its patents to Caldera.", description
+
+
+def test_a_weekday_without_on_between_the_verb_and_that() -> None:
+    sentence = "Brovik announced Tuesday that it has out-licensed its patents to Caldera."
+    mentions = [Mention(0, 6, Org("Brovik")), Mention(66, 73, Org("Caldera"))]
+    pruned = set_aside(sentence, mentions)
+    assert pruned is not None
+    assert pruned.sentence == "Brovik announced that it has out-licensed its patents to Caldera."

@@ -33,7 +33,7 @@ _TIME = (
     r"|(?:(?:earlier|later)\s+)?this\s+(?:morning|afternoon|evening|week|month|year|quarter)"
     r"|(?:earlier|later)\s+(?:today|in\s+the\s+(?:day|week|month))"
     r"|last\s+(?:night|week|month|year|quarter|" + _WEEKDAY + r")"
-    r"|(?:late\s+|early\s+)?on\s+" + _WEEKDAY + r"(?:\s+(?:morning|afternoon|evening))?"
+    r"|(?:late\s+|early\s+)?(?:on\s+)?" + _WEEKDAY + r"(?:\s+(?:morning|afternoon|evening))?"
     r"|on\s+" + _MONTH + r"\s+\d{1,2}(?:st|nd|rd|th)?(?:,\s+\d{4})?)"
 )
 # A time between a verb and what follows it: "announced this morning that", "sold on Tuesday
@@ -47,6 +47,8 @@ _DESCRIPTION = (
     r"|(?:founded|established|created|spun|formed|based|headquartered|backed|owned|listed|"
     r"known|best\s+known)\b"
     r"|(?:a|an|the)\s+(?!(?:licen[cs]\w*|rights?|deal|agreement|option)\b)[\w-]"
+    r"|(?:one|part|itself|formerly|previously|now|once)\b"
+    r"|[A-Z][\w-]*['’]s\s+[a-z]"  # ", Japan's third-largest drugmaker,"
 )
 # The comma closing a description is the one its name's verb follows: a description may hold a
 # list of its own ("the company behind a process recovering lithium, nickel and cobalt, has").
