@@ -150,3 +150,9 @@ def test_a_weekday_without_on_between_the_verb_and_that() -> None:
     pruned = set_aside(sentence, mentions)
     assert pruned is not None
     assert pruned.sentence == "Brovik announced that it has out-licensed its patents to Caldera."
+
+
+def test_an_aside_between_the_auxiliary_and_its_verb() -> None:
+    for aside in (", after two years of talks,", " — after two years of talks —"):
+        text = f"Brovik Therapeutics has{aside} granted Caldera Pharma exclusive rights to BR-12."
+        assert roles(text) == [("Brovik Therapeutics", "Caldera Pharma")], aside

@@ -9,7 +9,7 @@ is read again with these set aside (:func:`set_aside`), the frames unchanged.
 
 What is set aside cannot name a party of the deal: a span holding a company is kept unless it
 is a relative clause (history about the company before it) or an owner before a name, and a
-span holding money is kept, so the terms are read too. The words kept are the sentence's own, in
+span holding terms is kept, so the terms are read too. The words kept are the sentence's own, in
 order: every name read is a substring of the original, which stays the evidence quoted.
 """
 
@@ -71,6 +71,12 @@ _SOURCE_ASIDE = re.compile(
     r"|however|meanwhile|in\s+turn)\b[^,;()]{0,80}?,(?=\s+[a-z])",
     re.I,
 )
+# Anything between commas or dashes after an auxiliary, before its verb: "B has, after two years
+# of talks, granted", "A will — pending approval — take".
+_AFTER_AUXILIARY = re.compile(
+    r"\b(?:has|have|had|will|would|is|was|are|were|can|could)"
+    r"(?P<aside>,\s+[^,;()]{1,80}?,|\s+[—–]\s+[^—–;()]{1,80}?\s+[—–])(?=\s+[a-z])"
+)
 _TIME_ASIDE = re.compile(r",\s+" + _TIME + r",(?=\s)")
 _BRACKETS = re.compile(r"\s+\([^()\"“”]{1,100}\)")
 
@@ -91,9 +97,10 @@ _THING_REACH = 220
 # An owner or a place glued before a name: "the clean rooms of Lyon's Brovik".
 _OWNER_BEFORE = re.compile(r"\b[A-Z][\w.&-]*(?:\s+[A-Z][\w.&-]*){0,2}['’]s\s+$")
 
-# Money in a span keeps it: the terms are read from the same sentence.
-_MONEY = re.compile(
-    r"[$€£¥]|\b\d[\d.,]*\s*(?:million|billion|mln|bln|bn|m)\b|up-?front|milestone|royalt",
+# Terms in a span keep it: they are read from the same sentence.
+_TERMS = re.compile(
+    r"[$€£¥]|\b\d[\d.,]*\s*(?:million|billion|mln|bln|bn|m)\b|up-?front|milestone|royalt"
+    r"|undisclosed|equity",
     re.I,
 )
 
@@ -126,6 +133,9 @@ def _insertions(sentence: str, mentions: list[Mention]) -> list[tuple[int, int]]
         spans.extend(
             m.span() for m in pattern.finditer(sentence) if not _holds_a_name(m.span(), mentions)
         )
+    for match in _AFTER_AUXILIARY.finditer(sentence):
+        if not _holds_a_name(match.span("aside"), mentions):
+            spans.append(match.span("aside"))
     for pattern in (_BETWEEN_COMMAS, _BETWEEN_DASHES):
         for match in pattern.finditer(sentence):
             if _after_a_name(match.start(), mentions) and (
@@ -137,7 +147,7 @@ def _insertions(sentence: str, mentions: list[Mention]) -> list[tuple[int, int]]
             spans.append(match.span())
     spans.extend(_listed_things(sentence, mentions))
     spans.extend(_owners_before(sentence, mentions))
-    return [s for s in spans if not _MONEY.search(sentence, *s)]
+    return [s for s in spans if not _TERMS.search(sentence, *s)]
 
 
 def _after_a_name(at: int, mentions: list[Mention]) -> bool:
