@@ -156,3 +156,11 @@ def test_an_aside_between_the_auxiliary_and_its_verb() -> None:
     for aside in (", after two years of talks,", " — after two years of talks —"):
         text = f"Brovik Therapeutics has{aside} granted Caldera Pharma exclusive rights to BR-12."
         assert roles(text) == [("Brovik Therapeutics", "Caldera Pharma")], aside
+
+
+def test_a_passive_taker_read_with_a_time_set_aside() -> None:
+    text = (
+        "BR-12 has been licensed this week by Caldera Pharma. The antibody comes from Brovik "
+        "Therapeutics."
+    )
+    assert roles(text) == [("Brovik Therapeutics", "Caldera Pharma")]

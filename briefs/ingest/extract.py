@@ -38,7 +38,7 @@ from .deal_rules import (
     settle_direction,
     undisclosed_for,
 )
-from .insertions import set_aside
+from .insertions import Pruned, set_aside
 from .lowered import holds_any
 from .orgs import DocumentNames, KnownNames, Mention, Org
 from .other_rules import other_facts
@@ -182,9 +182,10 @@ def extract(
         else:
             previous = current.proposal if current is not None else None
             deal = read_deal(sentence, mentions, published, year, last_subject, previous)
-            if deal is None:
+            pruned = set_aside(sentence, mentions) if deal is None else None
+            if pruned is not None:
                 deal = _read_without_insertions(
-                    sentence, mentions, published, year, last_subject, previous
+                    pruned, sentence, published, year, last_subject, previous
                 )
             if deal is None and newco is not None:
                 deal = newco_deal(sentence, mentions, newco, published, year)
@@ -192,7 +193,7 @@ def extract(
             if deal is None and taken is not None and told - taken[0] <= _OWNER_WITHIN:
                 deal = owner_deal(taken[1], sentence, mentions, published, year)
                 taken = None if deal is not None else taken
-            if deal is None and (taker := passive_taker(sentence, mentions)) is not None:
+            if deal is None and (taker := _passive_taker(sentence, mentions, pruned)) is not None:
                 taken = (told, (sentence, mentions, taker))
             if deal is not None and _ANOTHER_DEAL.search(sentence):
                 deal.separate = True
@@ -250,8 +251,8 @@ def extract(
 
 
 def _read_without_insertions(
+    pruned: Pruned,
     sentence: str,
-    mentions: list[Mention],
     published: date | None,
     year: int | None,
     last_subject: Org | None,
@@ -259,9 +260,6 @@ def _read_without_insertions(
 ) -> Draft | None:
     """The deal the sentence states once a time, a description or an aside inserted into it is
     set aside (:mod:`.insertions`), quoted from the sentence as written."""
-    pruned = set_aside(sentence, mentions)
-    if pruned is None:
-        return None
     draft = read_deal(pruned.sentence, pruned.mentions, published, year, last_subject, previous)
     if draft is None:
         return None
@@ -272,6 +270,14 @@ def _read_without_insertions(
             if day is not None:  # "licensed on Tuesday its ...": the day set aside dates it
                 redate(deal, day, sentence)
     return draft
+
+
+def _passive_taker(sentence: str, mentions: list[Mention], pruned: Pruned | None) -> Org | None:
+    """The taker of "X has been licensed by B", read with the insertions set aside if need be."""
+    taker = passive_taker(sentence, mentions)
+    if taker is None and pruned is not None:
+        taker = passive_taker(pruned.sentence, pruned.mentions)
+    return taker
 
 
 def _quote_original(draft: Draft, read: str, written: str) -> None:
