@@ -164,3 +164,38 @@ def test_a_passive_taker_read_with_a_time_set_aside() -> None:
         "Therapeutics."
     )
     assert roles(text) == [("Brovik Therapeutics", "Caldera Pharma")]
+
+
+def test_a_description_closed_before_and_a_second_name() -> None:
+    text = (
+        "Brovik Therapeutics, founded in 2015, and Caldera Pharma have signed a licence agreement "
+        "under which Caldera takes rights to BR-12."
+    )
+    assert roles(text) == [("Brovik Therapeutics", "Caldera Pharma")]
+
+
+def test_a_relative_clause_after_the_taker_before_what_it_takes() -> None:
+    text = (
+        "Brovik Therapeutics has granted Caldera Pharma, which is backed by three pension funds, "
+        "an exclusive licence to BR-12."
+    )
+    assert roles(text) == [("Brovik Therapeutics", "Caldera Pharma")]
+
+
+def test_an_aside_after_the_verb_before_what_it_takes() -> None:
+    text = (
+        "Brovik Therapeutics has signed, through its Swiss unit, an exclusive licence agreement "
+        "with Caldera Pharma for BR-12."
+    )
+    (deal,) = extract(text, published=PUBLISHED)
+    assert {p.name for p in deal.parties} == {"Brovik Therapeutics", "Caldera Pharma"}
+
+
+def test_a_weekday_with_its_date_between_commas_is_set_aside_and_dates_the_deal() -> None:
+    text = (
+        "Brovik Therapeutics announced on Monday, 1 September, that it has granted Caldera Pharma "
+        "exclusive rights to BR-12."
+    )
+    (deal,) = extract(text, published=PUBLISHED)
+    assert (deal.licensor.name, deal.licensee.name) == ("Brovik Therapeutics", "Caldera Pharma")
+    assert deal.period == "2025-09-01"

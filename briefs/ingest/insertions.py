@@ -28,17 +28,22 @@ _WEEKDAY = r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day"
 _MONTH = (
     r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
 )
+_DAY = (
+    r"(?:" + _MONTH + r"\s+\d{1,2}(?:st|nd|rd|th)?|\d{1,2}(?:st|nd|rd|th)?\s+" + _MONTH + r")"
+    r"(?:,?\s+\d{4})?"
+)
 _TIME = (
     r"(?:today|yesterday|tonight"
     r"|(?:(?:earlier|later)\s+)?this\s+(?:morning|afternoon|evening|week|month|year|quarter)"
     r"|(?:earlier|later)\s+(?:today|in\s+the\s+(?:day|week|month))"
     r"|last\s+(?:night|week|month|year|quarter|" + _WEEKDAY + r")"
     r"|(?:late\s+|early\s+)?(?:on\s+)?" + _WEEKDAY + r"(?:\s+(?:morning|afternoon|evening))?"
-    r"|on\s+" + _MONTH + r"\s+\d{1,2}(?:st|nd|rd|th)?(?:,\s+\d{4})?)"
+    r"(?:,?\s+" + _DAY + r")?"
+    r"|on\s+" + _DAY + r")"
 )
 # A time between a verb and what follows it: "announced this morning that", "sold on Tuesday
 # its rights"; and between commas (", on Tuesday,").
-_TIME_INSERTED = re.compile(r"(?<=[a-z])\s+" + _TIME + r"(?=\s+(?:that\b|[a-z]))")
+_TIME_INSERTED = re.compile(r"(?<=[a-z])\s+" + _TIME + r",?(?=\s+(?:that\b|[a-z]))")
 
 # A description after a name, between commas or dashes: a relative clause, a participle
 # ("founded by", "based in") or a noun phrase ("a privately held maker of ...").
@@ -50,12 +55,13 @@ _DESCRIPTION = (
     r"|(?:one|part|itself|formerly|previously|now|once)\b"
     r"|[A-Z][\w-]*['’]s\s+[a-z]"  # ", Japan's third-largest drugmaker,"
 )
-# The comma closing a description is the one its name's verb follows: a description may hold a
-# list of its own ("the company behind a process recovering lithium, nickel and cobalt, has").
+# The comma closing a description is the one the sentence goes on after (its name's verb, what
+# the verb takes, "and" a second name): a description may hold a list of its own ("the company
+# behind a process recovering lithium, nickel and cobalt, has").
 _GOES_ON = (
     r"(?:has|have|had|is|was|are|were|will|would|can|could|may|said|says|also|today|now|"
     r"signs|grants|licenses|sells|buys|acquires|takes|obtains|adds|gains|receives|won|took|"
-    r"sold|bought|[a-z]+ed)\b"
+    r"sold|bought|[a-z]+ed|for|to|from|with|under|a|an|the|its|their|and(?=\s+[A-Z]))\b"
 )
 _BETWEEN_COMMAS = re.compile(r",\s+(?:" + _DESCRIPTION + r")[^;()]{0,200}?,(?=\s+" + _GOES_ON + ")")
 _BETWEEN_DASHES = re.compile(r"\s+[—–]\s+(?:" + _DESCRIPTION + r")[^—–;()]{0,150}?\s+[—–](?=\s)")
@@ -71,10 +77,11 @@ _SOURCE_ASIDE = re.compile(
     r"|however|meanwhile|in\s+turn)\b[^,;()]{0,80}?,(?=\s+[a-z])",
     re.I,
 )
-# Anything between commas or dashes after an auxiliary, before its verb: "B has, after two years
-# of talks, granted", "A will — pending approval — take".
+# Anything between commas or dashes after an auxiliary, before its verb, or after a verb before
+# what it takes: "B has, after two years of talks, granted", "A will — pending approval — take",
+# "A signed, through its Swiss unit, a licence".
 _AFTER_AUXILIARY = re.compile(
-    r"\b(?:has|have|had|will|would|is|was|are|were|can|could)"
+    r"\b(?:has|have|had|will|would|is|was|are|were|can|could|[a-z]+ed)"
     r"(?P<aside>,\s+[^,;()]{1,80}?,|\s+[—–]\s+[^—–;()]{1,80}?\s+[—–])(?=\s+[a-z])"
 )
 _TIME_ASIDE = re.compile(r",\s+" + _TIME + r",(?=\s)")
