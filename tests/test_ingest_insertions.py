@@ -199,3 +199,27 @@ def test_a_weekday_with_its_date_between_commas_is_set_aside_and_dates_the_deal(
     (deal,) = extract(text, published=PUBLISHED)
     assert (deal.licensor.name, deal.licensee.name) == ("Brovik Therapeutics", "Caldera Pharma")
     assert deal.period == "2025-09-01"
+
+
+def test_an_ending_told_of_a_company_in_passing_does_not_retract_the_news() -> None:
+    text = (
+        "Brovik Therapeutics, which terminated its licence agreement with Ostrava Labs last year, "
+        "has granted Caldera Pharma exclusive rights to BR-12."
+    )
+    assert roles(text) == [("Brovik Therapeutics", "Caldera Pharma")]
+
+
+def test_an_ending_told_as_the_news_still_retracts() -> None:
+    text = (
+        "Brovik Therapeutics has terminated its licence agreement with Caldera Pharma, which had "
+        "held rights to BR-12 since 2019."
+    )
+    assert roles(text) == []
+
+
+def test_a_doubt_in_a_bracketed_relative_clause_does_not_cancel_the_deal() -> None:
+    text = (
+        "Brovik Therapeutics (which declined to comment on its plans) has granted Caldera Pharma "
+        "exclusive rights to BR-12."
+    )
+    assert roles(text) == [("Brovik Therapeutics", "Caldera Pharma")]
