@@ -223,3 +223,22 @@ def test_a_doubt_in_a_bracketed_relative_clause_does_not_cancel_the_deal() -> No
         "exclusive rights to BR-12."
     )
     assert roles(text) == [("Brovik Therapeutics", "Caldera Pharma")]
+
+
+def test_an_investor_named_in_a_description_is_no_party() -> None:
+    for description in ("backed by Ostrava Capital", "in which Ostrava Capital holds a stake"):
+        text = f"Caldera Pharma, {description}, has in-licensed BR-12 from Brovik Therapeutics."
+        assert roles(text) == [("Brovik Therapeutics", "Caldera Pharma")], description
+
+
+def test_a_person_leading_the_licensor_is_set_aside() -> None:
+    text = (
+        "Brovik Therapeutics, led by former Novartis executive Anna Berg, has licensed BR-12 to "
+        "Caldera Pharma."
+    )
+    assert roles(text) == [("Brovik Therapeutics", "Caldera Pharma")]
+
+
+def test_the_owner_of_a_product_read_as_a_company_is_kept() -> None:
+    text = "Under the deal, Caldera Pharma will acquire the rights to Brovik Bio's RSV antibody."
+    assert roles(text) == [("Brovik Bio", "Caldera Pharma")]

@@ -182,8 +182,10 @@ def extract(
         else:
             previous = current.proposal if current is not None else None
             deal = read_deal(sentence, mentions, published, year, last_subject, previous)
-            pruned = set_aside(sentence, mentions) if deal is None else None
-            if pruned is not None:
+            pruned = set_aside(sentence, mentions) if deal is None or len(mentions) > 2 else None
+            if pruned is not None and (deal is None or _party_aside(deal, pruned)):
+                # read without its insertions; a party named only in one (", backed by B,") is
+                # no party of this deal
                 deal = _read_without_insertions(
                     pruned, sentence, published, year, last_subject, previous
                 )
@@ -270,6 +272,11 @@ def _read_without_insertions(
             if day is not None:  # "licensed on Tuesday its ...": the day set aside dates it
                 redate(deal, day, sentence)
     return draft
+
+
+def _party_aside(deal: Draft, pruned: Pruned) -> bool:
+    """True when a party of the deal is a company the sentence names only in an insertion."""
+    return any(p.name in pruned.aside for p in deal.proposal.parties)
 
 
 def _passive_taker(sentence: str, mentions: list[Mention], pruned: Pruned | None) -> Org | None:

@@ -47,8 +47,11 @@ _TIME_INSERTED = re.compile(r"(?<=[a-z])\s+" + _TIME + r",?(?=\s+(?:that\b|[a-z]
 
 # A description after a name, between commas or dashes: a relative clause, a participle
 # ("founded by", "based in") or a noun phrase ("a privately held maker of ...").
+# Those in the group "relative" may name another company: history, an investor or an owner,
+# never a party of the deal the sentence tells.
 _DESCRIPTION = (
-    r"(?P<relative>which|who|whose)\b"
+    r"(?P<relative>(?:(?:in|of|for|with|by|through)\s+)?which|who|whose"
+    r"|(?:backed|owned|led|run|controlled|chaired|funded|financed)\s+by)\b"
     r"|(?:founded|established|created|spun|formed|based|headquartered|backed|owned|listed|"
     r"known|best\s+known)\b"
     r"|(?:a|an|the)\s+(?!(?:licen[cs]\w*|rights?|deal|agreement|option)\b)[\w-]"
@@ -119,6 +122,8 @@ class Pruned:
     sentence: str
     mentions: list[Mention]
     removed: list[str]  # the insertions set aside, in order
+    # Companies named only in what was set aside (an investor, an owner, a past partner).
+    aside: frozenset[str] = frozenset()
 
 
 def set_aside(sentence: str, mentions: list[Mention]) -> Pruned | None:
@@ -188,11 +193,12 @@ def _listed_things(sentence: str, mentions: list[Mention]) -> list[tuple[int, in
 
 
 def _owners_before(sentence: str, mentions: list[Mention]) -> list[tuple[int, int]]:
-    """ "Lyon's " before a name: the owner or place is set aside, the name read alone."""
+    """ "Lyon's " before a name: the place or owner is set aside, the name read alone. An owner
+    read as a company stays ("Penrose Bio's RSV antibody": whose the antibody is)."""
     spans = []
     for mention in mentions:
         owner = _OWNER_BEFORE.search(sentence, max(0, mention.start - 60), mention.start)
-        if owner is not None:
+        if owner is not None and not _holds_a_name(owner.span(), mentions):
             spans.append(owner.span())
     return spans
 
@@ -222,4 +228,5 @@ def _without(sentence: str, mentions: list[Mention], spans: list[tuple[int, int]
             continue
         shift = sum(e - s for s, e in spans if e <= mention.start)
         kept.append(Mention(mention.start - shift, mention.end - shift, mention.org))
-    return Pruned("".join(parts), kept, removed)
+    aside = {m.org.name for m in mentions} - {m.org.name for m in kept}
+    return Pruned("".join(parts), kept, removed, frozenset(aside))
