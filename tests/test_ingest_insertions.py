@@ -242,3 +242,22 @@ def test_a_person_leading_the_licensor_is_set_aside() -> None:
 def test_the_owner_of_a_product_read_as_a_company_is_kept() -> None:
     text = "Under the deal, Caldera Pharma will acquire the rights to Brovik Bio's RSV antibody."
     assert roles(text) == [("Brovik Bio", "Caldera Pharma")]
+
+
+def test_a_description_telling_the_deal_is_kept() -> None:
+    sentence = (
+        "Brovik launched Caldera, a new company that will take the rights, in Japan, to BR-12."
+    )
+    mentions = [Mention(0, 6, Org("Brovik")), Mention(16, 23, Org("Caldera"))]
+    pruned = set_aside(sentence, mentions)
+    assert pruned is None or "will take the rights" in pruned.sentence
+
+
+def test_a_description_dated_as_history_is_set_aside() -> None:
+    sentence = (
+        "Brovik, which licensed a sensor to a Dutch firm in 2019, has licensed BR-12 to Caldera."
+    )
+    mentions = [Mention(0, 6, Org("Brovik")), Mention(79, 86, Org("Caldera"))]
+    pruned = set_aside(sentence, mentions)
+    assert pruned is not None
+    assert pruned.sentence == "Brovik has licensed BR-12 to Caldera."

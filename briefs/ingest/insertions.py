@@ -150,16 +150,28 @@ def _insertions(sentence: str, mentions: list[Mention]) -> list[tuple[int, int]]
             spans.append(match.span("aside"))
     for pattern in (_BETWEEN_COMMAS, _BETWEEN_DASHES):
         for match in pattern.finditer(sentence):
-            if _after_a_name(match.start(), mentions) and (
-                match["relative"] or not _holds_a_name(match.span(), mentions)
+            if (
+                _after_a_name(match.start(), mentions)
+                and (match["relative"] or not _holds_a_name(match.span(), mentions))
+                and not _tells_a_deal(match.group())
             ):
                 spans.append(match.span())
     for match in _BRACKETS.finditer(sentence):
-        if not _holds_a_name(match.span(), mentions):
+        if not _holds_a_name(match.span(), mentions) and not _tells_a_deal(match.group()):
             spans.append(match.span())
     spans.extend(_listed_things(sentence, mentions))
     spans.extend(_owners_before(sentence, mentions))
     return [s for s in spans if not _TERMS.search(sentence, *s)]
+
+
+# A description that speaks of rights may tell the deal itself (", a new company that will take
+# the rights,"); one dated by a year is the company's history (", which licensed it in 2019,").
+_DEAL_WORDS = re.compile(r"licen[cs]|\brights?\b|patent|\bdeal\b|agreement", re.I)
+_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+
+
+def _tells_a_deal(description: str) -> bool:
+    return bool(_DEAL_WORDS.search(description)) and not _YEAR.search(description)
 
 
 def _after_a_name(at: int, mentions: list[Mention]) -> bool:
