@@ -261,3 +261,15 @@ def test_a_description_dated_as_history_is_set_aside() -> None:
     pruned = set_aside(sentence, mentions)
     assert pruned is not None
     assert pruned.sentence == "Brovik has licensed BR-12 to Caldera."
+
+
+def test_a_time_before_a_comma_is_set_aside_only_before_that() -> None:
+    sentence = "The purchase by Brovik, announced Thursday, covers rights to BR-12 from Caldera."
+    mentions = [Mention(16, 22, Org("Brovik")), Mention(72, 79, Org("Caldera"))]
+    assert set_aside(sentence, mentions) is None
+
+
+def test_the_number_of_an_item_is_no_aside() -> None:
+    sentence = "Under the licence, Caldera pays Brovik (i) an upfront fee and (ii) royalties."
+    mentions = [Mention(19, 26, Org("Caldera")), Mention(32, 38, Org("Brovik"))]
+    assert set_aside(sentence, mentions) is None

@@ -43,7 +43,7 @@ _TIME = (
 )
 # A time between a verb and what follows it: "announced this morning that", "sold on Tuesday
 # its rights"; and between commas (", on Tuesday,").
-_TIME_INSERTED = re.compile(r"(?<=[a-z])\s+" + _TIME + r",?(?=\s+(?:that\b|[a-z]))")
+_TIME_INSERTED = re.compile(r"(?<=[a-z])\s+" + _TIME + r"(?:,?(?=\s+that\b)|(?=\s+[a-z]))")
 
 # A description after a name, between commas or dashes: a relative clause, a participle
 # ("founded by", "based in") or a noun phrase ("a privately held maker of ...").
@@ -88,7 +88,8 @@ _AFTER_AUXILIARY = re.compile(
     r"(?P<aside>,\s+[^,;()]{1,80}?,|\s+[—–]\s+[^—–;()]{1,80}?\s+[—–])(?=\s+[a-z])"
 )
 _TIME_ASIDE = re.compile(r",\s+" + _TIME + r",(?=\s)")
-_BRACKETS = re.compile(r"\s+\([^()\"“”]{1,100}\)")
+# An aside in brackets; not a defined term (quoted) nor the number of an item ("(ii)").
+_BRACKETS = re.compile(r"\s+\((?!(?:[ivx]{1,4}|[a-h]|\d{1,2})\))[^()\"“”]{1,100}\)")
 
 # What changed hands, listed before the "from" or "to" that names the other party: "bought the
 # rights, approvals and stock for five products from B" is read "bought the rights from B". The
