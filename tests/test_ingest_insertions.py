@@ -273,3 +273,12 @@ def test_the_number_of_an_item_is_no_aside() -> None:
     sentence = "Under the licence, Caldera pays Brovik (i) an upfront fee and (ii) royalties."
     mentions = [Mention(19, 26, Org("Caldera")), Mention(32, 38, Org("Brovik"))]
     assert set_aside(sentence, mentions) is None
+
+
+def test_a_founder_contributing_a_licence_read_with_its_description_set_aside() -> None:
+    text = (
+        "Ostrava Ventures and Brovik Therapeutics have launched Caldera Bio, a new company "
+        "developing eye drugs. Brovik, which discovered the antibody at its Oslo lab, will "
+        "contribute an exclusive licence to BR-12."
+    )
+    assert roles(text) == [("Brovik Therapeutics", "Caldera Bio")]

@@ -10,9 +10,10 @@ sentence restating the deal being read is merged into it.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from datetime import date
+from functools import partial
 
 from ..errors import BadInput
 from ..money import CURRENCY_WORDS
@@ -187,10 +188,26 @@ def extract(
                 # read without its insertions; a party named only in one (", backed by B,") is
                 # no party of this deal
                 deal = _read_without_insertions(
-                    pruned, sentence, published, year, last_subject, previous
+                    pruned,
+                    sentence,
+                    published,
+                    partial(
+                        read_deal,
+                        published=published,
+                        year=year,
+                        last_subject=last_subject,
+                        previous=previous,
+                    ),
                 )
             if deal is None and newco is not None:
                 deal = newco_deal(sentence, mentions, newco, published, year)
+                if deal is None and pruned is not None:
+                    deal = _read_without_insertions(
+                        pruned,
+                        sentence,
+                        published,
+                        partial(newco_deal, newco=newco, published=published, year=year),
+                    )
             newco = founded_org(sentence, mentions) or newco
             if deal is None and taken is not None and told - taken[0] <= _OWNER_WITHIN:
                 deal = owner_deal(taken[1], sentence, mentions, published, year)
@@ -256,13 +273,11 @@ def _read_without_insertions(
     pruned: Pruned,
     sentence: str,
     published: date | None,
-    year: int | None,
-    last_subject: Org | None,
-    previous: Proposal | None,
+    read: Callable[[str, list[Mention]], Draft | None],
 ) -> Draft | None:
-    """The deal the sentence states once a time, a description or an aside inserted into it is
-    set aside (:mod:`.insertions`), quoted from the sentence as written."""
-    draft = read_deal(pruned.sentence, pruned.mentions, published, year, last_subject, previous)
+    """The deal ``read`` finds in the sentence once a time, a description or an aside inserted
+    into it is set aside (:mod:`.insertions`), quoted from the sentence as written."""
+    draft = read(pruned.sentence, pruned.mentions)
     if draft is None:
         return None
     for deal in (draft, *draft.co_takers):
