@@ -282,3 +282,9 @@ def test_a_founder_contributing_a_licence_read_with_its_description_set_aside() 
         "contribute an exclusive licence to BR-12."
     )
     assert roles(text) == [("Brovik Therapeutics", "Caldera Bio")]
+
+
+def test_a_subsidiary_that_signs_is_the_party_not_its_owner() -> None:
+    for owned in ("a wholly-owned subsidiary of", "a unit of"):
+        text = f"Caldera Pharma, {owned} Ostrava Group, has in-licensed BR-12 from Brovik Therapeutics."
+        assert roles(text) == [("Brovik Therapeutics", "Caldera Pharma")], owned

@@ -677,15 +677,15 @@ def _terms_told_before(
 
 
 # "Hanmo Capital (HK) Limited, an affiliate of Hanmo,": the company it belongs to is the party.
-_AFFILIATE = re.compile(
-    r"[^,.;]{0,30}?,\s+(?:an?|its|a wholly[- ]owned)\s+(?:affiliate|subsidiary|unit|arm)\s+of\b"
-)
+# A subsidiary or unit that signs is the party itself; its owner is a description
+# (:mod:`.insertions`).
+_AFFILIATE = re.compile(r"[^,.;]{0,30}?,\s+(?:an?|its)\s+affiliate\s+of\b")
 
 
 def _without_affiliates(sentence: str, mentions: list) -> list:
     """The sentence's companies without those it names as another's affiliate (the other one,
     named too, stands for them)."""
-    if "affiliate" not in sentence and "subsidiary" not in sentence and " unit of" not in sentence:
+    if "affiliate" not in sentence:
         return mentions
     return [m for m in mentions if not _AFFILIATE.match(sentence, m.end)]
 

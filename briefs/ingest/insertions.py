@@ -47,11 +47,12 @@ _TIME_INSERTED = re.compile(r"(?<=[a-z])\s+" + _TIME + r"(?:,?(?=\s+that\b)|(?=\
 
 # A description after a name, between commas or dashes: a relative clause, a participle
 # ("founded by", "based in") or a noun phrase ("a privately held maker of ...").
-# Those in the group "relative" may name another company: history, an investor or an owner,
-# never a party of the deal the sentence tells.
+# Those in the group "relative" may name another company: history, an investor or an owner
+# (", a subsidiary of B,": the subsidiary signs), never a party of the deal the sentence tells.
 _DESCRIPTION = (
     r"(?P<relative>(?:(?:in|of|for|with|by|through)\s+)?which|who|whose"
-    r"|(?:backed|owned|led|run|controlled|chaired|funded|financed)\s+by)\b"
+    r"|(?:backed|owned|led|run|controlled|chaired|funded|financed)\s+by"
+    r"|(?:a|an|its)\s+(?:wholly[- ]owned\s+)?(?:subsidiary|unit|arm|division)\s+of)\b"
     r"|(?:founded|established|created|spun|formed|based|headquartered|backed|owned|listed|"
     r"known|best\s+known)\b"
     r"|(?:a|an|the)\s+(?!(?:licen[cs]\w*|rights?|deal|agreement|option)\b)[\w-]"
