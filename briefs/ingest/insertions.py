@@ -5,12 +5,15 @@ between them: a time ("announced this morning that it has licensed"), a descript
 name (", founded in 2021 by two chemists,", ", which makes sensors,"), an aside in brackets, a
 long list of what was bought before the "from" naming the seller, an owner or a place glued
 before a name ("Lyon's Brovik"). A sentence with a deal cue that the frames read no deal from
-is read again with these set aside (:func:`set_aside`), the frames unchanged.
+is read again with these set aside (:func:`set_aside`), the frames unchanged; so is one whose
+deal takes a party named only inside such an insertion (", backed by B,": B is no party).
 
 What is set aside cannot name a party of the deal: a span holding a company is kept unless it
-is a relative clause (history about the company before it) or an owner before a name, and a
-span holding terms is kept, so the terms are read too. The words kept are the sentence's own, in
-order: every name read is a substring of the original, which stays the evidence quoted.
+is a relative clause (history about the company before it), an investor or owner (", backed by
+B,", ", a subsidiary of B,": the subsidiary signs); a description that speaks of rights is kept
+unless a year dates it; a span holding terms is kept, so the terms are read too. The words kept
+are the sentence's own, in order: every name read is a substring of the original, which stays
+the evidence quoted.
 """
 
 from __future__ import annotations
