@@ -39,7 +39,7 @@ from .deal_rules import (
     settle_direction,
     undisclosed_for,
 )
-from .insertions import Pruned, set_aside
+from .insertions import Pruned, names_aside, set_aside
 from .lowered import holds_any
 from .orgs import DocumentNames, KnownNames, Mention, Org
 from .other_rules import other_facts
@@ -183,7 +183,11 @@ def extract(
         else:
             previous = current.proposal if current is not None else None
             deal = read_deal(sentence, mentions, published, year, last_subject, previous)
-            pruned = set_aside(sentence, mentions) if deal is None or len(mentions) > 2 else None
+            pruned = (
+                set_aside(sentence, mentions)
+                if deal is None or (len(mentions) > 2 and names_aside(sentence))
+                else None
+            )
             if pruned is not None and (deal is None or _party_aside(deal, pruned)):
                 # read without its insertions; a party named only in one (", backed by B,") is
                 # no party of this deal

@@ -142,31 +142,57 @@ def set_aside(sentence: str, mentions: list[Mention]) -> Pruned | None:
     return _without(sentence, mentions, spans)
 
 
+def names_aside(sentence: str) -> bool:
+    """Whether the sentence may name a company inside an insertion (a relative clause, an
+    investor, an owner): a plain scan before anything costlier."""
+    return holds_any(sentence, _ASIDE_NAMING)
+
+
+_ASIDE_NAMING = ("which", "who", " by ", "subsidiary", "unit of", "arm of", "division of")
+# Plain words without which no time of _TIME can be in the sentence.
+_TIME_WORDS = ("day", "this ", "last ", "night", "earlier", "later", "on ")
+
+
 def _insertions(sentence: str, mentions: list[Mention]) -> list[tuple[int, int]]:
+    """Each family is looked for only where its plain mark (a comma, a dash, a bracket, a time
+    word, a possessive) is in the sentence."""
+    commas = "," in sentence
+    dashes = "—" in sentence or "–" in sentence
     spans: list[tuple[int, int]] = []
-    for match in _TIME_INSERTED.finditer(sentence):
-        spans.append(match.span())
-    for pattern in (_TIME_ASIDE, _SOURCE_ASIDE):  # "X said, on Monday, that": "X said that"
-        spans.extend(
-            m.span() for m in pattern.finditer(sentence) if not _holds_a_name(m.span(), mentions)
-        )
-    for match in _AFTER_AUXILIARY.finditer(sentence):
-        if not _holds_a_name(match.span("aside"), mentions):
-            spans.append(match.span("aside"))
-    for pattern in (_BETWEEN_COMMAS, _BETWEEN_DASHES):
-        for match in pattern.finditer(sentence):
-            if (
-                _after_a_name(match.start(), mentions)
-                and (match["relative"] or not _holds_a_name(match.span(), mentions))
-                and not _tells_a_deal(match.group())
-            ):
-                spans.append(match.span())
-    for match in _BRACKETS.finditer(sentence):
-        if not _holds_a_name(match.span(), mentions) and not _tells_a_deal(match.group()):
+    if holds_any(sentence, _TIME_WORDS):
+        spans.extend(m.span() for m in _TIME_INSERTED.finditer(sentence))
+    asides = [_TIME_ASIDE, _SOURCE_ASIDE] if commas else []  # "X said, on Monday, that"
+    for match in (m for pattern in asides for m in pattern.finditer(sentence)):
+        if not _holds_a_name(match.span(), mentions):
             spans.append(match.span())
-    spans.extend(_listed_things(sentence, mentions))
-    spans.extend(_owners_before(sentence, mentions))
+    if commas or dashes:
+        spans.extend(_after_auxiliaries(sentence, mentions))
+    described = [
+        p for p, marked in ((_BETWEEN_COMMAS, commas), (_BETWEEN_DASHES, dashes)) if marked
+    ]
+    for match in (m for pattern in described for m in pattern.finditer(sentence)):
+        if (
+            _after_a_name(match.start(), mentions)
+            and (match["relative"] or not _holds_a_name(match.span(), mentions))
+            and not _tells_a_deal(match.group())
+        ):
+            spans.append(match.span())
+    if "(" in sentence:
+        spans.extend(
+            m.span()
+            for m in _BRACKETS.finditer(sentence)
+            if not _holds_a_name(m.span(), mentions) and not _tells_a_deal(m.group())
+        )
+    if commas:
+        spans.extend(_listed_things(sentence, mentions))
+    if "'s " in sentence or "’s " in sentence:
+        spans.extend(_owners_before(sentence, mentions))
     return [s for s in spans if not _TERMS.search(sentence, *s)]
+
+
+def _after_auxiliaries(sentence: str, mentions: list[Mention]) -> list[tuple[int, int]]:
+    spans = [m.span("aside") for m in _AFTER_AUXILIARY.finditer(sentence)]
+    return [span for span in spans if not _holds_a_name(span, mentions)]
 
 
 # A description that speaks of rights may tell the deal itself (", a new company that will take
