@@ -11,6 +11,11 @@ from briefs.ingest.insertions import set_aside
 from briefs.ingest.orgs import Mention, Org
 
 
+def _named(sentence: str, *names: str) -> list[Mention]:
+    """The companies named in the sentence, each where it first stands."""
+    return [Mention(sentence.index(n), sentence.index(n) + len(n), Org(n)) for n in names]
+
+
 def test_a_time_between_the_verb_and_that() -> None:
     text = (
         "Brovik Therapeutics announced this morning that it has out-licensed its kinase "
@@ -47,7 +52,7 @@ def test_a_time_between_commas_after_the_verb() -> None:
 
 def test_a_list_of_things_before_the_seller_is_read_as_its_first() -> None:
     sentence = "Brovik bought the rights, files and stock for four products from Caldera."
-    mentions = [Mention(0, 6, Org("Brovik")), Mention(65, 72, Org("Caldera"))]
+    mentions = _named(sentence, "Brovik", "Caldera")
     pruned = set_aside(sentence, mentions)
     assert pruned is not None
     assert pruned.sentence == "Brovik bought the rights from Caldera."
@@ -73,13 +78,13 @@ def test_a_relative_clause_of_history_gives_no_deal_of_its_own() -> None:
 
 def test_a_description_naming_another_company_is_kept() -> None:
     sentence = "Brovik, a licensee of Caldera, grew fast."
-    mentions = [Mention(0, 6, Org("Brovik")), Mention(27, 34, Org("Caldera"))]
+    mentions = _named(sentence, "Brovik", "Caldera")
     assert set_aside(sentence, mentions) is None
 
 
 def test_the_names_kept_are_moved_to_their_place_in_the_shorter_sentence() -> None:
     sentence = "Brovik, based in Lyon, licensed its patents to Caldera."
-    mentions = [Mention(0, 6, Org("Brovik")), Mention(47, 54, Org("Caldera"))]
+    mentions = _named(sentence, "Brovik", "Caldera")
     pruned = set_aside(sentence, mentions)
     assert pruned is not None
     assert pruned.sentence == "Brovik licensed its patents to Caldera."
@@ -104,7 +109,7 @@ def test_a_description_holding_a_list_is_set_aside_whole() -> None:
         "Brovik, the firm behind a way of recovering copper, zinc and tin, has licensed it to "
         "Caldera."
     )
-    mentions = [Mention(0, 6, Org("Brovik")), Mention(85, 92, Org("Caldera"))]
+    mentions = _named(sentence, "Brovik", "Caldera")
     pruned = set_aside(sentence, mentions)
     assert pruned is not None
     assert pruned.sentence == "Brovik has licensed it to Caldera."
@@ -112,7 +117,7 @@ def test_a_description_holding_a_list_is_set_aside_whole() -> None:
 
 def test_no_list_is_cut_where_a_second_verb_goes_on() -> None:
     sentence = "Brovik ended its licence for the sensor and returned the rights to Caldera."
-    mentions = [Mention(0, 6, Org("Brovik")), Mention(67, 74, Org("Caldera"))]
+    mentions = _named(sentence, "Brovik", "Caldera")
     assert set_aside(sentence, mentions) is None
 
 
@@ -135,10 +140,7 @@ def test_an_aside_naming_the_terms_between_the_auxiliary_and_the_verb() -> None:
 def test_a_description_led_by_a_country_or_by_one_of() -> None:
     for description in ("Norway's second-largest drugmaker", "one of the oldest enzyme makers"):
         sentence = f"Brovik, {description}, has licensed its patents to Caldera."
-        mentions = [
-            Mention(0, 6, Org("Brovik")),
-            Mention(len(sentence) - 8, len(sentence) - 1, Org("Caldera")),
-        ]
+        mentions = _named(sentence, "Brovik", "Caldera")
         pruned = set_aside(sentence, mentions)
         assert pruned is not None
         assert pruned.sentence == "Brovik has licensed its patents to Caldera.", description
@@ -146,7 +148,7 @@ def test_a_description_led_by_a_country_or_by_one_of() -> None:
 
 def test_a_weekday_without_on_between_the_verb_and_that() -> None:
     sentence = "Brovik announced Tuesday that it has out-licensed its patents to Caldera."
-    mentions = [Mention(0, 6, Org("Brovik")), Mention(66, 73, Org("Caldera"))]
+    mentions = _named(sentence, "Brovik", "Caldera")
     pruned = set_aside(sentence, mentions)
     assert pruned is not None
     assert pruned.sentence == "Brovik announced that it has out-licensed its patents to Caldera."
@@ -248,7 +250,7 @@ def test_a_description_telling_the_deal_is_kept() -> None:
     sentence = (
         "Brovik launched Caldera, a new company that will take the rights, in Japan, to BR-12."
     )
-    mentions = [Mention(0, 6, Org("Brovik")), Mention(16, 23, Org("Caldera"))]
+    mentions = _named(sentence, "Brovik", "Caldera")
     pruned = set_aside(sentence, mentions)
     assert pruned is None or "will take the rights" in pruned.sentence
 
@@ -257,7 +259,7 @@ def test_a_description_dated_as_history_is_set_aside() -> None:
     sentence = (
         "Brovik, which licensed a sensor to a Dutch firm in 2019, has licensed BR-12 to Caldera."
     )
-    mentions = [Mention(0, 6, Org("Brovik")), Mention(79, 86, Org("Caldera"))]
+    mentions = _named(sentence, "Brovik", "Caldera")
     pruned = set_aside(sentence, mentions)
     assert pruned is not None
     assert pruned.sentence == "Brovik has licensed BR-12 to Caldera."
@@ -265,13 +267,13 @@ def test_a_description_dated_as_history_is_set_aside() -> None:
 
 def test_a_time_before_a_comma_is_set_aside_only_before_that() -> None:
     sentence = "The purchase by Brovik, announced Thursday, covers rights to BR-12 from Caldera."
-    mentions = [Mention(16, 22, Org("Brovik")), Mention(72, 79, Org("Caldera"))]
+    mentions = _named(sentence, "Brovik", "Caldera")
     assert set_aside(sentence, mentions) is None
 
 
 def test_the_number_of_an_item_is_no_aside() -> None:
     sentence = "Under the licence, Caldera pays Brovik (i) an upfront fee and (ii) royalties."
-    mentions = [Mention(19, 26, Org("Caldera")), Mention(32, 38, Org("Brovik"))]
+    mentions = _named(sentence, "Caldera", "Brovik")
     assert set_aside(sentence, mentions) is None
 
 
