@@ -10,9 +10,10 @@ sentence restating the deal being read is merged into it.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from datetime import date
+from functools import partial
 
 from ..errors import BadInput
 from ..money import CURRENCY_WORDS
@@ -41,6 +42,7 @@ from .deal_rules import (
     settle_direction,
     undisclosed_for,
 )
+from .insertions import Pruned, names_aside, set_aside
 from .lowered import holds_any
 from .orgs import DocumentNames, KnownNames, Mention, Org
 from .other_rules import other_facts
@@ -187,13 +189,40 @@ def extract(
         else:
             previous = current.proposal if current is not None else None
             deal = read_deal(sentence, mentions, published, year, last_subject, previous)
+            pruned = (
+                set_aside(sentence, mentions)
+                if deal is None or (len(mentions) > 2 and names_aside(sentence))
+                else None
+            )
+            if pruned is not None and (deal is None or _party_aside(deal, pruned)):
+                # read without its insertions; a party named only in one (", backed by B,") is
+                # no party of this deal
+                deal = _read_without_insertions(
+                    pruned,
+                    sentence,
+                    published,
+                    partial(
+                        read_deal,
+                        published=published,
+                        year=year,
+                        last_subject=last_subject,
+                        previous=previous,
+                    ),
+                )
             if deal is None and newco is not None:
                 deal = newco_deal(sentence, mentions, newco, published, year)
+                if deal is None and pruned is not None:
+                    deal = _read_without_insertions(
+                        pruned,
+                        sentence,
+                        published,
+                        partial(newco_deal, newco=newco, published=published, year=year),
+                    )
             newco = founded_org(sentence, mentions) or newco
             if deal is None and taken is not None and told - taken[0] <= _OWNER_WITHIN:
                 deal = owner_deal(taken[1], sentence, mentions, published, year)
                 taken = None if deal is not None else taken
-            if deal is None and (taker := passive_taker(sentence, mentions)) is not None:
+            if deal is None and (taker := _passive_taker(sentence, mentions, pruned)) is not None:
                 taken = (told, (sentence, mentions, taker))
             if deal is None and counted is not None and told - counted[0] <= _COUNTED_WITHIN:
                 deal = counted_taker_deal(counted[1], sentence, mentions, published, year)
@@ -252,6 +281,53 @@ def extract(
     # An approval the text dates years back is the product's history, never news.
     others = [p for p in others if p.kind != "approval" or not _background(p, published)]
     return finished + others
+
+
+def _read_without_insertions(
+    pruned: Pruned,
+    sentence: str,
+    published: date | None,
+    read: Callable[[str, list[Mention]], Draft | None],
+) -> Draft | None:
+    """The deal ``read`` finds in the sentence once a time, a description or an aside inserted
+    into it is set aside (:mod:`.insertions`), quoted from the sentence as written."""
+    draft = read(pruned.sentence, pruned.mentions)
+    if draft is None:
+        return None
+    for deal in (draft, *draft.co_takers):
+        _quote_original(deal, pruned.sentence, sentence)
+        if dated_by_article(deal, published):
+            day = next(filter(None, (day_of(r, published) for r in pruned.removed)), None)
+            if day is not None:  # "licensed on Tuesday its ...": the day set aside dates it
+                redate(deal, day, sentence)
+    return draft
+
+
+def _party_aside(deal: Draft, pruned: Pruned) -> bool:
+    """True when a party of the deal is a company the sentence names only in an insertion."""
+    return any(p.name in pruned.aside for p in deal.proposal.parties)
+
+
+def _passive_taker(sentence: str, mentions: list[Mention], pruned: Pruned | None) -> Org | None:
+    """The taker of "X has been licensed by B", read with the insertions set aside if need be."""
+    taker = passive_taker(sentence, mentions)
+    if taker is None and pruned is not None:
+        taker = passive_taker(pruned.sentence, pruned.mentions)
+    return taker
+
+
+def _quote_original(draft: Draft, read: str, written: str) -> None:
+    """The evidence of a deal read from ``read`` (the sentence without its insertions) quoted as
+    ``written``; an asset that spans a cut is dropped, as it is no phrase of the text."""
+    proposal = draft.proposal
+    asset = proposal.asset if proposal.asset and proposal.asset in written else None
+    draft.proposal = replace(
+        proposal, evidence=proposal.evidence.replace(read, written), asset=asset
+    )
+    for name, said in draft.evidence_of.items():
+        draft.evidence_of[name] = said.replace(read, written)
+    if asset is None:
+        draft.evidence_of.pop("asset", None)
 
 
 # "The second arrangement gives ...": a deal of its own, though between the same two companies.
@@ -621,15 +697,15 @@ def _terms_told_before(
 
 
 # "Hanmo Capital (HK) Limited, an affiliate of Hanmo,": the company it belongs to is the party.
-_AFFILIATE = re.compile(
-    r"[^,.;]{0,30}?,\s+(?:an?|its|a wholly[- ]owned)\s+(?:affiliate|subsidiary|unit|arm)\s+of\b"
-)
+# A subsidiary or unit that signs is the party itself; its owner is a description
+# (:mod:`.insertions`).
+_AFFILIATE = re.compile(r"[^,.;]{0,30}?,\s+(?:an?|its)\s+affiliate\s+of\b")
 
 
 def _without_affiliates(sentence: str, mentions: list) -> list:
     """The sentence's companies without those it names as another's affiliate (the other one,
     named too, stands for them)."""
-    if "affiliate" not in sentence and "subsidiary" not in sentence and " unit of" not in sentence:
+    if "affiliate" not in sentence:
         return mentions
     return [m for m in mentions if not _AFFILIATE.match(sentence, m.end) or _signs(sentence, m)]
 

@@ -160,10 +160,13 @@ _NEGATION_NC = NoCase(NEGATION)
 _RETRACTION_NC = NoCase(_RETRACTION, cues=("denie", "dismissed", "rejected", "terminat"))
 
 
-# ", the start-up whose models ... have never been shown," describes a company: a doubt there is
-# not the sentence's.
+# ", the start-up whose models ... have never been shown," describes a company, between commas,
+# at the sentence's end (", a firm that is winding down its plant.") or in brackets ("(which
+# declined to comment)"): a doubt or an ending told there is not the sentence's.
 _DESCRIBING = re.compile(
-    r",\s+(?:(?:a|an|the)\s+[^,;⟨⟩]{0,60}?\s+)?(?:which|who|whose)\b[^;,]{0,160}(?=,)"
+    r",\s+(?:(?:a|an|the)\s+[^,;⟨⟩]{0,60}?\s+(?:which|who|whose|that)|which|who|whose)\b"
+    r"[^;,]{0,160}(?=,|\.?\s*$)"
+    r"|\s\((?:which|who|whose)\b[^()]{0,160}\)"
 )
 
 
@@ -171,10 +174,15 @@ def cancelled(sentence: str) -> bool:
     """True when the sentence denies, doubts or only anticipates what it mentions."""
     if not _doubted(sentence):
         return False
-    if ", " not in sentence or "wh" not in sentence:
-        return True
-    own = _DESCRIBING.sub("", sentence)
+    own = _without_descriptions(sentence)
     return own == sentence or _doubted(own)
+
+
+def _without_descriptions(sentence: str) -> str:
+    """The sentence without the relative clauses that describe its companies."""
+    if "wh" not in sentence and "that" not in sentence:
+        return sentence
+    return _DESCRIBING.sub("", sentence)
 
 
 def _doubted(sentence: str) -> bool:
@@ -191,8 +199,13 @@ def conditional(sentence: str) -> bool:
 
 
 def retracted(sentence: str) -> bool:
-    """True when the sentence denies reports about its companies: what was read about them goes."""
-    return bool(_RETRACTION_NC.search(sentence, lowered(sentence)))
+    """True when the sentence denies reports about its companies or ends a deal: what was read
+    about them goes. An ending told of a company in passing (", which terminated its licence
+    with B in 2021,") is its history, not the sentence's news."""
+    if not _RETRACTION_NC.search(sentence, lowered(sentence)):
+        return False
+    own = _without_descriptions(sentence)
+    return own == sentence or bool(_RETRACTION_NC.search(own, lowered(own)))
 
 
 def denied(sentence: str) -> bool:
