@@ -215,3 +215,50 @@ def test_counted_takers_may_follow_an_opening_phrase() -> None:
         ("Velmar Catalysts AG", "Orenda Fertilisers Ltd"),
         ("Velmar Catalysts AG", "Pampa Quimica S.A"),
     ]
+
+
+def test_takers_counted_then_each_take_rights_or_are_named_by_a_passive_licence() -> None:
+    text = (
+        "Zurich-based Halvorn AG has licensed its salt-tolerance trait to three seed companies.\n"
+        "The trait is made by a single edit. It adds no foreign DNA.\n"
+        "Argentine grain breeder Pampero Semillas S.A. has taken exclusive rights to use the "
+        "trait in wheat. In Kenya, the trait has been licensed by Mavuno Seeds Ltd., which will "
+        "breed it into maize. The third licensee, Ohio-based Buckeye Genetics Inc., gets "
+        "non-exclusive rights for sorghum."
+    )
+    assert [(licensor, licensee) for licensor, licensee, _ in deals(text)] == [
+        ("Halvorn AG", "Pampero Semillas S.A"),
+        ("Halvorn AG", "Mavuno Seeds Ltd"),
+        ("Halvorn AG", "Buckeye Genetics Inc"),
+    ]
+
+
+def test_licence_agreements_counted_then_one_licensee_a_paragraph_each() -> None:
+    text = (
+        "Corvane Bio Ltd, a company designing enzymes, today announced three licence agreements "
+        "granting partners access to its FoldWise platform.\n\n"
+        "Tessaly Pharma.\nTessaly Pharma Inc., a Boston-based company, has obtained an exclusive "
+        "licence to use FoldWise for two targets.\n\n"
+        "Mori Seiyaku.\nMori Seiyaku Co., Ltd., a Japanese drug maker, has licensed the platform "
+        "for a single target.\n\n"
+        "Lindau Biologics.\nLindau Biologics GmbH of Kiel, Germany, will use FoldWise under a "
+        "non-exclusive research licence."
+    )
+    assert [(licensor, licensee) for licensor, licensee, _ in deals(text)] == [
+        ("Corvane Bio Ltd", "Tessaly Pharma Inc"),
+        ("Corvane Bio Ltd", "Mori Seiyaku Co., Ltd"),
+        ("Corvane Bio Ltd", "Lindau Biologics GmbH"),
+    ]
+
+
+def test_licensing_deals_counted_in_digits_then_named_after_an_opening_phrase() -> None:
+    text = (
+        "Ostmark Robotics GmbH said it had signed 2 licensing deals for its gripper design. "
+        "Under the first deal, Nagase Kikai K.K. receives a licence to make the gripper in "
+        "Japan. Under the second, Pune-based Vidya Motion Pvt. Ltd. will use the design for "
+        "its arms."
+    )
+    assert [(licensor, licensee) for licensor, licensee, _ in deals(text)] == [
+        ("Ostmark Robotics GmbH", "Nagase Kikai K.K"),
+        ("Ostmark Robotics GmbH", "Vidya Motion Pvt. Ltd"),
+    ]

@@ -209,6 +209,8 @@ def extract(
                         previous=previous,
                     ),
                 )
+            if deal is not None and _to_itself(deal, names):
+                deal = None  # "B." as a heading, then "B Inc. has obtained a licence": one company
             if deal is None and newco is not None:
                 deal = newco_deal(sentence, mentions, newco, published, year)
                 if deal is None and pruned is not None:
@@ -226,6 +228,8 @@ def extract(
                 taken = (told, (sentence, mentions, taker))
             if deal is None and counted is not None and told - counted[0] <= _COUNTED_WITHIN:
                 deal = counted_taker_deal(counted[1], sentence, mentions, published, year)
+                if deal is not None:  # each taker named keeps the count open for the next
+                    counted, taken = (told, counted[1]), None
             if deal is None and (grantor := counted_grantor(sentence, mentions)) is not None:
                 counted = (told, grantor)
             if deal is not None and _ANOTHER_DEAL.search(sentence):
@@ -303,6 +307,18 @@ def _read_without_insertions(
     return draft
 
 
+def _to_itself(deal: Draft, names: DocumentNames) -> bool:
+    """Whether a deal's licensor and licensee are one company under two spellings."""
+    licensor, licensee = deal.proposal.licensor, deal.proposal.licensee
+    if licensor is None or licensee is None:
+        return False
+    spelled = names.spelled_out
+    return (
+        spelled(Org(licensor.name, licensor.company_id)).name
+        == spelled(Org(licensee.name, licensee.company_id)).name
+    )
+
+
 def _party_aside(deal: Draft, pruned: Pruned) -> bool:
     """True when a party of the deal is a company the sentence names only in an insertion."""
     return any(p.name in pruned.aside for p in deal.proposal.parties)
@@ -337,7 +353,8 @@ _ANOTHER_DEAL = re.compile(
     re.I,
 )
 
-# How many sentences after "A has licensed it to two partners" the partners may be named.
+# How many sentences after "A has licensed it to two partners", or after the partner named last,
+# the next partner may be named.
 _COUNTED_WITHIN = 4
 
 # How many sentences after "X has been licensed by B" the owner of X may be named.

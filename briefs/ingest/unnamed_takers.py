@@ -9,9 +9,10 @@ from __future__ import annotations
 import re
 
 from .lowered import holds_any
+from .passive_takers import licensed_by_taker
 
-# Words every licence to counted takers holds, in lower case: a sentence with none is not tried.
-_COUNTED_CUES = (
+# Words for the takers a licence is counted to, in lower case.
+_TAKER_WORDS = (
     "partners",
     "licensees",
     "companies",
@@ -23,14 +24,21 @@ _COUNTED_CUES = (
     "groups",
     "operators",
 )
+# Words every licence to counted takers holds: a sentence with none is not tried.
+_COUNTED_CUES = (*_TAKER_WORDS, "agreements", "deals")
+_COUNT = r"(?:two|three|four|five|six|seven|eight|several|multiple|\d+)"
 # "licensed the technology to two new partners", "granted licences to three manufacturers",
-# "signed licences with several producers".
+# "signed licences with several producers"; or the deals counted themselves: "announced three
+# licence agreements granting partners access", "entered into two regional licence agreements".
 _TO_COUNTED = re.compile(
     r"\b(?:licen[cs](?:ed|es)|out-licen[cs]ed|granted\s+(?:\w+\s+)?licen[cs]es|"
     r"signed\s+(?:\w+\s+)?licen[cs](?:es|ing\s+(?:deals|agreements)))\b"
-    r"[^⟨.;]{0,60}?\b(?:to|with)\s+(?:two|three|four|five|six|several|\d+)\s+"
-    r"(?:(?:new|more|other|further|[a-z]+-based|[A-Z][a-z]+)\s+){0,2}"
-    r"(?:" + "|".join(_COUNTED_CUES) + r")\b"
+    r"[^⟨.;]{0,60}?\b(?:to|with)\s+" + _COUNT + r"\s+"
+    r"(?:(?:[a-z]+-based|[A-Z]?[a-z]+)\s+){0,2}"
+    r"(?:" + "|".join(_TAKER_WORDS) + r")\b"
+    r"|\b(?:announced|signed|entered\s+into|concluded|struck|agreed)\s+"
+    + _COUNT
+    + r"\s+(?:[\w-]+\s+){0,2}?licen[cs](?:e|ing)\s+(?:agreements|deals)\b(?!\s+with\s+⟨)"
 )
 # The licensor: the company named last before the verb, with no other company between.
 _GRANTOR = re.compile(r"⟨(\d+)⟩[^⟨;]{0,200}$")
@@ -52,26 +60,32 @@ def licensed_to_counted(marked: str) -> int | None:
     return int(grantor[1]) if grantor else None
 
 
-# A taker opening its own sentence, after an opening phrase or not, described or not
-# ("Separately, Brazilian miner ⟨1⟩", "The first, ⟨1⟩,", "⟨1⟩, a Japanese smelter,"), and what
-# it will do with the licensed thing.
+# A taker opening its own sentence, after an opening phrase or not, described or placed or not
+# ("Separately, Brazilian miner ⟨1⟩", "The first, ⟨1⟩,", "⟨1⟩, a Japanese smelter,", "⟨1⟩ of
+# Lyon, France,"), and what it will do with the licensed thing: use it, obtain rights to it, or
+# license it itself ("⟨1⟩ has licensed the engine for one target").
 _USES = re.compile(
     r"(?:[A-Z][\w'’-]*(?:\s+[\w'’-]+){0,3},\s+)?(?:[\w'’-]+\s+){0,3}?⟨(?P<a>\d+)⟩"
+    r"(?:\s+(?:of|in|from)\s+[A-Z][\w-]*(?:\s+[A-Z][\w-]*)?(?:,\s+[A-Z][\w-]*)?(?=,))?"
     r"(?:,\s+(?:a|an|the)\s+[^⟨,;]{1,80},|,)?\s+"
     r"(?:said\s+(?:it|that\s+it)\s+|says\s+(?:it|that\s+it)\s+)?"
     r"(?:has\s+|have\s+|will\s+|would\s+|is\s+to\s+|plans\s+to\s+|is\s+set\s+to\s+)?"
-    r"(?:pay\s+[^⟨.;]{1,40}?\s+to\s+)?"
+    r"(?:also\s+)?(?:pay\s+[^⟨.;]{1,40}?\s+to\s+)?"
     r"(?:use|uses|using|deploy|deploys|apply|applies|adopt|adopts|adopted|run|operate|"
-    r"obtain|obtained|obtains|take|taken|takes|took|get|gets|got|receive|received|receives)\s+"
+    r"obtain|obtained|obtains|take|taken|takes|took|get|gets|got|receive|received|receives|"
+    r"secured|acquired|gained|(?:in-)?licen[cs]ed(?!\s+(?:it|them)\b))\s+"
     r"(?:(?:the|its|this|that|these|those)\s+|⟨\d+⟩['’]s?\s+)?(?:[\w-]+\s+){0,3}?"
-    r"(?:process|technology|platform|method|know-how|licen[cs]e|rights|design|chemistry)\b"
+    r"(?:(?:process|technology|platform|method|know-how|licen[cs]e|rights|design|chemistry|"
+    r"trait|engine|software|tool|compound|antibody|asset|patents?)\b"
+    r"|[A-Z][\w-]*(?=[^⟨.;]{0,40}\blicen[cs]e))"
+    r"(?![^⟨.;]{0,60}\bto\s+(?:the\s+)?⟨)"
 )
 
 
 def counted_taker(marked: str, grantor: int) -> int | None:
-    """The index of the company a sentence opens with as one of the takers counted before: it
-    will use or has obtained the licensed thing, and is not the grantor itself."""
+    """The index of the company a sentence names as one of the takers counted before: it opens
+    the sentence and will use or has obtained the licensed thing, or the thing "has been licensed
+    by" it; never the grantor itself."""
     found = _USES.match(marked)
-    if found is None or int(found["a"]) == grantor:
-        return None
-    return int(found["a"])
+    taker = int(found["a"]) if found else licensed_by_taker(marked)
+    return None if taker is None or taker == grantor else taker
