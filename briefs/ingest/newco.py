@@ -28,10 +28,38 @@ _CONTRIBUTES = re.compile(
 )
 
 
+# The founded company as the story goes on to call it: "the venture", "the new company".
+_THE_NEWCO = r"\b(?:the|a)\s+(?:new(?:ly\s+formed)?\s+(?:company|entity|venture)|(?:joint\s+)?venture|NewCo|JV)"
+# "The new company, to be called ⟨2⟩,", "the joint venture, named ⟨2⟩": named after it is told.
+_NAMED_LATER = re.compile(
+    _THE_NEWCO + r",?\s+(?:which\s+will\s+be\s+|to\s+be\s+|provisionally\s+)?"
+    r"(?:called|named|known\s+as)\s+⟨(?P<n>\d+)⟩",
+    re.I,
+)
+# "⟨0⟩ will license its patents exclusively to the venture", "⟨0⟩ will grant the new company an
+# exclusive licence": a founder licensing to the company founded, named or not.
+_LICENSES_TO_IT = re.compile(
+    r"⟨(?P<a>\d+)⟩\s+(?:will\s+|is\s+to\s+|would\s+|has\s+agreed\s+to\s+)?(?:also\s+)?"
+    r"(?:(?:exclusively\s+)?(?:licen[cs]e|sub-?licen[cs]e|transfer|assign)[ds]?\s+"
+    r"(?P<what>[^⟨⟩.;]{0,100}?)\s+to\s+" + _THE_NEWCO + r"\b"
+    r"|grant(?:s|ed)?\s+" + _THE_NEWCO + r"\s+(?P<given>(?:an?\s+)?[^⟨⟩.;]{0,40}?licen[cs]e\b))",
+    re.I,
+)
+
+
 def founded(marked: str) -> int | None:
     """The mark of the company the sentence says is being founded, if it says so."""
-    match = _FOUNDED.search(marked) if "⟩," in marked else None
+    if "⟩" not in marked:
+        return None
+    match = _FOUNDED.search(marked) or _NAMED_LATER.search(marked)
     return int(match["n"]) if match else None
+
+
+def licenses_to_newco(marked: str) -> tuple[int, str] | None:
+    """(mark, what) of a founder the sentence says licenses to the company founded, which it
+    calls "the venture" or "the new company" rather than by name."""
+    match = _LICENSES_TO_IT.search(marked)
+    return (int(match["a"]), match["what"] or match["given"]) if match else None
 
 
 def contributor(marked: str) -> tuple[int, str] | None:
