@@ -175,3 +175,33 @@ def test_a_name_ending_in_an_abbreviation_dot_still_heads_its_sentence() -> None
         "Harlan Genetics",
         "Campos Verdes Ltda",
     )
+
+
+def test_a_founder_licensing_to_the_venture_licenses_to_the_company_named_later() -> None:
+    text = (
+        "Halden Metals Corp. and Oslo battery start-up Fjordcell AS will set up a new company "
+        "to make cathode powder.\n\n"
+        "The new company, to be called Northwind Cathodes AS, will be owned equally. Fjordcell "
+        "will license its coating patents exclusively to the venture, while Halden will provide "
+        "a plant."
+    )
+    got = [(p.kind, p.licensor.name, p.licensee.name) for p in extract(text, published=PUBLISHED)]
+    assert got == [("newco", "Fjordcell AS", "Northwind Cathodes AS")]
+
+
+def test_a_founder_granting_the_joint_venture_a_licence_licenses_to_it() -> None:
+    text = (
+        "Halden Metals Corp. and Fjordcell AS said they would form a joint venture, named "
+        "Northwind Cathodes AS, to make cathode powder. Fjordcell will grant the joint venture "
+        "an exclusive licence to its coating process."
+    )
+    got = [(p.kind, p.licensor.name, p.licensee.name) for p in extract(text, published=PUBLISHED)]
+    assert got == [("newco", "Fjordcell AS", "Northwind Cathodes AS")]
+
+
+def test_a_founder_giving_the_venture_cash_licenses_nothing() -> None:
+    text = (
+        "Halden Metals Corp. and Fjordcell AS said they would form a joint venture, named "
+        "Northwind Cathodes AS. Fjordcell will provide cash to the venture."
+    )
+    assert [p for p in extract(text, published=PUBLISHED) if p.licensor] == []

@@ -15,7 +15,7 @@ from .amounts import FIGURE_WORDS, UNDISCLOSED, find_amounts, milestone_kinds, r
 from .dates import find_period
 from .deal_cues import cued_roles
 from .lowered import NoCase, holds_any, lowered
-from .newco import co_founder, contributor, founded, investor
+from .newco import co_founder, contributor, founded, investor, licenses_to_newco
 from .orgs import DESCRIPTORS, Mention, Org
 from .passive_takers import licensed_by_taker, owner_named
 from .proposal import Party, Proposal, ProposedFigure, proposed_figure
@@ -1409,9 +1409,15 @@ def _parties_only(sentence: str, mentions: list[Mention]) -> list[Mention]:
     ]
 
 
+# Words a sentence founding a company, or naming the one founded, holds.
+_NEWCO_WORDS = ("new", "venture", "jv")
+# Words a founder putting rights into the company founded uses.
+_FOUNDER_GIVES = ("contribut", "licen", "grant", "transfer", "assign")
+
+
 def founded_org(sentence: str, mentions: list[Mention]) -> Org | None:
     """The company the sentence says is being founded ("the formation of C, a new company")."""
-    if "new" not in sentence or not mentions:
+    if not mentions or not holds_any(sentence.lower(), _NEWCO_WORDS):
         return None
     index = founded(mark(sentence, mentions))
     return mentions[index].org if index is not None and index < len(mentions) else None
@@ -1426,9 +1432,10 @@ def newco_deal(
 ) -> Draft | None:
     """A founder putting a licence or its technology into the company founded in the story:
     the founder licenses to the NewCo ("A will contribute an exclusive licence to its patents")."""
-    if "contribut" not in sentence or not mentions:
+    if not mentions or not holds_any(sentence, _FOUNDER_GIVES):
         return None
-    found = contributor(mark(sentence, mentions))
+    marked = mark(sentence, mentions)
+    found = contributor(marked) or licenses_to_newco(marked)
     if found is None:
         return None
     grantor = _party(mentions, str(found[0]))
