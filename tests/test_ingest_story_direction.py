@@ -205,3 +205,16 @@ def test_a_founder_giving_the_venture_cash_licenses_nothing() -> None:
         "Northwind Cathodes AS. Fjordcell will provide cash to the venture."
     )
     assert [p for p in extract(text, published=PUBLISHED) if p.licensor] == []
+
+
+def test_a_passive_licence_whose_subject_names_the_owner_is_read_in_one_sentence() -> None:
+    text = (
+        "The vision model that Quillon Robotics spent three years training has been licensed "
+        "by Harbo Logistics A/S, the Danish warehouse group said on Monday."
+    )
+    assert roles(text) == [("Quillon Robotics", "Harbo Logistics A/S")]
+
+
+def test_a_thing_licensed_by_its_taker_is_not_its_own_owner() -> None:
+    text = "Quillon Vision has been licensed by Harbo Logistics A/S, the Danish group said."
+    assert roles(text) == []

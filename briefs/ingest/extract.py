@@ -226,6 +226,8 @@ def extract(
                 taken = None if deal is not None else taken
             if deal is None and (taker := _passive_taker(sentence, mentions, pruned)) is not None:
                 taken = (told, (sentence, mentions, taker))
+                deal = owner_deal(taken[1], sentence, mentions, published, year)
+                taken = None if deal is not None else taken
             if deal is None and counted is not None and told - counted[0] <= _COUNTED_WITHIN:
                 deal = counted_taker_deal(counted[1], sentence, mentions, published, year)
                 if deal is not None:  # each taker named keeps the count open for the next

@@ -17,9 +17,17 @@ _LICENSED_BY_TAKER = re.compile(
     + _GLUED_PLACE
     + r"⟨(?P<a>\d+)⟩(?![^.;]{0,120}?\bto\s+(?:the\s+)?⟨)"
 )
-# "The core comes from ⟨2⟩", "It was developed by ⟨2⟩": the owner of what was licensed.
+_HAS_BEEN = r"(?:has|have)\s+(?:now\s+|also\s+)?been\s+"
+# "The core comes from ⟨2⟩", "It was developed by ⟨2⟩": the owner of what was licensed; or the
+# company the licensed thing's own description names ("⟨2⟩'s engine has been licensed by",
+# "The engine that ⟨2⟩ trained has been licensed by"), not the thing itself ("⟨2⟩ has been").
 _OWNER = re.compile(
-    r"\b(?:comes?|came)\s+from\s+" + _GLUED_PLACE + r"⟨(?P<b>\d+)⟩"
+    r"⟨(?P<d>\d+)⟩(?!,?\s+"
+    + _HAS_BEEN
+    + r")[^⟨.;]{0,160}?\b"
+    + _HAS_BEEN
+    + r"(?:in-?)?licen[cs]ed\s+by\s"
+    r"|\b(?:comes?|came)\s+from\s+" + _GLUED_PLACE + r"⟨(?P<b>\d+)⟩"
     r"|\b(?:developed|designed|created|invented|discovered|is\s+owned)\s+by\s+"
     + _GLUED_PLACE
     + r"⟨(?P<c>\d+)⟩"
@@ -35,4 +43,4 @@ def licensed_by_taker(marked: str) -> int | None:
 def owner_named(marked: str) -> int | None:
     """The mark of the company the sentence names as the owner of what was licensed."""
     match = _OWNER.search(marked) if "⟩" in marked else None
-    return int(match["b"] or match["c"]) if match else None
+    return int(match["b"] or match["c"] or match["d"]) if match else None
