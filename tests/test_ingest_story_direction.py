@@ -218,3 +218,12 @@ def test_a_passive_licence_whose_subject_names_the_owner_is_read_in_one_sentence
 def test_a_thing_licensed_by_its_taker_is_not_its_own_owner() -> None:
     text = "Quillon Vision has been licensed by Harbo Logistics A/S, the Danish group said."
     assert roles(text) == []
+
+
+def test_an_in_licensing_agreement_with_a_company_takes_from_it() -> None:
+    text = (
+        "Ostrel AG, the Swiss drugmaker, said on Thursday it had struck three separate deals "
+        "with Asian biotech companies, including an in-licensing agreement with China's Hanlu "
+        "Biologics Co."
+    )
+    assert roles(text) == [("Hanlu Biologics Co", "Ostrel AG")]

@@ -955,6 +955,17 @@ ROLE_RULES: tuple[tuple[str, str, float, re.Pattern[str]], ...] = (
             re.I,
         ),
     ),
+    (
+        "in-licensing-with",  # "A struck three deals, including an in-licensing agreement with B"
+        "licensee-first",
+        0.8,
+        re.compile(
+            E.format("a")
+            + r"[^⟨⟩.;]{0,200}?\b(?:an?|the|its|their)\s+(?:[\w-]+\s+){0,2}?in-?licen[cs]ing\s+"
+            r"(?:agreement|deal|pact|contract|transaction)\s+with\s+" + LEAD + E.format("b"),
+            re.I,
+        ),
+    ),
 )
 
 # For each role rule, words one of which its pattern cannot match without (lower case): a cheap
@@ -963,6 +974,7 @@ _OWNED = ("'", "’")
 _RULE_NEEDS: dict[str, tuple[str, ...]] = {
     "paid-by": ("from",),
     "licensed-from": ("from",),
+    "in-licensing-with": ("in-licen", "inlicen"),
     "rights-to-owner": _OWNED,
     "rights-developed-by": (" by ", " at ", "that "),
     "signed-for-owner": _OWNED,
