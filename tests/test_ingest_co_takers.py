@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
+
 from briefs.ingest.extract import extract
 from briefs.ingest.takers import co_takers
 
@@ -261,4 +263,24 @@ def test_licensing_deals_counted_in_digits_then_named_after_an_opening_phrase() 
     assert [(licensor, licensee) for licensor, licensee, _ in deals(text)] == [
         ("Ostmark Robotics GmbH", "Nagase Kikai K.K"),
         ("Ostmark Robotics GmbH", "Vidya Motion Pvt. Ltd"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "counted",
+    [
+        "Halvorn AG has signed licence agreements with two seed companies for its trait.",
+        "Halvorn AG has concluded two licensing deals for its salt-tolerance trait.",
+        "Halvorn AG has licensed the salt-tolerance trait to several breeders.",
+    ],
+)
+def test_takers_counted_in_any_wording_then_each_placed_or_described(counted: str) -> None:
+    text = (
+        counted + " Pampero Semillas S.A., an Argentine breeder, has obtained exclusive rights "
+        "to the trait in wheat. Separately, Mavuno Seeds Ltd. of Nairobi will use the trait in "
+        "maize."
+    )
+    assert [(licensor, licensee) for licensor, licensee, _ in deals(text)] == [
+        ("Halvorn AG", "Pampero Semillas S.A"),
+        ("Halvorn AG", "Mavuno Seeds Ltd"),
     ]

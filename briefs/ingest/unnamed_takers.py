@@ -23,6 +23,15 @@ _TAKER_WORDS = (
     "firms",
     "groups",
     "operators",
+    "breeders",
+    "developers",
+    "distributors",
+    "suppliers",
+    "drugmakers",
+    "biotechs",
+    "houses",
+    "vendors",
+    "integrators",
 )
 # Words every licence to counted takers holds: a sentence with none is not tried.
 _COUNTED_CUES = (*_TAKER_WORDS, "agreements", "deals")
@@ -32,7 +41,8 @@ _COUNT = r"(?:two|three|four|five|six|seven|eight|several|multiple|\d+)"
 # licence agreements granting partners access", "entered into two regional licence agreements".
 _TO_COUNTED = re.compile(
     r"\b(?:licen[cs](?:ed|es)|out-licen[cs]ed|granted\s+(?:\w+\s+)?licen[cs]es|"
-    r"signed\s+(?:\w+\s+)?licen[cs](?:es|ing\s+(?:deals|agreements)))\b"
+    r"(?:signed|entered\s+into|concluded|struck)\s+(?:\w+\s+)?"
+    r"licen[cs](?:es|(?:e|ing)\s+(?:deals|agreements|contracts)))\b"
     r"[^⟨.;]{0,60}?\b(?:to|with)\s+" + _COUNT + r"\s+"
     r"(?:(?:[a-z]+-based|[A-Z]?[a-z]+)\s+){0,2}"
     r"(?:" + "|".join(_TAKER_WORDS) + r")\b"
@@ -66,7 +76,7 @@ def licensed_to_counted(marked: str) -> int | None:
 # license it itself ("⟨1⟩ has licensed the engine for one target").
 _USES = re.compile(
     r"(?:[A-Z][\w'’-]*(?:\s+[\w'’-]+){0,3},\s+)?(?:[\w'’-]+\s+){0,3}?⟨(?P<a>\d+)⟩"
-    r"(?:\s+(?:of|in|from)\s+[A-Z][\w-]*(?:\s+[A-Z][\w-]*)?(?:,\s+[A-Z][\w-]*)?(?=,))?"
+    r"(?:\s+(?:of|in|from)\s+[A-Z][\w-]*(?:\s+[A-Z][\w-]*)?(?:,\s+[A-Z][\w-]*(?=,))?)?"
     r"(?:,\s+(?:a|an|the)\s+[^⟨,;]{1,80},|,)?\s+"
     r"(?:said\s+(?:it|that\s+it)\s+|says\s+(?:it|that\s+it)\s+)?"
     r"(?:has\s+|have\s+|will\s+|would\s+|is\s+to\s+|plans\s+to\s+|is\s+set\s+to\s+)?"
