@@ -284,3 +284,25 @@ def test_takers_counted_in_any_wording_then_each_placed_or_described(counted: st
         ("Halvorn AG", "Pampero Semillas S.A"),
         ("Halvorn AG", "Mavuno Seeds Ltd"),
     ]
+
+
+def test_counted_takers_may_be_named_last_after_the_licence_they_take() -> None:
+    text = (
+        "Halvorn AG has licensed its salt-tolerance trait to three seed companies. The trait "
+        "adds no foreign DNA. The first licence goes to Pampero Semillas S.A., an Argentine "
+        "breeder. Rights for maize went to Nairobi-based Mavuno Seeds Ltd. The third licensee "
+        "is Buckeye Genetics Inc."
+    )
+    assert [(licensor, licensee) for licensor, licensee, _ in deals(text)] == [
+        ("Halvorn AG", "Pampero Semillas S.A"),
+        ("Halvorn AG", "Mavuno Seeds Ltd"),
+        ("Halvorn AG", "Buckeye Genetics Inc"),
+    ]
+
+
+def test_a_licence_going_to_a_company_without_takers_counted_is_no_deal() -> None:
+    text = (
+        "Halvorn AG opened a lab in Basel. The first licence goes to Pampero Semillas S.A., an "
+        "Argentine breeder."
+    )
+    assert deals(text) == []

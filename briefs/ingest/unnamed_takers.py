@@ -92,10 +92,19 @@ _USES = re.compile(
 )
 
 
+# A taker named last, after the licence it takes: "The second licence goes to ⟨1⟩", "Rights for
+# maize went to Nairobi-based ⟨1⟩", "The third licensee is ⟨1⟩".
+_GOES_TO = re.compile(
+    r"(?:[\w'’-]+,?\s+){0,8}?(?i:licen[cs]es?|licensees?|deals?|agreements?|rights)\s+"
+    r"(?:[\w'’-]+,?\s+){0,8}?(?:(?:goes|go|went|has\s+gone)\s+to|(?:is|was|are|were)(?:\s+with)?)\s+"
+    r"(?:(?:[A-Z][\w'’-]*|[\w-]+-based)\s+){0,3}⟨(?P<a>\d+)⟩"
+)
+
+
 def counted_taker(marked: str, grantor: int) -> int | None:
     """The index of the company a sentence names as one of the takers counted before: it opens
     the sentence and will use or has obtained the licensed thing, or the thing "has been licensed
     by" it; never the grantor itself."""
-    found = _USES.match(marked)
+    found = _USES.match(marked) or _GOES_TO.match(marked)
     taker = int(found["a"]) if found else licensed_by_taker(marked)
     return None if taker is None or taker == grantor else taker
