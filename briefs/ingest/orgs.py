@@ -310,6 +310,33 @@ DESCRIPTORS = (
     "supplier",
     "producer",
     "group",
+    # kind nouns of services and trades: "the Dutch contract research organisation B"
+    "organisation",
+    "organization",
+    "specialist",
+    "breeder",
+    "CDMO",
+    "CRO",
+)
+# The words a describing noun may carry in front of it: nationalities, places and lowercase
+# trades joined by "and", "or", "&", "/" or commas ("Korean memory and packaging group B",
+# "Mumbai-based generic and specialty drugmaker B"). A word that starts a clause (a preposition,
+# a verb's auxiliary, a pronoun) ends them, so that a description never reaches back past the
+# deal's own words; an article may open them.
+_NOT_MODIFIER = (
+    r"(?!(?:with|from|to|by|of|for|in|on|at|into|under|through|via|as|than|that|which|who|"
+    r"and|or|the|a|an|its|their|his|her|our|has|have|had|is|was|are|were|will|would|said|"
+    r"says|after|before|while|when|signed|agreed|licensed|granted)\b)"
+)
+_MODIFIER_JOIN = r"(?:,?\s+(?:and|or|&)\s+|\s*/\s*|,\s+|\s+)"
+DESCRIBED_LEAD = (
+    r"(?:(?:the|an?)\s+)?(?:"
+    + _NOT_MODIFIER
+    + r"[\w.-]+"
+    + _MODIFIER_JOIN
+    + r"){0,6}?(?:"
+    + "|".join((*DESCRIPTORS, "spinout", "spin-out", "spin-off"))
+    + r")\s+"
 )
 _TOKEN = re.compile(r"[^\W_]+")
 _DESCRIBED = re.compile(
