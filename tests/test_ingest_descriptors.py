@@ -1,0 +1,71 @@
+"""A company is found, and the deal read, whatever describes it: a nationality or place, lowercase
+trades joined by "and", "/" or commas, and a kind noun before the name, an apposition after the
+other party, a reporting clause at the end. Every example is written here."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from briefs.ingest.extract import extract
+
+PUBLISHED = date(2025, 6, 2)
+
+
+def roles(text: str) -> list[tuple[str | None, str | None]]:
+    return [
+        (p.licensor.name if p.licensor else None, p.licensee.name if p.licensee else None)
+        for p in extract(text, published=PUBLISHED)
+        if p.licensor
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "licensor", "licensee"),
+    [
+        (
+            "Orvalis Biotech, the Belgian developer of antibody assays, has granted Japanese "
+            "diagnostics and imaging company Kitamura Shoji an exclusive licence to the assay, the "
+            "companies said on Monday.",
+            "Orvalis Biotech",
+            "Kitamura Shoji",
+        ),
+        (
+            "Tessin Agro has licensed the fungicide to Argentine seed, grain and fertiliser group "
+            "Pampa Norte S.A.",
+            "Tessin Agro",
+            "Pampa Norte S.A",
+        ),
+        (
+            "Tessin Agro has licensed the fungicide to Spanish crop-protection/seed company "
+            "Agrovera S.L.",
+            "Tessin Agro",
+            "Agrovera S.L",
+        ),
+        (
+            "Lindqvist Enzymes granted the Norwegian aquaculture and pet feed producer Havbruk AS "
+            "a licence to the enzyme.",
+            "Lindqvist Enzymes",
+            "Havbruk AS",
+        ),
+        (
+            "Halden Therapeutics has licensed the antibody to the Swiss contract development and "
+            "manufacturing organisation Brunnwald AG.",
+            "Halden Therapeutics",
+            "Brunnwald AG",
+        ),
+    ],
+)
+def test_a_long_description_before_the_other_party(text: str, licensor: str, licensee: str) -> None:
+    assert roles(text) == [(licensor, licensee)]
+
+
+def test_a_description_never_reaches_back_past_a_preposition() -> None:
+    """ "from a deal with Indian drugmaker B": B is the partner named after "with", and the words
+    before the describing noun are no description of it."""
+    text = (
+        "Quillon Labs gained the compound from a deal with Indian drugmaker Sarvam Pharma, "
+        "which licensed it to Quillon Labs."
+    )
+    assert ("Quillon Labs", "Sarvam Pharma") not in roles(text)
