@@ -69,3 +69,33 @@ def test_a_description_never_reaches_back_past_a_preposition() -> None:
         "which licensed it to Quillon Labs."
     )
     assert ("Quillon Labs", "Sarvam Pharma") not in roles(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "licensor", "licensee"),
+    [
+        (
+            "Chilean fruit and seed producer Valdivia Semillas said it would plant the trait next "
+            "year. Lorentz Crop Science has licensed the trait to the Chilean producer.",
+            "Lorentz Crop Science",
+            "Valdivia Semillas",
+        ),
+        (
+            "Taiwanese memory and packaging group Hsinlan said it would adopt the process. "
+            "Ostergaard Bonding has licensed its patents to the Taiwanese group.",
+            "Ostergaard Bonding",
+            "Hsinlan",
+        ),
+        (
+            "Hsinlan said it would adopt the process. Ostergaard Bonding, a Danish bonding, "
+            "debonding and metrology specialist, opened talks in May. Hsinlan has licensed the "
+            "patents from the Danish specialist.",
+            "Ostergaard Bonding",
+            "Hsinlan",
+        ),
+    ],
+)
+def test_a_long_description_is_remembered_for_a_later_mention(
+    text: str, licensor: str, licensee: str
+) -> None:
+    assert roles(text) == [(licensor, licensee)]

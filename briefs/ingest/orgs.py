@@ -329,12 +329,11 @@ _NOT_MODIFIER = (
     r"says|after|before|while|when|signed|agreed|licensed|granted)\b)"
 )
 _MODIFIER_JOIN = r"(?:,?\s+(?:and|or|&)\s+|\s*/\s*|,\s+|\s+)"
+_MODIFIERS = r"(?:" + _NOT_MODIFIER + r"[\w.-]+" + _MODIFIER_JOIN + r"){0,6}?"
 DESCRIBED_LEAD = (
-    r"(?:(?:the|an?)\s+)?(?:"
-    + _NOT_MODIFIER
-    + r"[\w.-]+"
-    + _MODIFIER_JOIN
-    + r"){0,6}?(?:"
+    r"(?:(?:the|an?)\s+)?"
+    + _MODIFIERS
+    + r"(?:"
     + "|".join((*DESCRIPTORS, "spinout", "spin-out", "spin-off"))
     + r")\s+"
 )
@@ -342,11 +341,7 @@ _TOKEN = re.compile(r"[^\W_]+")
 _DESCRIBED = re.compile(
     r"\b(?:" + "|".join(DESCRIPTORS) + r")\s+(?P<name>[A-Z][\w-]+(?:\s+[A-Z][\w-]+){0,2})"
 )
-_APPOSITION = re.compile(
-    r"(?P<name>\b[A-Z][\w-]+(?:\s+[A-Z][\w-]+){0,2}),\s+(?:a|an)\s+(?:[\w-]+\s+){0,3}?(?:"
-    + "|".join(DESCRIPTORS)
-    + r")\b"
-)
+
 _APPOSITION_CUE = re.compile(r",\s+an?\s")  # what every apposition holds, found much faster
 _ABBREVIATION = re.compile(r"\s*\((?P<abbr>[A-Z][A-Za-z0-9&-]{1,9})\)")
 # A ticker after a name: "Nerivo Therapeutics (NASDAQ: NRVO)", "(TSX: NVB)", a terminal's "(NRBO
@@ -363,9 +358,18 @@ _DEFINITION = re.compile(
     r"\.?(?:\s*\((?:[^()\"“]|\([^()\"“]{1,20}\)){1,40}\))?\s*\((?P<inside>[^()]{0,160}?[\"“][^()]{0,160}?)\)"
 )
 _QUOTED = re.compile(r"[\"“](?P<term>[A-Z][^\"”]{1,40})[\"”]")
-_DESCRIBED_BEFORE = re.compile(r"((?:[\w-]+\s+){0,2})(" + "|".join(DESCRIPTORS) + r")\s+$")
+_APPOSITION = re.compile(
+    r"(?P<name>\b[A-Z][\w-]+(?:\s+[A-Z][\w-]+){0,2}),\s+(?:a|an)\s+"
+    + _MODIFIERS
+    + r"(?:"
+    + "|".join(DESCRIPTORS)
+    + r")\b"
+)
+_DESCRIBED_BEFORE = re.compile(
+    r"(?<![\w.-])(" + _MODIFIERS + r")(" + "|".join(DESCRIPTORS) + r")\s+$"
+)
 _DESCRIBED_AFTER = re.compile(
-    r",\s+(?:a|an|the)\s+((?:[\w,-]+\s+){0,3}?)(" + "|".join(DESCRIPTORS) + r")\b"
+    r",\s+(?:a|an|the)\s+(" + _MODIFIERS + r")(" + "|".join(DESCRIPTORS) + r")\b"
 )
 # "the Swiss drugmaker", "the Leiden-based company", "the institute": a description standing
 # for a company.
@@ -405,7 +409,13 @@ _COMPANY_WORD_AFTER = (
 
 def _description_words(text: str) -> set[str]:
     """Folded words of a description, a place without its "-based": "Basel-based" is "basel"."""
-    return {_PLACE_SUFFIX.sub("", w) for w in re.findall(r"[\w-]+", text.casefold())}
+    words = {_PLACE_SUFFIX.sub("", w) for w in re.findall(r"[\w-]+", text.casefold())}
+    return words - _JOINING_WORDS
+
+
+# "memory and packaging": the words joined describe, "and" does not; nor does the "" left of
+# "U.S.-based" once its "-based" is gone.
+_JOINING_WORDS = frozenset(["and", "or", ""])
 
 
 @dataclass(frozen=True)
@@ -658,8 +668,8 @@ class DocumentNames:
         biotech", "South Korea's Daewan", "Velora of Turin, Italy"), so a later "the Swiss
         drugmaker" or "the Korean group" can stand for it."""
         for mention in mentions:
-            head = sentence[max(0, mention.start - 40) : mention.start]
-            tail = sentence[mention.end : mention.end + 60]
+            head = sentence[max(0, mention.start - 80) : mention.start]
+            tail = sentence[mention.end : mention.end + 80]
             words: set[str] = set()
             if described:
                 for found in (_DESCRIBED_BEFORE.search(head), _DESCRIBED_AFTER.match(tail)):
