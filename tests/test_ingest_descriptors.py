@@ -99,3 +99,19 @@ def test_a_long_description_is_remembered_for_a_later_mention(
     text: str, licensor: str, licensee: str
 ) -> None:
     assert roles(text) == [(licensor, licensee)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Tamsin Pharma plc said that it has taken exclusive worldwide rights, excluding the U.S., "
+        "to QX-44, Brackley Bio's oral peptide, for lupus.",
+        "Tamsin Pharma plc announced today that it has taken exclusive rights, outside the U.K., "
+        "to QX-44, Brackley Bio, Inc.'s oral peptide.",
+    ],
+)
+def test_a_territory_left_out_between_commas_is_set_aside(text: str) -> None:
+    assert len(roles(text)) == 1
+    licensor, licensee = roles(text)[0]
+    assert licensor is not None and licensor.startswith("Brackley Bio")
+    assert licensee == "Tamsin Pharma plc"

@@ -91,6 +91,14 @@ _AFTER_AUXILIARY = re.compile(
     r"\b(?:has|have|had|will|would|is|was|are|were|can|could|[a-z]+ed)"
     r"(?P<aside>,\s+[^,;()]{1,80}?,|\s+[—–]\s+[^—–;()]{1,80}?\s+[—–])(?=\s+[a-z])"
 )
+# A territory left out of the rights, between commas: "took worldwide rights, excluding the
+# U.S., to X", "licensed, outside China, its antibody". The territory is read from the sentence
+# as it was written.
+_EXCEPTED = re.compile(
+    r",\s+(?:excluding|except(?:\s+(?:for|in))?|outside(?:\s+of)?|other\s+than|apart\s+from|"
+    r"save\s+for|but\s+not(?:\s+in)?)\s+[^,;()]{1,60}?,(?=\s)"
+)
+_EXCEPTED_WORDS = ("xclud", "xcept", "outside", "other than", "apart from", "save for", "but not")
 _TIME_ASIDE = re.compile(r",\s+" + _TIME + r",(?=\s)")
 # An aside in brackets; not a defined term (quoted) nor the number of an item ("(ii)").
 _BRACKETS = re.compile(r"\s+\((?!(?:[ivx]{1,4}|[a-h]|\d{1,2})\))[^()\"“”]{1,100}\)")
@@ -162,6 +170,8 @@ def _insertions(sentence: str, mentions: list[Mention]) -> list[tuple[int, int]]
     if holds_any(sentence, _TIME_WORDS):
         spans.extend(m.span() for m in _TIME_INSERTED.finditer(sentence))
     asides = [_TIME_ASIDE, _SOURCE_ASIDE] if commas else []  # "X said, on Monday, that"
+    if commas and holds_any(sentence, _EXCEPTED_WORDS):
+        asides.append(_EXCEPTED)
     for match in (m for pattern in asides for m in pattern.finditer(sentence)):
         if not _holds_a_name(match.span(), mentions):
             spans.append(match.span())
