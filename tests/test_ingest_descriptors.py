@@ -115,3 +115,20 @@ def test_a_territory_left_out_between_commas_is_set_aside(text: str) -> None:
     licensor, licensee = roles(text)[0]
     assert licensor is not None and licensor.startswith("Brackley Bio")
     assert licensee == "Tamsin Pharma plc"
+
+
+def test_a_city_description_stands_for_a_company_introduced_by_its_country() -> None:
+    text = (
+        "Germany's Lindenhof Pharma AG has agreed to co-develop the drug with Vance Bio. The "
+        "Munich-based drugmaker said it had licensed the rights to Korean drugmaker Hanul Pharma."
+    )
+    assert ("Lindenhof Pharma AG", "Hanul Pharma") in roles(text)
+
+
+def test_a_city_description_fitting_two_companies_of_its_country_stands_for_neither() -> None:
+    text = (
+        "Germany's Lindenhof Pharma AG and Berlin-based Spree Bio have agreed to co-develop the "
+        "drug. The Munich-based drugmaker said it had licensed the rights to Korean drugmaker "
+        "Hanul Pharma."
+    )
+    assert roles(text) == []

@@ -72,6 +72,12 @@ def asked(words: set[str]) -> set[str]:
     return keyed
 
 
+def by_country(words: set[str]) -> set[str]:
+    """A description's cities read as their countries: "the Tokyo-based company" may stand for
+    a company introduced only as "Japan's B", when none was introduced by the city."""
+    return {CITY_KEY.get(w, w) for w in words}
+
+
 def name_kinds(name: str) -> frozenset[str]:
     """The kinds of body a name says it is: "Karlstad University" is a university."""
     return frozenset(_NAME_KINDS[w] for w in name.casefold().split() if w in _NAME_KINDS)

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from ..text import normalize_name
 from .bare_names import CONNECTOR, WORDS, LowerWords, bare_names, title_case
-from .descriptions import KIND_NOUNS, PEOPLE, asked, name_kinds, people, stored
+from .descriptions import KIND_NOUNS, PEOPLE, asked, by_country, name_kinds, people, stored
 from .lowered import holds_any
 
 if TYPE_CHECKING:
@@ -702,6 +702,10 @@ class DocumentNames:
             org = self._described_as(kinds | {match["noun"]}, named)
             if org is None and kinds:  # "Korean drugmaker X" is "the Korean firm" too
                 org = self._described_as(kinds, named)
+            countries = by_country(kinds) if org is None else kinds
+            if countries != kinds:
+                org = self._described_as(countries | {match["noun"]}, named)
+                org = org or self._described_as(countries, named)
             if org is not None:
                 added.append(Mention(match.start(), match.end(), org))
         for match in people(sentence) if self._countries else ():  # "the Swedes"
