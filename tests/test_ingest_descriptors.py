@@ -132,3 +132,15 @@ def test_a_city_description_fitting_two_companies_of_its_country_stands_for_neit
         "Hanul Pharma."
     )
     assert roles(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Under the second agreement, Harrowgate Bio Ltd. of Leeds, England, receives a licence "
+        "from Zeeland Vaccines to manufacture the vaccine.",
+        "Harrowgate Bio Ltd. of Leeds, England, has licensed the vaccine from Zeeland Vaccines.",
+    ],
+)
+def test_a_city_and_country_after_the_subject_are_read_past(text: str) -> None:
+    assert roles(text) == [("Zeeland Vaccines", "Harrowgate Bio Ltd")]

@@ -99,6 +99,10 @@ _EXCEPTED = re.compile(
     r"save\s+for|but\s+not(?:\s+in)?)\s+[^,;()]{1,60}?,(?=\s)"
 )
 _EXCEPTED_WORDS = ("xclud", "xcept", "outside", "other than", "apart from", "save for", "but not")
+# A place after a name, of a city and its country: "B Ltd. of Pune, India, receives".
+_PLACE_OF = re.compile(
+    r"\s+of\s+[A-Z][\w-]+(?:\s+[A-Z][\w-]+)?,\s+[A-Z][\w-]+(?:\s+[A-Z][\w-]+)?,(?=\s+[a-z])"
+)
 _TIME_ASIDE = re.compile(r",\s+" + _TIME + r",(?=\s)")
 # An aside in brackets; not a defined term (quoted) nor the number of an item ("(ii)").
 _BRACKETS = re.compile(r"\s+\((?!(?:[ivx]{1,4}|[a-h]|\d{1,2})\))[^()\"“”]{1,100}\)")
@@ -172,6 +176,8 @@ def _insertions(sentence: str, mentions: list[Mention]) -> list[tuple[int, int]]
     asides = [_TIME_ASIDE, _SOURCE_ASIDE] if commas else []  # "X said, on Monday, that"
     if commas and holds_any(sentence, _EXCEPTED_WORDS):
         asides.append(_EXCEPTED)
+    if commas and " of " in sentence:
+        spans.extend(_places_of(sentence, mentions))
     for match in (m for pattern in asides for m in pattern.finditer(sentence)):
         if not _holds_a_name(match.span(), mentions):
             spans.append(match.span())
@@ -198,6 +204,18 @@ def _insertions(sentence: str, mentions: list[Mention]) -> list[tuple[int, int]]
     if "'s " in sentence or "’s " in sentence:
         spans.extend(_owners_before(sentence, mentions))
     return [s for s in spans if not _TERMS.search(sentence, *s)]
+
+
+def _places_of(sentence: str, mentions: list[Mention]) -> list[tuple[int, int]]:
+    """ " of Pune, India," right after a name: where the company is, read past."""
+    spans = []
+    for mention in mentions:
+        place = _PLACE_OF.match(
+            sentence, mention.end + (sentence[mention.end : mention.end + 1] == ".")
+        )
+        if place is not None and not _holds_a_name(place.span(), mentions):
+            spans.append(place.span())
+    return spans
 
 
 def _after_auxiliaries(sentence: str, mentions: list[Mention]) -> list[tuple[int, int]]:
