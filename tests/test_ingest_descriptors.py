@@ -144,3 +144,11 @@ def test_a_city_description_fitting_two_companies_of_its_country_stands_for_neit
 )
 def test_a_city_and_country_after_the_subject_are_read_past(text: str) -> None:
     assert roles(text) == [("Zeeland Vaccines", "Harrowgate Bio Ltd")]
+
+
+@pytest.mark.parametrize(
+    "noun", ["conglomerate", "pharma giant", "foundry", "systems integrator", "seed house"]
+)
+def test_kind_nouns_of_trades_and_size_describe_the_name_after_them(noun: str) -> None:
+    text = f"Pellworth Labs has licensed the compound to Austrian {noun} Grauwald AG."
+    assert roles(text) == [("Pellworth Labs", "Grauwald AG")]

@@ -16,7 +16,16 @@ from typing import TYPE_CHECKING
 
 from ..text import normalize_name
 from .bare_names import CONNECTOR, WORDS, LowerWords, bare_names, title_case
-from .descriptions import KIND_NOUNS, PEOPLE, asked, by_country, name_kinds, people, stored
+from .descriptions import (
+    DESCRIBING_NOUNS,
+    KIND_NOUNS,
+    PEOPLE,
+    asked,
+    by_country,
+    name_kinds,
+    people,
+    stored,
+)
 from .lowered import holds_any
 
 if TYPE_CHECKING:
@@ -294,30 +303,7 @@ PLACE_WORDS = frozenset(
         "america",
     ]
 )
-DESCRIPTORS = (
-    "manufacturer",
-    "maker",
-    "startup",
-    "start-up",
-    "firm",
-    "company",
-    "drugmaker",
-    "chipmaker",
-    "biotech",
-    "developer",
-    "automaker",
-    "carmaker",
-    "supplier",
-    "producer",
-    "group",
-    # kind nouns of services and trades: "the Dutch contract research organisation B"
-    "organisation",
-    "organization",
-    "specialist",
-    "breeder",
-    "CDMO",
-    "CRO",
-)
+DESCRIPTORS = DESCRIBING_NOUNS
 # The words a describing noun may carry in front of it: nationalities, places and lowercase
 # trades joined by "and", "or", "&", "/" or commas ("Korean memory and packaging group B",
 # "Mumbai-based generic and specialty drugmaker B"). A word that starts a clause (a preposition,
