@@ -152,3 +152,11 @@ def test_a_city_and_country_after_the_subject_are_read_past(text: str) -> None:
 def test_kind_nouns_of_trades_and_size_describe_the_name_after_them(noun: str) -> None:
     text = f"Pellworth Labs has licensed the compound to Austrian {noun} Grauwald AG."
     assert roles(text) == [("Pellworth Labs", "Grauwald AG")]
+
+
+def test_a_possessive_place_of_two_words_and_a_description_before_the_licensee() -> None:
+    text = (
+        "Quarrington Bio has licensed the antibody to South Africa's cell and gene therapy "
+        "developer Umhlanga Biologics."
+    )
+    assert roles(text) == [("Quarrington Bio", "Umhlanga Biologics")]

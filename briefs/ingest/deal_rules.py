@@ -375,12 +375,8 @@ ROLE_RULES: tuple[tuple[str, str, float, re.Pattern[str]], ...] = (
             )
             + r"(?P<asset>"
             + GAP
-            + r"(?:,[^,;.]{0,80},[^⟨⟩]{0,40}?)?)\bto\s+(?:[A-Z][\w.-]*['’]s\s+|"
-            + GLUED_PLACE
-            + r")?"
-            + r"(?:"
-            + DESCRIBED
-            + r")?"
+            + r"(?:,[^,;.]{0,80},[^⟨⟩]{0,40}?)?)\bto\s+"
+            + LEAD
             + E.format("b"),
             re.I,
         ),
