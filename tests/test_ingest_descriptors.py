@@ -160,3 +160,13 @@ def test_a_possessive_place_of_two_words_and_a_description_before_the_licensee()
         "developer Umhlanga Biologics."
     )
     assert roles(text) == [("Quarrington Bio", "Umhlanga Biologics")]
+
+
+def test_a_place_after_a_company_and_of_is_no_company() -> None:
+    text = (
+        "Austria's Lindberg Chemical and Vosskamp Werkstoffe of Mannheim will jointly develop "
+        "sodium cathodes under an agreement announced Monday."
+    )
+    assert [sorted(x.name for x in p.parties) for p in extract(text, published=PUBLISHED)] == [
+        ["Lindberg Chemical", "Vosskamp Werkstoffe"]
+    ]

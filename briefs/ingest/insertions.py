@@ -99,10 +99,9 @@ _EXCEPTED = re.compile(
     r"save\s+for|but\s+not(?:\s+in)?)\s+[^,;()]{1,60}?,(?=\s)"
 )
 _EXCEPTED_WORDS = ("xclud", "xcept", "outside", "other than", "apart from", "save for", "but not")
-# A place after a name, of a city and its country: "B Ltd. of Pune, India, receives".
-_PLACE_OF = re.compile(
-    r"\s+of\s+[A-Z][\w-]+(?:\s+[A-Z][\w-]+)?,\s+[A-Z][\w-]+(?:\s+[A-Z][\w-]+)?,(?=\s+[a-z])"
-)
+# A place after a name: "B Ltd. of Pune, India, receives", "A and B of Ludwigshafen will".
+_PLACE = r"[A-Z][\w-]+(?:\s+[A-Z][\w-]+)?"
+_PLACE_OF = re.compile(r"\s+of\s+" + _PLACE + r"(?:,\s+" + _PLACE + r",)?(?=\s+[a-z])")
 _TIME_ASIDE = re.compile(r",\s+" + _TIME + r",(?=\s)")
 # An aside in brackets; not a defined term (quoted) nor the number of an item ("(ii)").
 _BRACKETS = re.compile(r"\s+\((?!(?:[ivx]{1,4}|[a-h]|\d{1,2})\))[^()\"“”]{1,100}\)")
@@ -176,7 +175,7 @@ def _insertions(sentence: str, mentions: list[Mention]) -> list[tuple[int, int]]
     asides = [_TIME_ASIDE, _SOURCE_ASIDE] if commas else []  # "X said, on Monday, that"
     if commas and holds_any(sentence, _EXCEPTED_WORDS):
         asides.append(_EXCEPTED)
-    if commas and " of " in sentence:
+    if " of " in sentence:
         spans.extend(_places_of(sentence, mentions))
     for match in (m for pattern in asides for m in pattern.finditer(sentence)):
         if not _holds_a_name(match.span(), mentions):
@@ -207,7 +206,8 @@ def _insertions(sentence: str, mentions: list[Mention]) -> list[tuple[int, int]]
 
 
 def _places_of(sentence: str, mentions: list[Mention]) -> list[tuple[int, int]]:
-    """ " of Pune, India," right after a name: where the company is, read past."""
+    """ " of Pune, India," or " of Ludwigshafen" right after a name: where the company is, read
+    past."""
     spans = []
     for mention in mentions:
         place = _PLACE_OF.match(
