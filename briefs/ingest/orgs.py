@@ -393,6 +393,16 @@ _COMPANY_WORD_AFTER = (
 )
 
 
+_DESCRIPTOR_SET = frozenset(DESCRIPTORS)
+
+
+def _ends_described(head: str) -> bool:
+    """Whether the words before a name end in a describing noun: a plain test before the
+    search that reads back from it."""
+    words = head.rsplit(None, 1)
+    return bool(words) and words[-1] in _DESCRIPTOR_SET
+
+
 def _description_words(text: str) -> set[str]:
     """Folded words of a description, a place without its "-based": "Basel-based" is "basel"."""
     words = {_PLACE_SUFFIX.sub("", w) for w in re.findall(r"[\w-]+", text.casefold())}
@@ -658,7 +668,8 @@ class DocumentNames:
             tail = sentence[mention.end : mention.end + 80]
             words: set[str] = set()
             if described:
-                for found in (_DESCRIBED_BEFORE.search(head), _DESCRIBED_AFTER.match(tail)):
+                before = _DESCRIBED_BEFORE.search(head) if _ends_described(head) else None
+                for found in (before, _DESCRIBED_AFTER.match(tail)):
                     if found:
                         words |= _description_words(found[1]) | {found[2]}
             place = _PLACE_BEFORE.search(head) if "s " in head[-4:] or described else None
