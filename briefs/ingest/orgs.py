@@ -315,7 +315,7 @@ _NOT_MODIFIER = (
     r"says|after|before|while|when|signed|agreed|licensed|granted)\b)"
 )
 _MODIFIER_JOIN = r"(?:,?\s+(?:and|or|&)\s+|\s*/\s*|,\s+|\s+)"
-_MODIFIERS = r"(?:" + _NOT_MODIFIER + r"[\w.-]+" + _MODIFIER_JOIN + r"){0,6}?"
+_MODIFIERS = r"(?:" + _NOT_MODIFIER + r"[\w.-]++" + _MODIFIER_JOIN + r"){0,6}?"
 DESCRIBED_LEAD = (
     r"(?:(?:the|an?)\s+)?"
     + _MODIFIERS
