@@ -91,6 +91,8 @@ class NameWords:
 
 
 WORDS = NameWords.load()
+# A company word, then "of": the bare word after it is the company's place.
+_COMPANY_OF = re.compile(r"\b(?:" + "|".join(map(re.escape, WORDS.company_words)) + r")\.?\s+of\Z")
 # A run of capitalised words, a connector or "&" allowed between two: "Semillas del Plata".
 CONNECTOR = r"(?:" + "|".join(sorted(WORDS.connectors)) + r")"
 _RUN = re.compile(
@@ -229,6 +231,8 @@ def _is_party_position(sentence: str, start: int, end: int, common: LowerWords |
         return True
     if _OWNER_OR_ORIGIN_BEFORE.search(before):
         return True  # "Brazil's Campo Alto", "developed at Harrowgate University"
+    if " " not in name and _COMPANY_OF.search(before):
+        return False  # "Feldberg Werkstoffe of Mannheim will": where the company is
     if after.startswith(" ") and following in WORDS.subject_verbs:
         return True
     if _SAID_IT.match(after):

@@ -16,7 +16,7 @@ from .dates import find_period
 from .deal_cues import cued_roles
 from .lowered import NoCase, holds_any, lowered
 from .newco import co_founder, contributor, founded, investor, licenses_to_newco
-from .orgs import DESCRIPTORS, Mention, Org
+from .orgs import DESCRIBED_LEAD, Mention, Org
 from .passive_takers import licensed_by_taker, owner_named
 from .proposal import Party, Proposal, ProposedFigure, proposed_figure
 from .sentences import mark
@@ -44,11 +44,7 @@ REPORTED = (
     r"\s+(?:that\s+)?"
 )
 # A describing noun in front of a name ("to Indian carmaker B"), which orgs.py leaves outside it.
-DESCRIBED = (
-    r"(?:[\w.-]+\s+){0,3}?(?:"
-    + "|".join((*DESCRIPTORS, "spinout", "spin-out", "spin-off"))
-    + r")\s+"
-)
+DESCRIBED = DESCRIBED_LEAD
 # What may stand between a preposition and a name: "from Tokyo-listed B", "to South Korea's B",
 # "pay Chinese biotech B".
 # A place glued before a name, of one word or a few: "Oslo-based B", "Rio de Janeiro-based B".
@@ -379,12 +375,8 @@ ROLE_RULES: tuple[tuple[str, str, float, re.Pattern[str]], ...] = (
             )
             + r"(?P<asset>"
             + GAP
-            + r"(?:,[^,;.]{0,80},[^⟨⟩]{0,40}?)?)\bto\s+(?:[A-Z][\w.-]*['’]s\s+|"
-            + GLUED_PLACE
-            + r")?"
-            + r"(?:"
-            + DESCRIBED
-            + r")?"
+            + r"(?:,[^,;.]{0,80},[^⟨⟩]{0,40}?)?)\bto\s+"
+            + LEAD
             + E.format("b"),
             re.I,
         ),

@@ -12,16 +12,17 @@ import tomllib
 from .bare_names import NAMES_FILE
 
 
-def _load() -> tuple[dict[str, str], dict[str, str], list[str]]:
-    """Country words and city words (case-folded) -> the country's key; a country's people."""
+def _load() -> tuple[dict[str, str], dict[str, str], list[str], tuple[str, ...]]:
+    """Country words and city words (case-folded) -> the country's key; a country's people; the
+    nouns that describe a company."""
     with open(NAMES_FILE, "rb") as fh:
         data = tomllib.load(fh)
     country = {w: "@" + key for key, words in data["country_words"].items() for w in words}
     city = {w: "@" + key for key, words in data["city_countries"].items() for w in words}
-    return country, city, data["country_people"]
+    return country, city, data["country_people"], tuple(data["describing_nouns"])
 
 
-COUNTRY_KEY, CITY_KEY, _PEOPLE_WORDS = _load()
+COUNTRY_KEY, CITY_KEY, _PEOPLE_WORDS, DESCRIBING_NOUNS = _load()
 # "the Swedes", "the Koreans": a country's people standing for its company in the story.
 PEOPLE = tuple(w.capitalize() for w in _PEOPLE_WORDS)
 _PEOPLE = re.compile(r"\b[Tt]he\s+(?P<noun>" + "|".join(PEOPLE) + r")\b")
@@ -70,6 +71,12 @@ def asked(words: set[str]) -> set[str]:
     if any(w.startswith("@") for w in keyed):
         keyed -= _COMPASS
     return keyed
+
+
+def by_country(words: set[str]) -> set[str]:
+    """A description's cities read as their countries: "the Tokyo-based company" may stand for
+    a company introduced only as "Japan's B", when none was introduced by the city."""
+    return {CITY_KEY.get(w, w) for w in words}
 
 
 def name_kinds(name: str) -> frozenset[str]:

@@ -91,6 +91,17 @@ _AFTER_AUXILIARY = re.compile(
     r"\b(?:has|have|had|will|would|is|was|are|were|can|could|[a-z]+ed)"
     r"(?P<aside>,\s+[^,;()]{1,80}?,|\s+[—–]\s+[^—–;()]{1,80}?\s+[—–])(?=\s+[a-z])"
 )
+# A territory left out of the rights, between commas: "took worldwide rights, excluding the
+# U.S., to X", "licensed, outside China, its antibody". The territory is read from the sentence
+# as it was written.
+_EXCEPTED = re.compile(
+    r",\s+(?:excluding|except(?:\s+(?:for|in))?|outside(?:\s+of)?|other\s+than|apart\s+from|"
+    r"save\s+for|but\s+not(?:\s+in)?)\s+[^,;()]{1,60}?,(?=\s)"
+)
+_EXCEPTED_WORDS = ("xclud", "xcept", "outside", "other than", "apart from", "save for", "but not")
+# A place after a name: "B Ltd. of Pune, India, receives", "A and B of Ludwigshafen will".
+_PLACE = r"[A-Z][\w-]+(?:\s+[A-Z][\w-]+)?"
+_PLACE_OF = re.compile(r"\s+of\s+" + _PLACE + r"(?:,\s+" + _PLACE + r",)?(?=\s+[a-z])")
 _TIME_ASIDE = re.compile(r",\s+" + _TIME + r",(?=\s)")
 # An aside in brackets; not a defined term (quoted) nor the number of an item ("(ii)").
 _BRACKETS = re.compile(r"\s+\((?!(?:[ivx]{1,4}|[a-h]|\d{1,2})\))[^()\"“”]{1,100}\)")
@@ -162,6 +173,10 @@ def _insertions(sentence: str, mentions: list[Mention]) -> list[tuple[int, int]]
     if holds_any(sentence, _TIME_WORDS):
         spans.extend(m.span() for m in _TIME_INSERTED.finditer(sentence))
     asides = [_TIME_ASIDE, _SOURCE_ASIDE] if commas else []  # "X said, on Monday, that"
+    if commas and holds_any(sentence, _EXCEPTED_WORDS):
+        asides.append(_EXCEPTED)
+    if " of " in sentence:
+        spans.extend(_places_of(sentence, mentions))
     for match in (m for pattern in asides for m in pattern.finditer(sentence)):
         if not _holds_a_name(match.span(), mentions):
             spans.append(match.span())
@@ -188,6 +203,19 @@ def _insertions(sentence: str, mentions: list[Mention]) -> list[tuple[int, int]]
     if "'s " in sentence or "’s " in sentence:
         spans.extend(_owners_before(sentence, mentions))
     return [s for s in spans if not _TERMS.search(sentence, *s)]
+
+
+def _places_of(sentence: str, mentions: list[Mention]) -> list[tuple[int, int]]:
+    """ " of Pune, India," or " of Ludwigshafen" right after a name: where the company is, read
+    past."""
+    spans = []
+    for mention in mentions:
+        place = _PLACE_OF.match(
+            sentence, mention.end + (sentence[mention.end : mention.end + 1] == ".")
+        )
+        if place is not None and not _holds_a_name(place.span(), mentions):
+            spans.append(place.span())
+    return spans
 
 
 def _after_auxiliaries(sentence: str, mentions: list[Mention]) -> list[tuple[int, int]]:

@@ -16,7 +16,16 @@ from typing import TYPE_CHECKING
 
 from ..text import normalize_name
 from .bare_names import CONNECTOR, WORDS, LowerWords, bare_names, title_case
-from .descriptions import KIND_NOUNS, PEOPLE, asked, name_kinds, people, stored
+from .descriptions import (
+    DESCRIBING_NOUNS,
+    KIND_NOUNS,
+    PEOPLE,
+    asked,
+    by_country,
+    name_kinds,
+    people,
+    stored,
+)
 from .lowered import holds_any
 
 if TYPE_CHECKING:
@@ -294,32 +303,31 @@ PLACE_WORDS = frozenset(
         "america",
     ]
 )
-DESCRIPTORS = (
-    "manufacturer",
-    "maker",
-    "startup",
-    "start-up",
-    "firm",
-    "company",
-    "drugmaker",
-    "chipmaker",
-    "biotech",
-    "developer",
-    "automaker",
-    "carmaker",
-    "supplier",
-    "producer",
-    "group",
+DESCRIPTORS = DESCRIBING_NOUNS
+# The words a describing noun may carry in front of it: nationalities, places and lowercase
+# trades joined by "and", "or", "&", "/" or commas ("Korean memory and packaging group B",
+# "Mumbai-based generic and specialty drugmaker B"). A word that starts a clause (a preposition,
+# a verb's auxiliary, a pronoun) ends them, so that a description never reaches back past the
+# deal's own words; an article may open them.
+_NOT_MODIFIER = (
+    r"(?!(?:with|from|to|by|of|for|in|on|at|into|under|through|via|as|than|that|which|who|"
+    r"and|or|the|a|an|its|their|his|her|our|has|have|had|is|was|are|were|will|would|said|"
+    r"says|after|before|while|when|signed|agreed|licensed|granted)\b)"
+)
+_MODIFIER_JOIN = r"(?:,?\s+(?:and|or|&)\s+|\s*/\s*|,\s+|\s+)"
+_MODIFIERS = r"(?:" + _NOT_MODIFIER + r"[\w.-]++" + _MODIFIER_JOIN + r"){0,6}?"
+DESCRIBED_LEAD = (
+    r"(?:(?:the|an?)\s+)?"
+    + _MODIFIERS
+    + r"(?:"
+    + "|".join((*DESCRIPTORS, "spinout", "spin-out", "spin-off"))
+    + r")\s+"
 )
 _TOKEN = re.compile(r"[^\W_]+")
 _DESCRIBED = re.compile(
     r"\b(?:" + "|".join(DESCRIPTORS) + r")\s+(?P<name>[A-Z][\w-]+(?:\s+[A-Z][\w-]+){0,2})"
 )
-_APPOSITION = re.compile(
-    r"(?P<name>\b[A-Z][\w-]+(?:\s+[A-Z][\w-]+){0,2}),\s+(?:a|an)\s+(?:[\w-]+\s+){0,3}?(?:"
-    + "|".join(DESCRIPTORS)
-    + r")\b"
-)
+
 _APPOSITION_CUE = re.compile(r",\s+an?\s")  # what every apposition holds, found much faster
 _ABBREVIATION = re.compile(r"\s*\((?P<abbr>[A-Z][A-Za-z0-9&-]{1,9})\)")
 # A ticker after a name: "Nerivo Therapeutics (NASDAQ: NRVO)", "(TSX: NVB)", a terminal's "(NRBO
@@ -336,9 +344,18 @@ _DEFINITION = re.compile(
     r"\.?(?:\s*\((?:[^()\"“]|\([^()\"“]{1,20}\)){1,40}\))?\s*\((?P<inside>[^()]{0,160}?[\"“][^()]{0,160}?)\)"
 )
 _QUOTED = re.compile(r"[\"“](?P<term>[A-Z][^\"”]{1,40})[\"”]")
-_DESCRIBED_BEFORE = re.compile(r"((?:[\w-]+\s+){0,2})(" + "|".join(DESCRIPTORS) + r")\s+$")
+_APPOSITION = re.compile(
+    r"(?P<name>\b[A-Z][\w-]+(?:\s+[A-Z][\w-]+){0,2}),\s+(?:a|an)\s+"
+    + _MODIFIERS
+    + r"(?:"
+    + "|".join(DESCRIPTORS)
+    + r")\b"
+)
+_DESCRIBED_BEFORE = re.compile(
+    r"(?<![\w.-])(" + _MODIFIERS + r")(" + "|".join(DESCRIPTORS) + r")\s+$"
+)
 _DESCRIBED_AFTER = re.compile(
-    r",\s+(?:a|an|the)\s+((?:[\w,-]+\s+){0,3}?)(" + "|".join(DESCRIPTORS) + r")\b"
+    r",\s+(?:a|an|the)\s+(" + _MODIFIERS + r")(" + "|".join(DESCRIPTORS) + r")\b"
 )
 # "the Swiss drugmaker", "the Leiden-based company", "the institute": a description standing
 # for a company.
@@ -376,9 +393,25 @@ _COMPANY_WORD_AFTER = (
 )
 
 
+_DESCRIPTOR_SET = frozenset(DESCRIPTORS)
+
+
+def _ends_described(head: str) -> bool:
+    """Whether the words before a name end in a describing noun: a plain test before the
+    search that reads back from it."""
+    words = head.rsplit(None, 1)
+    return bool(words) and words[-1] in _DESCRIPTOR_SET
+
+
 def _description_words(text: str) -> set[str]:
     """Folded words of a description, a place without its "-based": "Basel-based" is "basel"."""
-    return {_PLACE_SUFFIX.sub("", w) for w in re.findall(r"[\w-]+", text.casefold())}
+    words = {_PLACE_SUFFIX.sub("", w) for w in re.findall(r"[\w-]+", text.casefold())}
+    return words - _JOINING_WORDS
+
+
+# "memory and packaging": the words joined describe, "and" does not; nor does the "" left of
+# "U.S.-based" once its "-based" is gone.
+_JOINING_WORDS = frozenset(["and", "or", ""])
 
 
 @dataclass(frozen=True)
@@ -631,11 +664,12 @@ class DocumentNames:
         biotech", "South Korea's Daewan", "Velora of Turin, Italy"), so a later "the Swiss
         drugmaker" or "the Korean group" can stand for it."""
         for mention in mentions:
-            head = sentence[max(0, mention.start - 40) : mention.start]
-            tail = sentence[mention.end : mention.end + 60]
+            head = sentence[max(0, mention.start - 80) : mention.start]
+            tail = sentence[mention.end : mention.end + 80]
             words: set[str] = set()
             if described:
-                for found in (_DESCRIBED_BEFORE.search(head), _DESCRIBED_AFTER.match(tail)):
+                before = _DESCRIBED_BEFORE.search(head) if _ends_described(head) else None
+                for found in (before, _DESCRIBED_AFTER.match(tail)):
                     if found:
                         words |= _description_words(found[1]) | {found[2]}
             place = _PLACE_BEFORE.search(head) if "s " in head[-4:] or described else None
@@ -665,6 +699,10 @@ class DocumentNames:
             org = self._described_as(kinds | {match["noun"]}, named)
             if org is None and kinds:  # "Korean drugmaker X" is "the Korean firm" too
                 org = self._described_as(kinds, named)
+            countries = by_country(kinds) if org is None else kinds
+            if countries != kinds:
+                org = self._described_as(countries | {match["noun"]}, named)
+                org = org or self._described_as(countries, named)
             if org is not None:
                 added.append(Mention(match.start(), match.end(), org))
         for match in people(sentence) if self._countries else ():  # "the Swedes"
