@@ -163,8 +163,11 @@ def bare_names(sentence: str, common: LowerWords) -> list[tuple[int, int]]:
         if span is None:
             continue
         start, end = span
-        if _is_party_position(sentence, start, end, common):
-            found.append((start, end))
+        if span == run.span():  # untrimmed: only the ordinary-word test is left to ask
+            if not _ordinary_opening(sentence, start, end, common):
+                found.append(span)
+        elif _is_party_position(sentence, start, end, common):
+            found.append(span)
     return found
 
 
@@ -213,12 +216,7 @@ def _is_party_position(sentence: str, start: int, end: int, common: LowerWords |
         return False  # "Dr Kessler": a person
     following = after.split(None, 1)[0].casefold().strip(",;:") if after.strip() else ""
     name = sentence[start:end]
-    if (
-        common is not None
-        and " " not in name
-        and _opens_sentence(before, start)
-        and name.casefold() in common
-    ):
+    if common is not None and _ordinary_opening(sentence, start, end, common):
         return False  # an ordinary word at the start of a sentence
     if _DEFINITION.match(after):
         return True
@@ -245,6 +243,14 @@ def _is_party_position(sentence: str, start: int, end: int, common: LowerWords |
     ):
         return True  # "Samudra Digital, one of Indonesia's largest ..., will deploy"
     return previous in WORDS.object_cues
+
+
+def _ordinary_opening(sentence: str, start: int, end: int, common: LowerWords) -> bool:
+    """An ordinary word that opens a sentence ("Shares rose"), not a name."""
+    name = sentence[start:end]
+    if " " in name or name.casefold() not in common:
+        return False
+    return _opens_sentence(sentence[max(0, start - 60) : start].rstrip(), start)
 
 
 def _first_word(text: str) -> str:

@@ -2118,17 +2118,22 @@ _TO_BUY = re.compile(
 )
 
 
+_OPTION_WORD = re.compile(r"\boption\b")
+_CO_DEVELOPMENT = re.compile(r"co-develop|co-commerciali|jointly develop|co-promot")
+_NEWCO = re.compile(
+    r"\bnewco\b|\bnew(?:ly (?:formed|created))? (?:[\w.]+ )?company|spin-?out(?!\s+⟨)|"
+    r"launch(?:ed|es)? [\w\s]{0,30}compan"
+)
+_OUT_LICENCE = re.compile(r"out-?licen")
+
+
 def _kind(what: str) -> str:
     lowered = what.lower()
-    if re.search(r"\boption\b", lowered) and not re.search(r"exercised", lowered):
+    if _OPTION_WORD.search(lowered) and "exercised" not in lowered:
         return "option"
-    if re.search(r"co-develop|co-commerciali|jointly develop|co-promot", lowered):
+    if _CO_DEVELOPMENT.search(lowered):
         return "co_development"
-    if re.search(
-        r"\bnewco\b|\bnew(?:ly (?:formed|created))? (?:[\w.]+ )?company|spin-?out(?!\s+⟨)|"
-        r"launch(?:ed|es)? [\w\s]{0,30}compan",
-        lowered,
-    ):
+    if _NEWCO.search(lowered):
         return "newco"
     # "a licence for B's patents, for tests sold worldwide": products sold under a licence
     sold = "licen" not in lowered and _SELLS.search(lowered)
@@ -2136,7 +2141,7 @@ def _kind(what: str) -> str:
         return "asset_purchase"
     if "patent" in lowered and "know-how" not in lowered and "know how" not in lowered:
         return "patent_licence"  # patents with know-how are a licence to make the product
-    if re.search(r"out-?licen", lowered):
+    if _OUT_LICENCE.search(lowered):
         return "out_licence"
     return "licence"
 

@@ -391,6 +391,9 @@ _COMPANY_WORD_AFTER = (
     + "|".join(re.escape(w) for w in sorted(COMPANY_WORDS, key=len, reverse=True))
     + r"))(?![\w-])"
 )
+# Compiled once: matched at each place a name occurs, rather than a pattern per name.
+_COMPANY_WORD_AFTER_RE = re.compile(_COMPANY_WORD_AFTER)
+_WORD_OR_HYPHEN = re.compile(r"[\w-]")
 
 
 _DESCRIPTOR_SET = frozenset(DESCRIPTORS)
@@ -793,10 +796,9 @@ class DocumentNames:
         does so anywhere, a disclaimer the sentences were not read for included."""
         if org.name.split()[-1] in COMPANY_WORDS or not org.name[:1].isupper():
             return org
-        found = re.search(r"(?<![\w-])" + re.escape(org.name) + _COMPANY_WORD_AFTER, self._text)
-        if found is None:
+        full = _name_with_company_word(self._text, org.name)
+        if full is None:
             return self._with_capital_company_word(org)
-        full = found[0].rstrip(".")
         return Org(full, org.company_id or self.known.lookup(full))
 
     def _with_capital_company_word(self, org: Org) -> Org:
@@ -1079,3 +1081,17 @@ def _trim_name(name: str) -> str:
     if words and words[0] in STOP_CAPS:
         return ""
     return " ".join(words)
+
+
+def _name_with_company_word(text: str, name: str) -> str | None:
+    """The first place the text writes ``name`` as a whole word followed by a company word,
+    spelled out ("Almvik Biotech"); found by plain search for the name, so no pattern is
+    compiled per name."""
+    start = text.find(name)
+    while start != -1:
+        if start == 0 or not _WORD_OR_HYPHEN.match(text, start - 1):
+            after = _COMPANY_WORD_AFTER_RE.match(text, start + len(name))
+            if after is not None:
+                return text[start : after.end()].rstrip(".")
+        start = text.find(name, start + 1)
+    return None
