@@ -314,11 +314,7 @@ def _to_itself(deal: Draft, names: DocumentNames) -> bool:
     licensor, licensee = deal.proposal.licensor, deal.proposal.licensee
     if licensor is None or licensee is None:
         return False
-    spelled = names.spelled_out
-    return (
-        spelled(Org(licensor.name, licensor.company_id)).name
-        == spelled(Org(licensee.name, licensee.company_id)).name
-    )
+    return _spelled_party(names, licensor) == _spelled_party(names, licensee)
 
 
 def _party_aside(deal: Draft, pruned: Pruned) -> bool:
@@ -545,6 +541,11 @@ def _roles(proposal: Proposal) -> tuple[str, str] | None:
     return proposal.licensor.name, proposal.licensee.name
 
 
+def _spelled_party(names: DocumentNames, party: Party) -> str:
+    """A party's name as the article spells it out in full, so two spellings compare equal."""
+    return names.spelled_out(Org(party.name, party.company_id)).name
+
+
 def _fullest_parties(proposal: Proposal, names: DocumentNames) -> Proposal:
     def fullest(party: Party | None) -> Party | None:
         if party is None:
@@ -642,9 +643,7 @@ def _as_parties(draft: Draft, sentence: str, mentions: list, names: DocumentName
         if m.org.name in parties
         or not _SOURCE_BEFORE.search(sentence, max(0, m.start - 40), m.start)
     ]
-    by_spelling = {
-        names.spelled_out(Org(p.name, p.company_id)).name: p for p in draft.proposal.parties
-    }
+    by_spelling = {_spelled_party(names, p): p for p in draft.proposal.parties}
     called = []
     for mention in mentions:
         party = by_spelling.get(names.spelled_out(mention.org).name)
@@ -730,9 +729,10 @@ def _without_affiliates(sentence: str, mentions: list) -> list:
 
 
 def _signs(sentence: str, mention) -> bool:
-    """True for a subsidiary an announcement defines a name for ('X Biotech (Hangzhou) Co., Ltd.
-    ("X Hangzhou"), a wholly-owned subsidiary of the Company, entered into'): it signs and
-    grants in its own name, and the listed parent only reports it."""
+    """True for an affiliate an announcement defines a name for ('X Capital (HK) Limited ("X
+    HK"), an affiliate of the Company, entered into'): it signs in its own name, and the listed
+    parent only reports it. (A subsidiary or unit never reaches here: its owner is set aside as a
+    description, :mod:`.insertions`.)"""
     return (
         '("' in sentence[mention.start : mention.end]
         or "(“" in sentence[mention.start : mention.end]
@@ -772,7 +772,7 @@ def _names_both(draft: Draft, orgs: list[Org], names: DocumentNames) -> bool:
     if {p.name for p in parties} <= {o.name for o in orgs}:
         return True
     named = {names.spelled_out(o).name for o in orgs}
-    return all(names.spelled_out(Org(p.name, p.company_id)).name in named for p in parties)
+    return all(_spelled_party(names, p) in named for p in parties)
 
 
 def _ends_another(draft: Draft, orgs: list[Org], names: DocumentNames) -> bool:
@@ -780,7 +780,7 @@ def _ends_another(draft: Draft, orgs: list[Org], names: DocumentNames) -> bool:
     licence and returned the rights to A"): A's new deal with C stands."""
     if _names_both(draft, orgs, names):
         return False
-    parties = {names.spelled_out(Org(p.name, p.company_id)).name for p in draft.proposal.parties}
+    parties = {_spelled_party(names, p) for p in draft.proposal.parties}
     return any(names.spelled_out(o).name not in parties for o in orgs)
 
 
